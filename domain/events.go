@@ -1,0 +1,792 @@
+package domain
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Event is a fact of the programme, in the past tense. Its type name and schema version are
+// constants written here, never derived from Go names, so a rename cannot orphan stored history.
+type Event interface {
+	EventType() string
+	SchemaVersion() int
+	// Stream is the aggregate stream the event belongs to, "<kind>.<id>", e.g. "product.qn-toi-ly-son".
+	Stream() string
+	// Validate checks the event on its own, without history; errors name the field.
+	Validate() error
+}
+
+// Event type names. Stored history depends on these strings: never change one.
+const (
+	TypeProducerRegistered    = "producer.registered"
+	TypeProducerChanged       = "producer.changed"
+	TypeOCOPCertified         = "ocop.certified"
+	TypeOCOPReevaluated       = "ocop.reevaluated"
+	TypeOCOPRevoked           = "ocop.revoked"
+	TypeOCOPExpired           = "ocop.expired"
+	TypeOCOPExpiryNoticed     = "ocop.expiry_noticed"
+	TypeOCOPPotentialFiveStar = "ocop.potential_5star"
+	TypeCNNTTBRecognized      = "cnnttb.recognized"
+	TypeCNNTTBExpired         = "cnnttb.expired"
+	TypeSalesPointOpened      = "salespoint.opened"
+	TypeSalesPointClosed      = "salespoint.closed"
+	TypeTradeEventHeld        = "trade_event.held"
+	TypeTradeEventJoined      = "trade_event.participation"
+	TypeListingCreated        = "listing.created"
+	TypeListingRemoved        = "listing.removed"
+	TypeUnitsMerged           = "admin.units_merged"
+	TypeReportFiled           = "report.filed"
+	TypeEventRetracted        = "correction.retracted"
+	TypeEventAmended          = "correction.amended"
+)
+
+// Stream kinds: the first token of a stream name.
+const (
+	KindProducer   = "producer"
+	KindProduct    = "product"
+	KindCNNTTB     = "cnnttb"
+	KindSalesPoint = "salespoint"
+	KindTradeEvent = "tradeevent"
+	KindListing    = "listing"
+	KindAdmin      = "admin"
+	KindReport     = "report"
+)
+
+// ---- producers ----
+
+// ProducerRegistered records an OCOP producer ("chủ thể OCOP").
+type ProducerRegistered struct {
+	ProducerID string       `json:"producer_id"`
+	Name       string       `json:"name"`
+	Kind       ProducerKind `json:"kind"`
+	Address    Address      `json:"address"`
+	TaxCode    string       `json:"tax_code,omitempty"`
+	Synthetic  bool         `json:"synthetic,omitempty"` // demo data that is not a real record
+}
+
+func (ProducerRegistered) EventType() string  { return TypeProducerRegistered }
+func (ProducerRegistered) SchemaVersion() int { return 1 }
+func (e ProducerRegistered) Stream() string   { return KindProducer + "." + e.ProducerID }
+func (e ProducerRegistered) Validate() error {
+	return first(checkID("producer_id", e.ProducerID), checkText("name", e.Name, 300),
+		producerKinds.check("kind", e.Kind), e.Address.check("address"))
+}
+
+// ProducerChanged records a change of a producer's name, kind or address (e.g. a cooperative
+// group that became a cooperative). Empty fields are unchanged.
+type ProducerChanged struct {
+	ProducerID string       `json:"producer_id"`
+	Name       string       `json:"name,omitempty"`
+	Kind       ProducerKind `json:"kind,omitempty"`
+	Address    *Address     `json:"address,omitempty"`
+	Effective  Date         `json:"effective"`
+}
+
+func (ProducerChanged) EventType() string  { return TypeProducerChanged }
+func (ProducerChanged) SchemaVersion() int { return 1 }
+func (e ProducerChanged) Stream() string   { return KindProducer + "." + e.ProducerID }
+func (e ProducerChanged) Validate() error {
+	err := first(checkID("producer_id", e.ProducerID), checkDate("effective", e.Effective))
+	if err == nil && e.Kind != "" {
+		err = producerKinds.check("kind", e.Kind)
+	}
+	if err == nil && e.Address != nil {
+		err = e.Address.check("address")
+	}
+	if err == nil && e.Name == "" && e.Kind == "" && e.Address == nil {
+		err = Invalid("", "nothing changes: give a new name, kind or address")
+	}
+	return err
+}
+
+// ---- OCOP certification ----
+
+// OCOPCertified records an OCOP certificate issued to a product that holds no valid certificate.
+type OCOPCertified struct {
+	ProductID    string       `json:"product_id"`
+	ProductName  string       `json:"product_name"`
+	ProducerID   string       `json:"producer_id"`
+	ProducerName string       `json:"producer_name"`
+	ProducerKind ProducerKind `json:"producer_kind"`
+	ProductSet   ProductSet   `json:"product_set"`
+	Stars        Stars        `json:"stars"`
+	Score        float64      `json:"score,omitempty"` // out of 100; optional, but must fit the stars when given
+	Decision     Decision     `json:"decision"`
+	Address      Address      `json:"address"` // as recorded in the decision
+	Synthetic    bool         `json:"synthetic,omitempty"`
+}
+
+func (OCOPCertified) EventType() string  { return TypeOCOPCertified }
+func (OCOPCertified) SchemaVersion() int { return 1 }
+func (e OCOPCertified) Stream() string   { return KindProduct + "." + e.ProductID }
+func (e OCOPCertified) Validate() error {
+	return first(checkID("product_id", e.ProductID), checkText("product_name", e.ProductName, 300),
+		checkID("producer_id", e.ProducerID), checkText("producer_name", e.ProducerName, 300),
+		producerKinds.check("producer_kind", e.ProducerKind), productSets.check("product_set", e.ProductSet),
+		e.Stars.check("stars"), checkScore("score", e.Score, e.Stars), e.Decision.check("decision"),
+		checkAuthority("decision.authority", e.Stars, e.Decision), e.Address.check("address"))
+}
+
+func checkScore(field string, score float64, s Stars) error {
+	if score == 0 {
+		return nil
+	}
+	if score < 0 || score > 100 {
+		return Invalid(field, "%g is not a score: scores run from 0 to 100", score)
+	}
+	if got := StarsFromScore(score); got != s {
+		return Invalid(field, "a score of %g gives %d stars, not %d (3★ 50–<70, 4★ 70–<90, 5★ ≥90)", score, int(got), int(s))
+	}
+	return nil
+}
+
+// OCOPReevaluated records a re-evaluation ("đánh giá lại"): a new decision that supersedes the
+// product's valid certificate and keeps, raises or lowers its stars.
+type OCOPReevaluated struct {
+	ProductID   string        `json:"product_id"`
+	Supersedes  string        `json:"supersedes"` // the decision number of the certificate it replaces
+	Outcome     ReevalOutcome `json:"outcome"`
+	Stars       Stars         `json:"stars"`
+	Score       float64       `json:"score,omitempty"`
+	Decision    Decision      `json:"decision"`
+	ProductName string        `json:"product_name,omitempty"` // when the product was renamed
+	Address     *Address      `json:"address,omitempty"`      // when the address in the decision changed
+}
+
+func (OCOPReevaluated) EventType() string  { return TypeOCOPReevaluated }
+func (OCOPReevaluated) SchemaVersion() int { return 1 }
+func (e OCOPReevaluated) Stream() string   { return KindProduct + "." + e.ProductID }
+func (e OCOPReevaluated) Validate() error {
+	err := first(checkID("product_id", e.ProductID), checkText("supersedes", e.Supersedes, 60),
+		outcomes.check("outcome", e.Outcome), e.Stars.check("stars"), checkScore("score", e.Score, e.Stars),
+		e.Decision.check("decision"), checkAuthority("decision.authority", e.Stars, e.Decision))
+	if err == nil && e.Address != nil {
+		err = e.Address.check("address")
+	}
+	return err
+}
+
+// OCOPRevoked records the revocation ("thu hồi") of a certificate.
+type OCOPRevoked struct {
+	ProductID    string           `json:"product_id"`
+	Certificate  string           `json:"certificate"` // decision number of the revoked certificate
+	Reason       RevocationReason `json:"reason"`
+	Decision     Decision         `json:"decision"` // the revocation decision; its date ends validity
+	ReasonDetail string           `json:"reason_detail,omitempty"`
+}
+
+func (OCOPRevoked) EventType() string  { return TypeOCOPRevoked }
+func (OCOPRevoked) SchemaVersion() int { return 1 }
+func (e OCOPRevoked) Stream() string   { return KindProduct + "." + e.ProductID }
+func (e OCOPRevoked) Validate() error {
+	return first(checkID("product_id", e.ProductID), checkText("certificate", e.Certificate, 60),
+		revocationReasons.check("reason", e.Reason), e.Decision.check("decision"))
+}
+
+// OCOPExpired records that a certificate reached the end of its 36 months without re-evaluation.
+// Validity itself follows from the decision date; this event is the ledger's observation of it,
+// recorded once, on or after the day.
+type OCOPExpired struct {
+	ProductID   string `json:"product_id"`
+	Certificate string `json:"certificate"`
+	ExpiredOn   Date   `json:"expired_on"` // first day no longer valid
+}
+
+func (OCOPExpired) EventType() string  { return TypeOCOPExpired }
+func (OCOPExpired) SchemaVersion() int { return 1 }
+func (e OCOPExpired) Stream() string   { return KindProduct + "." + e.ProductID }
+func (e OCOPExpired) Validate() error {
+	return first(checkID("product_id", e.ProductID), checkText("certificate", e.Certificate, 60), checkDate("expired_on", e.ExpiredOn))
+}
+
+// OCOPExpiryNoticed records that the producer was (or must be) notified that a certificate ends
+// within 30 days.
+type OCOPExpiryNoticed struct {
+	ProductID   string `json:"product_id"`
+	Certificate string `json:"certificate"`
+	ExpiresOn   Date   `json:"expires_on"`
+	NoticedOn   Date   `json:"noticed_on"`
+}
+
+func (OCOPExpiryNoticed) EventType() string  { return TypeOCOPExpiryNoticed }
+func (OCOPExpiryNoticed) SchemaVersion() int { return 1 }
+func (e OCOPExpiryNoticed) Stream() string   { return KindProduct + "." + e.ProductID }
+func (e OCOPExpiryNoticed) Validate() error {
+	err := first(checkID("product_id", e.ProductID), checkText("certificate", e.Certificate, 60),
+		checkDate("expires_on", e.ExpiresOn), checkDate("noticed_on", e.NoticedOn))
+	if err == nil && e.NoticedOn > e.ExpiresOn {
+		err = Invalid("noticed_on", "%s is after the expiry %s", e.NoticedOn.VN(), e.ExpiresOn.VN())
+	}
+	return err
+}
+
+// OCOPPotentialFiveStar records that a provincially certified product is a "potential 5★"
+// ("tiềm năng 5 sao") awaiting central evaluation. It is a status, not a star level.
+type OCOPPotentialFiveStar struct {
+	ProductID string `json:"product_id"`
+	Date      Date   `json:"date"`
+	Decision  string `json:"decision,omitempty"`
+	Note      string `json:"note,omitempty"`
+}
+
+func (OCOPPotentialFiveStar) EventType() string  { return TypeOCOPPotentialFiveStar }
+func (OCOPPotentialFiveStar) SchemaVersion() int { return 1 }
+func (e OCOPPotentialFiveStar) Stream() string   { return KindProduct + "." + e.ProductID }
+func (e OCOPPotentialFiveStar) Validate() error {
+	return first(checkID("product_id", e.ProductID), checkDate("date", e.Date))
+}
+
+// ---- CNNTTB ----
+
+// CNNTTBRecognized records a product recognised as a typical rural industrial product.
+type CNNTTBRecognized struct {
+	ProductID    string      `json:"product_id"`
+	ProductName  string      `json:"product_name"`
+	ProducerName string      `json:"producer_name"`
+	Level        CNNTTBLevel `json:"level"`
+	RoundYear    int         `json:"round_year"`
+	Certificate  string      `json:"certificate"` // certificate or decision number
+	IssuedOn     Date        `json:"issued_on"`
+	Address      Address     `json:"address"`
+	Synthetic    bool        `json:"synthetic,omitempty"`
+}
+
+func (CNNTTBRecognized) EventType() string  { return TypeCNNTTBRecognized }
+func (CNNTTBRecognized) SchemaVersion() int { return 1 }
+func (e CNNTTBRecognized) Stream() string   { return KindCNNTTB + "." + e.ProductID }
+func (e CNNTTBRecognized) Validate() error {
+	err := first(checkID("product_id", e.ProductID), checkText("product_name", e.ProductName, 300),
+		checkText("producer_name", e.ProducerName, 300), cnnttbLevels.check("level", e.Level),
+		checkText("certificate", e.Certificate, 60), checkDate("issued_on", e.IssuedOn), e.Address.check("address"))
+	if err != nil {
+		return err
+	}
+	if e.RoundYear < MinYear || e.RoundYear > MaxYear {
+		return Invalid("round_year", "%d is not a year", e.RoundYear)
+	}
+	if y := e.IssuedOn.Year(); y < e.RoundYear || y > e.RoundYear+1 {
+		return Invalid("issued_on", "%s does not belong to the %d round (certificates are issued in the round's year or the next)", e.IssuedOn.VN(), e.RoundYear)
+	}
+	if !CNNTTBLevelOpen(e.Level, e.IssuedOn) {
+		if e.Level == LevelDistrict {
+			return Invalid("level", "district-level recognition ended on 30/06/2025; from 01/07/2025 the level is commune")
+		}
+		return Invalid("level", "commune-level recognition starts on 01/07/2025; before that the level is district")
+	}
+	return nil
+}
+
+// CNNTTBExpired records that a CNNTTB certificate reached 31 December of its fourth year.
+type CNNTTBExpired struct {
+	ProductID   string      `json:"product_id"`
+	Level       CNNTTBLevel `json:"level"`
+	Certificate string      `json:"certificate"`
+	ExpiredOn   Date        `json:"expired_on"` // first day no longer valid (1 January)
+}
+
+func (CNNTTBExpired) EventType() string  { return TypeCNNTTBExpired }
+func (CNNTTBExpired) SchemaVersion() int { return 1 }
+func (e CNNTTBExpired) Stream() string   { return KindCNNTTB + "." + e.ProductID }
+func (e CNNTTBExpired) Validate() error {
+	return first(checkID("product_id", e.ProductID), cnnttbLevels.check("level", e.Level),
+		checkText("certificate", e.Certificate, 60), checkDate("expired_on", e.ExpiredOn))
+}
+
+// ---- sales points ----
+
+// SalesPointOpened records an OCOP introduction-and-sales point opening (QĐ 950/QĐ-BCT).
+type SalesPointOpened struct {
+	SalesPointID string   `json:"salespoint_id"`
+	Name         string   `json:"name"`
+	SiteType     SiteType `json:"site_type"`
+	Funding      Funding  `json:"funding"`
+	Operator     string   `json:"operator"`
+	Address      Address  `json:"address"`
+	OpenedOn     Date     `json:"opened_on"`
+	Synthetic    bool     `json:"synthetic,omitempty"`
+}
+
+func (SalesPointOpened) EventType() string  { return TypeSalesPointOpened }
+func (SalesPointOpened) SchemaVersion() int { return 1 }
+func (e SalesPointOpened) Stream() string   { return KindSalesPoint + "." + e.SalesPointID }
+func (e SalesPointOpened) Validate() error {
+	return first(checkID("salespoint_id", e.SalesPointID), checkText("name", e.Name, 300),
+		siteTypes.check("site_type", e.SiteType), fundings.check("funding", e.Funding),
+		checkText("operator", e.Operator, 300), e.Address.check("address"), checkDate("opened_on", e.OpenedOn))
+}
+
+// SalesPointClosed records a sales point closing.
+type SalesPointClosed struct {
+	SalesPointID string `json:"salespoint_id"`
+	ClosedOn     Date   `json:"closed_on"`
+	Reason       string `json:"reason,omitempty"`
+}
+
+func (SalesPointClosed) EventType() string  { return TypeSalesPointClosed }
+func (SalesPointClosed) SchemaVersion() int { return 1 }
+func (e SalesPointClosed) Stream() string   { return KindSalesPoint + "." + e.SalesPointID }
+func (e SalesPointClosed) Validate() error {
+	return first(checkID("salespoint_id", e.SalesPointID), checkDate("closed_on", e.ClosedOn))
+}
+
+// ---- trade promotion ----
+
+// TradeEventHeld records a trade-promotion event: a fair, a market session, a conference.
+type TradeEventHeld struct {
+	TradeEventID string         `json:"trade_event_id"`
+	Kind         TradeEventKind `json:"kind"`
+	Name         string         `json:"name"`
+	StartDate    Date           `json:"start_date"`
+	EndDate      Date           `json:"end_date"`
+	Venue        string         `json:"venue"`
+	Organiser    string         `json:"organiser"`
+	Address      Address        `json:"address"`
+	Synthetic    bool           `json:"synthetic,omitempty"`
+}
+
+func (TradeEventHeld) EventType() string  { return TypeTradeEventHeld }
+func (TradeEventHeld) SchemaVersion() int { return 1 }
+func (e TradeEventHeld) Stream() string   { return KindTradeEvent + "." + e.TradeEventID }
+func (e TradeEventHeld) Validate() error {
+	err := first(checkID("trade_event_id", e.TradeEventID), tradeEventKinds.check("kind", e.Kind),
+		checkText("name", e.Name, 300), checkDate("start_date", e.StartDate), checkDate("end_date", e.EndDate),
+		checkText("venue", e.Venue, 300), checkText("organiser", e.Organiser, 300), e.Address.check("address"))
+	if err == nil && e.EndDate < e.StartDate {
+		err = Invalid("end_date", "%s is before the start %s", e.EndDate.VN(), e.StartDate.VN())
+	}
+	if err == nil && e.EndDate > e.StartDate.AddDays(60) {
+		err = Invalid("end_date", "an event of more than 60 days (%s to %s) is not a trade event", e.StartDate.VN(), e.EndDate.VN())
+	}
+	return err
+}
+
+// TradeEventParticipation records a business's participation ("lượt tham gia") in an event.
+type TradeEventParticipation struct {
+	TradeEventID string `json:"trade_event_id"`
+	BusinessID   string `json:"business_id"`
+	BusinessName string `json:"business_name"`
+	Synthetic    bool   `json:"synthetic,omitempty"`
+}
+
+func (TradeEventParticipation) EventType() string  { return TypeTradeEventJoined }
+func (TradeEventParticipation) SchemaVersion() int { return 1 }
+func (e TradeEventParticipation) Stream() string   { return KindTradeEvent + "." + e.TradeEventID }
+func (e TradeEventParticipation) Validate() error {
+	return first(checkID("trade_event_id", e.TradeEventID), checkID("business_id", e.BusinessID),
+		checkText("business_name", e.BusinessName, 300))
+}
+
+// ---- e-commerce ----
+
+// ListingCreated records a product listed on an e-commerce platform.
+type ListingCreated struct {
+	ListingID    string   `json:"listing_id"`
+	Platform     Platform `json:"platform"`
+	ProductName  string   `json:"product_name"`
+	ProductID    string   `json:"product_id,omitempty"` // the OCOP product, when it is one
+	OCOP         bool     `json:"ocop"`
+	BusinessID   string   `json:"business_id"`
+	BusinessName string   `json:"business_name"`
+	ListedOn     Date     `json:"listed_on"`
+	Synthetic    bool     `json:"synthetic,omitempty"`
+}
+
+func (ListingCreated) EventType() string  { return TypeListingCreated }
+func (ListingCreated) SchemaVersion() int { return 1 }
+func (e ListingCreated) Stream() string   { return KindListing + "." + e.ListingID }
+func (e ListingCreated) Validate() error {
+	err := first(checkID("listing_id", e.ListingID), platforms.check("platform", e.Platform),
+		checkText("product_name", e.ProductName, 300), checkID("business_id", e.BusinessID),
+		checkText("business_name", e.BusinessName, 300), checkDate("listed_on", e.ListedOn))
+	if err == nil && e.OCOP && e.ProductID == "" {
+		err = Invalid("product_id", "is empty: an OCOP listing must name the OCOP product")
+	}
+	if err == nil && e.ProductID != "" {
+		err = checkID("product_id", e.ProductID)
+	}
+	return err
+}
+
+// ListingRemoved records a listing taken down.
+type ListingRemoved struct {
+	ListingID string `json:"listing_id"`
+	RemovedOn Date   `json:"removed_on"`
+	Reason    string `json:"reason,omitempty"`
+}
+
+func (ListingRemoved) EventType() string  { return TypeListingRemoved }
+func (ListingRemoved) SchemaVersion() int { return 1 }
+func (e ListingRemoved) Stream() string   { return KindListing + "." + e.ListingID }
+func (e ListingRemoved) Validate() error {
+	return first(checkID("listing_id", e.ListingID), checkDate("removed_on", e.RemovedOn))
+}
+
+// ---- administrative units ----
+
+// UnitMapping maps one former unit to the unit that replaced it.
+type UnitMapping struct {
+	OldCommune  string `json:"old_commune"`
+	OldDistrict string `json:"old_district"`
+	OldProvince string `json:"old_province"` // "Quảng Ngãi" or "Kon Tum"
+	NewCommune  string `json:"new_commune"`
+	NewProvince string `json:"new_province"`
+}
+
+// UnitsMerged records a reorganisation of administrative units (NQ 202/2025/QH15, NQ 1677/NQ-UBTVQH15).
+type UnitsMerged struct {
+	ReorganisationID string        `json:"reorganisation_id"`
+	Effective        Date          `json:"effective"`
+	LegalBasis       string        `json:"legal_basis"`
+	Units            []UnitMapping `json:"units"`
+}
+
+func (UnitsMerged) EventType() string  { return TypeUnitsMerged }
+func (UnitsMerged) SchemaVersion() int { return 1 }
+func (e UnitsMerged) Stream() string   { return KindAdmin + "." + e.ReorganisationID }
+func (e UnitsMerged) Validate() error {
+	err := first(checkID("reorganisation_id", e.ReorganisationID), checkDate("effective", e.Effective),
+		checkText("legal_basis", e.LegalBasis, 300))
+	if err == nil && len(e.Units) == 0 {
+		err = Invalid("units", "is empty: list the units merged")
+	}
+	for i, u := range e.Units {
+		if err != nil {
+			break
+		}
+		f := fmt.Sprintf("units[%d]", i)
+		err = first(checkText(f+".old_commune", u.OldCommune, 200), checkText(f+".old_province", u.OldProvince, 100),
+			checkText(f+".new_commune", u.NewCommune, 200), checkText(f+".new_province", u.NewProvince, 100))
+	}
+	return err
+}
+
+// ---- reports ----
+
+// ReportFiled records a report the Department filed, with the figures it stated.
+type ReportFiled struct {
+	ReportID       string           `json:"report_id"`       // stream id, e.g. "470-SCT-QLTM"
+	DocumentNumber string           `json:"document_number"` // as written, e.g. "470/SCT-QLTM"
+	Title          string           `json:"title"`
+	Issuer         string           `json:"issuer"`
+	Recipient      string           `json:"recipient,omitempty"`
+	Date           Date             `json:"date"`
+	AsOf           Date             `json:"as_of"`
+	PeriodFrom     Date             `json:"period_from,omitempty"`
+	Figures        map[string]int64 `json:"figures"`
+}
+
+func (ReportFiled) EventType() string  { return TypeReportFiled }
+func (ReportFiled) SchemaVersion() int { return 1 }
+func (e ReportFiled) Stream() string   { return KindReport + "." + e.ReportID }
+func (e ReportFiled) Validate() error {
+	err := first(checkID("report_id", e.ReportID), checkText("document_number", e.DocumentNumber, 60),
+		checkText("title", e.Title, 500), checkText("issuer", e.Issuer, 300), checkDate("date", e.Date), checkDate("as_of", e.AsOf))
+	if err == nil && e.AsOf > e.Date {
+		err = Invalid("as_of", "%s is after the report's date %s", e.AsOf.VN(), e.Date.VN())
+	}
+	if err == nil && len(e.Figures) == 0 {
+		err = Invalid("figures", "is empty: give the figures the report stated")
+	}
+	for _, id := range sortedKeys(e.Figures) {
+		if err != nil {
+			break
+		}
+		if _, ok := LookupFigure(id); !ok {
+			err = Invalid("figures."+id, "is not a known figure ID; see `ocopledger figures --list`")
+		} else if e.Figures[id] < 0 {
+			err = Invalid("figures."+id, "%d is negative", e.Figures[id])
+		}
+	}
+	return err
+}
+
+// ReportIDFor turns a document number into a stream id: "470/SCT-QLTM" → "470-SCT-QLTM".
+func ReportIDFor(documentNumber string) string {
+	var b strings.Builder
+	for _, r := range foldAccents(documentNumber) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('-')
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
+
+// foldAccents maps the Vietnamese letters that appear in document numbers (Đ, Q Đ…) to ASCII.
+func foldAccents(s string) string {
+	return strings.NewReplacer("Đ", "D", "đ", "d").Replace(s)
+}
+
+// ---- corrections ----
+
+// EventRetracted withdraws an earlier event recorded in error. The earlier event stays in the log;
+// from the moment of the retraction it no longer counts. It lives in the target's stream.
+type EventRetracted struct {
+	TargetStream string `json:"target_stream"`
+	TargetID     string `json:"target_id"`
+	Reason       string `json:"reason"`
+}
+
+func (EventRetracted) EventType() string  { return TypeEventRetracted }
+func (EventRetracted) SchemaVersion() int { return 1 }
+func (e EventRetracted) Stream() string   { return e.TargetStream }
+func (e EventRetracted) Validate() error {
+	return first(checkStream("target_stream", e.TargetStream), checkText("target_id", e.TargetID, 200), checkText("reason", e.Reason, 1000))
+}
+
+// EventAmended replaces the content of an earlier event with a corrected one of the same type.
+// From the moment of the amendment the replacement counts instead of the original.
+type EventAmended struct {
+	TargetStream string          `json:"target_stream"`
+	TargetID     string          `json:"target_id"`
+	TargetType   string          `json:"target_type"`
+	Reason       string          `json:"reason"`
+	Replacement  json.RawMessage `json:"replacement"`
+}
+
+func (EventAmended) EventType() string  { return TypeEventAmended }
+func (EventAmended) SchemaVersion() int { return 1 }
+func (e EventAmended) Stream() string   { return e.TargetStream }
+func (e EventAmended) Validate() error {
+	err := first(checkStream("target_stream", e.TargetStream), checkText("target_id", e.TargetID, 200), checkText("reason", e.Reason, 1000))
+	if err != nil {
+		return err
+	}
+	if e.TargetType == TypeEventAmended || e.TargetType == TypeEventRetracted {
+		return Invalid("target_type", "a correction cannot be amended; retract or amend the original event")
+	}
+	r, err := e.Decoded()
+	if err != nil {
+		return prefixField("replacement", err)
+	}
+	if r.Stream() != e.TargetStream {
+		return Invalid("replacement", "belongs to stream %s, not %s: an amendment cannot move a fact to another record", r.Stream(), e.TargetStream)
+	}
+	return nil
+}
+
+// Decoded returns the replacement as an event of the target type.
+func (e EventAmended) Decoded() (Event, error) {
+	if len(e.Replacement) == 0 {
+		return nil, Invalid("", "is empty: give the corrected event")
+	}
+	return Decode(e.TargetType, 1, e.Replacement)
+}
+
+var streamPattern = regexp.MustCompile(`^[a-z]+\.[A-Za-z0-9_-]{1,100}$`)
+
+func checkStream(field, s string) error {
+	if !streamPattern.MatchString(s) {
+		return Invalid(field, "%q is not a stream name like product.<id>", s)
+	}
+	return nil
+}
+
+// ---- the catalogue ----
+
+// registry maps each type name to a constructor of its zero value.
+var registry = map[string]func() Event{
+	TypeProducerRegistered:    func() Event { return &ProducerRegistered{} },
+	TypeProducerChanged:       func() Event { return &ProducerChanged{} },
+	TypeOCOPCertified:         func() Event { return &OCOPCertified{} },
+	TypeOCOPReevaluated:       func() Event { return &OCOPReevaluated{} },
+	TypeOCOPRevoked:           func() Event { return &OCOPRevoked{} },
+	TypeOCOPExpired:           func() Event { return &OCOPExpired{} },
+	TypeOCOPExpiryNoticed:     func() Event { return &OCOPExpiryNoticed{} },
+	TypeOCOPPotentialFiveStar: func() Event { return &OCOPPotentialFiveStar{} },
+	TypeCNNTTBRecognized:      func() Event { return &CNNTTBRecognized{} },
+	TypeCNNTTBExpired:         func() Event { return &CNNTTBExpired{} },
+	TypeSalesPointOpened:      func() Event { return &SalesPointOpened{} },
+	TypeSalesPointClosed:      func() Event { return &SalesPointClosed{} },
+	TypeTradeEventHeld:        func() Event { return &TradeEventHeld{} },
+	TypeTradeEventJoined:      func() Event { return &TradeEventParticipation{} },
+	TypeListingCreated:        func() Event { return &ListingCreated{} },
+	TypeListingRemoved:        func() Event { return &ListingRemoved{} },
+	TypeUnitsMerged:           func() Event { return &UnitsMerged{} },
+	TypeReportFiled:           func() Event { return &ReportFiled{} },
+	TypeEventRetracted:        func() Event { return &EventRetracted{} },
+	TypeEventAmended:          func() Event { return &EventAmended{} },
+}
+
+// EventTypes lists every event type name, sorted.
+func EventTypes() []string { return sortedKeys(registry) }
+
+// KnownType reports whether t is an event type of the catalogue.
+func KnownType(t string) bool { _, ok := registry[t]; return ok }
+
+// Decode parses a payload of the given type and schema version, rejecting unknown types, unknown
+// fields and malformed JSON with a message that names the field. It does not Validate.
+func Decode(typ string, schema int, data []byte) (Event, error) {
+	mk, ok := registry[typ]
+	if !ok {
+		return nil, &Error{Code: CodeInvalid, Field: "type", Value: typ,
+			Message: fmt.Sprintf("%q is not a known event type; known types: %s", typ, strings.Join(EventTypes(), ", "))}
+	}
+	e := mk()
+	if schema != e.SchemaVersion() {
+		return nil, Invalid("schema", "%s has schema version %d; version %d is not known", typ, e.SchemaVersion(), schema)
+	}
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, Invalid("", "the payload of %s must be a JSON object", typ)
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(e); err != nil {
+		return nil, jsonError(err, trimmed)
+	}
+	if dec.More() {
+		return nil, Invalid("", "there is more than one JSON value in the payload")
+	}
+	return deref(e), nil
+}
+
+// DecodeValid is Decode followed by Validate.
+func DecodeValid(typ string, schema int, data []byte) (Event, error) {
+	e, err := Decode(typ, schema, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// deref turns the *T the decoder filled into the T value events are passed around as.
+func deref(e Event) Event {
+	switch v := e.(type) {
+	case *ProducerRegistered:
+		return *v
+	case *ProducerChanged:
+		return *v
+	case *OCOPCertified:
+		return *v
+	case *OCOPReevaluated:
+		return *v
+	case *OCOPRevoked:
+		return *v
+	case *OCOPExpired:
+		return *v
+	case *OCOPExpiryNoticed:
+		return *v
+	case *OCOPPotentialFiveStar:
+		return *v
+	case *CNNTTBRecognized:
+		return *v
+	case *CNNTTBExpired:
+		return *v
+	case *SalesPointOpened:
+		return *v
+	case *SalesPointClosed:
+		return *v
+	case *TradeEventHeld:
+		return *v
+	case *TradeEventParticipation:
+		return *v
+	case *ListingCreated:
+		return *v
+	case *ListingRemoved:
+		return *v
+	case *UnitsMerged:
+		return *v
+	case *ReportFiled:
+		return *v
+	case *EventRetracted:
+		return *v
+	case *EventAmended:
+		return *v
+	}
+	return e
+}
+
+// jsonError turns a decoding error into one that names the field in plain words.
+func jsonError(err error, raw []byte) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	var de *dateError
+	switch {
+	case asErr(err, &de):
+		var doc any
+		_ = json.Unmarshal(raw, &doc)
+		return &Error{Code: CodeInvalid, Field: findString(doc, "", de.value), Value: de.value, Message: de.Error(), Err: err}
+	case asErr(err, &te):
+		return &Error{Code: CodeInvalid, Field: te.Field, Message: fmt.Sprintf("has the wrong kind of value: a JSON %s where %s is expected", te.Value, goKind(te.Type.Kind().String())), Err: err}
+	case asErr(err, &se):
+		return &Error{Code: CodeInvalid, Message: fmt.Sprintf("the JSON is malformed at byte %d: %v", se.Offset, se), Err: err}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &Error{Code: CodeInvalid, Field: f, Message: "is not a field of this event type (check the spelling in docs/events.md)", Err: err}
+	}
+	return &Error{Code: CodeInvalid, Message: "the JSON is malformed: " + err.Error(), Err: err}
+}
+
+func asErr[T error](err error, target *T) bool { return errors.As(err, target) }
+
+// findString returns the JSON path of the first string equal to v in doc.
+func findString(doc any, path, v string) string {
+	switch x := doc.(type) {
+	case string:
+		if x == v {
+			return path
+		}
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			if f := findString(x[k], p, v); f != "" {
+				return f
+			}
+		}
+	case []any:
+		for i, el := range x {
+			if f := findString(el, fmt.Sprintf("%s[%d]", path, i), v); f != "" {
+				return f
+			}
+		}
+	}
+	return ""
+}
+
+func goKind(k string) string {
+	switch k {
+	case "int", "int32", "int64", "float64":
+		return "a number"
+	case "string":
+		return "text in quotes"
+	case "bool":
+		return "true or false"
+	case "struct", "map":
+		return "an object"
+	case "slice":
+		return "a list"
+	}
+	return k
+}
+
+func first(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,105 @@
+package domain
+
+import "strings"
+
+// UnitMap is the dated mapping of administrative units built from UnitsMerged events: it turns an
+// address as recorded into the current commune and the former province, without rewriting it.
+type UnitMap struct {
+	byOld map[string]UnitMapping // fold(old commune|old district|old province) → mapping
+	byNew map[string]string      // fold(new commune) → former province (as recorded, e.g. "Kon Tum")
+}
+
+// NewUnitMap returns an empty mapping.
+func NewUnitMap() *UnitMap {
+	return &UnitMap{byOld: map[string]UnitMapping{}, byNew: map[string]string{}}
+}
+
+// Add records a reorganisation's mappings.
+func (m *UnitMap) Add(e UnitsMerged) {
+	for _, u := range e.Units {
+		m.byOld[oldKey(u.OldCommune, u.OldDistrict, u.OldProvince)] = u
+		m.byOld[oldKey(u.OldCommune, "", u.OldProvince)] = u
+		if _, ok := m.byNew[fold(u.NewCommune)]; !ok {
+			m.byNew[fold(u.NewCommune)] = u.OldProvince
+		}
+	}
+}
+
+func oldKey(c, d, p string) string { return fold(c) + "|" + fold(d) + "|" + fold(p) }
+
+// FormerProvince returns the province, before 01/07/2025, of a place as recorded.
+func (m *UnitMap) FormerProvince(a Address) FormerProvince {
+	p := fold(a.Province)
+	switch {
+	case strings.Contains(p, "kon tum") || strings.Contains(p, "kontum"):
+		return FormerKonTum
+	case strings.Contains(p, "quảng ngãi") && a.District != "":
+		return FormerQuangNgai
+	}
+	if m != nil {
+		if old, ok := m.byNew[fold(a.Commune)]; ok {
+			return m.FormerProvince(Address{Province: old, District: "-"})
+		}
+	}
+	if strings.Contains(p, "quảng ngãi") {
+		// A Quảng Ngãi address without a district: before the merger that is still the old province.
+		return FormerQuangNgai
+	}
+	return FormerUnknown
+}
+
+// CurrentCommune returns the commune-level unit that a recorded address belongs to today.
+func (m *UnitMap) CurrentCommune(a Address) string {
+	if m != nil && a.Commune != "" {
+		if u, ok := m.byOld[oldKey(a.Commune, a.District, a.Province)]; ok {
+			return u.NewCommune
+		}
+		if u, ok := m.byOld[oldKey(a.Commune, "", a.Province)]; ok {
+			return u.NewCommune
+		}
+	}
+	if a.Commune == "" {
+		return "(không rõ)"
+	}
+	return a.Commune
+}
+
+// Dimension returns the value of a breakdown dimension for an item's attributes, in a language.
+func (m *UnitMap) Dimension(dim string, a Attrs, lang string) string {
+	switch dim {
+	case DimStars:
+		if a.Stars == 0 {
+			return ""
+		}
+		return string(rune('0'+int(a.Stars))) + "★"
+	case DimFormerProvince:
+		return m.FormerProvince(a.Address).Label(lang)
+	case DimCommune:
+		return m.CurrentCommune(a.Address)
+	case DimSector:
+		return string(a.ProductSet.Sector()) + " " + a.ProductSet.Sector().Label(lang)
+	case DimProductSet:
+		return string(a.ProductSet) + " " + a.ProductSet.Label(lang)
+	case DimProducerKind:
+		return a.ProducerKind.Label(lang)
+	case DimAuthority:
+		return a.Authority.Label(lang)
+	case DimLevel:
+		return a.Level.Label(lang)
+	case DimFunding:
+		return a.Funding.Label(lang)
+	case DimSiteType:
+		return a.SiteType.Label(lang)
+	case DimEventKind:
+		return a.EventKind.Label(lang)
+	case DimPlatform:
+		return a.Platform.Label(lang)
+	}
+	return ""
+}
+
+// Dimensions lists every breakdown dimension.
+func Dimensions() []string {
+	return []string{DimStars, DimFormerProvince, DimCommune, DimSector, DimProductSet, DimProducerKind,
+		DimAuthority, DimLevel, DimFunding, DimSiteType, DimEventKind, DimPlatform}
+}
