@@ -1,0 +1,339 @@
+package eventstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nats-io/nuid"
+)
+
+// Headers of JetStream atomic batch publish (nats-server 2.12+).
+const (
+	hdrBatchID     = "Nats-Batch-Id"
+	hdrBatchSeq    = "Nats-Batch-Sequence"
+	hdrBatchCommit = "Nats-Batch-Commit"
+)
+
+// JetStream error codes the store interprets (nats-server errors.json).
+const (
+	codeWrongLastSequence         = 10071 // JSStreamWrongLastSequenceErrF "wrong last sequence: {seq}"
+	codeWrongLastSequenceConstant = 10164 // JSStreamWrongLastSequenceConstantErr, given for expected-sequence
+	// conflicts inside atomic batches and on replicated streams
+	codeDuplicateInProcess = 10158 // JSStreamDuplicateMessageConflict: same Nats-Msg-Id being proposed concurrently
+	codeBatchDuplicate     = 10201 // JSAtomicPublishContainsDuplicateMessageErr: a batch message's Nats-Msg-Id is already stored
+)
+
+const (
+	// batchFlowEvery: every so many messages of an atomic batch are sent as
+	// requests, so a fast writer waits for the server to have staged them.
+	batchFlowEvery = 100
+	// anyVersionAttempts bounds the retries of an AnyVersion append that
+	// keeps losing races (it re-reads the stream head each time).
+	anyVersionAttempts = 10
+	// publishTimeout applies when the caller's context has no deadline.
+	publishTimeout = 30 * time.Second
+)
+
+// errBatchDuplicate is the internal signal for codeBatchDuplicate.
+var errBatchDuplicate = errors.New("atomic batch contains an already stored event id")
+
+// Append appends events to an aggregate stream, all or nothing.
+//
+// expectedVersion is the version the caller last saw (0 for a new stream);
+// if the stream is elsewhere Append returns an error matching ErrConcurrency
+// and stores nothing — unless these very events (same IDs, same stream, same
+// order) are already stored, in which case the append is an idempotent retry
+// and succeeds with AppendResult.Duplicate and the original sequences.
+// AnyVersion appends after whatever the stream holds.
+//
+// Input is validated before anything is written (*InvalidError); a
+// backfilled RecordedAt earlier than the last recorded time in the ledger
+// fails with ErrBackfillOrder.
+func (s *Store) Append(ctx context.Context, stream string, expectedVersion int64, events ...Proposed) (AppendResult, error) {
+	if err := s.checkOpen(); err != nil {
+		return AppendResult{}, err
+	}
+	if err := ValidStreamName(stream); err != nil {
+		return AppendResult{}, err
+	}
+	if expectedVersion < AnyVersion {
+		return AppendResult{}, &InvalidError{Field: "expected version", Value: strconv.FormatInt(expectedVersion, 10),
+			Reason: "must be 0 or more, or AnyVersion (-1)"}
+	}
+	switch n := len(events); {
+	case n == 0:
+		return AppendResult{}, &InvalidError{Field: "events", Reason: "none given; append at least one"}
+	case n > MaxEventsPerAppend:
+		return AppendResult{}, &InvalidError{Field: "events", Value: strconv.Itoa(n),
+			Reason: fmt.Sprintf("too many in one append; at most %d", MaxEventsPerAppend)}
+	}
+	now := s.cfg.Clock()
+	data := make([]json.RawMessage, len(events))
+	seen := make(map[string]int, len(events))
+	for i, e := range events {
+		d, err := validate(i+1, e, now)
+		if err != nil {
+			return AppendResult{}, err
+		}
+		if j, dup := seen[e.ID]; dup {
+			return AppendResult{}, &InvalidError{Event: i + 1, Field: "id", Value: e.ID, Reason: fmt.Sprintf("is the same as event %d's", j)}
+		}
+		seen[e.ID] = i + 1
+		data[i] = d
+	}
+
+	subject := SubjectPrefix + stream
+	for attempt := 1; ; attempt++ {
+		cur, lastSeq, err := s.head(ctx, subject)
+		if err != nil {
+			return AppendResult{}, err
+		}
+		if expectedVersion != AnyVersion && cur != uint64(expectedVersion) {
+			return s.resolveConflict(ctx, stream, events,
+				fmt.Errorf("%w: stream %s is at version %d, expected %d", ErrConcurrency, stream, cur, expectedVersion))
+		}
+		res, err := s.publish(ctx, stream, cur, lastSeq, events, data)
+		switch {
+		case errors.Is(err, ErrConcurrency) && expectedVersion == AnyVersion && attempt < anyVersionAttempts:
+			continue // someone appended between our read and our write; place the events after theirs
+		case errors.Is(err, ErrConcurrency), errors.Is(err, errBatchDuplicate):
+			return s.resolveConflict(ctx, stream, events, err)
+		}
+		return res, err
+	}
+}
+
+// publish writes the events after version cur (whose message is at global
+// sequence lastSeq, 0 if the stream is new). The broker enforces that the
+// stream has not moved meanwhile.
+func (s *Store) publish(ctx context.Context, stream string, cur, lastSeq uint64, events []Proposed, data []json.RawMessage) (AppendResult, error) {
+	s.appendMu.Lock()
+	defer s.appendMu.Unlock()
+
+	last, lastFrom := s.lastRecorded, "the last recorded time in the ledger"
+	for _, e := range events {
+		if !e.RecordedAt.IsZero() {
+			// A backfill: another process may have appended since Open.
+			env, err := s.lastEnvelope(ctx)
+			if err != nil {
+				return AppendResult{}, err
+			}
+			if env != nil && env.RecordedAt.After(last) {
+				last = env.RecordedAt
+			}
+			break
+		}
+	}
+	now := s.cfg.Clock().UTC()
+	subject := SubjectPrefix + stream
+	msgs := make([]*nats.Msg, len(events))
+	for i, e := range events {
+		rec := now
+		if !e.RecordedAt.IsZero() {
+			rec = e.RecordedAt.UTC()
+			if rec.Before(last) {
+				return AppendResult{}, fmt.Errorf("%w: event %d is backfilled as recorded at %s, earlier than %s (%s); backfill in the order the ledger learned of events",
+					ErrBackfillOrder, i+1, rec.Format(time.RFC3339Nano), lastFrom, last.Format(time.RFC3339Nano))
+			}
+		} else if rec.Before(last) {
+			rec = last // never let clock skew move recorded time backwards
+		}
+		last, lastFrom = rec, fmt.Sprintf("the recorded time of event %d", i+1)
+		version := cur + uint64(i) + 1
+		body, err := encode(body{
+			ID: e.ID, Type: e.Type, Schema: e.Schema, Stream: stream, Version: version,
+			RecordedAt: rec, Backfilled: !e.RecordedAt.IsZero(),
+			Actor: e.Actor, Source: e.Source, CorrelationID: e.CorrelationID, Data: data[i],
+		})
+		if err != nil {
+			return AppendResult{}, fmt.Errorf("eventstore: encode event %d: %w", i+1, err)
+		}
+		if len(body) > MaxEventSize {
+			return AppendResult{}, &InvalidError{Event: i + 1, Field: "data",
+				Reason: fmt.Sprintf("is too large: the event is %d bytes, at most %d allowed", len(body), MaxEventSize)}
+		}
+		m := nats.NewMsg(subject)
+		m.Data = body
+		m.Header.Set(jetstream.MsgIDHeader, e.ID)
+		m.Header.Set(HeaderType, e.Type)
+		m.Header.Set(HeaderVersion, strconv.FormatUint(version, 10))
+		msgs[i] = m
+	}
+	// Only the first message of an atomic batch may carry an expected
+	// sequence; it guards the whole batch.
+	msgs[0].Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(lastSeq, 10))
+
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, publishTimeout)
+		defer cancel()
+	}
+	var res AppendResult
+	if len(msgs) == 1 {
+		ack, err := s.js.PublishMsg(ctx, msgs[0])
+		if err != nil {
+			return AppendResult{}, mapPublishError(stream, err)
+		}
+		if ack.Duplicate {
+			return s.verifyDuplicate(ctx, stream, events[0].ID, ack.Sequence)
+		}
+		res = AppendResult{FirstSequence: ack.Sequence, LastSequence: ack.Sequence, Version: cur + 1}
+	} else {
+		lastSeq, err := s.publishBatch(ctx, msgs)
+		if err != nil {
+			return AppendResult{}, mapPublishError(stream, err)
+		}
+		n := uint64(len(msgs))
+		res = AppendResult{FirstSequence: lastSeq - n + 1, LastSequence: lastSeq, Version: cur + n}
+	}
+	s.lastRecorded = last
+	s.log.Debug("appended", "stream", stream, "events", len(msgs), "version", res.Version, "seq", res.LastSequence)
+	return res, nil
+}
+
+// batchAck is the server's reply to a message of an atomic batch.
+type batchAck struct {
+	Error    *jetstream.APIError `json:"error,omitempty"`
+	Stream   string              `json:"stream"`
+	Sequence uint64              `json:"seq"`
+	BatchID  string              `json:"batch"`
+	Count    int                 `json:"count"`
+}
+
+// publishBatch sends msgs as one JetStream atomic batch and returns the
+// global sequence of the last one. The server stages the batch and stores
+// it only on the commit message, after checking every message's headers
+// under the stream's lock: either all are stored or none.
+//
+// What nats-server v2.15 does inside an atomic batch (jetstream_batching.go
+// checkMsgHeadersPreClusteredProposal, stream.go processJetStreamBatchMsg):
+//   - Nats-Msg-Id is allowed on every message. If any ID is already in the
+//     duplicate window (or repeats within the batch) the WHOLE batch is
+//     rejected with 10201 "atomic publish batch contains duplicate message
+//     id" — not acked as a duplicate as a single publish would be. Append
+//     then looks for the events on the aggregate stream (resolveConflict).
+//   - Nats-Expected-Last-Subject-Sequence is checked against the store when
+//     the batch commits; a mismatch gives 10071. On a subject already
+//     written earlier in the same batch it is refused with 10164, which is
+//     why only the first message carries it: it guards the whole batch
+//     because the commit runs under the stream's isolation lock.
+//   - Nats-Expected-Last-Sequence is only allowed on the first message (else
+//     10164); Nats-Expected-Last-Msg-Id is not supported in a batch (10177).
+//   - At most 1000 messages per batch by default (jetstream limit
+//     max_batch_size), 50 batches in flight per stream, and a batch idle for
+//     10 s is abandoned.
+//
+// On a single server (the embedded mode) the expected-sequence check of a
+// plain publish runs BEFORE the duplicate check, so a retry with a stale
+// sequence gets 10071 instead of a duplicate ack; on a cluster the
+// duplicate check runs first. Append handles both by looking for the IDs.
+func (s *Store) publishBatch(ctx context.Context, msgs []*nats.Msg) (uint64, error) {
+	id := nuid.Next()
+	for i, m := range msgs {
+		m.Header.Set(hdrBatchID, id)
+		m.Header.Set(hdrBatchSeq, strconv.Itoa(i+1))
+		commit := i == len(msgs)-1
+		if commit {
+			m.Header.Set(hdrBatchCommit, "1")
+		}
+		if !commit && i%batchFlowEvery != 0 {
+			if err := s.nc.PublishMsg(m); err != nil {
+				return 0, fmt.Errorf("eventstore: atomic append, message %d: %w", i+1, err)
+			}
+			continue
+		}
+		reply, err := s.nc.RequestMsgWithContext(ctx, m)
+		if err != nil {
+			return 0, fmt.Errorf("eventstore: atomic append, message %d: %w", i+1, err)
+		}
+		if !commit && len(reply.Data) == 0 {
+			continue // staged
+		}
+		var ack batchAck
+		if err := json.Unmarshal(reply.Data, &ack); err != nil {
+			return 0, fmt.Errorf("eventstore: atomic append, message %d: bad reply %q: %w", i+1, reply.Data, err)
+		}
+		if ack.Error != nil {
+			return 0, fmt.Errorf("eventstore: atomic append, message %d: %w", i+1, ack.Error)
+		}
+		if commit {
+			if ack.Count != len(msgs) || ack.Sequence < uint64(len(msgs)) {
+				return 0, fmt.Errorf("eventstore: atomic append: server committed %d of %d events", ack.Count, len(msgs))
+			}
+			return ack.Sequence, nil
+		}
+	}
+	panic("unreachable")
+}
+
+// mapPublishError turns the JetStream codes of a lost race into
+// ErrConcurrency.
+func mapPublishError(stream string, err error) error {
+	var apiErr *jetstream.APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.ErrorCode {
+		case codeWrongLastSequence, codeWrongLastSequenceConstant, codeDuplicateInProcess:
+			return fmt.Errorf("%w: stream %s changed while appending (broker: %s)", ErrConcurrency, stream, apiErr.Description)
+		case codeBatchDuplicate:
+			return fmt.Errorf("%w: %s", errBatchDuplicate, apiErr.Description)
+		}
+	}
+	return fmt.Errorf("eventstore: append to %s: %w", stream, err)
+}
+
+// verifyDuplicate checks that the message the broker reported as the
+// original of a duplicate is this event on this stream.
+func (s *Store) verifyDuplicate(ctx context.Context, stream, id string, seq uint64) (AppendResult, error) {
+	m, err := s.stream.GetMsg(ctx, seq)
+	if err != nil {
+		return AppendResult{}, fmt.Errorf("eventstore: read original of duplicate event %q at %d: %w", id, seq, err)
+	}
+	if m.Subject != SubjectPrefix+stream || m.Header.Get(jetstream.MsgIDHeader) != id {
+		return AppendResult{}, fmt.Errorf("%w: event id %q is already stored in stream %s", ErrDuplicateID, id, streamOf(m.Subject))
+	}
+	v, _ := strconv.ParseUint(m.Header.Get(HeaderVersion), 10, 64)
+	return AppendResult{FirstSequence: seq, LastSequence: seq, Version: v, Duplicate: true}, nil
+}
+
+// resolveConflict decides what a refused append was: if the stream already
+// holds exactly these events (an earlier attempt succeeded but its answer
+// was lost), the append succeeds as a duplicate; otherwise cause stands.
+func (s *Store) resolveConflict(ctx context.Context, stream string, events []Proposed, cause error) (AppendResult, error) {
+	stored, err := s.ReadStream(ctx, stream)
+	if err != nil {
+		return AppendResult{}, err
+	}
+	byID := make(map[string]Envelope, len(stored))
+	for _, e := range stored {
+		byID[e.ID] = e
+	}
+	var found []Envelope
+	for _, e := range events {
+		if env, ok := byID[e.ID]; ok {
+			found = append(found, env)
+		}
+	}
+	switch {
+	case len(found) == 0 && errors.Is(cause, errBatchDuplicate):
+		return AppendResult{}, fmt.Errorf("%w: an event id of this append is already stored in another stream than %s", ErrDuplicateID, stream)
+	case len(found) == 0:
+		return AppendResult{}, cause
+	case len(found) < len(events):
+		return AppendResult{}, fmt.Errorf("%w: %d of the %d events are already stored in stream %s (e.g. id %q at version %d), the others are not",
+			ErrDuplicateID, len(found), len(events), stream, found[0].ID, found[0].Version)
+	}
+	for i := 1; i < len(found); i++ {
+		if found[i].Version != found[i-1].Version+1 {
+			return AppendResult{}, fmt.Errorf("%w: the events' ids are stored in stream %s, but not as one append in this order", ErrDuplicateID, stream)
+		}
+	}
+	first, last := found[0], found[len(found)-1]
+	s.log.Debug("append is a retry of stored events", "stream", stream, "first_seq", first.Sequence, "last_seq", last.Sequence)
+	return AppendResult{FirstSequence: first.Sequence, LastSequence: last.Sequence, Version: last.Version, Duplicate: true}, nil
+}

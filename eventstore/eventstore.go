@@ -1,0 +1,171 @@
+package eventstore
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go"
+)
+
+const (
+	// DefaultStreamName is the JetStream stream that holds the whole ledger.
+	DefaultStreamName = "OCOP_LEDGER"
+	// SubjectPrefix prefixes every aggregate stream name to form its subject:
+	// stream "product.p1" is stored on subject "ocop.events.product.p1".
+	SubjectPrefix = "ocop.events."
+	// Subjects is the subject filter of the ledger stream.
+	Subjects = SubjectPrefix + ">"
+
+	// MaxEventsPerAppend is the largest number of events one Append accepts.
+	// It is the nats-server default for an atomic batch (1000); a server
+	// configured with a lower jetstream limit max_batch_size rejects larger
+	// batches itself.
+	MaxEventsPerAppend = 1000
+	// MaxEventSize is the largest encoded event body (the JSON message with
+	// envelope and data) that Append accepts, in bytes.
+	MaxEventSize = 256 << 10
+	// MaxStreamNameLen is the longest aggregate stream name accepted.
+	MaxStreamNameLen = 128
+	// DuplicateWindow is how long the broker remembers event IDs (Nats-Msg-Id)
+	// to drop retried publishes. Retries with an expected version are
+	// idempotent forever (see Append); AnyVersion retries only within it.
+	DuplicateWindow = 2 * time.Hour
+
+	// HeaderType carries the event type (ASCII) on every message.
+	HeaderType = "Ocop-Type"
+	// HeaderVersion carries the event's version within its aggregate stream.
+	HeaderVersion = "Ocop-Version"
+)
+
+// AnyVersion as the expected version skips the optimistic-concurrency check:
+// the events are appended after whatever the stream holds.
+const AnyVersion int64 = -1
+
+// Proposed is an event to append.
+type Proposed struct {
+	ID            string          // unique event id; required; sent as Nats-Msg-Id (dedupe)
+	Type          string          // e.g. "ocop.certified"; ASCII, it is also sent as a header
+	Schema        int             // schema version of the payload, >= 1
+	Data          json.RawMessage // the event payload: a JSON object
+	Actor         string          // who recorded it
+	Source        string          // source document, e.g. "Công văn 470/SCT-QLTM"
+	CorrelationID string
+	// RecordedAt is when the ledger learned of the event. Zero means now (the
+	// Config.Clock); a non-zero time marks a backfill and must not be earlier
+	// than the last recorded time in the ledger.
+	RecordedAt time.Time
+}
+
+// Envelope is a stored event.
+type Envelope struct {
+	ID            string
+	Type          string
+	Schema        int
+	Stream        string    // aggregate stream name, e.g. "product.qn-toi-ly-son"
+	Version       uint64    // 1, 2, 3… within Stream
+	Sequence      uint64    // global JetStream stream sequence
+	RecordedAt    time.Time // when the ledger learned it (UTC)
+	Backfilled    bool      // RecordedAt was given by the writer, not the ledger clock
+	AppendedAt    time.Time // the broker's timestamp of the message
+	Actor         string
+	Source        string
+	CorrelationID string
+	Data          json.RawMessage
+}
+
+// AppendResult tells where an append landed.
+type AppendResult struct {
+	FirstSequence uint64 // global sequence of the first event
+	LastSequence  uint64 // global sequence of the last event
+	Version       uint64 // version of the stream after the append
+	// Duplicate reports that these events were already stored by an earlier
+	// attempt: nothing was written and the sequences are the original ones.
+	Duplicate bool
+}
+
+// Config configures Open.
+type Config struct {
+	// DataDir is where the embedded nats-server keeps its JetStream file
+	// store. Required unless NatsURL is set.
+	DataDir string
+	// NatsURL, if set, connects to an existing server or cluster instead of
+	// embedding one.
+	NatsURL string
+	// ListenAddr (embedded mode only), e.g. "127.0.0.1:4222" or
+	// "127.0.0.1:0" for a random port, also accepts external NATS clients.
+	// Empty means in-process only.
+	ListenAddr string
+	// Replicas of the ledger stream; default 1 (use 3 on a cluster).
+	Replicas int
+	// StreamName of the ledger stream; default DefaultStreamName.
+	StreamName string
+	// Clock gives the recorded time of live appends; default time.Now.
+	Clock func() time.Time
+	// Logger receives the store's and the embedded server's messages; nil
+	// discards them.
+	Logger *slog.Logger
+	// NatsOptions are passed to nats.Connect, e.g. nats.UserInfo.
+	NatsOptions []nats.Option
+}
+
+// Errors of the store. Test for them with errors.Is.
+var (
+	// ErrConcurrency means the aggregate stream was not at the expected
+	// version: another writer won the race. Reload and decide again.
+	ErrConcurrency = errors.New("eventstore: concurrency conflict")
+	// ErrBackfillOrder means a backfilled event's RecordedAt is earlier than
+	// the last recorded time in the ledger, which would break "as known at".
+	ErrBackfillOrder = errors.New("eventstore: backfill out of order")
+	// ErrDuplicateID means an event ID is already stored for a different
+	// event (another stream or another append).
+	ErrDuplicateID = errors.New("eventstore: event id already used")
+	// ErrInvalid is matched by every *InvalidError.
+	ErrInvalid = errors.New("eventstore: invalid input")
+	// ErrUnsafeStream is matched by every *StreamConfigError.
+	ErrUnsafeStream = errors.New("eventstore: unsafe ledger stream")
+	// ErrClosed is returned by calls on a closed Store.
+	ErrClosed = errors.New("eventstore: store is closed")
+)
+
+// InvalidError reports input refused before anything was written.
+type InvalidError struct {
+	Event  int    // 1-based position of the event in the append; 0 if not about one event
+	Field  string // e.g. "id", "schema", "stream"
+	Value  string // the offending value, if showing it helps
+	Reason string // e.g. "is empty", "must be 1 or more"
+}
+
+func (e *InvalidError) Error() string {
+	msg := e.Field
+	if e.Value != "" {
+		msg += fmt.Sprintf(" %q:", e.Value)
+	}
+	msg += " " + e.Reason
+	if e.Event > 0 {
+		msg = fmt.Sprintf("event %d: %s", e.Event, msg)
+	}
+	return msg
+}
+
+// Is makes errors.Is(err, ErrInvalid) true.
+func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
+
+// StreamConfigError reports an existing ledger stream whose configuration
+// could lose history or break the store's guarantees.
+type StreamConfigError struct {
+	Stream  string // JetStream stream name
+	Setting string // the offending setting as JetStream names it, e.g. "deny_delete"
+	Value   string // its value, e.g. "false"
+	Problem string // e.g. "allows deletion"
+}
+
+func (e *StreamConfigError) Error() string {
+	return fmt.Sprintf("stream %s %s (%s=%s): refusing to use a ledger that can lose history or break its guarantees",
+		e.Stream, e.Problem, e.Setting, e.Value)
+}
+
+// Is makes errors.Is(err, ErrUnsafeStream) true.
+func (e *StreamConfigError) Is(target error) bool { return target == ErrUnsafeStream }

@@ -1,0 +1,383 @@
+package eventstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Store is the JetStream event store. It is safe for concurrent use.
+type Store struct {
+	cfg    Config
+	log    *slog.Logger
+	srv    *server.Server // nil when connected to NatsURL
+	nc     *nats.Conn
+	js     jetstream.JetStream
+	stream jetstream.Stream
+
+	// appendMu serialises the publishing part of appends so that recorded
+	// times of this process's appends follow the log order.
+	appendMu     sync.Mutex
+	lastRecorded time.Time // guarded by appendMu
+
+	closeOnce sync.Once
+	closeErr  error
+	closed    chan struct{}
+}
+
+// Open starts (embedded mode) or connects to (NatsURL) a nats-server, and
+// creates the ledger stream or checks that the existing one cannot lose
+// history. The returned Store must be closed.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if cfg.StreamName == "" {
+		cfg.StreamName = DefaultStreamName
+	}
+	if cfg.Replicas == 0 {
+		cfg.Replicas = 1
+	}
+	if cfg.Replicas < 0 || cfg.Replicas > 5 {
+		return nil, &InvalidError{Field: "replicas", Value: strconv.Itoa(cfg.Replicas), Reason: "must be between 1 and 5"}
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.NatsURL == "" && cfg.DataDir == "" {
+		return nil, &InvalidError{Field: "data dir", Reason: "is empty; set DataDir (embedded server) or NatsURL"}
+	}
+	if cfg.NatsURL != "" && cfg.ListenAddr != "" {
+		return nil, &InvalidError{Field: "listen addr", Value: cfg.ListenAddr, Reason: "only applies to the embedded server, not with NatsURL"}
+	}
+	s := &Store{cfg: cfg, log: cfg.Logger, closed: make(chan struct{})}
+	if err := s.open(ctx); err != nil {
+		s.shutdown()
+		return nil, err
+	}
+	s.log.Info("event store open", "stream", cfg.StreamName, "embedded", s.srv != nil,
+		"last_recorded", s.lastRecorded)
+	return s, nil
+}
+
+func (s *Store) open(ctx context.Context) error {
+	opts := append([]nats.Option{nats.Name("ocopledger-eventstore")}, s.cfg.NatsOptions...)
+	url := s.cfg.NatsURL
+	if url == "" {
+		srv, err := startServer(ctx, s.cfg)
+		if err != nil {
+			return err
+		}
+		s.srv = srv
+		url = ""
+		opts = append(opts, nats.InProcessServer(srv))
+	} else {
+		opts = append(opts, nats.MaxReconnects(-1))
+	}
+	nc, err := nats.Connect(url, opts...)
+	if err != nil {
+		return fmt.Errorf("eventstore: connect to nats: %w", err)
+	}
+	s.nc = nc
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return fmt.Errorf("eventstore: jetstream: %w", err)
+	}
+	s.js = js
+	if s.stream, err = ensureStream(ctx, js, s.cfg); err != nil {
+		return err
+	}
+	last, err := s.lastEnvelope(ctx)
+	if err != nil {
+		return err
+	}
+	if last != nil {
+		s.lastRecorded = last.RecordedAt
+	}
+	return nil
+}
+
+// startServer runs an in-process nats-server with JetStream file storage
+// that syncs every write to disk before acknowledging it.
+func startServer(ctx context.Context, cfg Config) (*server.Server, error) {
+	opts := &server.Options{
+		ServerName: "ocopledger",
+		JetStream:  true,
+		StoreDir:   cfg.DataDir,
+		SyncAlways: true, // "sync_interval: always": an acked append survives kill -9
+		NoSigs:     true,
+		DontListen: cfg.ListenAddr == "",
+	}
+	if cfg.ListenAddr != "" {
+		host, port, err := net.SplitHostPort(cfg.ListenAddr)
+		if err != nil {
+			return nil, &InvalidError{Field: "listen addr", Value: cfg.ListenAddr, Reason: "must be host:port, e.g. 127.0.0.1:4222"}
+		}
+		p, err := strconv.Atoi(port)
+		if err != nil || p < 0 || p > 65535 {
+			return nil, &InvalidError{Field: "listen addr", Value: cfg.ListenAddr, Reason: "has an invalid port"}
+		}
+		if p == 0 {
+			p = server.RANDOM_PORT
+		}
+		opts.Host, opts.Port = host, p
+	}
+	srv, err := server.NewServer(opts)
+	if err != nil {
+		return nil, fmt.Errorf("eventstore: embedded nats-server: %w", err)
+	}
+	srv.SetLoggerV2(slogLogger{cfg.Logger}, false, false, false)
+	srv.Start()
+	wait := 30 * time.Second
+	if dl, ok := ctx.Deadline(); ok {
+		wait = time.Until(dl)
+	}
+	if !srv.ReadyForConnections(wait) {
+		srv.Shutdown()
+		srv.WaitForShutdown()
+		return nil, fmt.Errorf("eventstore: embedded nats-server in %s not ready after %s", cfg.DataDir, wait)
+	}
+	return srv, nil
+}
+
+// streamConfig is the configuration of a new ledger stream: nothing may
+// ever be removed from it.
+func streamConfig(cfg Config) jetstream.StreamConfig {
+	return jetstream.StreamConfig{
+		Name:               cfg.StreamName,
+		Description:        "ocopledger event log: append-only, nothing is ever deleted",
+		Subjects:           []string{Subjects},
+		Retention:          jetstream.LimitsPolicy,
+		Storage:            jetstream.FileStorage,
+		Replicas:           cfg.Replicas,
+		Discard:            jetstream.DiscardNew,
+		MaxAge:             0,
+		MaxMsgs:            -1,
+		MaxBytes:           -1,
+		MaxMsgsPerSubject:  -1,
+		MaxMsgSize:         MaxEventSize + 4096, // body plus headers
+		Duplicates:         DuplicateWindow,
+		DenyDelete:         true,
+		DenyPurge:          true,
+		AllowRollup:        false,
+		AllowDirect:        true,
+		AllowAtomicPublish: true,
+	}
+}
+
+func ensureStream(ctx context.Context, js jetstream.JetStream, cfg Config) (jetstream.Stream, error) {
+	st, err := js.Stream(ctx, cfg.StreamName)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		st, err = js.CreateStream(ctx, streamConfig(cfg))
+		if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+			st, err = js.Stream(ctx, cfg.StreamName) // another process created it
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("eventstore: stream %s: %w", cfg.StreamName, err)
+	}
+	if err := checkStreamConfig(st.CachedInfo().Config); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// checkStreamConfig refuses a stream from which history could be lost or
+// whose behaviour the store relies on is switched off.
+func checkStreamConfig(c jetstream.StreamConfig) error {
+	bad := func(setting, value, problem string) error {
+		return &StreamConfigError{Stream: c.Name, Setting: setting, Value: value, Problem: problem}
+	}
+	switch {
+	case !c.DenyDelete:
+		return bad("deny_delete", "false", "allows deletion")
+	case !c.DenyPurge:
+		return bad("deny_purge", "false", "allows purging")
+	case c.AllowRollup:
+		return bad("allow_rollup_hdrs", "true", "allows roll-ups that replace history")
+	case c.Sealed:
+		return bad("sealed", "true", "is sealed and accepts no appends")
+	case c.Retention != jetstream.LimitsPolicy:
+		return bad("retention", c.Retention.String(), "removes messages once consumed")
+	case c.Discard != jetstream.DiscardNew:
+		return bad("discard", "old", "discards old messages when a limit is reached")
+	case c.MaxAge != 0:
+		return bad("max_age", c.MaxAge.String(), "expires old messages")
+	case c.MaxMsgs > 0:
+		return bad("max_msgs", strconv.FormatInt(c.MaxMsgs, 10), "limits the number of messages")
+	case c.MaxBytes > 0:
+		return bad("max_bytes", strconv.FormatInt(c.MaxBytes, 10), "limits the stored size")
+	case c.MaxMsgsPerSubject > 0:
+		return bad("max_msgs_per_subject", strconv.FormatInt(c.MaxMsgsPerSubject, 10), "limits messages per aggregate stream")
+	case c.AllowMsgTTL:
+		return bad("allow_msg_ttl", "true", "allows messages to expire")
+	case c.SubjectDeleteMarkerTTL != 0:
+		return bad("subject_delete_marker_ttl", c.SubjectDeleteMarkerTTL.String(), "allows messages to expire")
+	case c.SubjectTransform != nil:
+		return bad("subject_transform", c.SubjectTransform.Source+">"+c.SubjectTransform.Destination, "rewrites subjects")
+	case c.Mirror != nil:
+		return bad("mirror", c.Mirror.Name, "is a mirror and accepts no appends")
+	case c.Storage != jetstream.FileStorage:
+		return bad("storage", c.Storage.String(), "is not stored on disk")
+	case !c.AllowAtomicPublish:
+		return bad("allow_atomic", "false", "cannot append several events all-or-nothing")
+	case !c.AllowDirect:
+		return bad("allow_direct", "false", "cannot serve version checks by direct get")
+	case len(c.Subjects) != 1 || c.Subjects[0] != Subjects:
+		return bad("subjects", fmt.Sprint(c.Subjects), "does not hold exactly "+Subjects)
+	}
+	return nil
+}
+
+// Conn is the store's NATS connection, for other adapters and tests.
+func (s *Store) Conn() *nats.Conn { return s.nc }
+
+// JetStream is the store's JetStream context, for other adapters and tests.
+func (s *Store) JetStream() jetstream.JetStream { return s.js }
+
+// StreamName is the JetStream stream holding the ledger.
+func (s *Store) StreamName() string { return s.cfg.StreamName }
+
+// Config returns the configuration the store was opened with, defaults
+// filled in: Open(ctx, s.Config()) after Close reopens the same ledger.
+func (s *Store) Config() Config { return s.cfg }
+
+// ClientURL is the URL external NATS clients can use for the embedded
+// server, or "" if it does not listen (or the store is connected to NatsURL).
+func (s *Store) ClientURL() string {
+	if s.srv == nil || s.cfg.ListenAddr == "" {
+		return ""
+	}
+	return s.srv.ClientURL()
+}
+
+// Close drains the connection and shuts the embedded server down. It is safe
+// to call more than once.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.closed)
+		s.closeErr = s.shutdown()
+		s.log.Info("event store closed", "stream", s.cfg.StreamName)
+	})
+	return s.closeErr
+}
+
+func (s *Store) shutdown() error {
+	var err error
+	if s.nc != nil {
+		if s.nc.IsConnected() {
+			done := make(chan struct{})
+			s.nc.SetClosedHandler(func(*nats.Conn) { close(done) })
+			if err = s.nc.Drain(); err == nil {
+				select {
+				case <-done:
+				case <-time.After(10 * time.Second):
+				}
+			}
+		}
+		s.nc.Close()
+	}
+	if s.srv != nil {
+		s.srv.Shutdown()
+		s.srv.WaitForShutdown()
+	}
+	return err
+}
+
+func (s *Store) checkOpen() error {
+	select {
+	case <-s.closed:
+		return ErrClosed
+	default:
+		return nil
+	}
+}
+
+// LastSequence is the global sequence of the last stored event (0 if none).
+func (s *Store) LastSequence(ctx context.Context) (uint64, error) {
+	if err := s.checkOpen(); err != nil {
+		return 0, err
+	}
+	info, err := s.stream.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("eventstore: stream info: %w", err)
+	}
+	return info.State.LastSeq, nil
+}
+
+// StreamVersion is the version of an aggregate stream: the number of events
+// in it (0 if none).
+func (s *Store) StreamVersion(ctx context.Context, stream string) (uint64, error) {
+	if err := ValidStreamName(stream); err != nil {
+		return 0, err
+	}
+	if err := s.checkOpen(); err != nil {
+		return 0, err
+	}
+	v, _, err := s.head(ctx, SubjectPrefix+stream)
+	return v, err
+}
+
+// head returns the version and global sequence of the last event on subject.
+func (s *Store) head(ctx context.Context, subject string) (version, seq uint64, err error) {
+	m, err := s.stream.GetLastMsgForSubject(ctx, subject)
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return 0, 0, nil
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("eventstore: last message on %s: %w", subject, err)
+	}
+	v, err := strconv.ParseUint(m.Header.Get(HeaderVersion), 10, 64)
+	if err != nil {
+		return 0, 0, fmt.Errorf("eventstore: message %d on %s has a bad %s header %q", m.Sequence, subject, HeaderVersion, m.Header.Get(HeaderVersion))
+	}
+	return v, m.Sequence, nil
+}
+
+// lastEnvelope returns the last event of the whole ledger, or nil if empty.
+func (s *Store) lastEnvelope(ctx context.Context) (*Envelope, error) {
+	last, err := s.LastSequence(ctx)
+	if err != nil || last == 0 {
+		return nil, err
+	}
+	m, err := s.stream.GetMsg(ctx, last)
+	if err != nil {
+		return nil, fmt.Errorf("eventstore: read message %d: %w", last, err)
+	}
+	env, err := decode(m.Data, m.Sequence, m.Time)
+	if err != nil {
+		return nil, err
+	}
+	return &env, nil
+}
+
+// slogLogger adapts slog to the nats-server logger.
+type slogLogger struct{ l *slog.Logger }
+
+func (l slogLogger) Noticef(format string, v ...any) {
+	l.l.Info(fmt.Sprintf(format, v...), "component", "nats-server")
+}
+func (l slogLogger) Warnf(format string, v ...any) {
+	l.l.Warn(fmt.Sprintf(format, v...), "component", "nats-server")
+}
+func (l slogLogger) Fatalf(format string, v ...any) {
+	l.l.Error(fmt.Sprintf(format, v...), "component", "nats-server")
+}
+func (l slogLogger) Errorf(format string, v ...any) {
+	l.l.Error(fmt.Sprintf(format, v...), "component", "nats-server")
+}
+func (l slogLogger) Debugf(format string, v ...any) {
+	l.l.Debug(fmt.Sprintf(format, v...), "component", "nats-server")
+}
+func (l slogLogger) Tracef(format string, v ...any) {
+	l.l.Debug(fmt.Sprintf(format, v...), "component", "nats-server")
+}

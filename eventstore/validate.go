@@ -1,0 +1,105 @@
+package eventstore
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// ValidStreamName checks an aggregate stream name: "<kind>.<id>", two
+// non-empty tokens of letters A-Z a-z, digits, '_' and '-', at most
+// MaxStreamNameLen characters in all. It returns an *InvalidError naming the
+// problem, or nil.
+func ValidStreamName(stream string) error {
+	bad := func(reason string) error {
+		return &InvalidError{Field: "stream", Value: stream, Reason: reason}
+	}
+	switch {
+	case stream == "":
+		return &InvalidError{Field: "stream", Reason: "is empty"}
+	case len(stream) > MaxStreamNameLen:
+		return bad(fmt.Sprintf("is %d characters long, at most %d allowed", len(stream), MaxStreamNameLen))
+	}
+	kind, id, ok := strings.Cut(stream, ".")
+	if !ok {
+		return bad(`must be "<kind>.<id>", e.g. "product.p1"`)
+	}
+	if kind == "" {
+		return bad("has an empty kind before the dot")
+	}
+	if id == "" {
+		return bad("has an empty id after the dot")
+	}
+	for _, tok := range []string{kind, id} {
+		for _, r := range tok {
+			if r == '.' {
+				return bad("must have exactly one dot")
+			}
+			if !isNameRune(r) {
+				return bad(fmt.Sprintf("contains %q; only letters A-Z, digits, '_' and '-' are allowed", r))
+			}
+		}
+	}
+	return nil
+}
+
+func isNameRune(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-'
+}
+
+// isHeaderSafe reports whether s can travel in a NATS header: printable ASCII.
+func isHeaderSafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// validate checks one proposed event (n is its 1-based position) and returns
+// its data compacted.
+func validate(n int, e Proposed, now time.Time) (json.RawMessage, error) {
+	bad := func(field, value, reason string) error {
+		return &InvalidError{Event: n, Field: field, Value: value, Reason: reason}
+	}
+	switch {
+	case e.ID == "":
+		return nil, bad("id", "", "is empty")
+	case len(e.ID) > 256:
+		return nil, bad("id", "", "is longer than 256 characters")
+	case !isHeaderSafe(e.ID):
+		return nil, bad("id", e.ID, "may only contain printable ASCII without spaces")
+	case e.Type == "":
+		return nil, bad("type", "", "is empty")
+	case !isHeaderSafe(e.Type):
+		return nil, bad("type", e.Type, "may only contain printable ASCII without spaces")
+	case e.Schema < 1:
+		return nil, bad("schema", fmt.Sprint(e.Schema), "must be 1 or more")
+	case !utf8.ValidString(e.Actor):
+		return nil, bad("actor", "", "is not valid UTF-8")
+	case !utf8.ValidString(e.Source):
+		return nil, bad("source", "", "is not valid UTF-8")
+	case !utf8.ValidString(e.CorrelationID):
+		return nil, bad("correlation_id", "", "is not valid UTF-8")
+	}
+	if !e.RecordedAt.IsZero() && e.RecordedAt.After(now.Add(time.Minute)) {
+		return nil, bad("recorded_at", e.RecordedAt.UTC().Format(time.RFC3339Nano),
+			"is in the future (the ledger clock says "+now.UTC().Format(time.RFC3339)+")")
+	}
+	data := bytes.TrimSpace(e.Data)
+	if len(data) == 0 {
+		return nil, bad("data", "", "is empty; it must be a JSON object")
+	}
+	if data[0] != '{' || !json.Valid(data) {
+		return nil, bad("data", "", "must be a JSON object")
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, data); err != nil {
+		return nil, bad("data", "", "must be a JSON object")
+	}
+	return buf.Bytes(), nil
+}
