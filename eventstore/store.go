@@ -200,10 +200,10 @@ func checkStreamConfig(c jetstream.StreamConfig) error {
 	switch {
 	case !c.DenyDelete:
 		return bad("deny_delete", "false", "allows deletion")
-	case !c.DenyPurge:
-		return bad("deny_purge", "false", "allows purging")
 	case c.AllowRollup:
 		return bad("allow_rollup_hdrs", "true", "allows roll-ups that replace history")
+	case !c.DenyPurge:
+		return bad("deny_purge", "false", "allows purging")
 	case c.Sealed:
 		return bad("sealed", "true", "is sealed and accepts no appends")
 	case c.Retention != jetstream.LimitsPolicy:

@@ -355,7 +355,9 @@ func testAnyVersion(t *testing.T, newStore NewStore) {
 	var wg sync.WaitGroup
 	errs := make([]error, 8)
 	for i := range errs {
-		wg.Go(func() { _, errs[i] = s.Append(ctxOf(t), "product.p1", eventstore.AnyVersion, Event(fmt.Sprintf("z-%d", i))) })
+		wg.Go(func() {
+			_, errs[i] = s.Append(ctxOf(t), "product.p1", eventstore.AnyVersion, Event(fmt.Sprintf("z-%d", i)))
+		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
