@@ -97,9 +97,12 @@ func Decide(history []Recorded, e Event) ([]Event, error) {
 			return nil, fmt.Errorf("domain.Decide: history of %s given for an event of %s", r.Stream, e.Stream())
 		}
 	}
-	switch c := e.(type) {
+	switch e.(type) {
 	case EventRetracted, EventAmended:
-		return []Event{e}, checkCorrection(history, c)
+		if err := checkCorrection(history, e); err != nil {
+			return nil, err
+		}
+		return []Event{e}, nil
 	}
 	agg := newAggregate(e.Stream())
 	for _, r := range Effective(history) {
