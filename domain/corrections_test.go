@@ -135,3 +135,23 @@ func TestEffective(t *testing.T) {
 		t.Errorf("Effective with an unknown-type event gave %+v; want only e1", eff)
 	}
 }
+
+// An amendment must not slip into the effective history an event that would be refused on its
+// own: a 2★ certificate, a district certifying 5★.
+func TestDecideAmendmentReplacementIsValidated(t *testing.T) {
+	c4 := cert4("1425/QĐ-UBND", "2023-12-25")
+	runDecide(t, []decideCase{
+		{
+			name:  "replacement with 2 stars",
+			given: []domain.Event{c4},
+			when:  amend("e1", with(c4, func(e *domain.OCOPCertified) { e.Stars = 2 })),
+			then:  &refused{domain.CodeInvalid, "replacement.stars", "only 3, 4 or 5"},
+		},
+		{
+			name:  "replacement by an authority that may not certify it",
+			given: []domain.Event{c4},
+			when:  amend("e1", with(c4, func(e *domain.OCOPCertified) { e.Decision.Authority = domain.AuthorityDistrict })),
+			then:  &refused{domain.CodeInvalid, "replacement.decision.authority", "may not certify 4 stars"},
+		},
+	})
+}

@@ -563,6 +563,9 @@ func (e EventAmended) Validate() error {
 		return Invalid("target_type", "a correction cannot be amended; retract or amend the original event")
 	}
 	r, err := e.Decoded()
+	if err == nil {
+		err = r.Validate()
+	}
 	if err != nil {
 		return prefixField("replacement", err)
 	}
