@@ -15,6 +15,8 @@ type Recorded struct {
 	Version    uint64
 	Sequence   uint64
 	RecordedAt time.Time
+	Actor      string // who recorded it
+	Source     string // the source document it was recorded from
 	Event      Event
 	// AmendedBy is the ID of the correction whose replacement Event now is (set by Effective).
 	AmendedBy string
@@ -133,6 +135,9 @@ func checkCorrection(history []Recorded, e Event) error {
 	}
 	if found == nil {
 		return Invalid("target_id", "no event %s is recorded in %s", target, e.Stream())
+	}
+	if _, ok := e.(EventAmended); ok && found.Event == nil {
+		return Invalid("target_id", "event %s is a %s, a type this build does not know; it cannot be amended here", target, found.Type)
 	}
 	switch found.Event.(type) {
 	case EventRetracted, EventAmended:

@@ -155,3 +155,15 @@ func TestDecideAmendmentReplacementIsValidated(t *testing.T) {
 		},
 	})
 }
+
+// An event whose type this build does not know (Recorded.Event nil) cannot be amended here; the
+// refusal must be an error, not a panic.
+func TestDecideAmendUnknownTypeEvent(t *testing.T) {
+	c4 := cert4("1425/QĐ-UBND", "2023-12-25")
+	history := []domain.Recorded{{ID: "e1", Type: "ocop.future_thing", Stream: productStream, Version: 1, RecordedAt: t0}}
+	got, err := domain.Decide(history, amend("e1", c4))
+	wantError(t, err, refused{domain.CodeInvalid, "target_id", "ocop.future_thing"})
+	if got != nil {
+		t.Errorf("Decide yielded %d events with its refusal", len(got))
+	}
+}
