@@ -155,3 +155,15 @@ func TestDecodeValidRefusals(t *testing.T) {
 		})
 	}
 }
+
+// A required date left out of the payload must be refused, not read as the zero Date (01/01/2000).
+func TestDecodeValidMissingDate(t *testing.T) {
+	cert := goodPayloads[domain.TypeOCOPCertified]
+	_, err := domain.DecodeValid(domain.TypeOCOPCertified, 1, []byte(strings.Replace(cert, `"date":"2023-12-25",`, ``, 1)))
+	wantError(t, err, refused{domain.CodeInvalid, "decision.date", "is missing"})
+	_, err = domain.DecodeValid(domain.TypeOCOPExpired, 1, []byte(`{"product_id":"toi-ly-son","certificate":"1425/QĐ-UBND"}`))
+	wantError(t, err, refused{domain.CodeInvalid, "expired_on", "is missing"})
+	// The same holds for an event built in Go with the date forgotten.
+	err = with(cert4("1425/QĐ-UBND", "2023-12-25"), func(e *domain.OCOPCertified) { e.Decision.Date = 0 }).Validate()
+	wantError(t, err, refused{domain.CodeInvalid, "decision.date", "is missing"})
+}

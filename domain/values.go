@@ -360,8 +360,11 @@ func checkText(field, s string, max int) error {
 	return nil
 }
 
+// checkDate checks a required date. The zero Date (01/01/2000) is what a date left out of a JSON
+// payload, or out of a struct literal, decodes to; it predates the programme, so it is read as
+// missing (as Query.PeriodStart reads it) rather than as a real day.
 func checkDate(field string, d Date) error {
-	if !d.Valid() {
+	if !d.Valid() || d == 0 {
 		return Invalid(field, "is missing: give a date as yyyy-mm-dd")
 	}
 	return nil
