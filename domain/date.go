@@ -1,7 +1,9 @@
 package domain
 
 import (
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -186,6 +188,10 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 		*d = NoDate
 		return nil
 	}
+	if !strings.HasPrefix(s, `"`) {
+		// A number, boolean, object or list: a type error, which the decoder places in its field.
+		return &json.UnmarshalTypeError{Value: jsonKind(s), Type: reflect.TypeFor[Date]()}
+	}
 	uq, err := strconv.Unquote(s)
 	if err != nil {
 		return fmt.Errorf("%s is not a date: write it as \"yyyy-mm-dd\"", s)
@@ -200,6 +206,19 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	*d = dt
 	return nil
+}
+
+// jsonKind names the kind of a JSON value by its first byte, as json.UnmarshalTypeError does.
+func jsonKind(s string) string {
+	switch {
+	case strings.HasPrefix(s, "{"):
+		return "object"
+	case strings.HasPrefix(s, "["):
+		return "array"
+	case s == "true" || s == "false":
+		return "bool"
+	}
+	return "number"
 }
 
 // dateError is a date in JSON that is not a real date; the decoder finds which field held it.

@@ -167,3 +167,13 @@ func TestDecodeValidMissingDate(t *testing.T) {
 	err = with(cert4("1425/QĐ-UBND", "2023-12-25"), func(e *domain.OCOPCertified) { e.Decision.Date = 0 }).Validate()
 	wantError(t, err, refused{domain.CodeInvalid, "decision.date", "is missing"})
 }
+
+// A date given as a number, a boolean or an object is a wrong kind of value, and the error names
+// the field like any other wrong kind does.
+func TestDecodeDateOfWrongKind(t *testing.T) {
+	cert := goodPayloads[domain.TypeOCOPCertified]
+	for _, v := range []string{`20231225`, `true`, `{"y":2023}`, `["2023-12-25"]`} {
+		_, err := domain.Decode(domain.TypeOCOPCertified, 1, []byte(strings.Replace(cert, `"2023-12-25"`, v, 1)))
+		wantError(t, err, refused{domain.CodeInvalid, "decision.date", `a date in quotes`})
+	}
+}

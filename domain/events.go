@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -721,7 +722,11 @@ func jsonError(err error, raw []byte) error {
 		_ = json.Unmarshal(raw, &doc)
 		return &Error{Code: CodeInvalid, Field: findString(doc, "", de.value), Value: de.value, Message: de.Error(), Err: err}
 	case asErr(err, &te):
-		return &Error{Code: CodeInvalid, Field: te.Field, Message: fmt.Sprintf("has the wrong kind of value: a JSON %s where %s is expected", te.Value, goKind(te.Type.Kind().String())), Err: err}
+		want := goKind(te.Type.Kind().String())
+		if te.Type == reflect.TypeFor[Date]() {
+			want = `a date in quotes, "yyyy-mm-dd",`
+		}
+		return &Error{Code: CodeInvalid, Field: te.Field, Message: fmt.Sprintf("has the wrong kind of value: a JSON %s where %s is expected", te.Value, want), Err: err}
 	case asErr(err, &se):
 		return &Error{Code: CodeInvalid, Message: fmt.Sprintf("the JSON is malformed at byte %d: %v", se.Offset, se), Err: err}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
