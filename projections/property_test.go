@@ -1,0 +1,161 @@
+package projections_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/projections"
+)
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+// MustOpenProjection opens a projection in a temporary bbolt file, closed at the end of the test.
+func MustOpenProjection(tb testing.TB) (*projections.Projection, string) {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "projections.db")
+	p, err := projections.Open(path, projections.Options{BatchSize: 7})
+	if err != nil {
+		tb.Fatalf("open projection: %v", err)
+	}
+	tb.Cleanup(func() { p.Close() })
+	return p, path
+}
+
+// TestFiguresMatchNaiveRecomputation is the property at the heart of the ledger: for random
+// histories and random (D, K, from), every figure the projections give equals the figure
+// recomputed naively from the raw event list, and explain lists exactly the naive items.
+func TestFiguresMatchNaiveRecomputation(t *testing.T) {
+	ctx := context.Background()
+	histories := 40
+	if testing.Short() {
+		histories = 10
+	}
+	for h := 0; h < histories; h++ {
+		g := newHistoryGen(int64(h))
+		for len(g.log) < 120 {
+			g.step()
+		}
+		p, _ := MustOpenProjection(t)
+		if err := p.CatchUp(ctx, projections.SliceSource(g.log), nil); err != nil {
+			t.Fatalf("history %d: catch up: %v", h, err)
+		}
+		for i := 0; i < 25; i++ {
+			q := domain.Query{AsOf: g.date(2018, 2027), From: g.date(2020, 2023)}
+			if i%3 != 0 {
+				q.KnownAt = g.log[g.r.Intn(len(g.log))].RecordedAt.Add(time.Duration(g.r.Intn(3)-1) * time.Hour)
+			}
+			compare(t, ctx, fmt.Sprintf("history %d query %d", h, i), p, g.log, q)
+		}
+	}
+}
+
+func compare(t *testing.T, ctx context.Context, name string, p *projections.Projection, log []domain.Recorded, q domain.Query) {
+	t.Helper()
+	want := domain.Evaluate(log, q)
+	got := p.Figures(q)
+	for _, f := range domain.Figures() {
+		if got.Figures[f.ID] != want.Count(f.ID) {
+			t.Errorf("%s: %s on %s known at %v (from %s) = %d, naive recomputation says %d",
+				name, f.ID, q.AsOf, q.KnownAt, q.From, got.Figures[f.ID], want.Count(f.ID))
+			continue
+		}
+		items, err := p.Explain(ctx, f.ID, q)
+		if err != nil {
+			t.Fatalf("%s: explain %s: %v", name, f.ID, err)
+		}
+		var gi, wi []string
+		for _, it := range items {
+			gi = append(gi, it.Item+"@"+it.EventID)
+		}
+		for _, c := range want.Items[f.ID] {
+			wi = append(wi, c.Item+"@"+c.EventID)
+		}
+		sort.Strings(gi)
+		sort.Strings(wi)
+		if fmt.Sprint(gi) != fmt.Sprint(wi) {
+			t.Errorf("%s: explain %s lists %v, naive recomputation %v", name, f.ID, gi, wi)
+		}
+	}
+}
+
+// TestBreakdownsAddUp checks that breakdowns by every dimension sum to the figure they split.
+func TestBreakdownsAddUp(t *testing.T) {
+	ctx := context.Background()
+	g := newHistoryGen(99)
+	for len(g.log) < 300 {
+		g.step()
+	}
+	p, _ := MustOpenProjection(t)
+	if err := p.CatchUp(ctx, projections.SliceSource(g.log), nil); err != nil {
+		t.Fatal(err)
+	}
+	q := domain.Query{AsOf: domain.MustDate(2024, 6, 30)}
+	res := p.Figures(q)
+	for _, dim := range domain.Dimensions() {
+		by, err := p.Breakdown(ctx, q, dim, "vi")
+		if err != nil {
+			t.Fatalf("breakdown %s: %v", dim, err)
+		}
+		for fig, m := range by {
+			var sum int64
+			for _, v := range m {
+				sum += v
+			}
+			if sum != res.Figures[fig] {
+				t.Errorf("breakdown of %s by %s sums to %d, the figure is %d (%v)", fig, dim, sum, res.Figures[fig], m)
+			}
+		}
+	}
+}
+
+// TestDiffExplainsEveryDifference checks that the entries diff names add up to each difference.
+func TestDiffExplainsEveryDifference(t *testing.T) {
+	ctx := context.Background()
+	for seed := int64(0); seed < 10; seed++ {
+		g := newHistoryGen(100 + seed)
+		for len(g.log) < 200 {
+			g.step()
+		}
+		p, _ := MustOpenProjection(t)
+		if err := p.CatchUp(ctx, projections.SliceSource(g.log), nil); err != nil {
+			t.Fatal(err)
+		}
+		k1 := g.log[len(g.log)/2].RecordedAt
+		q := domain.Query{AsOf: domain.MustDate(2023, 8, 7), KnownAt: k1}
+		d, err := p.Diff(ctx, q, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := q
+		now.KnownAt = time.Time{}
+		before, after := domain.Evaluate(g.log, q), domain.Evaluate(g.log, now)
+		seen := map[string]bool{}
+		for _, ch := range d.Changes {
+			seen[ch.Figure] = true
+			if ch.Before != before.Count(ch.Figure) || ch.After != after.Count(ch.Figure) {
+				t.Errorf("seed %d: %s: diff says %d → %d, naive %d → %d", seed, ch.Figure, ch.Before, ch.After, before.Count(ch.Figure), after.Count(ch.Figure))
+			}
+			var sum int64
+			for _, e := range ch.Entries {
+				sum += e.Delta
+				if e.ID == "" || e.Type == "" {
+					t.Errorf("seed %d: %s: entry without identity: %+v", seed, ch.Figure, e)
+				}
+			}
+			if sum != ch.After-ch.Before {
+				t.Errorf("seed %d: %s: entries add up to %d, the difference is %d", seed, ch.Figure, sum, ch.After-ch.Before)
+			}
+		}
+		for _, f := range domain.Figures() {
+			if before.Count(f.ID) != after.Count(f.ID) && !seen[f.ID] {
+				t.Errorf("seed %d: %s differs (%d → %d) but diff does not list it", seed, f.ID, before.Count(f.ID), after.Count(f.ID))
+			}
+		}
+	}
+}

@@ -1,0 +1,474 @@
+package projections
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ocopledger/ocopledger/domain"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Result answers a figures query.
+type Result struct {
+	AsOf     domain.Date      `json:"as_of"`
+	KnownAt  time.Time        `json:"known_at"`
+	From     domain.Date      `json:"from"`
+	Position uint64           `json:"position"` // the last log position the answer includes
+	Figures  map[string]int64 `json:"figures"`
+	// By holds breakdowns when asked: dimension → figure → value → count.
+	By map[string]map[string]map[string]int64 `json:"by,omitempty"`
+}
+
+// resolve fills the defaults of a query: known now means the end of the log as applied.
+func (p *Projection) resolve(q domain.Query) (domain.Query, uint64) {
+	if q.From == domain.NoDate || q.From == 0 {
+		q.From = domain.ReportPeriodStart
+	}
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return q, p.idx.position(q.KnownAt)
+}
+
+// Figures returns every figure for a query, from the in-memory index: no scan of the log.
+func (p *Projection) Figures(q domain.Query) Result {
+	q, s := p.resolve(q)
+	known := q.KnownAt
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if known.IsZero() {
+		known = p.known
+	}
+	c := p.idx.at(s)
+	out := Result{AsOf: q.AsOf, KnownAt: known, From: q.From, Position: s, Figures: make(map[string]int64, p.idx.figs)}
+	for i, f := range domain.Figures() {
+		out.Figures[f.ID] = c.value(i, f.Kind, q)
+	}
+	return out
+}
+
+// Value returns one figure for a query.
+func (p *Projection) Value(figure string, q domain.Query) (int64, error) {
+	f, ok := domain.LookupFigure(figure)
+	if !ok {
+		return 0, unknownFigure(figure)
+	}
+	q, s := p.resolve(q)
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.idx.at(s).value(domain.FigureIndex(figure), f.Kind, q), nil
+}
+
+func unknownFigure(id string) error {
+	var ids []string
+	for _, f := range domain.Figures() {
+		ids = append(ids, f.ID)
+	}
+	return &domain.Error{Code: domain.CodeNotFound, Field: "figure", Value: id,
+		Message: fmt.Sprintf("%q is not a figure ID; known figures: %s", id, strings.Join(ids, ", "))}
+}
+
+// ExplainItem is one item a figure counts, with the contribution that makes it count and the
+// events behind it.
+type ExplainItem struct {
+	Item    string       `json:"item"`
+	Stream  string       `json:"stream"`
+	From    domain.Date  `json:"from"`
+	Until   domain.Date  `json:"until"`
+	Attrs   domain.Attrs `json:"attrs"`
+	EventID string       `json:"event_id"`
+	Events  []EventRef   `json:"events"` // the stream's events known at the time, in log order
+}
+
+// EventRef points at an event of the log.
+type EventRef struct {
+	Sequence   uint64    `json:"sequence"`
+	ID         string    `json:"id"`
+	Type       string    `json:"type"`
+	Stream     string    `json:"stream"`
+	RecordedAt time.Time `json:"recorded_at"`
+	Source     string    `json:"source,omitempty"`
+	Actor      string    `json:"actor,omitempty"`
+}
+
+// counting returns, for a figure and query, the counting contribution of each item, read from
+// the rows known at position s.
+func (p *Projection) counting(tx *bolt.Tx, figure string, q domain.Query, s uint64) ([]row, error) {
+	f, ok := domain.LookupFigure(figure)
+	if !ok {
+		return nil, unknownFigure(figure)
+	}
+	byItem := map[string][]row{}
+	fig := figIdx(figure)
+	rows := tx.Bucket(bRows)
+	c := tx.Bucket(bByFig).Cursor()
+	for k, _ := c.Seek([]byte{fig}); k != nil && k[0] == fig; k, _ = c.Next() {
+		var r row
+		if err := json.Unmarshal(rows.Get(k[1:]), &r); err != nil {
+			return nil, err
+		}
+		if r.knownAt(s) {
+			byItem[r.Item] = append(byItem[r.Item], r)
+		}
+	}
+	var out []row
+	for _, rs := range byItem {
+		cs := make([]domain.Contribution, len(rs))
+		for i, r := range rs {
+			cs[i] = r.Contribution
+		}
+		if c, ok := domain.Counts(f.Kind, cs, q); ok {
+			for _, r := range rs {
+				if r.EventID == c.EventID && r.From == c.From && r.Until == c.Until {
+					out = append(out, r)
+					break
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Item < out[j].Item })
+	return out, nil
+}
+
+// Explain lists the items that make up a figure for a query, each with the events behind it.
+func (p *Projection) Explain(ctx context.Context, figure string, q domain.Query) ([]ExplainItem, error) {
+	q, s := p.resolve(q)
+	var out []ExplainItem
+	err := p.db.View(func(tx *bolt.Tx) error {
+		rows, err := p.counting(tx, figure, q, s)
+		if err != nil {
+			return err
+		}
+		for i, r := range rows {
+			if i%1000 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			evs, err := streamEvents(tx, r.Stream, s)
+			if err != nil {
+				return err
+			}
+			out = append(out, ExplainItem{Item: r.Item, Stream: r.Stream, From: r.From, Until: r.Until, Attrs: r.Attrs, EventID: r.EventID, Events: evs})
+		}
+		return nil
+	})
+	return out, err
+}
+
+func streamEvents(tx *bolt.Tx, stream string, s uint64) ([]EventRef, error) {
+	var out []EventRef
+	prefix := append([]byte(stream), 0)
+	c := tx.Bucket(bHist).Cursor()
+	for k, v := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && string(k[:len(prefix)]) == string(prefix); k, v = c.Next() {
+		seq := getU64(k[len(prefix):])
+		if seq > s {
+			break
+		}
+		var he histEvent
+		if err := json.Unmarshal(v, &he); err != nil {
+			return nil, err
+		}
+		out = append(out, EventRef{Sequence: seq, ID: he.ID, Type: he.Type, Stream: stream, RecordedAt: he.RecordedAt, Source: he.Source, Actor: he.Actor})
+	}
+	return out, nil
+}
+
+// Units returns the administrative mapping as known at position s.
+func (p *Projection) units(tx *bolt.Tx, s uint64) (*domain.UnitMap, error) {
+	m := domain.NewUnitMap()
+	prefix := []byte(domain.KindAdmin + ".")
+	byStream := map[string][]domain.Recorded{}
+	c := tx.Bucket(bHist).Cursor()
+	for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Next() {
+		stream := string(k[:len(k)-9])
+		seq := getU64(k[len(k)-8:])
+		if seq > s {
+			continue
+		}
+		var he histEvent
+		if err := json.Unmarshal(v, &he); err != nil {
+			return nil, err
+		}
+		byStream[stream] = append(byStream[stream], he.recorded(stream, seq))
+	}
+	for _, h := range byStream {
+		for _, r := range domain.Effective(h) {
+			if u, ok := r.Event.(domain.UnitsMerged); ok {
+				m.Add(u)
+			}
+		}
+	}
+	return m, nil
+}
+
+// Breakdown splits figures by a dimension: figure → value → count. Figures the dimension does not
+// apply to are left out.
+func (p *Projection) Breakdown(ctx context.Context, q domain.Query, dim, lang string) (map[string]map[string]int64, error) {
+	if !validDim(dim) {
+		return nil, domain.Invalid("by", "%q is not a dimension; give one of %s", dim, strings.Join(domain.Dimensions(), ", "))
+	}
+	q, s := p.resolve(q)
+	out := map[string]map[string]int64{}
+	err := p.db.View(func(tx *bolt.Tx) error {
+		units, err := p.units(tx, s)
+		if err != nil {
+			return err
+		}
+		for _, f := range domain.Figures() {
+			if !contains(f.Dims, dim) {
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			rows, err := p.counting(tx, f.ID, q, s)
+			if err != nil {
+				return err
+			}
+			m := map[string]int64{}
+			for _, r := range rows {
+				m[units.Dimension(dim, r.Attrs, lang)]++
+			}
+			out[f.ID] = m
+		}
+		return nil
+	})
+	return out, err
+}
+
+func validDim(d string) bool { return contains(domain.Dimensions(), d) }
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Change is how one figure differs between two knowledge times, and the entries that make the
+// difference. The deltas of the entries add up to After - Before.
+type Change struct {
+	Figure  string        `json:"figure"`
+	Before  int64         `json:"before"`
+	After   int64         `json:"after"`
+	Entries []EntryChange `json:"entries"`
+}
+
+// EntryChange is one entry recorded between the two knowledge times and its effect on a figure.
+type EntryChange struct {
+	EventRef
+	Delta int64 `json:"delta"`
+}
+
+// DiffResult compares the figures of a day as known at two times.
+type DiffResult struct {
+	AsOf      domain.Date `json:"as_of"`
+	From      domain.Date `json:"from"`
+	KnownAt   time.Time   `json:"known_at"`
+	Vs        time.Time   `json:"vs"`
+	Positions [2]uint64   `json:"positions"`
+	Changes   []Change    `json:"changes"`
+}
+
+// Diff compares the figures of q.AsOf as known at q.KnownAt with those as known at vs (zero: now)
+// and names, for each figure that differs, the entries recorded in between that change it.
+func (p *Projection) Diff(ctx context.Context, q domain.Query, vs time.Time) (DiffResult, error) {
+	q, s1 := p.resolve(q)
+	q2 := q
+	q2.KnownAt = vs
+	_, s2 := p.resolve(q2)
+	res := DiffResult{AsOf: q.AsOf, From: q.From, KnownAt: q.KnownAt, Vs: vs, Positions: [2]uint64{s1, s2}}
+	lo, hi := s1, s2
+	if lo > hi {
+		lo, hi = hi, lo
+	}
+	p.mu.RLock()
+	c1, c2 := p.idx.at(s1), p.idx.at(s2)
+	figs := domain.Figures()
+	type effect map[uint64]int64 // seq → change
+	effects := make([]effect, len(figs))
+	day, before := dayIndex(q.AsOf), dayIndex(q.PeriodStart())-1
+	for _, d := range p.idx.deltas[p.idx.upto(lo):p.idx.upto(hi)] {
+		v := int64(0)
+		if int(d.day) <= day {
+			v += int64(d.d)
+		}
+		if figs[d.fig].Kind == domain.Flow && int(d.day) <= before {
+			v -= int64(d.d)
+		}
+		if figs[d.fig].Kind == domain.Flow && q.AsOf < q.PeriodStart() {
+			v = 0
+		}
+		if v != 0 {
+			if effects[d.fig] == nil {
+				effects[d.fig] = effect{}
+			}
+			effects[d.fig][uint64(d.seq)] += v
+		}
+	}
+	for i, f := range figs {
+		a, b := c1.value(i, f.Kind, q), c2.value(i, f.Kind, q)
+		if a != b {
+			res.Changes = append(res.Changes, Change{Figure: f.ID, Before: a, After: b})
+		}
+	}
+	p.mu.RUnlock()
+	sign := int64(1)
+	if s2 < s1 {
+		sign = -1
+	}
+	err := p.db.View(func(tx *bolt.Tx) error {
+		lb := tx.Bucket(bLog)
+		for i := range res.Changes {
+			ch := &res.Changes[i]
+			eff := effects[domain.FigureIndex(ch.Figure)]
+			seqs := make([]uint64, 0, len(eff))
+			for s, v := range eff {
+				if v != 0 {
+					seqs = append(seqs, s)
+				}
+			}
+			sort.Slice(seqs, func(i, j int) bool { return seqs[i] < seqs[j] })
+			for _, s := range seqs {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				ref, err := p.eventRef(tx, lb, s)
+				if err != nil {
+					return err
+				}
+				ch.Entries = append(ch.Entries, EntryChange{EventRef: ref, Delta: sign * eff[s]})
+			}
+		}
+		return nil
+	})
+	return res, err
+}
+
+func (p *Projection) eventRef(tx *bolt.Tx, lb *bolt.Bucket, seq uint64) (EventRef, error) {
+	e := decodeLog(seq, lb.Get(u64(seq)))
+	ref := EventRef{Sequence: seq, ID: e.ID, Type: e.Type, Stream: e.Stream, RecordedAt: e.RecordedAt}
+	if v := tx.Bucket(bHist).Get(histKey(e.Stream, seq)); v != nil {
+		var he histEvent
+		if err := json.Unmarshal(v, &he); err == nil {
+			ref.Source, ref.Actor = he.Source, he.Actor
+		}
+	}
+	return ref, nil
+}
+
+// Point is one value of a timeline.
+type Point struct {
+	Date  domain.Date `json:"date"`
+	Value int64       `json:"value"`
+}
+
+// Timeline returns a figure on each step from from to to, as known at knownAt (zero: now). It reads
+// one tree of the index, not the log: the cost does not depend on how many points are asked.
+func (p *Projection) Timeline(figure string, from, to domain.Date, step string, knownAt time.Time, periodStart domain.Date) ([]Point, error) {
+	f, ok := domain.LookupFigure(figure)
+	if !ok {
+		return nil, unknownFigure(figure)
+	}
+	if to < from {
+		return nil, domain.Invalid("to", "%s is before from %s", to.VN(), from.VN())
+	}
+	next := func(d domain.Date) domain.Date { return d.AddDays(1) }
+	switch step {
+	case "day", "":
+	case "week":
+		next = func(d domain.Date) domain.Date { return d.AddDays(7) }
+	case "month":
+		next = func(d domain.Date) domain.Date { return d.AddMonths(1) }
+	case "year":
+		next = func(d domain.Date) domain.Date { return d.AddMonths(12) }
+	default:
+		return nil, domain.Invalid("step", "%q is not a step; give day, week, month or year", step)
+	}
+	n := 0
+	for d := from; d <= to; d = next(d) {
+		if n++; n > 20000 {
+			return nil, domain.Invalid("step", "more than 20000 points: take a longer step")
+		}
+	}
+	q, s := p.resolve(domain.Query{KnownAt: knownAt, From: periodStart})
+	p.mu.RLock()
+	tree := fenwick{p.idx.at(s).figureTree(domain.FigureIndex(figure))}
+	p.mu.RUnlock()
+	var out []Point
+	for d := from; d <= to; d = next(d) {
+		v := tree.sum(0, dayIndex(d))
+		if f.Kind == domain.Flow {
+			v -= tree.sum(0, dayIndex(q.PeriodStart())-1)
+			if d < q.PeriodStart() {
+				v = 0
+			}
+		}
+		out = append(out, Point{Date: d, Value: v})
+	}
+	return out, nil
+}
+
+// Expiry is a certificate that reaches the end of its validity soon.
+type Expiry struct {
+	Figure   string       `json:"figure"`
+	Item     string       `json:"item"`
+	Stream   string       `json:"stream"`
+	Issued   domain.Date  `json:"issued"`
+	LastDay  domain.Date  `json:"last_day"` // the last day it is valid
+	DaysLeft int          `json:"days_left"`
+	Attrs    domain.Attrs `json:"attrs"`
+}
+
+// Expiring lists the certificates valid on q.AsOf whose validity ends by expiry within the next
+// `within` days (the issuer must warn producers 30 days ahead), soonest first.
+func (p *Projection) Expiring(ctx context.Context, q domain.Query, within int) ([]Expiry, error) {
+	if within < 0 || within > 3660 {
+		return nil, domain.Invalid("within", "%d days is not a window: give 0 to 3660 days", within)
+	}
+	q, s := p.resolve(q)
+	var out []Expiry
+	err := p.db.View(func(tx *bolt.Tx) error {
+		for _, fig := range []string{"ocop.valid", "cnnttb.valid.province", "cnnttb.valid.region", "cnnttb.valid.national"} {
+			rows, err := p.counting(tx, fig, q, s)
+			if err != nil {
+				return err
+			}
+			for _, r := range rows {
+				natural := domain.OCOPValidUntil(r.From)
+				if fig != "ocop.valid" {
+					natural = domain.CNNTTBValidUntil(r.From)
+				}
+				last := r.Until.AddDays(-1)
+				if r.Until != natural || int(last-q.AsOf) > within {
+					continue
+				}
+				out = append(out, Expiry{Figure: fig, Item: r.Item, Stream: r.Stream, Issued: r.From, LastDay: last, DaysLeft: int(last - q.AsOf), Attrs: r.Attrs})
+			}
+		}
+		return ctx.Err()
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].LastDay < out[j].LastDay })
+	return out, err
+}
+
+// Status describes how far the projection has come.
+type Status struct {
+	Checkpoint uint64         `json:"checkpoint"`
+	KnownAt    time.Time      `json:"known_at"`
+	Deltas     int            `json:"deltas"`
+	Unknown    map[string]int `json:"unknown_types,omitempty"`
+	Version    int            `json:"projector_version"`
+}
+
+// Status returns the projection's state.
+func (p *Projection) Status() Status {
+	u := p.Unknown()
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return Status{Checkpoint: p.ckpt, KnownAt: p.known, Deltas: len(p.idx.deltas), Unknown: u, Version: Version}
+}
