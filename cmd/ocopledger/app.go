@@ -1,0 +1,388 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/ledger"
+	"github.com/ocopledger/ocopledger/projections"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// command is one subcommand of the tool. Each lives in its own cmd_*.go file and registers
+// itself in init, so commands can be added without touching this file.
+type command struct {
+	name    string
+	summary string // one line for the command list
+	usage   string // arguments after the command name, e.g. "<event-type> [flags]"
+	help    string // longer help, printed by `ocopledger help <command>` and -h
+	run     func(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error
+	// flags registers the command's own flags (besides the common ones).
+	flags func(fs *flag.FlagSet)
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) { commands[c.name] = c }
+
+// Main holds what a command needs: the streams, the common options and, opened on demand, the
+// event store, the ledger and the projections.
+type Main struct {
+	In       io.Reader
+	Out, Err io.Writer
+
+	// common options
+	DataDir    string
+	NatsURL    string
+	NatsUser   string
+	NatsPass   string
+	NatsCreds  string
+	ListenNATS string
+	Lang       string
+	JSON       bool
+	Verbose    bool
+	Replicas   int
+
+	Logger *slog.Logger
+	store  *eventstore.Store
+	ledger *ledger.Ledger
+	proj   *projections.Projection
+	closer []func() error
+}
+
+// NewMain returns a Main writing to the given streams.
+func NewMain(in io.Reader, out, errw io.Writer) *Main {
+	return &Main{In: in, Out: out, Err: errw}
+}
+
+// Close releases whatever the command opened, newest first.
+func (m *Main) Close() error {
+	var first error
+	for i := len(m.closer) - 1; i >= 0; i-- {
+		if err := m.closer[i](); err != nil && first == nil {
+			first = err
+		}
+	}
+	m.closer = nil
+	return first
+}
+
+func defaultDataDir() string {
+	if d := os.Getenv("OCOPLEDGER_DATA"); d != "" {
+		return d
+	}
+	return "./ocopledger-data"
+}
+
+func (m *Main) commonFlags(fs *flag.FlagSet) {
+	fs.StringVar(&m.DataDir, "data", defaultDataDir(), "directory of the embedded JetStream store and the read models ($OCOPLEDGER_DATA)")
+	fs.StringVar(&m.NatsURL, "nats", os.Getenv("OCOPLEDGER_NATS"), "use an existing NATS server or cluster (e.g. nats://n1:4222,nats://n2:4222) instead of the embedded one ($OCOPLEDGER_NATS)")
+	fs.StringVar(&m.NatsUser, "nats-user", os.Getenv("OCOPLEDGER_NATS_USER"), "user name for --nats ($OCOPLEDGER_NATS_USER)")
+	fs.StringVar(&m.NatsPass, "nats-password", os.Getenv("OCOPLEDGER_NATS_PASSWORD"), "password for --nats ($OCOPLEDGER_NATS_PASSWORD)")
+	fs.StringVar(&m.NatsCreds, "nats-creds", os.Getenv("OCOPLEDGER_NATS_CREDS"), "credentials file for --nats")
+	fs.StringVar(&m.ListenNATS, "listen-nats", "", "embedded mode: also accept NATS clients (e.g. the nats CLI) on this address, e.g. 127.0.0.1:4222")
+	fs.IntVar(&m.Replicas, "replicas", 1, "replicas of the ledger stream when it is created (3 on a cluster)")
+	fs.StringVar(&m.Lang, "lang", envOr("OCOPLEDGER_LANG", "vi"), "language of the output: vi or en")
+	fs.BoolVar(&m.JSON, "json", false, "print JSON instead of text")
+	fs.BoolVar(&m.Verbose, "v", false, "log what the ledger does to stderr")
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+// Run runs the command named by args[0] and returns the process exit code.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" && len(args) == 1 {
+		m.usage(m.Out)
+		return 0
+	}
+	name := args[0]
+	if name == "help" {
+		name = args[1]
+		args = []string{name, "-h"}
+	}
+	if name == "--version" {
+		name = "version"
+	}
+	c, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(m.Err, "ocopledger: %q is not a command.\n\n", name)
+		m.usage(m.Err)
+		return 2
+	}
+	fs := flag.NewFlagSet("ocopledger "+c.name, flag.ContinueOnError)
+	fs.SetOutput(m.Err)
+	m.commonFlags(fs)
+	if c.flags != nil {
+		c.flags(fs)
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: ocopledger %s %s\n\n%s\n", c.name, c.usage, c.summary)
+		if c.help != "" {
+			fmt.Fprintf(fs.Output(), "\n%s\n", strings.TrimSpace(c.help))
+		}
+		fmt.Fprintf(fs.Output(), "\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	rest, err := parseInterspersed(fs, args[1:])
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(m.Out)
+			fs.Usage()
+			return 0
+		}
+		return 2
+	}
+	if m.Lang != "vi" && m.Lang != "en" {
+		fmt.Fprintf(m.Err, "ocopledger: --lang %q: give vi or en\n", m.Lang)
+		return 2
+	}
+	level := slog.LevelWarn
+	if m.Verbose {
+		level = slog.LevelInfo
+	}
+	m.Logger = slog.New(slog.NewTextHandler(m.Err, &slog.HandlerOptions{Level: level}))
+	if err := c.run(ctx, m, fs, rest); err != nil {
+		return m.fail(err)
+	}
+	return 0
+}
+
+// parseInterspersed parses flags that may come before, between or after positional arguments.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return rest, nil
+		}
+		rest = append(rest, args[0])
+		args = args[1:]
+	}
+}
+
+// usageError is a mistake in how the command was called: exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// fail prints err for a clerk and returns the exit code its kind means.
+func (m *Main) fail(err error) int {
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(m.Err, "ocopledger: interrupted")
+		return 130
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(m.Err, "ocopledger: %s\n(see ocopledger help)\n", ue.msg)
+		return 2
+	}
+	code := domain.ErrorCode(err)
+	if m.JSON {
+		json.NewEncoder(m.Err).Encode(map[string]any{"error": map[string]any{"code": code, "field": domain.ErrorField(err), "message": err.Error()}})
+	} else {
+		prefix := map[string]string{"vi": "lỗi", "en": "error"}[m.Lang]
+		fmt.Fprintf(m.Err, "ocopledger: %s: %s\n", prefix, err)
+	}
+	return domain.ExitCode(code)
+}
+
+func (m *Main) usage(w io.Writer) {
+	fmt.Fprintf(w, `ocopledger — sổ cái sự kiện Chương trình OCOP / the OCOP programme's event ledger
+
+Usage: ocopledger <command> [arguments] [flags]
+
+Commands:
+`)
+	var names []string
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintf(w, `
+Every command takes --data DIR (default ./ocopledger-data) to run on the embedded NATS JetStream,
+or --nats URL to use a NATS cluster; --lang vi|en; --json. "ocopledger help <command>" for more.
+`)
+}
+
+// Store opens the event store: the embedded nats-server in DataDir, or the server at NatsURL.
+func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) {
+	if m.store != nil {
+		return m.store, nil
+	}
+	cfg := eventstore.Config{NatsURL: m.NatsURL, ListenAddr: m.ListenNATS, Replicas: m.Replicas, Logger: m.Logger}
+	if m.NatsURL == "" {
+		cfg.DataDir = filepath.Join(m.DataDir, "jetstream")
+		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+			return nil, fmt.Errorf("data directory: %w", err)
+		}
+	}
+	if m.NatsUser != "" {
+		cfg.NatsOptions = append(cfg.NatsOptions, nats.UserInfo(m.NatsUser, m.NatsPass))
+	}
+	if m.NatsCreds != "" {
+		cfg.NatsOptions = append(cfg.NatsOptions, nats.UserCredentials(m.NatsCreds))
+	}
+	s, err := eventstore.Open(ctx, cfg)
+	if err != nil {
+		var unsafe *eventstore.StreamConfigError
+		if errors.As(err, &unsafe) {
+			return nil, &domain.Error{Code: domain.CodeInternal, Message: err.Error(), Err: err}
+		}
+		return nil, fmt.Errorf("open the event store: %w", err)
+	}
+	m.store = s
+	m.closer = append(m.closer, s.Close)
+	return s, nil
+}
+
+// Ledger opens the ledger service.
+func (m *Main) Ledger(ctx context.Context) (*ledger.Ledger, error) {
+	if m.ledger != nil {
+		return m.ledger, nil
+	}
+	s, err := m.Store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m.ledger = ledger.New(s, m.Logger)
+	return m.ledger, nil
+}
+
+// ReadModelPath is where the bbolt read models live.
+func (m *Main) ReadModelPath() string { return filepath.Join(m.DataDir, "readmodels.db") }
+
+// Projection opens the read models without catching up.
+func (m *Main) Projection(opts projections.Options) (*projections.Projection, error) {
+	if m.proj != nil {
+		return m.proj, nil
+	}
+	if err := os.MkdirAll(m.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	if opts.Logger == nil {
+		opts.Logger = m.Logger
+	}
+	p, err := projections.Open(m.ReadModelPath(), opts)
+	if err != nil {
+		return nil, err
+	}
+	m.proj = p
+	m.closer = append(m.closer, p.Close)
+	return p, nil
+}
+
+// Figures opens the read models and brings them up to the end of the log, with a progress bar
+// on a terminal when there is much to do.
+func (m *Main) Figures(ctx context.Context) (*projections.Projection, error) {
+	l, err := m.Ledger(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := m.Projection(projections.Options{})
+	if err != nil {
+		return nil, err
+	}
+	bar := newProgress(m.Err, m.Lang)
+	err = p.CatchUp(ctx, l, bar.update)
+	bar.done()
+	return p, err
+}
+
+func (m *Main) printJSON(v any) error {
+	enc := json.NewEncoder(m.Out)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// t picks the Vietnamese or English wording.
+func (m *Main) t(vi, en string) string {
+	if m.Lang == "en" {
+		return en
+	}
+	return vi
+}
+
+// date formats a date for the output language: dd/mm/yyyy in Vietnamese.
+func (m *Main) date(d domain.Date) string { return d.Format(m.Lang) }
+
+func (m *Main) instant(t time.Time) string {
+	if t.IsZero() {
+		return m.t("bây giờ", "now")
+	}
+	t = t.In(domain.Vietnam)
+	if m.Lang == "vi" {
+		return t.Format("15:04:05 02/01/2006")
+	}
+	return t.Format("2006-01-02 15:04:05 -07:00")
+}
+
+// progress draws a progress bar on a terminal; elsewhere it stays silent.
+type progress struct {
+	w       io.Writer
+	lang    string
+	tty     bool
+	start   time.Time
+	last    time.Time
+	started bool
+}
+
+func newProgress(w io.Writer, lang string) *progress {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	return &progress{w: w, lang: lang, tty: tty, start: time.Now()}
+}
+
+func (p *progress) update(done, total uint64) {
+	if !p.tty || total == 0 || time.Since(p.last) < 100*time.Millisecond && done < total {
+		return
+	}
+	if !p.started && time.Since(p.start) < 300*time.Millisecond && done < total {
+		return
+	}
+	p.started = true
+	p.last = time.Now()
+	const width = 30
+	n := int(float64(width) * float64(done) / float64(total))
+	rate := float64(done) / time.Since(p.start).Seconds()
+	label := map[string]string{"vi": "dựng lại số liệu", "en": "building figures"}[p.lang]
+	fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d (%.0f/s) ", label, strings.Repeat("█", n), strings.Repeat("·", width-n), done, total, rate)
+}
+
+func (p *progress) done() {
+	if p.started {
+		fmt.Fprintln(p.w)
+	}
+}

@@ -1,0 +1,351 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/ledger"
+)
+
+// record, log, export, version: the commands of the ledger core.
+
+var recordOpts struct {
+	file, id, actor, source, correlation, recordedAt string
+	expected                                         int64
+	fields                                           multiFlag
+}
+
+type multiFlag []string
+
+func (f *multiFlag) String() string     { return strings.Join(*f, ",") }
+func (f *multiFlag) Set(v string) error { *f = append(*f, v); return nil }
+
+func init() {
+	register(&command{
+		name:    "record",
+		summary: "record an event (payload as JSON on stdin, from --file, or as --set field=value)",
+		usage:   "<event-type> [--file F | --set a.b=v ...] [flags]",
+		help: `Records one event after checking it against the rules and the history of its record.
+Prints the stored position. Event types and their fields: docs/events.md, or "ocopledger record --list".
+
+Examples:
+  echo '{"salespoint_id":"sp-ly-son",...}' | ocopledger record salespoint.opened --source "QĐ 12/QĐ-SCT"
+  ocopledger record salespoint.closed --set salespoint_id=sp-ly-son --set closed_on=2025-09-30
+
+Exit codes: 0 recorded (or already recorded with the same --id), 2 invalid input, 4 conflict with the
+history or a stale --expected-version, 1 other failure.`,
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&recordOpts.file, "file", "", "read the JSON payload from this file ('-' or empty: stdin)")
+			fs.Var(&recordOpts.fields, "set", "set a payload field, e.g. --set stars=4 --set decision.date=2025-07-20 (repeatable)")
+			fs.StringVar(&recordOpts.id, "id", "", "entry ID; retrying with the same ID never records twice (default: a new ID)")
+			fs.StringVar(&recordOpts.actor, "actor", envOr("USER", "cli"), "who records the entry")
+			fs.StringVar(&recordOpts.source, "source", "", "the source document, e.g. \"QĐ 1425/QĐ-UBND\"")
+			fs.StringVar(&recordOpts.correlation, "correlation-id", "", "correlation ID to link entries")
+			fs.StringVar(&recordOpts.recordedAt, "recorded-at", "", "backfill: when the ledger learned it (RFC 3339); only for migrations of old registers")
+			fs.Int64Var(&recordOpts.expected, "expected-version", -1, "refuse unless the record is at this version (optimistic concurrency)")
+		},
+		run: runRecord,
+	})
+	register(&command{
+		name:    "log",
+		summary: "list recorded events, filtered by stream, type and position",
+		usage:   "[--stream S] [--type T] [--from N] [--to N] [--limit N]",
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&logOpts.stream, "stream", "", "only this record, e.g. product.toi-ly-son (a trailing * matches a prefix: product.*)")
+			fs.StringVar(&logOpts.typ, "type", "", "only events of this type (a trailing * matches a prefix: ocop.*)")
+			fs.Uint64Var(&logOpts.from, "from", 1, "first log position")
+			fs.Uint64Var(&logOpts.to, "to", 0, "last log position (0: the end)")
+			fs.IntVar(&logOpts.limit, "limit", 0, "at most this many events (0: all)")
+			fs.BoolVar(&logOpts.follow, "follow", false, "keep following new events")
+		},
+		run: runLog,
+	})
+	register(&command{
+		name:    "export",
+		summary: "write the whole log as JSON Lines, one envelope per line, in order (the backup format)",
+		usage:   "[--out FILE]",
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&exportOut, "out", "", "write to this file instead of stdout")
+		},
+		run: runExport,
+	})
+	register(&command{
+		name:    "version",
+		summary: "print the version",
+		run: func(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+			fmt.Fprintf(m.Out, "ocopledger %s\n", version)
+			return nil
+		},
+	})
+}
+
+func runRecord(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	if len(args) == 0 {
+		return usagef("record needs an event type; one of: %s", strings.Join(domain.EventTypes(), ", "))
+	}
+	if len(args) != 1 {
+		return usagef("record takes one event type, got %d arguments", len(args))
+	}
+	typ := args[0]
+	if !domain.KnownType(typ) {
+		return &domain.Error{Code: domain.CodeInvalid, Field: "type", Message: fmt.Sprintf("%q is not a known event type; known types: %s", typ, strings.Join(domain.EventTypes(), ", "))}
+	}
+	payload, err := readPayload(m, recordOpts.file, recordOpts.fields)
+	if err != nil {
+		return err
+	}
+	meta := ledger.Meta{ID: recordOpts.id, Actor: recordOpts.actor, Source: recordOpts.source, CorrelationID: recordOpts.correlation}
+	if recordOpts.recordedAt != "" {
+		t, err := time.Parse(time.RFC3339Nano, recordOpts.recordedAt)
+		if err != nil {
+			return domain.Invalid("recorded-at", "%q is not an RFC 3339 time such as 2025-08-15T09:00:00+07:00", recordOpts.recordedAt)
+		}
+		meta.RecordedAt = t
+	}
+	if recordOpts.expected >= 0 {
+		meta.ExpectedVersion = &recordOpts.expected
+	}
+	l, err := m.Ledger(ctx)
+	if err != nil {
+		return err
+	}
+	pos, err := l.Record(ctx, typ, payload, meta)
+	if err != nil {
+		return err
+	}
+	if m.JSON {
+		return m.printJSON(pos)
+	}
+	dup := ""
+	if pos.Duplicate {
+		dup = m.t(" (đã ghi trước đó, không ghi lại)", " (already recorded earlier; nothing written)")
+	}
+	fmt.Fprintf(m.Out, m.t("đã ghi %s: %s phiên bản %d, vị trí %d, mã %s%s\n", "recorded %s: %s version %d, position %d, id %s%s\n"),
+		pos.Type, pos.Stream, pos.Version, pos.Sequence, pos.ID, dup)
+	return nil
+}
+
+// readPayload reads the JSON payload from a file or stdin, or builds it from --set fields.
+func readPayload(m *Main, file string, fields []string) ([]byte, error) {
+	if len(fields) > 0 {
+		if file != "" {
+			return nil, usagef("give the payload either with --file or with --set, not both")
+		}
+		obj := map[string]any{}
+		for _, f := range fields {
+			k, v, ok := strings.Cut(f, "=")
+			if !ok || k == "" {
+				return nil, usagef("--set %q: write field=value", f)
+			}
+			setPath(obj, strings.Split(k, "."), parseValue(v))
+		}
+		return json.Marshal(obj)
+	}
+	var r io.Reader = m.In
+	if file != "" && file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			return nil, usagef("cannot read %s: %v", file, err)
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, ledger.MaxPayload+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(strings.TrimSpace(string(b))) == 0 {
+		return nil, usagef("no payload: pipe the event's JSON to stdin, or use --file or --set")
+	}
+	return b, nil
+}
+
+func setPath(obj map[string]any, path []string, v any) {
+	for _, p := range path[:len(path)-1] {
+		next, ok := obj[p].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			obj[p] = next
+		}
+		obj = next
+	}
+	obj[path[len(path)-1]] = v
+}
+
+// parseValue reads numbers, booleans and JSON literals as such, anything else as text.
+func parseValue(v string) any {
+	if n, err := strconv.ParseFloat(v, 64); err == nil && (v == "0" || !strings.HasPrefix(v, "0") || strings.HasPrefix(v, "0.")) {
+		return n
+	}
+	switch v {
+	case "true":
+		return true
+	case "false":
+		return false
+	}
+	if strings.HasPrefix(v, "{") || strings.HasPrefix(v, "[") || strings.HasPrefix(v, `"`) {
+		var x any
+		if json.Unmarshal([]byte(v), &x) == nil {
+			return x
+		}
+	}
+	return v
+}
+
+var logOpts struct {
+	stream, typ string
+	from, to    uint64
+	limit       int
+	follow      bool
+}
+
+func matches(pattern, s string) bool {
+	if pattern == "" {
+		return true
+	}
+	if strings.HasSuffix(pattern, "*") {
+		return strings.HasPrefix(s, strings.TrimSuffix(pattern, "*"))
+	}
+	return pattern == s
+}
+
+type stopRead struct{}
+
+func (stopRead) Error() string { return "stop" }
+
+func runLog(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	if len(args) > 0 {
+		return usagef("log takes no arguments; filter with --stream, --type, --from, --to")
+	}
+	s, err := m.Store(ctx)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(m.Out)
+	defer w.Flush()
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	if !m.JSON {
+		fmt.Fprintln(tw, m.t("VỊ TRÍ\tGHI NHẬN LÚC\tLOẠI\tHỒ SƠ\tPB\tMÃ\tNGUỒN", "POS\tRECORDED\tTYPE\tSTREAM\tV\tID\tSOURCE"))
+	}
+	n := 0
+	visit := func(e eventstore.Envelope) error {
+		if logOpts.to > 0 && e.Sequence > logOpts.to {
+			return stopRead{}
+		}
+		if !matches(logOpts.stream, e.Stream) || !matches(logOpts.typ, e.Type) {
+			return nil
+		}
+		if m.JSON {
+			if err := writeEnvelope(w, e); err != nil {
+				return err
+			}
+		} else {
+			bf := ""
+			if e.Backfilled {
+				bf = "*"
+			}
+			fmt.Fprintf(tw, "%d\t%s%s\t%s\t%s\t%d\t%s\t%s\n", e.Sequence, m.instant(e.RecordedAt), bf, e.Type, e.Stream, e.Version, e.ID, e.Source)
+		}
+		n++
+		if logOpts.follow {
+			tw.Flush()
+			w.Flush()
+		}
+		if logOpts.limit > 0 && n >= logOpts.limit {
+			return stopRead{}
+		}
+		return nil
+	}
+	from := logOpts.from
+	if from == 0 {
+		from = 1
+	}
+	if logOpts.follow {
+		err = s.Follow(ctx, from, visit)
+	} else {
+		err = s.Read(ctx, from, visit)
+	}
+	if _, ok := err.(stopRead); ok || err == nil || ctx.Err() != nil && logOpts.follow {
+		err = nil
+	}
+	if !m.JSON {
+		tw.Flush()
+		fmt.Fprintf(w, m.t("%d sự kiện (* = ghi bổ sung từ sổ cũ)\n", "%d events (* = backfilled from old registers)\n"), n)
+	}
+	return err
+}
+
+// wireEnvelope is the JSON form of an envelope in exports and --json output.
+type wireEnvelope struct {
+	Sequence      uint64          `json:"sequence"`
+	ID            string          `json:"id"`
+	Type          string          `json:"type"`
+	Schema        int             `json:"schema"`
+	Stream        string          `json:"stream"`
+	Version       uint64          `json:"version"`
+	RecordedAt    time.Time       `json:"recorded_at"`
+	Backfilled    bool            `json:"backfilled,omitempty"`
+	AppendedAt    time.Time       `json:"appended_at"`
+	Actor         string          `json:"actor,omitempty"`
+	Source        string          `json:"source,omitempty"`
+	CorrelationID string          `json:"correlation_id,omitempty"`
+	Data          json.RawMessage `json:"data"`
+}
+
+func writeEnvelope(w io.Writer, e eventstore.Envelope) error {
+	b, err := json.Marshal(wireEnvelope{e.Sequence, e.ID, e.Type, e.Schema, e.Stream, e.Version, e.RecordedAt, e.Backfilled, e.AppendedAt, e.Actor, e.Source, e.CorrelationID, e.Data})
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	_, err = w.Write(b)
+	return err
+}
+
+var exportOut string
+
+func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	if len(args) > 0 {
+		return usagef("export takes no arguments")
+	}
+	s, err := m.Store(ctx)
+	if err != nil {
+		return err
+	}
+	var out io.Writer = m.Out
+	if exportOut != "" {
+		f, err := os.Create(exportOut)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		out = f
+	}
+	w := bufio.NewWriterSize(out, 1<<20)
+	n := 0
+	err = s.Read(ctx, 1, func(e eventstore.Envelope) error {
+		n++
+		return writeEnvelope(w, e)
+	})
+	if err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if exportOut != "" {
+		fmt.Fprintf(m.Err, m.t("đã xuất %d sự kiện vào %s\n", "exported %d events to %s\n"), n, exportOut)
+	}
+	return nil
+}

@@ -1,0 +1,21 @@
+// Command ocopledger is the event-sourced ledger of the OCOP programme: it records every
+// certification, recognition, fair, sales point and listing as an immutable event in NATS
+// JetStream (embedded by default) and answers the Department's figures for any date, as known at
+// any time.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	m := NewMain(os.Stdin, os.Stdout, os.Stderr)
+	code := m.Run(ctx, os.Args[1:])
+	stop()
+	m.Close()
+	os.Exit(code)
+}

@@ -1,0 +1,217 @@
+// Package ledger is the application service of ocopledger: it turns a request to record a fact
+// into a checked event on the event store, and turns stored envelopes back into domain events.
+// Transports (the command line, the HTTP API, imports, the demo) all record through it, so every
+// write gets the same validation, normalisation and concurrency handling.
+package ledger
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/eventstore"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Ledger records and reads the programme's events.
+type Ledger struct {
+	store *eventstore.Store
+	log   *slog.Logger
+}
+
+// New returns a ledger over an open event store.
+func New(store *eventstore.Store, logger *slog.Logger) *Ledger {
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return &Ledger{store: store, log: logger}
+}
+
+// Store returns the underlying event store.
+func (l *Ledger) Store() *eventstore.Store { return l.store }
+
+// Meta is what the recorder says about an entry besides the fact itself.
+type Meta struct {
+	// ID identifies the entry; retrying with the same ID never records it twice. Empty: a new ID.
+	ID string
+	// Actor is who records it. Transports set it from the authenticated identity only.
+	Actor string
+	// Source is the document the entry comes from, e.g. "QĐ 1425/QĐ-UBND".
+	Source        string
+	CorrelationID string
+	// RecordedAt, when set, backfills the entry at that time (a migration of old registers).
+	RecordedAt time.Time
+	// ExpectedVersion, when set, is the version the caller read the stream at: if the stream has
+	// moved on, the entry is refused with a conflict instead of being re-checked and retried.
+	ExpectedVersion *int64
+}
+
+// Position is where an entry landed.
+type Position struct {
+	ID         string    `json:"id"`
+	Type       string    `json:"type"`
+	Stream     string    `json:"stream"`
+	Version    uint64    `json:"version"`
+	Sequence   uint64    `json:"sequence"`
+	RecordedAt time.Time `json:"recorded_at,omitempty"`
+	Duplicate  bool      `json:"duplicate,omitempty"` // an earlier try had already recorded it
+}
+
+// MaxPayload is the largest event payload accepted, in bytes.
+const MaxPayload = 64 << 10
+
+// Record decodes, checks and records an event of the given type from its JSON payload.
+func (l *Ledger) Record(ctx context.Context, typ string, payload []byte, m Meta) (Position, error) {
+	if len(payload) > MaxPayload {
+		return Position{}, &domain.Error{Code: domain.CodeInvalid, Message: fmt.Sprintf("the payload is %d bytes; an entry may be at most %d KiB", len(payload), MaxPayload>>10)}
+	}
+	e, err := domain.DecodeValid(typ, 1, norm.NFC.Bytes(payload))
+	if err != nil {
+		return Position{}, err
+	}
+	return l.RecordEvent(ctx, e, m)
+}
+
+// RecordEvent checks an event against the history of its stream and records it. When another
+// writer gets in first, it re-reads and decides again (unless m.ExpectedVersion pins the version).
+func (l *Ledger) RecordEvent(ctx context.Context, e domain.Event, m Meta) (Position, error) {
+	if err := e.Validate(); err != nil {
+		return Position{}, err
+	}
+	data, err := json.Marshal(e)
+	if err != nil {
+		return Position{}, fmt.Errorf("ledger: encode %s: %w", e.EventType(), err)
+	}
+	data = norm.NFC.Bytes(data)
+	if m.ID == "" {
+		m.ID = NewID()
+	}
+	if err := checkMetaID(m.ID); err != nil {
+		return Position{}, err
+	}
+	stream := e.Stream()
+	for attempt := 0; ; attempt++ {
+		hist, version, err := l.History(ctx, stream)
+		if err != nil {
+			return Position{}, err
+		}
+		expected := int64(version)
+		if m.ExpectedVersion != nil {
+			expected = *m.ExpectedVersion
+		}
+		if m.ExpectedVersion == nil || expected == int64(version) {
+			if _, err := domain.Decide(hist, e); err != nil {
+				if dup, ok := findDuplicate(hist, m.ID); ok {
+					return dup, nil // a retry of an entry already recorded
+				}
+				return Position{}, err
+			}
+		}
+		res, err := l.store.Append(ctx, stream, expected, eventstore.Proposed{
+			ID: m.ID, Type: e.EventType(), Schema: e.SchemaVersion(), Data: data,
+			Actor: norm.NFC.String(m.Actor), Source: norm.NFC.String(m.Source), CorrelationID: m.CorrelationID, RecordedAt: m.RecordedAt,
+		})
+		if err == nil {
+			return Position{ID: m.ID, Type: e.EventType(), Stream: stream, Version: res.Version, Sequence: res.LastSequence, Duplicate: res.Duplicate}, nil
+		}
+		if errors.Is(err, eventstore.ErrConcurrency) {
+			if m.ExpectedVersion != nil {
+				return Position{}, &domain.Error{Code: domain.CodeConflict, Field: "expected_version", Value: expected,
+					Message: fmt.Sprintf("the record %s has changed since you read it (you expected version %d): reload it and try again", stream, expected), Err: err}
+			}
+			if attempt < 8 {
+				continue
+			}
+			return Position{}, &domain.Error{Code: domain.CodeConflict, Message: fmt.Sprintf("the record %s is being changed by others too often; try again", stream), Err: err}
+		}
+		return Position{}, storeError(err)
+	}
+}
+
+func findDuplicate(hist []domain.Recorded, id string) (Position, bool) {
+	for _, r := range hist {
+		if r.ID == id {
+			return Position{ID: r.ID, Type: r.Type, Stream: r.Stream, Version: r.Version, Sequence: r.Sequence, RecordedAt: r.RecordedAt, Duplicate: true}, true
+		}
+	}
+	return Position{}, false
+}
+
+func checkMetaID(id string) error {
+	if len(id) > 128 {
+		return domain.Invalid("id", "is longer than 128 characters")
+	}
+	for _, r := range id {
+		if r <= ' ' || r > '~' {
+			return domain.Invalid("id", "%q may only hold printable ASCII without spaces", id)
+		}
+	}
+	return nil
+}
+
+// storeError gives the store's refusals the codes and words of the domain.
+func storeError(err error) error {
+	var inv *eventstore.InvalidError
+	switch {
+	case errors.As(err, &inv):
+		return &domain.Error{Code: domain.CodeInvalid, Field: inv.Field, Message: inv.Reason, Err: err}
+	case errors.Is(err, eventstore.ErrBackfillOrder):
+		return &domain.Error{Code: domain.CodeInvalid, Field: "recorded_at", Message: err.Error(), Err: err}
+	}
+	return fmt.Errorf("ledger: %w", err)
+}
+
+// NewID returns a new random entry ID.
+func NewID() string {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// History reads the recorded events of a stream and its version.
+func (l *Ledger) History(ctx context.Context, stream string) ([]domain.Recorded, uint64, error) {
+	envs, err := l.store.ReadStream(ctx, stream)
+	if err != nil {
+		return nil, 0, fmt.Errorf("ledger: read %s: %w", stream, err)
+	}
+	out := make([]domain.Recorded, len(envs))
+	var v uint64
+	for i, e := range envs {
+		out[i] = ToRecorded(e)
+		v = e.Version
+	}
+	return out, v, nil
+}
+
+// ToRecorded turns a stored envelope into a domain event. An envelope whose type this build does
+// not know (or whose payload no longer decodes) keeps Event nil; readers report it.
+func ToRecorded(e eventstore.Envelope) domain.Recorded {
+	r := domain.Recorded{ID: e.ID, Type: e.Type, Stream: e.Stream, Version: e.Version, Sequence: e.Sequence,
+		RecordedAt: e.RecordedAt, Actor: e.Actor, Source: e.Source}
+	if ev, err := domain.Decode(e.Type, e.Schema, e.Data); err == nil {
+		r.Event = ev
+	}
+	return r
+}
+
+// Read calls fn for each event from position from to the current end of the log.
+func (l *Ledger) Read(ctx context.Context, from uint64, fn func(domain.Recorded) error) error {
+	return l.store.Read(ctx, from, func(e eventstore.Envelope) error { return fn(ToRecorded(e)) })
+}
+
+// Follow is Read that keeps following the live tail until ctx is done.
+func (l *Ledger) Follow(ctx context.Context, from uint64, fn func(domain.Recorded) error) error {
+	return l.store.Follow(ctx, from, func(e eventstore.Envelope) error { return fn(ToRecorded(e)) })
+}
+
+// LastSequence returns the position of the last event of the log.
+func (l *Ledger) LastSequence(ctx context.Context) (uint64, error) { return l.store.LastSequence(ctx) }
