@@ -472,3 +472,26 @@ func (p *Projection) Status() Status {
 	defer p.mu.RUnlock()
 	return Status{Checkpoint: p.ckpt, KnownAt: p.known, Deltas: len(p.idx.deltas), Unknown: u, Version: Version}
 }
+
+// FiguresAtPosition returns every figure for a query as known at log position s (the query's
+// KnownAt is ignored): what the ledger said right after the entry at s was applied. Streams of
+// figure changes use it to replay exactly what a subscriber missed.
+func (p *Projection) FiguresAtPosition(q domain.Query, s uint64) Result {
+	if q.From == domain.NoDate || q.From == 0 {
+		q.From = domain.ReportPeriodStart
+	}
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if s > p.idx.lastSeq {
+		s = p.idx.lastSeq
+	}
+	c := p.idx.at(s)
+	out := Result{AsOf: q.AsOf, From: q.From, Position: s, Figures: make(map[string]int64, p.idx.figs)}
+	if i := sort.Search(len(p.idx.seqs), func(i int) bool { return uint64(p.idx.seqs[i]) > s }); i > 0 {
+		out.KnownAt = time.Unix(0, p.idx.known[i-1]).UTC()
+	}
+	for i, f := range domain.Figures() {
+		out.Figures[f.ID] = c.value(i, f.Kind, q)
+	}
+	return out
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/ledger"
+	"github.com/ocopledger/ocopledger/projections"
+)
+
+// serveEnv is what `ocopledger serve` has running, handed to the parts that plug into it.
+type serveEnv struct {
+	Ledger     *ledger.Ledger
+	Store      *eventstore.Store
+	Projection *projections.Projection
+	// Mux is the HTTP router; parts mount their handlers on it (Go 1.22 patterns, e.g.
+	// "GET /v1/webhooks").
+	Mux *http.ServeMux
+	// Require wraps a handler so that it needs a bearer token with the given role
+	// ("viewer", "recorder" or "admin"); the identity is then in the request context.
+	Require func(role string, h http.Handler) http.Handler
+	Logger  *slog.Logger
+	// Instance names this ledger instance (several may share one cluster).
+	Instance string
+}
+
+// serveHook plugs a part into `ocopledger serve`: it mounts handlers on env.Mux and returns a
+// function that runs until ctx is done (nil if the part has nothing to run).
+type serveHook struct {
+	name string
+	init func(ctx context.Context, env *serveEnv) (run func(ctx context.Context) error, err error)
+}
+
+// serveHooks are registered by the cmd files of the parts (webhooks, dashboard…) in init.
+var serveHooks []serveHook
+
+func registerServeHook(h serveHook) { serveHooks = append(serveHooks, h) }
