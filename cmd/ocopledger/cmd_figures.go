@@ -1,0 +1,458 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/projections"
+)
+
+// figures, explain, diff, timeline, expiring, rebuild: questions put to the read models.
+
+// queryFlags are the time flags shared by the figure commands.
+type queryFlags struct {
+	asOf, knownAt, from string
+}
+
+func (q *queryFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&q.asOf, "as-of", "", "the day the figures are for (yyyy-mm-dd or dd/mm/yyyy; default: today in Vietnam)")
+	fs.StringVar(&q.knownAt, "known-at", "", "as the ledger knew it at this time (a date means the end of that day in Vietnam; default: now)")
+	fs.StringVar(&q.from, "from", "", "start of the period of flow figures such as fairs (default 2021-01-01)")
+}
+
+func (q *queryFlags) query() (domain.Query, error) {
+	out := domain.Query{AsOf: domain.DateOf(time.Now()), From: domain.ReportPeriodStart}
+	if q.asOf != "" {
+		d, err := domain.ParseDate(q.asOf)
+		if err != nil {
+			return out, domain.Invalid("as-of", "%v", err)
+		}
+		out.AsOf = d
+	}
+	if q.from != "" {
+		d, err := domain.ParseDate(q.from)
+		if err != nil {
+			return out, domain.Invalid("from", "%v", err)
+		}
+		out.From = d
+	}
+	k, err := domain.ParseKnownAt(q.knownAt)
+	if err != nil {
+		return out, domain.Invalid("known-at", "%v", err)
+	}
+	out.KnownAt = k
+	return out, nil
+}
+
+var (
+	figQ      queryFlags
+	figBy     string
+	figList   bool
+	explainQ  queryFlags
+	explainN  int
+	diffQ     queryFlags
+	diffVs    string
+	tlQ       queryFlags
+	tlTo      string
+	tlStep    string
+	expQ      queryFlags
+	expWithin string
+)
+
+func init() {
+	register(&command{
+		name:    "figures",
+		summary: "the report's figures for a day, as known at a time, with breakdowns",
+		usage:   "[--as-of D] [--known-at K] [--from D0] [--by DIM[,DIM]] [--json]",
+		help: `Figures are identified by stable IDs (ocop.valid, salespoints.open, fairs.province…);
+"ocopledger figures --list" lists them with their meaning. Stock figures count what holds on the
+day; flow figures (fairs, participations) count what happened from --from to --as-of.
+Dimensions for --by: ` + strings.Join(domain.Dimensions(), ", "),
+		flags: func(fs *flag.FlagSet) {
+			figQ.register(fs)
+			fs.StringVar(&figBy, "by", "", "break the figures down by these dimensions, comma-separated")
+			fs.BoolVar(&figList, "list", false, "list the figure IDs and what they mean")
+		},
+		run: runFigures,
+	})
+	register(&command{
+		name:    "explain",
+		summary: "list the items that make up a figure, each with the entries behind it",
+		usage:   "FIGURE [--as-of D] [--known-at K] [--from D0]",
+		flags: func(fs *flag.FlagSet) {
+			explainQ.register(fs)
+			fs.IntVar(&explainN, "limit", 0, "show at most this many items (0: all)")
+		},
+		run: runExplain,
+	})
+	register(&command{
+		name:    "diff",
+		summary: "how the figures of a day differ between two knowledge times, and the entries that changed them",
+		usage:   "--as-of D --known-at K1 [--vs K2]",
+		flags: func(fs *flag.FlagSet) {
+			diffQ.register(fs)
+			fs.StringVar(&diffVs, "vs", "", "the other knowledge time (default: now)")
+		},
+		run: runDiff,
+	})
+	register(&command{
+		name:    "timeline",
+		summary: "a figure day by day, week by week or month by month (for charts)",
+		usage:   "FIGURE --from D1 --to D2 [--step day|week|month|year] [--known-at K]",
+		flags: func(fs *flag.FlagSet) {
+			tlQ.register(fs)
+			fs.StringVar(&tlTo, "to", "", "last day (default: today)")
+			fs.StringVar(&tlStep, "step", "month", "day, week, month or year")
+		},
+		run: runTimeline,
+	})
+	register(&command{
+		name:    "expiring",
+		summary: "certificates that reach the end of their validity soon (producers must be warned 30 days ahead)",
+		usage:   "[--within 30d] [--as-of D] [--known-at K]",
+		flags: func(fs *flag.FlagSet) {
+			expQ.register(fs)
+			fs.StringVar(&expWithin, "within", "30d", "the window, in days (30d or 30)")
+		},
+		run: runExpiring,
+	})
+	register(&command{
+		name:    "rebuild",
+		summary: "drop the read models and rebuild them from the log (with a progress bar)",
+		usage:   "",
+		run:     runRebuild,
+	})
+}
+
+func runFigures(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	if figList {
+		if m.JSON {
+			return m.printJSON(domain.Figures())
+		}
+		tw := tabwriter.NewWriter(m.Out, 0, 4, 2, ' ', 0)
+		for _, f := range domain.Figures() {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", f.ID, f.Kind, f.Label(m.Lang))
+		}
+		return tw.Flush()
+	}
+	if len(args) > 0 {
+		return usagef("figures takes no arguments (did you mean: ocopledger explain %s?)", args[0])
+	}
+	q, err := figQ.query()
+	if err != nil {
+		return err
+	}
+	p, err := m.Figures(ctx)
+	if err != nil {
+		return err
+	}
+	res := p.Figures(q)
+	if figBy != "" {
+		res.By = map[string]map[string]map[string]int64{}
+		for _, dim := range strings.Split(figBy, ",") {
+			dim = strings.TrimSpace(dim)
+			by, err := p.Breakdown(ctx, q, dim, m.Lang)
+			if err != nil {
+				return err
+			}
+			res.By[dim] = by
+		}
+	}
+	if m.JSON {
+		return m.printJSON(figuresJSON(res, q))
+	}
+	fmt.Fprintf(m.Out, m.t("Số liệu ngày %s, theo sổ cái tại %s (vị trí %d); kỳ từ %s\n\n", "Figures for %s, as known at %s (position %d); period from %s\n\n"),
+		m.date(q.AsOf), m.instant(q.KnownAt), res.Position, m.date(res.From))
+	for _, f := range domain.Figures() {
+		fmt.Fprintf(m.Out, "%-31s %7s  %s\n", f.ID, groupDigits(res.Figures[f.ID], m.Lang), f.Label(m.Lang))
+	}
+	for _, dim := range sortedKeys(res.By) {
+		fmt.Fprintf(m.Out, m.t("\nTheo %s:\n", "\nBy %s:\n"), dim)
+		tw := tabwriter.NewWriter(m.Out, 0, 4, 2, ' ', 0)
+		for _, f := range domain.Figures() {
+			vals, ok := res.By[dim][f.ID]
+			if !ok {
+				continue
+			}
+			for _, v := range sortedKeys(vals) {
+				fmt.Fprintf(tw, "  %s\t%s\t%d\n", f.ID, v, vals[v])
+			}
+		}
+		tw.Flush()
+	}
+	return nil
+}
+
+// figuresJSON is the documented JSON shape: {"as_of","known_at","from","figures",…}.
+func figuresJSON(res projections.Result, q domain.Query) map[string]any {
+	known := "now"
+	if !q.KnownAt.IsZero() {
+		known = q.KnownAt.In(domain.Vietnam).Format(time.RFC3339)
+	}
+	out := map[string]any{"as_of": res.AsOf.String(), "known_at": known, "from": res.From.String(), "position": res.Position, "figures": res.Figures}
+	if len(res.By) > 0 {
+		out["by"] = res.By
+	}
+	return out
+}
+
+// groupDigits writes 1400 as "1.400" in Vietnamese and "1,400" in English.
+func groupDigits(n int64, lang string) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	sep := "."
+	if lang == "en" {
+		sep = ","
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + sep + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func figureArg(args []string, cmd string) (domain.Figure, error) {
+	if len(args) != 1 {
+		return domain.Figure{}, usagef("%s takes one figure ID, e.g. ocop.valid (ocopledger figures --list)", cmd)
+	}
+	f, ok := domain.LookupFigure(args[0])
+	if !ok {
+		return f, &domain.Error{Code: domain.CodeNotFound, Field: "figure", Message: fmt.Sprintf("%q is not a figure ID; see ocopledger figures --list", args[0])}
+	}
+	return f, nil
+}
+
+func runExplain(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	f, err := figureArg(args, "explain")
+	if err != nil {
+		return err
+	}
+	q, err := explainQ.query()
+	if err != nil {
+		return err
+	}
+	p, err := m.Figures(ctx)
+	if err != nil {
+		return err
+	}
+	items, err := p.Explain(ctx, f.ID, q)
+	if err != nil {
+		return err
+	}
+	if m.JSON {
+		return m.printJSON(map[string]any{"figure": f.ID, "as_of": q.AsOf.String(), "count": len(items), "items": items})
+	}
+	fmt.Fprintf(m.Out, m.t("%s — %s: %d, ngày %s, theo sổ cái tại %s\n\n", "%s — %s: %d, on %s, as known at %s\n\n"),
+		f.ID, f.Label(m.Lang), len(items), m.date(q.AsOf), m.instant(q.KnownAt))
+	tw := tabwriter.NewWriter(m.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, m.t("#\tMÃ\tTÊN\tSAO/CẤP\tQUYẾT ĐỊNH\tTỪ\tĐẾN\tCHỦ THỂ\tĐỊA CHỈ\tBÚT TOÁN", "#\tITEM\tNAME\tSTARS/LEVEL\tDECISION\tFROM\tUNTIL\tPRODUCER\tPLACE\tENTRIES"))
+	for i, it := range items {
+		if explainN > 0 && i >= explainN {
+			fmt.Fprintf(tw, m.t("… và %d mục khác\n", "… and %d more\n"), len(items)-i)
+			break
+		}
+		grade := ""
+		switch {
+		case it.Attrs.Stars > 0:
+			grade = fmt.Sprintf("%d★", it.Attrs.Stars)
+		case it.Attrs.Level != "":
+			grade = it.Attrs.Level.Label(m.Lang)
+		case it.Attrs.Funding != "":
+			grade = it.Attrs.Funding.Label(m.Lang)
+		case it.Attrs.EventKind != "":
+			grade = it.Attrs.EventKind.Label(m.Lang)
+		case it.Attrs.Platform != "":
+			grade = it.Attrs.Platform.Label(m.Lang)
+		}
+		until := m.date(it.Until.AddDays(-1))
+		if it.Until == domain.Forever {
+			until = "—"
+		}
+		var ids []string
+		for _, e := range it.Events {
+			ids = append(ids, fmt.Sprintf("#%d %s", e.Sequence, e.Type))
+		}
+		name := it.Attrs.Name
+		if it.Attrs.Synthetic {
+			name += m.t(" [giả lập]", " [synthetic]")
+		}
+		place := strings.Trim(strings.Join([]string{it.Attrs.Address.Commune, it.Attrs.Address.District, it.Attrs.Address.Province}, ", "), ", ")
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", i+1, it.Item, name, grade, it.Attrs.Decision, m.date(it.From), until, it.Attrs.Producer, place, strings.Join(ids, "; "))
+	}
+	return tw.Flush()
+}
+
+func runDiff(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	if len(args) > 0 {
+		return usagef("diff takes no arguments")
+	}
+	q, err := diffQ.query()
+	if err != nil {
+		return err
+	}
+	if diffQ.knownAt == "" {
+		return usagef("diff needs --known-at: the knowledge time to compare with --vs (default now)")
+	}
+	vs, err := domain.ParseKnownAt(diffVs)
+	if err != nil {
+		return domain.Invalid("vs", "%v", err)
+	}
+	p, err := m.Figures(ctx)
+	if err != nil {
+		return err
+	}
+	d, err := p.Diff(ctx, q, vs)
+	if err != nil {
+		return err
+	}
+	if m.JSON {
+		return m.printJSON(d)
+	}
+	fmt.Fprintf(m.Out, m.t("Số liệu ngày %s: theo sổ cái tại %s so với tại %s\n", "Figures for %s: as known at %s vs at %s\n"), m.date(q.AsOf), m.instant(q.KnownAt), m.instant(vs))
+	if len(d.Changes) == 0 {
+		fmt.Fprintln(m.Out, m.t("Không có số liệu nào khác nhau.", "No figure differs."))
+		return nil
+	}
+	for _, ch := range d.Changes {
+		f, _ := domain.LookupFigure(ch.Figure)
+		fmt.Fprintf(m.Out, "\n%s (%s): %d → %d (%+d)\n", ch.Figure, f.Label(m.Lang), ch.Before, ch.After, ch.After-ch.Before)
+		for _, e := range ch.Entries {
+			src := ""
+			if e.Source != "" {
+				src = " — " + e.Source
+			}
+			fmt.Fprintf(m.Out, m.t("  %+d  vị trí %d, ghi lúc %s: %s %s (mã %s)%s\n", "  %+d  position %d, recorded %s: %s %s (id %s)%s\n"),
+				e.Delta, e.Sequence, m.instant(e.RecordedAt), e.Type, e.Stream, e.ID, src)
+		}
+	}
+	return nil
+}
+
+func runTimeline(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	f, err := figureArg(args, "timeline")
+	if err != nil {
+		return err
+	}
+	q, err := tlQ.query()
+	if err != nil {
+		return err
+	}
+	if tlQ.from == "" {
+		return usagef("timeline needs --from, the first day of the series")
+	}
+	to := domain.DateOf(time.Now())
+	if tlTo != "" {
+		if to, err = domain.ParseDate(tlTo); err != nil {
+			return domain.Invalid("to", "%v", err)
+		}
+	}
+	p, err := m.Figures(ctx)
+	if err != nil {
+		return err
+	}
+	start := q.From
+	// For a flow figure the series counts from the first day of the series.
+	pts, err := p.Timeline(f.ID, start, to, tlStep, q.KnownAt, start)
+	if err != nil {
+		return err
+	}
+	if m.JSON {
+		return m.printJSON(map[string]any{"figure": f.ID, "points": pts})
+	}
+	var max int64 = 1
+	for _, pt := range pts {
+		if pt.Value > max {
+			max = pt.Value
+		}
+	}
+	for _, pt := range pts {
+		n := int(40 * pt.Value / max)
+		fmt.Fprintf(m.Out, "%s %6d %s\n", m.date(pt.Date), pt.Value, strings.Repeat("▇", n))
+	}
+	return nil
+}
+
+func runExpiring(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	if len(args) > 0 {
+		return usagef("expiring takes no arguments")
+	}
+	q, err := expQ.query()
+	if err != nil {
+		return err
+	}
+	var days int
+	if _, err := fmt.Sscanf(strings.TrimSuffix(expWithin, "d"), "%d", &days); err != nil {
+		return domain.Invalid("within", "%q is not a number of days such as 30d", expWithin)
+	}
+	p, err := m.Figures(ctx)
+	if err != nil {
+		return err
+	}
+	items, err := p.Expiring(ctx, q, days)
+	if err != nil {
+		return err
+	}
+	if m.JSON {
+		return m.printJSON(map[string]any{"as_of": q.AsOf.String(), "within_days": days, "items": items})
+	}
+	fmt.Fprintf(m.Out, m.t("%d chứng nhận hết hiệu lực trong %d ngày kể từ %s\n\n", "%d certificates end within %d days of %s\n\n"), len(items), days, m.date(q.AsOf))
+	tw := tabwriter.NewWriter(m.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, m.t("NGÀY CUỐI\tCÒN\tLOẠI\tSẢN PHẨM\tQUYẾT ĐỊNH\tCHỦ THỂ", "LAST DAY\tLEFT\tKIND\tPRODUCT\tDECISION\tPRODUCER"))
+	for _, e := range items {
+		fmt.Fprintf(tw, m.t("%s\t%d ngày\t%s\t%s\t%s\t%s\n", "%s\t%d days\t%s\t%s\t%s\t%s\n"), m.date(e.LastDay), e.DaysLeft, e.Figure, e.Attrs.Name, e.Attrs.Decision, e.Attrs.Producer)
+	}
+	return tw.Flush()
+}
+
+func runRebuild(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	if len(args) > 0 {
+		return usagef("rebuild takes no arguments")
+	}
+	l, err := m.Ledger(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := m.Projection(projections.Options{})
+	if err != nil {
+		return err
+	}
+	if err := p.Reset(); err != nil {
+		return err
+	}
+	start := time.Now()
+	bar := newProgress(m.Err, m.Lang)
+	bar.tty = bar.tty || m.Verbose
+	err = p.CatchUp(ctx, l, bar.update)
+	bar.done()
+	if err != nil {
+		return err
+	}
+	st := p.Status()
+	el := time.Since(start)
+	if m.JSON {
+		return m.printJSON(map[string]any{"events": st.Checkpoint, "seconds": el.Seconds(), "unknown_types": st.Unknown})
+	}
+	fmt.Fprintf(m.Out, m.t("Đã dựng lại số liệu từ %d sự kiện trong %s.\n", "Rebuilt the figures from %d events in %s.\n"), st.Checkpoint, el.Round(time.Millisecond))
+	for t, n := range st.Unknown {
+		fmt.Fprintf(m.Out, m.t("Cảnh báo: %d sự kiện loại %q chưa được phiên bản này hiểu; hãy nâng cấp ocopledger.\n", "Warning: %d events of type %q are unknown to this version; upgrade ocopledger.\n"), n, t)
+	}
+	return nil
+}
