@@ -7,7 +7,6 @@ import (
 )
 
 const (
-	d  = domain.AuthorityDistrict
 	p  = domain.AuthorityProvince
 	mi = domain.AuthorityMinistry
 )
