@@ -1,0 +1,97 @@
+package eventstore_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/eventstore/storetest"
+)
+
+// importLog returns a log of n events over 7 streams with increasing recorded times.
+func importLog(n int) []eventstore.Imported {
+	var out []eventstore.Imported
+	versions := map[string]uint64{}
+	t0 := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < n; i++ {
+		stream := fmt.Sprintf("product.p%d", i%7)
+		versions[stream]++
+		out = append(out, eventstore.Imported{Stream: stream, Version: versions[stream], Backfilled: i%2 == 0, Proposed: eventstore.Proposed{
+			ID: fmt.Sprintf("imp-%05d", i), Type: "test.happened", Schema: 1, Data: json.RawMessage(fmt.Sprintf(`{"n":%d,"tên":"Tỏi Lý Sơn"}`, i)),
+			Actor: "migration", Source: "Sổ đăng ký cũ", RecordedAt: t0.Add(time.Duration(i) * time.Minute)}})
+	}
+	return out
+}
+
+func feed(log []eventstore.Imported, stopAfter int) func() (eventstore.Imported, bool, error) {
+	i := 0
+	return func() (eventstore.Imported, bool, error) {
+		if stopAfter >= 0 && i == stopAfter {
+			return eventstore.Imported{}, false, errors.New("interrupted")
+		}
+		if i == len(log) {
+			return eventstore.Imported{}, false, nil
+		}
+		i++
+		return log[i-1], true, nil
+	}
+}
+
+func TestImportRestoresTheLogExactly(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpenStore(t)
+	log := importLog(3000)
+	// An import interrupted part way…
+	if _, err := s.Import(ctx, feed(log, 1234)); err == nil {
+		t.Fatal("an interrupted import reported success")
+	}
+	// …is resumed by importing the same log again.
+	n, err := s.Import(ctx, feed(log, -1))
+	if err != nil {
+		t.Fatalf("resume import: %v", err)
+	}
+	if n >= len(log) {
+		t.Errorf("resumed import stored %d events again; the first ones were already stored", n)
+	}
+	var got []eventstore.Envelope
+	if err := s.Read(ctx, 1, func(e eventstore.Envelope) error { got = append(got, e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(log) {
+		t.Fatalf("the ledger holds %d events after import, want %d", len(got), len(log))
+	}
+	for i, e := range got {
+		w := log[i]
+		if e.ID != w.ID || e.Stream != w.Stream || e.Version != w.Version || !e.RecordedAt.Equal(w.RecordedAt) || e.Backfilled != w.Backfilled || e.Source != w.Source || e.Sequence != uint64(i+1) {
+			t.Fatalf("event %d = %+v, want %+v", i+1, e, w)
+		}
+	}
+	// The store continues after the import with the right versions.
+	v, err := s.StreamVersion(ctx, "product.p3")
+	if err != nil || v != 3000/7+1 {
+		t.Errorf("version of product.p3 after import = %d, %v; want %d", v, err, 3000/7+1)
+	}
+	if _, err := s.Append(ctx, "product.p3", int64(v), eventstore.Proposed{ID: "after", Type: "test.happened", Schema: 1, Data: json.RawMessage(`{}`)}); err != nil {
+		t.Errorf("append after import: %v", err)
+	}
+	// Importing another log into a ledger that holds this one is refused.
+	other := importLog(10)
+	other[9].ID = "different"
+	if _, err := s.Import(ctx, feed(other[:10], -1)); err == nil {
+		t.Error("importing a different log into a non-empty ledger was accepted")
+	}
+}
+
+func TestImportRefusesABrokenLog(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpenStore(t)
+	log := importLog(20)
+	log[10].Version = 7 // a gap in a stream's versions
+	if _, err := s.Import(ctx, feed(log, -1)); !errors.Is(err, eventstore.ErrInvalid) {
+		t.Fatalf("import of a log with a version gap: %v, want an invalid-input error", err)
+	}
+}
