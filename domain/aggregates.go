@@ -337,7 +337,11 @@ func (p *product) apply(r Recorded) {
 
 func (p *product) add(id string, d Decision, s Stars) {
 	exp := OCOPValidUntil(d.Date)
-	p.certs = append(p.certs, &certificate{eventID: id, decision: d, stars: s, start: d.Date, expires: exp, end: exp, endedBy: "expiry"})
+	// Each certificate keeps the product as its decision recorded it (name, producer, address):
+	// a later decision never rewrites what an earlier one said.
+	a := Attrs{Name: p.name, Producer: p.producer, ProducerKind: p.kind, ProductSet: p.set, Stars: s,
+		Authority: d.Authority, Decision: d.Number, Address: p.address, Synthetic: p.synthetic}
+	p.certs = append(p.certs, &certificate{eventID: id, decision: d, stars: s, start: d.Date, expires: exp, end: exp, endedBy: "expiry", attrs: a})
 	sort.SliceStable(p.certs, func(i, j int) bool { return p.certs[i].start < p.certs[j].start })
 }
 
@@ -347,9 +351,8 @@ func (p *product) contributions() []Contribution {
 		if c.end <= c.start {
 			continue
 		}
-		a := Attrs{Name: p.name, Producer: p.producer, ProducerKind: p.kind, ProductSet: p.set, Stars: c.stars,
-			Authority: c.decision.Authority, Decision: c.decision.Number, Address: p.address, Synthetic: p.synthetic,
-			Potential5: p.potential5.Valid() && p.potential5 >= c.start && p.potential5 < c.end}
+		a := c.attrs
+		a.Potential5 = p.potential5.Valid() && p.potential5 >= c.start && p.potential5 < c.end
 		base := Contribution{Item: p.id, From: c.start, Until: c.end, EventID: c.eventID, Attrs: a}
 		for _, fig := range []string{"ocop.valid", fmt.Sprintf("ocop.valid.stars%d", c.stars)} {
 			cc := base
@@ -441,7 +444,9 @@ func (c *cnnttb) contributions() []Contribution {
 		lv := string(r.e.Level)
 		out = append(out,
 			Contribution{Figure: "cnnttb.recognized." + lv, Item: r.e.ProductID, From: r.e.IssuedOn, Until: Forever, EventID: r.eventID, Attrs: a},
-			Contribution{Figure: "cnnttb.valid." + lv, Item: r.e.ProductID, From: r.e.IssuedOn, Until: CNNTTBValidUntil(r.e.IssuedOn), EventID: r.eventID, Attrs: a})
+			// Valid figures count certificates ("chứng nhận còn hiệu lực"): a product recognised again
+			// in a later round at the same level holds two.
+			Contribution{Figure: "cnnttb.valid." + lv, Item: r.e.ProductID + "/" + r.e.Certificate, From: r.e.IssuedOn, Until: CNNTTBValidUntil(r.e.IssuedOn), EventID: r.eventID, Attrs: a})
 	}
 	return out
 }

@@ -95,8 +95,15 @@ func atoi3(a, b, c string) (int, int, int, error) {
 }
 
 // DateOf returns the civil date in Vietnam of the instant t.
+// Instants before MinYear or after MaxYear (such as a zero time.Time) clamp to those years' ends.
 func DateOf(t time.Time) Date {
 	t = t.In(Vietnam)
+	switch {
+	case t.Year() < MinYear:
+		return MustDate(MinYear, 1, 1)
+	case t.Year() > MaxYear:
+		return MustDate(MaxYear, 12, 31)
+	}
 	return MustDate(t.Year(), int(t.Month()), t.Day())
 }
 
