@@ -495,3 +495,40 @@ func (p *Projection) FiguresAtPosition(q domain.Query, s uint64) Result {
 	}
 	return out
 }
+
+// RowInfo is a contribution row as stored: an item counting towards a figure on the days
+// [From, Until), held true by the ledger from log position KnownFrom until KnownTo (0: still).
+type RowInfo struct {
+	Figure    string
+	Item      string
+	Stream    string
+	From      domain.Date
+	Until     domain.Date
+	KnownFrom uint64
+	KnownTo   uint64
+}
+
+// ForEachRow calls fn for every contribution row, current or closed: the bitemporal table behind
+// the figures, for audits and for comparing with other engines.
+func (p *Projection) ForEachRow(ctx context.Context, fn func(RowInfo) error) error {
+	return p.db.View(func(tx *bolt.Tx) error {
+		n := 0
+		return tx.Bucket(bRows).ForEach(func(k, v []byte) error {
+			if n++; n%10000 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			var r row
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			return fn(RowInfo{Figure: r.Figure, Item: r.Item, Stream: r.Stream, From: r.From, Until: r.Until, KnownFrom: r.KnownFrom, KnownTo: r.KnownTo})
+		})
+	})
+}
+
+// Position returns the last log position known at k (zero k: the last applied).
+func (p *Projection) Position(k time.Time) uint64 {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.idx.position(k)
+}
