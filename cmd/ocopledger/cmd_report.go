@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"strings"
+
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/report"
+)
+
+// report, reconcile: the Department's report written from the ledger, and a filed report checked
+// against it.
+
+var (
+	reportQ      queryFlags
+	reportFormat string
+	reconFormat  string
+)
+
+func init() {
+	register(&command{
+		name:    "report",
+		summary: "write the figures section of the OCOP report (Công văn 470/SCT-QLTM wording) for a day",
+		usage:   "[--as-of D] [--known-at K] [--from D0] [--format text|md|json] [--lang vi|en]",
+		help: `Writes the sentences of the report's figures section (CNNTTB, OCOP stars, sales points,
+e-commerce, trade promotion) with the ledger's numbers for --as-of, as the ledger knew them at
+--known-at, and footnotes naming the 5-star products and the national CNNTTB products.
+Vietnamese follows the report's style: "02" for numbers under ten, "1.400" for thousands,
+dates dd/mm/yyyy.
+
+Examples:
+  ocopledger report --as-of 07/08/2025 --known-at 07/08/2025
+  ocopledger report --as-of 2025-08-07 --format md --lang en`,
+		flags: func(fs *flag.FlagSet) {
+			reportQ.register(fs)
+			fs.StringVar(&reportFormat, "format", "text", "text, md or json (--json is the same as --format json)")
+		},
+		run: runReport,
+	})
+	register(&command{
+		name:    "reconcile",
+		summary: "check a filed report against the ledger: as known when it was filed, and now",
+		usage:   "DOCUMENT-NUMBER|REPORT-ID [--format text|md|json]",
+		help: `Finds the report.filed entry of the report (by its document number, e.g. 470/SCT-QLTM, or its
+report ID, e.g. 470-SCT-QLTM) and sets each figure it stated against the ledger for its as-of day:
+as the ledger knew it when the report was recorded, and as it knows it now. Names the entries
+recorded since that change each figure, and, where the ledger at filing did not give the stated
+figure, lists the items it counted.
+
+Exit codes: 0 the report matched the ledger at filing time (figures may have changed since),
+4 it did not (flagged in the output), 3 no such report, 2 invalid input, 1 other failure.`,
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&reconFormat, "format", "text", "text, md or json (--json is the same as --format json)")
+		},
+		run: runReconcile,
+	})
+}
+
+func outputFormat(m *Main, format string) string {
+	if m.JSON {
+		return "json"
+	}
+	return format
+}
+
+func runReport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	if len(args) > 0 {
+		return usagef("report takes no arguments; give the day with --as-of")
+	}
+	format := outputFormat(m, reportFormat)
+	if format != "text" && format != "md" && format != "json" {
+		return usagef("--format %q: give text, md or json", format)
+	}
+	q, err := reportQ.query()
+	if err != nil {
+		return err
+	}
+	if q.From > q.AsOf {
+		return domain.Invalid("from", "%s is after --as-of %s", m.date(q.From), m.date(q.AsOf))
+	}
+	p, err := m.Figures(ctx)
+	if err != nil {
+		return err
+	}
+	facts, err := report.Collect(ctx, p, q)
+	if err != nil {
+		return err
+	}
+	return report.Render(m.Out, facts, m.Lang, format)
+}
+
+func runReconcile(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	if len(args) != 1 {
+		return usagef("reconcile takes one report: its document number (470/SCT-QLTM) or report ID (470-SCT-QLTM)")
+	}
+	format := outputFormat(m, reconFormat)
+	if format != "text" && format != "md" && format != "json" {
+		return usagef("--format %q: give text, md or json", format)
+	}
+	id := domain.ReportIDFor(args[0])
+	if id == "" {
+		return usagef("%q is not a document number or report ID", args[0])
+	}
+	l, err := m.Ledger(ctx)
+	if err != nil {
+		return err
+	}
+	stream := domain.KindReport + "." + id
+	hist, _, err := l.History(ctx, stream)
+	if err != nil {
+		return err
+	}
+	filed, ok := report.FindFiled(hist)
+	if !ok {
+		return domain.NotFound("%s", m.t(
+			"không có báo cáo "+args[0]+" trong sổ cái (không có bút toán report.filed trong hồ sơ "+stream+"); ghi báo cáo bằng: ocopledger record report.filed",
+			"no report "+args[0]+" in the ledger (no report.filed entry in record "+stream+"); record it with: ocopledger record report.filed"))
+	}
+	p, err := m.Figures(ctx)
+	if err != nil {
+		return err
+	}
+	r, err := report.Reconcile(ctx, p, filed)
+	if err != nil {
+		return err
+	}
+	if err := report.RenderReconciliation(m.Out, r, m.Lang, format); err != nil {
+		return err
+	}
+	if !r.MatchedAtFiling {
+		var ids []string
+		for _, c := range r.Figures {
+			if c.Status == report.StatusMismatchAtFiling {
+				ids = append(ids, c.Figure)
+			}
+		}
+		return domain.Conflict("%s", m.t(
+			"báo cáo "+filed.Report.DocumentNumber+" không khớp với sổ cái tại thời điểm gửi: "+strings.Join(ids, ", "),
+			"report "+filed.Report.DocumentNumber+" did not match the ledger at filing time: "+strings.Join(ids, ", ")))
+	}
+	return nil
+}
