@@ -1,0 +1,742 @@
+// ocopledger dashboard: plain JavaScript, no build step, no third-party code. It reads the HTTP
+// API of its own origin and follows its event streams; it fetches nothing from anywhere else.
+'use strict';
+
+(() => {
+  const REPORT_DAY = '2025-08-07';
+  const CHART_FROM = '2018-01-01';
+  const EXPIRY_WINDOW = 30;
+  const FEED_MAX = 40;
+
+  // ---- wording ---------------------------------------------------------------------------
+  const T = {
+    vi: {
+      skip: 'Bỏ qua, đến nội dung chính',
+      title: 'Sổ cái Chương trình OCOP — Sở Công Thương Quảng Ngãi',
+      tagline: 'Chương trình mỗi xã một sản phẩm · số liệu dựng lại từ sổ cái sự kiện, cho bất kỳ ngày nào, như đã biết tại bất kỳ thời điểm nào',
+      tokenLabel: 'Khóa truy cập (vai trò viewer)', tokenSave: 'Dùng khóa này', tokenHint: 'Máy chủ yêu cầu khóa để đọc số liệu.',
+      asOf: 'Số liệu tại ngày', today: 'Hôm nay', reportDay: '07/08/2025 · Công văn 470', dateHint: 'Ngày/tháng/năm, ví dụ 07/08/2025',
+      knowledge: 'Theo hiểu biết của sổ cái', knownNow: 'như biết hiện nay', knownAt: 'như biết tại',
+      knownDate: 'Ngày ghi nhận (ngày/tháng/năm)', knownTime: 'Giờ (để trống: cuối ngày)',
+      knownHint: 'Để trống giờ: cuối ngày (giờ Việt Nam). Mục ghi sau thời điểm này không được tính.',
+      apply: 'Xem số liệu', figuresHeading: 'Các chỉ tiêu của Công văn 470',
+      filter: 'Lọc', filterPlaceholder: 'Lọc theo tên, chủ thể, địa bàn…', csv: 'Tải CSV', close: 'Đóng',
+      chartHeading: 'Sản phẩm OCOP còn thời hạn theo hạng sao',
+      feedHeading: 'Mục mới ghi vào sổ cái', feedSub: 'Trực tiếp từ luồng sự kiện, không cần tải lại trang',
+      expiringHeading: 'Chứng nhận sắp hết hạn trong 30 ngày',
+      footer: 'Nguồn: sổ cái sự kiện ocopledger (NATS JetStream). Số liệu của Công văn 470/SCT-QLTM ngày 07/08/2025. Mục đánh dấu “dữ liệu giả lập” là dữ liệu minh họa, không phải hồ sơ thật.',
+      groups: { ocop: 'Sản phẩm OCOP', cnnttb: 'Sản phẩm công nghiệp nông thôn tiêu biểu', salespoints: 'Điểm giới thiệu và bán sản phẩm OCOP', trade: 'Xúc tiến thương mại', ecommerce: 'Thương mại điện tử' },
+      period: (from, to) => `từ ${from} đến ${to}`,
+      live: { connecting: 'Đang kết nối…', open: 'Trực tiếp', retry: 'Mất kết nối, đang thử lại…' },
+      badDate: 'Ngày không hợp lệ: nhập ngày/tháng/năm, ví dụ 07/08/2025.',
+      badTime: 'Giờ không hợp lệ: nhập giờ:phút, ví dụ 17:30, hoặc để trống.',
+      summary: (asOf, known, past) => `Số liệu tại ngày <strong>${asOf}</strong>, ${past ? `như sổ cái biết tại <strong>${known}</strong><span class="mode past">như biết tại</span>` : `như sổ cái biết hiện nay (đến mục <strong>#${known}</strong>)<span class="mode">như biết hiện nay</span>`}`,
+      endOfDay: (d) => `cuối ngày ${d}`,
+      chartSub: (from, to, known) => `Từ ${from} đến ${to}, số còn thời hạn ở đầu mỗi tháng, ${known}`,
+      asKnownNow: 'như biết hiện nay', asKnownAt: (k) => `như biết tại ${k}`,
+      stars: (n) => `${n} sao`, total: 'Tổng', chartAria: 'Biểu đồ miền chồng: số sản phẩm OCOP còn thời hạn theo hạng sao, từng tháng',
+      drillSub: (n, asOf, known) => `${n} mục tại ngày ${asOf}, ${known}. Bấm “sự kiện” để xem các mục sổ cái của từng hồ sơ.`,
+      noItems: 'Không có mục nào.', loading: 'Đang tải…',
+      cols: { n: 'STT', product: 'Sản phẩm', stars: 'Hạng', decision: 'Quyết định', producer: 'Chủ thể', place: 'Địa bàn', valid: 'Hiệu lực', events: 'Sổ cái', level: 'Cấp', point: 'Điểm bán', funding: 'Nguồn vốn', site: 'Loại địa điểm', opened: 'Hoạt động từ', event: 'Sự kiện', kind: 'Loại', held: 'Ngày', platform: 'Sàn', listed: 'Đăng từ', item: 'Mục', lastDay: 'Ngày cuối hiệu lực', daysLeft: 'Còn lại', figure: 'Chỉ tiêu' },
+      until: (d) => `đến hết ${d}`, noEnd: 'không thời hạn', from: (d) => `từ ${d}`,
+      eventsN: (n) => `${n} sự kiện`,
+      synthetic: 'dữ liệu giả lập', potential: 'tiềm năng 5 sao',
+      days: (n) => n === 0 ? 'hôm nay' : `${n} ngày`,
+      expiringSub: (asOf, n) => `Chứng nhận còn hiệu lực tại ngày ${asOf} và hết hạn trong ${EXPIRY_WINDOW} ngày tới: ${n} mục. Cơ quan cấp phải thông báo cho chủ thể trước ít nhất 30 ngày.`,
+      noExpiring: 'Không có chứng nhận nào hết hạn trong 30 ngày tới.',
+      feedEmpty: 'Chưa có mục mới. Mục ghi qua API sẽ hiện ở đây ngay lập tức.',
+      feedPast: 'Đang xem số liệu như biết tại một thời điểm đã qua: mục mới hiện ở đây nhưng không làm đổi số liệu đang xem.',
+      recordedAt: 'ghi lúc', by: 'bởi',
+      apiError: (m) => `Không đọc được số liệu: ${m}`,
+      types: {
+        'ocop.certified': 'Cấp chứng nhận OCOP', 'ocop.reevaluated': 'Đánh giá lại OCOP', 'ocop.revoked': 'Thu hồi chứng nhận OCOP',
+        'ocop.expired': 'Chứng nhận OCOP hết hạn', 'ocop.expiry_noticed': 'Thông báo sắp hết hạn', 'ocop.potential_5star': 'Tiềm năng 5 sao',
+        'cnnttb.recognized': 'Công nhận CNNTTB', 'cnnttb.expired': 'CNNTTB hết hiệu lực', 'salespoint.opened': 'Mở điểm bán OCOP',
+        'salespoint.closed': 'Đóng điểm bán OCOP', 'trade_event.held': 'Tổ chức sự kiện xúc tiến', 'trade_event.participation': 'Doanh nghiệp tham gia',
+        'listing.created': 'Đăng sản phẩm lên sàn', 'listing.removed': 'Gỡ sản phẩm khỏi sàn', 'admin.units_merged': 'Sắp xếp đơn vị hành chính',
+        'report.filed': 'Nộp báo cáo', 'correction.retracted': 'Hủy mục đã ghi', 'correction.amended': 'Sửa mục đã ghi',
+        'producer.registered': 'Đăng ký chủ thể'
+      },
+      province: (p) => p
+    },
+    en: {
+      skip: 'Skip to the main content',
+      title: 'OCOP Programme Ledger — Quảng Ngãi Department of Industry and Trade',
+      tagline: 'One Commune One Product · figures rebuilt from the event ledger, for any day, as known at any time',
+      tokenLabel: 'Access token (viewer role)', tokenSave: 'Use this token', tokenHint: 'The server needs a token to read the figures.',
+      asOf: 'Figures on', today: 'Today', reportDay: '07/08/2025 · Report 470', dateHint: 'Day/month/year, e.g. 07/08/2025',
+      knowledge: 'As the ledger knew it', knownNow: 'as known now', knownAt: 'as known at',
+      knownDate: 'Knowledge date (day/month/year)', knownTime: 'Time (empty: end of day)',
+      knownHint: 'Leave the time empty for the end of the day (Vietnam time). Entries recorded later are not counted.',
+      apply: 'Show figures', figuresHeading: 'The figures of report 470',
+      filter: 'Filter', filterPlaceholder: 'Filter by name, producer, place…', csv: 'Download CSV', close: 'Close',
+      chartHeading: 'Valid OCOP products by stars',
+      feedHeading: 'New ledger entries', feedSub: 'Live from the event stream, no reload needed',
+      expiringHeading: 'Certificates expiring within 30 days',
+      footer: 'Source: the ocopledger event ledger (NATS JetStream). Figures of report 470/SCT-QLTM of 07/08/2025. Items marked “synthetic” are demo data, not real records.',
+      groups: { ocop: 'OCOP products', cnnttb: 'Typical rural industrial products (CNNTTB)', salespoints: 'OCOP introduction-and-sales points', trade: 'Trade promotion', ecommerce: 'E-commerce' },
+      period: (from, to) => `from ${from} to ${to}`,
+      live: { connecting: 'Connecting…', open: 'Live', retry: 'Disconnected, retrying…' },
+      badDate: 'Not a date: give day/month/year, e.g. 07/08/2025.',
+      badTime: 'Not a time: give hours:minutes, e.g. 17:30, or leave it empty.',
+      summary: (asOf, known, past) => `Figures on <strong>${asOf}</strong>, ${past ? `as the ledger knew them at <strong>${known}</strong><span class="mode past">as known at</span>` : `as the ledger knows them now (up to entry <strong>#${known}</strong>)<span class="mode">as known now</span>`}`,
+      endOfDay: (d) => `the end of ${d}`,
+      chartSub: (from, to, known) => `${from} to ${to}, valid products on the first day of each month, ${known}`,
+      asKnownNow: 'as known now', asKnownAt: (k) => `as known at ${k}`,
+      stars: (n) => `${n} stars`, total: 'Total', chartAria: 'Stacked area chart: valid OCOP products by stars, month by month',
+      drillSub: (n, asOf, known) => `${n} items on ${asOf}, ${known}. Open “events” to see the ledger entries behind each record.`,
+      noItems: 'No items.', loading: 'Loading…',
+      cols: { n: '#', product: 'Product', stars: 'Stars', decision: 'Decision', producer: 'Producer', place: 'Place', valid: 'Validity', events: 'Ledger', level: 'Level', point: 'Sales point', funding: 'Funding', site: 'Site type', opened: 'Open since', event: 'Event', kind: 'Kind', held: 'Date', platform: 'Platform', listed: 'Listed since', item: 'Item', lastDay: 'Last valid day', daysLeft: 'Left', figure: 'Figure' },
+      until: (d) => `to ${d}`, noEnd: 'no end', from: (d) => `since ${d}`,
+      eventsN: (n) => `${n} event${n === 1 ? '' : 's'}`,
+      synthetic: 'synthetic', potential: 'potential 5★',
+      days: (n) => n === 0 ? 'today' : `${n} day${n === 1 ? '' : 's'}`,
+      expiringSub: (asOf, n) => `Certificates valid on ${asOf} that expire within the next ${EXPIRY_WINDOW} days: ${n}. The issuer must notify the producer at least 30 days ahead.`,
+      noExpiring: 'No certificate expires within the next 30 days.',
+      feedEmpty: 'No new entries yet. Entries recorded through the API appear here at once.',
+      feedPast: 'You are viewing the figures as known at a past time: new entries appear here but do not change the figures shown.',
+      recordedAt: 'recorded', by: 'by',
+      apiError: (m) => `Could not read the figures: ${m}`,
+      types: {
+        'ocop.certified': 'OCOP certified', 'ocop.reevaluated': 'OCOP re-evaluated', 'ocop.revoked': 'OCOP revoked',
+        'ocop.expired': 'OCOP expired', 'ocop.expiry_noticed': 'Expiry notice sent', 'ocop.potential_5star': 'Potential 5-star',
+        'cnnttb.recognized': 'CNNTTB recognised', 'cnnttb.expired': 'CNNTTB expired', 'salespoint.opened': 'Sales point opened',
+        'salespoint.closed': 'Sales point closed', 'trade_event.held': 'Trade event held', 'trade_event.participation': 'Business took part',
+        'listing.created': 'Listing created', 'listing.removed': 'Listing removed', 'admin.units_merged': 'Administrative units merged',
+        'report.filed': 'Report filed', 'correction.retracted': 'Entry retracted', 'correction.amended': 'Entry amended',
+        'producer.registered': 'Producer registered'
+      },
+      province: (p) => p
+    }
+  };
+
+  // ---- state -----------------------------------------------------------------------------
+  const params = new URLSearchParams(location.search);
+  const state = {
+    lang: pickLang(),
+    asOf: isoDate(params.get('as_of')) || todayVN(),
+    knownMode: params.get('known_at') ? 'at' : 'now',
+    knownDate: '', knownTime: '',
+    labels: { figures: [], values: {} },
+    result: null, prev: null, queryKey: '',
+    drill: null, drillItems: [],
+    token: sessionStorage.getItem('ocopledger.token') || '',
+    tail: 0, feedSeen: new Set(), pendingSeq: 0
+  };
+  if (params.get('known_at')) {
+    const k = params.get('known_at');
+    const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?/.exec(k);
+    if (m) { state.knownDate = m[1]; state.knownTime = m[2] || ''; }
+  }
+  const $ = (id) => document.getElementById(id);
+  const t = () => T[state.lang];
+
+  function pickLang() {
+    const q = params.get('lang');
+    if (q === 'vi' || q === 'en') return q;
+    const s = localStorage.getItem('ocopledger.lang');
+    return s === 'en' ? 'en' : 'vi';
+  }
+
+  // ---- dates -----------------------------------------------------------------------------
+  function todayVN() { return new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10); }
+  function isoDate(s) {
+    if (!s) return '';
+    s = s.trim();
+    let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s);
+    let y, mo, d;
+    if (m) { y = +m[1]; mo = +m[2]; d = +m[3]; } else {
+      m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
+      if (!m) return '';
+      d = +m[1]; mo = +m[2]; y = +m[3];
+    }
+    const dt = new Date(Date.UTC(y, mo - 1, d));
+    if (y < 1990 || y > 2100 || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return '';
+    return dt.toISOString().slice(0, 10);
+  }
+  function vnDate(iso) { if (!iso) return ''; const [y, m, d] = iso.slice(0, 10).split('-'); return `${d}/${m}/${y}`; }
+  const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  function fmtDate(iso) {
+    if (!iso) return '';
+    if (iso.startsWith('9999')) return t().noEnd;
+    if (state.lang === 'vi') return vnDate(iso);
+    const [y, m, d] = iso.slice(0, 10).split('-');
+    return `${+d} ${MONTHS_EN[+m - 1]} ${y}`;
+  }
+  function addDays(iso, n) { const d = new Date(iso + 'T00:00:00Z'); d.setUTCDate(d.getUTCDate() + n); return d.toISOString().slice(0, 10); }
+  function fmtInstant(ts) {
+    if (!ts) return '';
+    const d = new Date(new Date(ts).getTime() + 7 * 3600e3);
+    if (isNaN(d)) return ts;
+    const iso = d.toISOString();
+    const hm = iso.slice(11, 19);
+    return state.lang === 'vi' ? `${hm} ${vnDate(iso)}` : `${fmtDate(iso.slice(0, 10))}, ${hm}`;
+  }
+  function fmtNum(n) { return new Intl.NumberFormat(state.lang === 'vi' ? 'vi-VN' : 'en-GB').format(n); }
+
+  // knownAt returns the known_at parameter of the chosen knowledge time ('' for now), or null
+  // when the inputs do not read as a date and time.
+  function knownParam() {
+    if (state.knownMode !== 'at') return '';
+    const d = state.knownDate;
+    if (!d) return null;
+    if (!state.knownTime) return d; // the API reads a bare date as the end of that day in Vietnam
+    return `${d}T${state.knownTime}:59+07:00`;
+  }
+  function knownWhen() {
+    const d = fmtDate(state.knownDate);
+    return state.knownTime ? `${state.knownTime} ${d}` : t().endOfDay(d);
+  }
+  function knownText() { return state.knownMode === 'at' ? t().asKnownAt(knownWhen()) : t().asKnownNow; }
+
+  // ---- HTTP ------------------------------------------------------------------------------
+  class APIError extends Error { constructor(status, msg) { super(msg); this.status = status; } }
+  async function api(path) {
+    const headers = { Accept: 'application/json' };
+    if (state.token) headers.Authorization = 'Bearer ' + state.token;
+    const res = await fetch(path, { headers, cache: 'no-store' });
+    if (res.status === 401 || res.status === 403) { $('auth').hidden = false; }
+    if (!res.ok) {
+      let msg = res.status + ' ' + res.statusText;
+      try { const j = await res.json(); msg = (j.error && (j.error.message || j.error)) || j.message || msg; } catch (e) { /* not JSON */ }
+      throw new APIError(res.status, msg);
+    }
+    return res.json();
+  }
+  function qs(o) {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries(o)) if (v !== '' && v !== null && v !== undefined) p.set(k, v);
+    const s = p.toString();
+    return s ? '?' + s : '';
+  }
+  function showError(err) {
+    const el = $('api-error');
+    if (!err) { el.hidden = true; return; }
+    el.textContent = t().apiError(err.message || String(err));
+    el.hidden = false;
+  }
+
+  // ---- DOM helpers -----------------------------------------------------------------------
+  function h(tag, attrs, ...kids) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'class') el.className = v;
+      else if (k === 'text') el.textContent = v;
+      else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? '' : v);
+    }
+    for (const kid of kids.flat()) if (kid !== null && kid !== undefined && kid !== false) el.append(kid.nodeType ? kid : String(kid));
+    return el;
+  }
+  const SVG = 'http://www.w3.org/2000/svg';
+  function s(tag, attrs, ...kids) {
+    const el = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) if (v !== null && v !== undefined) el.setAttribute(k, v);
+    for (const kid of kids.flat()) if (kid !== null && kid !== undefined) el.append(kid.nodeType ? kid : document.createTextNode(String(kid)));
+    return el;
+  }
+  function starsText(n) { n = +n || 0; return n ? '★'.repeat(n) : ''; }
+  function badges(a) {
+    const out = [];
+    if (a && a.synthetic) out.push(h('span', { class: 'badge synthetic', title: t().synthetic, text: t().synthetic }));
+    if (a && a.potential_5star) out.push(h('span', { class: 'badge potential', text: t().potential }));
+    return out;
+  }
+  function valueLabel(dim, v) {
+    const m = state.labels.values[dim];
+    return (m && m[v] && m[v][state.lang]) || v || '';
+  }
+  function place(a) {
+    const ad = (a && a.address) || {};
+    return [ad.detail, ad.commune, ad.district, ad.province].filter(Boolean).join(', ');
+  }
+  function figureDef(id) { return state.labels.figures.find((f) => f.id === id) || { id, vi: id, en: id, kind: 'stock' }; }
+  function figureLabel(id) { const f = figureDef(id); return f[state.lang] || id; }
+
+  // ---- wording on the static page ----------------------------------------------------------
+  function applyLang() {
+    document.documentElement.lang = state.lang;
+    document.title = t().title;
+    for (const el of document.querySelectorAll('[data-i18n]')) { const v = t()[el.dataset.i18n]; if (typeof v === 'string') el.textContent = v; }
+    for (const el of document.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t()[el.dataset.i18nLabel]);
+    for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.setAttribute('placeholder', t()[el.dataset.i18nPlaceholder]);
+    for (const b of document.querySelectorAll('.lang-switch button')) b.setAttribute('aria-pressed', String(b.dataset.lang === state.lang));
+    setLive(liveState);
+  }
+  let liveState = 'connecting';
+  function setLive(st) { liveState = st; $('live').dataset.state = st; $('live-text').textContent = t().live[st]; }
+
+  // ---- controls --------------------------------------------------------------------------
+  function fillControls() {
+    $('as-of').value = vnDate(state.asOf);
+    $('known-now').checked = state.knownMode === 'now';
+    $('known-at').checked = state.knownMode === 'at';
+    if (!state.knownDate) state.knownDate = state.asOf;
+    $('known-date').value = vnDate(state.knownDate);
+    $('known-time').value = state.knownTime;
+    syncKnownInputs();
+  }
+  function syncKnownInputs() {
+    const on = $('known-at').checked;
+    $('known-date').disabled = !on; $('known-time').disabled = !on;
+  }
+  function readControls() {
+    const err = $('query-error');
+    const asOf = isoDate($('as-of').value);
+    const mode = $('known-at').checked ? 'at' : 'now';
+    const kd = isoDate($('known-date').value);
+    const kt = $('known-time').value.trim();
+    let msg = '';
+    $('as-of').setAttribute('aria-invalid', String(!asOf));
+    if (!asOf) msg = t().badDate;
+    $('known-date').setAttribute('aria-invalid', String(mode === 'at' && !kd));
+    if (mode === 'at' && !kd) msg = t().badDate;
+    const okTime = !kt || /^([01]?\d|2[0-3]):[0-5]\d$/.test(kt);
+    $('known-time').setAttribute('aria-invalid', String(mode === 'at' && !okTime));
+    if (mode === 'at' && !okTime) msg = t().badTime;
+    err.hidden = !msg; err.textContent = msg;
+    if (msg) return false;
+    state.asOf = asOf; state.knownMode = mode;
+    if (kd) state.knownDate = kd;
+    state.knownTime = kt ? kt.padStart(5, '0') : '';
+    return true;
+  }
+  function syncURL() {
+    const p = new URLSearchParams();
+    p.set('as_of', state.asOf);
+    const k = knownParam();
+    if (k) p.set('known_at', k);
+    if (state.lang !== 'vi') p.set('lang', state.lang);
+    history.replaceState(null, '', '?' + p.toString());
+  }
+
+  // ---- figures ---------------------------------------------------------------------------
+  const GROUPS = [
+    { key: 'ocop', cls: 'two-thirds', ids: ['ocop.valid', 'ocop.valid.stars5', 'ocop.valid.stars4', 'ocop.valid.stars3'] },
+    { key: 'salespoints', cls: 'third', ids: ['salespoints.open', 'salespoints.open.state', 'salespoints.open.ministry', 'salespoints.open.private'] },
+    { key: 'cnnttb', cls: '', ids: ['cnnttb.recognized.province', 'cnnttb.recognized.region', 'cnnttb.recognized.national', 'cnnttb.valid.province', 'cnnttb.valid.region', 'cnnttb.valid.national'] },
+    { key: 'trade', cls: '', flow: true, ids: ['fairs.province', 'fairs.district', 'market_sessions', 'supply_demand_conferences', 'trade_events', 'trade_events.participations'] },
+    { key: 'ecommerce', cls: 'wide', ids: ['ecommerce.listed_products', 'ecommerce.listed_businesses', 'ecommerce.ocop_on_marketplaces'] }
+  ];
+  function buildCards() {
+    const root = $('figure-groups');
+    root.replaceChildren();
+    const known = new Set(GROUPS.flatMap((g) => g.ids));
+    const extra = state.labels.figures.map((f) => f.id).filter((id) => !known.has(id));
+    const groups = extra.length ? [...GROUPS, { key: 'other', cls: 'wide', ids: extra }] : GROUPS;
+    for (const g of groups) {
+      const cards = g.ids.map((id) => {
+        const m = /stars(\d)$/.exec(id);
+        return h('button', { type: 'button', class: 'card' + (id === 'ocop.valid' ? ' hero' : '') + (m ? ' s' + m[1] : ''), 'data-figure': id, 'aria-expanded': 'false', 'aria-controls': 'drill', onclick: () => openDrill(id) },
+          h('span', { class: 'value', 'data-value': '', text: '–' }),
+          m ? h('span', { class: 'stars', 'aria-hidden': 'true', text: starsText(m[1]) }) : null,
+          h('span', { class: 'label', text: figureLabel(id) }),
+          h('span', { class: 'fid', text: id }));
+      });
+      root.append(h('section', { class: 'group ' + g.cls, 'aria-label': (t().groups[g.key] || g.key) },
+        h('div', { class: 'group-head' }, h('h3', { text: t().groups[g.key] || '' }), g.flow ? h('span', { class: 'period', 'data-period': '' }) : null),
+        h('div', { class: 'cards' }, cards)));
+    }
+  }
+  function renderFigures() {
+    const r = state.result;
+    if (!r) return;
+    const sameQuery = state.prev && state.prev.key === state.queryKey;
+    for (const card of document.querySelectorAll('.card[data-figure]')) {
+      const id = card.dataset.figure;
+      const v = r.figures ? r.figures[id] : undefined;
+      const el = card.querySelector('[data-value]');
+      el.textContent = v === undefined ? '–' : fmtNum(v);
+      card.setAttribute('aria-label', `${figureLabel(id)}: ${v === undefined ? '–' : fmtNum(v)}`);
+      card.classList.remove('loading');
+      const old = sameQuery ? state.prev.figures[id] : undefined;
+      if (old !== undefined && v !== undefined && old !== v) {
+        const d = v - old;
+        card.querySelector('.delta')?.remove();
+        card.append(h('span', { class: 'delta' + (d < 0 ? ' down' : ''), 'data-delta': String(d), text: (d > 0 ? '+' : '') + fmtNum(d) }));
+        card.classList.remove('bump'); void card.offsetWidth; card.classList.add('bump');
+      } else if (!sameQuery) {
+        card.querySelector('.delta')?.remove();
+      }
+    }
+    for (const p of document.querySelectorAll('[data-period]')) p.textContent = t().period(fmtDate(r.from || '2021-01-01'), fmtDate(state.asOf));
+    const past = state.knownMode === 'at';
+    $('summary').innerHTML = t().summary(esc(fmtDate(state.asOf)), past ? esc(knownWhen()) : String(r.position ?? ''), past);
+    $('summary').dataset.position = r.position ?? '';
+  }
+  function esc(s) { return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c])); }
+
+  let figSeq = 0;
+  async function loadFigures() {
+    const k = knownParam();
+    const key = `${state.asOf}|${k}`;
+    const my = ++figSeq;
+    const r = await api('/v1/figures' + qs({ as_of: state.asOf, known_at: k }));
+    if (my !== figSeq) return r;
+    if (state.result && state.queryKey === key) state.prev = { key, figures: state.result.figures || {} };
+    else state.prev = null;
+    state.queryKey = key;
+    state.result = r;
+    if (state.knownMode === 'now' && r.position > state.tail) state.tail = r.position;
+    renderFigures();
+    return r;
+  }
+
+  // ---- drill-down ------------------------------------------------------------------------
+  function family(id) {
+    if (id.startsWith('ocop.')) return 'ocop';
+    if (id.startsWith('cnnttb.')) return 'cnnttb';
+    if (id.startsWith('salespoints.')) return 'sp';
+    if (id.startsWith('ecommerce.')) return 'ec';
+    return 'trade';
+  }
+  function columns(fam) {
+    const c = t().cols;
+    const name = (it) => [h('span', { text: it.attrs.name || it.item }), ...badges(it.attrs)];
+    const nameText = (it) => (it.attrs.name || it.item) + (it.attrs.synthetic ? ` (${t().synthetic})` : '');
+    const producer = { head: c.producer, cell: (it) => [it.attrs.producer || '', it.attrs.producer_kind ? h('span', { class: 'sub', text: valueLabel('producer_kind', it.attrs.producer_kind) }) : null], text: (it) => it.attrs.producer || '' };
+    const where = { head: c.place, cell: (it) => place(it.attrs), text: (it) => place(it.attrs) };
+    const decision = { head: c.decision, cell: (it) => [it.attrs.decision || '', h('span', { class: 'sub', text: fmtDate(it.from) })], text: (it) => `${it.attrs.decision || ''} ${vnDate(it.from)}` };
+    const valid = { head: c.valid, cls: 'date', cell: (it) => it.until && !it.until.startsWith('9999') ? t().until(fmtDate(addDays(it.until, -1))) : t().noEnd, text: (it) => it.until && !it.until.startsWith('9999') ? vnDate(addDays(it.until, -1)) : '' };
+    const since = (head) => ({ head, cls: 'date', cell: (it) => fmtDate(it.from), text: (it) => vnDate(it.from) });
+    const first = { head: fam === 'sp' ? c.point : fam === 'trade' ? c.event : c.product, cell: name, text: nameText };
+    switch (fam) {
+      case 'ocop': return [first, { head: c.stars, cell: (it) => h('span', { class: 'stars', 'aria-label': t().stars(it.attrs.stars), text: starsText(it.attrs.stars) }), text: (it) => it.attrs.stars }, decision, producer, where, valid];
+      case 'cnnttb': return [first, { head: c.level, cell: (it) => valueLabel('level', it.attrs.level), text: (it) => it.attrs.level }, decision, producer, where, valid];
+      case 'sp': return [first, { head: c.funding, cell: (it) => valueLabel('funding', it.attrs.funding), text: (it) => it.attrs.funding }, { head: c.site, cell: (it) => valueLabel('site_type', it.attrs.site_type), text: (it) => it.attrs.site_type }, where, since(c.opened)];
+      case 'ec': return [first, producer, { head: c.platform, cell: (it) => valueLabel('platform', it.attrs.platform), text: (it) => it.attrs.platform }, since(c.listed)];
+      default: return [first, { head: c.kind, cell: (it) => valueLabel('event_kind', it.attrs.event_kind), text: (it) => it.attrs.event_kind }, producer, where, since(c.held)];
+    }
+  }
+  function eventsCell(it) {
+    const evs = it.events || [];
+    if (!evs.length) return '';
+    return h('details', {}, h('summary', { text: t().eventsN(evs.length) }),
+      h('ol', {}, evs.map((e) => h('li', {}, `#${e.sequence} `, h('strong', { text: t().types[e.type] || e.type }), ` · ${fmtInstant(e.recorded_at)}`, e.source ? ` · ${e.source}` : ''))));
+  }
+  async function openDrill(id) {
+    state.drill = id;
+    for (const c of document.querySelectorAll('.card[data-figure]')) c.setAttribute('aria-expanded', String(c.dataset.figure === id));
+    const sec = $('drill');
+    sec.hidden = false;
+    $('drill-title').textContent = `${figureLabel(id)}`;
+    $('drill-sub').textContent = t().loading;
+    $('drill-table').replaceChildren();
+    sec.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    sec.focus({ preventScroll: true });
+    await loadDrill();
+  }
+  async function loadDrill() {
+    const id = state.drill;
+    if (!id) return;
+    try {
+      const r = await api(`/v1/figures/${encodeURIComponent(id)}/explain` + qs({ as_of: state.asOf, known_at: knownParam() }));
+      if (state.drill !== id) return;
+      state.drillItems = (r.items || []).map((it) => ({ ...it, attrs: it.attrs || {} }));
+      renderDrill();
+    } catch (e) { $('drill-sub').textContent = t().apiError(e.message); }
+  }
+  function renderDrill() {
+    const id = state.drill;
+    if (!id) return;
+    const cols = columns(family(id));
+    const q = $('drill-filter').value.trim().toLowerCase();
+    const items = state.drillItems.filter((it) => !q || JSON.stringify([it.attrs.name, it.attrs.producer, it.attrs.decision, place(it.attrs), it.item]).toLowerCase().includes(q));
+    $('drill-title').textContent = figureLabel(id);
+    $('drill-sub').textContent = t().drillSub(fmtNum(state.drillItems.length), fmtDate(state.asOf), knownText());
+    const thead = h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t().cols.n }), cols.map((c) => h('th', { scope: 'col', text: c.head })), h('th', { scope: 'col', text: t().cols.events })));
+    const rows = items.map((it, i) => h('tr', { 'data-item': it.item }, h('td', { class: 'num', text: String(i + 1) }), cols.map((c) => h('td', { class: c.cls || null }, c.cell(it))), h('td', {}, eventsCell(it))));
+    if (!rows.length) rows.push(h('tr', { class: 'empty-row' }, h('td', { colspan: String(cols.length + 2), text: t().noItems })));
+    $('drill-table').replaceChildren(h('caption', { text: `${figureLabel(id)} · ${id} · ${fmtNum(items.length)}/${fmtNum(state.drillItems.length)}` }), thead, h('tbody', {}, rows));
+    // CSV of what is shown, for the auditors' spreadsheets.
+    const lines = [[t().cols.n, ...cols.map((c) => c.head), 'item', 'event_id'], ...items.map((it, i) => [i + 1, ...cols.map((c) => c.text(it)), it.item, it.event_id])];
+    const csv = '\ufeff' + lines.map((l) => l.map((v) => `"${String(v ?? '').replace(/"/g, '""')}"`).join(',')).join('\r\n');
+    const a = $('drill-csv');
+    if (a.dataset.url) URL.revokeObjectURL(a.dataset.url);
+    a.dataset.url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+    a.href = a.dataset.url;
+    a.download = `${id}_${state.asOf}.csv`;
+  }
+  function closeDrill() {
+    state.drill = null;
+    $('drill').hidden = true;
+    for (const c of document.querySelectorAll('.card[data-figure]')) c.setAttribute('aria-expanded', 'false');
+  }
+
+  // ---- expiring --------------------------------------------------------------------------
+  async function loadExpiring() {
+    try {
+      const r = await api('/v1/expiring' + qs({ within: EXPIRY_WINDOW, as_of: state.asOf, known_at: knownParam() }));
+      renderExpiring(r.items || []);
+    } catch (e) { $('expiring-sub').textContent = t().apiError(e.message); }
+  }
+  function renderExpiring(items) {
+    const c = t().cols;
+    $('expiring-sub').textContent = t().expiringSub(fmtDate(state.asOf), fmtNum(items.length));
+    const thead = h('thead', {}, h('tr', {}, [c.product, c.figure, c.producer, c.place, c.lastDay, c.daysLeft].map((x) => h('th', { scope: 'col', text: x }))));
+    const rows = items.map((it) => {
+      const a = it.attrs || {};
+      const left = it.days_left;
+      return h('tr', { 'data-item': it.item },
+        h('td', {}, h('span', { text: a.name || it.item }), ...badges(a)),
+        h('td', {}, a.stars ? h('span', { class: 'stars', 'aria-label': t().stars(a.stars), text: starsText(a.stars) }) : figureLabel(it.figure)),
+        h('td', {}, a.producer || ''),
+        h('td', {}, place(a)),
+        h('td', { class: 'date', text: fmtDate(it.last_day) }),
+        h('td', { class: 'num' }, h('span', { class: 'badge ' + (left <= 7 ? 'urgent' : 'soon'), text: t().days(left) })));
+    });
+    if (!rows.length) rows.push(h('tr', { class: 'empty-row' }, h('td', { colspan: '6', text: t().noExpiring })));
+    $('expiring-table').replaceChildren(thead, h('tbody', {}, rows));
+  }
+
+  // ---- chart -----------------------------------------------------------------------------
+  const SERIES = [
+    { id: 'ocop.valid.stars3', n: 3, color: '#e8a317' },
+    { id: 'ocop.valid.stars4', n: 4, color: '#d2591c' },
+    { id: 'ocop.valid.stars5', n: 5, color: '#8c1d18' }
+  ];
+  let chartData = null;
+  async function loadChart() {
+    const to = todayVN() > state.asOf ? todayVN() : state.asOf;
+    const k = knownParam();
+    try {
+      const all = await Promise.all(SERIES.map((sr) => api(`/v1/figures/${sr.id}/timeline` + qs({ from: CHART_FROM, to, step: 'month', known_at: k }))));
+      chartData = { to, series: all.map((r) => (r.points || [])) };
+      drawChart();
+    } catch (e) { $('chart').textContent = t().apiError(e.message); }
+  }
+  function niceStep(max) {
+    const raw = max / 5;
+    const p = Math.pow(10, Math.floor(Math.log10(raw || 1)));
+    for (const m of [1, 2, 2.5, 5, 10]) if (raw <= m * p) return m * p;
+    return 10 * p;
+  }
+  function drawChart() {
+    const box = $('chart');
+    $('chart-sub').textContent = t().chartSub(fmtDate(CHART_FROM), fmtDate(chartData ? chartData.to : todayVN()), knownText());
+    $('chart-legend').replaceChildren(...[...SERIES].reverse().map((sr) => h('li', {}, h('span', { class: 'sw s' + sr.n }), t().stars(sr.n))));
+    if (!chartData) return;
+    const W = Math.max(320, Math.round(box.clientWidth || 760)), H = Math.round(Math.min(360, Math.max(240, W * 0.42)));
+    const m = { l: 48, r: 16, t: 16, b: 30 };
+    const iw = W - m.l - m.r, ih = H - m.t - m.b;
+    const base = chartData.series[0];
+    const n = base.length;
+    if (!n) { box.replaceChildren(); return; }
+    const stack = base.map((p, i) => { let acc = 0; return chartData.series.map((sr) => { const v = (sr[i] && sr[i].value) || 0; const lo = acc; acc += v; return [lo, acc, v]; }); });
+    const maxY = Math.max(1, ...stack.map((col) => col[col.length - 1][1]));
+    const step = niceStep(maxY);
+    const top = Math.ceil(maxY / step) * step;
+    const x = (i) => m.l + (n === 1 ? iw / 2 : (i * iw) / (n - 1));
+    const y = (v) => m.t + ih - (v / top) * ih;
+    const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'chart-title chart-desc' });
+    const last = stack[n - 1];
+    svg.append(s('title', { id: 'chart-title' }, t().chartAria),
+      s('desc', { id: 'chart-desc' }, `${fmtDate(base[n - 1].date)}: ` + SERIES.map((sr, j) => `${t().stars(sr.n)} ${last[j][2]}`).join(', ')));
+    const grid = s('g', { class: 'grid' }), axis = s('g', { class: 'axis' });
+    for (let v = 0; v <= top + 1e-9; v += step) {
+      grid.append(s('line', { x1: m.l, x2: W - m.r, y1: y(v), y2: y(v) }));
+      axis.append(s('text', { x: m.l - 8, y: y(v) + 4, 'text-anchor': 'end' }, fmtNum(v)));
+    }
+    // one tick a year, on January
+    base.forEach((p, i) => {
+      if (p.date.slice(5, 7) !== '01') return;
+      grid.append(s('line', { x1: x(i), x2: x(i), y1: m.t, y2: m.t + ih }));
+      axis.append(s('text', { x: x(i), y: H - 8, 'text-anchor': 'middle' }, p.date.slice(0, 4)));
+    });
+    svg.append(grid);
+    SERIES.forEach((sr, j) => {
+      let d = '';
+      for (let i = 0; i < n; i++) d += `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(stack[i][j][1]).toFixed(1)}`;
+      for (let i = n - 1; i >= 0; i--) d += `L${x(i).toFixed(1)},${y(stack[i][j][0]).toFixed(1)}`;
+      svg.append(s('path', { d: d + 'Z', fill: sr.color, 'fill-opacity': '0.88', stroke: '#fff', 'stroke-width': '0.6', 'data-series': sr.id }));
+    });
+    svg.append(s('line', { class: 'axis-line', x1: m.l, x2: W - m.r, y1: m.t + ih, y2: m.t + ih }), axis);
+    // the chosen day
+    const ai = base.findIndex((p) => p.date > state.asOf);
+    const idx = ai < 0 ? n - 1 : Math.max(0, ai - 1);
+    if (state.asOf >= base[0].date) {
+      const mx = x(idx);
+      svg.append(s('g', { class: 'marker' }, s('line', { x1: mx, x2: mx, y1: m.t, y2: m.t + ih }),
+        s('text', { x: mx - 6, y: m.t + 12, 'text-anchor': 'end' }, fmtDate(state.asOf))));
+    }
+    // hover read-out
+    const hover = s('g', { class: 'hover', visibility: 'hidden' });
+    const hl = s('line', { y1: m.t, y2: m.t + ih });
+    const tip = s('g', { class: 'tip' });
+    hover.append(hl, tip);
+    svg.append(hover, s('rect', { x: m.l, y: m.t, width: iw, height: ih, fill: 'transparent', 'data-hit': '' }));
+    svg.addEventListener('pointermove', (ev) => {
+      const r = svg.getBoundingClientRect();
+      const px = ((ev.clientX - r.left) / r.width) * W;
+      const i = Math.max(0, Math.min(n - 1, Math.round(((px - m.l) / iw) * (n - 1))));
+      hover.setAttribute('visibility', 'visible');
+      hl.setAttribute('x1', x(i)); hl.setAttribute('x2', x(i));
+      const lines = [fmtDate(base[i].date), ...[...SERIES].reverse().map((sr) => `${t().stars(sr.n)}: ${fmtNum(stack[i][SERIES.indexOf(sr)][2])}`), `${t().total}: ${fmtNum(stack[i][SERIES.length - 1][1])}`];
+      const tw = 132, th = 16 * lines.length + 10;
+      const tx = x(i) + tw + 12 > W ? x(i) - tw - 8 : x(i) + 8;
+      tip.replaceChildren(s('rect', { x: tx, y: m.t + 4, width: tw, height: th, rx: 6 }), ...lines.map((l, k) => s('text', { x: tx + 8, y: m.t + 20 + k * 16, 'font-weight': k ? null : '700' }, l)));
+    });
+    svg.addEventListener('pointerleave', () => hover.setAttribute('visibility', 'hidden'));
+    box.replaceChildren(svg);
+  }
+
+  // ---- live feed -------------------------------------------------------------------------
+  function summarize(typ, d) {
+    d = d || {};
+    const name = d.product_name || d.name || d.business_name || d.producer_name || d.product_id || d.salespoint_id || '';
+    const parts = [];
+    if (d.stars) parts.push(starsText(d.stars));
+    if (d.decision && d.decision.number) parts.push(`${d.decision.number}${d.decision.date ? ' · ' + fmtDate(d.decision.date) : ''}`);
+    if (d.address && d.address.province) parts.push([d.address.commune, d.address.province].filter(Boolean).join(', '));
+    return { name, detail: parts.join(' · ') };
+  }
+  function feedItem(env, fresh) {
+    const seq = env.sequence;
+    if (seq && state.feedSeen.has(seq)) return;
+    if (seq) state.feedSeen.add(seq);
+    const typ = env.type || '';
+    const { name, detail } = summarize(typ, env.data);
+    const li = h('li', { class: fresh ? 'new' : null, 'data-seq': seq || '', 'data-type': typ },
+      h('span', { class: 'seq', text: seq ? '#' + seq : '' }),
+      h('span', { class: 'what' }, h('span', { class: 'type' + (typ.startsWith('ocop.') ? ' ocop' : ''), text: t().types[typ] || typ }), name, ...badges(env.data)),
+      h('span', { class: 'meta', text: [detail, `${t().recordedAt} ${fmtInstant(env.recorded_at)}`, env.actor ? `${t().by} ${env.actor}` : ''].filter(Boolean).join(' · ') }));
+    const feed = $('feed');
+    feed.querySelector('.empty')?.remove();
+    // keep the feed in log order, newest first
+    const after = [...feed.children].find((c) => +c.dataset.seq < +seq);
+    if (after && seq) feed.insertBefore(li, after); else if (fresh) feed.prepend(li); else feed.append(li);
+    while (feed.children.length > FEED_MAX) feed.lastElementChild.remove();
+  }
+  function feedEmpty() {
+    const feed = $('feed');
+    if (!feed.children.length) feed.append(h('li', { class: 'empty', text: t().feedEmpty }));
+  }
+  async function loadFeedTail(tail) {
+    try {
+      const r = await api('/v1/log' + qs({ from: Math.max(1, tail - 7), limit: 8 }));
+      const list = Array.isArray(r) ? r : (r.events || r.items || r.entries || []);
+      for (const env of list.slice().reverse()) feedItem(env, false);
+    } catch (e) { /* the feed fills from the stream */ }
+    feedEmpty();
+  }
+
+  // follow reads a server-sent event stream with fetch (so that it can send a bearer token) and
+  // reconnects with Last-Event-ID after a break.
+  async function follow(url, lastID, onEvent) {
+    let delay = 1000;
+    for (;;) {
+      try {
+        const headers = { Accept: 'text/event-stream' };
+        if (lastID) headers['Last-Event-ID'] = String(lastID);
+        if (state.token) headers.Authorization = 'Bearer ' + state.token;
+        const res = await fetch(url, { headers, cache: 'no-store' });
+        if (res.status === 401 || res.status === 403) $('auth').hidden = false;
+        if (!res.ok || !res.body) throw new Error('HTTP ' + res.status);
+        setLive('open'); delay = 1000;
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buf = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buf += value;
+          let m;
+          while ((m = /\r\n\r\n|\n\n|\r\r/.exec(buf))) {
+            const block = buf.slice(0, m.index);
+            buf = buf.slice(m.index + m[0].length);
+            const ev = { id: '', event: 'message', data: [] };
+            for (const line of block.split(/\r\n|\n|\r/)) {
+              if (!line || line[0] === ':') continue;
+              const i = line.indexOf(':');
+              const f = i < 0 ? line : line.slice(0, i);
+              let v = i < 0 ? '' : line.slice(i + 1);
+              if (v[0] === ' ') v = v.slice(1);
+              if (f === 'data') ev.data.push(v); else if (f === 'id') ev.id = v; else if (f === 'event') ev.event = v;
+            }
+            if (ev.id) lastID = ev.id;
+            if (ev.data.length) { try { onEvent(ev, JSON.parse(ev.data.join('\n'))); } catch (e) { /* a keep-alive or foreign line */ } }
+          }
+        }
+      } catch (e) { /* reconnect below */ }
+      setLive('retry');
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 15000);
+    }
+  }
+
+  // refresh refetches what a new entry may change, once per burst of entries. When the figures
+  // do not yet include the newest entry, it asks again shortly.
+  let refreshTimer = 0;
+  function scheduleRefresh() {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(async () => {
+      if (state.knownMode !== 'now') return;
+      try {
+        const r = await loadFigures();
+        if (r && r.position < state.pendingSeq) { scheduleRefresh(); return; }
+        loadExpiring(); loadChart();
+        if (state.drill) loadDrill();
+      } catch (e) { showError(e); }
+    }, 250);
+  }
+  function startStreams(tail) {
+    follow('/v1/stream/events', tail, (ev, env) => {
+      const seq = +(env.sequence || ev.id || 0);
+      if (seq) env.sequence = seq;
+      if (!env.type) env.type = ev.event;
+      feedItem(env, true);
+      if (seq > state.pendingSeq) state.pendingSeq = seq;
+      scheduleRefresh();
+    });
+    follow('/v1/stream/figures', tail, () => scheduleRefresh());
+  }
+
+  // ---- wiring ----------------------------------------------------------------------------
+  async function refreshAll() {
+    showError(null);
+    syncURL();
+    for (const c of document.querySelectorAll('.card')) c.classList.add('loading');
+    try { await loadFigures(); } catch (e) { showError(e); }
+    loadChart(); loadExpiring();
+    if (state.drill) loadDrill();
+    $('feed-sub').textContent = state.knownMode === 'at' ? t().feedPast : t().feedSub;
+  }
+  function rerender() {
+    applyLang(); buildCards(); renderFigures(); drawChart();
+    if (state.drill) renderDrill();
+    loadExpiring();
+    for (const li of [...$('feed').children]) if (li.classList.contains('empty')) li.textContent = t().feedEmpty;
+    $('feed-sub').textContent = state.knownMode === 'at' ? t().feedPast : t().feedSub;
+    syncURL();
+  }
+
+  async function main() {
+    applyLang();
+    try { state.labels = await (await fetch('/assets/labels.json')).json(); } catch (e) { /* ids stand in for labels */ }
+    buildCards();
+    fillControls();
+    $('controls').addEventListener('submit', (e) => { e.preventDefault(); if (readControls()) refreshAll(); });
+    for (const r of document.querySelectorAll('input[name="known"]')) r.addEventListener('change', () => { syncKnownInputs(); if (readControls()) refreshAll(); });
+    $('as-of').addEventListener('change', () => { if (readControls()) refreshAll(); });
+    $('known-date').addEventListener('change', () => { if (readControls()) refreshAll(); });
+    $('known-time').addEventListener('change', () => { if (readControls()) refreshAll(); });
+    $('preset-today').addEventListener('click', () => { $('as-of').value = vnDate(todayVN()); if (readControls()) refreshAll(); });
+    $('preset-report').addEventListener('click', () => { $('as-of').value = vnDate(REPORT_DAY); $('known-date').value = vnDate(REPORT_DAY); $('known-time').value = ''; if (readControls()) refreshAll(); });
+    $('drill-close').addEventListener('click', closeDrill);
+    $('drill-filter').addEventListener('input', renderDrill);
+    for (const b of document.querySelectorAll('.lang-switch button')) b.addEventListener('click', () => { state.lang = b.dataset.lang; localStorage.setItem('ocopledger.lang', state.lang); rerender(); });
+    $('auth-form').addEventListener('submit', (e) => { e.preventDefault(); state.token = $('token').value.trim(); sessionStorage.setItem('ocopledger.token', state.token); $('auth').hidden = true; location.reload(); });
+    let rz = 0;
+    window.addEventListener('resize', () => { clearTimeout(rz); rz = setTimeout(drawChart, 150); });
+
+    await refreshAll();
+    // the end of the log now: the feed starts there and the streams follow from it
+    let tail = state.tail;
+    if (state.knownMode !== 'now' || !tail) { try { tail = (await api('/v1/figures')).position || 0; } catch (e) { tail = 0; } }
+    state.tail = tail;
+    await loadFeedTail(tail);
+    startStreams(tail);
+    document.body.dataset.ready = 'true';
+  }
+  main();
+})();
