@@ -47,7 +47,7 @@ func RenderReconciliation(w io.Writer, r Reconciliation, lang, format string) er
 		}
 	}
 	line(rep.Title)
-	line(fmt.Sprintf(t("Số liệu tính đến ngày %s; các số liệu cộng dồn trong kỳ tính từ ngày %s.", "Figures as of %s; flow figures counted from %s."), date(r.AsOf), date(r.PeriodStart)))
+	line(fmt.Sprintf(t("Số liệu tính đến ngày %s; số liệu theo kỳ (hội chợ, phiên chợ, hội nghị) tính từ ngày %s.", "Figures as of %s; period figures (fairs, market sessions, conferences) counted from %s."), date(r.AsOf), date(r.PeriodStart)))
 	amended := ""
 	if r.Filed.AmendedBy != "" {
 		amended = fmt.Sprintf(t(", đã đính chính bởi bút toán %s", ", corrected by entry %s"), r.Filed.AmendedBy)
@@ -63,10 +63,10 @@ func RenderReconciliation(w io.Writer, r Reconciliation, lang, format string) er
 		msg := fmt.Sprintf(t("SAI LỆCH: BÁO CÁO ĐÃ GỬI KHÔNG KHỚP VỚI SỔ CÁI TẠI THỜI ĐIỂM GỬI — %d/%d SỐ LIỆU KHÁC VỚI SỔ CÁI",
 			"MISMATCH: THE FILED REPORT DID NOT MATCH THE LEDGER AT FILING TIME — %d OF %d FIGURES DIFFER FROM THE BOOKS"), r.Mismatches, len(r.Figures))
 		if md {
-			ew.printf("> **⚠ %s**\n\n", msg)
+			ew.printf("> **⚠ %s**\n\n", msg) // a blank line ends the quote
 		} else {
 			bar := strings.Repeat("!", 78)
-			ew.printf("%s\n!!! %s\n%s\n\n", bar, msg, bar)
+			ew.printf("%s\n!!! %s\n%s\n", bar, msg, bar)
 		}
 	} else {
 		msg := fmt.Sprintf(t("Báo cáo khớp với sổ cái tại thời điểm gửi: %d/%d số liệu.", "The report matched the ledger at filing time: %d of %d figures."), len(r.Figures), len(r.Figures))
@@ -137,6 +137,10 @@ func RenderReconciliation(w io.Writer, r Reconciliation, lang, format string) er
 					break
 				}
 				ew.printf("%s%d. %s\n", map[bool]string{true: "", false: "    "}[md], i+1, describeItem(it, lang))
+			}
+			if c.Now == c.Stated {
+				ew.printf(t("%sSổ cái hiện nay cho đúng số đã báo cáo: phần chênh lệch do các bút toán ghi sau khi gửi (dưới đây).\n",
+					"%sThe ledger now gives the stated figure: the difference lies in entries recorded after filing (below).\n"), bullet)
 			}
 		}
 		if len(c.Since) > 0 {
