@@ -117,7 +117,7 @@ func RenderReconciliation(w io.Writer, r Reconciliation, lang, format string) er
 		}
 		f, _ := domain.LookupFigure(c.Figure)
 		if md {
-			ew.printf("\n## `%s` — %s\n\n", c.Figure, f.Label(lang))
+			ew.printf("\n## `%s` — %s\n", c.Figure, f.Label(lang))
 		} else {
 			ew.printf("\n%s — %s\n", c.Figure, f.Label(lang))
 		}
@@ -126,6 +126,9 @@ func RenderReconciliation(w io.Writer, r Reconciliation, lang, format string) er
 			bullet = ""
 		}
 		if c.Status == StatusMismatchAtFiling {
+			if md {
+				ew.printf("\n")
+			}
 			ew.printf(t("%sSAI LỆCH KHI GỬI: báo cáo nêu %s; sổ cái lúc gửi đếm %s mục (chênh lệch %s).\n", "%sMISMATCH AT FILING: the report stated %s; the ledger at filing counted %s items (difference %s).\n"),
 				bullet, plain(c.Stated, lang), plain(int64(len(c.Counted)), lang), signed(int64(len(c.Counted))-c.Stated, lang))
 			if md {
@@ -139,6 +142,9 @@ func RenderReconciliation(w io.Writer, r Reconciliation, lang, format string) er
 				ew.printf("%s%d. %s\n", map[bool]string{true: "", false: "    "}[md], i+1, describeItem(it, lang))
 			}
 			if c.Now == c.Stated {
+				if md {
+					ew.printf("\n")
+				}
 				ew.printf(t("%sSổ cái hiện nay cho đúng số đã báo cáo: phần chênh lệch do các bút toán ghi sau khi gửi (dưới đây).\n",
 					"%sThe ledger now gives the stated figure: the difference lies in entries recorded after filing (below).\n"), bullet)
 			}
