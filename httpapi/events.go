@@ -1,0 +1,234 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/ledger"
+)
+
+// Envelope is the JSON form of a stored event, as in `ocopledger export`.
+type Envelope struct {
+	Sequence      uint64          `json:"sequence"`
+	ID            string          `json:"id"`
+	Type          string          `json:"type"`
+	Schema        int             `json:"schema"`
+	Stream        string          `json:"stream"`
+	Version       uint64          `json:"version"`
+	RecordedAt    time.Time       `json:"recorded_at"`
+	Backfilled    bool            `json:"backfilled,omitempty"`
+	AppendedAt    time.Time       `json:"appended_at"`
+	Actor         string          `json:"actor,omitempty"`
+	Source        string          `json:"source,omitempty"`
+	CorrelationID string          `json:"correlation_id,omitempty"`
+	Data          json.RawMessage `json:"data"`
+}
+
+func wire(e eventstore.Envelope) Envelope {
+	return Envelope{e.Sequence, e.ID, e.Type, e.Schema, e.Stream, e.Version, e.RecordedAt, e.Backfilled, e.AppendedAt, e.Actor, e.Source, e.CorrelationID, e.Data}
+}
+
+// recordResponse answers POST /v1/events/{type}.
+type recordResponse struct {
+	ledger.Position
+	Duplicate bool `json:"duplicate"`
+}
+
+func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	typ := r.PathValue("type")
+	label := typ
+	if !domain.KnownType(typ) {
+		label = "unknown"
+	}
+	pos, err := s.record(r, typ)
+	status := http.StatusCreated
+	if err != nil {
+		var he *httpError
+		if errors.As(err, &he) {
+			status = he.status
+		} else {
+			status = domain.HTTPStatus(domain.ErrorCode(err))
+		}
+		s.appends.With(label, strconv.Itoa(status)).Inc()
+		s.fail(w, r, err)
+		return
+	}
+	if pos.Duplicate {
+		status = http.StatusOK
+	}
+	s.appends.With(label, strconv.Itoa(status)).Inc()
+	s.appendTime.With().ObserveSince(start)
+	w.Header().Set("Location", fmt.Sprintf("/v1/log?from=%d&limit=1", pos.Sequence))
+	w.Header().Set("ETag", fmt.Sprintf("%q", strconv.FormatUint(pos.Version, 10)))
+	writeJSON(w, status, recordResponse{Position: pos, Duplicate: pos.Duplicate})
+}
+
+func (s *Server) record(r *http.Request, typ string) (ledger.Position, error) {
+	if !domain.KnownType(typ) {
+		return ledger.Position{}, &domain.Error{Code: domain.CodeInvalid, Field: "type", Value: typ,
+			Message: fmt.Sprintf("%q is not a known event type; known types: %s", typ, strings.Join(domain.EventTypes(), ", "))}
+	}
+	if !isJSON(r.Header.Get("Content-Type")) {
+		return ledger.Position{}, &httpError{status: http.StatusUnsupportedMediaType, code: domain.CodeInvalid, field: "Content-Type",
+			msg: fmt.Sprintf("the body must be JSON (Content-Type: application/json), not %q", r.Header.Get("Content-Type"))}
+	}
+	if r.ContentLength > ledger.MaxPayload {
+		return ledger.Position{}, tooLarge(r.ContentLength)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, ledger.MaxPayload))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return ledger.Position{}, tooLarge(-1)
+		}
+		return ledger.Position{}, domain.Invalid("", "reading the body: %v", err)
+	}
+	meta := ledger.Meta{
+		Actor:         IdentityFrom(r.Context()), // never anything the client says
+		Source:        r.Header.Get("X-Source"),
+		CorrelationID: r.Header.Get("X-Correlation-Id"),
+	}
+	if key := r.Header.Get("Idempotency-Key"); key != "" {
+		if err := checkKey(key); err != nil {
+			return ledger.Position{}, err
+		}
+		meta.ID = key
+	}
+	if m := r.Header.Get("If-Match"); m != "" {
+		v, err := parseIfMatch(m)
+		if err != nil {
+			return ledger.Position{}, err
+		}
+		meta.ExpectedVersion = &v
+	}
+	return s.cfg.Ledger.Record(r.Context(), typ, body, meta)
+}
+
+func tooLarge(n int64) error {
+	msg := fmt.Sprintf("an entry may be at most %d KiB", ledger.MaxPayload>>10)
+	if n > 0 {
+		msg = fmt.Sprintf("the body is %d bytes; ", n) + msg
+	}
+	return &httpError{status: http.StatusRequestEntityTooLarge, code: domain.CodeInvalid, msg: msg}
+}
+
+func isJSON(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && (mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
+}
+
+func checkKey(k string) error {
+	if len(k) > 128 {
+		return domain.Invalid("Idempotency-Key", "is longer than 128 characters")
+	}
+	for _, r := range k {
+		if r <= ' ' || r > '~' {
+			return domain.Invalid("Idempotency-Key", "%q may only hold printable ASCII without spaces", k)
+		}
+	}
+	return nil
+}
+
+// parseIfMatch reads the expected version: 3, "3" or W/"3".
+func parseIfMatch(s string) (int64, error) {
+	t := strings.TrimPrefix(strings.TrimSpace(s), "W/")
+	t = strings.Trim(t, `"`)
+	v, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || v < 0 {
+		return 0, domain.Invalid("If-Match", "%q is not a version: give the version of the record you read, e.g. \"3\"", s)
+	}
+	return v, nil
+}
+
+// logPage answers GET /v1/log.
+type logPage struct {
+	Events []Envelope `json:"events"`
+	// Next is the position to ask for the next page from; null at the end of the log.
+	Next *uint64 `json:"next"`
+	End  uint64  `json:"end"` // the last position of the log when read
+}
+
+const maxScan = 20000 // events looked at per page when filtering
+
+var errPageFull = errors.New("page full")
+
+func (s *Server) handleLog(w http.ResponseWriter, r *http.Request) {
+	q, err := params(r, "from", "limit", "stream", "type")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	from, err := q.uint("from", 1)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	limit, err := q.uint("limit", 100)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if limit < 1 || limit > 1000 {
+		s.fail(w, r, domain.Invalid("limit", "%d: give 1 to 1000", limit))
+		return
+	}
+	if from == 0 {
+		from = 1
+	}
+	match := filter(q.get("type"), q.get("stream"))
+	end, err := s.cfg.Store.LastSequence(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	page := logPage{Events: []Envelope{}, End: end}
+	last, scanned := from-1, 0
+	err = s.cfg.Store.Read(r.Context(), from, func(e eventstore.Envelope) error {
+		if e.Sequence > end {
+			return errPageFull
+		}
+		last = e.Sequence
+		scanned++
+		if match(e.Type, e.Stream) {
+			page.Events = append(page.Events, wire(e))
+		}
+		if uint64(len(page.Events)) >= limit || scanned >= maxScan {
+			return errPageFull
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errPageFull) {
+		s.fail(w, r, err)
+		return
+	}
+	if last < end {
+		n := last + 1
+		page.Next = &n
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+// filter matches an event's type and stream: exact, or a prefix with a trailing *; "" matches all.
+func filter(typ, stream string) func(t, s string) bool {
+	return func(t, s string) bool { return matchPattern(typ, t) && matchPattern(stream, s) }
+}
+
+func matchPattern(p, s string) bool {
+	if p == "" || p == "*" {
+		return true
+	}
+	if strings.HasSuffix(p, "*") {
+		return strings.HasPrefix(s, p[:len(p)-1])
+	}
+	return p == s
+}

@@ -1,0 +1,328 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/projections"
+)
+
+// figuresResponse answers GET /v1/figures.
+type figuresResponse struct {
+	projections.Result
+}
+
+func (s *Server) handleFigures(w http.ResponseWriter, r *http.Request) {
+	q, err := params(r, "as_of", "known_at", "from", "by", "lang")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	fq, err := s.figureQuery(q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	dims, lang, err := dimensions(q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res := s.cfg.Projection.Figures(fq)
+	// Pin the breakdowns to the position the figures were read at, so they add up even while
+	// the log grows.
+	if len(dims) > 0 {
+		bq := fq
+		bq.KnownAt = res.KnownAt
+		res.By = map[string]map[string]map[string]int64{}
+		for _, d := range dims {
+			b, err := s.cfg.Projection.Breakdown(r.Context(), bq, d, lang)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			res.By[d] = b
+		}
+	}
+	writeJSON(w, http.StatusOK, figuresResponse{res})
+}
+
+func dimensions(q query) ([]string, string, error) {
+	lang, err := q.lang()
+	if err != nil {
+		return nil, "", err
+	}
+	by := q.get("by")
+	if by == "" {
+		return nil, lang, nil
+	}
+	var out []string
+	for _, d := range strings.Split(by, ",") {
+		d = strings.TrimSpace(d)
+		ok := false
+		for _, k := range domain.Dimensions() {
+			ok = ok || k == d
+		}
+		if !ok {
+			return nil, "", domain.Invalid("by", "%q is not a dimension; give one or more of %s, separated by commas", d, strings.Join(domain.Dimensions(), ", "))
+		}
+		out = append(out, d)
+	}
+	return out, lang, nil
+}
+
+// figureResponse answers GET /v1/figures/{id}.
+type figureResponse struct {
+	Figure   domain.Figure               `json:"figure"`
+	Label    string                      `json:"label"`
+	Value    int64                       `json:"value"`
+	AsOf     domain.Date                 `json:"as_of"`
+	KnownAt  time.Time                   `json:"known_at"`
+	From     domain.Date                 `json:"from"`
+	Position uint64                      `json:"position"`
+	By       map[string]map[string]int64 `json:"by,omitempty"` // dimension → value → count
+	Items    []projections.ExplainItem   `json:"items,omitempty"`
+}
+
+func (s *Server) figureCommon(w http.ResponseWriter, r *http.Request, extra ...string) (figureResponse, query, bool) {
+	id := r.PathValue("id")
+	f, ok := domain.LookupFigure(id)
+	if !ok {
+		_, err := s.cfg.Projection.Value(id, domain.Query{}) // the projection's own not-found error, listing the IDs
+		s.fail(w, r, err)
+		return figureResponse{}, query{}, false
+	}
+	q, err := params(r, append([]string{"as_of", "known_at", "from", "lang"}, extra...)...)
+	if err != nil {
+		s.fail(w, r, err)
+		return figureResponse{}, query{}, false
+	}
+	fq, err := s.figureQuery(q)
+	if err != nil {
+		s.fail(w, r, err)
+		return figureResponse{}, query{}, false
+	}
+	lang, err := q.lang()
+	if err != nil {
+		s.fail(w, r, err)
+		return figureResponse{}, query{}, false
+	}
+	res := s.cfg.Projection.Figures(fq)
+	return figureResponse{Figure: f, Label: f.Label(lang), Value: res.Figures[id], AsOf: res.AsOf, KnownAt: res.KnownAt,
+		From: res.From, Position: res.Position}, q, true
+}
+
+func (s *Server) handleFigure(w http.ResponseWriter, r *http.Request) {
+	resp, q, ok := s.figureCommon(w, r, "by")
+	if !ok {
+		return
+	}
+	dims, lang, err := dimensions(q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	fq := domain.Query{AsOf: resp.AsOf, KnownAt: resp.KnownAt, From: resp.From}
+	for _, d := range dims {
+		if resp.By == nil {
+			resp.By = map[string]map[string]int64{}
+		}
+		b, err := s.cfg.Projection.Breakdown(r.Context(), fq, d, lang)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		resp.By[d] = b[resp.Figure.ID]
+		if resp.By[d] == nil {
+			s.fail(w, r, domain.Invalid("by", "%s cannot be broken down by %s; it can by: %s", resp.Figure.ID, d, strings.Join(resp.Figure.Dims, ", ")))
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func (s *Server) handleExplain(w http.ResponseWriter, r *http.Request) {
+	resp, _, ok := s.figureCommon(w, r)
+	if !ok {
+		return
+	}
+	items, err := s.cfg.Projection.Explain(r.Context(), resp.Figure.ID, domain.Query{AsOf: resp.AsOf, KnownAt: resp.KnownAt, From: resp.From})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if items == nil {
+		items = []projections.ExplainItem{}
+	}
+	writeJSON(w, http.StatusOK, struct {
+		figureResponse
+		Items []projections.ExplainItem `json:"items"`
+	}{resp, items})
+}
+
+// timelineResponse answers GET /v1/figures/{id}/timeline.
+type timelineResponse struct {
+	Figure  string              `json:"figure"`
+	From    domain.Date         `json:"from"`
+	To      domain.Date         `json:"to"`
+	Step    string              `json:"step"`
+	KnownAt time.Time           `json:"known_at"`
+	Period  domain.Date         `json:"period_from"`
+	Points  []projections.Point `json:"points"`
+}
+
+func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	q, err := params(r, "from", "to", "step", "known_at", "period_from")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	today := domain.DateOf(s.cfg.Now())
+	to, err := q.date("to", today)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	from, err := q.date("from", domain.ReportPeriodStart)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	known, err := q.knownAt("known_at")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	period, err := q.date("period_from", domain.ReportPeriodStart)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	step := q.get("step")
+	if step == "" {
+		step = "month"
+	}
+	pts, err := s.cfg.Projection.Timeline(id, from, to, step, known, period)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, timelineResponse{Figure: id, From: from, To: to, Step: step, KnownAt: known, Period: period, Points: pts})
+}
+
+func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
+	q, err := params(r, "as_of", "known_at", "from", "vs")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	fq, err := s.figureQuery(q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if q.get("known_at") == "" {
+		fq.KnownAt = fq.AsOf.EndOfDay() // what a report filed that day could know
+	}
+	vs, err := q.knownAt("vs")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cfg.Projection.Diff(r.Context(), fq, vs)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if res.Changes == nil {
+		res.Changes = []projections.Change{}
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// expiringResponse answers GET /v1/expiring.
+type expiringResponse struct {
+	AsOf   domain.Date          `json:"as_of"`
+	Within int                  `json:"within"`
+	Items  []projections.Expiry `json:"items"`
+}
+
+func (s *Server) handleExpiring(w http.ResponseWriter, r *http.Request) {
+	q, err := params(r, "as_of", "known_at", "within")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	fq, err := s.figureQuery(q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	within, err := q.uint("within", 30)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if within > 3660 {
+		s.fail(w, r, domain.Invalid("within", "%d days is not a window: give 0 to 3660 days", within))
+		return
+	}
+	items, err := s.cfg.Projection.Expiring(r.Context(), fq, int(within))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if items == nil {
+		items = []projections.Expiry{}
+	}
+	writeJSON(w, http.StatusOK, expiringResponse{AsOf: fq.AsOf, Within: int(within), Items: items})
+}
+
+func (s *Server) handleDefinitions(w http.ResponseWriter, r *http.Request) {
+	if _, err := params(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"figures":     domain.Figures(),
+		"event_types": domain.EventTypes(),
+		"dimensions":  domain.Dimensions(),
+	})
+}
+
+func (s *Server) handleRebuild(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Rebuild == nil {
+		s.fail(w, r, &httpError{status: http.StatusNotImplemented, code: domain.CodeInternal, msg: "this server cannot rebuild its read models"})
+		return
+	}
+	end, err := s.cfg.Store.LastSequence(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.ready.Store(false)
+	if err := s.cfg.Rebuild(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.log.Warn("read models reset; rebuilding from the log", "by", IdentityFrom(r.Context()), "until", end)
+	go s.awaitReady(s.runCtx(r.Context()), end)
+	writeJSON(w, http.StatusAccepted, map[string]any{"status": "rebuilding", "until": end, "ready": "/readyz"})
+}
+
+func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"status": "up"})
+}
+
+func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
+	st := s.cfg.Projection.Status()
+	body := map[string]any{"ready": s.Ready(), "checkpoint": st.Checkpoint, "head": s.hub.head()}
+	if !s.Ready() {
+		writeJSON(w, http.StatusServiceUnavailable, body)
+		return
+	}
+	writeJSON(w, http.StatusOK, body)
+}

@@ -1,0 +1,104 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ocopledger/ocopledger/domain"
+)
+
+// query is a request's query parameters, checked against the ones an endpoint takes.
+type query struct {
+	v   url.Values
+	now time.Time
+}
+
+// params refuses parameters the endpoint does not take (a typo must not be silently ignored)
+// and parameters given twice.
+func params(r *http.Request, allowed ...string) (query, error) {
+	v := r.URL.Query()
+	var names []string
+	for k := range v {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		ok := false
+		for _, a := range allowed {
+			ok = ok || a == k
+		}
+		if !ok {
+			return query{}, domain.Invalid(k, "is not a parameter of %s; it takes: %s", r.URL.Path, strings.Join(allowed, ", "))
+		}
+		if len(v[k]) > 1 {
+			return query{}, domain.Invalid(k, "is given %d times; give it once", len(v[k]))
+		}
+	}
+	return query{v: v}, nil
+}
+
+func (q query) get(k string) string { return strings.TrimSpace(q.v.Get(k)) }
+
+func (q query) uint(k string, def uint64) (uint64, error) {
+	s := q.get(k)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return 0, domain.Invalid(k, "%q is not a whole number", s)
+	}
+	return n, nil
+}
+
+func (q query) date(k string, def domain.Date) (domain.Date, error) {
+	s := q.get(k)
+	if s == "" {
+		return def, nil
+	}
+	d, err := domain.ParseDate(s)
+	if err != nil {
+		return domain.NoDate, domain.Invalid(k, "%q is not a date: %v (give 2025-08-07 or 07/08/2025)", s, err)
+	}
+	return d, nil
+}
+
+func (q query) knownAt(k string) (time.Time, error) {
+	t, err := domain.ParseKnownAt(q.get(k))
+	if err != nil {
+		return time.Time{}, domain.Invalid(k, "%v", err)
+	}
+	return t, nil
+}
+
+// figureQuery reads as_of (default today in Vietnam), known_at (default now) and from.
+func (s *Server) figureQuery(q query) (domain.Query, error) {
+	asOf, err := q.date("as_of", domain.DateOf(s.cfg.Now()))
+	if err != nil {
+		return domain.Query{}, err
+	}
+	known, err := q.knownAt("known_at")
+	if err != nil {
+		return domain.Query{}, err
+	}
+	from, err := q.date("from", domain.ReportPeriodStart)
+	if err != nil {
+		return domain.Query{}, err
+	}
+	return domain.Query{AsOf: asOf, KnownAt: known, From: from}, nil
+}
+
+func (q query) lang() (string, error) {
+	switch l := q.get("lang"); l {
+	case "":
+		return "vi", nil
+	case "vi", "en":
+		return l, nil
+	default:
+		return "", domain.Invalid("lang", "%q: give vi or en", l)
+	}
+}

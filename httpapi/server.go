@@ -1,0 +1,287 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/ledger"
+	"github.com/ocopledger/ocopledger/metrics"
+	"github.com/ocopledger/ocopledger/projections"
+)
+
+// Config is what the server needs.
+type Config struct {
+	Ledger     *ledger.Ledger
+	Projection *projections.Projection
+	Store      *eventstore.Store // default: Ledger.Store()
+	Auth       *Auth             // nil: open local mode
+	Logger     *slog.Logger
+	Metrics    *metrics.Registry // nil: a private registry
+	// Rebuild, if set, drops the read models and starts rebuilding them in the background
+	// (POST /v1/admin/rebuild); it returns once the rebuild has started.
+	Rebuild func(ctx context.Context) error
+	// Heartbeat is the interval of SSE comments that keep idle connections open; default 15 s.
+	Heartbeat time.Duration
+	// Now is the clock for "today in Vietnam"; default time.Now.
+	Now func() time.Time
+	// RingSize is how many recent events the stream keeps in memory for subscribers that
+	// fall slightly behind; older ones are read from the log. Default 8192.
+	RingSize int
+}
+
+// Server serves the API. Create it with New, mount it with Handler or Mount, and run its
+// background part (the shared log follower and readiness) with Run.
+type Server struct {
+	cfg    Config
+	log    *slog.Logger
+	routes []Route
+	hub    *hub
+	ready  atomic.Bool
+	runMu  sync.Mutex
+	ctx    atomic.Pointer[context.Context] // Run's context
+
+	appends     *metrics.CounterVec
+	appendTime  *metrics.HistogramVec
+	requests    *metrics.CounterVec
+	reqTime     *metrics.HistogramVec
+	subscribers *metrics.GaugeVec
+}
+
+// Route is one endpoint of the API.
+type Route struct {
+	Method, Path string // Path in http.ServeMux syntax, e.g. /v1/figures/{id}
+	Role         string // "" public, else the least role needed
+	Summary      string
+	handler      http.HandlerFunc
+}
+
+// Pattern is the route's http.ServeMux pattern.
+func (r Route) Pattern() string { return r.Method + " " + r.Path }
+
+// New returns a server over the ledger and read models.
+func New(cfg Config) *Server {
+	if cfg.Store == nil && cfg.Ledger != nil {
+		cfg.Store = cfg.Ledger.Store()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = metrics.NewRegistry()
+	}
+	if cfg.Heartbeat <= 0 {
+		cfg.Heartbeat = 15 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.RingSize <= 0 {
+		cfg.RingSize = 8192
+	}
+	if cfg.Auth == nil {
+		cfg.Auth, _ = NewAuth(nil, false)
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger}
+	reg := cfg.Metrics
+	s.appends = reg.Counter("ocopledger_appends_total", "Events submitted over HTTP, by event type and HTTP status.", "type", "status")
+	s.appendTime = reg.Histogram("ocopledger_append_duration_seconds", "Time to check and record an event submitted over HTTP.", nil)
+	s.requests = reg.Counter("ocopledger_http_requests_total", "HTTP requests by route and status.", "route", "status")
+	s.reqTime = reg.Histogram("ocopledger_http_request_duration_seconds", "HTTP request time by route (streams excluded).", nil, "route")
+	s.subscribers = reg.Gauge("ocopledger_sse_subscribers", "Connected Server-Sent Event subscribers.", "stream")
+	s.subscribers.With("events")
+	s.subscribers.With("figures")
+	s.hub = newHub(cfg.Store, cfg.RingSize, cfg.Logger)
+	reg.GaugeFunc("ocopledger_projection_lag_events", "Events in the log not yet applied to the read models.", func() float64 {
+		head := s.hub.head()
+		if ck := cfg.Projection.Checkpoint(); head > ck {
+			return float64(head - ck)
+		}
+		return 0
+	})
+	reg.GaugeFunc("ocopledger_projection_lag_seconds", "Age of the oldest event not yet applied to the read models.", func() float64 {
+		return s.hub.ageOf(cfg.Projection.Checkpoint()+1, cfg.Now()).Seconds()
+	})
+	reg.GaugeFunc("ocopledger_projection_checkpoint", "Last log position applied to the read models.", func() float64 {
+		return float64(cfg.Projection.Checkpoint())
+	})
+	s.routes = s.buildRoutes()
+	return s
+}
+
+// Routes returns the endpoints of the API.
+func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
+
+// Handler returns an http.Handler serving every route.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	s.Mount(mux)
+	return mux
+}
+
+// Mount registers every route on mux.
+func (s *Server) Mount(mux *http.ServeMux) {
+	for _, rt := range s.routes {
+		var h http.Handler = rt.handler
+		if rt.Role != "" {
+			h = s.cfg.Auth.Require(rt.Role, h)
+		}
+		mux.Handle(rt.Pattern(), s.instrument(rt, h))
+	}
+}
+
+// Require is Auth.Require of the server's Auth (for parts mounted beside the API).
+func (s *Server) Require(role string, h http.Handler) http.Handler {
+	return s.cfg.Auth.Require(role, h)
+}
+
+// Ready reports whether the read models have caught up to the log end seen at start.
+func (s *Server) Ready() bool { return s.ready.Load() }
+
+// Run follows the log for the streams and watches readiness, until ctx is done.
+func (s *Server) Run(ctx context.Context) error {
+	if !s.runMu.TryLock() {
+		return errors.New("httpapi: Run called twice")
+	}
+	defer s.runMu.Unlock()
+	s.ctx.Store(&ctx)
+	end, err := s.cfg.Store.LastSequence(ctx)
+	if err != nil {
+		return err
+	}
+	go s.awaitReady(ctx, end)
+	err = s.hub.run(ctx, end)
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// runCtx is Run's context, for work that outlives a request; before Run, the request's
+// context without its cancellation.
+func (s *Server) runCtx(req context.Context) context.Context {
+	if c := s.ctx.Load(); c != nil {
+		return *c
+	}
+	return context.WithoutCancel(req)
+}
+
+func (s *Server) awaitReady(ctx context.Context, end uint64) {
+	if err := s.cfg.Projection.WaitFor(ctx, end); err != nil {
+		return
+	}
+	if s.ready.CompareAndSwap(false, true) {
+		s.log.Info("read models caught up; ready", "position", end)
+	}
+}
+
+// instrument counts requests and times the ones that are not streams.
+func (s *Server) instrument(rt Route, h http.Handler) http.Handler {
+	route := rt.Pattern()
+	stream := rt.Path == "/v1/stream/events" || rt.Path == "/v1/stream/figures"
+	hist := s.reqTime.With(route)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: 200}
+		h.ServeHTTP(sw, r)
+		s.requests.With(route, strconv.Itoa(sw.status)).Inc()
+		if !stream {
+			hist.ObserveSince(start)
+		}
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush lets streams flush through the wrapper.
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// errorBody is the JSON of every error.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    domain.Code `json:"code"`
+	Field   string      `json:"field,omitempty"`
+	Message string      `json:"message"`
+}
+
+// httpError is a refusal whose status is not one of the domain's (413, 415, 405…).
+type httpError struct {
+	status int
+	code   domain.Code
+	field  string
+	msg    string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+// writeError answers err with the status of its code; internal errors are logged (once, here)
+// and not shown.
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	var he *httpError
+	var body errorDetail
+	status := 500
+	if errors.As(err, &he) {
+		status, body = he.status, errorDetail{Code: he.code, Field: he.field, Message: he.msg}
+	} else {
+		code := domain.ErrorCode(err)
+		status = domain.HTTPStatus(code)
+		body = errorDetail{Code: code, Field: domain.ErrorField(err), Message: err.Error()}
+		if code == domain.CodeInternal {
+			if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+				return // the client went away
+			}
+			if log != nil {
+				log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+			}
+			body.Message = "internal error; the server log has the details"
+		}
+	}
+	writeJSON(w, status, errorBody{body})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	writeError(w, r, s.log, err)
+}

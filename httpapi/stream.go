@@ -1,0 +1,275 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/eventstore"
+)
+
+// sseWriter writes Server-Sent Events and flushes them.
+type sseWriter struct {
+	w     http.ResponseWriter
+	flush func() error
+}
+
+func startSSE(w http.ResponseWriter) *sseWriter {
+	rc := http.NewResponseController(w)
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no") // tell proxies not to buffer
+	w.WriteHeader(http.StatusOK)
+	return &sseWriter{w: w, flush: rc.Flush}
+}
+
+func (s *sseWriter) write(b []byte) error {
+	_, err := s.w.Write(b)
+	return err
+}
+
+func (s *sseWriter) comment(text string) error {
+	if err := s.write([]byte(": " + text + "\n\n")); err != nil {
+		return err
+	}
+	return s.flush()
+}
+
+// resumeFrom reads where a subscriber resumes: Last-Event-ID or ?since=N (the last position it
+// has); ok is false when it gives neither.
+func resumeFrom(r *http.Request, q query) (uint64, bool, error) {
+	if v := strings.TrimSpace(r.Header.Get("Last-Event-ID")); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return 0, false, domain.Invalid("Last-Event-ID", "%q is not a log position", v)
+		}
+		return n, true, nil
+	}
+	if q.get("since") != "" {
+		n, err := q.uint("since", 0)
+		return n, err == nil, err
+	}
+	return 0, false, nil
+}
+
+// handleStreamEvents streams the log: each message has the log position as its id, the event
+// type as its event and the envelope as its data.
+func (s *Server) handleStreamEvents(w http.ResponseWriter, r *http.Request) {
+	q, err := params(r, "type", "stream", "since")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	since, resume, err := resumeFrom(r, q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	match := filter(q.get("type"), q.get("stream"))
+	ctx := r.Context()
+	select {
+	case <-s.hub.started:
+	case <-ctx.Done():
+		return
+	}
+	cursor := s.hub.head()
+	if resume {
+		cursor = since
+	}
+	g := s.subscribers.With("events")
+	g.Inc()
+	defer g.Dec()
+	sw := startSSE(w)
+	if err := sw.write([]byte("retry: 2000\n")); err != nil {
+		return
+	}
+	if err := sw.comment("ocopledger events after " + strconv.FormatUint(cursor, 10)); err != nil {
+		return
+	}
+	tick := time.NewTicker(s.cfg.Heartbeat)
+	defer tick.Stop()
+	buf := make([]frame, 0, 256)
+	for {
+		frames, behind, wake := s.hub.after(cursor, buf[:0], cap(buf))
+		if behind {
+			cursor, err = s.replay(ctx, sw, cursor, match)
+			if err != nil {
+				if !errors.Is(err, context.Canceled) {
+					s.log.Debug("event stream: replay stopped", "err", err)
+				}
+				return
+			}
+			continue
+		}
+		if len(frames) > 0 {
+			for _, f := range frames {
+				if match(f.typ, f.stream) {
+					if err := sw.write(f.msg); err != nil {
+						return
+					}
+				}
+				cursor = f.seq
+			}
+			if err := sw.flush(); err != nil {
+				return
+			}
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-wake:
+		case <-tick.C:
+			if err := sw.comment("keepalive"); err != nil {
+				return
+			}
+		}
+	}
+}
+
+// replay sends the events after cursor from the log (up to its end when called) and returns
+// the new cursor.
+func (s *Server) replay(ctx context.Context, sw *sseWriter, cursor uint64, match func(t, s string) bool) (uint64, error) {
+	n := 0
+	err := s.cfg.Store.Read(ctx, cursor+1, func(e eventstore.Envelope) error {
+		if match(e.Type, e.Stream) {
+			f, err := render(e)
+			if err != nil {
+				return err
+			}
+			if err := sw.write(f.msg); err != nil {
+				return err
+			}
+			if n++; n%256 == 0 {
+				if err := sw.flush(); err != nil {
+					return err
+				}
+			}
+		}
+		cursor = e.Sequence
+		return nil
+	})
+	if err != nil {
+		return cursor, err
+	}
+	return cursor, sw.flush()
+}
+
+// FigureChange is how one figure changed at a log position.
+type FigureChange struct {
+	Figure string `json:"figure"`
+	Old    int64  `json:"old"`
+	New    int64  `json:"new"`
+}
+
+// FigureChanges is the data of a /v1/stream/figures message.
+type FigureChanges struct {
+	Position uint64         `json:"position"`
+	AsOf     domain.Date    `json:"as_of"`
+	Changes  []FigureChange `json:"changes"`
+}
+
+// handleStreamFigures streams figure changes for a day: one message per log position at which
+// any figure of that day changed, with the position as its id. A subscriber resuming from a
+// position gets the changes of every position since, compared one position at a time.
+func (s *Server) handleStreamFigures(w http.ResponseWriter, r *http.Request) {
+	q, err := params(r, "as_of", "from", "since")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	asOfGiven := q.get("as_of") != ""
+	fq, err := s.figureQuery(q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	since, resume, err := resumeFrom(r, q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.cfg.Projection
+	cursor := p.Checkpoint()
+	if resume {
+		cursor = since
+	}
+	ctx := r.Context()
+	g := s.subscribers.With("figures")
+	g.Inc()
+	defer g.Dec()
+	sw := startSSE(w)
+	if err := sw.write([]byte("retry: 2000\n")); err != nil {
+		return
+	}
+	if err := sw.comment(fmt.Sprintf("ocopledger figure changes of %s after %d", fq.AsOf, cursor)); err != nil {
+		return
+	}
+	prev := p.FiguresAtPosition(fq, cursor).Figures
+	tick := time.NewTicker(s.cfg.Heartbeat)
+	defer tick.Stop()
+	for {
+		// "today" moves on at midnight in Vietnam: restart the comparison for the new day.
+		if !asOfGiven {
+			if today := domain.DateOf(s.cfg.Now()); today != fq.AsOf {
+				fq.AsOf = today
+				prev = p.FiguresAtPosition(fq, cursor).Figures
+			}
+		}
+		for ck := p.Checkpoint(); cursor < ck; {
+			cursor++
+			cur := p.FiguresAtPosition(fq, cursor).Figures
+			if ch := changes(prev, cur); len(ch) > 0 {
+				data, _ := json.Marshal(FigureChanges{Position: cursor, AsOf: fq.AsOf, Changes: ch})
+				msg := fmt.Sprintf("id: %d\nevent: figures\ndata: %s\n\n", cursor, data)
+				if err := sw.write([]byte(msg)); err != nil {
+					return
+				}
+			}
+			prev = cur
+			if ctx.Err() != nil {
+				return
+			}
+		}
+		if err := sw.flush(); err != nil {
+			return
+		}
+		waited := make(chan error, 1)
+		wctx, cancel := context.WithCancel(ctx)
+		go func(next uint64) { waited <- p.WaitFor(wctx, next) }(cursor + 1)
+	wait:
+		for {
+			select {
+			case <-ctx.Done():
+				cancel()
+				return
+			case <-waited:
+				break wait
+			case <-tick.C:
+				if err := sw.comment("keepalive"); err != nil {
+					cancel()
+					return
+				}
+			}
+		}
+		cancel()
+	}
+}
+
+// changes lists the figures whose value differs, in the order of domain.Figures.
+func changes(old, cur map[string]int64) []FigureChange {
+	var out []FigureChange
+	for _, f := range domain.Figures() {
+		if a, b := old[f.ID], cur[f.ID]; a != b {
+			out = append(out, FigureChange{Figure: f.ID, Old: a, New: b})
+		}
+	}
+	return out
+}
