@@ -405,3 +405,17 @@ func TestTokens(t *testing.T) {
 		t.Errorf("authenticate: %+v %v", p, err)
 	}
 }
+
+func TestReconcile(t *testing.T) {
+	e := newEnv(t, envOpt{tokens: testTokens})
+	e.record("ocop.certified", cert("rc-1", 4, "2024-01-01"))
+	e.record("report.filed", []byte(`{"report_id":"9-SCT-TEST","document_number":"9/SCT-TEST","title":"Báo cáo thử","issuer":"Sở Công Thương","date":"2025-08-07","as_of":"2025-08-07","figures":{"ocop.valid":1,"ocop.valid.stars4":2}}`))
+	r := e.get("/v1/reports/9%2FSCT-TEST/reconcile", viewerToken)
+	m := r.json(t)
+	if r.Status != 200 || m["mismatches_at_filing"] != 1.0 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	if r := e.get("/v1/reports/1-NONE/reconcile", viewerToken); r.Status != 404 {
+		t.Errorf("unknown report: %d %s", r.Status, r.Body)
+	}
+}

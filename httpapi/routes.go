@@ -18,6 +18,7 @@ func (s *Server) buildRoutes() []Route {
 		r("GET", "/v1/expiring", "viewer", "Certificates whose validity ends soon", s.handleExpiring),
 		r("GET", "/v1/stream/events", "viewer", "Server-Sent Events: the log as it grows, resumable", s.handleStreamEvents),
 		r("GET", "/v1/stream/figures", "viewer", "Server-Sent Events: figure changes, resumable", s.handleStreamFigures),
+		r("GET", "/v1/reports/{id}/reconcile", "viewer", "A filed report set against the ledger as known at filing and now", s.handleReconcile),
 		r("POST", "/v1/admin/rebuild", "admin", "Rebuild the read models from the log", s.handleRebuild),
 		r("GET", "/v1/openapi.json", "", "This API's OpenAPI 3.0 document", s.handleOpenAPI),
 		r("GET", "/healthz", "", "The process is up", s.handleHealthz),

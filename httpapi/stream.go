@@ -79,9 +79,14 @@ func (s *Server) handleStreamEvents(w http.ResponseWriter, r *http.Request) {
 	case <-ctx.Done():
 		return
 	}
-	cursor := s.hub.head()
-	if resume {
-		cursor = since
+	// Without a resume point a subscriber gets what is appended after it connects: the log end
+	// now (the shared follower may not have seen it yet).
+	cursor := since
+	if !resume {
+		if cursor, err = s.cfg.Store.LastSequence(ctx); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	g := s.subscribers.With("events")
 	g.Inc()

@@ -1,0 +1,42 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/report"
+)
+
+// handleReconcile sets a filed report (a report.filed entry) against the ledger as known when it
+// was filed and as known now. {id} is the report ID (470-SCT-QLTM) or its document number,
+// escaped (470%2FSCT-QLTM).
+func (s *Server) handleReconcile(w http.ResponseWriter, r *http.Request) {
+	if _, err := params(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id := domain.ReportIDFor(r.PathValue("id"))
+	stream := domain.KindReport + "." + id
+	hist, _, err := s.cfg.Ledger.History(r.Context(), stream)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	filed, ok := report.FindFiled(hist)
+	if !ok {
+		s.fail(w, r, &domain.Error{Code: domain.CodeNotFound, Field: "id", Value: id,
+			Message: "no report " + r.PathValue("id") + " in the ledger (no report.filed entry in " + stream + ")"})
+		return
+	}
+	// The read models must hold the filing itself before it can be reconciled.
+	if err := s.cfg.Projection.WaitFor(r.Context(), filed.Sequence); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := report.Reconcile(r.Context(), s.cfg.Projection, filed)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
