@@ -361,7 +361,7 @@ func (g *generator) ocop() {
 }
 
 var (
-	firstCertificate = d(2018, 6, 1) // the demo's programme starts its certifications here
+	firstCertificate = d(2018, 6, 1)  // the demo's programme starts its certifications here
 	lastBatch        = d(2025, 6, 30) // the last synthetic decisions before the report
 )
 
