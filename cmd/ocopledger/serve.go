@@ -7,6 +7,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/ledger"
+	"github.com/ocopledger/ocopledger/metrics"
 	"github.com/ocopledger/ocopledger/projections"
 )
 
@@ -24,6 +25,11 @@ type serveEnv struct {
 	Logger  *slog.Logger
 	// Instance names this ledger instance (several may share one cluster).
 	Instance string
+	// Metrics is the registry served at /metrics; parts register their own metrics on it.
+	Metrics *metrics.Registry
+	// OnCommit registers fn to be called after each commit of the read models with the first and
+	// last log positions applied (from the projection's goroutine: return quickly).
+	OnCommit func(fn func(from, to uint64))
 }
 
 // serveHook plugs a part into `ocopledger serve`: it mounts handlers on env.Mux and returns a

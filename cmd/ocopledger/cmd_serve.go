@@ -1,0 +1,308 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/ocopledger/ocopledger/httpapi"
+	"github.com/ocopledger/ocopledger/ledger"
+	"github.com/ocopledger/ocopledger/metrics"
+	"github.com/ocopledger/ocopledger/projections"
+)
+
+var serveOpts struct {
+	addr       string
+	tokens     string
+	publicRead bool
+	demo       bool
+	instance   string
+}
+
+func init() {
+	register(&command{
+		name:    "serve",
+		summary: "serve the HTTP API, the streams and the dashboard (một tiến trình: sổ cái + API)",
+		usage:   "[--addr 127.0.0.1:8080] [--tokens FILE] [--public-read] [--demo]",
+		help: `Runs the ledger in one process: the event store (embedded, or --nats), the read models kept
+up to date in the background, the HTTP API under /v1 (OpenAPI at /v1/openapi.json), Server-Sent
+Event streams, /healthz, /readyz, /metrics, and the parts that plug in (dashboard, webhooks…).
+
+Access: bearer tokens with the roles viewer < recorder < admin, from --tokens FILE (JSON
+[{"token","role","identity"}] or lines "token role identity") or $OCOPLEDGER_TOKENS
+("token:role:identity,…"); --public-read lets anyone read. With no tokens at all the server runs
+in open local mode (everything allowed, as "local"), which it only does on a loopback address.
+
+Stops cleanly on Ctrl-C or SIGTERM.`,
+		run: runServe,
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&serveOpts.addr, "addr", envOr("OCOPLEDGER_ADDR", "127.0.0.1:8080"), "HTTP address to listen on ($OCOPLEDGER_ADDR)")
+			fs.StringVar(&serveOpts.tokens, "tokens", os.Getenv("OCOPLEDGER_TOKENS_FILE"), "file of bearer tokens (JSON, or lines \"token role identity\")")
+			fs.BoolVar(&serveOpts.publicRead, "public-read", false, "let anyone read figures, the log and the streams without a token")
+			fs.BoolVar(&serveOpts.demo, "demo", false, "load the demo history first (idempotent)")
+			host, _ := os.Hostname()
+			fs.StringVar(&serveOpts.instance, "instance", envOr("OCOPLEDGER_INSTANCE", host), "name of this instance (several may share one cluster)")
+		},
+	})
+}
+
+// loadTokens reads --tokens FILE and $OCOPLEDGER_TOKENS.
+func loadTokens(file string) ([]httpapi.Token, error) {
+	var out []httpapi.Token
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, usagef("--tokens: %v", err)
+		}
+		ts, err := httpapi.ParseTokens(b)
+		if err != nil {
+			return nil, usagef("--tokens %s: %v", file, err)
+		}
+		out = append(out, ts...)
+	}
+	if env := os.Getenv("OCOPLEDGER_TOKENS"); env != "" {
+		ts, err := httpapi.ParseTokensEnv(env)
+		if err != nil {
+			return nil, usagef("$OCOPLEDGER_TOKENS: %v", err)
+		}
+		out = append(out, ts...)
+	}
+	return out, nil
+}
+
+// loopback reports whether addr only listens on the loopback interface.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	if len(args) > 0 {
+		return usagef("serve takes no arguments")
+	}
+	// serve always says what it does: info level, to stderr.
+	level := slog.LevelInfo
+	if m.Verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(m.Err, &slog.HandlerOptions{Level: level}))
+	m.Logger = log
+
+	tokens, err := loadTokens(serveOpts.tokens)
+	if err != nil {
+		return err
+	}
+	auth, err := httpapi.NewAuth(tokens, serveOpts.publicRead)
+	if err != nil {
+		return usagef("tokens: %v", err)
+	}
+	if auth.Open() {
+		if !loopback(serveOpts.addr) {
+			return usagef("no tokens are configured, so the server would be open to anyone on %s: give --tokens FILE or $OCOPLEDGER_TOKENS, or listen on 127.0.0.1", serveOpts.addr)
+		}
+		log.Warn("OPEN LOCAL MODE: no tokens configured; everyone who can reach " + serveOpts.addr + " may read and record, as \"local\". Give --tokens FILE or $OCOPLEDGER_TOKENS to require tokens.")
+	}
+
+	l, err := m.Ledger(ctx)
+	if err != nil {
+		return err
+	}
+	if serveOpts.demo {
+		if err := loadDemo(ctx, l, log); err != nil {
+			return err
+		}
+	}
+	commits := &commitFanout{}
+	p, err := m.Projection(projections.Options{Logger: log.With("part", "projections"), OnCommit: commits.notify})
+	if err != nil {
+		return err
+	}
+	reg := metrics.NewRegistry()
+	runner := &projectionRunner{p: p, src: l, log: log.With("part", "projections")}
+	api := httpapi.New(httpapi.Config{Ledger: l, Projection: p, Auth: auth, Logger: log.With("part", "api"), Metrics: reg, Rebuild: runner.Rebuild})
+	mux := http.NewServeMux()
+	api.Mount(mux)
+	env := &serveEnv{Ledger: l, Store: l.Store(), Projection: p, Mux: mux, Require: api.Require, Logger: log,
+		Instance: serveOpts.instance, Metrics: reg, OnCommit: commits.add}
+
+	// Handlers (streams above all) end when this context does, before the server shuts down.
+	hctx, stopHandlers := context.WithCancel(ctx)
+	defer stopHandlers()
+	parts := []namedRun{{"projections", runner.Run}, {"api", api.Run}}
+	for _, h := range serveHooks {
+		run, err := h.init(hctx, env)
+		if err != nil {
+			return fmt.Errorf("serve: %s: %w", h.name, err)
+		}
+		if run != nil {
+			parts = append(parts, namedRun{h.name, run})
+		}
+	}
+	ln, err := net.Listen("tcp", serveOpts.addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return hctx },
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	parts = append(parts, namedRun{"http", func(ctx context.Context) error {
+		errc := make(chan error, 1)
+		go func() { errc <- srv.Serve(ln) }()
+		select {
+		case err := <-errc:
+			return err
+		case <-ctx.Done():
+		}
+		stopHandlers()
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			srv.Close()
+		}
+		return nil
+	}})
+	mode := "tokens"
+	if auth.Open() {
+		mode = "open-local"
+	} else if serveOpts.publicRead {
+		mode = "tokens, public read"
+	}
+	log.Info("ocopledger serving", "url", "http://"+ln.Addr().String()+"/", "api", "http://"+ln.Addr().String()+"/v1/openapi.json",
+		"access", mode, "instance", serveOpts.instance, "version", version)
+	err = runParts(hctx, log, parts)
+	log.Info("ocopledger stopped")
+	if err == nil && ctx.Err() != nil {
+		return nil // a clean stop on a signal
+	}
+	return err
+}
+
+type namedRun struct {
+	name string
+	run  func(context.Context) error
+}
+
+// runParts runs the parts until ctx is done or one fails; then it stops the others, waits for
+// them and returns the first failure.
+func runParts(ctx context.Context, log *slog.Logger, parts []namedRun) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error
+	for _, p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := p.run(ctx); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("serve: a part failed; stopping", "part", p.name, "err", err)
+				once.Do(func() { first = fmt.Errorf("%s: %w", p.name, err) })
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}
+
+// commitFanout passes the read models' commits to every part that asked (serveEnv.OnCommit).
+type commitFanout struct {
+	mu  sync.RWMutex
+	fns []func(from, to uint64)
+}
+
+func (c *commitFanout) add(fn func(from, to uint64)) {
+	c.mu.Lock()
+	c.fns = append(c.fns, fn)
+	c.mu.Unlock()
+}
+
+func (c *commitFanout) notify(from, to uint64) {
+	c.mu.RLock()
+	fns := c.fns
+	c.mu.RUnlock()
+	for _, fn := range fns {
+		fn(from, to)
+	}
+}
+
+// projectionRunner keeps the read models following the log, and can drop and rebuild them
+// while serving (POST /v1/admin/rebuild).
+type projectionRunner struct {
+	p   *projections.Projection
+	src *ledger.Ledger
+	log *slog.Logger
+
+	mu     sync.Mutex
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// Run follows the log until ctx is done; after a failure it retries with a growing pause.
+func (r *projectionRunner) Run(ctx context.Context) error {
+	r.mu.Lock()
+	r.ctx = ctx
+	r.startLocked()
+	r.mu.Unlock()
+	<-ctx.Done()
+	r.mu.Lock()
+	done := r.done
+	r.mu.Unlock()
+	<-done
+	return nil
+}
+
+func (r *projectionRunner) startLocked() {
+	ctx, cancel := context.WithCancel(r.ctx)
+	done := make(chan struct{})
+	r.cancel, r.done = cancel, done
+	go func() {
+		defer close(done)
+		pause := time.Second
+		for {
+			err := r.p.Run(ctx, r.src)
+			if err == nil || ctx.Err() != nil {
+				return
+			}
+			r.log.Error("read models: following the log failed; retrying", "err", err, "in", pause)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(pause):
+			}
+			pause = min(2*pause, time.Minute)
+		}
+	}()
+}
+
+// Rebuild stops following, drops the read models and starts following again from the start of
+// the log; it returns once the rebuild has started.
+func (r *projectionRunner) Rebuild(context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ctx == nil {
+		return errors.New("the read models are not running")
+	}
+	r.cancel()
+	<-r.done
+	if err := r.p.Reset(); err != nil {
+		r.startLocked()
+		return err
+	}
+	r.startLocked()
+	return nil
+}

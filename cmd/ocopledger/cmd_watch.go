@@ -1,0 +1,317 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/httpapi"
+)
+
+var watchOpts struct {
+	typ, stream, server, token, asOf string
+	since                            int64
+}
+
+func init() {
+	register(&command{
+		name:    "watch",
+		summary: "follow events or figure changes as they happen (theo dõi trực tiếp)",
+		usage:   "[events|figures] [--type T] [--stream S] [--as-of D] [--since N] [--server URL] [--token T]",
+		help: `Prints one line per event (or per figure change) as it is recorded. It connects to a running
+"ocopledger serve" over Server-Sent Events and resumes where it left off if the connection drops;
+when no server is reachable it follows the log directly from the store (--data or --nats).
+--type and --stream take an exact name or a prefix ending in * (e.g. --type 'ocop.*').`,
+		run: runWatch,
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&watchOpts.typ, "type", "", "only events of this type (or prefix*)")
+			fs.StringVar(&watchOpts.stream, "stream", "", "only events of this record (or prefix*), e.g. product.*")
+			fs.StringVar(&watchOpts.asOf, "as-of", "", "figures: the day whose figures to watch (default today)")
+			fs.Int64Var(&watchOpts.since, "since", -1, "start after this log position (default: from now on)")
+			fs.StringVar(&watchOpts.server, "server", envOr("OCOPLEDGER_SERVER", "http://127.0.0.1:8080"), "URL of a running ocopledger serve ($OCOPLEDGER_SERVER)")
+			fs.StringVar(&watchOpts.token, "token", os.Getenv("OCOPLEDGER_TOKEN"), "bearer token for the server ($OCOPLEDGER_TOKEN)")
+		},
+	})
+}
+
+func runWatch(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	what := "events"
+	if len(args) > 0 {
+		what = args[0]
+	}
+	if len(args) > 1 || what != "events" && what != "figures" {
+		return usagef("watch events or watch figures")
+	}
+	if watchOpts.asOf != "" {
+		if _, err := domain.ParseDate(watchOpts.asOf); err != nil {
+			return domain.Invalid("as-of", "%q is not a date: %v", watchOpts.asOf, err)
+		}
+	}
+	q := url.Values{}
+	path := "/v1/stream/events"
+	if what == "figures" {
+		path = "/v1/stream/figures"
+		if watchOpts.asOf != "" {
+			q.Set("as_of", watchOpts.asOf)
+		}
+	} else {
+		if watchOpts.typ != "" {
+			q.Set("type", watchOpts.typ)
+		}
+		if watchOpts.stream != "" {
+			q.Set("stream", watchOpts.stream)
+		}
+	}
+	last := ""
+	if watchOpts.since >= 0 {
+		last = strconv.FormatInt(watchOpts.since, 10)
+	}
+	u := strings.TrimRight(watchOpts.server, "/") + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	print := func(id, event, data string) error { return m.printWatched(what, id, data) }
+	err := watchSSE(ctx, m, u, &last, print)
+	var unreachable *net.OpError
+	if errors.As(err, &unreachable) { // never connected (after a drop, watchSSE reconnects)
+		fmt.Fprintf(m.Err, "%s\n", m.t("(không kết nối được "+watchOpts.server+"; theo dõi trực tiếp sổ cái)",
+			"(no server at "+watchOpts.server+"; following the log directly)"))
+		return m.watchLocal(ctx, what, watchOpts.since)
+	}
+	return err
+}
+
+// watchSSE reads a stream, reconnecting with Last-Event-ID after a drop, until ctx is done.
+func watchSSE(ctx context.Context, m *Main, u string, last *string, fn func(id, event, data string) error) error {
+	connected := false
+	for attempt := 0; ; attempt++ {
+		req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+		if err != nil {
+			return usagef("--server: %v", err)
+		}
+		req.Header.Set("Accept", "text/event-stream")
+		if watchOpts.token != "" {
+			req.Header.Set("Authorization", "Bearer "+watchOpts.token)
+		}
+		if *last != "" {
+			req.Header.Set("Last-Event-ID", *last)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			if !connected {
+				return err // never reached: the caller may follow the log itself
+			}
+		} else if res.StatusCode != 200 {
+			var body struct {
+				Error struct {
+					Code    domain.Code `json:"code"`
+					Field   string      `json:"field"`
+					Message string      `json:"message"`
+				} `json:"error"`
+			}
+			json.NewDecoder(res.Body).Decode(&body)
+			res.Body.Close()
+			code := body.Error.Code
+			if code == "" {
+				code = domain.CodeInternal
+			}
+			return &domain.Error{Code: code, Field: body.Error.Field, Message: fmt.Sprintf("%s: %s %s", u, res.Status, body.Error.Message)}
+		} else {
+			connected, attempt = true, 0
+			err = readEvents(res.Body, func(id, event, data string) error {
+				if id != "" {
+					*last = id
+				}
+				return fn(id, event, data)
+			})
+			res.Body.Close()
+			if ctx.Err() != nil {
+				return nil
+			}
+			if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+				var ne net.Error
+				if !errors.As(err, &ne) {
+					return err
+				}
+			}
+		}
+		fmt.Fprintln(m.Err, m.t("(mất kết nối; đang nối lại…)", "(connection lost; reconnecting…)"))
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Duration(min(attempt+1, 10)) * 500 * time.Millisecond):
+		}
+	}
+}
+
+// readEvents parses Server-Sent Events.
+func readEvents(r io.Reader, fn func(id, event, data string) error) error {
+	br := bufio.NewReader(r)
+	var id, event string
+	var data []string
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			return err
+		}
+		line = strings.TrimRight(line, "\r\n")
+		switch {
+		case line == "":
+			if len(data) > 0 {
+				if err := fn(id, event, strings.Join(data, "\n")); err != nil {
+					return err
+				}
+			}
+			event, data = "", nil
+		case strings.HasPrefix(line, ":"):
+		default:
+			k, v, _ := strings.Cut(line, ":")
+			v = strings.TrimPrefix(v, " ")
+			switch k {
+			case "id":
+				id = v
+			case "event":
+				event = v
+			case "data":
+				data = append(data, v)
+			}
+		}
+	}
+}
+
+// printWatched prints one message of a stream as a line.
+func (m *Main) printWatched(what, id, data string) error {
+	if m.JSON {
+		_, err := fmt.Fprintln(m.Out, data)
+		return err
+	}
+	if what == "figures" {
+		var ch httpapi.FigureChanges
+		if err := json.Unmarshal([]byte(data), &ch); err != nil {
+			return fmt.Errorf("watch: %w", err)
+		}
+		return m.printFigureChanges(ch)
+	}
+	var e httpapi.Envelope
+	if err := json.Unmarshal([]byte(data), &e); err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+	return m.printEvent(e)
+}
+
+func (m *Main) printEvent(e httpapi.Envelope) error {
+	line := fmt.Sprintf("#%d  %s  %-26s %s", e.Sequence, m.instant(e.RecordedAt), e.Type, e.Stream)
+	if e.Actor != "" {
+		line += "  " + m.t("bởi ", "by ") + e.Actor
+	}
+	if e.Source != "" {
+		line += "  (" + e.Source + ")"
+	}
+	_, err := fmt.Fprintln(m.Out, line)
+	return err
+}
+
+func (m *Main) printFigureChanges(ch httpapi.FigureChanges) error {
+	var parts []string
+	for _, c := range ch.Changes {
+		name := c.Figure
+		if f, ok := domain.LookupFigure(c.Figure); ok {
+			name = fmt.Sprintf("%s (%s)", f.Label(m.Lang), c.Figure)
+		}
+		parts = append(parts, fmt.Sprintf("%s: %d → %d", name, c.Old, c.New))
+	}
+	_, err := fmt.Fprintf(m.Out, "#%d  %s %s  %s\n", ch.Position, m.t("số liệu ngày", "figures of"), m.date(ch.AsOf), strings.Join(parts, "; "))
+	return err
+}
+
+// watchLocal follows the log (or the figures) through the store when no server is reachable.
+func (m *Main) watchLocal(ctx context.Context, what string, since int64) error {
+	l, err := m.Ledger(ctx)
+	if err != nil {
+		return err
+	}
+	st := l.Store()
+	from := uint64(since + 1)
+	if since < 0 {
+		end, err := st.LastSequence(ctx)
+		if err != nil {
+			return err
+		}
+		from = end + 1
+	}
+	if what == "events" {
+		return st.Follow(ctx, from, func(e eventstore.Envelope) error {
+			if !watchMatch(watchOpts.typ, e.Type) || !watchMatch(watchOpts.stream, e.Stream) {
+				return nil
+			}
+			if m.JSON {
+				return writeEnvelope(m.Out, e)
+			}
+			return m.printEvent(httpapi.Envelope{Sequence: e.Sequence, Type: e.Type, Stream: e.Stream, RecordedAt: e.RecordedAt, Actor: e.Actor, Source: e.Source})
+		})
+	}
+	p, err := m.Figures(ctx)
+	if err != nil {
+		return err
+	}
+	go p.Run(ctx, l)
+	asOf := domain.DateOf(time.Now())
+	if watchOpts.asOf != "" {
+		asOf, _ = domain.ParseDate(watchOpts.asOf)
+	}
+	q := domain.Query{AsOf: asOf}
+	cursor := from - 1
+	prev := p.FiguresAtPosition(q, cursor).Figures
+	for {
+		if err := p.WaitFor(ctx, cursor+1); err != nil {
+			return nil
+		}
+		for ck := p.Checkpoint(); cursor < ck; {
+			cursor++
+			cur := p.FiguresAtPosition(q, cursor).Figures
+			ch := httpapi.FigureChanges{Position: cursor, AsOf: asOf}
+			for _, f := range domain.Figures() {
+				if prev[f.ID] != cur[f.ID] {
+					ch.Changes = append(ch.Changes, httpapi.FigureChange{Figure: f.ID, Old: prev[f.ID], New: cur[f.ID]})
+				}
+			}
+			prev = cur
+			if len(ch.Changes) == 0 {
+				continue
+			}
+			if m.JSON {
+				if err := json.NewEncoder(m.Out).Encode(ch); err != nil {
+					return err
+				}
+			} else if err := m.printFigureChanges(ch); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func watchMatch(p, s string) bool {
+	if p == "" || p == "*" {
+		return true
+	}
+	if strings.HasSuffix(p, "*") {
+		return strings.HasPrefix(s, p[:len(p)-1])
+	}
+	return p == s
+}
