@@ -1,0 +1,203 @@
+package reactive
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	wmjs "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/jetstream"
+	wmnats "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/nats"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/ocopledger/ocopledger/eventstore"
+)
+
+// Names of the JetStream resources of this package. None of them holds ledger history.
+const (
+	BucketWebhooks     = "OCOP_WEBHOOKS"
+	StreamQueue        = "OCOP_WEBHOOK_QUEUE"
+	StreamDeliveries   = "OCOP_DELIVERIES"
+	StreamPoison       = "OCOP_POISON"
+	StreamFigures      = "OCOP_FIGURES"
+	ConsumerWebhooks   = "ocop-webhooks"
+	SubjectQueue       = "ocop.webhook."
+	SubjectDeliveries  = "ocop.deliveries."
+	SubjectPoison      = "ocop.poison."
+	SubjectFigures     = "ocop.figures."
+	consumerPerWebhook = "ocop-webhook-"
+)
+
+// Metadata keys of the watermill messages (sent as NATS headers).
+const (
+	mdDelivery     = "ocop_delivery"
+	mdSubscription = "ocop_subscription"
+	mdEventID      = "ocop_event_id"
+	mdEventType    = "ocop_event_type"
+	mdSequence     = "ocop_sequence"
+	mdAttempt      = "ocop_attempt"
+	mdJSSequence   = "js_sequence"
+	mdJSDelivered  = "js_delivered"
+	mdJSTimestamp  = "js_timestamp"
+)
+
+func replicasOf(s *eventstore.Store) int {
+	if r := s.Config().Replicas; r > 0 {
+		return r
+	}
+	return 1
+}
+
+// ensureStream creates a stream or brings an existing one to cfg (several instances may race:
+// both end with the same configuration).
+func ensureStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.StreamConfig) (jetstream.Stream, error) {
+	st, err := js.CreateOrUpdateStream(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("reactive: stream %s: %w", cfg.Name, err)
+	}
+	return st, nil
+}
+
+// Envelope is an event as webhooks receive it: the same JSON as a line of `ocopledger export`.
+type Envelope struct {
+	Sequence      uint64          `json:"sequence"`
+	ID            string          `json:"id"`
+	Type          string          `json:"type"`
+	Schema        int             `json:"schema"`
+	Stream        string          `json:"stream"`
+	Version       uint64          `json:"version"`
+	RecordedAt    time.Time       `json:"recorded_at"`
+	Backfilled    bool            `json:"backfilled,omitempty"`
+	AppendedAt    time.Time       `json:"appended_at"`
+	Actor         string          `json:"actor,omitempty"`
+	Source        string          `json:"source,omitempty"`
+	CorrelationID string          `json:"correlation_id,omitempty"`
+	Data          json.RawMessage `json:"data"`
+}
+
+// decodeLedgerMessage reads an event from a message of the ledger stream: the body is the
+// store's self-describing JSON (see package eventstore), the sequence and time come from the
+// JetStream metadata carried by the unmarshaler.
+func decodeLedgerMessage(msg *message.Message) (Envelope, error) {
+	var e Envelope
+	if err := json.Unmarshal(msg.Payload, &e); err != nil {
+		return Envelope{}, fmt.Errorf("reactive: ledger message %s is not an event: %w", msg.Metadata.Get(mdJSSequence), err)
+	}
+	e.Sequence, _ = strconv.ParseUint(msg.Metadata.Get(mdJSSequence), 10, 64)
+	if t, err := time.Parse(time.RFC3339Nano, msg.Metadata.Get(mdJSTimestamp)); err == nil {
+		e.AppendedAt = t.UTC()
+	}
+	e.RecordedAt = e.RecordedAt.UTC()
+	if e.ID == "" || e.Type == "" || e.Stream == "" {
+		return Envelope{}, fmt.Errorf("reactive: ledger message %d lacks id, type or stream", e.Sequence)
+	}
+	return e, nil
+}
+
+// unmarshaler turns JetStream messages into watermill messages. Unlike the default one it never
+// fails (a nil message would crash the subscriber), takes the UUID from Nats-Msg-Id when the
+// message was not published by watermill (ledger events), and adds the stream sequence, delivery
+// count and timestamp as metadata.
+type unmarshaler struct{}
+
+var _ wmjs.Unmarshaler = unmarshaler{}
+
+func (unmarshaler) Unmarshal(m jetstream.Msg) (*message.Message, error) {
+	hdr := m.Headers()
+	id := hdr.Get(wmnats.WatermillUUIDHdr)
+	if id == "" {
+		id = hdr.Get(nats.MsgIdHdr)
+	}
+	md := message.Metadata{}
+	for k, v := range hdr {
+		switch k {
+		case wmnats.WatermillUUIDHdr, nats.MsgIdHdr:
+			continue
+		}
+		if len(v) > 0 {
+			md.Set(k, v[0])
+		}
+	}
+	if meta, err := m.Metadata(); err == nil {
+		md.Set(mdJSSequence, strconv.FormatUint(meta.Sequence.Stream, 10))
+		md.Set(mdJSDelivered, strconv.FormatUint(meta.NumDelivered, 10))
+		md.Set(mdJSTimestamp, meta.Timestamp.UTC().Format(time.RFC3339Nano))
+		if id == "" {
+			id = "seq-" + strconv.FormatUint(meta.Sequence.Stream, 10)
+		}
+	}
+	wm := message.NewMessage(id, m.Data())
+	wm.Metadata = md
+	return wm, nil
+}
+
+// sharedConnSubscriber keeps the router from closing the store's NATS connection: the watermill
+// JetStream subscriber drains its connection on Close, and ours is the event store's. The
+// subscriptions themselves end with their context.
+type sharedConnSubscriber struct{ *wmjs.Subscriber }
+
+func (sharedConnSubscriber) Close() error { return nil }
+
+// newSubscriber returns a watermill JetStream subscriber on the store's connection whose
+// subscriptions bind to the durable consumers init makes.
+func newSubscriber(nc *nats.Conn, logger watermill.LoggerAdapter, ackWait time.Duration, init wmjs.ResourceInitializer, nakDelay wmjs.Delay) (message.Subscriber, error) {
+	sub, err := wmjs.NewSubscriber(wmjs.SubscriberConfig{
+		Conn:                nc,
+		Logger:              logger,
+		AckWaitTimeout:      ackWait,
+		ResourceInitializer: init,
+		NakDelay:            nakDelay,
+		Unmarshaler:         unmarshaler{},
+		ConsumeOptions:      []jetstream.PullConsumeOpt{jetstream.PullMaxMessages(1)},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sharedConnSubscriber{sub}, nil
+}
+
+// newPublisher returns a watermill JetStream publisher on the store's connection that publishes
+// a message on the subject named by the topic. Its metadata go out as headers, so metadata
+// "Nats-Msg-Id" makes the stream drop a repeat. Never Close it: it would close the connection.
+func newPublisher(nc *nats.Conn, logger watermill.LoggerAdapter) (message.Publisher, error) {
+	return wmjs.NewPublisher(wmjs.PublisherConfig{
+		Conn:   nc,
+		Logger: logger,
+		// The publisher publishes on StreamConfig.Name: make it the topic itself.
+		ConfigureStream: func(topic string) jetstream.StreamConfig { return jetstream.StreamConfig{Name: topic} },
+	})
+}
+
+// durable returns a resource initializer that binds to the durable consumer cfg on stream,
+// creating it if needed. Several instances binding the same durable share its messages.
+func durable(stream string, cfg func(ctx context.Context, topic string) (jetstream.ConsumerConfig, error)) wmjs.ResourceInitializer {
+	return func(ctx context.Context, js jetstream.JetStream, topic string) (jetstream.Consumer, func(context.Context, watermill.LoggerAdapter), error) {
+		c, err := cfg(ctx, topic)
+		if err != nil {
+			return nil, nil, err
+		}
+		cons, err := js.Consumer(ctx, stream, c.Durable)
+		if errors.Is(err, jetstream.ErrConsumerNotFound) {
+			cons, err = js.CreateConsumer(ctx, stream, c)
+			if errors.Is(err, jetstream.ErrConsumerExists) {
+				cons, err = js.Consumer(ctx, stream, c.Durable)
+			}
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("reactive: consumer %s on %s: %w", c.Durable, stream, err)
+		}
+		return cons, nil, nil
+	}
+}
+
+func wmLogger(l *slog.Logger) watermill.LoggerAdapter {
+	// Watermill logs every message at info level: keep that at debug.
+	return watermill.NewSlogLoggerWithLevelMapping(l, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
