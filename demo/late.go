@@ -65,23 +65,25 @@ func (g *generator) late() {
 	g.add(e, at, sourceSynthetic+"; quyết định ngày 20/07/2025, nhận được ngày 15/08/2025")
 
 	// A private sales point opened on 25/07/2025, reported on 20/08/2025.
-	g.openSalesPoint(99, domain.FundingPrivate, "tourist_site", d(2025, 7, 25), clock(d(2025, 8, 20), 10*60))
+	sp99 := g.openSalesPoint(99, domain.FundingPrivate, "tourist_site", d(2025, 7, 25), clock(d(2025, 8, 20), 10*60))
+	sp99.source = sourceSynthetic + "; khai trương ngày 25/07/2025, báo cáo ngày 20/08/2025"
 
 	// A listing entered twice on the provincial platform; the copy is retracted.
 	dup := g.lateListing
-	g.correct(dup, clock(d(2025, 9, 2), 14*60), sourceSynthetic, func(id string) domain.Event {
+	g.correct(dup, clock(d(2025, 9, 2), 14*60), sourceSynthetic+"; rà soát sàn TMĐT phát hiện tin đăng trùng", func(id string) domain.Event {
 		return domain.EventRetracted{TargetStream: dup.event.Stream(), TargetID: id,
 			Reason: "tin đăng nhập trùng: cùng doanh nghiệp, cùng sản phẩm (dữ liệu giả lập)"}
 	})
 
 	// A 3★ certificate revoked on 28/07/2025 for a food-safety violation, entered on 10/09/2025.
-	g.revoke(g.revokedLate, d(2025, 7, 28), "quality_violation", "vi phạm an toàn thực phẩm (dữ liệu giả lập)", clock(d(2025, 9, 10), 9*60))
+	rev := g.revoke(g.revokedLate, d(2025, 7, 28), "quality_violation", "vi phạm an toàn thực phẩm (dữ liệu giả lập)", clock(d(2025, 9, 10), 9*60))
+	rev.source = sourceSynthetic + "; quyết định thu hồi ngày 28/07/2025, nhận được ngày 10/09/2025"
 
 	// The opening date of a sales point was mistyped: corrected (no figure of 07/08/2025 changes).
 	sp := g.amendSalesPoint
 	fixed := sp.event.(domain.SalesPointOpened)
 	fixed.OpenedOn = fixed.OpenedOn.AddDays(14)
-	g.correct(sp, clock(d(2025, 9, 20), 15*60), sourceSynthetic, func(id string) domain.Event {
+	g.correct(sp, clock(d(2025, 9, 20), 15*60), sourceSynthetic+"; đính chính ngày khai trương", func(id string) domain.Event {
 		return domain.EventAmended{TargetStream: sp.event.Stream(), TargetID: id, TargetType: domain.TypeSalesPointOpened,
 			Reason: "sai ngày khai trương (dữ liệu giả lập)", Replacement: mustJSON(fixed)}
 	})

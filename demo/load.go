@@ -34,10 +34,11 @@ type Stats struct {
 // fail with a conflict rather than be overtaken). The history is a backfill from 2018 on, so the
 // ledger must hold nothing recorded later than where the demo resumes: load it into an empty
 // ledger. progress, if set, is called with the entries done and the total.
-func Load(ctx context.Context, l *ledger.Ledger, progress func(done, total int)) (Stats, error) {
+func Load(ctx context.Context, l *ledger.Ledger, progress func(done, total int)) (st Stats, err error) {
 	start := time.Now()
+	defer func() { st.Elapsed = time.Since(start) }()
 	h := History()
-	st := Stats{Entries: len(h), ByType: map[string]int{}}
+	st = Stats{Entries: len(h), ByType: map[string]int{}}
 	for _, e := range h {
 		st.ByType[e.Event.EventType()]++
 	}
@@ -46,7 +47,6 @@ func Load(ctx context.Context, l *ledger.Ledger, progress func(done, total int))
 			progress(done, len(h))
 		}
 	}
-	defer func() { st.Elapsed = time.Since(start) }()
 
 	last := h[len(h)-1]
 	hist, _, err := l.History(ctx, last.Event.Stream())
@@ -57,7 +57,6 @@ func Load(ctx context.Context, l *ledger.Ledger, progress func(done, total int))
 		if r.ID == last.Meta.ID {
 			st.Skipped = len(h)
 			report(len(h))
-			st.Elapsed = time.Since(start)
 			return st, nil
 		}
 	}

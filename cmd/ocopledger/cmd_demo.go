@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ocopledger/ocopledger/demo"
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/projections"
+)
+
+// demo: load the demo history and set the ledger's figures of 07/08/2025 against Công văn 470.
+
+func init() {
+	register(&command{
+		name:    "demo",
+		summary: "load a demo history that reproduces Công văn 470/SCT-QLTM, and compare the figures",
+		usage:   "[--data DIR] [--json] [--lang vi|en]",
+		help: `Loads a deterministic demo history (about 4,500 entries, 2018 → 30/10/2025) into the ledger:
+the real products, producers and places of the OCOP programme in Quảng Ngãi and Kon Tum, and
+synthetic data, labelled "(dữ liệu giả lập)", in the numbers the report states. Then prints, for
+each figure of 07/08/2025: the value Công văn 470/SCT-QLTM states, the ledger's value as known at
+the end of 07/08/2025 (it must be the same), and as known now (entries recorded after the report
+change some), with the entries that explain each difference.
+
+The demo is a backfill of past recording times: load it into an empty ledger (a new --data
+directory). Running it again stores nothing.
+
+Exit codes: 0 the ledger reproduces the report, 1 it does not or something failed.`,
+		run: runDemo,
+	})
+}
+
+// demoFigure is one line of the comparison.
+type demoFigure struct {
+	ID        string `json:"id"`
+	Label     string `json:"label"`
+	Report    int64  `json:"report"`
+	KnownThen int64  `json:"known_then"` // as of 07/08/2025, as known at the end of 07/08/2025
+	KnownNow  int64  `json:"known_now"`  // as of 07/08/2025, as known now
+	Match     bool   `json:"match"`      // KnownThen == Report
+}
+
+type demoResult struct {
+	Report       string               `json:"report"`
+	AsOf         domain.Date          `json:"as_of"`
+	KnownAt      time.Time            `json:"known_at"`
+	Loaded       demo.Stats           `json:"loaded"`
+	LastSequence uint64               `json:"last_sequence"`
+	Figures      []demoFigure         `json:"figures"`
+	Changes      []projections.Change `json:"changes"` // figures that differ as known now, and the entries why
+}
+
+func runDemo(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	if len(args) > 0 {
+		return usagef("demo takes no arguments")
+	}
+	l, err := m.Ledger(ctx)
+	if err != nil {
+		return err
+	}
+	bar := newDemoProgress(m.Err, m.t("nạp dữ liệu demo", "loading the demo"))
+	st, err := demo.Load(ctx, l, bar.update)
+	bar.done()
+	if err != nil {
+		return err
+	}
+	p, err := m.Figures(ctx)
+	if err != nil {
+		return err
+	}
+	then := domain.Query{AsOf: demo.ReportDate, KnownAt: demo.ReportKnownAt()}
+	thenRes := p.Figures(then)
+	nowRes := p.Figures(domain.Query{AsOf: demo.ReportDate})
+	diff, err := p.Diff(ctx, then, time.Time{})
+	if err != nil {
+		return err
+	}
+	seq, err := l.LastSequence(ctx)
+	if err != nil {
+		return err
+	}
+	out := demoResult{Report: demo.ReportNumber, AsOf: demo.ReportDate, KnownAt: demo.ReportKnownAt(), Loaded: st,
+		LastSequence: seq, Changes: diff.Changes}
+	want := demo.ReportFigures()
+	var wrong []string
+	for _, f := range domain.Figures() {
+		r := demoFigure{ID: f.ID, Label: f.Label(m.Lang), Report: want[f.ID], KnownThen: thenRes.Figures[f.ID], KnownNow: nowRes.Figures[f.ID]}
+		r.Match = r.Report == r.KnownThen
+		if !r.Match {
+			wrong = append(wrong, fmt.Sprintf("%s %d ≠ %d", f.ID, r.KnownThen, r.Report))
+		}
+		out.Figures = append(out.Figures, r)
+	}
+	if m.JSON {
+		if err := m.printJSON(out); err != nil {
+			return err
+		}
+	} else {
+		m.printDemo(out)
+	}
+	if len(wrong) > 0 {
+		return &domain.Error{Code: domain.CodeInternal, Message: m.t(
+			"sổ cái không tái lập được Công văn 470/SCT-QLTM: "+strings.Join(wrong, "; "),
+			"the ledger does not reproduce Công văn 470/SCT-QLTM: "+strings.Join(wrong, "; "))}
+	}
+	return nil
+}
+
+func (m *Main) printDemo(out demoResult) {
+	st := out.Loaded
+	if st.Recorded == 0 {
+		fmt.Fprintf(m.Out, m.t("Dữ liệu demo đã có đủ trong sổ cái (%d bút toán): không ghi thêm gì.\n",
+			"The demo is already in the ledger (%d entries): nothing new was stored.\n"), st.Entries)
+	} else {
+		fmt.Fprintf(m.Out, m.t("Đã ghi %d bút toán demo (%d đã có từ trước) trong %s, %d lần ghi.\n",
+			"Recorded %d demo entries (%d were already there) in %s, %d appends.\n"),
+			st.Recorded, st.Skipped, st.Elapsed.Round(10*time.Millisecond), st.Appends)
+	}
+	day := m.date(out.AsOf)
+	fmt.Fprintf(m.Out, m.t("\nCông văn %s — số liệu ngày %s\n\n", "\nCông văn %s — figures of %s\n\n"), out.Report, day)
+	tw := tabwriter.NewWriter(m.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, m.t("MÃ SỐ LIỆU\tNỘI DUNG\tBÁO CÁO\tSỔ CÁI, biết đến %s\tSỔ CÁI, biết đến nay\t\n",
+		"FIGURE\tLABEL\tREPORT\tLEDGER, known on %s\tLEDGER, known now\t\n"), day)
+	for _, f := range out.Figures {
+		mark := "✓"
+		if !f.Match {
+			mark = "≠"
+		}
+		nowMark := "✓"
+		if f.KnownNow != f.Report {
+			nowMark = "≠"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%6d\t%6d %s\t%6d %s\t\n", f.ID, f.Label, f.Report, f.KnownThen, mark, f.KnownNow, nowMark)
+	}
+	tw.Flush()
+	if len(out.Changes) == 0 {
+		return
+	}
+	fmt.Fprintf(m.Out, m.t("\nSố liệu ngày %s thay đổi do các bút toán ghi sau khi nộp báo cáo:\n",
+		"\nFigures of %s changed by entries recorded after the report was filed:\n"), day)
+	for _, c := range out.Changes {
+		fmt.Fprintf(m.Out, "  %s: %d → %d\n", c.Figure, c.Before, c.After)
+		for _, e := range c.Entries {
+			fmt.Fprintf(m.Out, "    %+d  #%d %s  %s %s  %s\n", e.Delta, e.Sequence, m.instant(e.RecordedAt), e.Type, e.Stream, e.Source)
+		}
+	}
+}
+
+// demoProgress writes a progress line on a terminal; elsewhere it stays silent.
+type demoProgress struct {
+	w     io.Writer
+	label string
+	tty   bool
+	start time.Time
+	last  time.Time
+	shown bool
+}
+
+func newDemoProgress(w io.Writer, label string) *demoProgress {
+	p := &demoProgress{w: w, label: label, start: time.Now()}
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			p.tty = true
+		}
+	}
+	return p
+}
+
+func (p *demoProgress) update(done, total int) {
+	if !p.tty || total == 0 || time.Since(p.last) < 100*time.Millisecond && done < total {
+		return
+	}
+	p.shown, p.last = true, time.Now()
+	rate := float64(done) / time.Since(p.start).Seconds()
+	fmt.Fprintf(p.w, "\r%s %d/%d (%.0f/s) ", p.label, done, total, rate)
+}
+
+func (p *demoProgress) done() {
+	if p.shown {
+		fmt.Fprintln(p.w)
+	}
+}
