@@ -85,3 +85,21 @@ func TestLoadResumesAndIsIdempotent(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadRefusesALedgerWithLaterEntries: the demo is a backfill; a ledger that already holds
+// entries recorded today cannot take it, and Load says why instead of half-loading.
+func TestLoadRefusesALedgerWithLaterEntries(t *testing.T) {
+	ctx := context.Background()
+	l := mustOpenLedger(t, t.TempDir())
+	_, err := l.RecordEvent(ctx, domain.SalesPointOpened{SalesPointID: "sp-now", Name: "Điểm thử (dữ liệu giả lập)",
+		SiteType: "post_office", Funding: domain.FundingPrivate, Operator: "Đơn vị thử", Address: domain.Address{Province: "Quảng Ngãi"},
+		OpenedOn: domain.MustDate(2025, 11, 1), Synthetic: true}, ledger.Meta{Actor: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := demo.Load(ctx, l, nil)
+	if domain.ErrorCode(err) != domain.CodeConflict || st.Recorded != 0 {
+		t.Fatalf("Load on a ledger with an entry recorded now: recorded %d, err %v; want a conflict and nothing recorded", st.Recorded, err)
+	}
+	t.Log(err)
+}

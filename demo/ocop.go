@@ -238,13 +238,13 @@ func realProducers() []*producer {
 func realProducts() []realProduct {
 	c := func(s domain.Stars, dt domain.Date) realStep { return realStep{stars: s, date: dt} }
 	qd2361 := realStep{stars: 5, date: d(2025, 6, 26), number: "2361/QĐ-BNNMT", issuer: "Bộ Nông nghiệp và Môi trường"}
-	lySon := addr("", "huyện Lý Sơn", qn)
+	lySon := addr("xã An Vĩnh", "huyện Lý Sơn", qn)
 	iaToi := addr("xã Ia Tơi", "huyện Ia H'Drai", kt)
 	products := []realProduct{
 		{id: "mach-nha-mantoza", name: "Mạch nha Quảng Ngãi đường Mantoza", producer: "nha-quang-ngai", set: "I.6",
 			steps: []realStep{{stars: 4, date: d(2023, 12, 25), number: "1425/QĐ-UBND", issuer: "UBND tỉnh Quảng Ngãi"}, qd2361}},
 		{id: "toi-ly-son", name: "Tỏi Lý Sơn", producer: "phu-sinh", set: "I.4b", addr: &lySon,
-			steps: []realStep{c(3, d(2019, 9, 25)), c(4, d(2022, 8, 10)), qd2361}},
+			steps: []realStep{c(4, d(2022, 8, 10)), qd2361}},
 		{id: "toi-den-co-don", name: "Tỏi đen cô đơn", producer: "phu-sinh", set: "I.4b", steps: []realStep{c(4, d(2023, 4, 10))}},
 		{id: "toi-ly-son-dori", name: "Tỏi Lý Sơn DORI", producer: "dori", set: "I.4b", steps: []realStep{c(4, d(2024, 3, 25))}},
 		{id: "toi-den-ly-son-dori", name: "Tỏi đen Lý Sơn DORI", producer: "dori", set: "I.4b", steps: []realStep{c(4, d(2024, 3, 25))}},

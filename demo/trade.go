@@ -252,7 +252,7 @@ func (g *generator) listings() {
 		if l.dup {
 			g.lateListing = p
 		}
-		if i%53 == 7 && l.on < d(2025, 1, 1) { // a few taken down later; they still count as listed
+		if i%53 == 7 && !l.dup && l.on < d(2025, 1, 1) { // a few taken down later; they still count as listed
 			off := g.dateIn(l.on.AddDays(60), d(2025, 7, 31))
 			g.add(domain.ListingRemoved{ListingID: e.ListingID, RemovedOn: off, Reason: "doanh nghiệp ngừng kinh doanh sản phẩm (dữ liệu giả lập)"},
 				g.at(off, 10), sourceSynthetic)
