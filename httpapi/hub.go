@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ocopledger/ocopledger/eventstore"
@@ -33,6 +34,18 @@ type hub struct {
 	last  uint64        // the last position seen (the log end at start, then each event)
 	floor uint64        // every event after floor is in the ring
 	wake  chan struct{} // closed when frames arrive
+
+	// Wake-ups are coalesced under load: with many subscribers, each wake-up costs one write
+	// per subscriber, so frames that arrive within a short linger go out together.
+	subs     atomic.Int64
+	lastWake time.Time
+	pending  bool
+}
+
+// linger is how long new frames may wait for others to join them before subscribers wake:
+// 5 µs per subscriber, at most 5 ms (none for a handful of subscribers).
+func (h *hub) linger() time.Duration {
+	return min(time.Duration(h.subs.Load())*5*time.Microsecond, 5*time.Millisecond)
 }
 
 // frame is one event, rendered as an SSE message.
@@ -109,9 +122,26 @@ func (h *hub) push(f frame) {
 	h.ring[(h.first+h.n)%h.size] = f
 	h.n++
 	h.last = f.seq
+	if !h.pending {
+		if d := h.linger() - time.Since(h.lastWake); d <= 0 {
+			h.wakeLocked()
+		} else {
+			h.pending = true
+			time.AfterFunc(d, func() {
+				h.mu.Lock()
+				h.wakeLocked()
+				h.mu.Unlock()
+			})
+		}
+	}
+	h.mu.Unlock()
+}
+
+func (h *hub) wakeLocked() {
 	close(h.wake)
 	h.wake = make(chan struct{})
-	h.mu.Unlock()
+	h.pending = false
+	h.lastWake = time.Now()
 }
 
 func (h *hub) head() uint64 {

@@ -90,7 +90,8 @@ func (s *Server) handleStreamEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	g := s.subscribers.With("events")
 	g.Inc()
-	defer g.Dec()
+	s.hub.subs.Add(1)
+	defer func() { g.Dec(); s.hub.subs.Add(-1) }()
 	sw := startSSE(w)
 	if err := sw.write([]byte("retry: 2000\n")); err != nil {
 		return
