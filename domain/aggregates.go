@@ -18,6 +18,8 @@ type Recorded struct {
 	Actor      string // who recorded it
 	Source     string // the source document it was recorded from
 	Event      Event
+	// Raw is the payload as stored, when the reader has it (it saves encoding Event again).
+	Raw []byte
 	// AmendedBy is the ID of the correction whose replacement Event now is (set by Effective).
 	AmendedBy string
 }

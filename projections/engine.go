@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,7 +18,7 @@ import (
 
 // Version is the version of the projectors' meaning. Bump it whenever the code changes what a
 // read model holds: the next start finds the old version in the file and rebuilds from the log.
-const Version = 1
+const Version = 2
 
 // Options configure a projection.
 type Options struct {
@@ -43,8 +44,8 @@ type Projection struct {
 	nextRow uint64
 
 	// caches of what bbolt holds, valid while the projection is the file's only writer
-	hist    map[string][]domain.Recorded
-	histLen int
+	cache      map[string]*streamState
+	cacheCount int // events held in cache
 
 	rebuilt bool // the file was (re)initialised at open
 	waiters []chan struct{}
@@ -66,7 +67,7 @@ func Open(path string, opts Options) (*Projection, error) {
 		}
 		return nil, fmt.Errorf("projections: open %s: %w", path, err)
 	}
-	p := &Projection{db: db, log: opts.Logger, opts: opts, hist: map[string][]domain.Recorded{}}
+	p := &Projection{db: db, log: opts.Logger, opts: opts, cache: map[string]*streamState{}}
 	if err := p.init(); err != nil {
 		db.Close()
 		return nil, err
@@ -114,7 +115,7 @@ func (p *Projection) load() error {
 			_ = json.Unmarshal(v, &unknown)
 		}
 		if err := tx.Bucket(bLog).ForEach(func(k, v []byte) error {
-			e := decodeLog(getU64(k), v)
+			e := decodeLog(getU64(k), v[:24])
 			idx.addClock(e.Seq, e.Known)
 			return nil
 		}); err != nil {
@@ -174,7 +175,7 @@ func (p *Projection) Reset() error {
 	if err != nil {
 		return fmt.Errorf("projections: reset: %w", err)
 	}
-	p.hist, p.histLen = map[string][]domain.Recorded{}, 0
+	p.cache, p.cacheCount = map[string]*streamState{}, 0
 	p.known = time.Time{}
 	return p.load()
 }
@@ -194,22 +195,48 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 	}
 	p.db.NoSync = true // a rebuild syncs once at the end; a crash before that only loses read models
 	defer func() { p.db.NoSync = false }()
+	// Reading (and decoding) the log and applying it run side by side: the reader hands batches
+	// to the applier through a small queue.
+	batches := make(chan *batch, 2)
+	applied := make(chan error, 1)
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		var err error
+		for b := range batches {
+			if err == nil {
+				if err = p.commit(b); err != nil {
+					cancel() // stop the reader
+				} else if progress != nil {
+					progress(p.Checkpoint(), end)
+				}
+			}
+		}
+		applied <- err
+	}()
 	b := p.newBatch()
-	err = src.Read(ctx, p.Checkpoint()+1, func(r domain.Recorded) error {
+	from := p.Checkpoint() + 1
+	err = src.Read(rctx, from, func(r domain.Recorded) error {
 		b.events = append(b.events, r)
 		if len(b.events) >= p.opts.BatchSize {
-			if err := p.commit(b); err != nil {
-				return err
-			}
-			if progress != nil {
-				progress(p.Checkpoint(), end)
+			select {
+			case batches <- b:
+			case <-rctx.Done():
+				return rctx.Err()
 			}
 			b = p.newBatch()
 		}
 		return nil
 	})
 	if err == nil {
-		err = p.commit(b)
+		select {
+		case batches <- b:
+		case <-rctx.Done():
+		}
+	}
+	close(batches)
+	if aerr := <-applied; aerr != nil {
+		return aerr
 	}
 	if err != nil {
 		return err
@@ -303,9 +330,9 @@ func (p *Projection) WaitFor(ctx context.Context, seq uint64) error {
 type batch struct {
 	events  []domain.Recorded
 	deltas  []delta
-	clock   []logEntry
+	clock   []logRecord
 	unknown map[string]int
-	touched map[string]bool // streams whose cached history changed
+	touched map[string]bool // streams whose cached state changed
 }
 
 func (p *Projection) newBatch() *batch {
@@ -319,7 +346,10 @@ func (p *Projection) commit(b *batch) error {
 	known := p.known
 	nextRow := p.nextRow
 	err := p.db.Update(func(tx *bolt.Tx) error {
-		w := &writer{p: p, tx: tx, b: b, nextRow: nextRow}
+		w := &writer{p: p, tx: tx, b: b, nextRow: nextRow, attrs: map[domain.Attrs]uint64{},
+			log: tx.Bucket(bLog), streams: tx.Bucket(bStreams), rows: tx.Bucket(bRows), attrsB: tx.Bucket(bAttrs), items: tx.Bucket(bItems), deltas: tx.Bucket(bDeltas)}
+		// The log, rows, attributes and deltas grow at their right edge: pack their pages full.
+		w.log.FillPercent, w.rows.FillPercent, w.attrsB.FillPercent, w.deltas.FillPercent = 1, 0.95, 1, 1
 		for _, r := range b.events {
 			if r.Sequence <= p.ckpt {
 				continue // already applied (a re-delivery)
@@ -354,9 +384,12 @@ func (p *Projection) commit(b *batch) error {
 		return nil
 	})
 	if err != nil {
-		// The transaction rolled back: forget cached histories it may have touched.
+		// The transaction rolled back: forget the cached state of the streams it touched.
 		for s := range b.touched {
-			delete(p.hist, s)
+			if st, ok := p.cache[s]; ok {
+				p.cacheCount -= len(st.hist)
+				delete(p.cache, s)
+			}
 		}
 		return fmt.Errorf("projections: %w", err)
 	}
@@ -390,165 +423,163 @@ func (p *Projection) commit(b *batch) error {
 	return nil
 }
 
+// streamState is a stream as the writer needs it: its events and the rows it contributes now.
+// The projection caches it while it is the file's only writer.
+type streamState struct {
+	idx  streamIndex
+	hist []domain.Recorded
+	rows []curRow
+}
+
+type curRow struct {
+	key rowKey
+	c   domain.Contribution
+}
+
+// cacheMax bounds the events held in the stream cache.
+const cacheMax = 20_000
+
 // writer applies events inside one transaction.
 type writer struct {
 	p       *Projection
 	tx      *bolt.Tx
 	b       *batch
 	nextRow uint64
+	attrs   map[domain.Attrs]uint64 // attributes stored in this batch, shared by its rows
+
+	log, streams, rows, attrsB, items, deltas *bolt.Bucket
 }
 
-const histCacheMax = 50_000
-
 func (w *writer) apply(r domain.Recorded, known time.Time) error {
-	entry := logEntry{Seq: r.Sequence, ID: r.ID, Type: r.Type, Stream: r.Stream, RecordedAt: r.RecordedAt, Known: known}
-	if err := w.tx.Bucket(bLog).Put(u64(r.Sequence), encodeLog(entry)); err != nil {
+	rec := logRecord{Seq: r.Sequence, RecordedAt: r.RecordedAt, Known: known, Version: r.Version, ID: r.ID, Type: r.Type,
+		Stream: r.Stream, Actor: r.Actor, Source: r.Source}
+	switch {
+	case r.Event == nil:
+	case len(r.Raw) > 0:
+		rec.Data = r.Raw
+	default:
+		data, err := json.Marshal(r.Event)
+		if err != nil {
+			return err
+		}
+		rec.Data = data
+	}
+	if err := w.log.Put(u64(r.Sequence), encodeLog(rec)); err != nil {
 		return err
 	}
-	w.b.clock = append(w.b.clock, entry)
+	rec.Data = nil
+	w.b.clock = append(w.b.clock, rec)
 	if r.Event == nil {
 		w.b.unknown[r.Type]++
 		return nil
 	}
-	data, err := json.Marshal(r.Event)
+	st, err := w.state(r.Stream, r.Sequence)
 	if err != nil {
 		return err
 	}
-	he, _ := json.Marshal(histEvent{ID: r.ID, Type: r.Type, Version: r.Version, RecordedAt: r.RecordedAt, Actor: r.Actor, Source: r.Source, Data: data})
-	if err := w.tx.Bucket(bHist).Put(histKey(r.Stream, r.Sequence), he); err != nil {
-		return err
-	}
-	hist, err := w.history(r.Stream)
-	if err != nil {
-		return err
-	}
-	hist = append(hist, r)
-	w.p.hist[r.Stream] = hist
-	w.p.histLen++
+	st.idx.seqs = append(st.idx.seqs, r.Sequence)
+	r.Raw = nil // stored in the log bucket; the cache keeps the decoded event only
+	st.hist = append(st.hist, r)
+	w.p.cacheCount++
 	w.b.touched[r.Stream] = true
-	if w.p.histLen > histCacheMax {
-		w.p.hist, w.p.histLen = map[string][]domain.Recorded{r.Stream: hist}, len(hist)
+	if err := w.reproject(r.Stream, st, r.Sequence, domain.Contributions(domain.Effective(st.hist))); err != nil {
+		return err
 	}
-	return w.reproject(r.Stream, r.Sequence, domain.Contributions(domain.Effective(hist)))
+	return w.streams.Put([]byte(r.Stream), st.idx.encode())
 }
 
-// history returns the events of a stream applied so far (from the cache or bbolt).
-func (w *writer) history(stream string) ([]domain.Recorded, error) {
-	if h, ok := w.p.hist[stream]; ok {
-		return h, nil
+// state returns a stream's state, from the cache or from bbolt.
+func (w *writer) state(stream string, seq uint64) (*streamState, error) {
+	if st, ok := w.p.cache[stream]; ok {
+		return st, nil
 	}
-	var out []domain.Recorded
-	prefix := append([]byte(stream), 0)
-	c := w.tx.Bucket(bHist).Cursor()
-	for k, v := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && string(k[:len(prefix)]) == string(prefix); k, v = c.Next() {
-		var he histEvent
-		if err := json.Unmarshal(v, &he); err != nil {
-			return nil, err
-		}
-		seq := getU64(k[len(prefix):])
-		if seq >= w.currentSeq() {
-			break
-		}
-		out = append(out, he.recorded(stream, seq))
+	idx, hist, rows, err := loadStream(w.tx, stream, seq)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	if w.p.cacheCount > cacheMax {
+		w.p.cache, w.p.cacheCount = map[string]*streamState{}, 0
+	}
+	st := &streamState{idx: idx, hist: hist, rows: rows}
+	w.p.cache[stream] = st
+	w.p.cacheCount += len(hist)
+	return st, nil
 }
 
-// currentSeq is the position being applied (history reads stop before it).
-func (w *writer) currentSeq() uint64 {
-	if n := len(w.b.clock); n > 0 {
-		return w.b.clock[n-1].Seq
-	}
-	return ^uint64(0)
-}
-
-type curRow struct {
-	id  uint64
-	row row
+type figItem struct {
+	fig  uint8
+	item string
 }
 
 // reproject replaces the stream's current contributions with next, closing rows that no longer
 // hold and opening new ones at position seq, and records how each figure changed.
-func (w *writer) reproject(stream string, seq uint64, next []domain.Contribution) error {
-	cur, err := w.current(stream)
-	if err != nil {
-		return err
-	}
-	key := func(c domain.Contribution) string { b, _ := json.Marshal(c); return string(b) }
-	have := map[string]curRow{}
-	for _, cr := range cur {
-		have[key(cr.row.Contribution)] = cr
-	}
-	want := map[string]domain.Contribution{}
-	for _, c := range next {
-		want[key(c)] = c
-	}
-	type fi struct {
-		fig  uint8
-		item string
-	}
-	touched := map[fi]bool{}
-	var gone []curRow
-	var added []domain.Contribution
-	for k, cr := range have {
-		if _, ok := want[k]; !ok {
-			gone = append(gone, cr)
-			touched[fi{figIdx(cr.row.Figure), cr.row.Item}] = true
-		}
-	}
-	for k, c := range want {
-		if _, ok := have[k]; !ok {
-			added = append(added, c)
-			touched[fi{figIdx(c.Figure), c.Item}] = true
-		}
-	}
-	if len(touched) == 0 {
+func (w *writer) reproject(stream string, st *streamState, seq uint64, next []domain.Contribution) error {
+	kept, gone, added := diffRows(st.rows, next)
+	if len(gone) == 0 && len(added) == 0 {
 		return nil
 	}
-	sort.Slice(added, func(i, j int) bool { return key(added[i]) < key(added[j]) })
-	before := map[fi][]span{}
-	for t := range touched {
-		s, err := w.spans(t.fig, t.item)
-		if err != nil {
-			return err
-		}
-		before[t] = s
-	}
-	rows, byfig, curB, items := w.tx.Bucket(bRows), w.tx.Bucket(bByFig), w.tx.Bucket(bCur), w.tx.Bucket(bItems)
+	touched := map[figItem]bool{}
 	for _, cr := range gone {
-		cr.row.KnownTo = seq
-		v, _ := json.Marshal(cr.row)
-		f := figIdx(cr.row.Figure)
-		if err := rows.Put(u64(cr.id), v); err != nil {
-			return err
-		}
-		if err := curB.Delete(append(append([]byte(stream), 0), u64(cr.id)...)); err != nil {
-			return err
-		}
-		if err := items.Delete(itemKey(f, cr.row.Item, cr.id)); err != nil {
-			return err
-		}
+		touched[figItem{figIdx(cr.c.Figure), cr.c.Item}] = true
 	}
 	for _, c := range added {
-		w.nextRow++
-		id := w.nextRow
-		f := figIdx(c.Figure)
-		v, _ := json.Marshal(row{Contribution: c, Stream: stream, KnownFrom: seq})
-		if err := rows.Put(u64(id), v); err != nil {
+		touched[figItem{figIdx(c.Figure), c.Item}] = true
+	}
+	before := make(map[figItem][]span, len(touched))
+	for t := range touched {
+		before[t] = w.spans(t, st.rows)
+	}
+	for _, cr := range gone {
+		k := cr.key.bytes()
+		v := append([]byte(nil), w.rows.Get(k)...)
+		if len(v) < 32 {
+			return fmt.Errorf("row %d of %s is missing", cr.key.id, cr.c.Figure)
+		}
+		copy(v[8:16], u64(seq)) // known until seq
+		if err := w.rows.Put(k, v); err != nil {
 			return err
 		}
-		if err := byfig.Put(append([]byte{f}, u64(id)...), nil); err != nil {
-			return err
-		}
-		if err := curB.Put(append(append([]byte(stream), 0), u64(id)...), nil); err != nil {
-			return err
-		}
-		if err := items.Put(itemKey(f, c.Item, id), dateBytes(c.From, c.Until)); err != nil {
-			return err
+		if sharedItems[cr.c.Figure] {
+			if err := w.items.Delete(itemKey(cr.key.fig, cr.c.Item, cr.key.id)); err != nil {
+				return err
+			}
 		}
 	}
+	rows := kept
+	for _, c := range added {
+		w.nextRow++
+		k := rowKey{figIdx(c.Figure), w.nextRow}
+		a, ok := w.attrs[c.Attrs]
+		if !ok {
+			j, err := json.Marshal(c.Attrs)
+			if err != nil {
+				return err
+			}
+			if a, err = w.attrsB.NextSequence(); err != nil {
+				return err
+			}
+			if err := w.attrsB.Put(u64(a), j); err != nil {
+				return err
+			}
+			w.attrs[c.Attrs] = a
+		}
+		if err := w.rows.Put(k.bytes(), encodeRow(row{Contribution: c, Stream: stream, KnownFrom: seq}, a)); err != nil {
+			return err
+		}
+		if sharedItems[c.Figure] {
+			if err := w.items.Put(itemKey(k.fig, c.Item, k.id), dateBytes(c.From, c.Until)); err != nil {
+				return err
+			}
+		}
+		rows = append(rows, curRow{key: k, c: c})
+	}
+	st.rows = rows
+	st.idx.rows = st.idx.rows[:0]
+	for _, cr := range rows {
+		st.idx.rows = append(st.idx.rows, cr.key)
+	}
 	// Emit the change of each touched item's coverage, in a stable order.
-	keys := make([]fi, 0, len(touched))
+	keys := make([]figItem, 0, len(touched))
 	for t := range touched {
 		keys = append(keys, t)
 	}
@@ -558,15 +589,10 @@ func (w *writer) reproject(stream string, seq uint64, next []domain.Contribution
 		}
 		return keys[i].item < keys[j].item
 	})
-	dl := w.tx.Bucket(bDeltas)
 	for _, t := range keys {
-		after, err := w.spans(t.fig, t.item)
-		if err != nil {
-			return err
-		}
-		for _, d := range coverageChange(before[t], after) {
+		for _, d := range coverageChange(before[t], w.spans(t, rows)) {
 			dd := delta{seq: uint32(seq), fig: t.fig, day: uint16(d.day), d: int8(d.v)}
-			if err := dl.Put(deltaKey(seq, uint32(len(w.b.deltas))), encodeDelta(dd)); err != nil {
+			if err := w.deltas.Put(deltaKey(seq, uint32(len(w.b.deltas))), encodeDelta(dd)); err != nil {
 				return err
 			}
 			w.b.deltas = append(w.b.deltas, dd)
@@ -575,36 +601,76 @@ func (w *writer) reproject(stream string, seq uint64, next []domain.Contribution
 	return nil
 }
 
-// current returns the rows a stream contributes now.
-func (w *writer) current(stream string) ([]curRow, error) {
-	var out []curRow
-	prefix := append([]byte(stream), 0)
-	rows := w.tx.Bucket(bRows)
-	c := w.tx.Bucket(bCur).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && string(k[:len(prefix)]) == string(prefix); k, _ = c.Next() {
-		id := getU64(k[len(prefix):])
-		var r row
-		if err := json.Unmarshal(rows.Get(u64(id)), &r); err != nil {
-			return nil, fmt.Errorf("row %d: %w", id, err)
+// diffRows splits the current rows into those next keeps and those it drops, and returns the
+// contributions of next that are new (a multiset difference; small sets compare directly).
+func diffRows(cur []curRow, next []domain.Contribution) (kept, gone []curRow, added []domain.Contribution) {
+	if len(cur)*len(next) <= 64 {
+		used := make([]bool, len(next))
+		for _, cr := range cur {
+			found := false
+			for i := range next {
+				if !used[i] && next[i] == cr.c {
+					used[i], found = true, true
+					break
+				}
+			}
+			if found {
+				kept = append(kept, cr)
+			} else {
+				gone = append(gone, cr)
+			}
 		}
-		out = append(out, curRow{id: id, row: r})
+		for i, c := range next {
+			if !used[i] {
+				added = append(added, c)
+			}
+		}
+		return kept, gone, added
 	}
-	return out, nil
+	want := make(map[domain.Contribution]int, len(next))
+	for _, c := range next {
+		want[c]++
+	}
+	for _, cr := range cur {
+		if want[cr.c] > 0 {
+			want[cr.c]--
+			kept = append(kept, cr)
+		} else {
+			gone = append(gone, cr)
+		}
+	}
+	for _, c := range next {
+		if want[c] > 0 {
+			want[c]--
+			added = append(added, c)
+		}
+	}
+	return kept, gone, added
 }
 
-// span is a validity interval [from, until) in day indexes (until = -1: open).
-type span struct{ from, until domain.Date }
-
-func (w *writer) spans(fig uint8, item string) ([]span, error) {
+// spans returns the validity intervals of an item's current rows: from the stream's own rows, or,
+// for items several streams share, from the items bucket.
+func (w *writer) spans(t figItem, own []curRow) []span {
 	var out []span
-	prefix := itemPrefix(fig, item)
-	c := w.tx.Bucket(bItems).Cursor()
-	for k, v := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && string(k[:len(prefix)]) == string(prefix); k, v = c.Next() {
-		f, u := getDates(v)
-		out = append(out, span{f, u})
+	if sharedItems[figures[t.fig].ID] {
+		prefix := itemPrefix(t.fig, t.item)
+		c := w.items.Cursor()
+		for k, v := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			f, u := getDates(v)
+			out = append(out, span{f, u})
+		}
+		return out
 	}
-	return out, nil
+	for _, cr := range own {
+		if cr.key.fig == t.fig && cr.c.Item == t.item {
+			out = append(out, span{cr.c.From, cr.c.Until})
+		}
+	}
+	return out
 }
+
+// span is a validity interval [from, until).
+type span struct{ from, until domain.Date }
 
 type dayChange struct{ day, v int }
 
@@ -673,3 +739,6 @@ func edges(spans []span) []dayChange {
 }
 
 func figIdx(id string) uint8 { return uint8(domain.FigureIndex(id)) }
+
+// figures is the figure catalogue, indexed as the rows and deltas index it.
+var figures = domain.Figures()

@@ -1,8 +1,8 @@
 package projections
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -103,16 +103,17 @@ func (p *Projection) counting(tx *bolt.Tx, figure string, q domain.Query, s uint
 	}
 	byItem := map[string][]row{}
 	fig := figIdx(figure)
-	rows := tx.Bucket(bRows)
-	c := tx.Bucket(bByFig).Cursor()
-	for k, _ := c.Seek([]byte{fig}); k != nil && k[0] == fig; k, _ = c.Next() {
-		var r row
-		if err := json.Unmarshal(rows.Get(k[1:]), &r); err != nil {
+	attrs := tx.Bucket(bAttrs)
+	c := tx.Bucket(bRows).Cursor()
+	for k, v := c.Seek([]byte{fig}); k != nil && k[0] == fig; k, v = c.Next() {
+		if kf, kt, _, _ := rowHead(v); kf > s || kt != 0 && s >= kt {
+			continue
+		}
+		r, err := decodeRow(figure, v, attrs)
+		if err != nil {
 			return nil, err
 		}
-		if r.knownAt(s) {
-			byItem[r.Item] = append(byItem[r.Item], r)
-		}
+		byItem[r.Item] = append(byItem[r.Item], r)
 	}
 	var out []row
 	for _, rs := range byItem {
@@ -158,19 +159,21 @@ func (p *Projection) Explain(ctx context.Context, figure string, q domain.Query)
 }
 
 func streamEvents(tx *bolt.Tx, stream string, s uint64) ([]EventRef, error) {
+	v := tx.Bucket(bStreams).Get([]byte(stream))
+	if v == nil {
+		return nil, nil
+	}
+	idx, err := decodeStreamIndex(v)
+	if err != nil {
+		return nil, err
+	}
+	lb := tx.Bucket(bLog)
 	var out []EventRef
-	prefix := append([]byte(stream), 0)
-	c := tx.Bucket(bHist).Cursor()
-	for k, v := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && string(k[:len(prefix)]) == string(prefix); k, v = c.Next() {
-		seq := getU64(k[len(prefix):])
-		if seq > s {
+	for _, q := range idx.seqs {
+		if q > s {
 			break
 		}
-		var he histEvent
-		if err := json.Unmarshal(v, &he); err != nil {
-			return nil, err
-		}
-		out = append(out, EventRef{Sequence: seq, ID: he.ID, Type: he.Type, Stream: stream, RecordedAt: he.RecordedAt, Source: he.Source, Actor: he.Actor})
+		out = append(out, decodeLog(q, lb.Get(u64(q))).ref())
 	}
 	return out, nil
 }
@@ -179,22 +182,20 @@ func streamEvents(tx *bolt.Tx, stream string, s uint64) ([]EventRef, error) {
 func (p *Projection) units(tx *bolt.Tx, s uint64) (*domain.UnitMap, error) {
 	m := domain.NewUnitMap()
 	prefix := []byte(domain.KindAdmin + ".")
-	byStream := map[string][]domain.Recorded{}
-	c := tx.Bucket(bHist).Cursor()
-	for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Next() {
-		stream := string(k[:len(k)-9])
-		seq := getU64(k[len(k)-8:])
-		if seq > s {
-			continue
-		}
-		var he histEvent
-		if err := json.Unmarshal(v, &he); err != nil {
+	lb := tx.Bucket(bLog)
+	c := tx.Bucket(bStreams).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		idx, err := decodeStreamIndex(v)
+		if err != nil {
 			return nil, err
 		}
-		byStream[stream] = append(byStream[stream], he.recorded(stream, seq))
-	}
-	for _, h := range byStream {
-		for _, r := range domain.Effective(h) {
+		var hist []domain.Recorded
+		for _, q := range idx.seqs {
+			if q <= s {
+				hist = append(hist, decodeLog(q, lb.Get(u64(q))).recorded())
+			}
+		}
+		for _, r := range domain.Effective(hist) {
 			if u, ok := r.Event.(domain.UnitsMerged); ok {
 				m.Add(u)
 			}
@@ -350,15 +351,7 @@ func (p *Projection) Diff(ctx context.Context, q domain.Query, vs time.Time) (Di
 }
 
 func (p *Projection) eventRef(tx *bolt.Tx, lb *bolt.Bucket, seq uint64) (EventRef, error) {
-	e := decodeLog(seq, lb.Get(u64(seq)))
-	ref := EventRef{Sequence: seq, ID: e.ID, Type: e.Type, Stream: e.Stream, RecordedAt: e.RecordedAt}
-	if v := tx.Bucket(bHist).Get(histKey(e.Stream, seq)); v != nil {
-		var he histEvent
-		if err := json.Unmarshal(v, &he); err == nil {
-			ref.Source, ref.Actor = he.Source, he.Actor
-		}
-	}
-	return ref, nil
+	return decodeLog(seq, lb.Get(u64(seq))).ref(), nil
 }
 
 // Point is one value of a timeline.
@@ -513,15 +506,17 @@ type RowInfo struct {
 func (p *Projection) ForEachRow(ctx context.Context, fn func(RowInfo) error) error {
 	return p.db.View(func(tx *bolt.Tx) error {
 		n := 0
+		figs := domain.Figures()
 		return tx.Bucket(bRows).ForEach(func(k, v []byte) error {
 			if n++; n%10000 == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}
-			var r row
-			if err := json.Unmarshal(v, &r); err != nil {
-				return err
+			kf, kt, from, until := rowHead(v)
+			item, stream, _ := rowParts(v)
+			if item == nil {
+				return fmt.Errorf("projections: malformed row")
 			}
-			return fn(RowInfo{Figure: r.Figure, Item: r.Item, Stream: r.Stream, From: r.From, Until: r.Until, KnownFrom: r.KnownFrom, KnownTo: r.KnownTo})
+			return fn(RowInfo{Figure: figs[k[0]].ID, Item: string(item), Stream: string(stream), From: from, Until: until, KnownFrom: kf, KnownTo: kt})
 		})
 	})
 }

@@ -12,27 +12,26 @@ import (
 )
 
 // The bbolt layout. Read models are disposable: the log is the truth, and every bucket here can
-// be rebuilt from it.
+// be rebuilt from it. Keys that grow with the log are sequential, so a rebuild appends at the right
+// edge of each tree instead of splitting pages all over the file.
 //
-//	meta    "checkpoint" → last applied log position; "version" → projector version;
-//	        "known" → running maximum recorded time; "unknown" → JSON {type: count}
-//	log     seq → clock entry: the recorded time and what the event was (for diff and explain)
-//	hist    stream 0x00 seq → the stream's events, to re-derive its contributions
-//	rows    rowID → a contribution row with the log interval in which it was true
-//	byfig   fig rowID → nil: the rows of a figure, for explain and breakdowns
-//	cur     stream 0x00 rowID → nil: the rows a stream contributes now
-//	items   fig item 0x00 rowID → from,until: the current rows of an item, for coverage
-//	deltas  seq n → fig,day,d: the changes of each figure, loaded into the in-memory index
+//	meta     "checkpoint" → last applied log position; "version" → projector version;
+//	         "known" → running maximum recorded time; "unknown" → JSON {type: count}; "nextrow"
+//	log      seq → the event: recorded time, running maximum, id, type, stream, actor, source, data
+//	streams  stream → the positions of its events and the keys of the rows it contributes now
+//	rows     fig rowID → a contribution row with the log interval in which it was true
+//	attrs    attrsID → the JSON attributes of rows (shared by the rows of one contribution set)
+//	items    fig item 0x00 rowID → from,until: current rows of items that several streams share
+//	deltas   seq n → fig,day,d: the changes of each figure, loaded into the in-memory index
 var (
-	bMeta   = []byte("meta")
-	bLog    = []byte("log")
-	bHist   = []byte("hist")
-	bRows   = []byte("rows")
-	bByFig  = []byte("byfig")
-	bCur    = []byte("cur")
-	bItems  = []byte("items")
-	bDeltas = []byte("deltas")
-	buckets = [][]byte{bMeta, bLog, bHist, bRows, bByFig, bCur, bItems, bDeltas}
+	bMeta    = []byte("meta")
+	bLog     = []byte("log")
+	bStreams = []byte("streams")
+	bRows    = []byte("rows")
+	bItems   = []byte("items")
+	bAttrs   = []byte("attrs")
+	bDeltas  = []byte("deltas")
+	buckets  = [][]byte{bMeta, bLog, bStreams, bRows, bAttrs, bItems, bDeltas}
 
 	kCheckpoint = []byte("checkpoint")
 	kVersion    = []byte("version")
@@ -41,25 +40,229 @@ var (
 	kNextRow    = []byte("nextrow")
 )
 
+// sharedItems are the figures whose items gather contributions from several streams (a business
+// behind many listings, a product listed on several marketplaces). Their coverage is computed
+// through the items bucket; every other item belongs to one stream.
+var sharedItems = map[string]bool{"ecommerce.listed_businesses": true, "ecommerce.ocop_on_marketplaces": true}
+
 // row is a contribution as the projection stores it, with the log positions between which the
 // ledger held it true: it counts as known at S when KnownFrom ≤ S and (KnownTo == 0 or S < KnownTo).
 type row struct {
 	domain.Contribution
-	Stream    string `json:"stream"`
-	KnownFrom uint64 `json:"kf"`
-	KnownTo   uint64 `json:"kt,omitempty"`
+	Stream    string
+	KnownFrom uint64
+	KnownTo   uint64
 }
 
 func (r row) knownAt(s uint64) bool { return r.KnownFrom <= s && (r.KnownTo == 0 || s < r.KnownTo) }
 
-// logEntry is what the projection keeps of each event of the log.
-type logEntry struct {
-	Seq        uint64    `json:"seq"`
-	ID         string    `json:"id"`
-	Type       string    `json:"type"`
-	Stream     string    `json:"stream"`
-	RecordedAt time.Time `json:"recorded_at"`
-	Known      time.Time `json:"-"` // running maximum of recorded times up to here
+// encodeRow lays a row out as kf(8) kt(8) from(4) until(4) attrsID(8) item 0 stream 0 event, so
+// that closing it rewrites 8 bytes at a fixed place.
+func encodeRow(r row, attrs uint64) []byte {
+	b := make([]byte, 32, 32+len(r.Item)+len(r.Stream)+len(r.EventID)+2)
+	binary.BigEndian.PutUint64(b, r.KnownFrom)
+	binary.BigEndian.PutUint64(b[8:], r.KnownTo)
+	binary.BigEndian.PutUint32(b[16:], uint32(int32(r.From)))
+	binary.BigEndian.PutUint32(b[20:], uint32(int32(r.Until)))
+	binary.BigEndian.PutUint64(b[24:], attrs)
+	b = append(b, r.Item...)
+	b = append(b, 0)
+	b = append(b, r.Stream...)
+	b = append(b, 0)
+	return append(b, r.EventID...)
+}
+
+// rowParts returns a row's item, stream and event ID.
+func rowParts(v []byte) (item, stream, event []byte) {
+	parts := bytes.SplitN(v[32:], []byte{0}, 3)
+	if len(parts) != 3 {
+		return nil, nil, nil
+	}
+	return parts[0], parts[1], parts[2]
+}
+
+func decodeRow(fig string, v []byte, attrs *bolt.Bucket) (row, error) {
+	if len(v) < 32 {
+		return row{}, fmt.Errorf("projections: short row")
+	}
+	r := row{KnownFrom: binary.BigEndian.Uint64(v), KnownTo: binary.BigEndian.Uint64(v[8:])}
+	r.Figure = fig
+	r.From = domain.Date(int32(binary.BigEndian.Uint32(v[16:])))
+	r.Until = domain.Date(int32(binary.BigEndian.Uint32(v[20:])))
+	item, stream, event := rowParts(v)
+	if item == nil {
+		return row{}, fmt.Errorf("projections: malformed row")
+	}
+	r.Item, r.Stream, r.EventID = string(item), string(stream), string(event)
+	if err := json.Unmarshal(attrs.Get(v[24:32]), &r.Attrs); err != nil {
+		return row{}, fmt.Errorf("projections: row attributes: %w", err)
+	}
+	return r, nil
+}
+
+// rowHead reads the log interval and validity of a row without decoding the rest.
+func rowHead(v []byte) (kf, kt uint64, from, until domain.Date) {
+	return binary.BigEndian.Uint64(v), binary.BigEndian.Uint64(v[8:]),
+		domain.Date(int32(binary.BigEndian.Uint32(v[16:]))), domain.Date(int32(binary.BigEndian.Uint32(v[20:])))
+}
+
+// rowKey names a row: its figure and number.
+type rowKey struct {
+	fig uint8
+	id  uint64
+}
+
+func (k rowKey) bytes() []byte {
+	b := make([]byte, 9)
+	b[0] = k.fig
+	binary.BigEndian.PutUint64(b[1:], k.id)
+	return b
+}
+
+// logRecord is what the projection keeps of each event of the log.
+type logRecord struct {
+	Seq               uint64
+	RecordedAt, Known time.Time // Known: running maximum of recorded times up to here
+	Version           uint64
+	ID, Type, Stream  string
+	Actor, Source     string
+	Data              []byte // the event's JSON; empty for a type this build does not know
+}
+
+func encodeLog(e logRecord) []byte {
+	b := make([]byte, 24, 24+len(e.ID)+len(e.Type)+len(e.Stream)+len(e.Actor)+len(e.Source)+5+len(e.Data))
+	binary.BigEndian.PutUint64(b, uint64(e.RecordedAt.UnixNano()))
+	binary.BigEndian.PutUint64(b[8:], uint64(e.Known.UnixNano()))
+	binary.BigEndian.PutUint64(b[16:], e.Version)
+	for _, s := range []string{e.ID, e.Type, e.Stream, e.Actor, e.Source} {
+		b = append(b, s...)
+		b = append(b, 0)
+	}
+	return append(b, e.Data...)
+}
+
+// decodeLog decodes a log record; Data aliases v (valid during the transaction only).
+func decodeLog(seq uint64, v []byte) logRecord {
+	e := logRecord{Seq: seq}
+	if len(v) < 24 {
+		return e
+	}
+	e.RecordedAt = time.Unix(0, int64(binary.BigEndian.Uint64(v))).UTC()
+	e.Known = time.Unix(0, int64(binary.BigEndian.Uint64(v[8:]))).UTC()
+	e.Version = binary.BigEndian.Uint64(v[16:])
+	parts := bytes.SplitN(v[24:], []byte{0}, 6)
+	if len(parts) == 6 {
+		e.ID, e.Type, e.Stream, e.Actor, e.Source = string(parts[0]), string(parts[1]), string(parts[2]), string(parts[3]), string(parts[4])
+		e.Data = parts[5]
+	}
+	return e
+}
+
+func (e logRecord) recorded() domain.Recorded {
+	r := domain.Recorded{ID: e.ID, Type: e.Type, Stream: e.Stream, Version: e.Version, Sequence: e.Seq,
+		RecordedAt: e.RecordedAt, Actor: e.Actor, Source: e.Source}
+	if len(e.Data) > 0 {
+		if ev, err := domain.Decode(e.Type, 1, e.Data); err == nil {
+			r.Event = ev
+		}
+	}
+	return r
+}
+
+func (e logRecord) ref() EventRef {
+	return EventRef{Sequence: e.Seq, ID: e.ID, Type: e.Type, Stream: e.Stream, RecordedAt: e.RecordedAt, Source: e.Source, Actor: e.Actor}
+}
+
+// streamIndex is what the projection keeps of a stream: the positions of its events and the rows
+// it contributes now.
+type streamIndex struct {
+	seqs []uint64
+	rows []rowKey
+}
+
+func (s streamIndex) encode() []byte {
+	b := make([]byte, 0, 4+5*len(s.seqs)+6*len(s.rows))
+	b = binary.AppendUvarint(b, uint64(len(s.seqs)))
+	var prev uint64
+	for _, q := range s.seqs {
+		b = binary.AppendUvarint(b, q-prev)
+		prev = q
+	}
+	b = binary.AppendUvarint(b, uint64(len(s.rows)))
+	for _, k := range s.rows {
+		b = append(b, k.fig)
+		b = binary.AppendUvarint(b, k.id)
+	}
+	return b
+}
+
+func decodeStreamIndex(b []byte) (streamIndex, error) {
+	var s streamIndex
+	bad := fmt.Errorf("projections: malformed stream index")
+	n, k := binary.Uvarint(b)
+	if k <= 0 {
+		return s, bad
+	}
+	b = b[k:]
+	var prev uint64
+	for i := uint64(0); i < n; i++ {
+		d, k := binary.Uvarint(b)
+		if k <= 0 {
+			return s, bad
+		}
+		prev += d
+		s.seqs = append(s.seqs, prev)
+		b = b[k:]
+	}
+	n, k = binary.Uvarint(b)
+	if k <= 0 {
+		return s, bad
+	}
+	b = b[k:]
+	for i := uint64(0); i < n; i++ {
+		if len(b) < 2 {
+			return s, bad
+		}
+		fig := b[0]
+		id, k := binary.Uvarint(b[1:])
+		if k <= 0 {
+			return s, bad
+		}
+		s.rows = append(s.rows, rowKey{fig, id})
+		b = b[1+k:]
+	}
+	return s, nil
+}
+
+// loadStream reads a stream's index, its events (those before position upto) and current rows.
+func loadStream(tx *bolt.Tx, stream string, upto uint64) (streamIndex, []domain.Recorded, []curRow, error) {
+	v := tx.Bucket(bStreams).Get([]byte(stream))
+	if v == nil {
+		return streamIndex{}, nil, nil, nil
+	}
+	idx, err := decodeStreamIndex(v)
+	if err != nil {
+		return idx, nil, nil, err
+	}
+	lb := tx.Bucket(bLog)
+	var hist []domain.Recorded
+	for _, q := range idx.seqs {
+		if q >= upto {
+			break
+		}
+		hist = append(hist, decodeLog(q, lb.Get(u64(q))).recorded())
+	}
+	rb := tx.Bucket(bRows)
+	figs := domain.Figures()
+	cur := make([]curRow, 0, len(idx.rows))
+	for _, k := range idx.rows {
+		r, err := decodeRow(figs[k.fig].ID, rb.Get(k.bytes()), tx.Bucket(bAttrs))
+		if err != nil {
+			return idx, nil, nil, err
+		}
+		cur = append(cur, curRow{key: k, c: r.Contribution})
+	}
+	return idx, hist, cur, nil
 }
 
 func u64(v uint64) []byte { b := make([]byte, 8); binary.BigEndian.PutUint64(b, v); return b }
@@ -69,58 +272,6 @@ func getU64(b []byte) uint64 {
 		return 0
 	}
 	return binary.BigEndian.Uint64(b)
-}
-
-func encodeLog(e logEntry) []byte {
-	var b bytes.Buffer
-	binary.Write(&b, binary.BigEndian, e.RecordedAt.UnixNano())
-	binary.Write(&b, binary.BigEndian, e.Known.UnixNano())
-	for _, s := range []string{e.ID, e.Type, e.Stream} {
-		b.WriteString(s)
-		b.WriteByte(0)
-	}
-	return b.Bytes()
-}
-
-func decodeLog(seq uint64, v []byte) logEntry {
-	e := logEntry{Seq: seq}
-	if len(v) < 16 {
-		return e
-	}
-	e.RecordedAt = time.Unix(0, int64(binary.BigEndian.Uint64(v))).UTC()
-	e.Known = time.Unix(0, int64(binary.BigEndian.Uint64(v[8:]))).UTC()
-	parts := bytes.SplitN(v[16:], []byte{0}, 4)
-	if len(parts) >= 3 {
-		e.ID, e.Type, e.Stream = string(parts[0]), string(parts[1]), string(parts[2])
-	}
-	return e
-}
-
-// histEvent is an event kept in the hist bucket.
-type histEvent struct {
-	ID         string          `json:"id"`
-	Type       string          `json:"type"`
-	Version    uint64          `json:"v"`
-	RecordedAt time.Time       `json:"at"`
-	Actor      string          `json:"actor,omitempty"`
-	Source     string          `json:"source,omitempty"`
-	Data       json.RawMessage `json:"data"`
-}
-
-func (he histEvent) recorded(stream string, seq uint64) domain.Recorded {
-	ev, err := domain.Decode(he.Type, 1, he.Data)
-	if err != nil {
-		ev = nil
-	}
-	return domain.Recorded{ID: he.ID, Type: he.Type, Stream: stream, Version: he.Version, Sequence: seq,
-		RecordedAt: he.RecordedAt, Actor: he.Actor, Source: he.Source, Event: ev}
-}
-
-func histKey(stream string, seq uint64) []byte {
-	k := make([]byte, 0, len(stream)+9)
-	k = append(k, stream...)
-	k = append(k, 0)
-	return append(k, u64(seq)...)
 }
 
 func itemKey(fig uint8, item string, rowID uint64) []byte {
@@ -171,12 +322,18 @@ func createBuckets(tx *bolt.Tx) error {
 	return nil
 }
 
+// dropBuckets empties every read model (never the log of events: that lives in JetStream).
 func dropBuckets(tx *bolt.Tx) error {
-	for _, b := range buckets {
-		if tx.Bucket(b) != nil {
-			if err := tx.DeleteBucket(b); err != nil {
-				return err
-			}
+	var names [][]byte
+	if err := tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+		names = append(names, append([]byte(nil), name...))
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, n := range names {
+		if err := tx.DeleteBucket(n); err != nil {
+			return err
 		}
 	}
 	return createBuckets(tx)

@@ -1,0 +1,42 @@
+package projections_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/projections"
+	"github.com/ocopledger/ocopledger/synth"
+)
+
+func synthLog(n int) projections.SliceSource {
+	entries := synth.Generate(synth.Config{Events: n, Seed: 1})
+	log := make(projections.SliceSource, len(entries))
+	versions := map[string]uint64{}
+	for i, e := range entries {
+		s := e.Event.Stream()
+		versions[s]++
+		log[i] = domain.Recorded{ID: e.ID, Type: e.Event.EventType(), Stream: s, Version: versions[s], Sequence: uint64(i + 1), RecordedAt: e.RecordedAt, Event: e.Event}
+	}
+	return log
+}
+
+// BenchmarkRebuild measures a full rebuild of the read models from an in-memory log.
+func BenchmarkRebuild(b *testing.B) {
+	log := synthLog(50000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p, err := projections.Open(filepath.Join(b.TempDir(), "p.db"), projections.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		t := time.Now()
+		if err := p.CatchUp(context.Background(), log, nil); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(len(log))/time.Since(t).Seconds(), "events/s")
+		p.Close()
+	}
+}
