@@ -1,0 +1,293 @@
+// Command ocopbench measures ocopledger at national scale and prints one table: it generates a
+// synthetic ledger (package synth), restores it into an embedded JetStream store, reads it raw
+// with an ordered consumer, rebuilds the read models in a separate `ocopledger rebuild` process
+// (timing it and reading its peak RSS), asks `figures` at random dates known now and known at
+// random past times, and answers the same questions with a plain SQL baseline (the contribution
+// rows in SQLite with indexes, COUNT(DISTINCT) over validity intervals filtered by recording
+// position).
+//
+// It is a separate module so that the SQLite driver stays out of the ledger's own go.mod:
+//
+//	cd bench && go run . --events 1000000
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3"
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/projections"
+	"github.com/ocopledger/ocopledger/synth"
+)
+
+var (
+	events  = flag.Int("events", 1_000_000, "size of the synthetic ledger")
+	queries = flag.Int("queries", 2000, "figures queries per kind")
+	dir     = flag.String("dir", "", "work directory (default: a temporary one, removed at the end)")
+	noSQL   = flag.Bool("no-sqlite", false, "skip the SQLite baseline")
+	seed    = flag.Int64("seed", 1, "generator seed")
+)
+
+type row struct{ what, value, note string }
+
+var table []row
+
+func report(what, value, note string) {
+	table = append(table, row{what, value, note})
+	fmt.Fprintf(os.Stderr, "  %-52s %s %s\n", what, value, note)
+}
+
+func main() {
+	flag.Parse()
+	ctx := context.Background()
+	if err := run(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "ocopbench:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("\n| measure (%s events, %d cores) | value | note |\n|---|---|---|\n", group(*events), runtime.NumCPU())
+	for _, r := range table {
+		fmt.Printf("| %s | %s | %s |\n", r.what, r.value, r.note)
+	}
+}
+
+func run(ctx context.Context) error {
+	work := *dir
+	if work == "" {
+		d, err := os.MkdirTemp("", "ocopbench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		work = d
+	}
+	data := filepath.Join(work, "data")
+	bin := filepath.Join(work, "ocopledger")
+	fmt.Fprintln(os.Stderr, "building ocopledger…")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/ocopledger")
+	build.Dir = ".."
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+
+	fmt.Fprintf(os.Stderr, "generating %d synthetic entries…\n", *events)
+	t0 := time.Now()
+	entries := synth.Generate(synth.Config{Events: *events, Seed: *seed})
+	report("synthetic entries generated", group(len(entries)), fmt.Sprintf("in %s", time.Since(t0).Round(time.Millisecond)))
+
+	// Restore them into an embedded store.
+	store, err := eventstore.Open(ctx, eventstore.Config{DataDir: filepath.Join(data, "jetstream")})
+	if err != nil {
+		return err
+	}
+	versions := map[string]uint64{}
+	i := 0
+	t0 = time.Now()
+	n, err := store.Import(ctx, func() (eventstore.Imported, bool, error) {
+		if i == len(entries) {
+			return eventstore.Imported{}, false, nil
+		}
+		e := entries[i]
+		i++
+		s := e.Event.Stream()
+		versions[s]++
+		b, err := json.Marshal(e.Event)
+		if err != nil {
+			return eventstore.Imported{}, false, err
+		}
+		return eventstore.Imported{Stream: s, Version: versions[s], Backfilled: true, Proposed: eventstore.Proposed{
+			ID: e.ID, Type: e.Event.EventType(), Schema: e.Event.SchemaVersion(), Data: b, Actor: "ocopbench", Source: "synthetic", RecordedAt: e.RecordedAt}}, true, nil
+	})
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	el := time.Since(t0)
+	report("restore into JetStream (sync always, async publish)", rate(n, el), fmt.Sprintf("%s events in %s", group(n), el.Round(time.Millisecond)))
+	entries = nil
+	runtime.GC()
+
+	// Raw read: an ordered consumer doing nothing.
+	t0 = time.Now()
+	cnt := 0
+	if err := store.Read(ctx, 1, func(eventstore.Envelope) error { cnt++; return nil }); err != nil {
+		return err
+	}
+	raw := time.Since(t0)
+	report("raw read, ordered consumer, no work", rate(cnt, raw), "the baseline for the rebuild")
+	if err := store.Close(); err != nil {
+		return err
+	}
+
+	// Rebuild in its own process, measuring its peak RSS.
+	rebuild := func(args ...string) (time.Duration, int64, error) {
+		cmd := exec.Command(bin, append([]string{"rebuild", "--data", data, "--json"}, args...)...)
+		cmd.Stderr = os.Stderr
+		t := time.Now()
+		out, err := cmd.Output()
+		if err != nil {
+			return 0, 0, fmt.Errorf("rebuild: %w", err)
+		}
+		var res struct {
+			Events uint64 `json:"events"`
+		}
+		_ = json.Unmarshal(out, &res)
+		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+		return time.Since(t), ru.Maxrss * 1024, nil
+	}
+	fmt.Fprintln(os.Stderr, "rebuilding the read models (ocopledger rebuild)…")
+	el, rss, err := rebuild()
+	if err != nil {
+		return err
+	}
+	ratio := raw.Seconds() / el.Seconds()
+	report("rebuild (ocopledger rebuild, whole process)", rate(cnt, el), fmt.Sprintf("%s; %.0f%% of the raw read rate (target ≥ 50%%)", el.Round(time.Millisecond), 100*ratio))
+	report("peak RSS of ocopledger rebuild (embedded NATS included)", mib(rss), "target ≤ 300 MB")
+	st, err := os.Stat(filepath.Join(data, "readmodels.db"))
+	if err == nil {
+		report("bbolt read-model file", mib(st.Size()), "")
+	}
+
+	// Queries, in-process on the rebuilt read models.
+	p, err := projections.Open(filepath.Join(data, "readmodels.db"), projections.Options{})
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	r := rand.New(rand.NewSource(2))
+	lo, hi := domain.MustDate(2016, 1, 1), domain.MustDate(2026, 12, 31)
+	date := func() domain.Date { return lo + domain.Date(r.Intn(int(hi-lo))) }
+	last := p.Status().KnownAt
+	first := time.Date(2014, 1, 1, 0, 0, 0, 0, time.UTC)
+	past := func() time.Time { return first.Add(time.Duration(r.Int63n(int64(last.Sub(first))))) }
+	measure := func(q func()) (p50, p99 time.Duration) {
+		ds := make([]time.Duration, *queries)
+		for i := range ds {
+			t := time.Now()
+			q()
+			ds[i] = time.Since(t)
+		}
+		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+		return ds[len(ds)/2], ds[len(ds)*99/100]
+	}
+	a, b := measure(func() { p.Figures(domain.Query{AsOf: date()}) })
+	report("figures (all 23) at a random date, known now: p50 / p99", fmt.Sprintf("%s / %s", a, b), "target p99 ≤ 1 ms")
+	a, b = measure(func() { p.Figures(domain.Query{AsOf: date(), KnownAt: past()}) })
+	report("figures at a random date, known at a random past time: p50 / p99", fmt.Sprintf("%s / %s", a, b), "target p99 ≤ 20 ms")
+	if *noSQL {
+		return nil
+	}
+	return sqlite(ctx, p, work, date, past)
+}
+
+// sqlite loads the contribution rows into SQLite with indexes and answers the same questions.
+func sqlite(ctx context.Context, p *projections.Projection, work string, date func() domain.Date, past func() time.Time) error {
+	fmt.Fprintln(os.Stderr, "loading the SQL baseline…")
+	db, err := sql.Open("sqlite3", filepath.Join(work, "baseline.db")+"?_journal_mode=WAL&_synchronous=OFF")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE TABLE rows(figure TEXT, item TEXT, valid_from INT, valid_until INT, known_from INT, known_to INT)`); err != nil {
+		return err
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		return err
+	}
+	ins, err := tx.Prepare(`INSERT INTO rows VALUES(?,?,?,?,?,?)`)
+	if err != nil {
+		return err
+	}
+	n := 0
+	t0 := time.Now()
+	err = p.ForEachRow(ctx, func(r projections.RowInfo) error {
+		n++
+		kt := int64(r.KnownTo)
+		if kt == 0 {
+			kt = 1 << 62
+		}
+		_, err := ins.Exec(r.Figure, r.Item, int64(r.From), int64(r.Until), int64(r.KnownFrom), kt)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	for _, ix := range []string{
+		`CREATE INDEX rows_valid ON rows(figure, valid_from, valid_until)`,
+		`CREATE INDEX rows_known ON rows(known_from, known_to)`,
+	} {
+		if _, err := db.Exec(ix); err != nil {
+			return err
+		}
+	}
+	if _, err := db.Exec(`ANALYZE`); err != nil {
+		return err
+	}
+	report("SQLite baseline loaded (rows + 2 indexes)", group(n)+" rows", time.Since(t0).Round(time.Millisecond).String())
+	q, err := db.Prepare(`SELECT figure, COUNT(DISTINCT item) FROM rows
+		WHERE valid_from <= ?1 AND ?1 < valid_until AND known_from <= ?2 AND known_to > ?2 GROUP BY figure`)
+	if err != nil {
+		return err
+	}
+	ask := func(d domain.Date, s uint64) {
+		rs, err := q.Query(int64(d), int64(s))
+		if err != nil {
+			panic(err)
+		}
+		for rs.Next() {
+		}
+		rs.Close()
+	}
+	count := *queries / 10
+	if count < 20 {
+		count = 20
+	}
+	measure := func(f func()) (time.Duration, time.Duration) {
+		ds := make([]time.Duration, count)
+		for i := range ds {
+			t := time.Now()
+			f()
+			ds[i] = time.Since(t)
+		}
+		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+		return ds[len(ds)/2], ds[len(ds)*99/100]
+	}
+	now := p.Position(time.Time{})
+	a, b := measure(func() { ask(date(), now) })
+	report("SQLite: the stock figures at a random date, known now: p50 / p99", fmt.Sprintf("%s / %s", a.Round(time.Microsecond), b.Round(time.Microsecond)), fmt.Sprintf("%d queries", count))
+	a, b = measure(func() { ask(date(), p.Position(past())) })
+	report("SQLite: the same, known at a random past time: p50 / p99", fmt.Sprintf("%s / %s", a.Round(time.Microsecond), b.Round(time.Microsecond)), fmt.Sprintf("%d queries", count))
+	return nil
+}
+
+func rate(n int, d time.Duration) string { return group(int(float64(n)/d.Seconds())) + " events/s" }
+
+func mib(b int64) string { return fmt.Sprintf("%.0f MB", float64(b)/1e6) }
+
+func group(n int) string {
+	s := fmt.Sprint(n)
+	var out []string
+	for len(s) > 3 {
+		out = append([]string{s[len(s)-3:]}, out...)
+		s = s[:len(s)-3]
+	}
+	return strings.Join(append([]string{s}, out...), ",")
+}
+
