@@ -118,8 +118,9 @@ func (n *Notifier) Sweep(ctx context.Context) (SweepResult, error) {
 			continue // CNNTTB has no notice in the law
 		}
 		until := x.LastDay.AddDays(1)
-		e := domain.OCOPExpiryNoticed{ProductID: x.Item, Certificate: x.Attrs.Decision, ExpiresOn: until, NoticedOn: today}
-		if err := n.record(ctx, entryID("notice", x.Item, x.Attrs.Decision), e, &res.Noticed, &res); err != nil {
+		product := productOf(x)
+		e := domain.OCOPExpiryNoticed{ProductID: product, Certificate: x.Attrs.Decision, ExpiresOn: until, NoticedOn: today}
+		if err := n.record(ctx, entryID("notice", product, x.Attrs.Decision), e, &res.Noticed, &res); err != nil {
 			return res, err
 		}
 	}
@@ -139,12 +140,13 @@ func (n *Notifier) Sweep(ctx context.Context) (SweepResult, error) {
 			var id string
 			var e domain.Event
 			count := &res.Expired
+			product := productOf(x)
 			if x.Figure == "ocop.valid" {
-				id = entryID("expired", x.Item, x.Attrs.Decision)
-				e = domain.OCOPExpired{ProductID: x.Item, Certificate: x.Attrs.Decision, ExpiredOn: until}
+				id = entryID("expired", product, x.Attrs.Decision)
+				e = domain.OCOPExpired{ProductID: product, Certificate: x.Attrs.Decision, ExpiredOn: until}
 			} else {
-				id = entryID("cnnttb-expired", x.Item, string(x.Attrs.Level)+"-"+x.Attrs.Decision)
-				e = domain.CNNTTBExpired{ProductID: x.Item, Level: x.Attrs.Level, Certificate: x.Attrs.Decision, ExpiredOn: until}
+				id = entryID("cnnttb-expired", product, string(x.Attrs.Level)+"-"+x.Attrs.Decision)
+				e = domain.CNNTTBExpired{ProductID: product, Level: x.Attrs.Level, Certificate: x.Attrs.Decision, ExpiredOn: until}
 				count = &res.CNNTTB
 			}
 			if seen[id] {
@@ -157,6 +159,15 @@ func (n *Notifier) Sweep(ctx context.Context) (SweepResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// productOf returns the product ID of an expiring certificate: its stream is "<kind>.<product>"
+// (a CNNTTB item also names the certificate, so the item is not the product).
+func productOf(x projections.Expiry) string {
+	if _, id, ok := strings.Cut(x.Stream, "."); ok {
+		return id
+	}
+	return x.Item
 }
 
 // record records e once under the deterministic id. An entry already recorded — by us, by

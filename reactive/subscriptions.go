@@ -175,9 +175,11 @@ func (r *registry) all(ctx context.Context) (map[string]Subscription, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.subs == nil || last == 0 || last != r.rev {
-		subs, err := r.load(ctx)
-		if err != nil {
-			return nil, err
+		subs := map[string]Subscription{}
+		if st.Values() > 0 { // the key lister of an empty bucket may never end
+			if subs, err = r.load(ctx); err != nil {
+				return nil, err
+			}
 		}
 		r.subs, r.rev = subs, last
 	}
@@ -195,7 +197,17 @@ func (r *registry) load(ctx context.Context) (map[string]Subscription, error) {
 	}
 	defer keys.Stop()
 	out := map[string]Subscription{}
-	for k := range keys.Keys() {
+	for {
+		var k string
+		var more bool
+		select {
+		case k, more = <-keys.Keys():
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if !more {
+			return out, nil
+		}
 		e, err := r.kv.Get(ctx, k)
 		if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
 			continue
@@ -209,7 +221,6 @@ func (r *registry) load(ctx context.Context) (map[string]Subscription, error) {
 		}
 		out[k] = s
 	}
-	return out, nil
 }
 
 // list returns the subscriptions sorted by creation.

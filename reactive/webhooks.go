@@ -69,6 +69,7 @@ type Webhooks struct {
 	pub   message.Publisher
 
 	ledgerSub, queueSub message.Subscriber
+	queueConsumer       wmjs.ResourceInitializer
 	ackWait             time.Duration
 	wake                chan struct{}
 }
@@ -160,14 +161,15 @@ func NewWebhooks(ctx context.Context, cfg WebhooksConfig) (*Webhooks, error) {
 	if w.ledgerSub, err = newSubscriber(nc, w.wlog, time.Minute, ledgerConsumer, wmjs.NewStaticDelay(time.Second)); err != nil {
 		return nil, err
 	}
-	if w.queueSub, err = newSubscriber(nc, w.wlog, w.ackWait, durable(StreamQueue, func(_ context.Context, topic string) (jetstream.ConsumerConfig, error) {
+	w.queueConsumer = durable(StreamQueue, func(_ context.Context, topic string) (jetstream.ConsumerConfig, error) {
 		id := topic[len(SubjectQueue):]
 		return jetstream.ConsumerConfig{
 			Durable: consumerPerWebhook + id, Description: "ocopledger webhook deliveries of " + id,
 			FilterSubject: topic, DeliverPolicy: jetstream.DeliverAllPolicy,
 			AckPolicy: jetstream.AckExplicitPolicy, AckWait: w.ackWait, MaxAckPending: 1, MaxDeliver: -1, Replicas: r,
 		}, nil
-	}), wmjs.NewStaticDelay(time.Second)); err != nil {
+	})
+	if w.queueSub, err = newSubscriber(nc, w.wlog, w.ackWait, w.queueConsumer, wmjs.NewStaticDelay(time.Second)); err != nil {
 		return nil, err
 	}
 	return w, nil
@@ -189,46 +191,50 @@ func Sign(secret string, body []byte) string {
 	return "sha256=" + hex.EncodeToString(m.Sum(nil))
 }
 
-// Run delivers events until ctx is done: the fan-out of the ledger and one handler per active
+// Run delivers events until ctx is done: the fan-out of the ledger and one deliverer per active
 // subscription, started and stopped as subscriptions come and go. It returns nil when ctx ends.
+//
+// Each deliverer is a router of its own: starting, failing or stopping one never touches the
+// fan-out or the other subscriptions.
 func (w *Webhooks) Run(ctx context.Context) error {
-	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: 10 * time.Second}, w.wlog)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	fan, err := w.newRouter()
 	if err != nil {
 		return err
 	}
-	router.AddMiddleware(middleware.CorrelationID)
-	fan := router.AddConsumerHandler("webhooks.fanout", eventstore.Subjects, w.ledgerSub, w.fanout)
-	fan.AddMiddleware(middleware.Retry{MaxRetries: 3, InitialInterval: 100 * time.Millisecond, MaxInterval: time.Second,
+	h := fan.AddConsumerHandler("webhooks.fanout", eventstore.Subjects, w.ledgerSub, w.fanout)
+	h.AddMiddleware(middleware.Retry{MaxRetries: 3, InitialInterval: 100 * time.Millisecond, MaxInterval: time.Second,
 		Multiplier: 2, Logger: w.wlog}.Middleware, middleware.Recoverer)
+	fanDone := make(chan error, 1)
+	go func() { fanDone <- fan.Run(ctx) }()
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	runErr := make(chan error, 1)
-	go func() { runErr <- router.Run(ctx) }()
-	select {
-	case <-router.Running():
-	case err := <-runErr:
-		return err
-	}
-	st := &runState{handlers: map[string]*message.Handler{}, forgotten: map[string]bool{}}
+	running := map[string]*deliverer{}
+	forgotten := map[string]bool{}
+	defer func() {
+		cancel()
+		for _, d := range running {
+			d.stop()
+		}
+		fan.Close()
+		<-fanDone
+	}()
 	tick := time.NewTicker(w.cfg.SyncEvery)
 	defer tick.Stop()
 	for {
-		if err := w.sync(ctx, router, st); err != nil && ctx.Err() == nil {
+		if err := w.sync(ctx, running, forgotten); err != nil && ctx.Err() == nil {
 			w.log.Warn("webhooks: sync subscriptions", "err", err)
 		}
 		select {
 		case <-ctx.Done():
-			cancel()
-			router.Close()
-			<-runErr
 			return nil
-		case err := <-runErr:
+		case err := <-fanDone:
+			fanDone <- err // for the deferred wait
 			if ctx.Err() != nil {
 				return nil
 			}
 			if err == nil {
-				err = errors.New("reactive: webhook router stopped")
+				err = errors.New("reactive: the webhook fan-out stopped")
 			}
 			return err
 		case <-tick.C:
@@ -237,53 +243,111 @@ func (w *Webhooks) Run(ctx context.Context) error {
 	}
 }
 
-// runState is what Run knows of the delivery handlers it started.
-type runState struct {
-	handlers  map[string]*message.Handler
-	forgotten map[string]bool // disabled subscriptions whose queue this process dropped
+func (w *Webhooks) newRouter() (*message.Router, error) {
+	r, err := message.NewRouter(message.RouterConfig{CloseTimeout: 10 * time.Second}, w.wlog)
+	if err != nil {
+		return nil, err
+	}
+	r.AddMiddleware(middleware.CorrelationID)
+	return r, nil
 }
 
-// sync starts a delivery handler for each active subscription and stops those of disabled ones.
-func (w *Webhooks) sync(ctx context.Context, router *message.Router, st *runState) error {
-	handlers := st.handlers
+// deliverer is the running router of one subscription.
+type deliverer struct {
+	router *message.Router
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func (d *deliverer) stop() {
+	d.cancel()
+	d.router.Close()
+	<-d.done
+}
+
+func (d *deliverer) stopped() bool {
+	select {
+	case err := <-d.done:
+		d.done <- err
+		return true
+	default:
+		return false
+	}
+}
+
+// sync starts a deliverer for each active subscription and stops those of disabled ones.
+func (w *Webhooks) sync(ctx context.Context, running map[string]*deliverer, forgotten map[string]bool) error {
 	subs, err := w.subs.all(ctx)
 	if err != nil {
 		return err
 	}
-	added := false
+	var first error
 	for id, s := range subs {
-		h, running := handlers[id]
-		if running {
-			select {
-			case <-h.Stopped():
-				delete(handlers, id) // its subscription ended (e.g. the consumer was lost): start again
-				running = false
-			default:
-			}
+		d := running[id]
+		if d != nil && d.stopped() {
+			d.stop()
+			delete(running, id) // it ended on its own (its consumer was lost, say): start again
+			d = nil
 		}
 		switch {
-		case s.Status == StatusActive && !running:
-			h, err := w.addDeliverer(router, s.ID)
+		case s.Status == StatusActive && d == nil:
+			d, err := w.startDeliverer(ctx, id)
 			if err != nil {
-				return err
+				if first == nil {
+					first = fmt.Errorf("webhook %s: %w", id, err)
+				}
+				continue
 			}
-			handlers[id], added = h, true
+			running[id] = d
 		case s.Status == StatusDisabled:
-			if running {
-				h.Stop()
-				<-h.Stopped()
-				delete(handlers, id)
+			if d != nil {
+				d.stop()
+				delete(running, id)
 			}
-			if !st.forgotten[id] {
+			if !forgotten[id] {
 				w.forget(ctx, id)
-				st.forgotten[id] = true
+				forgotten[id] = true
 			}
 		}
 	}
-	if added {
-		return router.RunHandlers(ctx)
+	return first
+}
+
+func (w *Webhooks) startDeliverer(ctx context.Context, id string) (*deliverer, error) {
+	// Make the consumer first: then the router's subscribe only binds it, and a failure here
+	// leaves no half-started router behind.
+	topic := SubjectQueue + id
+	if _, _, err := w.queueConsumer(ctx, w.js, topic); err != nil {
+		return nil, err
 	}
-	return nil
+	r, err := w.newRouter()
+	if err != nil {
+		return nil, err
+	}
+	poison, err := middleware.PoisonQueueWithFilter(poisonPublisher{w.pub}, SubjectPoison+id, func(err error) bool {
+		return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+	})
+	if err != nil {
+		return nil, err
+	}
+	h := r.AddConsumerHandler("webhooks.deliver."+id, topic, w.queueSub, w.deliver)
+	h.AddMiddleware(poison, middleware.Retry{
+		MaxRetries: w.cfg.Retry.MaxRetries, InitialInterval: w.cfg.Retry.Initial, MaxInterval: w.cfg.Retry.Max,
+		Multiplier: w.cfg.Retry.Multiplier, RandomizationFactor: 0.1, Logger: w.wlog,
+	}.Middleware, middleware.Recoverer)
+	rctx, cancel := context.WithCancel(ctx)
+	d := &deliverer{router: r, cancel: cancel, done: make(chan error, 1)}
+	go func() { d.done <- r.Run(rctx) }()
+	select {
+	case <-r.Running():
+		return d, nil
+	case err := <-d.done:
+		cancel()
+		if err == nil {
+			err = errors.New("the router stopped at once")
+		}
+		return nil, err
+	}
 }
 
 // forget drops the queue of a disabled subscription (idempotent; any instance may do it).
@@ -295,21 +359,6 @@ func (w *Webhooks) forget(ctx context.Context, id string) {
 	if err := w.queue.Purge(ctx, jetstream.WithPurgeSubject(SubjectQueue+id)); err != nil {
 		w.log.Warn("webhooks: purge queue", "webhook", id, "err", err)
 	}
-}
-
-func (w *Webhooks) addDeliverer(router *message.Router, id string) (*message.Handler, error) {
-	poison, err := middleware.PoisonQueueWithFilter(poisonPublisher{w.pub}, SubjectPoison+id, func(err error) bool {
-		return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
-	})
-	if err != nil {
-		return nil, err
-	}
-	h := router.AddConsumerHandler("webhooks.deliver."+id, SubjectQueue+id, w.queueSub, w.deliver)
-	h.AddMiddleware(poison, middleware.Retry{
-		MaxRetries: w.cfg.Retry.MaxRetries, InitialInterval: w.cfg.Retry.Initial, MaxInterval: w.cfg.Retry.Max,
-		Multiplier: w.cfg.Retry.Multiplier, RandomizationFactor: 0.1, Logger: w.wlog,
-	}.Middleware, middleware.Recoverer)
-	return h, nil
 }
 
 // poisonPublisher publishes a poisoned message once per delivery, whatever retries happen.
