@@ -51,18 +51,19 @@ func (q *queryFlags) query() (domain.Query, error) {
 }
 
 var (
-	figQ      queryFlags
-	figBy     string
-	figList   bool
-	explainQ  queryFlags
-	explainN  int
-	diffQ     queryFlags
-	diffVs    string
-	tlQ       queryFlags
-	tlTo      string
-	tlStep    string
-	expQ      queryFlags
-	expWithin string
+	figQ         queryFlags
+	figBy        string
+	figList      bool
+	explainQ     queryFlags
+	explainN     int
+	diffQ        queryFlags
+	diffVs       string
+	tlQ          queryFlags
+	tlTo         string
+	tlStep       string
+	expQ         queryFlags
+	expWithin    string
+	rebuildBatch int
 )
 
 func init() {
@@ -125,8 +126,11 @@ Dimensions for --by: ` + strings.Join(domain.Dimensions(), ", "),
 	register(&command{
 		name:    "rebuild",
 		summary: "drop the read models and rebuild them from the log (with a progress bar)",
-		usage:   "",
-		run:     runRebuild,
+		usage:   "[--batch N]",
+		flags: func(fs *flag.FlagSet) {
+			fs.IntVar(&rebuildBatch, "batch", 5000, "events applied per read-model transaction")
+		},
+		run: runRebuild,
 	})
 }
 
@@ -430,7 +434,7 @@ func runRebuild(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	if err != nil {
 		return err
 	}
-	p, err := m.Projection(projections.Options{})
+	p, err := m.Projection(projections.Options{BatchSize: rebuildBatch})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,125 @@
+package projections_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/projections"
+	bolt "go.etcd.io/bbolt"
+)
+
+// A projector version bump (a change of what the read models mean) makes the next start rebuild
+// them from the log.
+func TestVersionBumpRebuilds(t *testing.T) {
+	ctx := context.Background()
+	g := newHistoryGen(7)
+	for len(g.log) < 80 {
+		g.step()
+	}
+	p, path := MustOpenProjection(t)
+	if err := p.CatchUp(ctx, projections.SliceSource(g.log), nil); err != nil {
+		t.Fatal(err)
+	}
+	want := p.Figures(domain.Query{AsOf: domain.MustDate(2024, 1, 1)})
+	p.Close()
+
+	// Reopening with the same version keeps the read models.
+	p, err := projections.Open(path, projections.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Rebuilt() || p.Checkpoint() != uint64(len(g.log)) {
+		t.Fatalf("reopen: rebuilt=%v checkpoint=%d, want kept read models at %d", p.Rebuilt(), p.Checkpoint(), len(g.log))
+	}
+	p.Close()
+
+	// A file written by another projector version is reset and rebuilt.
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("meta")).Put([]byte("version"), []byte{0, 0, 0, 0, 0, 0, 0, 1})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	p, err = projections.Open(path, projections.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if !p.Rebuilt() || p.Checkpoint() != 0 {
+		t.Fatalf("after a version change: rebuilt=%v checkpoint=%d, want a reset to 0", p.Rebuilt(), p.Checkpoint())
+	}
+	if err := p.CatchUp(ctx, projections.SliceSource(g.log), nil); err != nil {
+		t.Fatal(err)
+	}
+	got := p.Figures(domain.Query{AsOf: domain.MustDate(2024, 1, 1)})
+	for id, v := range want.Figures {
+		if got.Figures[id] != v {
+			t.Errorf("%s after rebuild = %d, before = %d", id, got.Figures[id], v)
+		}
+	}
+}
+
+// An event type this build does not know is reported, not silently skipped, and the events
+// around it are applied.
+func TestUnknownEventTypeIsReported(t *testing.T) {
+	ctx := context.Background()
+	g := newHistoryGen(8)
+	for len(g.log) < 30 {
+		g.step()
+	}
+	log := append([]domain.Recorded(nil), g.log...)
+	future := domain.Recorded{ID: "from-the-future", Type: "ocop.star_rating_v2", Stream: "product.p1", Sequence: uint64(len(log) + 1), RecordedAt: g.clock.Add(time.Hour)}
+	log = append(log, future)
+	p, _ := MustOpenProjection(t)
+	if err := p.CatchUp(ctx, projections.SliceSource(log), nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := p.Unknown()["ocop.star_rating_v2"]; n != 1 {
+		t.Fatalf("unknown types reported: %v, want ocop.star_rating_v2: 1", p.Unknown())
+	}
+	if p.Checkpoint() != future.Sequence {
+		t.Errorf("checkpoint %d, want %d: the unknown event must still be passed", p.Checkpoint(), future.Sequence)
+	}
+	q := domain.Query{AsOf: domain.MustDate(2023, 6, 1)}
+	want := domain.Evaluate(log, q)
+	got := p.Figures(q)
+	for _, f := range domain.Figures() {
+		if got.Figures[f.ID] != want.Count(f.ID) {
+			t.Errorf("%s = %d, want %d", f.ID, got.Figures[f.ID], want.Count(f.ID))
+		}
+	}
+}
+
+// Live following: events applied by Run as they come give the same figures as a rebuild.
+func TestRunFollowsAndWaitFor(t *testing.T) {
+	g := newHistoryGen(9)
+	for len(g.log) < 60 {
+		g.step()
+	}
+	p, _ := MustOpenProjection(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx, projections.SliceSource(g.log)) }()
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer wcancel()
+	if err := p.WaitFor(wctx, uint64(len(g.log))); err != nil {
+		t.Fatalf("WaitFor: %v", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	q := domain.Query{AsOf: domain.MustDate(2024, 3, 1)}
+	want := domain.Evaluate(g.log, q)
+	for _, f := range domain.Figures() {
+		if got := p.Figures(q).Figures[f.ID]; got != want.Count(f.ID) {
+			t.Errorf("%s = %d, want %d", f.ID, got, want.Count(f.ID))
+		}
+	}
+}
