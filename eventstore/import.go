@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -18,18 +17,9 @@ type Imported struct {
 	Backfilled bool
 }
 
-// importWindow is how many publishes may await their acknowledgement at once.
-const importWindow = 2048
+// importBatch is how many events Import commits in one atomic batch (one fsync on the server).
+const importBatch = 500
 
-// Import appends a whole log in order: a restore from an export, or a bulk migration. Events are
-// published many at a time, each with the broker's check that its aggregate stream has not moved
-// since the event before it (Nats-Expected-Last-Subject-Sequence) and its ID as Nats-Msg-Id, and
-// keep the recorded time and version they were exported with.
-//
-// The ledger must be empty, or hold exactly the first events of the same log (an interrupted
-// import is resumed: Import checks the last stored event's ID against the log and skips what is
-// stored). next returns the events in log order and false at the end. Import returns how many
-// events it stored. Nothing else may write to the ledger while it runs.
 func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error)) (int, error) {
 	if err := s.checkOpen(); err != nil {
 		return 0, err
@@ -51,39 +41,23 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 	versions := map[string]uint64{} // stream → its last version
 	var (
 		seq     uint64 // global sequence the next event gets
-		pending []jetstream.PubAckFuture
+		msgs    []*nats.Msg
+		inBatch = map[string]bool{} // streams already written in the current batch
 		n       int
 		last    = s.lastRecorded
 	)
-	wait := func(all bool) error {
-		for len(pending) > 0 && (all || len(pending) >= importWindow) {
-			f := pending[0]
-			select {
-			case ack := <-f.Ok():
-				if ack.Duplicate {
-					return fmt.Errorf("eventstore: import: event %s was already stored elsewhere in the ledger", f.Msg().Header.Get(jetstream.MsgIDHeader))
-				}
-			case err := <-f.Err():
-				return fmt.Errorf("eventstore: import: event %s: %w", f.Msg().Header.Get(jetstream.MsgIDHeader), mapPublishError(f.Msg().Subject, err))
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(publishTimeout):
-				return fmt.Errorf("eventstore: import: no acknowledgement for event %s in %s", f.Msg().Header.Get(jetstream.MsgIDHeader), publishTimeout)
-			}
-			pending = pending[1:]
+	flush := func() error {
+		if len(msgs) == 0 {
+			return nil
 		}
+		if _, err := s.publishBatch(ctx, msgs); err != nil {
+			return fmt.Errorf("eventstore: import: %w", mapPublishError("", err))
+		}
+		n += len(msgs)
+		msgs = msgs[:0]
+		clear(inBatch)
 		return nil
 	}
-	// Whatever happens, leave no publish in flight: a resumed import must see a settled ledger.
-	defer func() {
-		for _, f := range pending {
-			select {
-			case <-f.Ok():
-			case <-f.Err():
-			case <-time.After(publishTimeout):
-			}
-		}
-	}()
 	for {
 		e, ok, err := next()
 		if err != nil {
@@ -136,18 +110,19 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 		m.Header.Set(jetstream.MsgIDHeader, e.ID)
 		m.Header.Set(HeaderType, e.Type)
 		m.Header.Set(HeaderVersion, strconv.FormatUint(e.Version, 10))
-		m.Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(prev, 10))
-		f, err := s.js.PublishMsgAsync(m)
-		if err != nil {
-			return n, fmt.Errorf("eventstore: import: %w", err)
+		if !inBatch[e.Stream] {
+			// Within one batch only the first message of a subject may carry the check (10164).
+			m.Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(prev, 10))
+			inBatch[e.Stream] = true
 		}
-		pending = append(pending, f)
-		n++
-		if err := wait(false); err != nil {
-			return n, err
+		msgs = append(msgs, m)
+		if len(msgs) >= importBatch {
+			if err := flush(); err != nil {
+				return n, err
+			}
 		}
 	}
-	if err := wait(true); err != nil {
+	if err := flush(); err != nil {
 		return n, err
 	}
 	s.lastRecorded = last
