@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime/debug"
 	"sort"
 	"sync"
 	"time"
@@ -195,6 +196,8 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 	}
 	p.db.NoSync = true // a rebuild syncs once at the end; a crash before that only loses read models
 	defer func() { p.db.NoSync = false }()
+	// A catch-up allocates much and keeps little: collect less often while it runs.
+	defer debug.SetGCPercent(debug.SetGCPercent(200))
 	// Reading (and decoding) the log and applying it run side by side: the reader hands batches
 	// to the applier through a small queue.
 	batches := make(chan *batch, 2)
@@ -346,7 +349,7 @@ func (p *Projection) commit(b *batch) error {
 	known := p.known
 	nextRow := p.nextRow
 	err := p.db.Update(func(tx *bolt.Tx) error {
-		w := &writer{p: p, tx: tx, b: b, nextRow: nextRow, attrs: map[domain.Attrs]uint64{},
+		w := &writer{p: p, tx: tx, b: b, nextRow: nextRow,
 			log: tx.Bucket(bLog), streams: tx.Bucket(bStreams), rows: tx.Bucket(bRows), attrsB: tx.Bucket(bAttrs), items: tx.Bucket(bItems), deltas: tx.Bucket(bDeltas)}
 		// The log, rows, attributes and deltas grow at their right edge: pack their pages full.
 		w.log.FillPercent, w.rows.FillPercent, w.attrsB.FillPercent, w.deltas.FillPercent = 1, 0.95, 1, 1
@@ -445,7 +448,11 @@ type writer struct {
 	tx      *bolt.Tx
 	b       *batch
 	nextRow uint64
-	attrs   map[domain.Attrs]uint64 // attributes stored in this batch, shared by its rows
+	// the attributes stored last: the rows of one contribution set (a certificate counted in
+	// ocop.valid and ocop.valid.stars4) share them
+	lastAttrs   domain.Attrs
+	lastAttrsID uint64
+	lastAttrsOK bool
 
 	log, streams, rows, attrsB, items, deltas *bolt.Bucket
 }
@@ -549,7 +556,7 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, next []do
 	for _, c := range added {
 		w.nextRow++
 		k := rowKey{figIdx(c.Figure), w.nextRow}
-		a, ok := w.attrs[c.Attrs]
+		a, ok := w.lastAttrsID, w.lastAttrsOK && w.lastAttrs == c.Attrs
 		if !ok {
 			j, err := json.Marshal(c.Attrs)
 			if err != nil {
@@ -561,7 +568,7 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, next []do
 			if err := w.attrsB.Put(u64(a), j); err != nil {
 				return err
 			}
-			w.attrs[c.Attrs] = a
+			w.lastAttrs, w.lastAttrsID, w.lastAttrsOK = c.Attrs, a, true
 		}
 		if err := w.rows.Put(k.bytes(), encodeRow(row{Contribution: c, Stream: stream, KnownFrom: seq}, a)); err != nil {
 			return err
