@@ -1,6 +1,7 @@
 package projections_test
 
 import (
+	"encoding/json"
 	"context"
 	"path/filepath"
 	"testing"
@@ -18,7 +19,8 @@ func synthLog(n int) projections.SliceSource {
 	for i, e := range entries {
 		s := e.Event.Stream()
 		versions[s]++
-		log[i] = domain.Recorded{ID: e.ID, Type: e.Event.EventType(), Stream: s, Version: versions[s], Sequence: uint64(i + 1), RecordedAt: e.RecordedAt, Event: e.Event}
+		raw, _ := json.Marshal(e.Event) // as the ledger's reader hands it over: decoded, with its raw payload
+		log[i] = domain.Recorded{ID: e.ID, Type: e.Event.EventType(), Stream: s, Version: versions[s], Sequence: uint64(i + 1), RecordedAt: e.RecordedAt, Event: e.Event, Raw: raw}
 	}
 	return log
 }

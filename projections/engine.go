@@ -440,7 +440,7 @@ type curRow struct {
 }
 
 // cacheMax bounds the events held in the stream cache.
-const cacheMax = 20_000
+const cacheMax = 50_000
 
 // writer applies events inside one transaction.
 type writer struct {
@@ -611,6 +611,20 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, next []do
 // diffRows splits the current rows into those next keeps and those it drops, and returns the
 // contributions of next that are new (a multiset difference; small sets compare directly).
 func diffRows(cur []curRow, next []domain.Contribution) (kept, gone []curRow, added []domain.Contribution) {
+	// Most events only add to what their stream contributed (a participation, a new certificate),
+	// and contributions come out in a stable order: then the current rows are a prefix of next.
+	if len(next) >= len(cur) {
+		prefix := true
+		for i := range cur {
+			if cur[i].c != next[i] {
+				prefix = false
+				break
+			}
+		}
+		if prefix {
+			return cur, nil, next[len(cur):]
+		}
+	}
 	if len(cur)*len(next) <= 64 {
 		used := make([]bool, len(next))
 		for _, cr := range cur {
