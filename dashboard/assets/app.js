@@ -25,6 +25,7 @@
       feedHeading: 'Mục mới ghi vào sổ cái', feedSub: 'Trực tiếp từ luồng sự kiện, không cần tải lại trang',
       expiringHeading: 'Chứng nhận sắp hết hạn trong 30 ngày',
       footer: 'Nguồn: sổ cái sự kiện ocopledger (NATS JetStream). Số liệu của Công văn 470/SCT-QLTM ngày 07/08/2025. Mục đánh dấu “dữ liệu giả lập” là dữ liệu minh họa, không phải hồ sơ thật.',
+      split: 'Sản phẩm OCOP còn thời hạn theo tỉnh trước sáp nhập (01/07/2025)',
       groups: { ocop: 'Sản phẩm OCOP', cnnttb: 'Sản phẩm công nghiệp nông thôn tiêu biểu', salespoints: 'Điểm giới thiệu và bán sản phẩm OCOP', trade: 'Xúc tiến thương mại', ecommerce: 'Thương mại điện tử' },
       period: (from, to) => `từ ${from} đến ${to}`,
       live: { connecting: 'Đang kết nối…', open: 'Trực tiếp', retry: 'Mất kết nối, đang thử lại…' },
@@ -74,6 +75,7 @@
       feedHeading: 'New ledger entries', feedSub: 'Live from the event stream, no reload needed',
       expiringHeading: 'Certificates expiring within 30 days',
       footer: 'Source: the ocopledger event ledger (NATS JetStream). Figures of report 470/SCT-QLTM of 07/08/2025. Items marked “synthetic” are demo data, not real records.',
+      split: 'Valid OCOP products by province before the merger (01/07/2025)',
       groups: { ocop: 'OCOP products', cnnttb: 'Typical rural industrial products (CNNTTB)', salespoints: 'OCOP introduction-and-sales points', trade: 'Trade promotion', ecommerce: 'E-commerce' },
       period: (from, to) => `from ${from} to ${to}`,
       live: { connecting: 'Connecting…', open: 'Live', retry: 'Disconnected, retrying…' },
@@ -121,7 +123,7 @@
     result: null, prev: null, queryKey: '',
     drill: null, drillItems: [],
     token: sessionStorage.getItem('ocopledger.token') || '',
-    tail: 0, feedSeen: new Set(), pendingSeq: 0
+    tail: 0, feedSeen: new Set(), feedEnvs: [], pendingSeq: 0
   };
   if (params.get('known_at')) {
     const k = params.get('known_at');
@@ -239,7 +241,8 @@
   function starsText(n) { n = +n || 0; return n ? '★'.repeat(n) : ''; }
   function badges(a) {
     const out = [];
-    if (a && a.synthetic) out.push(h('span', { class: 'badge synthetic', title: t().synthetic, text: t().synthetic }));
+    const says = state.lang === 'vi' && /giả lập/i.test((a && a.name) || '');
+    if (a && a.synthetic && !says) out.push(h('span', { class: 'badge synthetic', title: t().synthetic, text: t().synthetic }));
     if (a && a.potential_5star) out.push(h('span', { class: 'badge potential', text: t().potential }));
     return out;
   }
@@ -336,7 +339,8 @@
       });
       root.append(h('section', { class: 'group ' + g.cls, 'aria-label': (t().groups[g.key] || g.key) },
         h('div', { class: 'group-head' }, h('h3', { text: t().groups[g.key] || '' }), g.flow ? h('span', { class: 'period', 'data-period': '' }) : null),
-        h('div', { class: 'cards' }, cards)));
+        h('div', { class: 'cards' }, cards),
+        g.key === 'ocop' ? h('div', { id: 'split', class: 'split', hidden: true }) : null));
     }
   }
   function renderFigures() {
@@ -360,10 +364,26 @@
         card.querySelector('.delta')?.remove();
       }
     }
+    renderSplit(r);
     for (const p of document.querySelectorAll('[data-period]')) p.textContent = t().period(fmtDate(r.from || '2021-01-01'), fmtDate(state.asOf));
     const past = state.knownMode === 'at';
     $('summary').innerHTML = t().summary(esc(fmtDate(state.asOf)), past ? esc(knownWhen()) : String(r.position ?? ''), past);
     $('summary').dataset.position = r.position ?? '';
+  }
+  // renderSplit shows ocop.valid by former province (before the 01/07/2025 merger).
+  function renderSplit(r) {
+    const box = document.getElementById('split');
+    if (!box) return;
+    const m = (r.by && r.by.former_province && r.by.former_province['ocop.valid']) || {};
+    const parts = Object.entries(m).sort((a, b) => b[1] - a[1]);
+    const total = parts.reduce((n, [, v]) => n + v, 0);
+    box.hidden = !total;
+    if (!total) return;
+    const bar = h('div', { class: 'split-bar', role: 'img', 'aria-label': parts.map(([k, v]) => `${k}: ${v}`).join(', ') },
+      parts.map(([k, v], i) => h('span', { class: 'seg seg' + i, 'data-w': String(Math.round((1000 * v) / total)) })));
+    box.replaceChildren(h('p', { class: 'split-title', text: t().split }), bar,
+      h('ul', { class: 'split-legend' }, parts.map(([k, v], i) => h('li', {}, h('span', { class: 'sw seg' + i }), `${k}: `, h('strong', { text: fmtNum(v) }), ` (${Math.round((100 * v) / total)}%)`))));
+    for (const seg of bar.children) seg.style.flexGrow = seg.dataset.w;
   }
   function esc(s) { return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c])); }
 
@@ -372,7 +392,7 @@
     const k = knownParam();
     const key = `${state.asOf}|${k}`;
     const my = ++figSeq;
-    const r = await api('/v1/figures' + qs({ as_of: state.asOf, known_at: k }));
+    const r = await api('/v1/figures' + qs({ as_of: state.asOf, known_at: k, by: 'former_province', lang: state.lang }));
     if (my !== figSeq) return r;
     if (state.result && state.queryKey === key) state.prev = { key, figures: state.result.figures || {} };
     else state.prev = null;
@@ -446,7 +466,7 @@
     $('drill-title').textContent = figureLabel(id);
     $('drill-sub').textContent = t().drillSub(fmtNum(state.drillItems.length), fmtDate(state.asOf), knownText());
     const thead = h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t().cols.n }), cols.map((c) => h('th', { scope: 'col', text: c.head })), h('th', { scope: 'col', text: t().cols.events })));
-    const rows = items.map((it, i) => h('tr', { 'data-item': it.item }, h('td', { class: 'num', text: String(i + 1) }), cols.map((c) => h('td', { class: c.cls || null }, c.cell(it))), h('td', {}, eventsCell(it))));
+    const rows = items.map((it, i) => h('tr', { 'data-item': it.item, 'data-synthetic': it.attrs.synthetic ? 'true' : null }, h('td', { class: 'num', text: String(i + 1) }), cols.map((c) => h('td', { class: c.cls || null }, c.cell(it))), h('td', {}, eventsCell(it))));
     if (!rows.length) rows.push(h('tr', { class: 'empty-row' }, h('td', { colspan: String(cols.length + 2), text: t().noItems })));
     $('drill-table').replaceChildren(h('caption', { text: `${figureLabel(id)} · ${id} · ${fmtNum(items.length)}/${fmtNum(state.drillItems.length)}` }), thead, h('tbody', {}, rows));
     // CSV of what is shown, for the auditors' spreadsheets.
@@ -595,11 +615,13 @@
     const seq = env.sequence;
     if (seq && state.feedSeen.has(seq)) return;
     if (seq) state.feedSeen.add(seq);
+    state.feedEnvs.push(env);
+    if (state.feedEnvs.length > FEED_MAX * 2) state.feedEnvs.splice(0, FEED_MAX);
     const typ = env.type || '';
     const { name, detail } = summarize(typ, env.data);
     const li = h('li', { class: fresh ? 'new' : null, 'data-seq': seq || '', 'data-type': typ },
       h('span', { class: 'seq', text: seq ? '#' + seq : '' }),
-      h('span', { class: 'what' }, h('span', { class: 'type' + (typ.startsWith('ocop.') ? ' ocop' : ''), text: t().types[typ] || typ }), name, ...badges(env.data)),
+      h('span', { class: 'what' }, h('span', { class: 'type' + (typ.startsWith('ocop.') ? ' ocop' : ''), text: t().types[typ] || typ }), name, ...badges({ ...(env.data || {}), name })),
       h('span', { class: 'meta', text: [detail, `${t().recordedAt} ${fmtInstant(env.recorded_at)}`, env.actor ? `${t().by} ${env.actor}` : ''].filter(Boolean).join(' · ') }));
     const feed = $('feed');
     feed.querySelector('.empty')?.remove();
@@ -705,7 +727,12 @@
     applyLang(); buildCards(); renderFigures(); drawChart();
     if (state.drill) renderDrill();
     loadExpiring();
-    for (const li of [...$('feed').children]) if (li.classList.contains('empty')) li.textContent = t().feedEmpty;
+    const envs = state.feedEnvs.splice(0);
+    state.feedSeen.clear();
+    $('feed').replaceChildren();
+    for (const env of envs) feedItem(env, false);
+    feedEmpty();
+    loadFigures().catch(showError);
     $('feed-sub').textContent = state.knownMode === 'at' ? t().feedPast : t().feedSub;
     syncURL();
   }
