@@ -29,6 +29,8 @@ type NotifierConfig struct {
 	Now func() time.Time
 	// After is how long to wait past midnight in Vietnam before the daily sweep; default 1 minute.
 	After time.Duration
+	// OnSweep, if set, is called after each sweep of Run (e.g. to count entries in metrics).
+	OnSweep func(SweepResult, error)
 }
 
 // Notifier records the observations the law asks for on time: 30 days before an OCOP
@@ -78,7 +80,11 @@ func (n *Notifier) Run(ctx context.Context) error {
 		return nil
 	}
 	for {
-		if res, err := n.Sweep(ctx); err != nil {
+		res, err := n.Sweep(ctx)
+		if n.cfg.OnSweep != nil && ctx.Err() == nil {
+			n.cfg.OnSweep(res, err)
+		}
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}

@@ -53,6 +53,10 @@ type WebhooksConfig struct {
 	// older than that is no longer protected from being sent twice.
 	DeliveryLogAge time.Duration
 	Now            func() time.Time // default time.Now
+	// OnAttempt, if set, is called after each delivery attempt (e.g. to count it in metrics).
+	OnAttempt func(Attempt)
+	// OnPoisoned, if set, is called when a delivery goes to the poison queue.
+	OnPoisoned func(subscription string)
 }
 
 // Webhooks stores subscriptions and delivers ledger events to them. Mount its API on a mux and
@@ -324,7 +328,7 @@ func (w *Webhooks) startDeliverer(ctx context.Context, id string) (*deliverer, e
 	if err != nil {
 		return nil, err
 	}
-	poison, err := middleware.PoisonQueueWithFilter(poisonPublisher{w.pub}, SubjectPoison+id, func(err error) bool {
+	poison, err := middleware.PoisonQueueWithFilter(poisonPublisher{w.pub, w.cfg.OnPoisoned}, SubjectPoison+id, func(err error) bool {
 		return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 	})
 	if err != nil {
@@ -362,14 +366,22 @@ func (w *Webhooks) forget(ctx context.Context, id string) {
 }
 
 // poisonPublisher publishes a poisoned message once per delivery, whatever retries happen.
-type poisonPublisher struct{ message.Publisher }
+type poisonPublisher struct {
+	message.Publisher
+	observe func(subscription string)
+}
 
 func (p poisonPublisher) Publish(topic string, msgs ...*message.Message) error {
 	for _, m := range msgs {
 		m.Metadata.Set(nats.MsgIdHdr, "poison:"+m.Metadata.Get(mdDelivery))
-		m.Metadata.Set("poisoned_at", time.Now().UTC().Format(time.RFC3339Nano))
 	}
-	return p.Publisher.Publish(topic, msgs...)
+	err := p.Publisher.Publish(topic, msgs...)
+	if err == nil && p.observe != nil {
+		for _, m := range msgs {
+			p.observe(m.Metadata.Get(mdSubscription))
+		}
+	}
+	return err
 }
 
 // fanout turns one ledger event into one queued delivery per matching active subscription.
@@ -465,6 +477,9 @@ func (w *Webhooks) deliver(msg *message.Message) error {
 	a.Status, a.OK = status, postErr == nil
 	if postErr != nil {
 		a.Error = postErr.Error()
+	}
+	if w.cfg.OnAttempt != nil {
+		w.cfg.OnAttempt(a)
 	}
 	if err := w.logAttempt(ctx, a); err != nil {
 		if postErr == nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -289,5 +290,22 @@ func TestFilterMatch(t *testing.T) {
 		if got := c.f.Match(c.typ, c.stream); got != c.want {
 			t.Errorf("%+v.Match(%s, %s) = %v, want %v", c.f, c.typ, c.stream, got, c.want)
 		}
+	}
+}
+
+func TestWebhookTwoInstancesDeliverEachEventOnce(t *testing.T) {
+	s := mustOpenStore(t)
+	l := ledger.New(s, nil)
+	_, api := startWebhooks(t, s, fastRetry)
+	startWebhooks(t, s, fastRetry) // a second instance on the same cluster
+	rcv := newReceiver(t, secret, 1, false)
+	subscribe(t, api, rcv.srv.URL, Filter{})
+	var ids []string
+	for i := range 6 {
+		ids = append(ids, mustRecord(t, l, certified(fmt.Sprintf("san-pham-%d", i), domain.MustDate(2024, 3, 1+i))).ID)
+	}
+	eventually(t, 15*time.Second, "six events delivered", func() bool { return len(rcv.acceptedIDs()) >= 6 })
+	if got := strings.Join(rcv.acceptedIDs(), ","); got != strings.Join(ids, ",") {
+		t.Errorf("two instances delivered %s; want each event once, in log order: %s", got, strings.Join(ids, ","))
 	}
 }

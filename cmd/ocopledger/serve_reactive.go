@@ -20,9 +20,33 @@ func initReactive(ctx context.Context, env *serveEnv) (func(context.Context) err
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	hooks, err := reactive.NewWebhooks(ctx, reactive.WebhooksConfig{
-		Store: env.Store, Logger: logger.With("part", "webhooks"), Instance: env.Instance,
-	})
+	wcfg := reactive.WebhooksConfig{Store: env.Store, Logger: logger.With("part", "webhooks"), Instance: env.Instance}
+	ncfg := reactive.NotifierConfig{Ledger: env.Ledger, Projection: env.Projection, Logger: logger.With("part", "expiry-notifier")}
+	if reg := env.Metrics; reg != nil {
+		attempts := reg.Counter("ocop_webhook_attempts_total", "Webhook delivery attempts by outcome (ok or failed).", "outcome")
+		latency := reg.Histogram("ocop_webhook_latency_seconds", "Time a webhook endpoint took to answer.", nil)
+		poisoned := reg.Counter("ocop_webhook_poisoned_total", "Webhook deliveries that kept failing and went to the poison queue.")
+		wcfg.OnAttempt = func(a reactive.Attempt) {
+			outcome := "failed"
+			if a.OK {
+				outcome = "ok"
+			}
+			attempts.With(outcome).Inc()
+			latency.With().Observe(a.LatencyMS / 1000)
+		}
+		wcfg.OnPoisoned = func(string) { poisoned.With().Inc() }
+		recorded := reg.Counter("ocop_expiry_notifier_entries_total", "Entries recorded by the expiry notifier, by type.", "type")
+		sweepErrors := reg.Counter("ocop_expiry_notifier_errors_total", "Sweeps of the expiry notifier that failed.")
+		ncfg.OnSweep = func(r reactive.SweepResult, err error) {
+			if err != nil {
+				sweepErrors.With().Inc()
+			}
+			recorded.With("ocop.expiry_noticed").Add(float64(r.Noticed))
+			recorded.With("ocop.expired").Add(float64(r.Expired))
+			recorded.With("cnnttb.expired").Add(float64(r.CNNTTB))
+		}
+	}
+	hooks, err := reactive.NewWebhooks(ctx, wcfg)
 	if err != nil {
 		return nil, err
 	}
@@ -33,9 +57,7 @@ func initReactive(ctx context.Context, env *serveEnv) (func(context.Context) err
 	if err != nil {
 		return nil, err
 	}
-	notifier := reactive.NewNotifier(reactive.NotifierConfig{
-		Ledger: env.Ledger, Projection: env.Projection, Logger: logger.With("part", "expiry-notifier"),
-	})
+	notifier := reactive.NewNotifier(ncfg)
 	return func(ctx context.Context) error {
 		return runAll(ctx, hooks.Run, feed.Run, notifier.Run)
 	}, nil
