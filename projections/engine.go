@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"runtime/debug"
 	"sort"
 	"sync"
@@ -196,11 +197,15 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 	}
 	p.db.NoSync = true // a rebuild syncs once at the end; a crash before that only loses read models
 	defer func() { p.db.NoSync = false }()
-	// A catch-up allocates much and keeps little: collect less often while it runs.
-	defer debug.SetGCPercent(debug.SetGCPercent(200))
+	// A catch-up allocates much and keeps little: collect less often while it runs, but keep the
+	// heap under a soft limit (a rebuild on a small machine must not swap).
+	defer debug.SetGCPercent(debug.SetGCPercent(150))
+	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(catchUpMemoryLimit))
+	}
 	// Reading (and decoding) the log and applying it run side by side: the reader hands batches
 	// to the applier through a small queue.
-	batches := make(chan *batch, 2)
+	batches := make(chan *batch, 1)
 	applied := make(chan error, 1)
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -440,7 +445,10 @@ type curRow struct {
 }
 
 // cacheMax bounds the events held in the stream cache.
-const cacheMax = 50_000
+const cacheMax = 20_000
+
+// catchUpMemoryLimit is the soft heap limit during a catch-up, unless GOMEMLIMIT sets one.
+const catchUpMemoryLimit = 220 << 20
 
 // writer applies events inside one transaction.
 type writer struct {
