@@ -1,8 +1,8 @@
 package projections_test
 
 import (
-	"encoding/json"
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"testing"
 	"time"
