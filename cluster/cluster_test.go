@@ -93,7 +93,9 @@ func record(ctx context.Context, tb testing.TB, l *ledger.Ledger, t *tally, w st
 	tb.Helper()
 	for n := first; n < first+count; n++ {
 		id, e := workItem(w, n, shared)
-		pos, attempts, err := recordRetrying(ctx, l, id, e)
+		rctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+		pos, attempts, err := recordRetrying(rctx, l, id, e)
+		cancel()
 		if err != nil {
 			tb.Fatalf("record %s: %v", id, err)
 		}

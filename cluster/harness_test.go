@@ -179,6 +179,7 @@ func (c *natsCluster) start(n *node) {
 		"SUBSCRIBER_NATS_PASSWORD="+subscriberPassword,
 		"SYS_NATS_PASSWORD="+sysPassword)
 	cmd.Stdout, cmd.Stderr = logf, logf
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		logf.Close()
 		c.tb.Fatalf("start %s: %v", n.name, err)
