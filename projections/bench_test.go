@@ -3,7 +3,9 @@ package projections_test
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -27,7 +29,7 @@ func synthLog(n int) projections.SliceSource {
 
 // BenchmarkRebuild measures a full rebuild of the read models from an in-memory log.
 func BenchmarkRebuild(b *testing.B) {
-	log := synthLog(50000)
+	log := synthLog(benchEvents)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		p, err := projections.Open(filepath.Join(b.TempDir(), "p.db"), projections.Options{})
@@ -42,3 +44,10 @@ func BenchmarkRebuild(b *testing.B) {
 		p.Close()
 	}
 }
+
+var benchEvents = func() int {
+	if n, err := strconv.Atoi(os.Getenv("OCOPLEDGER_BENCH_EVENTS")); err == nil && n > 0 {
+		return n
+	}
+	return 50000
+}()

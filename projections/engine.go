@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"runtime/debug"
 	"sort"
 	"sync"
@@ -20,7 +19,7 @@ import (
 
 // Version is the version of the projectors' meaning. Bump it whenever the code changes what a
 // read model holds: the next start finds the old version in the file and rebuilds from the log.
-const Version = 2
+const Version = 3
 
 // Options configure a projection.
 type Options struct {
@@ -197,12 +196,8 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 	}
 	p.db.NoSync = true // a rebuild syncs once at the end; a crash before that only loses read models
 	defer func() { p.db.NoSync = false }()
-	// A catch-up allocates much and keeps little: collect less often while it runs, but keep the
-	// heap under a soft limit (a rebuild on a small machine must not swap).
+	// A catch-up allocates much and keeps little: collect a little less often while it runs.
 	defer debug.SetGCPercent(debug.SetGCPercent(150))
-	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(catchUpMemoryLimit))
-	}
 	// Reading (and decoding) the log and applying it run side by side: the reader hands batches
 	// to the applier through a small queue.
 	batches := make(chan *batch, 1)
@@ -447,9 +442,6 @@ type curRow struct {
 // cacheMax bounds the events held in the stream cache.
 const cacheMax = 20_000
 
-// catchUpMemoryLimit is the soft heap limit during a catch-up, unless GOMEMLIMIT sets one.
-const catchUpMemoryLimit = 220 << 20
-
 // writer applies events inside one transaction.
 type writer struct {
 	p       *Projection
@@ -468,21 +460,9 @@ type writer struct {
 func (w *writer) apply(r domain.Recorded, known time.Time) error {
 	rec := logRecord{Seq: r.Sequence, RecordedAt: r.RecordedAt, Known: known, Version: r.Version, ID: r.ID, Type: r.Type,
 		Stream: r.Stream, Actor: r.Actor, Source: r.Source}
-	switch {
-	case r.Event == nil:
-	case len(r.Raw) > 0:
-		rec.Data = r.Raw
-	default:
-		data, err := json.Marshal(r.Event)
-		if err != nil {
-			return err
-		}
-		rec.Data = data
-	}
 	if err := w.log.Put(u64(r.Sequence), encodeLog(rec)); err != nil {
 		return err
 	}
-	rec.Data = nil
 	w.b.clock = append(w.b.clock, rec)
 	if r.Event == nil {
 		w.b.unknown[r.Type]++
@@ -492,8 +472,15 @@ func (w *writer) apply(r domain.Recorded, known time.Time) error {
 	if err != nil {
 		return err
 	}
+	data := r.Raw
+	if len(data) == 0 {
+		if data, err = json.Marshal(r.Event); err != nil {
+			return err
+		}
+	}
 	st.idx.seqs = append(st.idx.seqs, r.Sequence)
-	r.Raw = nil // stored in the log bucket; the cache keeps the decoded event only
+	st.idx.events = append(st.idx.events, streamEvent{id: r.ID, typ: r.Type, data: data})
+	r.Raw = nil // kept once, in the stream's index
 	st.hist = append(st.hist, r)
 	w.p.cacheCount++
 	w.b.touched[r.Stream] = true
@@ -508,7 +495,7 @@ func (w *writer) state(stream string, seq uint64) (*streamState, error) {
 	if st, ok := w.p.cache[stream]; ok {
 		return st, nil
 	}
-	idx, hist, rows, err := loadStream(w.tx, stream, seq)
+	idx, hist, rows, err := loadStream(w.tx, stream)
 	if err != nil {
 		return nil, err
 	}
@@ -529,7 +516,13 @@ type figItem struct {
 // reproject replaces the stream's current contributions with next, closing rows that no longer
 // hold and opening new ones at position seq, and records how each figure changed.
 func (w *writer) reproject(stream string, st *streamState, seq uint64, next []domain.Contribution) error {
-	kept, gone, added := diffRows(st.rows, next)
+	keys, gone := matchRows(st.rows, next)
+	var added []int
+	for i, k := range keys {
+		if k.id == 0 {
+			added = append(added, i)
+		}
+	}
 	if len(gone) == 0 && len(added) == 0 {
 		return nil
 	}
@@ -537,8 +530,8 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, next []do
 	for _, cr := range gone {
 		touched[figItem{figIdx(cr.c.Figure), cr.c.Item}] = true
 	}
-	for _, c := range added {
-		touched[figItem{figIdx(c.Figure), c.Item}] = true
+	for _, i := range added {
+		touched[figItem{figIdx(next[i].Figure), next[i].Item}] = true
 	}
 	before := make(map[figItem][]span, len(touched))
 	for t := range touched {
@@ -560,8 +553,8 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, next []do
 			}
 		}
 	}
-	rows := kept
-	for _, c := range added {
+	for _, i := range added {
+		c := next[i]
 		w.nextRow++
 		k := rowKey{figIdx(c.Figure), w.nextRow}
 		a, ok := w.lastAttrsID, w.lastAttrsOK && w.lastAttrs == c.Attrs
@@ -586,25 +579,28 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, next []do
 				return err
 			}
 		}
-		rows = append(rows, curRow{key: k, c: c})
+		keys[i] = k
+	}
+	// The stream's rows, in the order of next (a reload derives them again in that order).
+	rows := make([]curRow, len(next))
+	st.idx.rows = st.idx.rows[:0]
+	for i, c := range next {
+		rows[i] = curRow{key: keys[i], c: c}
+		st.idx.rows = append(st.idx.rows, keys[i])
 	}
 	st.rows = rows
-	st.idx.rows = st.idx.rows[:0]
-	for _, cr := range rows {
-		st.idx.rows = append(st.idx.rows, cr.key)
-	}
 	// Emit the change of each touched item's coverage, in a stable order.
-	keys := make([]figItem, 0, len(touched))
+	order := make([]figItem, 0, len(touched))
 	for t := range touched {
-		keys = append(keys, t)
+		order = append(order, t)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].fig != keys[j].fig {
-			return keys[i].fig < keys[j].fig
+	sort.Slice(order, func(i, j int) bool {
+		if order[i].fig != order[j].fig {
+			return order[i].fig < order[j].fig
 		}
-		return keys[i].item < keys[j].item
+		return order[i].item < order[j].item
 	})
-	for _, t := range keys {
+	for _, t := range order {
 		for _, d := range coverageChange(before[t], w.spans(t, rows)) {
 			dd := delta{seq: uint32(seq), fig: t.fig, day: uint16(d.day), d: int8(d.v)}
 			if err := w.deltas.Put(deltaKey(seq, uint32(len(w.b.deltas))), encodeDelta(dd)); err != nil {
@@ -616,9 +612,10 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, next []do
 	return nil
 }
 
-// diffRows splits the current rows into those next keeps and those it drops, and returns the
-// contributions of next that are new (a multiset difference; small sets compare directly).
-func diffRows(cur []curRow, next []domain.Contribution) (kept, gone []curRow, added []domain.Contribution) {
+// matchRows pairs the contributions of next with the current rows they keep (a multiset match):
+// keys[i] is the key of the row next[i] keeps, or zero for a new one; gone are the rows next drops.
+func matchRows(cur []curRow, next []domain.Contribution) (keys []rowKey, gone []curRow) {
+	keys = make([]rowKey, len(next))
 	// Most events only add to what their stream contributed (a participation, a new certificate),
 	// and contributions come out in a stable order: then the current rows are a prefix of next.
 	if len(next) >= len(cur) {
@@ -630,51 +627,40 @@ func diffRows(cur []curRow, next []domain.Contribution) (kept, gone []curRow, ad
 			}
 		}
 		if prefix {
-			return cur, nil, next[len(cur):]
+			for i := range cur {
+				keys[i] = cur[i].key
+			}
+			return keys, nil
 		}
 	}
 	if len(cur)*len(next) <= 64 {
-		used := make([]bool, len(next))
 		for _, cr := range cur {
 			found := false
 			for i := range next {
-				if !used[i] && next[i] == cr.c {
-					used[i], found = true, true
+				if keys[i].id == 0 && next[i] == cr.c {
+					keys[i], found = cr.key, true
 					break
 				}
 			}
-			if found {
-				kept = append(kept, cr)
-			} else {
+			if !found {
 				gone = append(gone, cr)
 			}
 		}
-		for i, c := range next {
-			if !used[i] {
-				added = append(added, c)
-			}
-		}
-		return kept, gone, added
+		return keys, gone
 	}
-	want := make(map[domain.Contribution]int, len(next))
-	for _, c := range next {
-		want[c]++
+	free := make(map[domain.Contribution][]int, len(next))
+	for i, c := range next {
+		free[c] = append(free[c], i)
 	}
 	for _, cr := range cur {
-		if want[cr.c] > 0 {
-			want[cr.c]--
-			kept = append(kept, cr)
+		if is := free[cr.c]; len(is) > 0 {
+			keys[is[0]] = cr.key
+			free[cr.c] = is[1:]
 		} else {
 			gone = append(gone, cr)
 		}
 	}
-	for _, c := range next {
-		if want[c] > 0 {
-			want[c]--
-			added = append(added, c)
-		}
-	}
-	return kept, gone, added
+	return keys, gone
 }
 
 // spans returns the validity intervals of an item's current rows: from the stream's own rows, or,

@@ -2,6 +2,7 @@ package projections_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -121,5 +122,38 @@ func TestRunFollowsAndWaitFor(t *testing.T) {
 		if got := p.Figures(q).Figures[f.ID]; got != want.Count(f.ID) {
 			t.Errorf("%s = %d, want %d", f.ID, got, want.Count(f.ID))
 		}
+	}
+}
+
+// Stopping half way and starting again (an empty cache: every stream is loaded back from bbolt)
+// gives the same read models as one run.
+func TestRestartHalfWay(t *testing.T) {
+	ctx := context.Background()
+	for seed := int64(20); seed < 30; seed++ {
+		g := newHistoryGen(seed)
+		for len(g.log) < 200 {
+			g.step()
+		}
+		p, path := MustOpenProjection(t)
+		cut := 60 + int(seed%7)*17
+		if err := p.CatchUp(ctx, projections.SliceSource(g.log[:cut]), nil); err != nil {
+			t.Fatal(err)
+		}
+		p.Close()
+		p, err := projections.Open(path, projections.Options{BatchSize: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.CatchUp(ctx, projections.SliceSource(g.log), nil); err != nil {
+			t.Fatalf("seed %d: catch up after restart: %v", seed, err)
+		}
+		for i := 0; i < 10; i++ {
+			q := domain.Query{AsOf: g.date(2018, 2027), From: g.date(2020, 2023)}
+			if i%2 == 1 {
+				q.KnownAt = g.log[g.r.Intn(len(g.log))].RecordedAt
+			}
+			compare(t, ctx, fmt.Sprintf("seed %d restart query %d", seed, i), p, g.log, q)
+		}
+		p.Close()
 	}
 }

@@ -182,7 +182,6 @@ func streamEvents(tx *bolt.Tx, stream string, s uint64) ([]EventRef, error) {
 func (p *Projection) units(tx *bolt.Tx, s uint64) (*domain.UnitMap, error) {
 	m := domain.NewUnitMap()
 	prefix := []byte(domain.KindAdmin + ".")
-	lb := tx.Bucket(bLog)
 	c := tx.Bucket(bStreams).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		idx, err := decodeStreamIndex(v)
@@ -190,9 +189,9 @@ func (p *Projection) units(tx *bolt.Tx, s uint64) (*domain.UnitMap, error) {
 			return nil, err
 		}
 		var hist []domain.Recorded
-		for _, q := range idx.seqs {
-			if q <= s {
-				hist = append(hist, decodeLog(q, lb.Get(u64(q))).recorded())
+		for _, r := range idx.history(string(k)) {
+			if r.Sequence <= s {
+				hist = append(hist, r)
 			}
 		}
 		for _, r := range domain.Effective(hist) {

@@ -17,8 +17,8 @@ import (
 //
 //	meta     "checkpoint" → last applied log position; "version" → projector version;
 //	         "known" → running maximum recorded time; "unknown" → JSON {type: count}; "nextrow"
-//	log      seq → the event: recorded time, running maximum, id, type, stream, actor, source, data
-//	streams  stream → the positions of its events and the keys of the rows it contributes now
+//	log      seq → the entry: recorded time, running maximum, id, type, stream, actor, source
+//	streams  stream → its events (positions, ids, types, payloads) and the keys of its current rows
 //	rows     fig rowID → a contribution row with the log interval in which it was true
 //	attrs    attrsID → the JSON attributes of rows (shared by the rows of one contribution set)
 //	items    fig item 0x00 rowID → from,until: current rows of items that several streams share
@@ -130,7 +130,7 @@ type logRecord struct {
 }
 
 func encodeLog(e logRecord) []byte {
-	b := make([]byte, 24, 24+len(e.ID)+len(e.Type)+len(e.Stream)+len(e.Actor)+len(e.Source)+5+len(e.Data))
+	b := make([]byte, 24, 24+len(e.ID)+len(e.Type)+len(e.Stream)+len(e.Actor)+len(e.Source)+5)
 	binary.BigEndian.PutUint64(b, uint64(e.RecordedAt.UnixNano()))
 	binary.BigEndian.PutUint64(b[8:], uint64(e.Known.UnixNano()))
 	binary.BigEndian.PutUint64(b[16:], e.Version)
@@ -138,10 +138,10 @@ func encodeLog(e logRecord) []byte {
 		b = append(b, s...)
 		b = append(b, 0)
 	}
-	return append(b, e.Data...)
+	return b
 }
 
-// decodeLog decodes a log record; Data aliases v (valid during the transaction only).
+// decodeLog decodes a log record.
 func decodeLog(seq uint64, v []byte) logRecord {
 	e := logRecord{Seq: seq}
 	if len(v) < 24 {
@@ -151,37 +151,36 @@ func decodeLog(seq uint64, v []byte) logRecord {
 	e.Known = time.Unix(0, int64(binary.BigEndian.Uint64(v[8:]))).UTC()
 	e.Version = binary.BigEndian.Uint64(v[16:])
 	parts := bytes.SplitN(v[24:], []byte{0}, 6)
-	if len(parts) == 6 {
+	if len(parts) >= 5 {
 		e.ID, e.Type, e.Stream, e.Actor, e.Source = string(parts[0]), string(parts[1]), string(parts[2]), string(parts[3]), string(parts[4])
-		e.Data = parts[5]
 	}
 	return e
-}
-
-func (e logRecord) recorded() domain.Recorded {
-	r := domain.Recorded{ID: e.ID, Type: e.Type, Stream: e.Stream, Version: e.Version, Sequence: e.Seq,
-		RecordedAt: e.RecordedAt, Actor: e.Actor, Source: e.Source}
-	if len(e.Data) > 0 {
-		if ev, err := domain.Decode(e.Type, 1, e.Data); err == nil {
-			r.Event = ev
-		}
-	}
-	return r
 }
 
 func (e logRecord) ref() EventRef {
 	return EventRef{Sequence: e.Seq, ID: e.ID, Type: e.Type, Stream: e.Stream, RecordedAt: e.RecordedAt, Source: e.Source, Actor: e.Actor}
 }
 
-// streamIndex is what the projection keeps of a stream: the positions of its events and the rows
-// it contributes now.
+// streamIndex is what the projection keeps of a stream, in one value so that a stream loads with
+// one read: the positions of its events, the rows it contributes now (in the order
+// domain.Contributions gives them for its history) and the events themselves (id, type, payload).
 type streamIndex struct {
-	seqs []uint64
-	rows []rowKey
+	seqs   []uint64
+	rows   []rowKey
+	events []streamEvent
+}
+
+type streamEvent struct {
+	id, typ string
+	data    []byte
 }
 
 func (s streamIndex) encode() []byte {
-	b := make([]byte, 0, 4+5*len(s.seqs)+6*len(s.rows))
+	n := 4 + 5*len(s.seqs) + 6*len(s.rows)
+	for _, e := range s.events {
+		n += len(e.id) + len(e.typ) + len(e.data) + 6
+	}
+	b := make([]byte, 0, n)
 	b = binary.AppendUvarint(b, uint64(len(s.seqs)))
 	var prev uint64
 	for _, q := range s.seqs {
@@ -192,6 +191,14 @@ func (s streamIndex) encode() []byte {
 	for _, k := range s.rows {
 		b = append(b, k.fig)
 		b = binary.AppendUvarint(b, k.id)
+	}
+	for _, e := range s.events {
+		b = append(b, e.id...)
+		b = append(b, 0)
+		b = append(b, e.typ...)
+		b = append(b, 0)
+		b = binary.AppendUvarint(b, uint64(len(e.data)))
+		b = append(b, e.data...)
 	}
 	return b
 }
@@ -231,11 +238,44 @@ func decodeStreamIndex(b []byte) (streamIndex, error) {
 		s.rows = append(s.rows, rowKey{fig, id})
 		b = b[1+k:]
 	}
+	for range s.seqs {
+		i := bytes.IndexByte(b, 0)
+		if i < 0 {
+			return s, bad
+		}
+		id := string(b[:i])
+		b = b[i+1:]
+		if i = bytes.IndexByte(b, 0); i < 0 {
+			return s, bad
+		}
+		typ := string(b[:i])
+		b = b[i+1:]
+		l, k := binary.Uvarint(b)
+		if k <= 0 || uint64(len(b)-k) < l {
+			return s, bad
+		}
+		s.events = append(s.events, streamEvent{id: id, typ: typ, data: b[k : k+int(l)]})
+		b = b[k+int(l):]
+	}
 	return s, nil
 }
 
-// loadStream reads a stream's index, its events (those before position upto) and current rows.
-func loadStream(tx *bolt.Tx, stream string, upto uint64) (streamIndex, []domain.Recorded, []curRow, error) {
+// history decodes the stream's events (what domain.Contributions needs of them).
+func (s streamIndex) history(stream string) []domain.Recorded {
+	out := make([]domain.Recorded, len(s.events))
+	for i, e := range s.events {
+		out[i] = domain.Recorded{ID: e.id, Type: e.typ, Stream: stream, Sequence: s.seqs[i], Version: uint64(i + 1)}
+		if ev, err := domain.Decode(e.typ, 1, e.data); err == nil {
+			out[i].Event = ev
+		}
+	}
+	return out
+}
+
+// loadStream reads a stream: its index, its events and the rows it contributes now. The rows'
+// contents are derived again from the events (domain.Contributions is deterministic); only their
+// keys are stored.
+func loadStream(tx *bolt.Tx, stream string) (streamIndex, []domain.Recorded, []curRow, error) {
 	v := tx.Bucket(bStreams).Get([]byte(stream))
 	if v == nil {
 		return streamIndex{}, nil, nil, nil
@@ -244,23 +284,17 @@ func loadStream(tx *bolt.Tx, stream string, upto uint64) (streamIndex, []domain.
 	if err != nil {
 		return idx, nil, nil, err
 	}
-	lb := tx.Bucket(bLog)
-	var hist []domain.Recorded
-	for _, q := range idx.seqs {
-		if q >= upto {
-			break
-		}
-		hist = append(hist, decodeLog(q, lb.Get(u64(q))).recorded())
+	for i := range idx.events { // v is only valid during the transaction
+		idx.events[i].data = append([]byte(nil), idx.events[i].data...)
 	}
-	rb := tx.Bucket(bRows)
-	figs := domain.Figures()
-	cur := make([]curRow, 0, len(idx.rows))
-	for _, k := range idx.rows {
-		r, err := decodeRow(figs[k.fig].ID, rb.Get(k.bytes()), tx.Bucket(bAttrs))
-		if err != nil {
-			return idx, nil, nil, err
-		}
-		cur = append(cur, curRow{key: k, c: r.Contribution})
+	hist := idx.history(stream)
+	cs := domain.Contributions(domain.Effective(hist))
+	if len(cs) != len(idx.rows) {
+		return idx, nil, nil, fmt.Errorf("projections: stream %s contributes %d rows but %d are recorded: the read models are out of date; run ocopledger rebuild", stream, len(cs), len(idx.rows))
+	}
+	cur := make([]curRow, len(cs))
+	for i, c := range cs {
+		cur[i] = curRow{key: idx.rows[i], c: c}
 	}
 	return idx, hist, cur, nil
 }
