@@ -32,7 +32,7 @@ func BenchmarkRebuild(b *testing.B) {
 	log := synthLog(benchEvents)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		p, err := projections.Open(filepath.Join(b.TempDir(), "p.db"), projections.Options{})
+		p, err := projections.Open(filepath.Join(b.TempDir(), "p.db"), projections.Options{BatchSize: benchBatch})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -50,4 +50,9 @@ var benchEvents = func() int {
 		return n
 	}
 	return 50000
+}()
+
+var benchBatch = func() int {
+	n, _ := strconv.Atoi(os.Getenv("OCOPLEDGER_BENCH_BATCH"))
+	return n
 }()

@@ -24,7 +24,7 @@ const Version = 3
 // Options configure a projection.
 type Options struct {
 	Logger    *slog.Logger
-	BatchSize int // events per bbolt transaction during catch-up; default 5000
+	BatchSize int // events per bbolt transaction during catch-up; default 20000
 	// OnCommit, if set, is called after each committed batch with the first and last positions
 	// applied (outside any lock), e.g. to publish figure changes.
 	OnCommit func(from, to uint64)
@@ -59,7 +59,7 @@ func Open(path string, opts Options) (*Projection, error) {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if opts.BatchSize <= 0 {
-		opts.BatchSize = 5000
+		opts.BatchSize = 20000
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second, NoFreelistSync: true})
 	if err != nil {
