@@ -143,13 +143,15 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		fmt.Fprintf(fs.Output(), "\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	rest, err := parseInterspersed(fs, args[1:])
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(m.Out)
+	for _, a := range args[1:] {
+		if a == "-h" || a == "-help" || a == "--help" {
+			fs.SetOutput(m.Out) // asked for: help goes to stdout, once
 			fs.Usage()
 			return 0
 		}
+	}
+	rest, err := parseInterspersed(fs, args[1:])
+	if err != nil {
 		return 2
 	}
 	if m.Lang != "vi" && m.Lang != "en" {
