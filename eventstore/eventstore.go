@@ -59,21 +59,22 @@ type Proposed struct {
 	RecordedAt time.Time
 }
 
-// Envelope is a stored event.
+// Envelope is a stored event. Its JSON form is the line of an export (`ocopledger export`), of
+// the API's log and streams and of webhook deliveries: one shape everywhere.
 type Envelope struct {
-	ID            string
-	Type          string
-	Schema        int
-	Stream        string    // aggregate stream name, e.g. "product.qn-toi-ly-son"
-	Version       uint64    // 1, 2, 3… within Stream
-	Sequence      uint64    // global JetStream stream sequence
-	RecordedAt    time.Time // when the ledger learned it (UTC)
-	Backfilled    bool      // RecordedAt was given by the writer, not the ledger clock
-	AppendedAt    time.Time // the broker's timestamp of the message
-	Actor         string
-	Source        string
-	CorrelationID string
-	Data          json.RawMessage
+	Sequence      uint64          `json:"sequence"`                 // global JetStream stream sequence
+	ID            string          `json:"id"`                       // the event's ID (its Nats-Msg-Id)
+	Type          string          `json:"type"`                     // e.g. "ocop.certified"
+	Schema        int             `json:"schema"`                   // schema version of Data
+	Stream        string          `json:"stream"`                   // aggregate stream name, e.g. "product.qn-toi-ly-son"
+	Version       uint64          `json:"version"`                  // 1, 2, 3… within Stream
+	RecordedAt    time.Time       `json:"recorded_at"`              // when the ledger learned it (UTC)
+	Backfilled    bool            `json:"backfilled,omitempty"`     // RecordedAt was given by the writer, not the ledger clock
+	AppendedAt    time.Time       `json:"appended_at"`              // the broker's timestamp of the message
+	Actor         string          `json:"actor,omitempty"`          // who recorded it
+	Source        string          `json:"source,omitempty"`         // the source document
+	CorrelationID string          `json:"correlation_id,omitempty"` // links related entries
+	Data          json.RawMessage `json:"data"`                     // the event payload
 }
 
 // AppendResult tells where an append landed.

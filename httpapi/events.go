@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,25 +16,9 @@ import (
 )
 
 // Envelope is the JSON form of a stored event, as in `ocopledger export`.
-type Envelope struct {
-	Sequence      uint64          `json:"sequence"`
-	ID            string          `json:"id"`
-	Type          string          `json:"type"`
-	Schema        int             `json:"schema"`
-	Stream        string          `json:"stream"`
-	Version       uint64          `json:"version"`
-	RecordedAt    time.Time       `json:"recorded_at"`
-	Backfilled    bool            `json:"backfilled,omitempty"`
-	AppendedAt    time.Time       `json:"appended_at"`
-	Actor         string          `json:"actor,omitempty"`
-	Source        string          `json:"source,omitempty"`
-	CorrelationID string          `json:"correlation_id,omitempty"`
-	Data          json.RawMessage `json:"data"`
-}
+type Envelope = eventstore.Envelope
 
-func wire(e eventstore.Envelope) Envelope {
-	return Envelope{e.Sequence, e.ID, e.Type, e.Schema, e.Stream, e.Version, e.RecordedAt, e.Backfilled, e.AppendedAt, e.Actor, e.Source, e.CorrelationID, e.Data}
-}
+func wire(e eventstore.Envelope) Envelope { return e }
 
 // recordResponse answers POST /v1/events/{type}.
 type recordResponse struct {

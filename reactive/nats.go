@@ -64,21 +64,7 @@ func ensureStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.Str
 }
 
 // Envelope is an event as webhooks receive it: the same JSON as a line of `ocopledger export`.
-type Envelope struct {
-	Sequence      uint64          `json:"sequence"`
-	ID            string          `json:"id"`
-	Type          string          `json:"type"`
-	Schema        int             `json:"schema"`
-	Stream        string          `json:"stream"`
-	Version       uint64          `json:"version"`
-	RecordedAt    time.Time       `json:"recorded_at"`
-	Backfilled    bool            `json:"backfilled,omitempty"`
-	AppendedAt    time.Time       `json:"appended_at"`
-	Actor         string          `json:"actor,omitempty"`
-	Source        string          `json:"source,omitempty"`
-	CorrelationID string          `json:"correlation_id,omitempty"`
-	Data          json.RawMessage `json:"data"`
-}
+type Envelope = eventstore.Envelope
 
 // decodeLedgerMessage reads an event from a message of the ledger stream: the body is the
 // store's self-describing JSON (see package eventstore), the sequence and time come from the

@@ -61,7 +61,7 @@ func exportReader(r io.Reader) func() (eventstore.Imported, bool, error) {
 			return eventstore.Imported{}, false, sc.Err()
 		}
 		line++
-		var w wireEnvelope
+		var w eventstore.Envelope
 		if err := json.Unmarshal(sc.Bytes(), &w); err != nil {
 			return eventstore.Imported{}, false, fmt.Errorf("line %d is not an exported event: %w", line, err)
 		}

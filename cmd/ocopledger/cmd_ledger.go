@@ -286,25 +286,8 @@ func runLog(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error
 	return err
 }
 
-// wireEnvelope is the JSON form of an envelope in exports and --json output.
-type wireEnvelope struct {
-	Sequence      uint64          `json:"sequence"`
-	ID            string          `json:"id"`
-	Type          string          `json:"type"`
-	Schema        int             `json:"schema"`
-	Stream        string          `json:"stream"`
-	Version       uint64          `json:"version"`
-	RecordedAt    time.Time       `json:"recorded_at"`
-	Backfilled    bool            `json:"backfilled,omitempty"`
-	AppendedAt    time.Time       `json:"appended_at"`
-	Actor         string          `json:"actor,omitempty"`
-	Source        string          `json:"source,omitempty"`
-	CorrelationID string          `json:"correlation_id,omitempty"`
-	Data          json.RawMessage `json:"data"`
-}
-
 func writeEnvelope(w io.Writer, e eventstore.Envelope) error {
-	b, err := json.Marshal(wireEnvelope{e.Sequence, e.ID, e.Type, e.Schema, e.Stream, e.Version, e.RecordedAt, e.Backfilled, e.AppendedAt, e.Actor, e.Source, e.CorrelationID, e.Data})
+	b, err := json.Marshal(e)
 	if err != nil {
 		return err
 	}
