@@ -116,7 +116,7 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("import: %w", err)
 	}
 	el := time.Since(t0)
-	report("restore into JetStream (sync always, async publish)", rate(n, el), fmt.Sprintf("%s events in %s", group(n), el.Round(time.Millisecond)))
+	report("restore into JetStream (sync always, atomic batches of 500)", rate(n, el), fmt.Sprintf("%s events in %s", group(n), el.Round(time.Millisecond)))
 	entries = nil
 	runtime.GC()
 
@@ -160,6 +160,17 @@ func run(ctx context.Context) error {
 	if err == nil {
 		report("bbolt read-model file", mib(st.Size()), "")
 	}
+	// The same rebuild with the broker in another process: the projection's own footprint.
+	store, err = eventstore.Open(ctx, eventstore.Config{DataDir: filepath.Join(data, "jetstream"), ListenAddr: "127.0.0.1:0"})
+	if err != nil {
+		return err
+	}
+	el2, rss2, err := rebuild("--nats", store.ClientURL())
+	store.Close()
+	if err != nil {
+		return err
+	}
+	report("rebuild against a separate nats-server (--nats)", rate(cnt, el2), fmt.Sprintf("peak RSS %s: the projection without the broker", mib(rss2)))
 
 	// Queries, in-process on the rebuilt read models.
 	p, err := projections.Open(filepath.Join(data, "readmodels.db"), projections.Options{})

@@ -19,7 +19,7 @@ import (
 
 // Version is the version of the projectors' meaning. Bump it whenever the code changes what a
 // read model holds: the next start finds the old version in the file and rebuilds from the log.
-const Version = 3
+const Version = 4
 
 // Options configure a projection.
 type Options struct {
@@ -350,9 +350,9 @@ func (p *Projection) commit(b *batch) error {
 	nextRow := p.nextRow
 	err := p.db.Update(func(tx *bolt.Tx) error {
 		w := &writer{p: p, tx: tx, b: b, nextRow: nextRow,
-			log: tx.Bucket(bLog), streams: tx.Bucket(bStreams), rows: tx.Bucket(bRows), attrsB: tx.Bucket(bAttrs), items: tx.Bucket(bItems), deltas: tx.Bucket(bDeltas)}
+			log: tx.Bucket(bLog), streams: tx.Bucket(bStreams), rows: tx.Bucket(bRows), items: tx.Bucket(bItems), deltas: tx.Bucket(bDeltas)}
 		// The log, rows, attributes and deltas grow at their right edge: pack their pages full.
-		w.log.FillPercent, w.rows.FillPercent, w.attrsB.FillPercent, w.deltas.FillPercent = 1, 0.95, 1, 1
+		w.log.FillPercent, w.rows.FillPercent, w.deltas.FillPercent = 1, 0.95, 1
 		for _, r := range b.events {
 			if r.Sequence <= p.ckpt {
 				continue // already applied (a re-delivery)
@@ -448,13 +448,8 @@ type writer struct {
 	tx      *bolt.Tx
 	b       *batch
 	nextRow uint64
-	// the attributes stored last: the rows of one contribution set (a certificate counted in
-	// ocop.valid and ocop.valid.stars4) share them
-	lastAttrs   domain.Attrs
-	lastAttrsID uint64
-	lastAttrsOK bool
 
-	log, streams, rows, attrsB, items, deltas *bolt.Bucket
+	log, streams, rows, items, deltas *bolt.Bucket
 }
 
 func (w *writer) apply(r domain.Recorded, known time.Time) error {
@@ -540,7 +535,7 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, next []do
 	for _, cr := range gone {
 		k := cr.key.bytes()
 		v := append([]byte(nil), w.rows.Get(k)...)
-		if len(v) < 32 {
+		if len(v) < 24 {
 			return fmt.Errorf("row %d of %s is missing", cr.key.id, cr.c.Figure)
 		}
 		copy(v[8:16], u64(seq)) // known until seq
@@ -557,21 +552,7 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, next []do
 		c := next[i]
 		w.nextRow++
 		k := rowKey{figIdx(c.Figure), w.nextRow}
-		a, ok := w.lastAttrsID, w.lastAttrsOK && w.lastAttrs == c.Attrs
-		if !ok {
-			j, err := json.Marshal(c.Attrs)
-			if err != nil {
-				return err
-			}
-			if a, err = w.attrsB.NextSequence(); err != nil {
-				return err
-			}
-			if err := w.attrsB.Put(u64(a), j); err != nil {
-				return err
-			}
-			w.lastAttrs, w.lastAttrsID, w.lastAttrsOK = c.Attrs, a, true
-		}
-		if err := w.rows.Put(k.bytes(), encodeRow(row{Contribution: c, Stream: stream, KnownFrom: seq}, a)); err != nil {
+		if err := w.rows.Put(k.bytes(), encodeRow(row{Contribution: c, Stream: stream, KnownFrom: seq})); err != nil {
 			return err
 		}
 		if sharedItems[c.Figure] {

@@ -81,6 +81,15 @@ func compare(t *testing.T, ctx context.Context, name string, p *projections.Proj
 		if fmt.Sprint(gi) != fmt.Sprint(wi) {
 			t.Errorf("%s: explain %s lists %v, naive recomputation %v", name, f.ID, gi, wi)
 		}
+		wantAttrs := map[string]domain.Attrs{}
+		for _, c := range want.Items[f.ID] {
+			wantAttrs[c.Item] = c.Attrs
+		}
+		for _, it := range items {
+			if it.Attrs != wantAttrs[it.Item] {
+				t.Errorf("%s: explain %s item %s has attributes %+v, naive recomputation %+v", name, f.ID, it.Item, it.Attrs, wantAttrs[it.Item])
+			}
+		}
 	}
 }
 

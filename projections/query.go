@@ -103,13 +103,12 @@ func (p *Projection) counting(tx *bolt.Tx, figure string, q domain.Query, s uint
 	}
 	byItem := map[string][]row{}
 	fig := figIdx(figure)
-	attrs := tx.Bucket(bAttrs)
 	c := tx.Bucket(bRows).Cursor()
 	for k, v := c.Seek([]byte{fig}); k != nil && k[0] == fig; k, v = c.Next() {
 		if kf, kt, _, _ := rowHead(v); kf > s || kt != 0 && s >= kt {
 			continue
 		}
-		r, err := decodeRow(figure, v, attrs)
+		r, err := decodeRow(figure, v)
 		if err != nil {
 			return nil, err
 		}
@@ -131,7 +130,7 @@ func (p *Projection) counting(tx *bolt.Tx, figure string, q domain.Query, s uint
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Item < out[j].Item })
-	return out, nil
+	return out, attrsOf(tx, out)
 }
 
 // Explain lists the items that make up a figure for a query, each with the events behind it.

@@ -3,8 +3,8 @@ package projections
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/ocopledger/ocopledger/domain"
@@ -20,7 +20,6 @@ import (
 //	log      seq → the entry: recorded time, running maximum, id, type, stream, actor, source
 //	streams  stream → its events (positions, ids, types, payloads) and the keys of its current rows
 //	rows     fig rowID → a contribution row with the log interval in which it was true
-//	attrs    attrsID → the JSON attributes of rows (shared by the rows of one contribution set)
 //	items    fig item 0x00 rowID → from,until: current rows of items that several streams share
 //	deltas   seq n → fig,day,d: the changes of each figure, loaded into the in-memory index
 var (
@@ -29,9 +28,8 @@ var (
 	bStreams = []byte("streams")
 	bRows    = []byte("rows")
 	bItems   = []byte("items")
-	bAttrs   = []byte("attrs")
 	bDeltas  = []byte("deltas")
-	buckets  = [][]byte{bMeta, bLog, bStreams, bRows, bAttrs, bItems, bDeltas}
+	buckets  = [][]byte{bMeta, bLog, bStreams, bRows, bItems, bDeltas}
 
 	kCheckpoint = []byte("checkpoint")
 	kVersion    = []byte("version")
@@ -56,15 +54,15 @@ type row struct {
 
 func (r row) knownAt(s uint64) bool { return r.KnownFrom <= s && (r.KnownTo == 0 || s < r.KnownTo) }
 
-// encodeRow lays a row out as kf(8) kt(8) from(4) until(4) attrsID(8) item 0 stream 0 event, so
-// that closing it rewrites 8 bytes at a fixed place.
-func encodeRow(r row, attrs uint64) []byte {
-	b := make([]byte, 32, 32+len(r.Item)+len(r.Stream)+len(r.EventID)+2)
+// encodeRow lays a row out as kf(8) kt(8) from(4) until(4) item 0 stream 0 event, so that closing
+// it rewrites 8 bytes at a fixed place. Its attributes are not stored: they are derived again from
+// the stream's events when a row is listed (attrsOf), which keeps the file small.
+func encodeRow(r row) []byte {
+	b := make([]byte, 24, 24+len(r.Item)+len(r.Stream)+len(r.EventID)+2)
 	binary.BigEndian.PutUint64(b, r.KnownFrom)
 	binary.BigEndian.PutUint64(b[8:], r.KnownTo)
 	binary.BigEndian.PutUint32(b[16:], uint32(int32(r.From)))
 	binary.BigEndian.PutUint32(b[20:], uint32(int32(r.Until)))
-	binary.BigEndian.PutUint64(b[24:], attrs)
 	b = append(b, r.Item...)
 	b = append(b, 0)
 	b = append(b, r.Stream...)
@@ -74,15 +72,16 @@ func encodeRow(r row, attrs uint64) []byte {
 
 // rowParts returns a row's item, stream and event ID.
 func rowParts(v []byte) (item, stream, event []byte) {
-	parts := bytes.SplitN(v[32:], []byte{0}, 3)
+	parts := bytes.SplitN(v[24:], []byte{0}, 3)
 	if len(parts) != 3 {
 		return nil, nil, nil
 	}
 	return parts[0], parts[1], parts[2]
 }
 
-func decodeRow(fig string, v []byte, attrs *bolt.Bucket) (row, error) {
-	if len(v) < 32 {
+// decodeRow decodes a row, without its attributes (see attrsOf).
+func decodeRow(fig string, v []byte) (row, error) {
+	if len(v) < 24 {
 		return row{}, fmt.Errorf("projections: short row")
 	}
 	r := row{KnownFrom: binary.BigEndian.Uint64(v), KnownTo: binary.BigEndian.Uint64(v[8:])}
@@ -94,10 +93,50 @@ func decodeRow(fig string, v []byte, attrs *bolt.Bucket) (row, error) {
 		return row{}, fmt.Errorf("projections: malformed row")
 	}
 	r.Item, r.Stream, r.EventID = string(item), string(stream), string(event)
-	if err := json.Unmarshal(attrs.Get(v[24:32]), &r.Attrs); err != nil {
-		return row{}, fmt.Errorf("projections: row attributes: %w", err)
-	}
 	return r, nil
+}
+
+// attrsOf fills in the attributes of rows: each row is the contribution its stream made when the
+// event at its KnownFrom position was applied, so deriving the stream's contributions at that
+// position again gives it back whole.
+func attrsOf(tx *bolt.Tx, rows []row) error {
+	type at struct {
+		stream string
+		kf     uint64
+	}
+	derived := map[at][]domain.Contribution{}
+	hists := map[string][]domain.Recorded{}
+	sb := tx.Bucket(bStreams)
+	for i := range rows {
+		r := &rows[i]
+		k := at{r.Stream, r.KnownFrom}
+		cs, ok := derived[k]
+		if !ok {
+			hist, ok := hists[r.Stream]
+			if !ok {
+				v := sb.Get([]byte(r.Stream))
+				if v == nil {
+					return fmt.Errorf("projections: stream %s of row %s is missing", r.Stream, r.Item)
+				}
+				idx, err := decodeStreamIndex(v)
+				if err != nil {
+					return err
+				}
+				hist = idx.history(r.Stream)
+				hists[r.Stream] = hist
+			}
+			n := sort.Search(len(hist), func(i int) bool { return hist[i].Sequence > r.KnownFrom })
+			cs = domain.Contributions(domain.Effective(hist[:n]))
+			derived[k] = cs
+		}
+		for _, c := range cs {
+			if c.Figure == r.Figure && c.Item == r.Item && c.EventID == r.EventID && c.From == r.From && c.Until == r.Until {
+				r.Attrs = c.Attrs
+				break
+			}
+		}
+	}
+	return nil
 }
 
 // rowHead reads the log interval and validity of a row without decoding the rest.
