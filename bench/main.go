@@ -301,4 +301,3 @@ func group(n int) string {
 	}
 	return strings.Join(append([]string{s}, out...), ",")
 }
-
