@@ -175,11 +175,23 @@ func streamConfig(cfg Config) jetstream.StreamConfig {
 }
 
 func ensureStream(ctx context.Context, js jetstream.JetStream, cfg Config) (jetstream.Stream, error) {
-	st, err := js.Stream(ctx, cfg.StreamName)
-	if errors.Is(err, jetstream.ErrStreamNotFound) {
-		st, err = js.CreateStream(ctx, streamConfig(cfg))
-		if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
-			st, err = js.Stream(ctx, cfg.StreamName) // another process created it
+	var st jetstream.Stream
+	var err error
+	// On a cluster, a request about a stream whose leader is being elected
+	// goes unanswered: when another instance has just created the stream (two
+	// instances starting together), or during a fail-over. Ask again.
+	for attempt := 1; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, ensureStreamTimeout)
+		st, err = js.Stream(actx, cfg.StreamName)
+		if errors.Is(err, jetstream.ErrStreamNotFound) {
+			st, err = js.CreateStream(actx, streamConfig(cfg))
+			if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+				st, err = js.Stream(actx, cfg.StreamName) // another process created it
+			}
+		}
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil || attempt == ensureStreamAttempts {
+			break
 		}
 	}
 	if err != nil {
@@ -190,6 +202,13 @@ func ensureStream(ctx context.Context, js jetstream.JetStream, cfg Config) (jets
 	}
 	return st, nil
 }
+
+// ensureStreamAttempts bounds the unanswered requests ensureStream makes,
+// each waiting at most ensureStreamTimeout.
+const (
+	ensureStreamAttempts = 6
+	ensureStreamTimeout  = 5 * time.Second
+)
 
 // checkStreamConfig refuses a stream from which history could be lost or
 // whose behaviour the store relies on is switched off.
