@@ -149,7 +149,46 @@ func startCluster(tb testing.TB) *natsCluster {
 		c.start(n)
 	}
 	c.waitMetaLeader(60 * time.Second)
+	c.waitJetStreamAPI(30 * time.Second)
 	return c
+}
+
+// waitJetStreamAPI waits until a JetStream API request of the LEDGER
+// account is answered through every running node. A meta leader is not
+// enough: right after the cluster forms, requests can go unanswered for a
+// while (routes are still being settled).
+func (c *natsCluster) waitJetStreamAPI(wait time.Duration) {
+	c.tb.Helper()
+	deadline := time.Now().Add(wait)
+	for _, n := range c.nodes {
+		if !n.running() {
+			continue
+		}
+		for {
+			err := func() error {
+				nc, err := nats.Connect(n.URL(), nats.UserInfo("ledger", ledgerPassword), nats.NoReconnect())
+				if err != nil {
+					return err
+				}
+				defer nc.Close()
+				js, err := jetstream.New(nc)
+				if err != nil {
+					return err
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+				defer cancel()
+				_, err = js.AccountInfo(ctx)
+				return err
+			}()
+			if err == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				c.tb.Fatalf("the JetStream API does not answer through %s after %s: %v", n.name, wait, err)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
 }
 
 // URL is the client URL of all three nodes, as the ledger's --nats flag takes it.
