@@ -175,6 +175,20 @@ type certificate struct {
 	attrs    Attrs
 }
 
+// endings name what ended a certificate (certificate.endedBy) in messages.
+var endings = map[string]label{
+	"expiry":     {"hết hạn", "expiry"},
+	"superseded": {"đã được thay thế", "superseded"},
+	"revoked":    {"đã bị thu hồi", "revoked"},
+}
+
+func ending(endedBy string) label {
+	if l, ok := endings[endedBy]; ok {
+		return l
+	}
+	return label{endedBy, endedBy}
+}
+
 type product struct {
 	id         string
 	certs      []*certificate
@@ -229,7 +243,7 @@ func (p *product) check(e Event) error {
 		}
 		if e.Decision.Date >= old.end {
 			return Conflict("certificate %s ended on %s (%s); a product whose certificate has ended is certified anew (ocop.certified), not re-evaluated",
-				old.decision.Number, old.end.VN(), old.endedBy)
+				old.decision.Number, old.end.VN(), ending(old.endedBy))
 		}
 		want := OutcomeKeep
 		if e.Stars > old.stars {
@@ -252,7 +266,7 @@ func (p *product) check(e Event) error {
 			return Invalid("decision.date", "%s is before the certificate was issued (%s)", e.Decision.Date.VN(), c.start.VN())
 		}
 		if e.Decision.Date >= c.end {
-			return Conflict("certificate %s already ended on %s (%s); there is nothing to revoke", c.decision.Number, c.end.VN(), c.endedBy)
+			return Conflict("certificate %s already ended on %s (%s); there is nothing to revoke", c.decision.Number, c.end.VN(), ending(c.endedBy))
 		}
 	case OCOPExpired:
 		c := p.find(e.Certificate)
@@ -263,7 +277,7 @@ func (p *product) check(e Event) error {
 			return Conflict("the expiry of certificate %s is already recorded", c.decision.Number)
 		}
 		if c.endedBy != "expiry" {
-			return Conflict("certificate %s did not expire: it was %s on %s", c.decision.Number, c.endedBy, c.end.VN())
+			return Conflict("certificate %s did not expire: it was %s on %s", c.decision.Number, ending(c.endedBy), c.end.VN())
 		}
 		if e.ExpiredOn != c.expires {
 			return Invalid("expired_on", "certificate %s (decided %s) expires on %s, not %s", c.decision.Number, c.start.VN(), c.expires.VN(), e.ExpiredOn.VN())
@@ -280,7 +294,7 @@ func (p *product) check(e Event) error {
 			return Invalid("expires_on", "certificate %s expires on %s, not %s", c.decision.Number, c.expires.VN(), e.ExpiresOn.VN())
 		}
 		if c.endedBy != "expiry" {
-			return Conflict("certificate %s does not reach its expiry: it was %s on %s", c.decision.Number, c.endedBy, c.end.VN())
+			return Conflict("certificate %s does not reach its expiry: it was %s on %s", c.decision.Number, ending(c.endedBy), c.end.VN())
 		}
 	case OCOPPotentialFiveStar:
 		var valid *certificate
@@ -293,7 +307,7 @@ func (p *product) check(e Event) error {
 			return Conflict("product %s holds no valid certificate on %s; only certified products can be potential 5★", e.Stream(), e.Date.VN())
 		}
 		if valid.decision.Authority != AuthorityProvince || valid.stars != 4 {
-			return Conflict("potential 5★ is a status of a 4★ product certified by the province; %s is %d★ by %s", valid.decision.Number, int(valid.stars), valid.decision.Authority.Label("en"))
+			return Conflict("potential 5★ is a status of a 4★ product certified by the province; %s is %d★ by %s", valid.decision.Number, int(valid.stars), authorities.name(valid.decision.Authority))
 		}
 	default:
 		return Invalid("type", "%s does not belong to an OCOP product", e.EventType())
@@ -380,10 +394,10 @@ func (c *cnnttb) check(e Event) error {
 	case CNNTTBRecognized:
 		for _, r := range c.recs {
 			if r.e.Level == e.Level && fold(r.e.Certificate) == fold(e.Certificate) {
-				return Conflict("certificate %s at %s is already recorded", e.Certificate, e.Level.Label("en"))
+				return Conflict("certificate %s at %s is already recorded", e.Certificate, cnnttbLevels.name(e.Level))
 			}
 			if r.e.Level == e.Level && r.e.RoundYear == e.RoundYear {
-				return Conflict("%s was already recognised at %s in the %d round (certificate %s)", e.ProductName, e.Level.Label("en"), e.RoundYear, r.e.Certificate)
+				return Conflict("%s was already recognised at %s in the %d round (certificate %s)", e.ProductName, cnnttbLevels.name(e.Level), e.RoundYear, r.e.Certificate)
 			}
 		}
 		if low := RequiredLowerLevel(e.Level); low != "" {
@@ -395,7 +409,7 @@ func (c *cnnttb) check(e Event) error {
 			}
 			if !ok {
 				return Conflict("%s has not won the %s before %s: a product competes at %s only after winning the level below",
-					e.ProductName, low.Label("en"), e.IssuedOn.VN(), e.Level.Label("en"))
+					e.ProductName, cnnttbLevels.name(low), e.IssuedOn.VN(), cnnttbLevels.name(e.Level))
 			}
 		}
 	case CNNTTBExpired:
@@ -406,7 +420,7 @@ func (c *cnnttb) check(e Event) error {
 			}
 		}
 		if r == nil {
-			return Invalid("certificate", "no %s certificate %s is recorded for this product", e.Level.Label("en"), e.Certificate)
+			return Invalid("certificate", "no %s certificate %s is recorded for this product", cnnttbLevels.name(e.Level), e.Certificate)
 		}
 		if r.expired {
 			return Conflict("the expiry of certificate %s is already recorded", e.Certificate)

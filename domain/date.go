@@ -36,14 +36,14 @@ const (
 // NewDate returns the date y-m-d, or an error naming what is wrong with it.
 func NewDate(y, m, d int) (Date, error) {
 	if y < MinYear || y > MaxYear {
-		return NoDate, fmt.Errorf("year %d is outside %d–%d", y, MinYear, MaxYear)
+		return NoDate, errorf("year %d is outside %d–%d", y, MinYear, MaxYear)
 	}
 	if m < 1 || m > 12 {
-		return NoDate, fmt.Errorf("month %d does not exist", m)
+		return NoDate, errorf("month %d does not exist", m)
 	}
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
 	if d < 1 || t.Day() != d {
-		return NoDate, fmt.Errorf("day %d does not exist in %02d/%d", d, m, y)
+		return NoDate, errorf("day %d does not exist in %02d/%d", d, m, y)
 	}
 	return Date(t.Sub(epoch).Hours() / 24), nil
 }
@@ -72,14 +72,14 @@ func ParseDate(s string) (Date, error) {
 		parts = strings.Split(s, "/")
 		y, m, d, err = atoi3(parts[2], parts[1], parts[0])
 	default:
-		return NoDate, fmt.Errorf("%q is not a date: write it as yyyy-mm-dd or dd/mm/yyyy", s)
+		return NoDate, errorf("%q is not a date: write it as yyyy-mm-dd or dd/mm/yyyy", s)
 	}
 	if err != nil {
-		return NoDate, fmt.Errorf("%q is not a date: write it as yyyy-mm-dd or dd/mm/yyyy", s)
+		return NoDate, errorf("%q is not a date: write it as yyyy-mm-dd or dd/mm/yyyy", s)
 	}
 	dt, err := NewDate(y, m, d)
 	if err != nil {
-		return NoDate, fmt.Errorf("%q is not a real date: %v", s, err)
+		return NoDate, errorf("%q is not a real date: %v", s, err)
 	}
 	return dt, nil
 }
@@ -201,7 +201,7 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	uq, err := strconv.Unquote(s)
 	if err != nil {
-		return fmt.Errorf("%s is not a date: write it as \"yyyy-mm-dd\"", s)
+		return errorf("%s is not a date: write it as \"yyyy-mm-dd\"", s)
 	}
 	if uq == "9999-12-31" {
 		*d = Forever
@@ -254,7 +254,7 @@ func ParseKnownAt(s string) (time.Time, error) {
 	}
 	d, err := ParseDate(s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is not a time: give a date (2025-08-07, meaning the end of that day in Vietnam) or an RFC 3339 instant", s)
+		return time.Time{}, errorf("%q is not a time: give a date (2025-08-07, meaning the end of that day in Vietnam) or an RFC 3339 instant", s)
 	}
 	return d.EndOfDay(), nil
 }

@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code classifies an error for transports. The set is small on purpose: a caller needs to know
@@ -46,12 +47,17 @@ func ExitCode(c Code) int {
 
 // Error is an application error with a code, the field at fault (if any) and a message a clerk
 // can act on, e.g. `stars: 2 stars get no certificate; only 3, 4 or 5 stars are certified`.
+//
+// Message is English. Format and Args record how it was built, so that Localize can build it
+// again from the Vietnamese format of the same message (see messages_vi.go).
 type Error struct {
 	Code    Code
 	Field   string // JSON path of the offending field, e.g. "decision.date"
 	Value   any    // the offending value, if useful
 	Message string
-	Err     error // wrapped cause, if any
+	Format  string // the English format Message was built from
+	Args    []any  // the arguments of Format
+	Err     error  // wrapped cause, if any
 }
 
 func (e *Error) Error() string {
@@ -63,19 +69,104 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Invalid returns a CodeInvalid error for a field.
+// Invalid returns a CodeInvalid error for a field. The format is English and a constant: its
+// Vietnamese form is looked up by it (messages_vi.go).
 func Invalid(field, format string, args ...any) *Error {
-	return &Error{Code: CodeInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
+	return newError(CodeInvalid, field, format, args...)
 }
 
 // Conflict returns a CodeConflict error: the command contradicts what the ledger holds.
 func Conflict(format string, args ...any) *Error {
-	return &Error{Code: CodeConflict, Message: fmt.Sprintf(format, args...)}
+	return newError(CodeConflict, "", format, args...)
 }
 
 // NotFound returns a CodeNotFound error.
 func NotFound(format string, args ...any) *Error {
-	return &Error{Code: CodeNotFound, Message: fmt.Sprintf(format, args...)}
+	return newError(CodeNotFound, "", format, args...)
+}
+
+func newError(c Code, field, format string, args ...any) *Error {
+	return &Error{Code: c, Field: field, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
+}
+
+// message is an error without a code (a date that does not exist, say) whose English text is
+// built from a format, kept so that Localize can translate it like an *Error.
+type message struct {
+	text   string
+	format string
+	args   []any
+}
+
+// errorf is fmt.Errorf without %w for messages a clerk may read: Localize translates them.
+func errorf(format string, args ...any) error {
+	return &message{fmt.Sprintf(format, args...), format, args}
+}
+
+func (m *message) Error() string { return m.text }
+
+// Localize returns the message of err for a reader of lang: English (err.Error()) unless lang
+// is "vi", and then the Vietnamese form of the domain error err holds, with its field prefix
+// kept ("stars: 2 sao không được cấp giấy chứng nhận: …"). Text that wraps the domain error,
+// and messages the catalogue does not have, stay English. Transports call it at the edge.
+func Localize(err error, lang string) string {
+	if err == nil {
+		return ""
+	}
+	en := err.Error()
+	if lang != "vi" {
+		return en
+	}
+	var l interface {
+		error
+		vi() string
+	}
+	if !errors.As(err, &l) {
+		return en
+	}
+	inner := l.Error()
+	if i := strings.Index(en, inner); i >= 0 {
+		return en[:i] + l.vi() + en[i+len(inner):]
+	}
+	return en
+}
+
+// vi is the Error() text of e in Vietnamese.
+func (e *Error) vi() string {
+	msg := e.Message
+	// Translate only a message that is still what Format and Args make (one built by hand, or
+	// changed after it was built, stays as it is).
+	if f, ok := messagesVI[e.Format]; ok && e.Format != "" && fmt.Sprintf(e.Format, e.Args...) == e.Message {
+		msg = fmt.Sprintf(f, viArgs(e.Args)...)
+	}
+	if e.Field != "" {
+		return e.Field + ": " + msg
+	}
+	return msg
+}
+
+func (m *message) vi() string {
+	if f, ok := messagesVI[m.format]; ok {
+		return fmt.Sprintf(f, viArgs(m.args)...)
+	}
+	return m.text
+}
+
+// viArgs puts the arguments of a message in Vietnamese: errors (a cause quoted in the message)
+// and labels (an authority, a level); anything else (numbers, IDs, dates already written
+// dd/mm/yyyy) reads the same in both languages.
+func viArgs(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch a := a.(type) {
+		case error:
+			out[i] = Localize(a, "vi")
+		case label:
+			out[i] = a.vi
+		default:
+			out[i] = a
+		}
+	}
+	return out
 }
 
 // ErrorCode returns the code of err: the Code of a wrapped *Error, CodeInternal otherwise.

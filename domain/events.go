@@ -630,8 +630,9 @@ func KnownType(t string) bool { _, ok := registry[t]; return ok }
 func Decode(typ string, schema int, data []byte) (Event, error) {
 	mk, ok := registry[typ]
 	if !ok {
-		return nil, &Error{Code: CodeInvalid, Field: "type", Value: typ,
-			Message: fmt.Sprintf("%q is not a known event type; known types: %s", typ, strings.Join(EventTypes(), ", "))}
+		err := Invalid("type", "%q is not a known event type; known types: %s", typ, strings.Join(EventTypes(), ", "))
+		err.Value = typ
+		return nil, err
 	}
 	e := mk()
 	if schema != e.SchemaVersion() {
@@ -716,24 +717,29 @@ func jsonError(err error, raw []byte) error {
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError
 	var de *dateError
+	var e *Error
 	switch {
 	case asErr(err, &de):
 		var doc any
 		_ = json.Unmarshal(raw, &doc)
-		return &Error{Code: CodeInvalid, Field: findString(doc, "", de.value), Value: de.value, Message: de.Error(), Err: err}
+		e = Invalid(findString(doc, "", de.value), "%v", de.err)
+		e.Value = de.value
 	case asErr(err, &te):
 		want := goKind(te.Type.Kind().String())
 		if te.Type == reflect.TypeFor[Date]() {
-			want = `a date in quotes, "yyyy-mm-dd",`
+			want = label{`một ngày trong dấu ngoặc kép, "yyyy-mm-dd",`, `a date in quotes, "yyyy-mm-dd",`}
 		}
-		return &Error{Code: CodeInvalid, Field: te.Field, Message: fmt.Sprintf("has the wrong kind of value: a JSON %s where %s is expected", te.Value, want), Err: err}
+		e = Invalid(te.Field, "has the wrong kind of value: a JSON %s where %s is expected", jsonKindName(te.Value), want)
 	case asErr(err, &se):
-		return &Error{Code: CodeInvalid, Message: fmt.Sprintf("the JSON is malformed at byte %d: %v", se.Offset, se), Err: err}
+		e = Invalid("", "the JSON is malformed at byte %d: %v", se.Offset, se)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &Error{Code: CodeInvalid, Field: f, Message: "is not a field of this event type (check the spelling in docs/events.md)", Err: err}
+		e = Invalid(f, "is not a field of this event type (check the spelling in docs/events.md)")
+	default:
+		e = Invalid("", "the JSON is malformed: %v", err)
 	}
-	return &Error{Code: CodeInvalid, Message: "the JSON is malformed: " + err.Error(), Err: err}
+	e.Err = err
+	return e
 }
 
 func asErr[T error](err error, target *T) bool { return errors.As(err, target) }
@@ -765,20 +771,35 @@ func findString(doc any, path, v string) string {
 	return ""
 }
 
-func goKind(k string) string {
+// goKind names, for a clerk, the JSON a Go kind is read from.
+func goKind(k string) label {
 	switch k {
 	case "int", "int32", "int64", "float64":
-		return "a number"
+		return label{"một số", "a number"}
 	case "string":
-		return "text in quotes"
+		return label{"chữ trong dấu ngoặc kép", "text in quotes"}
 	case "bool":
-		return "true or false"
+		return label{"true hoặc false", "true or false"}
 	case "struct", "map":
-		return "an object"
+		return label{"một đối tượng {…}", "an object"}
 	case "slice":
-		return "a list"
+		return label{"một danh sách […]", "a list"}
 	}
-	return k
+	return label{k, k}
+}
+
+// jsonKindName names the kind of JSON value a json.UnmarshalTypeError found ("number",
+// "number 1.5", "string", "bool", "array", "object").
+func jsonKindName(v string) label {
+	kind, rest, _ := strings.Cut(v, " ")
+	vi, ok := map[string]string{"number": "số", "string": "chuỗi chữ", "bool": "true/false", "array": "danh sách", "object": "đối tượng"}[kind]
+	if !ok {
+		return label{v, v}
+	}
+	if rest != "" {
+		vi += " " + rest
+	}
+	return label{vi, v}
 }
 
 func first(errs ...error) error {

@@ -60,7 +60,7 @@ func checkAuthority(field string, s Stars, dec Decision) error {
 	}
 	want := AuthoritiesFor(s, dec.Date)
 	return Invalid(field, "%s may not certify %d stars on %s; on that date %d-star certificates are issued by %s",
-		dec.Authority.Label("en"), int(s), dec.Date.VN(), int(s), want[0].Label("en"))
+		authorities.name(dec.Authority), int(s), dec.Date.VN(), int(s), authorities.name(want[0]))
 }
 
 // CNNTTBLevelOpen reports whether recognitions at level l exist on date d: district level until

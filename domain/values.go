@@ -17,9 +17,13 @@ func (l label) in(lang string) string {
 	return l.vi
 }
 
+// String is the English name: a label given as an argument of an error message reads in English
+// in Message and in Vietnamese through Localize.
+func (l label) String() string { return l.en }
+
 // enum checks membership and names values of a closed set of strings.
 type enum[T ~string] struct {
-	what   string
+	what   label // what a value is, for messages: "issuing authority"
 	labels map[T]label
 }
 
@@ -44,11 +48,14 @@ func (e enum[T]) list() string {
 	return strings.Join(s, ", ")
 }
 
-func (e enum[T]) label(v T, lang string) string {
+func (e enum[T]) label(v T, lang string) string { return e.name(v).in(lang) }
+
+// name is the label of v, or v itself in both languages when v is not in the set.
+func (e enum[T]) name(v T) label {
 	if l, ok := e.labels[v]; ok {
-		return l.in(lang)
+		return l
 	}
-	return string(v)
+	return label{string(v), string(v)}
 }
 
 // Stars is an OCOP star rating. Only 3, 4 and 5 stars are certified.
@@ -93,7 +100,7 @@ const (
 	AuthorityMinistry Authority = "ministry" // Bộ NN&PTNT, from 2025 Bộ Nông nghiệp và Môi trường
 )
 
-var authorities = enum[Authority]{"issuing authority", map[Authority]label{
+var authorities = enum[Authority]{label{"cơ quan ban hành quyết định", "issuing authority"}, map[Authority]label{
 	AuthorityDistrict: {"UBND huyện", "District People's Committee"},
 	AuthorityProvince: {"UBND tỉnh", "Provincial People's Committee"},
 	AuthorityMinistry: {"Bộ Nông nghiệp và Môi trường (Bộ NN&PTNT)", "Ministry of Agriculture and Environment (formerly MARD)"},
@@ -113,7 +120,7 @@ const (
 	LevelNational CNNTTBLevel = "national"
 )
 
-var cnnttbLevels = enum[CNNTTBLevel]{"CNNTTB level", map[CNNTTBLevel]label{
+var cnnttbLevels = enum[CNNTTBLevel]{label{"cấp công nhận sản phẩm CNNTTB", "CNNTTB level"}, map[CNNTTBLevel]label{
 	LevelDistrict: {"cấp huyện", "district level"},
 	LevelCommune:  {"cấp xã", "commune level"},
 	LevelProvince: {"cấp tỉnh", "provincial level"},
@@ -145,7 +152,7 @@ const (
 	FundingPrivate  Funding = "private"  // 100% privately funded ("xã hội hóa")
 )
 
-var fundings = enum[Funding]{"funding", map[Funding]label{
+var fundings = enum[Funding]{label{"nguồn kinh phí", "funding"}, map[Funding]label{
 	FundingMinistry: {"Nhà nước hỗ trợ (Bộ Công Thương)", "State-supported (Ministry of Industry and Trade)"},
 	FundingProvince: {"Nhà nước hỗ trợ (tỉnh)", "State-supported (province)"},
 	FundingPrivate:  {"xã hội hóa 100%", "100% privately funded"},
@@ -160,7 +167,7 @@ func (f Funding) Label(lang string) string { return fundings.label(f, lang) }
 // SiteType is one of the 8 site types of QĐ 950/QĐ-BCT for OCOP sales points.
 type SiteType string
 
-var siteTypes = enum[SiteType]{"site type", map[SiteType]label{
+var siteTypes = enum[SiteType]{label{"loại địa điểm", "site type"}, map[SiteType]label{
 	"transport_hub":     {"nhà ga, sân bay, bến cảng", "station, airport or port"},
 	"road_stop":         {"trạm dừng nghỉ trên cao tốc, quốc lộ", "highway or national-road rest stop"},
 	"commercial_centre": {"trung tâm thương mại, siêu thị, chợ", "commercial centre, supermarket or market"},
@@ -195,7 +202,7 @@ const (
 	KindOutsideFair    TradeEventKind = "fair_outside"
 )
 
-var tradeEventKinds = enum[TradeEventKind]{"trade-event kind", map[TradeEventKind]label{
+var tradeEventKinds = enum[TradeEventKind]{label{"loại hoạt động xúc tiến thương mại", "trade-event kind"}, map[TradeEventKind]label{
 	KindProvincialFair: {"hội chợ cấp tỉnh", "provincial trade fair"},
 	KindDistrictFair:   {"hội chợ cấp huyện", "district trade fair"},
 	KindMarketSession:  {"phiên chợ hàng Việt về nông thôn, miền núi, hải đảo", "Vietnamese-goods market session (rural, mountain, island areas)"},
@@ -209,7 +216,7 @@ func (k TradeEventKind) Label(lang string) string { return tradeEventKinds.label
 // ProducerKind is the legal form of an OCOP producer ("chủ thể OCOP").
 type ProducerKind string
 
-var producerKinds = enum[ProducerKind]{"producer kind", map[ProducerKind]label{
+var producerKinds = enum[ProducerKind]{label{"loại hình chủ thể", "producer kind"}, map[ProducerKind]label{
 	"enterprise":        {"doanh nghiệp", "enterprise"},
 	"cooperative":       {"hợp tác xã", "cooperative"},
 	"cooperative_group": {"tổ hợp tác", "cooperative group"},
@@ -222,7 +229,7 @@ func (k ProducerKind) Label(lang string) string { return producerKinds.label(k, 
 // Platform is where a product is listed for sale online.
 type Platform string
 
-var platforms = enum[Platform]{"platform", map[Platform]label{
+var platforms = enum[Platform]{label{"sàn thương mại điện tử", "platform"}, map[Platform]label{
 	"quangngaitrade": {"Sàn TMĐT Quảng Ngãi (quangngaitrade.gov.vn)", "Quảng Ngãi e-commerce platform"},
 	"kontumtrade":    {"Sàn TMĐT Kon Tum (kontumtrade.gov.vn)", "Kon Tum e-commerce platform"},
 	"shopee":         {"Shopee", "Shopee"},
@@ -243,7 +250,7 @@ func (p Platform) Label(lang string) string { return platforms.label(p, lang) }
 // RevocationReason is why an OCOP certificate was revoked ("thu hồi").
 type RevocationReason string
 
-var revocationReasons = enum[RevocationReason]{"revocation reason", map[RevocationReason]label{
+var revocationReasons = enum[RevocationReason]{label{"lý do thu hồi", "revocation reason"}, map[RevocationReason]label{
 	"not_reevaluated":   {"không đánh giá lại", "not re-evaluated"},
 	"failed_criteria":   {"không đạt tiêu chí bắt buộc", "failed mandatory criteria"},
 	"quality_violation": {"vi phạm chất lượng, an toàn thực phẩm", "quality or food-safety violation"},
@@ -263,7 +270,7 @@ const (
 	OutcomeDowngrade ReevalOutcome = "downgrade"
 )
 
-var outcomes = enum[ReevalOutcome]{"re-evaluation outcome", map[ReevalOutcome]label{
+var outcomes = enum[ReevalOutcome]{label{"kết quả đánh giá lại", "re-evaluation outcome"}, map[ReevalOutcome]label{
 	OutcomeKeep:      {"giữ nguyên hạng sao", "stars kept"},
 	OutcomeUpgrade:   {"nâng hạng sao", "stars raised"},
 	OutcomeDowngrade: {"hạ hạng sao", "stars lowered"},
@@ -272,7 +279,7 @@ var outcomes = enum[ReevalOutcome]{"re-evaluation outcome", map[ReevalOutcome]la
 // Sector is one of the 6 OCOP product sectors.
 type Sector string
 
-var sectors = enum[Sector]{"sector", map[Sector]label{
+var sectors = enum[Sector]{label{"ngành", "sector"}, map[Sector]label{
 	"I":   {"Thực phẩm", "Food"},
 	"II":  {"Đồ uống", "Drinks"},
 	"III": {"Thảo dược", "Herbal products"},
@@ -288,7 +295,7 @@ func (s Sector) Label(lang string) string { return sectors.label(s, lang) }
 // The labels are the ledger's reading of QĐ 148/QĐ-TTg (assumed; kept here, in one place).
 type ProductSet string
 
-var productSets = enum[ProductSet]{"product set", map[ProductSet]label{
+var productSets = enum[ProductSet]{label{"bộ sản phẩm", "product set"}, map[ProductSet]label{
 	"I.1":   {"Nông sản tươi sống", "Fresh farm produce"},
 	"I.2":   {"Nông sản sơ chế", "Minimally processed farm produce"},
 	"I.3":   {"Thực phẩm tươi sống", "Fresh foods (meat, eggs, milk, honey)"},

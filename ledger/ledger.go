@@ -70,7 +70,7 @@ const MaxPayload = 64 << 10
 // Record decodes, checks and records an event of the given type from its JSON payload.
 func (l *Ledger) Record(ctx context.Context, typ string, payload []byte, m Meta) (Position, error) {
 	if len(payload) > MaxPayload {
-		return Position{}, &domain.Error{Code: domain.CodeInvalid, Message: fmt.Sprintf("the payload is %d bytes; an entry may be at most %d KiB", len(payload), MaxPayload>>10)}
+		return Position{}, domain.Invalid("", "the payload is %d bytes; an entry may be at most %d KiB", len(payload), MaxPayload>>10)
 	}
 	e, err := domain.DecodeValid(typ, 1, norm.NFC.Bytes(payload))
 	if err != nil {
@@ -123,13 +123,16 @@ func (l *Ledger) RecordEvent(ctx context.Context, e domain.Event, m Meta) (Posit
 		}
 		if errors.Is(err, eventstore.ErrConcurrency) {
 			if m.ExpectedVersion != nil {
-				return Position{}, &domain.Error{Code: domain.CodeConflict, Field: "expected_version", Value: expected,
-					Message: fmt.Sprintf("the record %s has changed since you read it (you expected version %d): reload it and try again", stream, expected), Err: err}
+				c := domain.Conflict("the record %s has changed since you read it (you expected version %d): reload it and try again", stream, expected)
+				c.Field, c.Value, c.Err = "expected_version", expected, err
+				return Position{}, c
 			}
 			if attempt < 8 {
 				continue
 			}
-			return Position{}, &domain.Error{Code: domain.CodeConflict, Message: fmt.Sprintf("the record %s is being changed by others too often; try again", stream), Err: err}
+			c := domain.Conflict("the record %s is being changed by others too often; try again", stream)
+			c.Err = err
+			return Position{}, c
 		}
 		return Position{}, storeError(err)
 	}
