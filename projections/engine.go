@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"runtime/debug"
 	"sort"
 	"sync"
 	"time"
@@ -24,7 +23,7 @@ const Version = 4
 // Options configure a projection.
 type Options struct {
 	Logger    *slog.Logger
-	BatchSize int // events per bbolt transaction during catch-up; default 20000
+	BatchSize int // events per bbolt transaction during catch-up; default 10000
 	// OnCommit, if set, is called after each committed batch with the first and last positions
 	// applied (outside any lock), e.g. to publish figure changes.
 	OnCommit func(from, to uint64)
@@ -59,7 +58,7 @@ func Open(path string, opts Options) (*Projection, error) {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if opts.BatchSize <= 0 {
-		opts.BatchSize = 20000
+		opts.BatchSize = 10000
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second, NoFreelistSync: true})
 	if err != nil {
@@ -196,8 +195,6 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 	}
 	p.db.NoSync = true // a rebuild syncs once at the end; a crash before that only loses read models
 	defer func() { p.db.NoSync = false }()
-	// A catch-up allocates much and keeps little: collect a little less often while it runs.
-	defer debug.SetGCPercent(debug.SetGCPercent(150))
 	// Reading (and decoding) the log and applying it run side by side: the reader hands batches
 	// to the applier through a small queue.
 	batches := make(chan *batch, 1)

@@ -128,7 +128,7 @@ Dimensions for --by: ` + strings.Join(domain.Dimensions(), ", "),
 		summary: "drop the read models and rebuild them from the log (with a progress bar)",
 		usage:   "[--batch N]",
 		flags: func(fs *flag.FlagSet) {
-			fs.IntVar(&rebuildBatch, "batch", 20000, "events applied per read-model transaction")
+			fs.IntVar(&rebuildBatch, "batch", 10000, "events applied per read-model transaction")
 		},
 		run: runRebuild,
 	})
