@@ -2,6 +2,7 @@ package eventstore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -348,7 +349,7 @@ func (s *Store) StreamVersion(ctx context.Context, stream string) (uint64, error
 
 // head returns the version and global sequence of the last event on subject.
 func (s *Store) head(ctx context.Context, subject string) (version, seq uint64, err error) {
-	m, err := s.stream.GetLastMsgForSubject(ctx, subject)
+	m, err := s.leaderGet(ctx, msgGetRequest{LastFor: subject})
 	if errors.Is(err, jetstream.ErrMsgNotFound) {
 		return 0, 0, nil
 	}
@@ -368,7 +369,7 @@ func (s *Store) lastEnvelope(ctx context.Context) (*Envelope, error) {
 	if err != nil || last == 0 {
 		return nil, err
 	}
-	m, err := s.stream.GetMsg(ctx, last)
+	m, err := s.leaderGet(ctx, msgGetRequest{Seq: last})
 	if err != nil {
 		return nil, fmt.Errorf("eventstore: read message %d: %w", last, err)
 	}
@@ -377,6 +378,66 @@ func (s *Store) lastEnvelope(ctx context.Context) (*Envelope, error) {
 		return nil, err
 	}
 	return &env, nil
+}
+
+// msgGetRequest is the body of a JetStream STREAM.MSG.GET request.
+type msgGetRequest struct {
+	Seq     uint64 `json:"seq,omitempty"`
+	LastFor string `json:"last_by_subj,omitempty"`
+}
+
+// leaderGet reads one message through the stream leader (STREAM.MSG.GET).
+//
+// The jetstream package reads by direct get when the stream allows it, and
+// on a replicated stream any replica answers a direct get, also a follower
+// that has not yet applied the latest appends: right after its own append
+// a writer could read the previous head, report a false conflict for the
+// version it was just given, or decide on a history missing its last event.
+// The version checks need the leader's answer, which includes every
+// acknowledged append.
+func (s *Store) leaderGet(ctx context.Context, req msgGetRequest) (*jetstream.RawStreamMsg, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, publishTimeout)
+		defer cancel()
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	reply, err := s.nc.RequestWithContext(ctx, "$JS.API.STREAM.MSG.GET."+s.cfg.StreamName, body)
+	if err != nil {
+		return nil, err
+	}
+	var resp struct {
+		Error   *jetstream.APIError `json:"error"`
+		Message *struct {
+			Subject  string    `json:"subject"`
+			Sequence uint64    `json:"seq"`
+			Header   []byte    `json:"hdrs"`
+			Data     []byte    `json:"data"`
+			Time     time.Time `json:"time"`
+		} `json:"message"`
+	}
+	if err := json.Unmarshal(reply.Data, &resp); err != nil {
+		return nil, fmt.Errorf("bad STREAM.MSG.GET reply %q: %w", reply.Data, err)
+	}
+	switch {
+	case resp.Error != nil && resp.Error.ErrorCode == jetstream.JSErrCodeMessageNotFound:
+		return nil, jetstream.ErrMsgNotFound
+	case resp.Error != nil:
+		return nil, resp.Error
+	case resp.Message == nil:
+		return nil, jetstream.ErrInvalidJetStreamResponse
+	}
+	m := &jetstream.RawStreamMsg{Subject: resp.Message.Subject, Sequence: resp.Message.Sequence,
+		Data: resp.Message.Data, Time: resp.Message.Time}
+	if len(resp.Message.Header) > 0 {
+		if m.Header, err = nats.DecodeHeadersMsg(resp.Message.Header); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
 }
 
 // slogLogger adapts slog to the nats-server logger.
