@@ -204,11 +204,13 @@ func (m *Main) fail(err error) int {
 		return 2
 	}
 	code := domain.ErrorCode(err)
+	msg := domain.Localize(err, m.Lang)
 	if m.JSON {
-		json.NewEncoder(m.Err).Encode(map[string]any{"error": map[string]any{"code": code, "field": domain.ErrorField(err), "message": err.Error()}})
+		json.NewEncoder(m.Err).Encode(map[string]any{"error": map[string]any{"code": code, "field": domain.ErrorField(err),
+			"message": msg, "message_en": err.Error()}})
 	} else {
 		prefix := map[string]string{"vi": "lỗi", "en": "error"}[m.Lang]
-		fmt.Fprintf(m.Err, "ocopledger: %s: %s\n", prefix, err)
+		fmt.Fprintf(m.Err, "ocopledger: %s: %s\n", prefix, msg)
 	}
 	return domain.ExitCode(code)
 }

@@ -56,7 +56,7 @@ func TestRecordRefusesBadInputAndChangesNothing(t *testing.T) {
 		name, stdin string
 		args        []string
 		code        int
-		says        []string // the message names the field and the reason
+		says        []string // the message (asked for in English) names the field and the reason
 	}{
 		{"unknown event type", `{}`, []string{"record", "ocop.certificate_issued"}, 2, []string{"not a known event type", "ocop.certified"}},
 		{"malformed JSON", `{"product_id": "x",`, []string{"record", "ocop.certified"}, 2, []string{"malformed"}},
@@ -71,7 +71,7 @@ func TestRecordRefusesBadInputAndChangesNothing(t *testing.T) {
 	}
 	before := lastSequence(t, dir)
 	for _, c := range cases {
-		code, _, errs := run(t, dir, c.stdin, c.args...)
+		code, _, errs := run(t, dir, c.stdin, append(append([]string(nil), c.args...), "--lang", "en")...)
 		if code != c.code {
 			t.Errorf("%s: exit %d, want %d (%s)", c.name, code, c.code, errs)
 		}
@@ -84,13 +84,25 @@ func TestRecordRefusesBadInputAndChangesNothing(t *testing.T) {
 			t.Fatalf("%s: the log moved from %d to %d", c.name, before, n)
 		}
 	}
-	// The same errors as JSON for machines.
-	code, _, errs := run(t, dir, cert("2", "2022-05-10"), "record", "ocop.certified", "--json")
+	// In Vietnamese, the default, the same refusal names the same field.
+	const starsVI = "stars: 2 sao không được cấp giấy chứng nhận: chỉ sản phẩm 3, 4 hoặc 5 sao mới được chứng nhận"
+	code, _, errs := run(t, dir, cert("2", "2022-05-10"), "record", "ocop.certified")
+	if want := "ocopledger: lỗi: " + starsVI + "\n"; code != 2 || errs != want {
+		t.Errorf("2-star certificate in Vietnamese: exit %d\n got %q\nwant %q", code, errs, want)
+	}
+	// The same errors as JSON for machines: the message in the chosen language, and in English.
+	code, _, errs = run(t, dir, cert("2", "2022-05-10"), "record", "ocop.certified", "--json")
 	var e struct {
-		Error struct{ Code, Field, Message string } `json:"error"`
+		Error struct {
+			Code, Field, Message string
+			MessageEN            string `json:"message_en"`
+		} `json:"error"`
 	}
 	if err := json.Unmarshal([]byte(errs), &e); err != nil || code != 2 || e.Error.Code != "invalid" || e.Error.Field != "stars" {
 		t.Errorf("--json error: exit %d, %q (%v)", code, errs, err)
+	}
+	if e.Error.Message != starsVI || e.Error.MessageEN != "stars: 2 stars get no certificate: only 3, 4 or 5 stars are certified" {
+		t.Errorf("--json error: message %q, message_en %q", e.Error.Message, e.Error.MessageEN)
 	}
 	// A retry with the same --id is a success that stores nothing.
 	code, out, _ := run(t, dir, cert("4", "2022-05-10"), "record", "ocop.certified", "--id", "first")
