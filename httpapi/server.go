@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -233,9 +234,10 @@ type errorBody struct {
 }
 
 type errorDetail struct {
-	Code    domain.Code `json:"code"`
-	Field   string      `json:"field,omitempty"`
-	Message string      `json:"message"`
+	Code      domain.Code `json:"code"`
+	Field     string      `json:"field,omitempty"`
+	Message   string      `json:"message"`    // in the language the request asked for (errorLang)
+	MessageEN string      `json:"message_en"` // in English, always
 }
 
 // httpError is a refusal whose status is not one of the domain's (413, 415, 405…).
@@ -249,17 +251,17 @@ type httpError struct {
 func (e *httpError) Error() string { return e.msg }
 
 // writeError answers err with the status of its code; internal errors are logged (once, here)
-// and not shown.
+// and not shown. The message is in the language of errorLang, and in English in message_en.
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	var he *httpError
 	var body errorDetail
 	status := 500
 	if errors.As(err, &he) {
-		status, body = he.status, errorDetail{Code: he.code, Field: he.field, Message: he.msg}
+		status, body = he.status, errorDetail{Code: he.code, Field: he.field, Message: he.msg, MessageEN: he.msg}
 	} else {
 		code := domain.ErrorCode(err)
 		status = domain.HTTPStatus(code)
-		body = errorDetail{Code: code, Field: domain.ErrorField(err), Message: err.Error()}
+		body = errorDetail{Code: code, Field: domain.ErrorField(err), Message: domain.Localize(err, errorLang(r)), MessageEN: err.Error()}
 		if code == domain.CodeInternal {
 			if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 				return // the client went away
@@ -267,10 +269,41 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 			if log != nil {
 				log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 			}
-			body.Message = "internal error; the server log has the details"
+			body.MessageEN = "internal error; the server log has the details"
+			body.Message = body.MessageEN
+			if errorLang(r) == "vi" {
+				body.Message = "lỗi nội bộ; chi tiết có trong nhật ký của máy chủ"
+			}
 		}
 	}
 	writeJSON(w, status, errorBody{body})
+}
+
+// errorLang is the language of error messages for r: ?lang=vi or ?lang=en when given, else
+// English when the Accept-Language header prefers English to Vietnamese, else Vietnamese.
+func errorLang(r *http.Request) string {
+	switch l := r.URL.Query().Get("lang"); l {
+	case "vi", "en":
+		return l
+	}
+	best, bestQ := "vi", 0.0
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		lang, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+		if lang != "vi" && lang != "en" {
+			continue
+		}
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		if q > bestQ { // the first of equal preferences wins, as the header lists them in order
+			best, bestQ = lang, q
+		}
+	}
+	return best
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
