@@ -268,7 +268,7 @@ type DiffResult struct {
 	AsOf      domain.Date `json:"as_of"`
 	From      domain.Date `json:"from"`
 	KnownAt   time.Time   `json:"known_at"`
-	Vs        time.Time   `json:"vs"`
+	Vs        time.Time   `json:"vs,omitzero"` // zero: now
 	Positions [2]uint64   `json:"positions"`
 	Changes   []Change    `json:"changes"`
 }

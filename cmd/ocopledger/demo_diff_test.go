@@ -1,0 +1,66 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ocopledger/ocopledger/projections"
+)
+
+// On the demo history, diff and reconcile name exactly the entries recorded after the report that
+// change its figures, each with its effect.
+func TestDemoDiffAndReconcileNameTheEntries(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run(t, dir, "", "demo"); code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, errs)
+	}
+	code, out, errs := run(t, dir, "", "diff", "--as-of", "07/08/2025", "--known-at", "07/08/2025", "--json")
+	if code != 0 {
+		t.Fatalf("diff: exit %d: %s", code, errs)
+	}
+	var d projections.DiffResult
+	if err := json.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatalf("diff --json: %v\n%s", err, out)
+	}
+	got := map[string]string{}
+	for _, ch := range d.Changes {
+		var es []string
+		for _, e := range ch.Entries {
+			es = append(es, fmt.Sprintf("%s %+d", e.ID, e.Delta))
+		}
+		sort.Strings(es)
+		got[ch.Figure] = fmt.Sprintf("%d→%d: %s", ch.Before, ch.After, strings.Join(es, ", "))
+	}
+	want := map[string]string{
+		"ocop.valid.stars4":         "48→49: demo-004500 +1",   // a 4★ certificate decided 20/07, entered 15/08
+		"ocop.valid.stars3":         "592→591: demo-004503 -1", // a revocation dated 28/07, entered 10/09
+		"salespoints.open":          "23→24: demo-004501 +1",   // a sales point opened 25/07, reported 20/08
+		"salespoints.open.private":  "14→15: demo-004501 +1",
+		"ecommerce.listed_products": "1400→1399: demo-004502 -1", // a listing entered twice, retracted
+	}
+	for fig, w := range want {
+		if got[fig] != w {
+			t.Errorf("diff of %s: %q, want %q", fig, got[fig], w)
+		}
+	}
+	for fig, g := range got {
+		if _, ok := want[fig]; !ok {
+			t.Errorf("diff lists %s (%s), which should not change", fig, g)
+		}
+	}
+	code, out, errs = run(t, dir, "", "reconcile", "470/SCT-QLTM")
+	if code != 0 {
+		t.Fatalf("reconcile: exit %d (the filed report matched the ledger when it was filed): %s\n%s", code, errs, out)
+	}
+	for _, id := range []string{"demo-004500", "demo-004501", "demo-004502", "demo-004503"} {
+		if !strings.Contains(out, id) {
+			t.Errorf("reconcile does not name entry %s:\n%s", id, out)
+		}
+	}
+	if !strings.Contains(out, "23/23") {
+		t.Errorf("reconcile should say all 23 figures matched at filing:\n%s", out)
+	}
+}
