@@ -290,7 +290,8 @@ func mapPublishError(stream string, err error) error {
 // verifyDuplicate checks that the message the broker reported as the
 // original of a duplicate is this event on this stream.
 func (s *Store) verifyDuplicate(ctx context.Context, stream, id string, seq uint64) (AppendResult, error) {
-	m, err := s.stream.GetMsg(ctx, seq)
+	// Through the leader: a follower that is behind may not hold the original yet.
+	m, err := s.leaderGet(ctx, msgGetRequest{Seq: seq})
 	if err != nil {
 		return AppendResult{}, fmt.Errorf("eventstore: read original of duplicate event %q at %d: %w", id, seq, err)
 	}

@@ -56,11 +56,30 @@ func replicasOf(s *eventstore.Store) int {
 // ensureStream creates a stream or brings an existing one to cfg (several instances may race:
 // both end with the same configuration).
 func ensureStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.StreamConfig) (jetstream.Stream, error) {
-	st, err := js.CreateOrUpdateStream(ctx, cfg)
+	st, err := retryUnanswered(ctx, func(ctx context.Context) (jetstream.Stream, error) { return js.CreateOrUpdateStream(ctx, cfg) })
 	if err != nil {
 		return nil, fmt.Errorf("reactive: stream %s: %w", cfg.Name, err)
 	}
 	return st, nil
+}
+
+// On a cluster, a request about a stream whose leader is being elected goes unanswered: when
+// another instance has just created it (two instances starting together), or during a
+// fail-over. retryUnanswered asks again, a few times, each with its own deadline.
+const (
+	unansweredAttempts = 6
+	unansweredTimeout  = 5 * time.Second
+)
+
+func retryUnanswered[T any](ctx context.Context, f func(context.Context) (T, error)) (T, error) {
+	for attempt := 1; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, unansweredTimeout)
+		v, err := f(actx)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil || attempt == unansweredAttempts {
+			return v, err
+		}
+	}
 }
 
 // Envelope is an event as webhooks receive it: the same JSON as a line of `ocopledger export`.
@@ -167,13 +186,16 @@ func durable(stream string, cfg func(ctx context.Context, topic string) (jetstre
 		if err != nil {
 			return nil, nil, err
 		}
-		cons, err := js.Consumer(ctx, stream, c.Durable)
-		if errors.Is(err, jetstream.ErrConsumerNotFound) {
-			cons, err = js.CreateConsumer(ctx, stream, c)
-			if errors.Is(err, jetstream.ErrConsumerExists) {
-				cons, err = js.Consumer(ctx, stream, c.Durable)
+		cons, err := retryUnanswered(ctx, func(ctx context.Context) (jetstream.Consumer, error) {
+			cons, err := js.Consumer(ctx, stream, c.Durable)
+			if errors.Is(err, jetstream.ErrConsumerNotFound) {
+				cons, err = js.CreateConsumer(ctx, stream, c)
+				if errors.Is(err, jetstream.ErrConsumerExists) {
+					cons, err = js.Consumer(ctx, stream, c.Durable)
+				}
 			}
-		}
+			return cons, err
+		})
 		if err != nil {
 			return nil, nil, fmt.Errorf("reactive: consumer %s on %s: %w", c.Durable, stream, err)
 		}

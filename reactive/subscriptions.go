@@ -149,12 +149,14 @@ type registry struct {
 }
 
 func openRegistry(ctx context.Context, js jetstream.JetStream, replicas int) (*registry, error) {
-	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket:      BucketWebhooks,
-		Description: "ocopledger webhook subscriptions (configuration, not ledger history)",
-		History:     5,
-		Replicas:    replicas,
-		Storage:     jetstream.FileStorage,
+	kv, err := retryUnanswered(ctx, func(ctx context.Context) (jetstream.KeyValue, error) {
+		return js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+			Bucket:      BucketWebhooks,
+			Description: "ocopledger webhook subscriptions (configuration, not ledger history)",
+			History:     5,
+			Replicas:    replicas,
+			Storage:     jetstream.FileStorage,
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reactive: bucket %s: %w", BucketWebhooks, err)
