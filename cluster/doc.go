@@ -13,5 +13,5 @@
 //	OCOPLEDGER_CLUSTER_BENCH=1 go test -run TestClusterNumbers -v ./cluster/
 //
 // The second command measures appends and read-model builds on a three-node
-// cluster beside `nats bench` (see docs/cluster.md).
+// cluster beside `nats bench` (see "Running on a cluster" in README.md).
 package cluster
