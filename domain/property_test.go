@@ -374,3 +374,28 @@ func TestPropertyAcceptedHistoriesReplay(t *testing.T) {
 		}
 	}
 }
+
+// A fold fed event by event (refolding at corrections) gives the same contributions as the
+// effective history, after every event of every generated history.
+func TestFoldMatchesEffectiveHistory(t *testing.T) {
+	for seed := int64(0); seed < 60; seed++ {
+		log := generate(uint64(seed))
+		folds := map[string]*domain.Fold{}
+		hist := map[string][]domain.Recorded{}
+		for _, r := range log {
+			hist[r.Stream] = append(hist[r.Stream], r)
+			f, ok := folds[r.Stream]
+			if !ok {
+				f = domain.NewFold(r.Stream)
+			}
+			if !f.Apply(r) {
+				f = domain.Refold(r.Stream, hist[r.Stream])
+			}
+			folds[r.Stream] = f
+			got, want := f.Contributions(), domain.Contributions(domain.Effective(hist[r.Stream]))
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("seed %d, after %s (%s): fold gives %v, the effective history %v", seed, r.ID, r.Type, got, want)
+			}
+		}
+	}
+}

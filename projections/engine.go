@@ -18,7 +18,7 @@ import (
 
 // Version is the version of the projectors' meaning. Bump it whenever the code changes what a
 // read model holds: the next start finds the old version in the file and rebuilds from the log.
-const Version = 4
+const Version = 5
 
 // Options configure a projection.
 type Options struct {
@@ -44,8 +44,7 @@ type Projection struct {
 	nextRow uint64
 
 	// caches of what bbolt holds, valid while the projection is the file's only writer
-	cache      map[string]*streamState
-	cacheCount int // events held in cache
+	cache map[string]*streamState
 
 	rebuilt bool // the file was (re)initialised at open
 	waiters []chan struct{}
@@ -175,7 +174,7 @@ func (p *Projection) Reset() error {
 	if err != nil {
 		return fmt.Errorf("projections: reset: %w", err)
 	}
-	p.cache, p.cacheCount = map[string]*streamState{}, 0
+	p.cache = map[string]*streamState{}
 	p.known = time.Time{}
 	return p.load()
 }
@@ -386,10 +385,7 @@ func (p *Projection) commit(b *batch) error {
 	if err != nil {
 		// The transaction rolled back: forget the cached state of the streams it touched.
 		for s := range b.touched {
-			if st, ok := p.cache[s]; ok {
-				p.cacheCount -= len(st.hist)
-				delete(p.cache, s)
-			}
+			delete(p.cache, s)
 		}
 		return fmt.Errorf("projections: %w", err)
 	}
@@ -423,12 +419,12 @@ func (p *Projection) commit(b *batch) error {
 	return nil
 }
 
-// streamState is a stream as the writer needs it: its events and the rows it contributes now.
-// The projection caches it while it is the file's only writer.
+// streamState is a stream as the writer needs it: its fold (what it contributes follows from it)
+// and its index (event positions, keys of its current rows). The projection caches it while it
+// is the file's only writer.
 type streamState struct {
 	idx  streamIndex
-	hist []domain.Recorded
-	rows []curRow
+	fold *domain.Fold
 }
 
 type curRow struct {
@@ -436,8 +432,9 @@ type curRow struct {
 	c   domain.Contribution
 }
 
-// cacheMax bounds the events held in the stream cache.
-const cacheMax = 20_000
+// cacheMax bounds the streams held in the cache: a fold is a few hundred bytes, so a rebuild of a
+// national ledger keeps most of its records in memory and never reads its own output back.
+const cacheMax = 600_000
 
 // writer applies events inside one transaction.
 type writer struct {
@@ -451,52 +448,56 @@ type writer struct {
 
 func (w *writer) apply(r domain.Recorded, known time.Time) error {
 	rec := logRecord{Seq: r.Sequence, RecordedAt: r.RecordedAt, Known: known, Version: r.Version, ID: r.ID, Type: r.Type,
-		Stream: r.Stream, Actor: r.Actor, Source: r.Source}
+		Stream: r.Stream, Actor: r.Actor, Source: r.Source, Data: r.Raw}
+	if r.Event != nil && len(rec.Data) == 0 {
+		var err error
+		if rec.Data, err = json.Marshal(r.Event); err != nil {
+			return err
+		}
+	}
 	if err := w.log.Put(u64(r.Sequence), encodeLog(rec)); err != nil {
 		return err
 	}
+	rec.Data = nil
 	w.b.clock = append(w.b.clock, rec)
 	if r.Event == nil {
 		w.b.unknown[r.Type]++
 		return nil
 	}
-	st, err := w.state(r.Stream, r.Sequence)
+	st, err := w.state(r.Stream)
 	if err != nil {
 		return err
 	}
-	data := r.Raw
-	if len(data) == 0 {
-		if data, err = json.Marshal(r.Event); err != nil {
-			return err
-		}
+	w.b.touched[r.Stream] = true
+	prev := st.fold.Contributions()
+	if len(prev) != len(st.idx.rows) {
+		return fmt.Errorf("stream %s contributes %d rows but %d are recorded: the read models are out of date; run ocopledger rebuild", r.Stream, len(prev), len(st.idx.rows))
 	}
 	st.idx.seqs = append(st.idx.seqs, r.Sequence)
-	st.idx.events = append(st.idx.events, streamEvent{id: r.ID, typ: r.Type, data: data})
-	r.Raw = nil // kept once, in the stream's index
-	st.hist = append(st.hist, r)
-	w.p.cacheCount++
-	w.b.touched[r.Stream] = true
-	if err := w.reproject(r.Stream, st, r.Sequence, domain.Contributions(domain.Effective(st.hist))); err != nil {
+	if !st.fold.Apply(r) {
+		// A correction reaches back into the history: fold the stream again from the log.
+		st.fold = domain.Refold(r.Stream, history(w.tx, st.idx.seqs))
+	}
+	if err := w.reproject(r.Stream, st, r.Sequence, prev, st.fold.Contributions()); err != nil {
 		return err
 	}
 	return w.streams.Put([]byte(r.Stream), st.idx.encode())
 }
 
-// state returns a stream's state, from the cache or from bbolt.
-func (w *writer) state(stream string, seq uint64) (*streamState, error) {
+// state returns a stream's state, from the cache or folded again from bbolt.
+func (w *writer) state(stream string) (*streamState, error) {
 	if st, ok := w.p.cache[stream]; ok {
 		return st, nil
 	}
-	idx, hist, rows, err := loadStream(w.tx, stream)
+	idx, hist, err := loadStream(w.tx, stream)
 	if err != nil {
 		return nil, err
 	}
-	if w.p.cacheCount > cacheMax {
-		w.p.cache, w.p.cacheCount = map[string]*streamState{}, 0
+	if len(w.p.cache) >= cacheMax {
+		w.p.cache = map[string]*streamState{}
 	}
-	st := &streamState{idx: idx, hist: hist, rows: rows}
+	st := &streamState{idx: idx, fold: domain.Refold(stream, hist)}
 	w.p.cache[stream] = st
-	w.p.cacheCount += len(hist)
 	return st, nil
 }
 
@@ -507,8 +508,12 @@ type figItem struct {
 
 // reproject replaces the stream's current contributions with next, closing rows that no longer
 // hold and opening new ones at position seq, and records how each figure changed.
-func (w *writer) reproject(stream string, st *streamState, seq uint64, next []domain.Contribution) error {
-	keys, gone := matchRows(st.rows, next)
+func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, next []domain.Contribution) error {
+	cur := make([]curRow, len(prev))
+	for i, c := range prev {
+		cur[i] = curRow{key: st.idx.rows[i], c: c}
+	}
+	keys, gone := matchRows(cur, next)
 	var added []int
 	for i, k := range keys {
 		if k.id == 0 {
@@ -527,7 +532,7 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, next []do
 	}
 	before := make(map[figItem][]span, len(touched))
 	for t := range touched {
-		before[t] = w.spans(t, st.rows)
+		before[t] = w.spans(t, cur)
 	}
 	for _, cr := range gone {
 		k := cr.key.bytes()
@@ -559,14 +564,13 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, next []do
 		}
 		keys[i] = k
 	}
-	// The stream's rows, in the order of next (a reload derives them again in that order).
+	// The stream's rows, in the order of next (the fold derives them again in that order).
 	rows := make([]curRow, len(next))
 	st.idx.rows = st.idx.rows[:0]
 	for i, c := range next {
 		rows[i] = curRow{key: keys[i], c: c}
 		st.idx.rows = append(st.idx.rows, keys[i])
 	}
-	st.rows = rows
 	// Emit the change of each touched item's coverage, in a stable order.
 	order := make([]figItem, 0, len(touched))
 	for t := range touched {

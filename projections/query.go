@@ -188,7 +188,7 @@ func (p *Projection) units(tx *bolt.Tx, s uint64) (*domain.UnitMap, error) {
 			return nil, err
 		}
 		var hist []domain.Recorded
-		for _, r := range idx.history(string(k)) {
+		for _, r := range history(tx, idx.seqs) {
 			if r.Sequence <= s {
 				hist = append(hist, r)
 			}

@@ -17,8 +17,8 @@ import (
 //
 //	meta     "checkpoint" → last applied log position; "version" → projector version;
 //	         "known" → running maximum recorded time; "unknown" → JSON {type: count}; "nextrow"
-//	log      seq → the entry: recorded time, running maximum, id, type, stream, actor, source
-//	streams  stream → its events (positions, ids, types, payloads) and the keys of its current rows
+//	log      seq → the entry: recorded time, running maximum, id, type, stream, actor, source, payload
+//	streams  stream → the positions of its events and the keys of the rows it contributes now
 //	rows     fig rowID → a contribution row with the log interval in which it was true
 //	items    fig item 0x00 rowID → from,until: current rows of items that several streams share
 //	deltas   seq n → fig,day,d: the changes of each figure, loaded into the in-memory index
@@ -106,7 +106,6 @@ func attrsOf(tx *bolt.Tx, rows []row) error {
 	}
 	derived := map[at][]domain.Contribution{}
 	hists := map[string][]domain.Recorded{}
-	sb := tx.Bucket(bStreams)
 	for i := range rows {
 		r := &rows[i]
 		k := at{r.Stream, r.KnownFrom}
@@ -114,15 +113,14 @@ func attrsOf(tx *bolt.Tx, rows []row) error {
 		if !ok {
 			hist, ok := hists[r.Stream]
 			if !ok {
-				v := sb.Get([]byte(r.Stream))
-				if v == nil {
-					return fmt.Errorf("projections: stream %s of row %s is missing", r.Stream, r.Item)
-				}
-				idx, err := decodeStreamIndex(v)
+				_, h, err := loadStream(tx, r.Stream)
 				if err != nil {
 					return err
 				}
-				hist = idx.history(r.Stream)
+				if h == nil {
+					return fmt.Errorf("projections: stream %s of row %s is missing", r.Stream, r.Item)
+				}
+				hist = h
 				hists[r.Stream] = hist
 			}
 			n := sort.Search(len(hist), func(i int) bool { return hist[i].Sequence > r.KnownFrom })
@@ -169,7 +167,7 @@ type logRecord struct {
 }
 
 func encodeLog(e logRecord) []byte {
-	b := make([]byte, 24, 24+len(e.ID)+len(e.Type)+len(e.Stream)+len(e.Actor)+len(e.Source)+5)
+	b := make([]byte, 24, 24+len(e.ID)+len(e.Type)+len(e.Stream)+len(e.Actor)+len(e.Source)+5+len(e.Data))
 	binary.BigEndian.PutUint64(b, uint64(e.RecordedAt.UnixNano()))
 	binary.BigEndian.PutUint64(b[8:], uint64(e.Known.UnixNano()))
 	binary.BigEndian.PutUint64(b[16:], e.Version)
@@ -177,10 +175,10 @@ func encodeLog(e logRecord) []byte {
 		b = append(b, s...)
 		b = append(b, 0)
 	}
-	return b
+	return append(b, e.Data...)
 }
 
-// decodeLog decodes a log record.
+// decodeLog decodes a log record; Data aliases v (valid during the transaction only).
 func decodeLog(seq uint64, v []byte) logRecord {
 	e := logRecord{Seq: seq}
 	if len(v) < 24 {
@@ -193,33 +191,38 @@ func decodeLog(seq uint64, v []byte) logRecord {
 	if len(parts) >= 5 {
 		e.ID, e.Type, e.Stream, e.Actor, e.Source = string(parts[0]), string(parts[1]), string(parts[2]), string(parts[3]), string(parts[4])
 	}
+	if len(parts) == 6 {
+		e.Data = parts[5]
+	}
 	return e
+}
+
+// recorded turns a log record back into the event it was.
+func (e logRecord) recorded() domain.Recorded {
+	r := domain.Recorded{ID: e.ID, Type: e.Type, Stream: e.Stream, Version: e.Version, Sequence: e.Seq,
+		RecordedAt: e.RecordedAt, Actor: e.Actor, Source: e.Source}
+	if len(e.Data) > 0 {
+		if ev, err := domain.Decode(e.Type, 1, e.Data); err == nil {
+			r.Event = ev
+		}
+	}
+	return r
 }
 
 func (e logRecord) ref() EventRef {
 	return EventRef{Sequence: e.Seq, ID: e.ID, Type: e.Type, Stream: e.Stream, RecordedAt: e.RecordedAt, Source: e.Source, Actor: e.Actor}
 }
 
-// streamIndex is what the projection keeps of a stream, in one value so that a stream loads with
-// one read: the positions of its events, the rows it contributes now (in the order
-// domain.Contributions gives them for its history) and the events themselves (id, type, payload).
+// streamIndex is what the projection keeps of a stream: the positions of its events (their
+// payloads are in the log bucket) and the keys of the rows it contributes now, in the order
+// domain.Contributions gives them.
 type streamIndex struct {
-	seqs   []uint64
-	rows   []rowKey
-	events []streamEvent
-}
-
-type streamEvent struct {
-	id, typ string
-	data    []byte
+	seqs []uint64
+	rows []rowKey
 }
 
 func (s streamIndex) encode() []byte {
-	n := 4 + 5*len(s.seqs) + 6*len(s.rows)
-	for _, e := range s.events {
-		n += len(e.id) + len(e.typ) + len(e.data) + 6
-	}
-	b := make([]byte, 0, n)
+	b := make([]byte, 0, 4+5*len(s.seqs)+6*len(s.rows))
 	b = binary.AppendUvarint(b, uint64(len(s.seqs)))
 	var prev uint64
 	for _, q := range s.seqs {
@@ -230,14 +233,6 @@ func (s streamIndex) encode() []byte {
 	for _, k := range s.rows {
 		b = append(b, k.fig)
 		b = binary.AppendUvarint(b, k.id)
-	}
-	for _, e := range s.events {
-		b = append(b, e.id...)
-		b = append(b, 0)
-		b = append(b, e.typ...)
-		b = append(b, 0)
-		b = binary.AppendUvarint(b, uint64(len(e.data)))
-		b = append(b, e.data...)
 	}
 	return b
 }
@@ -277,65 +272,30 @@ func decodeStreamIndex(b []byte) (streamIndex, error) {
 		s.rows = append(s.rows, rowKey{fig, id})
 		b = b[1+k:]
 	}
-	for range s.seqs {
-		i := bytes.IndexByte(b, 0)
-		if i < 0 {
-			return s, bad
-		}
-		id := string(b[:i])
-		b = b[i+1:]
-		if i = bytes.IndexByte(b, 0); i < 0 {
-			return s, bad
-		}
-		typ := string(b[:i])
-		b = b[i+1:]
-		l, k := binary.Uvarint(b)
-		if k <= 0 || uint64(len(b)-k) < l {
-			return s, bad
-		}
-		s.events = append(s.events, streamEvent{id: id, typ: typ, data: b[k : k+int(l)]})
-		b = b[k+int(l):]
-	}
 	return s, nil
 }
 
-// history decodes the stream's events (what domain.Contributions needs of them).
-func (s streamIndex) history(stream string) []domain.Recorded {
-	out := make([]domain.Recorded, len(s.events))
-	for i, e := range s.events {
-		out[i] = domain.Recorded{ID: e.id, Type: e.typ, Stream: stream, Sequence: s.seqs[i], Version: uint64(i + 1)}
-		if ev, err := domain.Decode(e.typ, 1, e.data); err == nil {
-			out[i].Event = ev
-		}
+// history reads the events at the given positions back from the log.
+func history(tx *bolt.Tx, seqs []uint64) []domain.Recorded {
+	lb := tx.Bucket(bLog)
+	out := make([]domain.Recorded, 0, len(seqs))
+	for _, q := range seqs {
+		out = append(out, decodeLog(q, lb.Get(u64(q))).recorded())
 	}
 	return out
 }
 
-// loadStream reads a stream: its index, its events and the rows it contributes now. The rows'
-// contents are derived again from the events (domain.Contributions is deterministic); only their
-// keys are stored.
-func loadStream(tx *bolt.Tx, stream string) (streamIndex, []domain.Recorded, []curRow, error) {
+// loadStream reads a stream's index and its events.
+func loadStream(tx *bolt.Tx, stream string) (streamIndex, []domain.Recorded, error) {
 	v := tx.Bucket(bStreams).Get([]byte(stream))
 	if v == nil {
-		return streamIndex{}, nil, nil, nil
+		return streamIndex{}, nil, nil
 	}
 	idx, err := decodeStreamIndex(v)
 	if err != nil {
-		return idx, nil, nil, err
+		return idx, nil, err
 	}
-	for i := range idx.events { // v is only valid during the transaction
-		idx.events[i].data = append([]byte(nil), idx.events[i].data...)
-	}
-	hist := idx.history(stream)
-	cs := domain.Contributions(domain.Effective(hist))
-	if len(cs) != len(idx.rows) {
-		return idx, nil, nil, fmt.Errorf("projections: stream %s contributes %d rows but %d are recorded: the read models are out of date; run ocopledger rebuild", stream, len(cs), len(idx.rows))
-	}
-	cur := make([]curRow, len(cs))
-	for i, c := range cs {
-		cur[i] = curRow{key: idx.rows[i], c: c}
-	}
-	return idx, hist, cur, nil
+	return idx, history(tx, idx.seqs), nil
 }
 
 func u64(v uint64) []byte { b := make([]byte, 8); binary.BigEndian.PutUint64(b, v); return b }
