@@ -5,6 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
 	"log/slog"
 	"strings"
 	"sync"
@@ -69,8 +73,13 @@ type SweepResult struct {
 	Existing int         `json:"existing"` // already recorded (by another instance or an earlier run)
 }
 
+// sweepTopic is the in-process topic of the notifier's sweep requests.
+const sweepTopic = "ocop.expiry.sweep"
+
 // Run sweeps once the projection has caught up with the log as it stands at start, then each day
-// just after midnight in Vietnam, until ctx is done (then it returns nil).
+// just after midnight in Vietnam, until ctx is done (then it returns nil). Each sweep is a message
+// handled by a Watermill router, with the reactive side's middleware: a correlation ID, retries
+// with backoff for a sweep that fails (the ledger unreachable during a fail-over), and recovery.
 func (n *Notifier) Run(ctx context.Context) error {
 	end, err := n.cfg.Ledger.LastSequence(ctx)
 	if err != nil {
@@ -79,8 +88,17 @@ func (n *Notifier) Run(ctx context.Context) error {
 	if err := n.cfg.Projection.WaitFor(ctx, end); err != nil {
 		return nil
 	}
-	for {
-		res, err := n.Sweep(ctx)
+	wlog := wmLogger(n.log)
+	ticks := gochannel.NewGoChannel(gochannel.Config{}, wlog)
+	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: 10 * time.Second}, wlog)
+	if err != nil {
+		return err
+	}
+	router.AddMiddleware(middleware.CorrelationID,
+		middleware.Retry{MaxRetries: 3, InitialInterval: time.Second, MaxInterval: 30 * time.Second, Multiplier: 2, Logger: wlog}.Middleware,
+		middleware.Recoverer)
+	router.AddConsumerHandler("expiry-sweep", sweepTopic, ticks, func(msg *message.Message) error {
+		res, err := n.Sweep(msg.Context())
 		if n.cfg.OnSweep != nil && ctx.Err() == nil {
 			n.cfg.OnSweep(res, err)
 		}
@@ -89,8 +107,27 @@ func (n *Notifier) Run(ctx context.Context) error {
 				return nil
 			}
 			n.log.Error("expiry notifier: sweep", "err", err)
-		} else if res.Noticed+res.Expired+res.CNNTTB > 0 {
+			return err
+		}
+		if res.Noticed+res.Expired+res.CNNTTB > 0 {
 			n.log.Info("expiry notifier: recorded", "today", res.Today, "noticed", res.Noticed, "expired", res.Expired, "cnnttb_expired", res.CNNTTB)
+		}
+		return nil
+	})
+	rctx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan error, 1)
+	go func() { done <- router.Run(rctx) }()
+	select {
+	case <-router.Running():
+	case err := <-done:
+		return err
+	}
+	for {
+		tick := message.NewMessage(watermill.NewUUID(), []byte(domain.DateOf(n.cfg.Now()).String()))
+		middleware.SetCorrelationID(watermill.NewShortUUID(), tick)
+		if err := ticks.Publish(sweepTopic, tick); err != nil {
+			return err
 		}
 		now := n.cfg.Now()
 		next := domain.DateOf(now).AddDays(1).Time().Add(n.cfg.After)
@@ -98,6 +135,8 @@ func (n *Notifier) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			t.Stop()
+			stop()
+			<-done
 			return nil
 		case <-t.C:
 		}

@@ -217,3 +217,43 @@ func TestFigureFeedPublishesChangesOnNATS(t *testing.T) {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// Run sweeps through its Watermill router once the read models have caught up, and stops cleanly.
+func TestNotifierRunSweepsThroughTheRouter(t *testing.T) {
+	ctx := testContext(t)
+	s := mustOpenStore(t)
+	l := ledger.New(s, nil)
+	mustRecord(t, l, certified("sap-het-han", domain.MustDate(2022, 8, 20))) // notice due on 07/08/2025
+	p := mustOpenProjection(t)
+	if err := p.CatchUp(ctx, l, nil); err != nil {
+		t.Fatal(err)
+	}
+	sweeps := make(chan SweepResult, 4)
+	n := NewNotifier(NotifierConfig{Ledger: l, Projection: p, Now: func() time.Time { return reportDay }, Logger: testLogger(),
+		OnSweep: func(r SweepResult, err error) {
+			if err != nil {
+				t.Errorf("sweep: %v", err)
+			}
+			sweeps <- r
+		}})
+	rctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- n.Run(rctx) }()
+	select {
+	case r := <-sweeps:
+		if r.Noticed != 1 || r.Today != domain.DateOf(reportDay) {
+			t.Errorf("first sweep: %+v, want one notice on %s", r, domain.DateOf(reportDay))
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no sweep within 20 s of start")
+	}
+	stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("Run did not stop")
+	}
+}
