@@ -443,8 +443,10 @@ func (s *Store) leaderGet(ctx context.Context, req msgGetRequest) (*jetstream.Ra
 // slogLogger adapts slog to the nats-server logger.
 type slogLogger struct{ l *slog.Logger }
 
+// Noticef: the embedded server's start-up banner and notices are detail, not news, for a ledger
+// user; they show with debug logging.
 func (l slogLogger) Noticef(format string, v ...any) {
-	l.l.Info(fmt.Sprintf(format, v...), "component", "nats-server")
+	l.l.Debug(fmt.Sprintf(format, v...), "component", "nats-server")
 }
 func (l slogLogger) Warnf(format string, v ...any) {
 	l.l.Warn(fmt.Sprintf(format, v...), "component", "nats-server")
