@@ -35,6 +35,7 @@ var (
 	kVersion    = []byte("version")
 	kKnown      = []byte("known")
 	kUnknown    = []byte("unknown")
+	kBulk       = []byte("bulk") // set while a rebuild from zero has not yet written its stream indexes
 	kNextRow    = []byte("nextrow")
 )
 
