@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/ocopledger/ocopledger/domain"
@@ -19,7 +18,7 @@ import (
 
 // Version is the version of the projectors' meaning. Bump it whenever the code changes what a
 // read model holds: the next start finds the old version in the file and rebuilds from the log.
-const Version = 6
+const Version = 5
 
 // Options configure a projection.
 type Options struct {
@@ -47,14 +46,7 @@ type Projection struct {
 	// caches of what bbolt holds, valid while the projection is the file's only writer
 	cache map[string]*streamState
 
-	// bulk holds every stream's index in memory during a rebuild from zero: its transactions then
-	// only append, and the indexes are written once, in key order, at the end. Only the catch-up
-	// touches it; bulkOn tells queries that need the indexes (explain, breakdowns) to wait.
-	bulk   map[string]*streamIndex
-	bulkOn atomic.Bool
-
 	rebuilt bool // the file was (re)initialised at open
-	broken  bool // a rebuild from zero failed part way: reopen to start it again
 	waiters []chan struct{}
 }
 
@@ -93,14 +85,6 @@ func (p *Projection) init() error {
 			if v != nil {
 				p.log.Info("projector version changed: rebuilding read models from the log", "was", getU64(v), "now", Version)
 			}
-			if err := dropBuckets(tx); err != nil {
-				return err
-			}
-			p.rebuilt = true
-			return tx.Bucket(bMeta).Put(kVersion, u64(Version))
-		}
-		if m.Get(kBulk) != nil {
-			p.log.Info("a rebuild was interrupted: starting it again from the log")
 			if err := dropBuckets(tx); err != nil {
 				return err
 			}
@@ -210,11 +194,6 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 	}
 	p.db.NoSync = true // a rebuild syncs once at the end; a crash before that only loses read models
 	defer func() { p.db.NoSync = false }()
-	if p.Checkpoint() == 0 {
-		if err := p.startBulk(); err != nil {
-			return err
-		}
-	}
 	// Reading (and decoding) the log and applying it run side by side: the reader hands batches
 	// to the applier through a small queue.
 	batches := make(chan *batch, 1)
@@ -256,14 +235,9 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 	}
 	close(batches)
 	if aerr := <-applied; aerr != nil {
-		p.abandonBulk()
 		return aerr
 	}
 	if err != nil {
-		p.abandonBulk()
-		return err
-	}
-	if err := p.endBulk(); err != nil {
 		return err
 	}
 	if err := p.db.Sync(); err != nil {
@@ -273,64 +247,6 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 		progress(p.Checkpoint(), end)
 	}
 	return nil
-}
-
-// startBulk begins a rebuild from zero: the stream indexes stay in memory until endBulk, and the
-// file says so, so that a crash in between makes the next start rebuild again.
-func (p *Projection) startBulk() error {
-	if err := p.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(kBulk, []byte{1}) }); err != nil {
-		return fmt.Errorf("projections: %w", err)
-	}
-	p.bulk = map[string]*streamIndex{}
-	p.bulkOn.Store(true)
-	return nil
-}
-
-// endBulk writes the stream indexes of a rebuild from zero, in key order, and clears the mark.
-func (p *Projection) endBulk() error {
-	bulk := p.bulk
-	if bulk == nil {
-		return nil
-	}
-	keys := make([]string, 0, len(bulk))
-	for k := range bulk {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	const chunk = 50_000
-	for i := 0; i < len(keys) || i == 0; i += chunk {
-		part := keys[i:min(i+chunk, len(keys))]
-		last := i+chunk >= len(keys)
-		err := p.db.Update(func(tx *bolt.Tx) error {
-			b := tx.Bucket(bStreams)
-			b.FillPercent = 1 // written in key order
-			for _, k := range part {
-				if err := b.Put([]byte(k), bulk[k].encode()); err != nil {
-					return err
-				}
-			}
-			if last {
-				return tx.Bucket(bMeta).Delete(kBulk)
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("projections: write stream indexes: %w", err)
-		}
-	}
-	p.bulk = nil
-	p.bulkOn.Store(false)
-	return nil
-}
-
-// abandonBulk forgets a rebuild from zero that failed: the mark stays in the file, so the next
-// open starts it again; meanwhile this projection must not go on from a half-written state.
-func (p *Projection) abandonBulk() {
-	if p.bulk != nil {
-		p.bulk = nil
-		p.cache = map[string]*streamState{}
-		p.broken = true
-	}
 }
 
 // Run catches up and then follows the live tail until ctx is done, committing events as they
@@ -426,13 +342,10 @@ func (p *Projection) commit(b *batch) error {
 	if len(b.events) == 0 {
 		return nil
 	}
-	if p.broken {
-		return fmt.Errorf("projections: a rebuild from zero failed part way; reopen the read models to start it again")
-	}
 	known := p.known
 	nextRow := p.nextRow
 	err := p.db.Update(func(tx *bolt.Tx) error {
-		w := &writer{p: p, tx: tx, b: b, nextRow: nextRow, bulk: p.bulk,
+		w := &writer{p: p, tx: tx, b: b, nextRow: nextRow,
 			log: tx.Bucket(bLog), streams: tx.Bucket(bStreams), rows: tx.Bucket(bRows), items: tx.Bucket(bItems), deltas: tx.Bucket(bDeltas)}
 		// The log, rows, attributes and deltas grow at their right edge: pack their pages full.
 		w.log.FillPercent, w.rows.FillPercent, w.deltas.FillPercent = 1, 0.95, 1
@@ -510,7 +423,7 @@ func (p *Projection) commit(b *batch) error {
 // and its index (event positions, keys of its current rows). The projection caches it while it
 // is the file's only writer.
 type streamState struct {
-	idx  *streamIndex
+	idx  streamIndex
 	fold *domain.Fold
 }
 
@@ -531,7 +444,6 @@ type writer struct {
 	nextRow uint64
 
 	log, streams, rows, items, deltas *bolt.Bucket
-	bulk                              map[string]*streamIndex // during a rebuild from zero
 }
 
 func (w *writer) apply(r domain.Recorded, known time.Time) error {
@@ -569,9 +481,6 @@ func (w *writer) apply(r domain.Recorded, known time.Time) error {
 	if err := w.reproject(r.Stream, st, r.Sequence, prev, st.fold.Contributions()); err != nil {
 		return err
 	}
-	if w.bulk != nil {
-		return nil // st.idx is the index held in w.bulk, written at the end of the rebuild
-	}
 	return w.streams.Put([]byte(r.Stream), st.idx.encode())
 }
 
@@ -580,21 +489,9 @@ func (w *writer) state(stream string) (*streamState, error) {
 	if st, ok := w.p.cache[stream]; ok {
 		return st, nil
 	}
-	var idx *streamIndex
-	var hist []domain.Recorded
-	if w.bulk != nil {
-		idx = w.bulk[stream]
-		if idx == nil {
-			idx = &streamIndex{}
-			w.bulk[stream] = idx
-		}
-		hist = history(w.tx, idx.seqs)
-	} else {
-		i, h, err := loadStream(w.tx, stream)
-		if err != nil {
-			return nil, err
-		}
-		idx, hist = &i, h
+	idx, hist, err := loadStream(w.tx, stream)
+	if err != nil {
+		return nil, err
 	}
 	if len(w.p.cache) >= cacheMax {
 		w.p.cache = map[string]*streamState{}

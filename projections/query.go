@@ -101,9 +101,6 @@ func (p *Projection) counting(tx *bolt.Tx, figure string, q domain.Query, s uint
 	if !ok {
 		return nil, unknownFigure(figure)
 	}
-	if p.bulkOn.Load() {
-		return nil, errRebuilding
-	}
 	byItem := map[string][]row{}
 	fig := figIdx(figure)
 	c := tx.Bucket(bRows).Cursor()
@@ -181,14 +178,7 @@ func streamEvents(tx *bolt.Tx, stream string, s uint64) ([]EventRef, error) {
 }
 
 // Units returns the administrative mapping as known at position s.
-// errRebuilding answers the questions that list items while a rebuild from zero has not yet written
-// its record indexes (the figures themselves are answered all along).
-var errRebuilding = &domain.Error{Code: domain.CodeConflict, Format: "the read models are being rebuilt from the log; lists and breakdowns are back when it ends", Message: "the read models are being rebuilt from the log; lists and breakdowns are back when it ends"}
-
 func (p *Projection) units(tx *bolt.Tx, s uint64) (*domain.UnitMap, error) {
-	if p.bulkOn.Load() {
-		return nil, errRebuilding
-	}
 	m := domain.NewUnitMap()
 	prefix := []byte(domain.KindAdmin + ".")
 	c := tx.Bucket(bStreams).Cursor()

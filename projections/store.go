@@ -35,7 +35,6 @@ var (
 	kVersion    = []byte("version")
 	kKnown      = []byte("known")
 	kUnknown    = []byte("unknown")
-	kBulk       = []byte("bulk") // set while a rebuild from zero has not yet written its stream indexes
 	kNextRow    = []byte("nextrow")
 )
 
