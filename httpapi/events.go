@@ -203,15 +203,5 @@ func (s *Server) handleLog(w http.ResponseWriter, r *http.Request) {
 
 // filter matches an event's type and stream: exact, or a prefix with a trailing *; "" matches all.
 func filter(typ, stream string) func(t, s string) bool {
-	return func(t, s string) bool { return matchPattern(typ, t) && matchPattern(stream, s) }
-}
-
-func matchPattern(p, s string) bool {
-	if p == "" || p == "*" {
-		return true
-	}
-	if strings.HasSuffix(p, "*") {
-		return strings.HasPrefix(s, p[:len(p)-1])
-	}
-	return p == s
+	return func(t, s string) bool { return eventstore.MatchPattern(typ, t) && eventstore.MatchPattern(stream, s) }
 }

@@ -63,11 +63,7 @@ func (f Filter) Match(typ, stream string) bool {
 		return true
 	}
 	for _, s := range f.Streams {
-		if p, ok := strings.CutSuffix(s, "*"); ok {
-			if strings.HasPrefix(stream, p) {
-				return true
-			}
-		} else if s == stream {
+		if eventstore.MatchPattern(s, stream) {
 			return true
 		}
 	}

@@ -210,16 +210,6 @@ var logOpts struct {
 	follow      bool
 }
 
-func matches(pattern, s string) bool {
-	if pattern == "" {
-		return true
-	}
-	if strings.HasSuffix(pattern, "*") {
-		return strings.HasPrefix(s, strings.TrimSuffix(pattern, "*"))
-	}
-	return pattern == s
-}
-
 type stopRead struct{}
 
 func (stopRead) Error() string { return "stop" }
@@ -243,7 +233,7 @@ func runLog(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error
 		if logOpts.to > 0 && e.Sequence > logOpts.to {
 			return stopRead{}
 		}
-		if !matches(logOpts.stream, e.Stream) || !matches(logOpts.typ, e.Type) {
+		if !eventstore.MatchPattern(logOpts.stream, e.Stream) || !eventstore.MatchPattern(logOpts.typ, e.Type) {
 			return nil
 		}
 		if m.JSON {

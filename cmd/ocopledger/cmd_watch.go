@@ -257,7 +257,7 @@ func (m *Main) watchLocal(ctx context.Context, what string, since int64) error {
 	}
 	if what == "events" {
 		return st.Follow(ctx, from, func(e eventstore.Envelope) error {
-			if !watchMatch(watchOpts.typ, e.Type) || !watchMatch(watchOpts.stream, e.Stream) {
+			if !eventstore.MatchPattern(watchOpts.typ, e.Type) || !eventstore.MatchPattern(watchOpts.stream, e.Stream) {
 				return nil
 			}
 			if m.JSON {
@@ -304,14 +304,4 @@ func (m *Main) watchLocal(ctx context.Context, what string, since int64) error {
 			}
 		}
 	}
-}
-
-func watchMatch(p, s string) bool {
-	if p == "" || p == "*" {
-		return true
-	}
-	if strings.HasSuffix(p, "*") {
-		return strings.HasPrefix(s, p[:len(p)-1])
-	}
-	return p == s
 }
