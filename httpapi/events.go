@@ -82,7 +82,7 @@ func (s *Server) record(r *http.Request, typ string) (ledger.Position, error) {
 		CorrelationID: r.Header.Get("X-Correlation-Id"),
 	}
 	if key := r.Header.Get("Idempotency-Key"); key != "" {
-		if err := checkKey(key); err != nil {
+		if err := ledger.CheckEntryID("Idempotency-Key", key); err != nil {
 			return ledger.Position{}, err
 		}
 		meta.ID = key
@@ -108,18 +108,6 @@ func tooLarge(n int64) error {
 func isJSON(ct string) bool {
 	mt, _, err := mime.ParseMediaType(ct)
 	return err == nil && (mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
-}
-
-func checkKey(k string) error {
-	if len(k) > 128 {
-		return domain.Invalid("Idempotency-Key", "is longer than 128 characters")
-	}
-	for _, r := range k {
-		if r <= ' ' || r > '~' {
-			return domain.Invalid("Idempotency-Key", "%q may only hold printable ASCII without spaces", k)
-		}
-	}
-	return nil
 }
 
 // parseIfMatch reads the expected version: 3, "3" or W/"3".

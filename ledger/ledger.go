@@ -93,7 +93,7 @@ func (l *Ledger) RecordEvent(ctx context.Context, e domain.Event, m Meta) (Posit
 	if m.ID == "" {
 		m.ID = NewID()
 	}
-	if err := checkMetaID(m.ID); err != nil {
+	if err := CheckEntryID("id", m.ID); err != nil {
 		return Position{}, err
 	}
 	stream := e.Stream()
@@ -147,13 +147,16 @@ func findDuplicate(hist []domain.Recorded, id string) (Position, bool) {
 	return Position{}, false
 }
 
-func checkMetaID(id string) error {
+// CheckEntryID checks an entry ID a caller chose (it becomes the event's Nats-Msg-Id): at most 128
+// printable ASCII characters without spaces. field names where it came from in errors ("id",
+// "Idempotency-Key").
+func CheckEntryID(field, id string) error {
 	if len(id) > 128 {
-		return domain.Invalid("id", "is longer than 128 characters")
+		return domain.Invalid(field, "is longer than 128 characters")
 	}
 	for _, r := range id {
 		if r <= ' ' || r > '~' {
-			return domain.Invalid("id", "%q may only hold printable ASCII without spaces", id)
+			return domain.Invalid(field, "%q may only hold printable ASCII without spaces", id)
 		}
 	}
 	return nil
