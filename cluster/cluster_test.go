@@ -2,7 +2,6 @@ package cluster_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -330,8 +329,6 @@ func TestStoppedNodeCatchesUp(t *testing.T) {
 	}
 	checkFigures(t, toRecorded(envs), map[string]*projections.Projection{"rebuilt": p})
 }
-
-var errNotRefused = errors.New("not refused")
 
 // TestOwnAppendIsSeenByTheNextVersionCheck: a writer appending with the
 // version it was just given is never refused as a conflict. On R3 a direct

@@ -94,7 +94,7 @@ func (p *serveProc) supervise(tb testing.TB) {
 			p.cmd = cmd
 			p.mu.Unlock()
 			if err == nil {
-				err = cmd.Wait()
+				_ = cmd.Wait() // a crash or a kill: the supervisor starts it again below
 			}
 			logf.Close()
 			p.mu.Lock()

@@ -13,8 +13,7 @@ import (
 
 // query is a request's query parameters, checked against the ones an endpoint takes.
 type query struct {
-	v   url.Values
-	now time.Time
+	v url.Values
 }
 
 // params refuses parameters the endpoint does not take (a typo must not be silently ignored)

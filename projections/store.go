@@ -52,8 +52,6 @@ type row struct {
 	KnownTo   uint64
 }
 
-func (r row) knownAt(s uint64) bool { return r.KnownFrom <= s && (r.KnownTo == 0 || s < r.KnownTo) }
-
 // encodeRow lays a row out as kf(8) kt(8) from(4) until(4) item 0 stream 0 event, so that closing
 // it rewrites 8 bytes at a fixed place. Its attributes are not stored: they are derived again from
 // the stream's events when a row is listed (attrsOf), which keeps the file small.

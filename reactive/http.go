@@ -192,7 +192,7 @@ func (w *Webhooks) writeError(rw http.ResponseWriter, err error) {
 		w.log.Error("webhooks api", "err", err)
 	}
 	code := domain.ErrorCode(err)
-	msg := err.Error()
+	var msg string
 	var de *domain.Error
 	if !errors.As(err, &de) {
 		msg = "internal error" // details stay in the server log, not in the answer
