@@ -136,8 +136,6 @@ func run(ctx context.Context) error {
 	rebuild := func(args ...string) (time.Duration, int64, error) {
 		cmd := exec.Command(bin, append([]string{"rebuild", "--data", data, "--json"}, args...)...)
 		cmd.Stderr = os.Stderr
-		var out strings.Builder
-		cmd.Stdout = &out
 		t := time.Now()
 		if err := cmd.Start(); err != nil {
 			return 0, 0, err

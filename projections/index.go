@@ -180,7 +180,7 @@ func (c counter) value(fig int, kind domain.FigureKind, q domain.Query) int64 {
 	return v
 }
 
-// tree returns a private Fenwick tree of one figure as known at s, for many reads (timelines).
+// figureTree returns a private Fenwick tree of one figure as known at s, for many reads (timelines).
 func (c counter) figureTree(fig int) []int32 {
 	t := append([]int32(nil), c.tree[fig]...)
 	one := fenwick{t}

@@ -44,7 +44,7 @@ func (p *Projection) Figures(q domain.Query) Result {
 	}
 	c := p.idx.at(s)
 	out := Result{AsOf: q.AsOf, KnownAt: known, From: q.From, Position: s, Figures: make(map[string]int64, p.idx.figs)}
-	for i, f := range domain.Figures() {
+	for i, f := range figures {
 		out.Figures[f.ID] = c.value(i, f.Kind, q)
 	}
 	return out
@@ -64,7 +64,7 @@ func (p *Projection) Value(figure string, q domain.Query) (int64, error) {
 
 func unknownFigure(id string) error {
 	var ids []string
-	for _, f := range domain.Figures() {
+	for _, f := range figures {
 		ids = append(ids, f.ID)
 	}
 	return &domain.Error{Code: domain.CodeNotFound, Field: "figure", Value: id,
@@ -215,7 +215,7 @@ func (p *Projection) Breakdown(ctx context.Context, q domain.Query, dim, lang st
 		if err != nil {
 			return err
 		}
-		for _, f := range domain.Figures() {
+		for _, f := range figures {
 			if !contains(f.Dims, dim) {
 				continue
 			}
@@ -287,7 +287,7 @@ func (p *Projection) Diff(ctx context.Context, q domain.Query, vs time.Time) (Di
 	}
 	p.mu.RLock()
 	c1, c2 := p.idx.at(s1), p.idx.at(s2)
-	figs := domain.Figures()
+	figs := figures
 	type effect map[uint64]int64 // seq → change
 	effects := make([]effect, len(figs))
 	day, before := dayIndex(q.AsOf), dayIndex(q.PeriodStart())-1
@@ -481,7 +481,7 @@ func (p *Projection) FiguresAtPosition(q domain.Query, s uint64) Result {
 	if i := sort.Search(len(p.idx.seqs), func(i int) bool { return uint64(p.idx.seqs[i]) > s }); i > 0 {
 		out.KnownAt = time.Unix(0, p.idx.known[i-1]).UTC()
 	}
-	for i, f := range domain.Figures() {
+	for i, f := range figures {
 		out.Figures[f.ID] = c.value(i, f.Kind, q)
 	}
 	return out
@@ -504,7 +504,7 @@ type RowInfo struct {
 func (p *Projection) ForEachRow(ctx context.Context, fn func(RowInfo) error) error {
 	return p.db.View(func(tx *bolt.Tx) error {
 		n := 0
-		figs := domain.Figures()
+		figs := figures
 		return tx.Bucket(bRows).ForEach(func(k, v []byte) error {
 			if n++; n%10000 == 0 && ctx.Err() != nil {
 				return ctx.Err()

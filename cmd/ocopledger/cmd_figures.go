@@ -4,7 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -176,7 +177,7 @@ func runFigures(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	for _, f := range domain.Figures() {
 		fmt.Fprintf(m.Out, "%-31s %7s  %s\n", f.ID, groupDigits(res.Figures[f.ID], m.Lang), f.Label(m.Lang))
 	}
-	for _, dim := range sortedKeys(res.By) {
+	for _, dim := range slices.Sorted(maps.Keys(res.By)) {
 		fmt.Fprintf(m.Out, m.t("\nTheo %s:\n", "\nBy %s:\n"), dim)
 		tw := tabwriter.NewWriter(m.Out, 0, 4, 2, ' ', 0)
 		for _, f := range domain.Figures() {
@@ -184,7 +185,7 @@ func runFigures(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 			if !ok {
 				continue
 			}
-			for _, v := range sortedKeys(vals) {
+			for _, v := range slices.Sorted(maps.Keys(vals)) {
 				fmt.Fprintf(tw, "  %s\t%s\t%d\n", f.ID, v, vals[v])
 			}
 		}
@@ -222,15 +223,6 @@ func groupDigits(n int64, lang string) string {
 		s = "-" + s
 	}
 	return s
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func figureArg(args []string, cmd string) (domain.Figure, error) {
