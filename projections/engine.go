@@ -18,7 +18,7 @@ import (
 
 // Version is the version of the projectors' meaning. Bump it whenever the code changes what a
 // read model holds: the next start finds the old version in the file and rebuilds from the log.
-const Version = 5
+const Version = 6
 
 // Options configure a projection.
 type Options struct {
@@ -43,8 +43,9 @@ type Projection struct {
 	known   time.Time
 	nextRow uint64
 
-	// caches of what bbolt holds, valid while the projection is the file's only writer
-	cache map[string]*streamState
+	// caches of what bbolt holds, valid while the projection is the file's only writer: the
+	// streams touched recently, in two generations (see writer.state)
+	cache, cacheOld map[string]*streamState
 
 	rebuilt bool // the file was (re)initialised at open
 	waiters []chan struct{}
@@ -113,16 +114,13 @@ func (p *Projection) load() error {
 		if v := m.Get(kUnknown); v != nil {
 			_ = json.Unmarshal(v, &unknown)
 		}
-		if err := tx.Bucket(bLog).ForEach(func(k, v []byte) error {
-			e := decodeLog(getU64(k), v[:24])
-			idx.addClock(e.Seq, e.Known)
-			return nil
+		if err := tx.Bucket(bClock).ForEach(func(_, v []byte) error {
+			return decodeClock(v, idx.addClockNS)
 		}); err != nil {
 			return err
 		}
-		return tx.Bucket(bDeltas).ForEach(func(k, v []byte) error {
-			idx.addDelta(decodeDelta(k, v))
-			return nil
+		return tx.Bucket(bDeltas).ForEach(func(_, v []byte) error {
+			return decodeDeltas(v, idx.addDelta)
 		})
 	})
 	if err != nil {
@@ -174,7 +172,7 @@ func (p *Projection) Reset() error {
 	if err != nil {
 		return fmt.Errorf("projections: reset: %w", err)
 	}
-	p.cache = map[string]*streamState{}
+	p.cache, p.cacheOld = map[string]*streamState{}, nil
 	p.known = time.Time{}
 	return p.load()
 }
@@ -329,13 +327,13 @@ func (p *Projection) WaitFor(ctx context.Context, seq uint64) error {
 type batch struct {
 	events  []domain.Recorded
 	deltas  []delta
-	clock   []logRecord
+	clock   []clockMark
 	unknown map[string]int
-	touched map[string]bool // streams whose cached state changed
+	touched map[string]*streamState // streams this batch changed; their indexes are put at the end
 }
 
 func (p *Projection) newBatch() *batch {
-	return &batch{unknown: map[string]int{}, touched: map[string]bool{}}
+	return &batch{unknown: map[string]int{}, touched: map[string]*streamState{}}
 }
 
 func (p *Projection) commit(b *batch) error {
@@ -348,7 +346,8 @@ func (p *Projection) commit(b *batch) error {
 		w := &writer{p: p, tx: tx, b: b, nextRow: nextRow,
 			log: tx.Bucket(bLog), streams: tx.Bucket(bStreams), rows: tx.Bucket(bRows), items: tx.Bucket(bItems), deltas: tx.Bucket(bDeltas)}
 		// The log, rows, attributes and deltas grow at their right edge: pack their pages full.
-		w.log.FillPercent, w.rows.FillPercent, w.deltas.FillPercent = 1, 0.95, 1
+		clock := tx.Bucket(bClock)
+		w.log.FillPercent, w.rows.FillPercent, w.deltas.FillPercent, clock.FillPercent = 1, 0.95, 1, 1
 		for _, r := range b.events {
 			if r.Sequence <= p.ckpt {
 				continue // already applied (a re-delivery)
@@ -358,6 +357,31 @@ func (p *Projection) commit(b *batch) error {
 			}
 			if err := w.apply(r, known); err != nil {
 				return fmt.Errorf("event %d (%s %s): %w", r.Sequence, r.Type, r.ID, err)
+			}
+		}
+		if err := w.flushPage(); err != nil {
+			return err
+		}
+		// Each stream's index once per transaction, in key order.
+		names := make([]string, 0, len(b.touched))
+		for s := range b.touched {
+			names = append(names, s)
+		}
+		sort.Strings(names)
+		for _, s := range names {
+			if err := w.streams.Put([]byte(s), b.touched[s].idx.encode()); err != nil {
+				return err
+			}
+		}
+		if len(b.clock) > 0 {
+			first := u64(b.clock[0].seq)
+			if err := clock.Put(first, appendClock(nil, b.clock)); err != nil {
+				return err
+			}
+			if len(b.deltas) > 0 {
+				if err := w.deltas.Put(first, appendDeltas(make([]byte, 0, 8*len(b.deltas)), b.deltas)); err != nil {
+					return err
+				}
 			}
 		}
 		nextRow = w.nextRow
@@ -386,13 +410,14 @@ func (p *Projection) commit(b *batch) error {
 		// The transaction rolled back: forget the cached state of the streams it touched.
 		for s := range b.touched {
 			delete(p.cache, s)
+			delete(p.cacheOld, s)
 		}
 		return fmt.Errorf("projections: %w", err)
 	}
 	first, last := b.events[0].Sequence, b.events[len(b.events)-1].Sequence
 	p.mu.Lock()
 	for _, c := range b.clock {
-		p.idx.addClock(c.Seq, c.Known)
+		p.idx.addClockNS(c.seq, c.known.UnixNano())
 	}
 	for _, d := range b.deltas {
 		p.idx.addDelta(d)
@@ -423,8 +448,9 @@ func (p *Projection) commit(b *batch) error {
 // and its index (event positions, keys of its current rows). The projection caches it while it
 // is the file's only writer.
 type streamState struct {
-	idx  streamIndex
-	fold *domain.Fold
+	idx      streamIndex
+	fold     *domain.Fold
+	contribs []domain.Contribution // fold.Contributions(), kept to compare the next event's with
 }
 
 type curRow struct {
@@ -432,9 +458,10 @@ type curRow struct {
 	c   domain.Contribution
 }
 
-// cacheMax bounds the streams held in the cache. Measured on a national ledger (1M events, 560k
-// records), a larger cache saves refolds but costs as much again in garbage collection and memory.
-const cacheMax = 10_000
+// cacheMax bounds the streams held in each generation of the cache. Measured on a national
+// ledger (1M events, 560k records), a larger cache saves refolds but costs as much again in
+// garbage collection and memory.
+var cacheMax = 10_000 // a variable so that tests can make it tiny
 
 // writer applies events inside one transaction.
 type writer struct {
@@ -444,10 +471,54 @@ type writer struct {
 	nextRow uint64
 
 	log, streams, rows, items, deltas *bolt.Bucket
+
+	page    []byte // the log page being filled, put at the end of the commit
+	pageNo  uint64
+	pageSet bool
+	scratch []byte
+}
+
+// logPut adds the record of seq to its log page.
+func (w *writer) logPut(seq uint64, rec []byte) error {
+	if pn := seq >> logPageBits; !w.pageSet || pn != w.pageNo {
+		if err := w.flushPage(); err != nil {
+			return err
+		}
+		w.pageNo, w.pageSet = pn, true
+		w.page = append(make([]byte, 0, 32<<10), w.log.Get(u64(pn))...) // a page an earlier commit began
+	}
+	w.page = appendPageEntry(w.page, seq, rec)
+	return nil
+}
+
+// history reads the events at the given positions back from the log, including the page this
+// transaction is filling.
+func (w *writer) history(seqs []uint64) []domain.Recorded {
+	out := make([]domain.Recorded, 0, len(seqs))
+	for _, q := range seqs {
+		var v []byte
+		if w.pageSet && q>>logPageBits == w.pageNo && len(w.page) > 0 {
+			v = pageEntry(w.page, q)
+		} else {
+			v = pageEntry(w.log.Get(logPageKey(q)), q)
+		}
+		out = append(out, decodeLog(q, v).recorded())
+	}
+	return out
+}
+
+// flushPage puts the log page being filled (bbolt keeps the slice until the commit).
+func (w *writer) flushPage() error {
+	if len(w.page) == 0 {
+		return nil
+	}
+	err := w.log.Put(u64(w.pageNo), w.page)
+	w.page = nil
+	return err
 }
 
 func (w *writer) apply(r domain.Recorded, known time.Time) error {
-	rec := logRecord{Seq: r.Sequence, RecordedAt: r.RecordedAt, Known: known, Version: r.Version, ID: r.ID, Type: r.Type,
+	rec := logRecord{Seq: r.Sequence, RecordedAt: r.RecordedAt, Version: r.Version, ID: r.ID, Type: r.Type,
 		Stream: r.Stream, Actor: r.Actor, Source: r.Source, Data: r.Raw}
 	if r.Event != nil && len(rec.Data) == 0 {
 		var err error
@@ -455,11 +526,12 @@ func (w *writer) apply(r domain.Recorded, known time.Time) error {
 			return err
 		}
 	}
-	if err := w.log.Put(u64(r.Sequence), encodeLog(rec)); err != nil {
+	w.scratch = appendLog(w.scratch[:0], rec)
+	if err := w.logPut(r.Sequence, w.scratch); err != nil {
 		return err
 	}
-	rec.Data, r.Raw = nil, nil // the payload is in the log; folds keep decoded events only
-	w.b.clock = append(w.b.clock, rec)
+	r.Raw = nil // the payload is in the log; folds keep decoded events only
+	w.b.clock = append(w.b.clock, clockMark{r.Sequence, known})
 	if r.Event == nil {
 		w.b.unknown[r.Type]++
 		return nil
@@ -468,36 +540,51 @@ func (w *writer) apply(r domain.Recorded, known time.Time) error {
 	if err != nil {
 		return err
 	}
-	w.b.touched[r.Stream] = true
-	prev := st.fold.Contributions()
+	w.b.touched[r.Stream] = st
+	prev := st.contribs
 	if len(prev) != len(st.idx.rows) {
 		return fmt.Errorf("stream %s contributes %d rows but %d are recorded: the read models are out of date; run ocopledger rebuild", r.Stream, len(prev), len(st.idx.rows))
 	}
 	st.idx.seqs = append(st.idx.seqs, r.Sequence)
 	if !st.fold.Apply(r) {
 		// A correction reaches back into the history: fold the stream again from the log.
-		st.fold = domain.Refold(r.Stream, history(w.tx, st.idx.seqs))
+		st.fold = domain.Refold(r.Stream, w.history(st.idx.seqs))
 	}
-	if err := w.reproject(r.Stream, st, r.Sequence, prev, st.fold.Contributions()); err != nil {
+	next := st.fold.Contributions()
+	if err := w.reproject(r.Stream, st, r.Sequence, prev, next); err != nil {
 		return err
 	}
-	return w.streams.Put([]byte(r.Stream), st.idx.encode())
+	st.contribs = next
+	return nil
 }
 
-// state returns a stream's state, from the cache or folded again from bbolt.
+// state returns a stream's state, from the cache or folded again from bbolt. The cache keeps
+// two generations: when the young one is full it becomes the old one, and a stream found in the
+// old generation moves back to the young one, so streams in use stay while the rest age out.
 func (w *writer) state(stream string) (*streamState, error) {
-	if st, ok := w.p.cache[stream]; ok {
+	p := w.p
+	if st, ok := p.cache[stream]; ok {
 		return st, nil
 	}
-	idx, hist, err := loadStream(w.tx, stream)
-	if err != nil {
-		return nil, err
+	st, ok := p.cacheOld[stream]
+	if !ok {
+		st, ok = w.b.touched[stream] // changed earlier in this transaction, since evicted
 	}
-	if len(w.p.cache) >= cacheMax {
-		w.p.cache = map[string]*streamState{}
+	if !ok {
+		var idx streamIndex
+		if v := w.streams.Get([]byte(stream)); v != nil {
+			var err error
+			if idx, err = decodeStreamIndex(v); err != nil {
+				return nil, err
+			}
+		}
+		st = &streamState{idx: idx, fold: domain.Refold(stream, w.history(idx.seqs))}
+		st.contribs = st.fold.Contributions()
 	}
-	st := &streamState{idx: idx, fold: domain.Refold(stream, hist)}
-	w.p.cache[stream] = st
+	if len(p.cache) >= cacheMax {
+		p.cacheOld, p.cache = p.cache, make(map[string]*streamState, cacheMax)
+	}
+	p.cache[stream] = st
 	return st, nil
 }
 
@@ -584,11 +671,7 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 	})
 	for _, t := range order {
 		for _, d := range coverageChange(before[t], w.spans(t, rows)) {
-			dd := delta{seq: uint32(seq), fig: t.fig, day: uint16(d.day), d: int8(d.v)}
-			if err := w.deltas.Put(deltaKey(seq, uint32(len(w.b.deltas))), encodeDelta(dd)); err != nil {
-				return err
-			}
-			w.b.deltas = append(w.b.deltas, dd)
+			w.b.deltas = append(w.b.deltas, delta{seq: uint32(seq), fig: t.fig, day: uint16(d.day), d: int8(d.v)})
 		}
 	}
 	return nil

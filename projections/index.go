@@ -113,9 +113,10 @@ func (x *index) addDelta(dl delta) {
 	}
 }
 
-func (x *index) addClock(seq uint64, knownMax time.Time) {
+// addClockNS records the running maximum of recorded times (unix ns) at log position seq.
+func (x *index) addClockNS(seq uint64, knownNS int64) {
 	x.seqs = append(x.seqs, uint32(seq))
-	x.known = append(x.known, knownMax.UnixNano())
+	x.known = append(x.known, knownNS)
 	if seq > x.lastSeq {
 		x.lastSeq = seq
 	}

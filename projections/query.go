@@ -172,7 +172,7 @@ func streamEvents(tx *bolt.Tx, stream string, s uint64) ([]EventRef, error) {
 		if q > s {
 			break
 		}
-		out = append(out, decodeLog(q, lb.Get(u64(q))).ref())
+		out = append(out, logAt(lb, q).ref())
 	}
 	return out, nil
 }
@@ -349,7 +349,7 @@ func (p *Projection) Diff(ctx context.Context, q domain.Query, vs time.Time) (Di
 }
 
 func (p *Projection) eventRef(tx *bolt.Tx, lb *bolt.Bucket, seq uint64) (EventRef, error) {
-	return decodeLog(seq, lb.Get(u64(seq))).ref(), nil
+	return logAt(lb, seq).ref(), nil
 }
 
 // Point is one value of a timeline.

@@ -13,23 +13,29 @@ import (
 
 // The bbolt layout. Read models are disposable: the log is the truth, and every bucket here can
 // be rebuilt from it. Keys that grow with the log are sequential, so a rebuild appends at the right
-// edge of each tree instead of splitting pages all over the file.
+// edge of each tree instead of splitting pages all over the file; what is only ever read whole or
+// in runs (the log, its clock, the deltas) is packed many records to a key, so that a rebuild puts
+// a few thousand values instead of millions.
 //
 //	meta     "checkpoint" → last applied log position; "version" → projector version;
 //	         "known" → running maximum recorded time; "unknown" → JSON {type: count}; "nextrow"
-//	log      seq → the entry: recorded time, running maximum, id, type, stream, actor, source, payload
+//	log      seq>>logPageBits → a page of entries: recorded time, version, id, type, stream,
+//	         actor, source, payload (see logPage)
+//	clock    first seq of a commit → the running maximum recorded time at each of its positions
 //	streams  stream → the positions of its events and the keys of the rows it contributes now
 //	rows     fig rowID → a contribution row with the log interval in which it was true
 //	items    fig item 0x00 rowID → from,until: current rows of items that several streams share
-//	deltas   seq n → fig,day,d: the changes of each figure, loaded into the in-memory index
+//	deltas   first seq of a commit → the changes of each figure it made (8 bytes each), loaded
+//	         into the in-memory index
 var (
 	bMeta    = []byte("meta")
 	bLog     = []byte("log")
+	bClock   = []byte("clock")
 	bStreams = []byte("streams")
 	bRows    = []byte("rows")
 	bItems   = []byte("items")
 	bDeltas  = []byte("deltas")
-	buckets  = [][]byte{bMeta, bLog, bStreams, bRows, bItems, bDeltas}
+	buckets  = [][]byte{bMeta, bLog, bClock, bStreams, bRows, bItems, bDeltas}
 
 	kCheckpoint = []byte("checkpoint")
 	kVersion    = []byte("version")
@@ -156,43 +162,142 @@ func (k rowKey) bytes() []byte {
 
 // logRecord is what the projection keeps of each event of the log.
 type logRecord struct {
-	Seq               uint64
-	RecordedAt, Known time.Time // Known: running maximum of recorded times up to here
-	Version           uint64
-	ID, Type, Stream  string
-	Actor, Source     string
-	Data              []byte // the event's JSON; empty for a type this build does not know
+	Seq              uint64
+	RecordedAt       time.Time
+	Version          uint64
+	ID, Type, Stream string
+	Actor, Source    string
+	Data             []byte // the event's JSON; empty for a type this build does not know
 }
 
-func encodeLog(e logRecord) []byte {
-	b := make([]byte, 24, 24+len(e.ID)+len(e.Type)+len(e.Stream)+len(e.Actor)+len(e.Source)+5+len(e.Data))
-	binary.BigEndian.PutUint64(b, uint64(e.RecordedAt.UnixNano()))
-	binary.BigEndian.PutUint64(b[8:], uint64(e.Known.UnixNano()))
-	binary.BigEndian.PutUint64(b[16:], e.Version)
+// appendLog appends a log record (without its position, which the page gives) to b.
+func appendLog(b []byte, e logRecord) []byte {
+	b = binary.AppendVarint(b, e.RecordedAt.UnixNano())
+	b = binary.AppendUvarint(b, e.Version)
 	for _, s := range []string{e.ID, e.Type, e.Stream, e.Actor, e.Source} {
+		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
-		b = append(b, 0)
 	}
+	b = binary.AppendUvarint(b, uint64(len(e.Data)))
 	return append(b, e.Data...)
 }
 
-// decodeLog decodes a log record; Data aliases v (valid during the transaction only).
+// decodeLog decodes a log record; Data aliases v (valid during the transaction only). A missing
+// or malformed record decodes as an empty one at seq.
 func decodeLog(seq uint64, v []byte) logRecord {
 	e := logRecord{Seq: seq}
-	if len(v) < 24 {
+	ns, k := binary.Varint(v)
+	if k <= 0 {
 		return e
 	}
-	e.RecordedAt = time.Unix(0, int64(binary.BigEndian.Uint64(v))).UTC()
-	e.Known = time.Unix(0, int64(binary.BigEndian.Uint64(v[8:]))).UTC()
-	e.Version = binary.BigEndian.Uint64(v[16:])
-	parts := bytes.SplitN(v[24:], []byte{0}, 6)
-	if len(parts) >= 5 {
-		e.ID, e.Type, e.Stream, e.Actor, e.Source = string(parts[0]), string(parts[1]), string(parts[2]), string(parts[3]), string(parts[4])
+	v = v[k:]
+	ver, k := binary.Uvarint(v)
+	if k <= 0 {
+		return e
 	}
-	if len(parts) == 6 {
-		e.Data = parts[5]
+	v = v[k:]
+	var parts [6][]byte
+	for i := range parts {
+		n, k := binary.Uvarint(v)
+		if k <= 0 || uint64(len(v)-k) < n {
+			return logRecord{Seq: seq}
+		}
+		parts[i] = v[k : k+int(n)]
+		v = v[k+int(n):]
 	}
+	e.RecordedAt, e.Version = time.Unix(0, ns).UTC(), ver
+	e.ID, e.Type, e.Stream, e.Actor, e.Source = string(parts[0]), string(parts[1]), string(parts[2]), string(parts[3]), string(parts[4])
+	e.Data = parts[5]
 	return e
+}
+
+// logPageBits sets how many consecutive log positions share a key of the log bucket (64).
+const logPageBits = 6
+
+func logPageKey(seq uint64) []byte { return u64(seq >> logPageBits) }
+
+// A log page is a run of entries, each as uvarint(seq) uvarint(len) record.
+
+// appendPageEntry appends one entry to a log page.
+func appendPageEntry(page []byte, seq uint64, rec []byte) []byte {
+	page = binary.AppendUvarint(page, seq)
+	page = binary.AppendUvarint(page, uint64(len(rec)))
+	return append(page, rec...)
+}
+
+// pageEntry finds the record of seq in a log page (nil if absent).
+func pageEntry(page []byte, seq uint64) []byte {
+	for len(page) > 0 {
+		q, k := binary.Uvarint(page)
+		if k <= 0 {
+			return nil
+		}
+		page = page[k:]
+		n, k := binary.Uvarint(page)
+		if k <= 0 || uint64(len(page)-k) < n {
+			return nil
+		}
+		if q == seq {
+			return page[k : k+int(n)]
+		}
+		page = page[k+int(n):]
+	}
+	return nil
+}
+
+// logAt reads the log record at seq.
+func logAt(lb *bolt.Bucket, seq uint64) logRecord {
+	return decodeLog(seq, pageEntry(lb.Get(logPageKey(seq)), seq))
+}
+
+// appendClock appends the clock of a run of positions: the first position and time, then for
+// each position its distance to the previous one and how far the running maximum moved.
+func appendClock(b []byte, clock []clockMark) []byte {
+	var prevSeq uint64
+	var prevNS int64
+	for i, c := range clock {
+		ns := c.known.UnixNano()
+		if i == 0 {
+			b = binary.AppendUvarint(b, c.seq)
+			b = binary.AppendVarint(b, ns)
+		} else {
+			b = binary.AppendUvarint(b, c.seq-prevSeq)
+			b = binary.AppendVarint(b, ns-prevNS)
+		}
+		prevSeq, prevNS = c.seq, ns
+	}
+	return b
+}
+
+// decodeClock calls fn for each position of a clock value.
+func decodeClock(b []byte, fn func(seq uint64, knownNS int64)) error {
+	var seq uint64
+	var ns int64
+	for first := true; len(b) > 0; first = false {
+		q, k := binary.Uvarint(b)
+		if k <= 0 {
+			return fmt.Errorf("projections: malformed clock")
+		}
+		b = b[k:]
+		d, k := binary.Varint(b)
+		if k <= 0 {
+			return fmt.Errorf("projections: malformed clock")
+		}
+		b = b[k:]
+		if first {
+			seq, ns = q, d
+		} else {
+			seq, ns = seq+q, ns+d
+		}
+		fn(seq, ns)
+	}
+	return nil
+}
+
+// clockMark is the running maximum of recorded times at a log position.
+type clockMark struct {
+	seq   uint64
+	known time.Time
 }
 
 // recorded turns a log record back into the event it was.
@@ -278,7 +383,7 @@ func history(tx *bolt.Tx, seqs []uint64) []domain.Recorded {
 	lb := tx.Bucket(bLog)
 	out := make([]domain.Recorded, 0, len(seqs))
 	for _, q := range seqs {
-		out = append(out, decodeLog(q, lb.Get(u64(q))).recorded())
+		out = append(out, logAt(lb, q).recorded())
 	}
 	return out
 }
@@ -331,17 +436,25 @@ func getDates(b []byte) (domain.Date, domain.Date) {
 	return domain.Date(int32(binary.BigEndian.Uint32(b))), domain.Date(int32(binary.BigEndian.Uint32(b[4:])))
 }
 
-func deltaKey(seq uint64, n uint32) []byte {
-	k := make([]byte, 12)
-	binary.BigEndian.PutUint64(k, seq)
-	binary.BigEndian.PutUint32(k[8:], n)
-	return k
+// appendDeltas packs deltas 8 bytes each: seq(4) day(2) fig(1) d(1).
+func appendDeltas(b []byte, ds []delta) []byte {
+	for _, d := range ds {
+		b = binary.BigEndian.AppendUint32(b, d.seq)
+		b = binary.BigEndian.AppendUint16(b, d.day)
+		b = append(b, d.fig, byte(d.d))
+	}
+	return b
 }
 
-func encodeDelta(d delta) []byte { return []byte{d.fig, byte(d.day >> 8), byte(d.day), byte(d.d)} }
-
-func decodeDelta(k, v []byte) delta {
-	return delta{seq: uint32(binary.BigEndian.Uint64(k)), fig: v[0], day: uint16(v[1])<<8 | uint16(v[2]), d: int8(v[3])}
+// decodeDeltas calls fn for each delta of a packed value.
+func decodeDeltas(b []byte, fn func(delta)) error {
+	if len(b)%8 != 0 {
+		return fmt.Errorf("projections: malformed deltas")
+	}
+	for ; len(b) > 0; b = b[8:] {
+		fn(delta{seq: binary.BigEndian.Uint32(b), day: binary.BigEndian.Uint16(b[4:]), fig: b[6], d: int8(b[7])})
+	}
+	return nil
 }
 
 func createBuckets(tx *bolt.Tx) error {

@@ -14,7 +14,9 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	m := NewMain(os.Stdin, os.Stdout, os.Stderr)
+	stopProfile := startProfile()
 	code := m.Run(ctx, os.Args[1:])
+	stopProfile()
 	stop()
 	m.Close()
 	os.Exit(code)
