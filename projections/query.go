@@ -187,8 +187,12 @@ func (p *Projection) units(tx *bolt.Tx, s uint64) (*domain.UnitMap, error) {
 		if err != nil {
 			return nil, err
 		}
+		all, err := history(tx, idx.seqs)
+		if err != nil {
+			return nil, err
+		}
 		var hist []domain.Recorded
-		for _, r := range history(tx, idx.seqs) {
+		for _, r := range all {
 			if r.Sequence <= s {
 				hist = append(hist, r)
 			}

@@ -167,7 +167,7 @@ type logRecord struct {
 	Version          uint64
 	ID, Type, Stream string
 	Actor, Source    string
-	Data             []byte // the event's JSON; empty for a type this build does not know
+	Data             []byte // the event in domain's binary form; empty for a type this build does not know
 }
 
 // appendLog appends a log record (without its position, which the page gives) to b.
@@ -301,15 +301,20 @@ type clockMark struct {
 }
 
 // recorded turns a log record back into the event it was.
-func (e logRecord) recorded() domain.Recorded {
+func (e logRecord) recorded() (domain.Recorded, error) {
 	r := domain.Recorded{ID: e.ID, Type: e.Type, Stream: e.Stream, Version: e.Version, Sequence: e.Seq,
 		RecordedAt: e.RecordedAt, Actor: e.Actor, Source: e.Source}
-	if len(e.Data) > 0 {
-		if ev, err := domain.Decode(e.Type, 1, e.Data); err == nil {
-			r.Event = ev
-		}
+	if e.ID == "" {
+		return r, fmt.Errorf("projections: the read models have no entry at log position %d; run ocopledger rebuild", e.Seq)
 	}
-	return r
+	if len(e.Data) > 0 {
+		ev, err := domain.DecodeBinary(e.Type, e.Data)
+		if err != nil {
+			return r, fmt.Errorf("projections: entry %s at log position %d: %w; run ocopledger rebuild", e.ID, e.Seq, err)
+		}
+		r.Event = ev
+	}
+	return r, nil
 }
 
 func (e logRecord) ref() EventRef {
@@ -379,13 +384,17 @@ func decodeStreamIndex(b []byte) (streamIndex, error) {
 }
 
 // history reads the events at the given positions back from the log.
-func history(tx *bolt.Tx, seqs []uint64) []domain.Recorded {
+func history(tx *bolt.Tx, seqs []uint64) ([]domain.Recorded, error) {
 	lb := tx.Bucket(bLog)
 	out := make([]domain.Recorded, 0, len(seqs))
 	for _, q := range seqs {
-		out = append(out, logAt(lb, q).recorded())
+		r, err := logAt(lb, q).recorded()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
 	}
-	return out
+	return out, nil
 }
 
 // loadStream reads a stream's index and its events.
@@ -398,7 +407,8 @@ func loadStream(tx *bolt.Tx, stream string) (streamIndex, []domain.Recorded, err
 	if err != nil {
 		return idx, nil, err
 	}
-	return idx, history(tx, idx.seqs), nil
+	hist, err := history(tx, idx.seqs)
+	return idx, hist, err
 }
 
 func u64(v uint64) []byte { b := make([]byte, 8); binary.BigEndian.PutUint64(b, v); return b }
