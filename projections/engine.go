@@ -3,12 +3,15 @@ package projections
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,7 +21,7 @@ import (
 
 // Version is the version of the projectors' meaning. Bump it whenever the code changes what a
 // read model holds: the next start finds the old version in the file and rebuilds from the log.
-const Version = 6
+const Version = 8
 
 // Options configure a projection.
 type Options struct {
@@ -41,7 +44,7 @@ type Projection struct {
 	unknown map[string]int
 	ckpt    uint64
 	known   time.Time
-	nextRow uint64
+	nextRow []uint64 // the last row number of each figure
 
 	// caches of what bbolt holds, valid while the projection is the file's only writer: the
 	// streams touched recently, in two generations (see writer.state)
@@ -107,7 +110,12 @@ func (p *Projection) load() error {
 	err := p.db.View(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bMeta)
 		p.ckpt = getU64(m.Get(kCheckpoint))
-		p.nextRow = getU64(m.Get(kNextRow))
+		p.nextRow = make([]uint64, len(figures))
+		if v := m.Get(kNextRow); len(v) == 8*len(figures) {
+			for i := range p.nextRow {
+				p.nextRow[i] = binary.BigEndian.Uint64(v[8*i:])
+			}
+		}
 		if v := m.Get(kKnown); v != nil {
 			p.known = time.Unix(0, int64(getU64(v))).UTC()
 		}
@@ -341,11 +349,13 @@ func (p *Projection) commit(b *batch) error {
 		return nil
 	}
 	known := p.known
-	nextRow := p.nextRow
+	nextRow := slices.Clone(p.nextRow)
 	err := p.db.Update(func(tx *bolt.Tx) error {
-		w := &writer{p: p, tx: tx, b: b, nextRow: nextRow,
-			log: tx.Bucket(bLog), streams: tx.Bucket(bStreams), rows: tx.Bucket(bRows), items: tx.Bucket(bItems), deltas: tx.Bucket(bDeltas)}
-		// The log, rows, attributes and deltas grow at their right edge: pack their pages full.
+		w := &writer{p: p, tx: tx, b: b, nextRow: nextRow, rowPages: make([]rowPage, len(figures)),
+			log: tx.Bucket(bLog), streams: tx.Bucket(bStreams), rows: tx.Bucket(bRows), ends: tx.Bucket(bEnds),
+			items: tx.Bucket(bItems), deltas: tx.Bucket(bDeltas)}
+		// The log, its clock, the rows and the deltas grow at their right edge (the rows at the
+		// right edge of each figure's run): pack their pages full.
 		clock := tx.Bucket(bClock)
 		w.log.FillPercent, w.rows.FillPercent, w.deltas.FillPercent, clock.FillPercent = 1, 0.95, 1, 1
 		for _, r := range b.events {
@@ -361,6 +371,11 @@ func (p *Projection) commit(b *batch) error {
 		}
 		if err := w.flushPage(); err != nil {
 			return err
+		}
+		for i := range w.rowPages {
+			if err := w.flushRows(&w.rowPages[i], uint8(i)); err != nil {
+				return err
+			}
 		}
 		// Each stream's index once per transaction, in key order.
 		names := make([]string, 0, len(b.touched))
@@ -384,13 +399,16 @@ func (p *Projection) commit(b *batch) error {
 				}
 			}
 		}
-		nextRow = w.nextRow
 		m := tx.Bucket(bMeta)
 		last := b.events[len(b.events)-1].Sequence
 		if err := m.Put(kCheckpoint, u64(last)); err != nil {
 			return err
 		}
-		if err := m.Put(kNextRow, u64(nextRow)); err != nil {
+		rowNumbers := make([]byte, 0, 8*len(nextRow))
+		for _, n := range nextRow {
+			rowNumbers = binary.BigEndian.AppendUint64(rowNumbers, n)
+		}
+		if err := m.Put(kNextRow, rowNumbers); err != nil {
 			return err
 		}
 		if err := m.Put(kKnown, u64(uint64(known.UnixNano()))); err != nil {
@@ -465,12 +483,13 @@ var cacheMax = 10_000 // a variable so that tests can make it tiny
 
 // writer applies events inside one transaction.
 type writer struct {
-	p       *Projection
-	tx      *bolt.Tx
-	b       *batch
-	nextRow uint64
+	p  *Projection
+	tx *bolt.Tx
+	b  *batch
 
-	log, streams, rows, items, deltas *bolt.Bucket
+	log, streams, rows, ends, items, deltas *bolt.Bucket
+	nextRow                                 []uint64 // the last row number of each figure
+	rowPages                                []rowPage
 
 	page    []byte // the log page being filled, put at the end of the commit
 	pageNo  uint64
@@ -510,6 +529,38 @@ func (w *writer) history(seqs []uint64) ([]domain.Recorded, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// rowPage is the page of rows of one figure being filled in a transaction.
+type rowPage struct {
+	no  uint64
+	buf []byte
+	set bool
+}
+
+// rowPut adds a row to its page.
+func (w *writer) rowPut(k rowKey, r row) error {
+	pg := &w.rowPages[k.fig]
+	if no := k.id >> rowPageBits; !pg.set || no != pg.no {
+		if err := w.flushRows(pg, k.fig); err != nil {
+			return err
+		}
+		pg.no, pg.set = no, true
+		pg.buf = append([]byte(nil), w.rows.Get(rowPageKey(k.fig, k.id))...) // a page an earlier commit began
+	}
+	w.scratch = appendRow(w.scratch[:0], r)
+	pg.buf = appendPageEntry(pg.buf, k.id, w.scratch)
+	return nil
+}
+
+// flushRows puts a figure's page of rows being filled.
+func (w *writer) flushRows(pg *rowPage, fig uint8) error {
+	if len(pg.buf) == 0 {
+		return nil
+	}
+	err := w.rows.Put(rowPageKey(fig, pg.no<<rowPageBits), pg.buf)
+	pg.buf = nil
+	return err
 }
 
 // flushPage puts the log page being filled (bbolt keeps the slice until the commit).
@@ -625,25 +676,32 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 	if len(gone) == 0 && len(added) == 0 {
 		return nil
 	}
-	touched := map[figItem]bool{}
+	// The items whose coverage may change, in a stable order (usually one or two).
+	var buf [8]figItem
+	touched := buf[:0]
+	touch := func(t figItem) {
+		if !slices.Contains(touched, t) {
+			touched = append(touched, t)
+		}
+	}
 	for _, cr := range gone {
-		touched[figItem{figIdx(cr.c.Figure), cr.c.Item}] = true
+		touch(figItem{cr.key.fig, cr.c.Item})
 	}
 	for _, i := range added {
-		touched[figItem{figIdx(next[i].Figure), next[i].Item}] = true
+		touch(figItem{figIdx(next[i].Figure), next[i].Item})
 	}
-	before := make(map[figItem][]span, len(touched))
-	for t := range touched {
-		before[t] = w.spans(t, cur)
+	slices.SortFunc(touched, func(a, b figItem) int {
+		if a.fig != b.fig {
+			return int(a.fig) - int(b.fig)
+		}
+		return strings.Compare(a.item, b.item)
+	})
+	before := make([][]span, len(touched))
+	for i, t := range touched {
+		before[i] = w.spans(t, cur)
 	}
 	for _, cr := range gone {
-		k := cr.key.bytes()
-		v := append([]byte(nil), w.rows.Get(k)...)
-		if len(v) < 24 {
-			return fmt.Errorf("row %d of %s is missing", cr.key.id, cr.c.Figure)
-		}
-		copy(v[8:16], u64(seq)) // known until seq
-		if err := w.rows.Put(k, v); err != nil {
+		if err := w.ends.Put(cr.key.bytes(), u64(seq)); err != nil { // known until seq
 			return err
 		}
 		if sharedItems[cr.c.Figure] {
@@ -654,9 +712,10 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 	}
 	for _, i := range added {
 		c := next[i]
-		w.nextRow++
-		k := rowKey{figIdx(c.Figure), w.nextRow}
-		if err := w.rows.Put(k.bytes(), encodeRow(row{Contribution: c, Stream: stream, KnownFrom: seq})); err != nil {
+		f := figIdx(c.Figure)
+		w.nextRow[f]++
+		k := rowKey{f, w.nextRow[f]}
+		if err := w.rowPut(k, row{Contribution: c, Stream: stream, KnownFrom: seq}); err != nil {
 			return err
 		}
 		if sharedItems[c.Figure] {
@@ -673,19 +732,9 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 		rows[i] = curRow{key: keys[i], c: c}
 		st.idx.rows = append(st.idx.rows, keys[i])
 	}
-	// Emit the change of each touched item's coverage, in a stable order.
-	order := make([]figItem, 0, len(touched))
-	for t := range touched {
-		order = append(order, t)
-	}
-	sort.Slice(order, func(i, j int) bool {
-		if order[i].fig != order[j].fig {
-			return order[i].fig < order[j].fig
-		}
-		return order[i].item < order[j].item
-	})
-	for _, t := range order {
-		for _, d := range coverageChange(before[t], w.spans(t, rows)) {
+	// Emit the change of each touched item's coverage.
+	for i, t := range touched {
+		for _, d := range coverageChange(before[i], w.spans(t, rows)) {
 			w.b.deltas = append(w.b.deltas, delta{seq: uint32(seq), fig: t.fig, day: uint16(d.day), d: int8(d.v)})
 		}
 	}
@@ -772,20 +821,22 @@ type dayChange struct{ day, v int }
 // coverageChange returns the per-day changes that turn the coverage of before into that of after:
 // an item counts once on a day covered by any of its spans.
 func coverageChange(before, after []span) []dayChange {
-	m := map[int]int{}
-	for _, e := range edges(before) {
-		m[e.day] -= e.v
-	}
-	for _, e := range edges(after) {
-		m[e.day] += e.v
-	}
+	b, a := edges(before), edges(after) // each sorted by day, one change a day
 	var out []dayChange
-	for d, v := range m {
-		if v != 0 {
-			out = append(out, dayChange{d, v})
+	for len(a) > 0 || len(b) > 0 {
+		var d dayChange
+		switch {
+		case len(b) == 0 || len(a) > 0 && a[0].day < b[0].day:
+			d, a = a[0], a[1:]
+		case len(a) == 0 || b[0].day < a[0].day:
+			d, b = dayChange{b[0].day, -b[0].v}, b[1:]
+		default:
+			d, a, b = dayChange{a[0].day, a[0].v - b[0].v}, a[1:], b[1:]
+		}
+		if d.v != 0 {
+			out = append(out, d)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].day < out[j].day })
 	return out
 }
 
@@ -813,7 +864,7 @@ func edges(spans []span) []dayChange {
 			ivs = append(ivs, iv{a, b})
 		}
 	}
-	sort.Slice(ivs, func(i, j int) bool { return ivs[i].a < ivs[j].a })
+	slices.SortFunc(ivs, func(x, y iv) int { return x.a - y.a })
 	var out []dayChange
 	for i := 0; i < len(ivs); {
 		a, b := ivs[i].a, ivs[i].b

@@ -103,16 +103,19 @@ func (p *Projection) counting(tx *bolt.Tx, figure string, q domain.Query, s uint
 	}
 	byItem := map[string][]row{}
 	fig := figIdx(figure)
-	c := tx.Bucket(bRows).Cursor()
-	for k, v := c.Seek([]byte{fig}); k != nil && k[0] == fig; k, v = c.Next() {
-		if kf, kt, _, _ := rowHead(v); kf > s || kt != 0 && s >= kt {
-			continue
+	err := scanRows(tx, fig, func(_, kt uint64, v []byte) error {
+		if rowKnownFrom(v) > s || kt != 0 && s >= kt {
+			return nil
 		}
-		r, err := decodeRow(figure, v)
+		r, err := decodeRow(figure, kt, v)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		byItem[r.Item] = append(byItem[r.Item], r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	var out []row
 	for _, rs := range byItem {
@@ -508,18 +511,22 @@ type RowInfo struct {
 func (p *Projection) ForEachRow(ctx context.Context, fn func(RowInfo) error) error {
 	return p.db.View(func(tx *bolt.Tx) error {
 		n := 0
-		figs := figures
-		return tx.Bucket(bRows).ForEach(func(k, v []byte) error {
-			if n++; n%10000 == 0 && ctx.Err() != nil {
-				return ctx.Err()
+		for i, f := range figures {
+			err := scanRows(tx, uint8(i), func(_, kt uint64, v []byte) error {
+				if n++; n%10000 == 0 && ctx.Err() != nil {
+					return ctx.Err()
+				}
+				r, err := decodeRow(f.ID, kt, v)
+				if err != nil {
+					return err
+				}
+				return fn(RowInfo{Figure: f.ID, Item: r.Item, Stream: r.Stream, From: r.From, Until: r.Until, KnownFrom: r.KnownFrom, KnownTo: kt})
+			})
+			if err != nil {
+				return err
 			}
-			kf, kt, from, until := rowHead(v)
-			item, stream, _ := rowParts(v)
-			if item == nil {
-				return fmt.Errorf("projections: malformed row")
-			}
-			return fn(RowInfo{Figure: figs[k[0]].ID, Item: string(item), Stream: string(stream), From: from, Until: until, KnownFrom: kf, KnownTo: kt})
-		})
+		}
+		return nil
 	})
 }
 

@@ -1,7 +1,6 @@
 package projections
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"sort"
@@ -18,12 +17,15 @@ import (
 // a few thousand values instead of millions.
 //
 //	meta     "checkpoint" → last applied log position; "version" → projector version;
-//	         "known" → running maximum recorded time; "unknown" → JSON {type: count}; "nextrow"
+//	         "known" → running maximum recorded time; "unknown" → JSON {type: count};
+//	         "nextrow" → the last row number of each figure
 //	log      seq>>logPageBits → a page of entries: recorded time, version, id, type, stream,
 //	         actor, source, payload (see logPage)
 //	clock    first seq of a commit → the running maximum recorded time at each of its positions
 //	streams  stream → the positions of its events and the keys of the rows it contributes now
-//	rows     fig rowID → a contribution row with the log interval in which it was true
+//	rows     fig rowID>>rowPageBits → a page of contribution rows of one figure, each with the
+//	         log position from which the ledger held it true (rows are numbered per figure)
+//	ends     fig rowID → the log position at which a row stopped being true (absent: it still is)
 //	items    fig item 0x00 rowID → from,until: current rows of items that several streams share
 //	deltas   first seq of a commit → the changes of each figure it made (8 bytes each), loaded
 //	         into the in-memory index
@@ -33,9 +35,10 @@ var (
 	bClock   = []byte("clock")
 	bStreams = []byte("streams")
 	bRows    = []byte("rows")
+	bEnds    = []byte("ends")
 	bItems   = []byte("items")
 	bDeltas  = []byte("deltas")
-	buckets  = [][]byte{bMeta, bLog, bClock, bStreams, bRows, bItems, bDeltas}
+	buckets  = [][]byte{bMeta, bLog, bClock, bStreams, bRows, bEnds, bItems, bDeltas}
 
 	kCheckpoint = []byte("checkpoint")
 	kVersion    = []byte("version")
@@ -58,46 +61,97 @@ type row struct {
 	KnownTo   uint64
 }
 
-// encodeRow lays a row out as kf(8) kt(8) from(4) until(4) item 0 stream 0 event, so that closing
-// it rewrites 8 bytes at a fixed place. Its attributes are not stored: they are derived again from
-// the stream's events when a row is listed (attrsOf), which keeps the file small.
-func encodeRow(r row) []byte {
-	b := make([]byte, 24, 24+len(r.Item)+len(r.Stream)+len(r.EventID)+2)
-	binary.BigEndian.PutUint64(b, r.KnownFrom)
-	binary.BigEndian.PutUint64(b[8:], r.KnownTo)
-	binary.BigEndian.PutUint32(b[16:], uint32(int32(r.From)))
-	binary.BigEndian.PutUint32(b[20:], uint32(int32(r.Until)))
-	b = append(b, r.Item...)
-	b = append(b, 0)
-	b = append(b, r.Stream...)
-	b = append(b, 0)
-	return append(b, r.EventID...)
+// appendRow appends a row as uvarint(kf) varint(from) varint(until) and the item, stream and
+// event ID, each length-prefixed. Its end (KnownTo) lives in the ends bucket, so a row never
+// changes once written; its attributes are not stored: they are derived again from the stream's
+// events when a row is listed (attrsOf), which keeps the file small.
+func appendRow(b []byte, r row) []byte {
+	b = binary.AppendUvarint(b, r.KnownFrom)
+	b = binary.AppendVarint(b, int64(r.From))
+	b = binary.AppendVarint(b, int64(r.Until))
+	for _, s := range []string{r.Item, r.Stream, r.EventID} {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	return b
 }
 
-// rowParts returns a row's item, stream and event ID.
-func rowParts(v []byte) (item, stream, event []byte) {
-	parts := bytes.SplitN(v[24:], []byte{0}, 3)
-	if len(parts) != 3 {
-		return nil, nil, nil
-	}
-	return parts[0], parts[1], parts[2]
-}
-
-// decodeRow decodes a row, without its attributes (see attrsOf).
-func decodeRow(fig string, v []byte) (row, error) {
-	if len(v) < 24 {
-		return row{}, fmt.Errorf("projections: short row")
-	}
-	r := row{KnownFrom: binary.BigEndian.Uint64(v), KnownTo: binary.BigEndian.Uint64(v[8:])}
+// decodeRow decodes a row of figure fig ended at kt (0: current), without its attributes (see
+// attrsOf).
+func decodeRow(fig string, kt uint64, v []byte) (row, error) {
+	bad := fmt.Errorf("projections: malformed row of %s", fig)
+	r := row{KnownTo: kt}
 	r.Figure = fig
-	r.From = domain.Date(int32(binary.BigEndian.Uint32(v[16:])))
-	r.Until = domain.Date(int32(binary.BigEndian.Uint32(v[20:])))
-	item, stream, event := rowParts(v)
-	if item == nil {
-		return row{}, fmt.Errorf("projections: malformed row")
+	var k int
+	if r.KnownFrom, k = binary.Uvarint(v); k <= 0 {
+		return row{}, bad
 	}
-	r.Item, r.Stream, r.EventID = string(item), string(stream), string(event)
+	v = v[k:]
+	for _, d := range []*domain.Date{&r.From, &r.Until} {
+		x, k := binary.Varint(v)
+		if k <= 0 {
+			return row{}, bad
+		}
+		*d, v = domain.Date(x), v[k:]
+	}
+	for _, s := range []*string{&r.Item, &r.Stream, &r.EventID} {
+		n, k := binary.Uvarint(v)
+		if k <= 0 || uint64(len(v)-k) < n {
+			return row{}, bad
+		}
+		*s, v = string(v[k:k+int(n)]), v[k+int(n):]
+	}
 	return r, nil
+}
+
+// rowKnownFrom reads the position from which a row held without decoding the rest.
+func rowKnownFrom(v []byte) uint64 {
+	kf, _ := binary.Uvarint(v)
+	return kf
+}
+
+// rowPageBits sets how many consecutive rows of a figure share a key of the rows bucket (64).
+const rowPageBits = 6
+
+func rowPageKey(fig uint8, id uint64) []byte {
+	b := make([]byte, 9)
+	b[0] = fig
+	binary.BigEndian.PutUint64(b[1:], id>>rowPageBits)
+	return b
+}
+
+// scanRows calls fn for every row of figure fig in order, with the position at which it ended
+// (0: it has not), read from the ends bucket alongside.
+func scanRows(tx *bolt.Tx, fig uint8, fn func(id, kt uint64, v []byte) error) error {
+	ends := tx.Bucket(bEnds).Cursor()
+	ek, ev := ends.Seek([]byte{fig})
+	c := tx.Bucket(bRows).Cursor()
+	for k, page := c.Seek([]byte{fig}); k != nil && k[0] == fig; k, page = c.Next() {
+		for len(page) > 0 {
+			id, n := binary.Uvarint(page)
+			if n <= 0 {
+				return fmt.Errorf("projections: malformed row page")
+			}
+			page = page[n:]
+			size, n := binary.Uvarint(page)
+			if n <= 0 || uint64(len(page)-n) < size {
+				return fmt.Errorf("projections: malformed row page")
+			}
+			v := page[n : n+int(size)]
+			page = page[n+int(size):]
+			for ek != nil && ek[0] == fig && binary.BigEndian.Uint64(ek[1:]) < id {
+				ek, ev = ends.Next()
+			}
+			var kt uint64
+			if ek != nil && ek[0] == fig && binary.BigEndian.Uint64(ek[1:]) == id {
+				kt = getU64(ev)
+			}
+			if err := fn(id, kt, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // attrsOf fills in the attributes of rows: each row is the contribution its stream made when the
@@ -141,13 +195,7 @@ func attrsOf(tx *bolt.Tx, rows []row) error {
 	return nil
 }
 
-// rowHead reads the log interval and validity of a row without decoding the rest.
-func rowHead(v []byte) (kf, kt uint64, from, until domain.Date) {
-	return binary.BigEndian.Uint64(v), binary.BigEndian.Uint64(v[8:]),
-		domain.Date(int32(binary.BigEndian.Uint32(v[16:]))), domain.Date(int32(binary.BigEndian.Uint32(v[20:])))
-}
-
-// rowKey names a row: its figure and number.
+// rowKey names a row: its figure and its number among the figure's rows.
 type rowKey struct {
 	fig uint8
 	id  uint64
