@@ -594,7 +594,7 @@ func (w *writer) apply(r domain.Recorded, known time.Time) error {
 		w.b.unknown[r.Type]++
 		return nil
 	}
-	st, err := w.state(r.Stream)
+	st, err := w.state(r.Stream, r.Version)
 	if err != nil {
 		return err
 	}
@@ -623,7 +623,9 @@ func (w *writer) apply(r domain.Recorded, known time.Time) error {
 // state returns a stream's state, from the cache or folded again from bbolt. The cache keeps
 // two generations: when the young one is full it becomes the old one, and a stream found in the
 // old generation moves back to the young one, so streams in use stay while the rest age out.
-func (w *writer) state(stream string) (*streamState, error) {
+//
+// An event at version 1 opens its stream: there is nothing to look up.
+func (w *writer) state(stream string, version uint64) (*streamState, error) {
 	p := w.p
 	if st, ok := p.cache[stream]; ok {
 		return st, nil
@@ -634,10 +636,12 @@ func (w *writer) state(stream string) (*streamState, error) {
 	}
 	if !ok {
 		var idx streamIndex
-		if v := w.streams.Get([]byte(stream)); v != nil {
-			var err error
-			if idx, err = decodeStreamIndex(v); err != nil {
-				return nil, err
+		if version != 1 {
+			if v := w.streams.Get([]byte(stream)); v != nil {
+				var err error
+				if idx, err = decodeStreamIndex(v); err != nil {
+					return nil, err
+				}
 			}
 		}
 		hist, err := w.history(idx.seqs)
