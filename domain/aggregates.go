@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -555,6 +556,9 @@ type tradeEvent struct {
 	heldID       string
 	participants map[string]bool
 	joins        []Recorded
+	// out is contributions() as last computed, extended as participations arrive, so that
+	// folding a fair with n participants costs n, not n²
+	out []Contribution
 }
 
 func (t *tradeEvent) check(e Event) error {
@@ -579,10 +583,13 @@ func (t *tradeEvent) check(e Event) error {
 func (t *tradeEvent) apply(r Recorded) {
 	switch e := r.Event.(type) {
 	case TradeEventHeld:
-		t.held, t.heldID = &e, r.ID
+		t.held, t.heldID, t.out = &e, r.ID, nil
 	case TradeEventParticipation:
 		t.participants[e.BusinessID] = true
 		t.joins = append(t.joins, r)
+		if t.out != nil {
+			t.out = t.appendJoin(t.out, r)
+		}
 	}
 }
 
@@ -593,25 +600,41 @@ var tradeEventFigure = map[TradeEventKind]string{
 	KindConference:     "supply_demand_conferences",
 }
 
+// contributions returns the fair's contributions. The list is shared with the aggregate, which
+// only ever appends to it past the length returned (the result is clipped), so callers may keep
+// it but must not change its elements.
 func (t *tradeEvent) contributions() []Contribution {
 	if t.held == nil {
 		return nil
 	}
+	if t.out == nil {
+		h := t.held
+		out := make([]Contribution, 0, 1+2*len(t.joins))
+		if f, ok := tradeEventFigure[h.Kind]; ok {
+			out = append(out, Contribution{Figure: f, Item: h.TradeEventID, From: h.StartDate, Until: Forever, EventID: t.heldID, Attrs: t.attrs()})
+		}
+		for _, j := range t.joins {
+			out = t.appendJoin(out, j)
+		}
+		t.out = out
+	}
+	return slices.Clip(t.out)
+}
+
+func (t *tradeEvent) attrs() Attrs {
 	h := t.held
-	a := Attrs{Name: h.Name, Producer: h.Organiser, EventKind: h.Kind, Address: h.Address, Synthetic: h.Synthetic}
-	var out []Contribution
-	if f, ok := tradeEventFigure[h.Kind]; ok {
-		out = append(out, Contribution{Figure: f, Item: h.TradeEventID, From: h.StartDate, Until: Forever, EventID: t.heldID, Attrs: a})
-	}
-	for _, j := range t.joins {
-		p := j.Event.(TradeEventParticipation)
-		pa := a
-		pa.Producer = p.BusinessName
-		out = append(out,
-			Contribution{Figure: "trade_events", Item: h.TradeEventID, From: h.StartDate, Until: Forever, EventID: j.ID, Attrs: a},
-			Contribution{Figure: "trade_events.participations", Item: h.TradeEventID + "/" + p.BusinessID, From: h.StartDate, Until: Forever, EventID: j.ID, Attrs: pa})
-	}
-	return out
+	return Attrs{Name: h.Name, Producer: h.Organiser, EventKind: h.Kind, Address: h.Address, Synthetic: h.Synthetic}
+}
+
+// appendJoin appends what a participation contributes.
+func (t *tradeEvent) appendJoin(out []Contribution, j Recorded) []Contribution {
+	h, p := t.held, j.Event.(TradeEventParticipation)
+	a := t.attrs()
+	pa := a
+	pa.Producer = p.BusinessName
+	return append(out,
+		Contribution{Figure: "trade_events", Item: h.TradeEventID, From: h.StartDate, Until: Forever, EventID: j.ID, Attrs: a},
+		Contribution{Figure: "trade_events.participations", Item: h.TradeEventID + "/" + p.BusinessID, From: h.StartDate, Until: Forever, EventID: j.ID, Attrs: pa})
 }
 
 // ---- e-commerce listings ----

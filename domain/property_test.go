@@ -382,7 +382,15 @@ func TestFoldMatchesEffectiveHistory(t *testing.T) {
 		log := generate(uint64(seed))
 		folds := map[string]*domain.Fold{}
 		hist := map[string][]domain.Recorded{}
+		type kept struct {
+			cs   []domain.Contribution
+			text string
+		}
+		earlier := map[string]kept{} // what each fold returned before: later events must not change it
 		for _, r := range log {
+			if k, ok := earlier[r.Stream]; ok && fmt.Sprint(k.cs) != k.text {
+				t.Fatalf("seed %d: contributions returned earlier for %s changed to %v", seed, r.Stream, k.cs)
+			}
 			hist[r.Stream] = append(hist[r.Stream], r)
 			f, ok := folds[r.Stream]
 			if !ok {
@@ -393,6 +401,7 @@ func TestFoldMatchesEffectiveHistory(t *testing.T) {
 			}
 			folds[r.Stream] = f
 			got, want := f.Contributions(), domain.Contributions(domain.Effective(hist[r.Stream]))
+			earlier[r.Stream] = kept{got, fmt.Sprint(got)}
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("seed %d, after %s (%s): fold gives %v, the effective history %v", seed, r.ID, r.Type, got, want)
 			}

@@ -471,11 +471,6 @@ type streamState struct {
 	contribs []domain.Contribution // fold.Contributions(), kept to compare the next event's with
 }
 
-type curRow struct {
-	key rowKey
-	c   domain.Contribution
-}
-
 // cacheMax bounds the streams held in each generation of the cache. Measured on a national
 // ledger (1M events, 560k records), a larger cache saves refolds but costs as much again in
 // garbage collection and memory.
@@ -663,14 +658,11 @@ type figItem struct {
 	item string
 }
 
-// reproject replaces the stream's current contributions with next, closing rows that no longer
-// hold and opening new ones at position seq, and records how each figure changed.
+// reproject replaces the stream's current contributions prev (its rows st.idx.rows) with next,
+// closing rows that no longer hold and opening new ones at position seq, and records how each
+// figure changed.
 func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, next []domain.Contribution) error {
-	cur := make([]curRow, len(prev))
-	for i, c := range prev {
-		cur[i] = curRow{key: st.idx.rows[i], c: c}
-	}
-	keys, gone := matchRows(cur, next)
+	keys, gone := matchRows(st.idx.rows, prev, next)
 	var added []int
 	for i, k := range keys {
 		if k.id == 0 {
@@ -688,8 +680,8 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 			touched = append(touched, t)
 		}
 	}
-	for _, cr := range gone {
-		touch(figItem{cr.key.fig, cr.c.Item})
+	for _, i := range gone {
+		touch(figItem{st.idx.rows[i].fig, prev[i].Item})
 	}
 	for _, i := range added {
 		touch(figItem{figIdx(next[i].Figure), next[i].Item})
@@ -702,14 +694,15 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 	})
 	before := make([][]span, len(touched))
 	for i, t := range touched {
-		before[i] = w.spans(t, cur)
+		before[i] = w.spans(t, st.idx.rows, prev)
 	}
-	for _, cr := range gone {
-		if err := w.ends.Put(cr.key.bytes(), u64(seq)); err != nil { // known until seq
+	for _, i := range gone {
+		k := st.idx.rows[i]
+		if err := w.ends.Put(k.bytes(), u64(seq)); err != nil { // known until seq
 			return err
 		}
-		if sharedItems[cr.c.Figure] {
-			if err := w.items.Delete(itemKey(cr.key.fig, cr.c.Item, cr.key.id)); err != nil {
+		if sharedItems[prev[i].Figure] {
+			if err := w.items.Delete(itemKey(k.fig, prev[i].Item, k.id)); err != nil {
 				return err
 			}
 		}
@@ -729,54 +722,51 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 		}
 		keys[i] = k
 	}
-	// The stream's rows, in the order of next (the fold derives them again in that order).
-	rows := make([]curRow, len(next))
-	st.idx.rows = st.idx.rows[:0]
-	for i, c := range next {
-		rows[i] = curRow{key: keys[i], c: c}
-		st.idx.rows = append(st.idx.rows, keys[i])
-	}
+	// The stream's rows are now keys, in the order of next (the fold derives them in that order).
+	st.idx.rows = keys
 	// Emit the change of each touched item's coverage.
 	for i, t := range touched {
-		for _, d := range coverageChange(before[i], w.spans(t, rows)) {
+		for _, d := range coverageChange(before[i], w.spans(t, keys, next)) {
 			w.b.deltas = append(w.b.deltas, delta{seq: uint32(seq), fig: t.fig, day: uint16(d.day), d: int8(d.v)})
 		}
 	}
 	return nil
 }
 
-// matchRows pairs the contributions of next with the current rows they keep (a multiset match):
-// keys[i] is the key of the row next[i] keeps, or zero for a new one; gone are the rows next drops.
-func matchRows(cur []curRow, next []domain.Contribution) (keys []rowKey, gone []curRow) {
+// matchRows pairs the contributions of next with the current rows (cur, the keys of prev) they
+// keep, as a multiset match: keys[i] is the key of the row next[i] keeps, or zero for a new one;
+// gone are the indexes in prev of the rows next drops.
+func matchRows(cur []rowKey, prev, next []domain.Contribution) (keys []rowKey, gone []int) {
 	keys = make([]rowKey, len(next))
 	// Most events only add to what their stream contributed (a participation, a new certificate),
 	// and contributions come out in a stable order: then the current rows are a prefix of next.
-	if len(next) >= len(cur) {
-		prefix := true
-		for i := range cur {
-			if cur[i].c != next[i] {
-				prefix = false
-				break
+	if len(next) >= len(prev) {
+		prefix := len(prev) == 0 || &prev[0] == &next[0] // the fold appended to the same list
+		if !prefix {
+			prefix = true
+			for i := range prev {
+				if prev[i] != next[i] {
+					prefix = false
+					break
+				}
 			}
 		}
 		if prefix {
-			for i := range cur {
-				keys[i] = cur[i].key
-			}
+			copy(keys, cur)
 			return keys, nil
 		}
 	}
-	if len(cur)*len(next) <= 64 {
-		for _, cr := range cur {
+	if len(prev)*len(next) <= 64 {
+		for j := range prev {
 			found := false
 			for i := range next {
-				if keys[i].id == 0 && next[i] == cr.c {
-					keys[i], found = cr.key, true
+				if keys[i].id == 0 && next[i] == prev[j] {
+					keys[i], found = cur[j], true
 					break
 				}
 			}
 			if !found {
-				gone = append(gone, cr)
+				gone = append(gone, j)
 			}
 		}
 		return keys, gone
@@ -785,20 +775,20 @@ func matchRows(cur []curRow, next []domain.Contribution) (keys []rowKey, gone []
 	for i, c := range next {
 		free[c] = append(free[c], i)
 	}
-	for _, cr := range cur {
-		if is := free[cr.c]; len(is) > 0 {
-			keys[is[0]] = cr.key
-			free[cr.c] = is[1:]
+	for j, c := range prev {
+		if is := free[c]; len(is) > 0 {
+			keys[is[0]] = cur[j]
+			free[c] = is[1:]
 		} else {
-			gone = append(gone, cr)
+			gone = append(gone, j)
 		}
 	}
 	return keys, gone
 }
 
-// spans returns the validity intervals of an item's current rows: from the stream's own rows, or,
-// for items several streams share, from the items bucket.
-func (w *writer) spans(t figItem, own []curRow) []span {
+// spans returns the validity intervals of an item's current rows: from the stream's own rows
+// (keys, of contributions cs), or, for items several streams share, from the items bucket.
+func (w *writer) spans(t figItem, keys []rowKey, cs []domain.Contribution) []span {
 	var out []span
 	if sharedItems[figures[t.fig].ID] {
 		prefix := itemPrefix(t.fig, t.item)
@@ -809,9 +799,9 @@ func (w *writer) spans(t figItem, own []curRow) []span {
 		}
 		return out
 	}
-	for _, cr := range own {
-		if cr.key.fig == t.fig && cr.c.Item == t.item {
-			out = append(out, span{cr.c.From, cr.c.Until})
+	for i, k := range keys {
+		if k.fig == t.fig && cs[i].Item == t.item {
+			out = append(out, span{cs[i].From, cs[i].Until})
 		}
 	}
 	return out

@@ -5,10 +5,24 @@ import (
 	"runtime/pprof"
 )
 
-// startProfile writes a CPU profile to $OCOPLEDGER_CPUPROFILE while the command runs (for
-// measuring the rebuild and the server; see bench/). It returns the function that stops it.
+// startProfile writes a CPU profile to $OCOPLEDGER_CPUPROFILE while the command runs, and a heap
+// profile to $OCOPLEDGER_MEMPROFILE when it ends (for measuring the rebuild and the server; see
+// bench/). It returns the function that stops them.
 func startProfile() func() {
-	path := os.Getenv("OCOPLEDGER_CPUPROFILE")
+	if path := os.Getenv("OCOPLEDGER_MEMPROFILE"); path != "" {
+		cpu := startCPUProfile(os.Getenv("OCOPLEDGER_CPUPROFILE"))
+		return func() {
+			cpu()
+			if f, err := os.Create(path); err == nil {
+				_ = pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}
+	}
+	return startCPUProfile(os.Getenv("OCOPLEDGER_CPUPROFILE"))
+}
+
+func startCPUProfile(path string) func() {
 	if path == "" {
 		return func() {}
 	}
