@@ -21,7 +21,7 @@ import (
 
 // Version is the version of the projectors' meaning. Bump it whenever the code changes what a
 // read model holds: the next start finds the old version in the file and rebuilds from the log.
-const Version = 8
+const Version = 9
 
 // Options configure a projection.
 type Options struct {
@@ -49,6 +49,7 @@ type Projection struct {
 	// caches of what bbolt holds, valid while the projection is the file's only writer: the
 	// streams touched recently, in two generations (see writer.state)
 	cache, cacheOld map[string]*streamState
+	bulk            *bulkIndex // the stream indexes during a rebuild from zero (see bulkIndex)
 
 	rebuilt bool // the file was (re)initialised at open
 	waiters []chan struct{}
@@ -85,8 +86,11 @@ func (p *Projection) init() error {
 		}
 		m := tx.Bucket(bMeta)
 		v := m.Get(kVersion)
-		if v == nil || getU64(v) != Version {
-			if v != nil {
+		interrupted := m.Get(kBulk) != nil
+		if v == nil || getU64(v) != Version || interrupted {
+			if interrupted {
+				p.log.Info("a rebuild of the read models was interrupted: rebuilding them from the log again")
+			} else if v != nil {
 				p.log.Info("projector version changed: rebuilding read models from the log", "was", getU64(v), "now", Version)
 			}
 			if err := dropBuckets(tx); err != nil {
@@ -180,7 +184,7 @@ func (p *Projection) Reset() error {
 	if err != nil {
 		return fmt.Errorf("projections: reset: %w", err)
 	}
-	p.cache, p.cacheOld = map[string]*streamState{}, nil
+	p.cache, p.cacheOld, p.bulk = map[string]*streamState{}, nil, nil
 	p.known = time.Time{}
 	return p.load()
 }
@@ -200,6 +204,12 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 	}
 	p.db.NoSync = true // a rebuild syncs once at the end; a crash before that only loses read models
 	defer func() { p.db.NoSync = false }()
+	if p.Checkpoint() == 0 && end >= bulkMin && p.bulk == nil {
+		if err := p.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(kBulk, []byte{1}) }); err != nil {
+			return fmt.Errorf("projections: %w", err)
+		}
+		p.bulk = newBulkIndex()
+	}
 	// Reading (and decoding) the log and applying it run side by side: the reader hands batches
 	// to the applier through a small queue.
 	batches := make(chan *batch, 1)
@@ -246,12 +256,50 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 	if err != nil {
 		return err
 	}
+	if p.bulk != nil {
+		if err := p.flushBulk(); err != nil {
+			return err
+		}
+	}
 	if err := p.db.Sync(); err != nil {
 		return fmt.Errorf("projections: sync: %w", err)
 	}
 	if progress != nil {
 		progress(p.Checkpoint(), end)
 	}
+	return nil
+}
+
+// bulkMin is the size of a log from which a rebuild from zero keeps the stream indexes in memory.
+var bulkMin uint64 = 5000 // a variable so that tests can use it on small logs
+
+// flushBulk writes the stream indexes kept in memory during a rebuild into the streams bucket, in
+// key order and in transactions of a bounded size, and clears the mark of a rebuild in progress.
+func (p *Projection) flushBulk() error {
+	b := p.bulk
+	offs := b.sorted()
+	const chunk = 50_000
+	for i := 0; i < len(offs) || i == 0; i += chunk {
+		last := min(i+chunk, len(offs))
+		err := p.db.Update(func(tx *bolt.Tx) error {
+			sb := tx.Bucket(bStreams)
+			sb.FillPercent = 1 // in key order: pack the pages full
+			for _, off := range offs[i:last] {
+				name, _, v := b.entry(off)
+				if err := sb.Put(name, v); err != nil {
+					return err
+				}
+			}
+			if last == len(offs) {
+				return tx.Bucket(bMeta).Delete(kBulk)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("projections: write the stream indexes: %w", err)
+		}
+	}
+	p.bulk = nil
 	return nil
 }
 
@@ -377,15 +425,18 @@ func (p *Projection) commit(b *batch) error {
 				return err
 			}
 		}
-		// Each stream's index once per transaction, in key order.
-		names := make([]string, 0, len(b.touched))
-		for s := range b.touched {
-			names = append(names, s)
-		}
-		sort.Strings(names)
-		for _, s := range names {
-			if err := w.streams.Put([]byte(s), b.touched[s].idx.encode()); err != nil {
-				return err
+		// Each stream's index once per transaction, in key order (during a rebuild from zero, in
+		// memory once the transaction is committed).
+		if p.bulk == nil {
+			names := make([]string, 0, len(b.touched))
+			for s := range b.touched {
+				names = append(names, s)
+			}
+			sort.Strings(names)
+			for _, s := range names {
+				if err := w.streams.Put([]byte(s), b.touched[s].idx.encode()); err != nil {
+					return err
+				}
 			}
 		}
 		if len(b.clock) > 0 {
@@ -431,6 +482,13 @@ func (p *Projection) commit(b *batch) error {
 			delete(p.cacheOld, s)
 		}
 		return fmt.Errorf("projections: %w", err)
+	}
+	if p.bulk != nil {
+		var enc []byte
+		for s, st := range b.touched {
+			enc = st.idx.appendTo(enc[:0])
+			p.bulk.put(s, enc)
+		}
 	}
 	first, last := b.events[0].Sequence, b.events[len(b.events)-1].Sequence
 	p.mu.Lock()
@@ -632,7 +690,13 @@ func (w *writer) state(stream string, version uint64) (*streamState, error) {
 	if !ok {
 		var idx streamIndex
 		if version != 1 {
-			if v := w.streams.Get([]byte(stream)); v != nil {
+			var v []byte
+			if p.bulk != nil {
+				v = p.bulk.get(stream)
+			} else {
+				v = w.streams.Get([]byte(stream))
+			}
+			if v != nil {
 				var err error
 				if idx, err = decodeStreamIndex(v); err != nil {
 					return nil, err

@@ -7,3 +7,11 @@ func SetCacheMax(n int) (restore func()) {
 	cacheMax = n
 	return func() { cacheMax = old }
 }
+
+// SetBulkMin sets the size of a log from which a rebuild keeps stream indexes in memory, for a
+// test, and returns the function that restores it.
+func SetBulkMin(n int) (restore func()) {
+	old := bulkMin
+	bulkMin = uint64(n)
+	return func() { bulkMin = old }
+}

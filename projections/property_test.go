@@ -41,6 +41,10 @@ func TestFiguresMatchNaiveRecomputation(t *testing.T) {
 		for len(g.log) < 120 {
 			g.step()
 		}
+		if h%4 != 0 {
+			// A rebuild from zero keeps the stream indexes in memory and writes them at the end.
+			defer projections.SetBulkMin(1)()
+		}
 		p, _ := MustOpenProjection(t)
 		if h%2 == 1 {
 			// One transaction for the whole history: log pages fill and flush inside it,

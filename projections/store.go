@@ -18,7 +18,8 @@ import (
 //
 //	meta     "checkpoint" → last applied log position; "version" → projector version;
 //	         "known" → running maximum recorded time; "unknown" → JSON {type: count};
-//	         "nextrow" → the last row number of each figure
+//	         "nextrow" → the last row number of each figure; "bulk" → a rebuild from zero is
+//	         under way (its stream indexes are in memory until it ends)
 //	log      seq>>logPageBits → a page of entries: recorded time, version, id, type, stream,
 //	         actor, source, payload (see logPage)
 //	clock    first seq of a commit → the running maximum recorded time at each of its positions
@@ -45,6 +46,7 @@ var (
 	kKnown      = []byte("known")
 	kUnknown    = []byte("unknown")
 	kNextRow    = []byte("nextrow")
+	kBulk       = []byte("bulk")
 )
 
 // sharedItems are the figures whose items gather contributions from several streams (a business
@@ -259,8 +261,9 @@ func decodeLog(seq uint64, v []byte) logRecord {
 	return e
 }
 
-// logPageBits sets how many consecutive log positions share a key of the log bucket (64).
-const logPageBits = 6
+// logPageBits sets how many consecutive log positions share a key of the log bucket (16: a
+// lookup scans at most 16 entries, and a page of them fits about one bbolt page).
+const logPageBits = 4
 
 func logPageKey(seq uint64) []byte { return u64(seq >> logPageBits) }
 
@@ -378,7 +381,10 @@ type streamIndex struct {
 }
 
 func (s streamIndex) encode() []byte {
-	b := make([]byte, 0, 4+5*len(s.seqs)+6*len(s.rows))
+	return s.appendTo(make([]byte, 0, 4+5*len(s.seqs)+6*len(s.rows)))
+}
+
+func (s streamIndex) appendTo(b []byte) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s.seqs)))
 	var prev uint64
 	for _, q := range s.seqs {
