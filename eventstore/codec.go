@@ -35,11 +35,17 @@ func encode(b body) ([]byte, error) {
 }
 
 // decode turns a stored message into an Envelope; seq and appendedAt come
-// from the message metadata.
+// from the message metadata. It gives what json.Unmarshal into a body gives
+// (decodeJSON): the common shape of a message, as encode writes it, is
+// decoded by a hand-written parser (decodeFast), anything else by
+// encoding/json. The Envelope's Data may be a part of data.
 func decode(data []byte, seq uint64, appendedAt time.Time) (Envelope, error) {
 	var b body
-	if err := json.Unmarshal(data, &b); err != nil {
-		return Envelope{}, fmt.Errorf("eventstore: message %d is not an event: %w", seq, err)
+	if !decodeFast(data, &b) {
+		var err error
+		if b, err = decodeJSON(data); err != nil {
+			return Envelope{}, fmt.Errorf("eventstore: message %d is not an event: %w", seq, err)
+		}
 	}
 	return Envelope{
 		ID:            b.ID,
@@ -56,6 +62,13 @@ func decode(data []byte, seq uint64, appendedAt time.Time) (Envelope, error) {
 		CorrelationID: b.CorrelationID,
 		Data:          b.Data,
 	}, nil
+}
+
+// decodeJSON decodes a message with encoding/json.
+func decodeJSON(data []byte) (body, error) {
+	var b body
+	err := json.Unmarshal(data, &b)
+	return b, err
 }
 
 // streamOf returns the aggregate stream name of a ledger subject.

@@ -68,5 +68,7 @@
 // ReadStream loads one aggregate; Read and Follow walk the whole log from a
 // global sequence through an ordered consumer (ephemeral, flow controlled,
 // no acks), Read up to the end seen when it starts, Follow until its
-// context is done.
+// context is done. They decode the messages ahead of the callback on a few
+// goroutines and still call it in log order on one; ReadAs and FollowAs
+// also run a conversion there, e.g. the decoding of the payloads.
 package eventstore

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -27,10 +29,10 @@ func (s *Store) ReadStream(ctx context.Context, stream string) ([]Envelope, erro
 		return nil, err
 	}
 	var out []Envelope
-	err = s.consume(ctx, jetstream.OrderedConsumerConfig{
+	err = consume(ctx, s, jetstream.OrderedConsumerConfig{
 		FilterSubjects: []string{subject},
 		DeliverPolicy:  jetstream.DeliverAllPolicy,
-	}, end, func(e Envelope) error {
+	}, end, 0, envelope, func(e Envelope) error {
 		out = append(out, e)
 		return nil
 	})
@@ -41,6 +43,23 @@ func (s *Store) ReadStream(ctx context.Context, stream string) ([]Envelope, erro
 // means 1) up to the last sequence when Read was called, in order, then
 // returns. An error from fn stops the read and is returned.
 func (s *Store) Read(ctx context.Context, fromSeq uint64, fn func(Envelope) error) error {
+	return ReadAs(ctx, s, fromSeq, envelope, fn)
+}
+
+// Follow is Read that keeps delivering new events as they are appended
+// until ctx is done; it then returns nil. An error from fn stops it and is
+// returned.
+func (s *Store) Follow(ctx context.Context, fromSeq uint64, fn func(Envelope) error) error {
+	return FollowAs(ctx, s, fromSeq, envelope, fn)
+}
+
+// ReadAs is s.Read(ctx, fromSeq, …) delivering conv(e) for every event e
+// instead of e. Decoding the stored messages and conv run ahead of fn on a
+// few goroutines, concurrently with fn and with each other (conv must be
+// safe for that), while fn is still called on one goroutine, in log order,
+// and nothing after an error is delivered: errors and order are Read's.
+// conv is meant for decoding the payload, e.g. into domain events.
+func ReadAs[T any](ctx context.Context, s *Store, fromSeq uint64, conv func(Envelope) T, fn func(T) error) error {
 	end, err := s.LastSequence(ctx)
 	if err != nil {
 		return err
@@ -51,22 +70,29 @@ func (s *Store) Read(ctx context.Context, fromSeq uint64, fn func(Envelope) erro
 	if fromSeq > end {
 		return nil
 	}
-	return s.consume(ctx, fromConfig(fromSeq), end, fn)
+	workers := 0
+	if end-fromSeq >= minParallelRead {
+		workers = readWorkers()
+	}
+	return consume(ctx, s, fromConfig(fromSeq), end, workers, conv, fn)
 }
 
-// Follow is Read that keeps delivering new events as they are appended
-// until ctx is done; it then returns nil. An error from fn stops it and is
-// returned.
-func (s *Store) Follow(ctx context.Context, fromSeq uint64, fn func(Envelope) error) error {
+// FollowAs is s.Follow(ctx, fromSeq, …) delivering conv(e) for every event
+// e instead of e, as ReadAs does. A new event is delivered as soon as it is
+// decoded: the goroutines decode what has arrived, they do not wait to fill
+// a batch.
+func FollowAs[T any](ctx context.Context, s *Store, fromSeq uint64, conv func(Envelope) T, fn func(T) error) error {
 	if fromSeq == 0 {
 		fromSeq = 1
 	}
-	err := s.consume(ctx, fromConfig(fromSeq), 0, fn)
+	err := consume(ctx, s, fromConfig(fromSeq), 0, readWorkers(), conv, fn)
 	if err != nil && ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		return nil
 	}
 	return err
 }
+
+func envelope(e Envelope) Envelope { return e }
 
 func fromConfig(fromSeq uint64) jetstream.OrderedConsumerConfig {
 	return jetstream.OrderedConsumerConfig{
@@ -75,10 +101,32 @@ func fromConfig(fromSeq uint64) jetstream.OrderedConsumerConfig {
 	}
 }
 
+const (
+	// minParallelRead is how many events a Read must have ahead of it to
+	// be decoded on several goroutines: fewer are decoded on its own.
+	minParallelRead = 256
+	// decodeBatch is the most messages a decoding goroutine takes at once.
+	decodeBatch = 256
+	// rawAhead is how many received messages wait for decoding at most.
+	rawAhead = 1024
+)
+
+// readWorkers is how many goroutines decode for one Read or Follow: none
+// (the reading goroutine decodes) when the process runs on one processor.
+func readWorkers() int {
+	if n := runtime.GOMAXPROCS(0); n > 1 {
+		return min(n, 4)
+	}
+	return 0
+}
+
 // consume delivers events through an ordered consumer (ephemeral, no acks,
 // flow controlled) until the one at global sequence end (0: until ctx is
-// done).
-func (s *Store) consume(ctx context.Context, cfg jetstream.OrderedConsumerConfig, end uint64, fn func(Envelope) error) error {
+// done). With workers > 0, one goroutine receives the messages and workers
+// goroutines decode them (see pipeline); with 0 the calling goroutine does
+// all.
+func consume[T any](ctx context.Context, s *Store, cfg jetstream.OrderedConsumerConfig, end uint64, workers int,
+	conv func(Envelope) T, fn func(T) error) error {
 	if err := s.checkOpen(); err != nil {
 		return err
 	}
@@ -110,16 +158,14 @@ func (s *Store) consume(ctx context.Context, cfg jetstream.OrderedConsumerConfig
 		case <-ctx.Done():
 		}
 	}()
+	if workers > 0 {
+		p := &pipeline[T]{it: it, end: end, conv: conv}
+		return p.run(ctx, cancel, workers, fn)
+	}
 	for {
 		m, err := it.Next(jetstream.NextContext(ctx))
 		if err != nil {
-			if cause := context.Cause(ctx); cause != nil {
-				if errors.Is(cause, ErrClosed) {
-					return ErrClosed
-				}
-				return ctx.Err()
-			}
-			return fmt.Errorf("eventstore: read: %w", err)
+			return nextError(ctx, err)
 		}
 		md, err := m.Metadata()
 		if err != nil {
@@ -129,11 +175,243 @@ func (s *Store) consume(ctx context.Context, cfg jetstream.OrderedConsumerConfig
 		if err != nil {
 			return err
 		}
-		if err := fn(env); err != nil {
+		if err := fn(conv(env)); err != nil {
 			return err
 		}
 		if end > 0 && md.Sequence.Stream >= end {
 			return nil
 		}
+	}
+}
+
+// nextError is the error of a read whose next message did not come.
+func nextError(ctx context.Context, err error) error {
+	if context.Cause(ctx) != nil {
+		return ctxError(ctx)
+	}
+	return fmt.Errorf("eventstore: read: %w", err)
+}
+
+// ctxError is the error of a read whose context is done.
+func ctxError(ctx context.Context) error {
+	if errors.Is(context.Cause(ctx), ErrClosed) {
+		return ErrClosed
+	}
+	return ctx.Err()
+}
+
+// pipeline is consume with the decoding done ahead of fn on several
+// goroutines, in three stages:
+//
+//   - a receiver goroutine takes the messages from the ordered consumer
+//     and queues them (raw);
+//   - workers take turns taking from the queue a run of consecutive
+//     messages (whatever has arrived, up to decodeBatch: a message alone is
+//     not held back) and putting an empty batch for it in the delivery
+//     queue (ordered), then decode the run into that batch in parallel;
+//   - the calling goroutine takes the batches in order, waits for each to
+//     be decoded and calls fn.
+//
+// A read stops where it stops without workers: at the end, at the first
+// message that fails to decode, the first error of fn or of the consumer,
+// or once ctx is done. Returning, run stops and waits for the goroutines.
+type pipeline[T any] struct {
+	it   jetstream.MessagesContext
+	end  uint64
+	conv func(Envelope) T
+
+	raw     chan rawMsg
+	ordered chan *batch[T]
+	free    chan *batch[T]
+	quit    chan struct{}
+
+	takeMu sync.Mutex // held to take a run from raw and queue its batch
+	closed bool       // ordered is closed; guarded by takeMu
+}
+
+// rawMsg is a received message, or (err set) why the receiver stopped.
+type rawMsg struct {
+	data []byte
+	seq  uint64
+	at   time.Time
+	err  error
+	next bool // err is from the consumer's Next
+}
+
+// batch is a run of consecutive messages and, once done is closed, their
+// conversions in order, followed by err if the run ends with an error.
+type batch[T any] struct {
+	raw  []rawMsg
+	out  []T
+	err  error
+	next bool
+	// panicked holds what conv panicked with, after out.
+	panicked *any
+	done     chan struct{}
+}
+
+func (p *pipeline[T]) run(ctx context.Context, cancel context.CancelCauseFunc, workers int, fn func(T) error) error {
+	p.raw = make(chan rawMsg, rawAhead)
+	inFlight := rawAhead/decodeBatch + workers
+	p.ordered = make(chan *batch[T], inFlight)
+	p.free = make(chan *batch[T], inFlight+workers)
+	p.quit = make(chan struct{})
+	var wg sync.WaitGroup
+	defer func() {
+		close(p.quit)
+		cancel(nil) // unblocks Next
+		wg.Wait()
+	}()
+	wg.Go(func() { p.receive(ctx) })
+	for range workers {
+		wg.Go(p.work)
+	}
+	done := ctx.Done()
+	for b := range p.ordered {
+		<-b.done
+		for i := range b.out {
+			select {
+			case <-done:
+				return ctxError(ctx)
+			default:
+			}
+			if err := fn(b.out[i]); err != nil {
+				return err
+			}
+		}
+		switch {
+		case b.panicked != nil:
+			panic(*b.panicked)
+		case b.next:
+			return nextError(ctx, b.err)
+		case b.err != nil:
+			return b.err
+		}
+		clear(b.out)
+		select {
+		case p.free <- b:
+		default:
+		}
+	}
+	return nil // the receiver stopped at the end
+}
+
+// receive queues the messages of the consumer until the end, an error or
+// quit.
+func (p *pipeline[T]) receive(ctx context.Context) {
+	defer close(p.raw)
+	put := func(r rawMsg) bool {
+		select {
+		case p.raw <- r: // the common case, cheaper alone
+			return true
+		default:
+		}
+		select {
+		case p.raw <- r:
+			return true
+		case <-p.quit:
+			return false
+		}
+	}
+	for {
+		m, err := p.it.Next(jetstream.NextContext(ctx))
+		if err != nil {
+			put(rawMsg{err: err, next: true})
+			return
+		}
+		md, err := m.Metadata()
+		if err != nil {
+			put(rawMsg{err: fmt.Errorf("eventstore: read: %w", err)})
+			return
+		}
+		if !put(rawMsg{data: m.Data(), seq: md.Sequence.Stream, at: md.Timestamp}) {
+			return
+		}
+		if p.end > 0 && md.Sequence.Stream >= p.end {
+			return
+		}
+	}
+}
+
+// work takes runs of messages and decodes them until raw is closed and
+// empty, or quit.
+func (p *pipeline[T]) work() {
+	for {
+		b := p.take()
+		if b == nil {
+			return
+		}
+		p.decode(b)
+	}
+}
+
+func (p *pipeline[T]) decode(b *batch[T]) {
+	defer close(b.done)
+	defer func() {
+		if v := recover(); v != nil {
+			b.panicked = &v // conv panicked: so does the delivery, at this event
+		}
+	}()
+	for i, r := range b.raw {
+		if r.err != nil {
+			b.err, b.next = r.err, r.next
+			break
+		}
+		env, err := decode(r.data, r.seq, r.at)
+		if err != nil {
+			b.err = err
+			break
+		}
+		b.out = append(b.out, p.conv(env))
+		b.raw[i] = rawMsg{}
+	}
+}
+
+// take takes the next run of messages from raw and queues its batch for
+// delivery; nil when there is none to come.
+func (p *pipeline[T]) take() *batch[T] {
+	p.takeMu.Lock()
+	defer p.takeMu.Unlock()
+	if p.closed {
+		return nil
+	}
+	var r rawMsg
+	var ok bool
+	select {
+	case r, ok = <-p.raw:
+	case <-p.quit:
+		return nil
+	}
+	if !ok {
+		close(p.ordered)
+		p.closed = true
+		return nil
+	}
+	var b *batch[T]
+	select {
+	case b = <-p.free:
+		b.raw, b.out, b.err, b.next, b.panicked = b.raw[:0], b.out[:0], nil, false, nil
+	default:
+		b = &batch[T]{raw: make([]rawMsg, 0, decodeBatch), out: make([]T, 0, decodeBatch)}
+	}
+	b.done = make(chan struct{})
+	b.raw = append(b.raw, r)
+more:
+	for len(b.raw) < decodeBatch && r.err == nil {
+		select {
+		case r, ok = <-p.raw:
+			if !ok {
+				break more
+			}
+			b.raw = append(b.raw, r)
+		default:
+			break more
+		}
+	}
+	select {
+	case p.ordered <- b:
+		return b
+	case <-p.quit:
+		return nil
 	}
 }

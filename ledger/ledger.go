@@ -209,14 +209,15 @@ func ToRecorded(e eventstore.Envelope) domain.Recorded {
 	return r
 }
 
-// Read calls fn for each event from position from to the current end of the log.
+// Read calls fn for each event from position from to the current end of the log. The payloads
+// are decoded ahead of fn on other goroutines (eventstore.ReadAs); fn is called in log order.
 func (l *Ledger) Read(ctx context.Context, from uint64, fn func(domain.Recorded) error) error {
-	return l.store.Read(ctx, from, func(e eventstore.Envelope) error { return fn(ToRecorded(e)) })
+	return eventstore.ReadAs(ctx, l.store, from, ToRecorded, fn)
 }
 
 // Follow is Read that keeps following the live tail until ctx is done.
 func (l *Ledger) Follow(ctx context.Context, from uint64, fn func(domain.Recorded) error) error {
-	return l.store.Follow(ctx, from, func(e eventstore.Envelope) error { return fn(ToRecorded(e)) })
+	return eventstore.FollowAs(ctx, l.store, from, ToRecorded, fn)
 }
 
 // LastSequence returns the position of the last event of the log.
