@@ -232,6 +232,7 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 	b := p.newBatch()
 	from := p.Checkpoint() + 1
 	err = src.Read(rctx, from, func(r domain.Recorded) error {
+		r.Raw = nil // the read models keep the decoded event; Raw may hold the reader's whole buffer
 		b.events = append(b.events, r)
 		if len(b.events) >= p.opts.BatchSize {
 			select {
@@ -406,7 +407,7 @@ func (p *Projection) commit(b *batch) error {
 		// right edge of each figure's run): pack their pages full.
 		clock := tx.Bucket(bClock)
 		w.log.FillPercent, w.rows.FillPercent, w.deltas.FillPercent, clock.FillPercent = 1, 0.95, 1, 1
-		for _, r := range b.events {
+		for i, r := range b.events {
 			if r.Sequence <= p.ckpt {
 				continue // already applied (a re-delivery)
 			}
@@ -415,6 +416,9 @@ func (p *Projection) commit(b *batch) error {
 			}
 			if err := w.apply(r, known); err != nil {
 				return fmt.Errorf("event %d (%s %s): %w", r.Sequence, r.Type, r.ID, err)
+			}
+			if i > 0 && i < len(b.events)-1 {
+				b.events[i] = domain.Recorded{} // applied: let the collector have it
 			}
 		}
 		if err := w.flushPage(); err != nil {
