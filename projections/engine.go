@@ -230,6 +230,7 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 		applied <- err
 	}()
 	b := p.newBatch()
+	b.events = make([]domain.Recorded, 0, p.opts.BatchSize)
 	from := p.Checkpoint() + 1
 	err = src.Read(rctx, from, func(r domain.Recorded) error {
 		r.Raw = nil // the read models keep the decoded event; Raw may hold the reader's whole buffer
@@ -241,6 +242,7 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 				return rctx.Err()
 			}
 			b = p.newBatch()
+			b.events = make([]domain.Recorded, 0, p.opts.BatchSize)
 		}
 		return nil
 	})
@@ -562,7 +564,7 @@ func (w *writer) logPut(seq uint64, rec []byte) error {
 			return err
 		}
 		w.pageNo, w.pageSet = pn, true
-		w.page = append(make([]byte, 0, 32<<10), w.log.Get(u64(pn))...) // a page an earlier commit began
+		w.page = append(make([]byte, 0, 300<<logPageBits), w.log.Get(u64(pn))...) // a page an earlier commit began
 	}
 	w.page = appendPageEntry(w.page, seq, rec)
 	return nil
