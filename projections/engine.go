@@ -274,7 +274,7 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 }
 
 // bulkMin is the size of a log from which a rebuild from zero keeps the stream indexes in memory.
-var bulkMin uint64 = 5000 // a variable so that tests can use it on small logs
+var bulkMin uint64 = 1000 // a variable so that tests can use it on small logs
 
 // flushBulk writes the stream indexes kept in memory during a rebuild into the streams bucket, in
 // key order and in transactions of a bounded size, and clears the mark of a rebuild in progress.

@@ -77,7 +77,9 @@ func checkAgainstNaive(t *testing.T, dir string) (checkpoint uint64) {
 }
 
 // Killing `ocopledger rebuild` with SIGKILL part way never leaves read models that double-count
-// or skip: after a restart they catch up to the naive recomputation.
+// or skip: after a restart they catch up to the naive recomputation. (A rebuild from zero keeps
+// its stream indexes in memory until it ends, so a kill mid-way makes the next open start it
+// again from zero: the checkpoint read back is then 0.)
 func TestRebuildSurvivesKill9(t *testing.T) {
 	bin := buildBinary(t)
 	dir := t.TempDir()
@@ -99,7 +101,7 @@ func TestRebuildSurvivesKill9(t *testing.T) {
 		timer.Stop()
 		killed := err != nil
 		ckpt := checkAgainstNaive(t, dir)
-		if killed && ckpt > 0 && ckpt < 4519 {
+		if killed && ckpt < 4519 {
 			partial++
 		}
 		t.Logf("killed after %s: %v; read models were at position %d", delay, killed, ckpt)
