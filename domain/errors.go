@@ -85,6 +85,17 @@ func NotFound(format string, args ...any) *Error {
 	return newError(CodeNotFound, "", format, args...)
 }
 
+// Unauthorized returns a CodeUnauthorized error: who is calling is not known (no token, or a
+// token the server does not hold). field names what to fix, e.g. "Authorization".
+func Unauthorized(field, format string, args ...any) *Error {
+	return newError(CodeUnauthorized, field, format, args...)
+}
+
+// Forbidden returns a CodeForbidden error: the caller is known but may not do this.
+func Forbidden(format string, args ...any) *Error {
+	return newError(CodeForbidden, "", format, args...)
+}
+
 func newError(c Code, field, format string, args ...any) *Error {
 	return &Error{Code: c, Field: field, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }

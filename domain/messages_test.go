@@ -14,16 +14,18 @@ import (
 )
 
 // formatArg is where the format is among the arguments of the functions that build messages.
-var formatArg = map[string]int{"Invalid": 1, "Conflict": 0, "NotFound": 0, "errorf": 0}
+var formatArg = map[string]int{"Invalid": 1, "Conflict": 0, "NotFound": 0, "Unauthorized": 1, "Forbidden": 0, "errorf": 0}
 
 // sourceFormats returns every message format written in the .go files (tests excluded) of dirs,
 // with where it is written. Formats must be string literals; an error literal that brings its
-// own English words (Message: "…" or Message: fmt.Sprintf(…)) escapes the catalogue and fails.
+// own English words (Message: "…" or Message: fmt.Sprintf(…)) escapes the catalogue and fails,
+// except in the dirs of handBuiltTolerated.
 func sourceFormats(t *testing.T, dirs ...string) map[string][]string {
 	t.Helper()
 	fset := token.NewFileSet()
 	out := map[string][]string{}
 	for _, dir := range dirs {
+		tolerated := handBuiltTolerated[filepath.ToSlash(dir)]
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
 			t.Fatal(err)
@@ -54,15 +56,15 @@ func sourceFormats(t *testing.T, dirs ...string) map[string][]string {
 					}
 					out[s] = append(out[s], fset.Position(lit.Pos()).String())
 				case *ast.KeyValueExpr:
-					if k, ok := n.Key.(*ast.Ident); !ok || k.Name != "Message" {
+					if k, ok := n.Key.(*ast.Ident); !ok || k.Name != "Message" || tolerated {
 						return true
 					}
 					switch v := n.Value.(type) {
 					case *ast.BasicLit, *ast.BinaryExpr:
-						t.Errorf("%s: Message is written out; build the error with Invalid, Conflict or NotFound so Localize can translate it", fset.Position(v.Pos()))
+						t.Errorf("%s: Message is written out; build the error with Invalid, Conflict, NotFound, Unauthorized or Forbidden so Localize can translate it", fset.Position(v.Pos()))
 					case *ast.CallExpr:
 						if lit, ok := firstArg(v).(*ast.BasicLit); ok && lit.Kind == token.STRING && funcName(v.Fun) == "Sprintf" {
-							t.Errorf("%s: Message is fmt.Sprintf(…); build the error with Invalid, Conflict or NotFound so Localize can translate it", fset.Position(v.Pos()))
+							t.Errorf("%s: Message is fmt.Sprintf(…); build the error with Invalid, Conflict, NotFound, Unauthorized or Forbidden so Localize can translate it", fset.Position(v.Pos()))
 						}
 					}
 				}
@@ -186,10 +188,24 @@ func checkTranslation(en, vi string) error {
 	return nil
 }
 
+// messageDirs are the packages whose messages reach a clerk through Localize: domain and ledger,
+// the HTTP API, and the packages whose errors the API passes on (the read models' queries,
+// reports).
+var messageDirs = []string{".", "../ledger", "../httpapi", "../projections", "../report"}
+
+// handBuiltTolerated are the dirs of messageDirs where an error whose Message is written out is
+// not (yet) refused: projections still builds its unknown-figure error by hand (that message
+// stays English); its other messages are in the catalogue.
+var handBuiltTolerated = map[string]bool{"../projections": true}
+
 func TestEveryMessageHasAVietnameseForm(t *testing.T) {
-	formats := sourceFormats(t, ".", filepath.Join("..", "ledger"))
-	if len(formats) < 80 {
-		t.Fatalf("found %d message formats in domain and ledger; the scan is broken (expected more than 80)", len(formats))
+	var dirs []string
+	for _, d := range messageDirs {
+		dirs = append(dirs, filepath.FromSlash(d))
+	}
+	formats := sourceFormats(t, dirs...)
+	if len(formats) < 120 {
+		t.Fatalf("found %d message formats in %s; the scan is broken (expected more than 120)", len(formats), strings.Join(messageDirs, ", "))
 	}
 	var keys []string
 	for f := range formats {
@@ -208,7 +224,7 @@ func TestEveryMessageHasAVietnameseForm(t *testing.T) {
 	}
 	for en := range messagesVI {
 		if _, ok := formats[en]; !ok {
-			t.Errorf("messagesVI has %q, which no message of domain or ledger uses any more; remove it", en)
+			t.Errorf("messagesVI has %q, which no message of %s uses any more; remove it", en, strings.Join(messageDirs, ", "))
 		}
 	}
 }

@@ -1,7 +1,9 @@
 package domain
 
-// messagesVI is the Vietnamese form of every message format of domain and ledger, by its English
-// format: the format given to Invalid, Conflict, NotFound or errorf. A Vietnamese format reads
+// messagesVI is the Vietnamese form of every message format of domain and ledger, and of the
+// packages whose errors reach a clerk through the API (httpapi, reactive, projections, report: see
+// messageDirs in messages_test.go), by its English format: the format given to Invalid, Conflict,
+// NotFound, Unauthorized, Forbidden or errorf. A Vietnamese format reads
 // the same arguments with the same verbs; where Vietnamese needs them in another order it names
 // them ("%[2]s"). Dates arrive already written dd/mm/yyyy; labels (an authority, a level) and
 // quoted causes arrive in Vietnamese (see viArgs). TestEveryMessageHasAVietnameseForm keeps this
@@ -10,7 +12,9 @@ package domain
 // Words used throughout: certificate = giấy chứng nhận, decision = quyết định, record or stream =
 // hồ sơ, entry = mục ghi, producer = chủ thể, sales point = điểm bán, trade event = hoạt động xúc
 // tiến thương mại, listing = tin đăng bán, correction = đính chính, amend = sửa đổi, retract =
-// rút lại, round = đợt.
+// rút lại, round = đợt; for the API: the log = sổ cái, parameter = tham số, dimension = tiêu chí
+// phân tổ, figure = chỉ tiêu, the body of a request = nội dung gửi lên, token = mã truy cập, role =
+// vai trò (its names viewer, recorder, admin stay as they are written), webhook = webhook.
 var messagesVI = map[string]string{
 	// A message that only quotes another error: the quoted error is translated on its own.
 	"%v": "%v",
@@ -130,4 +134,42 @@ var messagesVI = map[string]string{
 	"the record %s is being changed by others too often; try again":                                  "hồ sơ %s đang bị người khác thay đổi quá thường xuyên; hãy thử lại",
 	"is longer than 128 characters":                                                                  "dài quá 128 ký tự",
 	"%q may only hold printable ASCII without spaces":                                                "%q chỉ được chứa ký tự ASCII in được, không có dấu cách",
+
+	// The HTTP API (httpapi): query parameters and headers.
+	"is not a parameter of %s; it takes: %s":                                   "không phải là tham số của %s; các tham số dùng được: %s",
+	"is not a parameter of %s, which takes none (besides lang)":                "không phải là tham số của %s; địa chỉ này không nhận tham số nào (ngoài lang)",
+	"is given %d times; give it once":                                          "được ghi %d lần; chỉ ghi một lần",
+	"%q is not a whole number":                                                 "%q không phải là số tự nhiên (0, 1, 2, …)",
+	"%q: give vi or en":                                                        "%q: hãy ghi vi (tiếng Việt) hoặc en (tiếng Anh)",
+	"%d: give 1 to 1000":                                                       "%d: hãy ghi một số từ 1 đến 1000",
+	"%q is not a log position":                                                 "%q không phải là vị trí trong sổ cái",
+	"%q is not a version: give the version of the record you read, e.g. \"3\"": "%q không phải là số phiên bản: hãy ghi phiên bản của hồ sơ mà bạn đã đọc, ví dụ \"3\"",
+	"reading the body: %v":                                                     "không đọc được nội dung gửi lên: %v",
+	"%q is not a dimension; give one or more of %s, separated by commas":       "%q không phải là tiêu chí phân tổ; hãy ghi một hoặc nhiều tiêu chí trong số: %s, cách nhau bằng dấu phẩy",
+	"%s cannot be broken down by %s; it can by: %s":                            "chỉ tiêu %s không phân tổ được theo %s; chỉ phân tổ được theo: %s",
+	"%d days is not a window: give 0 to 3660 days":                             "%d ngày không phải là khoảng thời gian hợp lệ: hãy ghi từ 0 đến 3660 ngày",
+	"%q is not a figure ID; known figures: %s":                                 "%q không phải là mã chỉ tiêu; các chỉ tiêu đã biết: %s",
+	"no report %s in the ledger (no report.filed entry in %s)":                 "không có báo cáo %s trong sổ cái (hồ sơ %s không có mục ghi report.filed nào)",
+
+	// The HTTP API: tokens and roles (httpapi/auth.go).
+	"give a bearer token: Authorization: Bearer <token>":                "hãy gửi kèm mã truy cập theo dạng: Authorization: Bearer <mã truy cập>",
+	"this token is not known":                                           "mã truy cập này không có trong danh sách của máy chủ",
+	"this needs a bearer token with the role %s or above":               "thao tác này cần mã truy cập có vai trò %s trở lên",
+	"%s has the role %s; this needs %s":                                 "%s có vai trò %s; thao tác này cần vai trò %s",
+	"%q is not a role: give viewer, recorder or admin":                  "%q không phải là vai trò: hãy ghi viewer, recorder hoặc admin",
+	"the token file is not a JSON array of {token, role, identity}: %v": "tệp mã truy cập không phải là mảng JSON gồm các mục {token, role, identity}: %v",
+	"line %d: give \"token role identity\"":                             "dòng %d: hãy ghi theo dạng \"token role identity\" (mã truy cập, vai trò, danh tính)",
+	"%q: give token:role:identity":                                      "%q: hãy ghi theo dạng token:role:identity (mã truy cập:vai trò:danh tính)",
+	"token %d (%s) is shorter than 16 characters":                       "mã truy cập thứ %d (%s) ngắn hơn 16 ký tự",
+	"token %d (%s): %q is not a role: give viewer, recorder or admin":   "mã truy cập thứ %d (%s): %q không phải là vai trò: hãy ghi viewer, recorder hoặc admin",
+	"token %d has no identity":                                          "mã truy cập thứ %d chưa ghi danh tính (identity)",
+	"token %d (%s) is given twice":                                      "mã truy cập thứ %d (%s) bị ghi hai lần",
+
+	// Questions to the read models (projections) and reports (report).
+	"%q is not a dimension; give one of %s":           "%q không phải là tiêu chí phân tổ; hãy ghi một trong số: %s",
+	"%s is before from %s":                            "ngày %s trước ngày %s của tham số from",
+	"%q is not a step; give day, week, month or year": "%q không phải là bước thời gian; hãy ghi day (ngày), week (tuần), month (tháng) hoặc year (năm)",
+	"more than 20000 points: take a longer step":      "nhiều hơn 20000 điểm: hãy chọn bước thời gian dài hơn",
+	"%q is not a language: give vi or en":             "%q không phải là ngôn ngữ: hãy ghi vi (tiếng Việt) hoặc en (tiếng Anh)",
+	"%q is not a format: give text, md or json":       "%q không phải là định dạng: hãy ghi text, md hoặc json",
 }

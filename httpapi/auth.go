@@ -200,11 +200,11 @@ func (a *Auth) Authenticate(r *http.Request) (Principal, error) {
 	}
 	scheme, tok, _ := strings.Cut(h, " ")
 	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
-		return Principal{}, &domain.Error{Code: domain.CodeUnauthorized, Field: "Authorization", Message: "give a bearer token: Authorization: Bearer <token>"}
+		return Principal{}, domain.Unauthorized("Authorization", "give a bearer token: Authorization: Bearer <token>")
 	}
 	e, ok := a.lookup(strings.TrimSpace(tok))
 	if !ok {
-		return Principal{}, &domain.Error{Code: domain.CodeUnauthorized, Field: "Authorization", Message: "this token is not known"}
+		return Principal{}, domain.Unauthorized("Authorization", "this token is not known")
 	}
 	return Principal{Identity: e.identity, Role: e.role}, nil
 }
@@ -221,7 +221,7 @@ func (a *Auth) Require(role string, h http.Handler) http.Handler {
 		p, err := a.Authenticate(r)
 		if err != nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="ocopledger", error="invalid_token"`)
-			writeError(w, r, nil, err)
+			WriteError(w, r, nil, err)
 			return
 		}
 		if p.Role == RoleNone && need == RoleViewer && a.publicRead {
@@ -229,13 +229,11 @@ func (a *Auth) Require(role string, h http.Handler) http.Handler {
 		}
 		if p.Role == RoleNone {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="ocopledger"`)
-			writeError(w, r, nil, &domain.Error{Code: domain.CodeUnauthorized, Field: "Authorization",
-				Message: fmt.Sprintf("this needs a bearer token with the role %s or above", need)})
+			WriteError(w, r, nil, domain.Unauthorized("Authorization", "this needs a bearer token with the role %s or above", need))
 			return
 		}
 		if p.Role < need {
-			writeError(w, r, nil, &domain.Error{Code: domain.CodeForbidden,
-				Message: fmt.Sprintf("%s has the role %s; this needs %s", p.Identity, p.Role, need)})
+			WriteError(w, r, nil, domain.Forbidden("%s has the role %s; this needs %s", p.Identity, p.Role, need))
 			return
 		}
 		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), identityKey{}, p)))

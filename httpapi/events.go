@@ -58,12 +58,15 @@ func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) record(r *http.Request, typ string) (ledger.Position, error) {
 	if !domain.KnownType(typ) {
-		return ledger.Position{}, &domain.Error{Code: domain.CodeInvalid, Field: "type", Value: typ,
-			Message: fmt.Sprintf("%q is not a known event type; known types: %s", typ, strings.Join(domain.EventTypes(), ", "))}
+		err := domain.Invalid("type", "%q is not a known event type; known types: %s", typ, strings.Join(domain.EventTypes(), ", "))
+		err.Value = typ
+		return ledger.Position{}, err
 	}
 	if !isJSON(r.Header.Get("Content-Type")) {
-		return ledger.Position{}, &httpError{status: http.StatusUnsupportedMediaType, code: domain.CodeInvalid, field: "Content-Type",
-			msg: fmt.Sprintf("the body must be JSON (Content-Type: application/json), not %q", r.Header.Get("Content-Type"))}
+		ct := r.Header.Get("Content-Type")
+		return ledger.Position{}, newHTTPError(http.StatusUnsupportedMediaType, domain.CodeInvalid, "Content-Type",
+			fmt.Sprintf("must be application/json: the body of an event is JSON, not %q", ct),
+			fmt.Sprintf("phải là application/json: nội dung của một sự kiện là JSON, không phải %q", ct))
 	}
 	if r.ContentLength > ledger.MaxPayload {
 		return ledger.Position{}, tooLarge(r.ContentLength)
@@ -97,12 +100,16 @@ func (s *Server) record(r *http.Request, typ string) (ledger.Position, error) {
 	return s.cfg.Ledger.Record(r.Context(), typ, body, meta)
 }
 
+// tooLarge refuses a body of n bytes (n ≤ 0: its length is not known, only that it is too long).
 func tooLarge(n int64) error {
-	msg := fmt.Sprintf("an entry may be at most %d KiB", ledger.MaxPayload>>10)
+	kib := ledger.MaxPayload >> 10
+	en := fmt.Sprintf("the body is longer than %d KiB, the most an entry may hold", kib)
+	vi := fmt.Sprintf("nội dung gửi lên dài hơn %d KiB, mức tối đa của một mục ghi", kib)
 	if n > 0 {
-		msg = fmt.Sprintf("the body is %d bytes; ", n) + msg
+		en = fmt.Sprintf("the body is %d bytes; an entry may be at most %d KiB", n, kib)
+		vi = fmt.Sprintf("nội dung gửi lên dài %d byte; mỗi mục ghi tối đa %d KiB", n, kib)
 	}
-	return &httpError{status: http.StatusRequestEntityTooLarge, code: domain.CodeInvalid, msg: msg}
+	return newHTTPError(http.StatusRequestEntityTooLarge, domain.CodeInvalid, "", en, vi)
 }
 
 func isJSON(ct string) bool {

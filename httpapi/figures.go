@@ -86,12 +86,22 @@ type figureResponse struct {
 	Items    []projections.ExplainItem   `json:"items,omitempty"`
 }
 
+// unknownFigure is the 404 of a figure ID that is not one of domain.Figures, listing them.
+func unknownFigure(id string) error {
+	var ids []string
+	for _, f := range domain.Figures() {
+		ids = append(ids, f.ID)
+	}
+	err := domain.NotFound("%q is not a figure ID; known figures: %s", id, strings.Join(ids, ", "))
+	err.Field, err.Value = "figure", id
+	return err
+}
+
 func (s *Server) figureCommon(w http.ResponseWriter, r *http.Request, extra ...string) (figureResponse, query, bool) {
 	id := r.PathValue("id")
 	f, ok := domain.LookupFigure(id)
 	if !ok {
-		_, err := s.cfg.Projection.Value(id, domain.Query{}) // the projection's own not-found error, listing the IDs
-		s.fail(w, r, err)
+		s.fail(w, r, unknownFigure(id))
 		return figureResponse{}, query{}, false
 	}
 	q, err := params(r, append([]string{"as_of", "known_at", "from", "lang"}, extra...)...)
@@ -175,6 +185,10 @@ type timelineResponse struct {
 
 func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
+	if _, ok := domain.LookupFigure(id); !ok {
+		s.fail(w, r, unknownFigure(id))
+		return
+	}
 	q, err := params(r, "from", "to", "step", "known_at", "period_from")
 	if err != nil {
 		s.fail(w, r, err)
@@ -295,7 +309,9 @@ func (s *Server) handleDefinitions(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleRebuild(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Rebuild == nil {
-		s.fail(w, r, &httpError{status: http.StatusNotImplemented, code: domain.CodeInternal, msg: "this server cannot rebuild its read models"})
+		s.fail(w, r, newHTTPError(http.StatusNotImplemented, domain.CodeInternal, "",
+			"this server cannot rebuild its read models",
+			"máy chủ này không có chức năng dựng lại số liệu (read models)"))
 		return
 	}
 	end, err := s.cfg.Store.LastSequence(r.Context())

@@ -17,7 +17,8 @@ type query struct {
 }
 
 // params refuses parameters the endpoint does not take (a typo must not be silently ignored)
-// and parameters given twice.
+// and parameters given twice. Every endpoint also takes lang (vi or en), the language of its
+// error messages (errorLang) and of its labels where it has them; allowed need not list it.
 func params(r *http.Request, allowed ...string) (query, error) {
 	v := r.URL.Query()
 	var names []string
@@ -26,18 +27,30 @@ func params(r *http.Request, allowed ...string) (query, error) {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		ok := false
-		for _, a := range allowed {
-			ok = ok || a == k
-		}
-		if !ok {
+		if k != "lang" && !contains(allowed, k) {
+			if len(allowed) == 0 {
+				return query{}, domain.Invalid(k, "is not a parameter of %s, which takes none (besides lang)", r.URL.Path)
+			}
 			return query{}, domain.Invalid(k, "is not a parameter of %s; it takes: %s", r.URL.Path, strings.Join(allowed, ", "))
 		}
 		if len(v[k]) > 1 {
 			return query{}, domain.Invalid(k, "is given %d times; give it once", len(v[k]))
 		}
 	}
-	return query{v: v}, nil
+	q := query{v: v}
+	if _, err := q.lang(); err != nil {
+		return query{}, err
+	}
+	return q, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 func (q query) get(k string) string { return strings.TrimSpace(q.v.Get(k)) }
@@ -61,7 +74,7 @@ func (q query) date(k string, def domain.Date) (domain.Date, error) {
 	}
 	d, err := domain.ParseDate(s)
 	if err != nil {
-		return domain.NoDate, domain.Invalid(k, "%q is not a date: %v (give 2025-08-07 or 07/08/2025)", s, err)
+		return domain.NoDate, domain.Invalid(k, "%v", err) // it quotes s and says how to write a date
 	}
 	return d, nil
 }

@@ -24,8 +24,9 @@ func (s *Server) handleReconcile(w http.ResponseWriter, r *http.Request) {
 	}
 	filed, ok := report.FindFiled(hist)
 	if !ok {
-		s.fail(w, r, &domain.Error{Code: domain.CodeNotFound, Field: "id", Value: id,
-			Message: "no report " + r.PathValue("id") + " in the ledger (no report.filed entry in " + stream + ")"})
+		err := domain.NotFound("no report %s in the ledger (no report.filed entry in %s)", r.PathValue("id"), stream)
+		err.Field, err.Value = "id", id
+		s.fail(w, r, err)
 		return
 	}
 	// The read models must hold the filing itself before it can be reconciled.

@@ -240,28 +240,51 @@ type errorDetail struct {
 	MessageEN string      `json:"message_en"` // in English, always
 }
 
-// httpError is a refusal whose status is not one of the domain's (413, 415, 405…).
+// httpError is a refusal whose status is not one of the domain's (413, 415, 501…). Its message
+// is written in both languages where it is made (newHTTPError); like a domain error's, it starts
+// with the field, if any.
 type httpError struct {
 	status int
 	code   domain.Code
 	field  string
-	msg    string
+	en, vi string
 }
 
-func (e *httpError) Error() string { return e.msg }
+// newHTTPError returns an httpError with its message in English and in Vietnamese.
+func newHTTPError(status int, code domain.Code, field, en, vi string) *httpError {
+	return &httpError{status: status, code: code, field: field, en: en, vi: vi}
+}
 
-// writeError answers err with the status of its code; internal errors are logged (once, here)
-// and not shown. The message is in the language of errorLang, and in English in message_en.
-func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+func (e *httpError) Error() string { return e.message("en") }
+
+// message is the error's text for a reader of lang ("vi" or "en").
+func (e *httpError) message(lang string) string {
+	msg := e.en
+	if lang == "vi" && e.vi != "" {
+		msg = e.vi
+	}
+	if e.field != "" {
+		return e.field + ": " + msg
+	}
+	return msg
+}
+
+// WriteError answers err as the API answers every error: the HTTP status of its code (or of
+// its httpError), and the body {"error": {"code", "field", "message", "message_en"}}, with
+// message in the language the request asks for (errorLang) and message_en in English. Internal
+// errors are logged on log (once, here; nil logs nothing) and not shown. Parts mounted beside the
+// API (the webhooks) answer their errors with it, so that every error of the server reads alike.
+func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	var he *httpError
 	var body errorDetail
 	status := 500
+	lang := errorLang(r)
 	if errors.As(err, &he) {
-		status, body = he.status, errorDetail{Code: he.code, Field: he.field, Message: he.msg, MessageEN: he.msg}
+		status, body = he.status, errorDetail{Code: he.code, Field: he.field, Message: he.message(lang), MessageEN: he.message("en")}
 	} else {
 		code := domain.ErrorCode(err)
 		status = domain.HTTPStatus(code)
-		body = errorDetail{Code: code, Field: domain.ErrorField(err), Message: domain.Localize(err, errorLang(r)), MessageEN: err.Error()}
+		body = errorDetail{Code: code, Field: domain.ErrorField(err), Message: domain.Localize(err, lang), MessageEN: err.Error()}
 		if code == domain.CodeInternal {
 			if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 				return // the client went away
@@ -271,7 +294,7 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 			}
 			body.MessageEN = "internal error; the server log has the details"
 			body.Message = body.MessageEN
-			if errorLang(r) == "vi" {
+			if lang == "vi" {
 				body.Message = "lỗi nội bộ; chi tiết có trong nhật ký của máy chủ"
 			}
 		}
@@ -316,5 +339,5 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	writeError(w, r, s.log, err)
+	WriteError(w, r, s.log, err)
 }
