@@ -7,11 +7,13 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/ocopledger/ocopledger/domain"
 )
 
-// Mount puts the webhook API on mux, each route wrapped by require("admin", …):
+// Mount puts the webhook API on mux (an *http.ServeMux, or anything that registers patterns the
+// same way), each route wrapped by require("admin", …):
 //
 //	POST /v1/webhooks                    {url, filter:{types,streams}, secret} → 201 the subscription
 //	GET  /v1/webhooks                    the subscriptions
@@ -20,18 +22,35 @@ import (
 //	GET  /v1/webhooks/{id}/deliveries    its delivery log (?limit=, default 100)
 //	GET  /v1/webhooks/poison             the poison queue (?limit=, default 100)
 //
-// Secrets are never shown. Errors are {"error":{"code","field","message"}}.
-func (w *Webhooks) Mount(mux *http.ServeMux, require func(role string, h http.Handler) http.Handler) {
+// Secrets are never shown. Errors are answered by writeError, which `ocopledger serve` sets to
+// httpapi.WriteError so that they read like every other error of the API:
+// {"error":{"code","field","message","message_en"}}, message in the language the request asks
+// for. With writeError nil they have the same shape, message in Vietnamese (no choice of
+// language) and message_en in English.
+func (w *Webhooks) Mount(mux interface {
+	Handle(pattern string, h http.Handler)
+}, require func(role string, h http.Handler) http.Handler,
+	writeError func(rw http.ResponseWriter, r *http.Request, err error)) {
 	if require == nil {
 		require = func(_ string, h http.Handler) http.Handler { return h }
 	}
+	api := webhookAPI{Webhooks: w, fail: writeError}
+	if api.fail == nil {
+		api.fail = w.writeError
+	}
 	admin := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, require("admin", h)) }
-	admin("POST /v1/webhooks", w.handleCreate)
-	admin("GET /v1/webhooks", w.handleList)
-	admin("GET /v1/webhooks/poison", w.handlePoison)
-	admin("GET /v1/webhooks/{id}", w.handleGet)
-	admin("POST /v1/webhooks/{id}/disable", w.handleDisable)
-	admin("GET /v1/webhooks/{id}/deliveries", w.handleDeliveries)
+	admin("POST /v1/webhooks", api.handleCreate)
+	admin("GET /v1/webhooks", api.handleList)
+	admin("GET /v1/webhooks/poison", api.handlePoison)
+	admin("GET /v1/webhooks/{id}", api.handleGet)
+	admin("POST /v1/webhooks/{id}/disable", api.handleDisable)
+	admin("GET /v1/webhooks/{id}/deliveries", api.handleDeliveries)
+}
+
+// webhookAPI is the HTTP side of the webhooks, with how it answers errors.
+type webhookAPI struct {
+	*Webhooks
+	fail func(rw http.ResponseWriter, r *http.Request, err error)
 }
 
 // Create registers a subscription after checking it.
@@ -85,26 +104,26 @@ func (w *Webhooks) poke() {
 	}
 }
 
-func (w *Webhooks) handleCreate(rw http.ResponseWriter, r *http.Request) {
+func (w webhookAPI) handleCreate(rw http.ResponseWriter, r *http.Request) {
 	var n NewSubscription
 	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&n); err != nil {
-		w.writeError(rw, &domain.Error{Code: domain.CodeInvalid, Message: "the body is not a webhook subscription: " + err.Error()})
+		w.fail(rw, r, subscriptionBodyError(err))
 		return
 	}
 	s, err := w.Create(r.Context(), n)
 	if err != nil {
-		w.writeError(rw, err)
+		w.fail(rw, r, err)
 		return
 	}
 	writeJSON(rw, http.StatusCreated, s.Public())
 }
 
-func (w *Webhooks) handleList(rw http.ResponseWriter, r *http.Request) {
+func (w webhookAPI) handleList(rw http.ResponseWriter, r *http.Request) {
 	subs, err := w.Subscriptions(r.Context())
 	if err != nil {
-		w.writeError(rw, err)
+		w.fail(rw, r, err)
 		return
 	}
 	out := make([]Subscription, len(subs))
@@ -114,34 +133,34 @@ func (w *Webhooks) handleList(rw http.ResponseWriter, r *http.Request) {
 	writeJSON(rw, http.StatusOK, map[string]any{"webhooks": out})
 }
 
-func (w *Webhooks) handleGet(rw http.ResponseWriter, r *http.Request) {
+func (w webhookAPI) handleGet(rw http.ResponseWriter, r *http.Request) {
 	s, err := w.Subscription(r.Context(), r.PathValue("id"))
 	if err != nil {
-		w.writeError(rw, err)
+		w.fail(rw, r, err)
 		return
 	}
 	writeJSON(rw, http.StatusOK, s.Public())
 }
 
-func (w *Webhooks) handleDisable(rw http.ResponseWriter, r *http.Request) {
+func (w webhookAPI) handleDisable(rw http.ResponseWriter, r *http.Request) {
 	s, err := w.Disable(r.Context(), r.PathValue("id"))
 	if err != nil {
-		w.writeError(rw, err)
+		w.fail(rw, r, err)
 		return
 	}
 	writeJSON(rw, http.StatusOK, s.Public())
 }
 
-func (w *Webhooks) handleDeliveries(rw http.ResponseWriter, r *http.Request) {
+func (w webhookAPI) handleDeliveries(rw http.ResponseWriter, r *http.Request) {
 	limit, err := limitParam(r)
 	if err != nil {
-		w.writeError(rw, err)
+		w.fail(rw, r, err)
 		return
 	}
 	id := r.PathValue("id")
 	as, err := w.Deliveries(r.Context(), id, limit)
 	if err != nil {
-		w.writeError(rw, err)
+		w.fail(rw, r, err)
 		return
 	}
 	if as == nil {
@@ -150,21 +169,52 @@ func (w *Webhooks) handleDeliveries(rw http.ResponseWriter, r *http.Request) {
 	writeJSON(rw, http.StatusOK, map[string]any{"webhook": id, "deliveries": as})
 }
 
-func (w *Webhooks) handlePoison(rw http.ResponseWriter, r *http.Request) {
+func (w webhookAPI) handlePoison(rw http.ResponseWriter, r *http.Request) {
 	limit, err := limitParam(r)
 	if err != nil {
-		w.writeError(rw, err)
+		w.fail(rw, r, err)
 		return
 	}
 	ps, err := w.Poison(r.Context(), limit)
 	if err != nil {
-		w.writeError(rw, err)
+		w.fail(rw, r, err)
 		return
 	}
 	if ps == nil {
 		ps = []Poisoned{}
 	}
 	writeJSON(rw, http.StatusOK, map[string]any{"poison": ps})
+}
+
+// subscriptionBodyError says, naming the field where it can, why the body of POST /v1/webhooks
+// could not be read as a subscription.
+func subscriptionBodyError(err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	var e *domain.Error
+	switch {
+	case errors.Is(err, io.EOF):
+		e = domain.Invalid("", "the body is empty: give a JSON object {\"url\": …, \"secret\": …, \"filter\": {\"types\": […], \"streams\": […]}}")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		e = domain.Invalid("", "the JSON of the body stops before its end (at most 64 KiB are read)")
+	case errors.As(err, &se):
+		e = domain.Invalid("", "the body is not valid JSON: the error is at byte %d", se.Offset)
+	case errors.As(err, &te) && (te.Field == "filter.types" || te.Field == "filter.streams"):
+		e = domain.Invalid(te.Field, "must be a list of texts in quotes, e.g. [\"ocop.certified\"]")
+	case errors.As(err, &te) && te.Field == "filter":
+		e = domain.Invalid(te.Field, "must be an object {\"types\": […], \"streams\": […]}")
+	case errors.As(err, &te) && te.Field == "":
+		e = domain.Invalid("", "the body must be a JSON object {\"url\": …, \"secret\": …, \"filter\": …}")
+	case errors.As(err, &te):
+		e = domain.Invalid(te.Field, "must be text in quotes")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		e = domain.Invalid(f, "is not a field of a webhook subscription: give url, secret and filter (types, streams)")
+	default:
+		e = domain.Invalid("", "the body is not a webhook subscription: %v", err)
+	}
+	e.Err = err
+	return e
 }
 
 func limitParam(r *http.Request) (int, error) {
@@ -187,18 +237,22 @@ func writeJSON(rw http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
-func (w *Webhooks) writeError(rw http.ResponseWriter, err error) {
-	if domain.ErrorCode(err) == domain.CodeInternal && !errors.Is(err, context.Canceled) {
-		w.log.Error("webhooks api", "err", err)
-	}
+// writeError answers err when Mount was given no error writer: the body of the API's errors,
+// message in Vietnamese (the Department's language) and message_en in English. Internal errors
+// are logged and not shown.
+func (w *Webhooks) writeError(rw http.ResponseWriter, r *http.Request, err error) {
 	code := domain.ErrorCode(err)
-	var msg string
-	var de *domain.Error
-	if !errors.As(err, &de) {
-		msg = "internal error" // details stay in the server log, not in the answer
-	} else {
-		msg = de.Message
+	vi, en := domain.Localize(err, "vi"), err.Error()
+	if code == domain.CodeInternal {
+		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+			return // the client went away
+		}
+		w.log.Error("webhooks api", "method", r.Method, "path", r.URL.Path, "err", err)
+		vi, en = "lỗi nội bộ; chi tiết có trong nhật ký của máy chủ", "internal error; the server log has the details"
 	}
-	writeJSON(rw, domain.HTTPStatus(code), map[string]any{"error": map[string]any{
-		"code": code, "field": domain.ErrorField(err), "message": msg}})
+	detail := map[string]any{"code": code, "message": vi, "message_en": en}
+	if f := domain.ErrorField(err); f != "" {
+		detail["field"] = f
+	}
+	writeJSON(rw, domain.HTTPStatus(code), map[string]any{"error": detail})
 }

@@ -96,7 +96,7 @@ func (n NewSubscription) Validate() error {
 	case strings.TrimSpace(n.URL) == "":
 		return domain.Invalid("url", "is empty: give the http(s) address that receives the events")
 	case err != nil:
-		return domain.Invalid("url", "%q is not a URL: %v", n.URL, err)
+		return domain.Invalid("url", "%q is not a URL that can be read: write it like https://example.gov.vn/ocop-hooks, without spaces", n.URL)
 	case u.Scheme != "http" && u.Scheme != "https":
 		return domain.Invalid("url", "%q must start with http:// or https://", n.URL)
 	case u.Host == "":
@@ -127,7 +127,7 @@ func (n NewSubscription) Validate() error {
 		}
 		if !prefix {
 			if err := eventstore.ValidStreamName(p); err != nil {
-				return domain.Invalid(fmt.Sprintf("filter.streams[%d]", i), "%q is not a stream name: %v", s, err)
+				return domain.Invalid(fmt.Sprintf("filter.streams[%d]", i), "%q is not a stream name: write kind.id with one dot, using only letters a–z or A–Z, digits, '-' and '_', at most %d characters (e.g. product.toi-ly-son)", s, eventstore.MaxStreamNameLen)
 			}
 		}
 	}

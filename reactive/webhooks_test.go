@@ -16,6 +16,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/httpapi"
 	"github.com/ocopledger/ocopledger/ledger"
 )
 
@@ -26,13 +27,19 @@ var fastRetry = RetryPolicy{MaxRetries: 2, Initial: 20 * time.Millisecond, Max: 
 // startWebhooks runs the webhooks on s with their API on a local server.
 func startWebhooks(t *testing.T, s *eventstore.Store, retry RetryPolicy) (*Webhooks, string) {
 	t.Helper()
+	return startWebhooksAPI(t, s, retry, nil)
+}
+
+// startWebhooksAPI is startWebhooks with the API's errors answered by writeError.
+func startWebhooksAPI(t *testing.T, s *eventstore.Store, retry RetryPolicy, writeError func(http.ResponseWriter, *http.Request, error)) (*Webhooks, string) {
+	t.Helper()
 	ctx := testContext(t)
 	w, err := NewWebhooks(ctx, WebhooksConfig{Store: s, Retry: retry, Timeout: 2 * time.Second, SyncEvery: 50 * time.Millisecond, Instance: t.Name(), Logger: testLogger()})
 	if err != nil {
 		t.Fatalf("NewWebhooks: %v", err)
 	}
 	mux := http.NewServeMux()
-	w.Mount(mux, nil)
+	w.Mount(mux, nil, writeError)
 	api := httptest.NewServer(mux)
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
@@ -236,7 +243,10 @@ func TestWebhookAPI(t *testing.T) {
 		{map[string]any{"url": "https://example.org/hook", "secret": "short"}, "secret"},
 		{map[string]any{"url": "https://example.org/hook", "secret": secret, "filter": map[string]any{"types": []string{"ocop.nonsense"}}}, "filter.types[0]"},
 		{map[string]any{"url": "https://example.org/hook", "secret": secret, "filter": map[string]any{"streams": []string{"pro*duct"}}}, "filter.streams[0]"},
-		{map[string]any{"url": "https://example.org/hook", "secret": secret, "colour": "red"}, ""},
+		{map[string]any{"url": "https://example.org/hook", "secret": secret, "colour": "red"}, "colour"},
+		{map[string]any{"url": 3, "secret": secret}, "url"},
+		{map[string]any{"url": "https://example.org/hook", "secret": secret, "filter": []string{"ocop.certified"}}, "filter"},
+		{map[string]any{"url": "https://example.org/hook", "secret": secret, "filter": map[string]any{"types": "ocop.certified"}}, "filter.types"},
 	} {
 		status, out := call(t, "POST", api+"/v1/webhooks", c.body)
 		e, _ := out["error"].(map[string]any)
@@ -269,6 +279,130 @@ func TestWebhookAPI(t *testing.T) {
 	}
 	if status, _ := call(t, "GET", api+"/v1/webhooks/"+id+"/deliveries?limit=0", nil); status != http.StatusBadRequest {
 		t.Errorf("limit=0: %d, want 400", status)
+	}
+}
+
+// callRaw sends body as it is, with headers given as name, value pairs.
+func callRaw(t *testing.T, method, url, body string, hdr ...string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatalf("%s %s: the answer is not JSON: %v", method, url, err)
+	}
+	return resp.StatusCode, out
+}
+
+// vietnamese reports whether s has one of the letters of Vietnamese that English lacks.
+func vietnamese(s string) bool {
+	return strings.ContainsAny(strings.ToLower(s), "ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
+}
+
+// The webhook API answers errors as the rest of the API does when it is mounted as
+// `ocopledger serve` mounts it (with httpapi.WriteError): the same body, Vietnamese unless the
+// request asks for English (?lang=en or Accept-Language), English always in message_en.
+func TestWebhookAPIErrorsInBothLanguages(t *testing.T) {
+	s := mustOpenStore(t)
+	_, api := startWebhooksAPI(t, s, fastRetry, func(w http.ResponseWriter, r *http.Request, err error) {
+		httpapi.WriteError(w, r, nil, err)
+	})
+	for _, c := range []struct {
+		name, method, path, body string
+		status                   int
+		code, field              string
+		vi, en                   string // the whole message, when the case checks it
+	}{
+		{name: "a URL without http(s)", method: "POST", path: "/v1/webhooks", body: `{"url": "ftp://example.org/x", "secret": "` + secret + `"}`,
+			status: 400, code: "invalid", field: "url",
+			vi: `url: "ftp://example.org/x" phải bắt đầu bằng http:// hoặc https://`, en: `url: "ftp://example.org/x" must start with http:// or https://`},
+		{name: "a URL that cannot be read", method: "POST", path: "/v1/webhooks", body: `{"url": "https://exa mple.org/x", "secret": "` + secret + `"}`,
+			status: 400, code: "invalid", field: "url"},
+		{name: "malformed JSON", method: "POST", path: "/v1/webhooks", body: `{"url": "https://example.org/hook",}`,
+			status: 400, code: "invalid", field: "",
+			vi: "nội dung gửi lên không phải là JSON hợp lệ: lỗi ở byte 36", en: "the body is not valid JSON: the error is at byte 36"},
+		{name: "JSON cut short", method: "POST", path: "/v1/webhooks", body: `{"url": "https://example.org/hook"`, status: 400, code: "invalid"},
+		{name: "an empty body", method: "POST", path: "/v1/webhooks", body: ``, status: 400, code: "invalid"},
+		{name: "a list, not an object", method: "POST", path: "/v1/webhooks", body: `[]`, status: 400, code: "invalid"},
+		{name: "a number for the URL", method: "POST", path: "/v1/webhooks", body: `{"url": 3}`, status: 400, code: "invalid", field: "url",
+			vi: "url: phải là chữ trong dấu ngoặc kép", en: "url: must be text in quotes"},
+		{name: "a short secret", method: "POST", path: "/v1/webhooks", body: `{"url": "https://example.org/hook", "secret": "short"}`,
+			status: 400, code: "invalid", field: "secret"},
+		{name: "a stream that is not one", method: "POST", path: "/v1/webhooks", body: `{"url": "https://example.org/hook", "secret": "` + secret + `", "filter": {"streams": ["product"]}}`,
+			status: 400, code: "invalid", field: "filter.streams[0]"},
+		{name: "an unknown webhook", method: "GET", path: "/v1/webhooks/wh_nope", status: 404, code: "not_found",
+			vi: `không có webhook "wh_nope"`, en: `no webhook "wh_nope"`},
+		{name: "disabling an unknown webhook", method: "POST", path: "/v1/webhooks/wh_nope/disable", status: 404, code: "not_found"},
+		{name: "the deliveries of an unknown webhook", method: "GET", path: "/v1/webhooks/wh_nope/deliveries", status: 404, code: "not_found"},
+		{name: "a limit out of range", method: "GET", path: "/v1/webhooks/poison?limit=0", status: 400, code: "invalid", field: "limit"},
+	} {
+		for _, how := range []struct{ lang, query, acceptLanguage string }{
+			{"vi", "", ""},
+			{"vi", "", "vi-VN,vi;q=0.9,en;q=0.8"},
+			{"en", "lang=en", ""},
+			{"en", "", "en-US,en;q=0.9"},
+		} {
+			path := c.path
+			if how.query != "" {
+				sep := "?"
+				if strings.Contains(path, "?") {
+					sep = "&"
+				}
+				path += sep + how.query
+			}
+			var hdr []string
+			if how.acceptLanguage != "" {
+				hdr = []string{"Accept-Language", how.acceptLanguage}
+			}
+			status, out := callRaw(t, c.method, api+path, c.body, hdr...)
+			e, _ := out["error"].(map[string]any)
+			field, _ := e["field"].(string)
+			msg, _ := e["message"].(string)
+			msgEN, _ := e["message_en"].(string)
+			what := fmt.Sprintf("%s (%s %q %q)", c.name, how.lang, how.query, how.acceptLanguage)
+			if status != c.status || e["code"] != c.code || field != c.field {
+				t.Errorf("%s: got %d %v, want %d %s naming %q", what, status, out, c.status, c.code, c.field)
+				continue
+			}
+			if msgEN == "" || c.en != "" && msgEN != c.en {
+				t.Errorf("%s: message_en %q, want %q", what, msgEN, c.en)
+			}
+			switch {
+			case how.lang == "en" && msg != msgEN:
+				t.Errorf("%s: answered %q, want the English %q", what, msg, msgEN)
+			case how.lang == "vi" && (msg == msgEN || !vietnamese(msg)):
+				t.Errorf("%s: the Vietnamese message is not Vietnamese: %q (English %q)", what, msg, msgEN)
+			case how.lang == "vi" && c.vi != "" && msg != c.vi:
+				t.Errorf("%s: message\n got %q\nwant %q", what, msg, c.vi)
+			}
+		}
+	}
+}
+
+// Mounted without an error writer (as in these tests), the webhook API still answers errors in
+// the API's shape: message in Vietnamese, message_en in English.
+func TestWebhookAPIErrorsWithoutAWriter(t *testing.T) {
+	s := mustOpenStore(t)
+	_, api := startWebhooks(t, s, fastRetry)
+	status, out := callRaw(t, "POST", api+"/v1/webhooks", `{"url": "", "secret": "`+secret+`"}`)
+	e, _ := out["error"].(map[string]any)
+	if status != 400 || e["code"] != "invalid" || e["field"] != "url" ||
+		e["message"] != "url: đang để trống: hãy ghi địa chỉ http(s) sẽ nhận các sự kiện" ||
+		e["message_en"] != "url: is empty: give the http(s) address that receives the events" {
+		t.Errorf("got %d %v", status, out)
+	}
+	status, out = callRaw(t, "GET", api+"/v1/webhooks/wh_nope", "")
+	e, _ = out["error"].(map[string]any)
+	if _, hasField := e["field"]; status != 404 || e["code"] != "not_found" || hasField || e["message"] != `không có webhook "wh_nope"` {
+		t.Errorf("got %d %v", status, out)
 	}
 }
 

@@ -103,6 +103,9 @@ func watchSSE(ctx context.Context, m *Main, u string, last *string, fn func(id, 
 			return usagef("--server: %v", err)
 		}
 		req.Header.Set("Accept", "text/event-stream")
+		if m.Lang == "vi" || m.Lang == "en" {
+			req.Header.Set("Accept-Language", m.Lang) // the language of the server's error messages
+		}
 		if watchOpts.token != "" {
 			req.Header.Set("Authorization", "Bearer "+watchOpts.token)
 		}

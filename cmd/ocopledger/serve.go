@@ -22,7 +22,10 @@ type serveEnv struct {
 	// Require wraps a handler so that it needs a bearer token with the given role
 	// ("viewer", "recorder" or "admin"); the identity is then in the request context.
 	Require func(role string, h http.Handler) http.Handler
-	Logger  *slog.Logger
+	// WriteError answers an error as the API does (httpapi.WriteError): the same JSON body, the
+	// message in the language the request asks for; internal errors are logged on log.
+	WriteError func(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error)
+	Logger     *slog.Logger
 	// Instance names this ledger instance (several may share one cluster).
 	Instance string
 	// Metrics is the registry served at /metrics; parts register their own metrics on it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"sync"
 
 	"github.com/ocopledger/ocopledger/reactive"
@@ -50,7 +51,12 @@ func initReactive(ctx context.Context, env *serveEnv) (func(context.Context) err
 	if err != nil {
 		return nil, err
 	}
-	hooks.Mount(env.Mux, env.Require)
+	var writeError func(http.ResponseWriter, *http.Request, error)
+	if env.WriteError != nil {
+		apiLog := logger.With("part", "webhooks-api")
+		writeError = func(w http.ResponseWriter, r *http.Request, err error) { env.WriteError(w, r, apiLog, err) }
+	}
+	hooks.Mount(env.Mux, env.Require, writeError)
 	feed, err := reactive.NewFigureFeed(ctx, reactive.FigureFeedConfig{
 		Store: env.Store, Projection: env.Projection, Logger: logger.With("part", "figure-feed"),
 	})
