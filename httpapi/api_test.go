@@ -347,6 +347,7 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 		OpenAPI string                                `json:"openapi"`
 		Paths   map[string]map[string]json.RawMessage `json:"paths"`
 	}
+	methods := map[string]bool{"get": true, "put": true, "post": true, "delete": true, "options": true, "head": true, "patch": true, "trace": true}
 	if err := json.Unmarshal(r.Body, &doc); err != nil || r.Status != 200 || !strings.HasPrefix(doc.OpenAPI, "3.0") {
 		t.Fatalf("openapi.json: %d %v", r.Status, err)
 	}
@@ -363,7 +364,13 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 		described++
 	}
 	for p, ops := range doc.Paths {
+		if _, other := ops["x-ocopledger-part"]; other {
+			continue // served by a part mounted beside the API (TestServeRoutesAreInTheOpenAPIDocument in cmd/ocopledger)
+		}
 		for m := range ops {
+			if !methods[m] {
+				continue
+			}
 			found := false
 			for _, rt := range e.Srv.Routes() {
 				found = found || rt.Path == p && strings.ToLower(rt.Method) == m

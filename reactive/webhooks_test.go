@@ -83,7 +83,39 @@ func subscribe(t *testing.T, api, url string, f Filter) string {
 	if _, ok := out["secret"]; ok {
 		t.Errorf("the API showed the secret: %v", out)
 	}
+	checkSchema(t, "WebhookSubscription", out)
 	return out["id"].(string)
+}
+
+// checkSchema checks that an answer of the webhook API has the fields the OpenAPI document
+// (httpapi/openapi.json) gives its schema: every required one, and no other.
+func checkSchema(t *testing.T, schema string, v map[string]any) {
+	t.Helper()
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]json.RawMessage `json:"properties"`
+				Required   []string                   `json:"required"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(httpapi.OpenAPI(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	s, ok := doc.Components.Schemas[schema]
+	if !ok {
+		t.Fatalf("the OpenAPI document has no schema %s", schema)
+	}
+	for k := range v {
+		if _, ok := s.Properties[k]; !ok {
+			t.Errorf("the API answers %s, which the OpenAPI schema %s does not have: %v", k, schema, v)
+		}
+	}
+	for _, k := range s.Required {
+		if _, ok := v[k]; !ok {
+			t.Errorf("the OpenAPI schema %s requires %s, which the API does not answer: %v", schema, k, v)
+		}
+	}
 }
 
 func TestWebhookRetriesThenDeliversOnceSigned(t *testing.T) {
@@ -135,6 +167,7 @@ func TestWebhookRetriesThenDeliversOnceSigned(t *testing.T) {
 	var failed, ok int
 	for _, a := range out["deliveries"].([]any) {
 		a := a.(map[string]any)
+		checkSchema(t, "WebhookDelivery", a)
 		if a["event_id"] != e1.ID {
 			continue
 		}
@@ -197,6 +230,7 @@ func TestWebhookPoisonDoesNotBlockHealthyAndFiltersSelect(t *testing.T) {
 	})
 	for i, p := range poison {
 		p := p.(map[string]any)
+		checkSchema(t, "WebhookPoisoned", p)
 		if p["subscription"] != brokenID || p["event_id"] != ids[i] || !strings.Contains(p["reason"].(string), "500") {
 			t.Errorf("poison[%d] = %v; want event %s of %s with the endpoint's 500 as reason", i, p, ids[i], brokenID)
 		}
