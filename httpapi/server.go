@@ -129,8 +129,14 @@ func (s *Server) Handler() http.Handler {
 	return mux
 }
 
+// Router is where Mount registers the routes: an *http.ServeMux, or anything that registers
+// patterns the same way.
+type Router interface {
+	Handle(pattern string, h http.Handler)
+}
+
 // Mount registers every route on mux.
-func (s *Server) Mount(mux *http.ServeMux) {
+func (s *Server) Mount(mux Router) {
 	for _, rt := range s.routes {
 		var h http.Handler = rt.handler
 		if rt.Role != "" {

@@ -134,7 +134,7 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	reg := metrics.NewRegistry()
 	runner := &projectionRunner{p: p, src: l, log: log.With("part", "projections")}
 	api := httpapi.New(httpapi.Config{Ledger: l, Projection: p, Auth: auth, Logger: log.With("part", "api"), Metrics: reg, Rebuild: runner.Rebuild})
-	mux := http.NewServeMux()
+	mux := newRouteMux()
 	api.Mount(mux)
 	env := &serveEnv{Ledger: l, Store: l.Store(), Projection: p, Mux: mux, Require: api.Require, WriteError: httpapi.WriteError, Logger: log,
 		Instance: serveOpts.instance, Metrics: reg, OnCommit: commits.add}
@@ -151,6 +151,9 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 		if run != nil {
 			parts = append(parts, namedRun{h.name, run})
 		}
+	}
+	for _, p := range mux.Patterns() {
+		log.Debug("route", "pattern", p)
 	}
 	ln, err := net.Listen("tcp", serveOpts.addr)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/ledger"
@@ -17,8 +18,9 @@ type serveEnv struct {
 	Store      *eventstore.Store
 	Projection *projections.Projection
 	// Mux is the HTTP router; parts mount their handlers on it (Go 1.22 patterns, e.g.
-	// "GET /v1/webhooks").
-	Mux *http.ServeMux
+	// "GET /v1/webhooks"). It keeps the patterns: serve -v logs them, and a test holds them to
+	// the OpenAPI document.
+	Mux *routeMux
 	// Require wraps a handler so that it needs a bearer token with the given role
 	// ("viewer", "recorder" or "admin"); the identity is then in the request context.
 	Require func(role string, h http.Handler) http.Handler
@@ -46,3 +48,32 @@ type serveHook struct {
 var serveHooks []serveHook
 
 func registerServeHook(h serveHook) { serveHooks = append(serveHooks, h) }
+
+// routeMux is an http.ServeMux that keeps the patterns registered on it, in order.
+type routeMux struct {
+	*http.ServeMux
+	mu       sync.Mutex
+	patterns []string
+}
+
+func newRouteMux() *routeMux { return &routeMux{ServeMux: http.NewServeMux()} }
+
+// Handle registers h for pattern, as http.ServeMux.Handle does, and keeps the pattern.
+func (m *routeMux) Handle(pattern string, h http.Handler) {
+	m.ServeMux.Handle(pattern, h)
+	m.mu.Lock()
+	m.patterns = append(m.patterns, pattern)
+	m.mu.Unlock()
+}
+
+// HandleFunc registers f for pattern, as http.ServeMux.HandleFunc does, and keeps the pattern.
+func (m *routeMux) HandleFunc(pattern string, f func(http.ResponseWriter, *http.Request)) {
+	m.Handle(pattern, http.HandlerFunc(f))
+}
+
+// Patterns returns the patterns registered so far.
+func (m *routeMux) Patterns() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]string(nil), m.patterns...)
+}

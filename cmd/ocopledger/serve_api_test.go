@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -102,5 +104,95 @@ func TestServeWebhookErrorsReadLikeTheAPI(t *testing.T) {
 		if err != nil || res.StatusCode != c.status || e.Code != c.code || e.Field != c.field || e.Message != c.message || e.MessageEN == "" {
 			t.Errorf("%s: got %d %+v (%v), want %d %s naming %q saying %q", c.name, res.StatusCode, e, err, c.status, c.code, c.field, c.message)
 		}
+	}
+}
+
+// docPath is the OpenAPI path of the path of a ServeMux pattern: "/{$}" is "/", a wildcard
+// "{id...}" is "{id}", and a subtree "/assets/" is the one documented path below it with a
+// single parameter ("/assets/{file}").
+func docPath(path string, documented map[string]map[string]json.RawMessage) string {
+	if p, ok := strings.CutSuffix(path, "{$}"); ok {
+		return p
+	}
+	path = regexp.MustCompile(`\{(\w+)\.\.\.\}`).ReplaceAllString(path, "{$1}")
+	if path != "/" && strings.HasSuffix(path, "/") {
+		below := regexp.MustCompile(`^` + regexp.QuoteMeta(path) + `\{\w+\}$`)
+		for p := range documented {
+			if below.MatchString(p) {
+				return p
+			}
+		}
+	}
+	return path
+}
+
+// Every route `ocopledger serve` mounts, whichever part mounts it (the API, the webhooks, the
+// dashboard…), is in the OpenAPI document it serves, and the document describes nothing that is
+// not served. The routes are the ones serve -v logs as it mounts them.
+func TestServeRoutesAreInTheOpenAPIDocument(t *testing.T) {
+	base, logs := serveOnLoopback(t, "-v")
+	res, err := http.Get(base + "/v1/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	err = json.NewDecoder(res.Body).Decode(&doc)
+	res.Body.Close()
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("/v1/openapi.json: %d %v", res.StatusCode, err)
+	}
+	documented := map[string]bool{} // "GET /v1/log"
+	for p, item := range doc.Paths {
+		for m := range item {
+			switch m {
+			case "get", "put", "post", "delete", "options", "head", "patch", "trace":
+				documented[strings.ToUpper(m)+" "+p] = true
+			}
+		}
+	}
+
+	served := map[string]string{} // "GET /v1/log" → the pattern
+	re := regexp.MustCompile(`msg=route pattern=("(?:[^"\\]|\\.)*"|\S+)`)
+	for _, m := range re.FindAllStringSubmatch(logs.String(), -1) {
+		pattern := m[1]
+		if q, err := strconv.Unquote(pattern); err == nil {
+			pattern = q
+		}
+		method, path, ok := strings.Cut(pattern, " ")
+		if !ok || method == "" || !strings.HasPrefix(path, "/") {
+			t.Errorf("the pattern %q has no method: mount it with one, and document it for that method", pattern)
+			continue
+		}
+		served[method+" "+docPath(path, doc.Paths)] = pattern
+	}
+	for _, want := range []string{"POST /v1/events/{type}", "POST /v1/webhooks", "GET /v1/webhooks/{id}/deliveries", "GET /"} {
+		if _, ok := served[want]; !ok {
+			t.Fatalf("serve -v did not log the route %s; the test cannot see the routes (log:\n%s)", want, logs.String())
+		}
+	}
+
+	var missing, extra []string
+	for op, pattern := range served {
+		if !documented[op] {
+			missing = append(missing, op+" (pattern "+strconv.Quote(pattern)+")")
+		}
+	}
+	for op := range documented {
+		if _, ok := served[op]; !ok {
+			extra = append(extra, op)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(extra)
+	for _, op := range missing {
+		t.Errorf("serve mounts %s, which the OpenAPI document (httpapi/openapi.json) does not describe", op)
+	}
+	for _, op := range extra {
+		t.Errorf("the OpenAPI document describes %s, which serve does not mount", op)
+	}
+	if len(served) < 20 {
+		t.Errorf("only %d routes: %v", len(served), served)
 	}
 }
