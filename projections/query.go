@@ -3,7 +3,6 @@ package projections
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -67,8 +66,9 @@ func unknownFigure(id string) error {
 	for _, f := range figures {
 		ids = append(ids, f.ID)
 	}
-	return &domain.Error{Code: domain.CodeNotFound, Field: "figure", Value: id,
-		Message: fmt.Sprintf("%q is not a figure ID; known figures: %s", id, strings.Join(ids, ", "))}
+	e := domain.NotFound("%q is not a figure ID; known figures: %s", id, strings.Join(ids, ", "))
+	e.Field, e.Value = "figure", id
+	return e
 }
 
 // ExplainItem is one item a figure counts, with the contribution that makes it count and the
