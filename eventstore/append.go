@@ -59,6 +59,9 @@ func (s *Store) Append(ctx context.Context, stream string, expectedVersion int64
 	if err := s.checkOpen(); err != nil {
 		return AppendResult{}, err
 	}
+	if err := s.checkWritable(); err != nil {
+		return AppendResult{}, err
+	}
 	if err := ValidStreamName(stream); err != nil {
 		return AppendResult{}, err
 	}

@@ -103,6 +103,11 @@ type Config struct {
 	Replicas int
 	// StreamName of the ledger stream; default DefaultStreamName.
 	StreamName string
+	// ReadOnly opens an existing stream to read it and never appends: the
+	// ledger's own stream, or a mirror of it kept as a backup (which must
+	// refuse deletion and purges like the ledger). Appends are refused with
+	// ErrReadOnly; the stream is never created.
+	ReadOnly bool
 	// Clock gives the recorded time of live appends; default time.Now.
 	Clock func() time.Time
 	// Logger receives the store's and the embedded server's messages; nil
@@ -127,6 +132,8 @@ var (
 	ErrInvalid = errors.New("eventstore: invalid input")
 	// ErrUnsafeStream is matched by every *StreamConfigError.
 	ErrUnsafeStream = errors.New("eventstore: unsafe ledger stream")
+	// ErrReadOnly is returned by appends to a store opened ReadOnly.
+	ErrReadOnly = errors.New("eventstore: the store is open read-only (a backup or mirror is read, never appended to)")
 	// ErrClosed is returned by calls on a closed Store.
 	ErrClosed = errors.New("eventstore: store is closed")
 )

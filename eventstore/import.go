@@ -24,6 +24,9 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 	if err := s.checkOpen(); err != nil {
 		return 0, err
 	}
+	if err := s.checkWritable(); err != nil {
+		return 0, err
+	}
 	s.appendMu.Lock()
 	defer s.appendMu.Unlock()
 

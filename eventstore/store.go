@@ -94,6 +94,9 @@ func (s *Store) open(ctx context.Context) error {
 		return fmt.Errorf("eventstore: jetstream: %w", err)
 	}
 	s.js = js
+	if s.cfg.ReadOnly {
+		return s.openReadOnly(ctx)
+	}
 	if s.stream, err = ensureStream(ctx, js, s.cfg); err != nil {
 		return err
 	}
@@ -202,6 +205,34 @@ func ensureStream(ctx context.Context, js jetstream.JetStream, cfg Config) (jets
 		return nil, err
 	}
 	return st, nil
+}
+
+// openReadOnly opens an existing stream for reading: the ledger stream, or a
+// mirror of it that keeps its history as safely.
+func (s *Store) openReadOnly(ctx context.Context) error {
+	st, err := s.js.Stream(ctx, s.cfg.StreamName)
+	if err != nil {
+		return fmt.Errorf("eventstore: stream %s: %w", s.cfg.StreamName, err)
+	}
+	c := st.CachedInfo().Config
+	if c.Mirror != nil {
+		// A mirror holds no subjects of its own and cannot be appended to: check
+		// only that it keeps every event it copies.
+		c.Mirror, c.Subjects, c.AllowAtomicPublish, c.AllowDirect = nil, []string{Subjects}, true, true
+	}
+	if err := checkStreamConfig(c); err != nil {
+		return err
+	}
+	s.stream = st
+	return nil
+}
+
+// checkWritable refuses appends to a store opened ReadOnly.
+func (s *Store) checkWritable() error {
+	if s.cfg.ReadOnly {
+		return ErrReadOnly
+	}
+	return nil
 }
 
 // ensureStreamAttempts bounds the unanswered requests ensureStream makes,
