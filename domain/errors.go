@@ -96,6 +96,13 @@ func Forbidden(format string, args ...any) *Error {
 	return newError(CodeForbidden, "", format, args...)
 }
 
+// Internal returns a CodeInternal error: something failed that the caller cannot fix by changing
+// the input (a store that cannot be opened, a ledger that does not reproduce a report). A clerk
+// still reads it, so it is translated like the others; set Err to the cause.
+func Internal(format string, args ...any) *Error {
+	return newError(CodeInternal, "", format, args...)
+}
+
 func newError(c Code, field, format string, args ...any) *Error {
 	return &Error{Code: c, Field: field, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }

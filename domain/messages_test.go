@@ -13,8 +13,10 @@ import (
 	"testing"
 )
 
-// formatArg is where the format is among the arguments of the functions that build messages.
-var formatArg = map[string]int{"Invalid": 1, "Conflict": 0, "NotFound": 0, "Unauthorized": 1, "Forbidden": 0, "errorf": 0}
+// formatArg is where the format is among the arguments of the functions that build messages:
+// the constructors of this package, and the command line's usagef (a usage error, exit code 2).
+var formatArg = map[string]int{"Invalid": 1, "Conflict": 0, "NotFound": 0, "Unauthorized": 1, "Forbidden": 0, "Internal": 0, "errorf": 0,
+	"usagef": 0}
 
 // sourceFormats returns every message format written in the .go files (tests excluded) of dirs,
 // with where it is written. Formats must be string literals; an error literal that brings its
@@ -38,8 +40,16 @@ func sourceFormats(t *testing.T, dirs ...string) map[string][]string {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// wrapper is the function being walked when it builds messages itself (usagef, say):
+			// it may pass its own format parameter on, since its callers' formats are checked.
+			wrapper := ""
 			ast.Inspect(f, func(n ast.Node) bool {
 				switch n := n.(type) {
+				case *ast.FuncDecl:
+					wrapper = ""
+					if i, ok := formatArg[n.Name.Name]; ok && n.Recv == nil {
+						wrapper = formatParam(n.Type, i)
+					}
 				case *ast.CallExpr:
 					i, ok := formatArg[funcName(n.Fun)]
 					if !ok || len(n.Args) <= i {
@@ -47,6 +57,9 @@ func sourceFormats(t *testing.T, dirs ...string) map[string][]string {
 					}
 					lit, ok := n.Args[i].(*ast.BasicLit)
 					if !ok || lit.Kind != token.STRING {
+						if id, ok := n.Args[i].(*ast.Ident); ok && wrapper != "" && id.Name == wrapper {
+							return true
+						}
 						t.Errorf("%s: the format of %s is not a string literal, so it cannot be translated", fset.Position(n.Pos()), funcName(n.Fun))
 						return true
 					}
@@ -73,6 +86,20 @@ func sourceFormats(t *testing.T, dirs ...string) map[string][]string {
 		}
 	}
 	return out
+}
+
+// formatParam returns the name of parameter i of a function type, or "" if it has none.
+func formatParam(ft *ast.FuncType, i int) string {
+	n := 0
+	for _, f := range ft.Params.List {
+		for _, name := range f.Names {
+			if n == i {
+				return name.Name
+			}
+			n++
+		}
+	}
+	return ""
 }
 
 func firstArg(c *ast.CallExpr) ast.Expr {
