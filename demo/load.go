@@ -70,7 +70,9 @@ func Load(ctx context.Context, l *ledger.Ledger, progress func(done, total int))
 		return nil
 	})
 	if err != nil {
-		return st, fmt.Errorf("demo: read the ledger: %w", err)
+		e := domain.Internal("the demo cannot read the ledger: %v", err)
+		e.Err = err
+		return st, e
 	}
 
 	for i := 0; i < len(h); {
@@ -91,13 +93,16 @@ func Load(ctx context.Context, l *ledger.Ledger, progress func(done, total int))
 		for _, e := range h[i:j] {
 			if s, ok := where[e.Meta.ID]; ok {
 				if s != stream {
-					return st, fmt.Errorf("demo: entry %s is for %s, but the ledger holds an entry %s in %s: the ledger holds other data than the demo", e.Meta.ID, stream, e.Meta.ID, s)
+					return st, domain.Conflict("the demo's entry %s belongs to %s, but this ledger holds an entry %s in %s: the ledger holds other data than the demo; load the demo into an empty ledger (another --data directory)", e.Meta.ID, stream, e.Meta.ID, s)
 				}
 				st.Skipped++
 				continue
 			}
 			if _, err := domain.Decide(sh, e.Event); err != nil {
-				return st, fmt.Errorf("demo: entry %s (%s on %s) is refused: %w", e.Meta.ID, e.Event.EventType(), stream, err)
+				// The demo's history holds by itself: what refuses it is what this ledger holds.
+				c := domain.Conflict("the demo's entry %s (%s in %s) is refused by what this ledger holds: %v; load the demo into an empty ledger (another --data directory)", e.Meta.ID, e.Event.EventType(), stream, err)
+				c.Err = err
+				return st, c
 			}
 			data, err := json.Marshal(e.Event)
 			if err != nil {
@@ -111,11 +116,14 @@ func Load(ctx context.Context, l *ledger.Ledger, progress func(done, total int))
 		if len(batch) > 0 {
 			if _, err := l.Store().Append(ctx, stream, int64(version), batch...); err != nil {
 				if errors.Is(err, eventstore.ErrBackfillOrder) {
-					return st, &domain.Error{Code: domain.CodeConflict, Field: "recorded_at", Err: err,
-						Message: fmt.Sprintf("the demo backfills history recorded from 2018 to 30/10/2025, and this ledger already holds entries recorded later than entry %s (%s): load the demo into an empty ledger (another --data directory)",
-							batch[0].ID, batch[0].RecordedAt.In(domain.Vietnam).Format("02/01/2006 15:04"))}
+					c := domain.Conflict("the demo backfills history recorded from 2018 to 30/10/2025, and this ledger already holds entries recorded later than entry %s (%s): load the demo into an empty ledger (another --data directory)",
+						batch[0].ID, batch[0].RecordedAt.In(domain.Vietnam).Format("02/01/2006 15:04"))
+					c.Field, c.Err = "recorded_at", err
+					return st, c
 				}
-				return st, fmt.Errorf("demo: record %s…: %w", batch[0].ID, err)
+				e := domain.Internal("the demo's entries from %s on cannot be recorded: %v", batch[0].ID, err)
+				e.Err = err
+				return st, e
 			}
 			st.Appends++
 			st.Recorded += len(batch)

@@ -216,9 +216,9 @@ func checkTranslation(en, vi string) error {
 }
 
 // messageDirs are the packages whose messages reach a clerk through Localize: domain and ledger,
-// the HTTP API and the parts mounted beside it (webhooks), and the packages whose errors the API
-// passes on (the read models' queries, reports).
-var messageDirs = []string{".", "../ledger", "../httpapi", "../reactive", "../projections", "../report"}
+// the HTTP API and the parts mounted beside it (webhooks), the packages whose errors the API
+// passes on (the read models' queries, reports), and the command line with the demo it loads.
+var messageDirs = []string{".", "../ledger", "../httpapi", "../reactive", "../projections", "../report", "../cmd/ocopledger", "../demo"}
 
 // handBuiltTolerated are the dirs of messageDirs where an error whose Message is written out is
 // not (yet) refused: projections still builds its unknown-figure error by hand (that message

@@ -1,9 +1,10 @@
 package domain
 
-// messagesVI is the Vietnamese form of every message format of domain and ledger, and of the
-// packages whose errors reach a clerk through the API (httpapi, reactive, projections, report: see
-// messageDirs in messages_test.go), by its English format: the format given to Invalid, Conflict,
-// NotFound, Unauthorized, Forbidden or errorf. A Vietnamese format reads
+// messagesVI is the Vietnamese form of every message format of domain and ledger, of the
+// packages whose errors reach a clerk through the API (httpapi, reactive, projections, report),
+// and of the command line with its demo (cmd/ocopledger, demo; see messageDirs in
+// messages_test.go), by its English format: the format given to Invalid, Conflict, NotFound,
+// Unauthorized, Forbidden, Internal, errorf or the command line's usagef. A Vietnamese format reads
 // the same arguments with the same verbs; where Vietnamese needs them in another order it names
 // them ("%[2]s"). Dates arrive already written dd/mm/yyyy; labels (an authority, a level) and
 // quoted causes arrive in Vietnamese (see viArgs). TestEveryMessageHasAVietnameseForm keeps this
@@ -14,7 +15,10 @@ package domain
 // tiến thương mại, listing = tin đăng bán, correction = đính chính, amend = sửa đổi, retract =
 // rút lại, round = đợt; for the API: the log = sổ cái, parameter = tham số, dimension = tiêu chí
 // phân tổ, figure = chỉ tiêu, the body of a request = nội dung gửi lên, token = mã truy cập, role =
-// vai trò (its names viewer, recorder, admin stay as they are written), webhook = webhook.
+// vai trò (its names viewer, recorder, admin stay as they are written), webhook = webhook; for the
+// command line: command = lệnh, argument = tham số, option (--name) = tùy chọn, file = tệp, folder =
+// thư mục, event store = kho sự kiện, server = máy chủ (option names, command names and the
+// values a clerk types, such as events or figures, stay as they are written).
 var messagesVI = map[string]string{
 	// A message that only quotes another error: the quoted error is translated on its own.
 	"%v": "%v",
@@ -198,4 +202,75 @@ var messagesVI = map[string]string{
 	"more than 20000 points: take a longer step":      "nhiều hơn 20000 điểm: hãy chọn bước thời gian dài hơn",
 	"%q is not a language: give vi or en":             "%q không phải là ngôn ngữ: hãy ghi vi (tiếng Việt) hoặc en (tiếng Anh)",
 	"%q is not a format: give text, md or json":       "%q không phải là định dạng: hãy ghi text, md hoặc json",
+
+	// The command line (cmd/ocopledger): how a command is called.
+	"%q is not a command of ocopledger; the commands are listed below": "%q không phải là lệnh của ocopledger; danh sách các lệnh ở bên dưới",
+	"%s takes no arguments":                                                "lệnh %s không nhận tham số nào",
+	"is not an option of ocopledger %s":                                    "không phải là tùy chọn của lệnh ocopledger %s",
+	"has no value: write --%s and its value":                               "thiếu giá trị: hãy ghi --%s kèm theo giá trị",
+	"%q is not an option: write an option as --name value or --name=value": "%q không phải là tùy chọn: hãy ghi tùy chọn theo dạng --tên giá-trị hoặc --tên=giá-trị",
+	"%q is not true or false: write --%s, or --%s=false":                   "%q không phải là true hay false: hãy ghi --%s, hoặc --%s=false",
+	"%q is too large a number":                                             "%q là số quá lớn",
+	"%q is not a value this option takes (%s)":                             "%q không phải là giá trị hợp lệ của tùy chọn này (%s)",
+
+	// The command line: files and folders.
+	"there is no file %s":                                                    "không có tệp %s",
+	"%s is a folder, not a file":                                             "%s là thư mục, không phải tệp",
+	"%s cannot be read: you have no permission to read it":                   "không đọc được %s: bạn không có quyền đọc tệp này",
+	"%s cannot be read: %v":                                                  "không đọc được %s: %v",
+	"the folder %s does not exist":                                           "không có thư mục %s",
+	"%s cannot be written: you have no permission to write there":            "không ghi được %s: bạn không có quyền ghi vào đó",
+	"%s cannot be written: %v":                                               "không ghi được %s: %v",
+	"the folder %s cannot be created: you have no permission to write there": "không tạo được thư mục %s: bạn không có quyền ghi vào đó",
+	"%s, or a folder above it, is a file, not a folder":                      "%s, hoặc một thư mục chứa nó, là tệp chứ không phải thư mục",
+	"the folder %s cannot be created: %v":                                    "không tạo được thư mục %s: %v",
+	"the event store in %s cannot be opened: %v":                             "không mở được kho sự kiện trong thư mục %s: %v",
+	"the event store on the NATS server %s cannot be opened: %v":             "không mở được kho sự kiện trên máy chủ NATS %s: %v",
+
+	// The command line: record, log, restore.
+	"record needs an event type; one of: %s":                                                 "lệnh record cần một loại sự kiện, là một trong các loại: %s",
+	"record takes one event type, got %d arguments":                                          "lệnh record chỉ nhận một loại sự kiện, nhưng đã được ghi %d tham số",
+	"give the payload either with --file or with --set, not both":                            "hãy đưa nội dung sự kiện bằng --file hoặc bằng --set, không dùng cả hai",
+	"%q: write field=value, e.g. --set stars=4":                                              "%q: hãy ghi theo dạng trường=giá trị, ví dụ --set stars=4",
+	"no payload: pipe the event's JSON to stdin, or use --file or --set":                     "chưa có nội dung sự kiện: hãy chuyển JSON của sự kiện vào đầu vào chuẩn (stdin), hoặc dùng --file hay --set",
+	"%q is not an RFC 3339 time such as 2025-08-15T09:00:00+07:00":                           "%q không phải là thời điểm theo chuẩn RFC 3339, ví dụ 2025-08-15T09:00:00+07:00",
+	"log takes no arguments; filter with --stream, --type, --from, --to":                     "lệnh log không nhận tham số nào; hãy lọc bằng --stream, --type, --from, --to",
+	"restore takes one file, written by ocopledger export ('-' for stdin)":                   "lệnh restore cần đúng một tệp do lệnh ocopledger export ghi ra ('-' để đọc từ đầu vào chuẩn)",
+	"line %d is not an event written by ocopledger export":                                   "dòng %d không phải là sự kiện do lệnh ocopledger export ghi ra",
+	"line %d is not an event written by ocopledger export: its JSON is malformed at byte %d": "dòng %d không phải là sự kiện do lệnh ocopledger export ghi ra: JSON sai cú pháp tại byte %d",
+	"line %d is longer than %d bytes: it is not an event written by ocopledger export":       "dòng %d dài quá %d byte: đây không phải là sự kiện do lệnh ocopledger export ghi ra",
+
+	// The command line: figures, explain, diff, timeline, expiring, report, reconcile.
+	"figures takes no arguments (did you mean: ocopledger explain %s?)":                                             "lệnh figures không nhận tham số nào (có phải bạn muốn dùng: ocopledger explain %s?)",
+	"%s takes one figure ID, e.g. ocop.valid (ocopledger figures --list)":                                           "lệnh %s cần đúng một mã chỉ tiêu, ví dụ ocop.valid (xem danh sách bằng lệnh ocopledger figures --list)",
+	"%q is not a figure ID; see ocopledger figures --list":                                                          "%q không phải là mã chỉ tiêu; xem danh sách chỉ tiêu bằng lệnh ocopledger figures --list",
+	"is missing: diff compares the figures as known at --known-at with the figures as known at --vs (default: now)": "còn thiếu: lệnh diff so sánh số liệu theo sổ cái tại thời điểm --known-at với số liệu theo sổ cái tại thời điểm --vs (mặc định: bây giờ)",
+	"is missing: give the first day of the series (yyyy-mm-dd or dd/mm/yyyy)":                                       "còn thiếu: hãy ghi ngày đầu tiên của chuỗi số liệu (yyyy-mm-dd hoặc dd/mm/yyyy)",
+	"%q is not a number of days such as 30d":                                                                        "%q không phải là số ngày, ví dụ 30d",
+	"report takes no arguments; give the day with --as-of":                                                          "lệnh report không nhận tham số nào; hãy ghi ngày báo cáo bằng --as-of",
+	"%s is after --as-of %s": "ngày %s sau ngày %s của --as-of",
+	"reconcile takes one report: its document number (470/SCT-QLTM) or report ID (470-SCT-QLTM)":               "lệnh reconcile cần đúng một báo cáo: số hiệu văn bản (470/SCT-QLTM) hoặc mã báo cáo (470-SCT-QLTM)",
+	"%q is not a document number or report ID":                                                                 "%q không phải là số hiệu văn bản hay mã báo cáo",
+	"no report %s in the ledger (no report.filed entry in %s); record it with: ocopledger record report.filed": "không có báo cáo %s trong sổ cái (hồ sơ %s không có mục ghi report.filed nào); hãy ghi báo cáo bằng lệnh: ocopledger record report.filed",
+	"report %s did not match the ledger at filing time: %s":                                                    "báo cáo %s không khớp với sổ cái tại thời điểm gửi: %s",
+
+	// The command line: serve and watch.
+	"no tokens are configured, so the server would be open to anyone who reaches %s: give --tokens FILE or $OCOPLEDGER_TOKENS, or listen on 127.0.0.1": "chưa cấu hình mã truy cập nào, nên bất kỳ ai truy cập được %s cũng dùng được máy chủ: hãy dùng --tokens TỆP hoặc $OCOPLEDGER_TOKENS, hoặc chỉ lắng nghe trên 127.0.0.1",
+	"%s is already in use by another program: stop that program, or give another --addr":                                                               "%s đang được một chương trình khác sử dụng: hãy tắt chương trình đó, hoặc chọn địa chỉ khác bằng --addr",
+	"%s is not an address of this machine: give one of its addresses, such as 127.0.0.1:8080":                                                          "%s không phải là địa chỉ của máy này: hãy ghi một địa chỉ của máy này, ví dụ 127.0.0.1:8080",
+	"you have no permission to listen on %s: give a port above 1023, such as 127.0.0.1:8080":                                                           "bạn không có quyền lắng nghe trên %s: hãy chọn cổng lớn hơn 1023, ví dụ 127.0.0.1:8080",
+	"%q is not an address to listen on: write it as host:port, such as 127.0.0.1:8080":                                                                 "%q không phải là địa chỉ lắng nghe hợp lệ: hãy ghi theo dạng máy:cổng, ví dụ 127.0.0.1:8080",
+	"cannot listen on %s: %v":                                                "không lắng nghe được trên %s: %v",
+	"watch takes one argument: events or figures":                            "lệnh watch chỉ nhận một tham số: events (sự kiện) hoặc figures (số liệu)",
+	"%q is not something to watch: give events or figures":                   "không theo dõi được %q: hãy ghi events (sự kiện) hoặc figures (số liệu)",
+	"%q is not the address of a server: write it like http://127.0.0.1:8080": "%q không phải là địa chỉ máy chủ: hãy ghi theo dạng http://127.0.0.1:8080",
+	"the server %s answered %d: %s":                                          "máy chủ %s trả lời mã %d: %s",
+
+	// The demo (demo, cmd/ocopledger).
+	"the demo cannot read the ledger: %v": "không đọc được sổ cái để nạp dữ liệu demo: %v",
+	"the demo's entry %s belongs to %s, but this ledger holds an entry %s in %s: the ledger holds other data than the demo; load the demo into an empty ledger (another --data directory)":                "mục ghi demo %s thuộc hồ sơ %s, nhưng sổ cái này có mục ghi %s trong hồ sơ %s: sổ cái đang chứa dữ liệu khác với dữ liệu demo; hãy nạp dữ liệu demo vào một sổ cái trống (một thư mục --data khác)",
+	"the demo's entry %s (%s in %s) is refused by what this ledger holds: %v; load the demo into an empty ledger (another --data directory)":                                                              "mục ghi demo %s (%s trong hồ sơ %s) bị từ chối do những gì sổ cái này đang có: %v; hãy nạp dữ liệu demo vào một sổ cái trống (một thư mục --data khác)",
+	"the demo backfills history recorded from 2018 to 30/10/2025, and this ledger already holds entries recorded later than entry %s (%s): load the demo into an empty ledger (another --data directory)": "dữ liệu demo ghi bổ sung lịch sử được ghi nhận từ năm 2018 đến ngày 30/10/2025, nhưng sổ cái này đã có mục ghi được ghi nhận muộn hơn mục ghi %s (%s): hãy nạp dữ liệu demo vào một sổ cái trống (một thư mục --data khác)",
+	"the demo's entries from %s on cannot be recorded: %v":                   "không ghi được các mục ghi demo từ %s trở đi: %v",
+	"the ledger does not reproduce the figures of Công văn 470/SCT-QLTM: %s": "sổ cái không tái lập được số liệu của Công văn 470/SCT-QLTM: %s",
 }

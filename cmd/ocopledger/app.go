@@ -10,8 +10,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -59,6 +62,7 @@ type Main struct {
 	Replicas   int
 
 	Logger *slog.Logger
+	cmd    string // the command being run, named in the hint of a usage error
 	store  *eventstore.Store
 	ledger *ledger.Ledger
 	proj   *projections.Projection
@@ -123,12 +127,16 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	if name == "--version" {
 		name = "version"
 	}
+	// Until the flags are parsed, messages are in the language and form the arguments ask for.
+	m.Lang, m.JSON = preScan(args[1:])
 	c, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(m.Err, "ocopledger: %q is not a command.\n\n", name)
+		code := m.fail(domain.Invalid("", "%q is not a command of ocopledger; the commands are listed below", name))
+		fmt.Fprintln(m.Err)
 		m.usage(m.Err)
-		return 2
+		return code
 	}
+	m.cmd = c.name
 	fs := flag.NewFlagSet("ocopledger "+c.name, flag.ContinueOnError)
 	fs.SetOutput(m.Err)
 	m.commonFlags(fs)
@@ -150,13 +158,23 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 			return 0
 		}
 	}
+	// The flag package's own messages are English: it stays silent, and fail says what it found.
+	fs.SetOutput(io.Discard)
 	rest, err := parseInterspersed(fs, args[1:])
+	fs.SetOutput(m.Err)
 	if err != nil {
-		return 2
+		m.Lang, m.JSON = preScan(args[1:])
+		return m.fail(flagError(fs, c.name, err))
 	}
 	if m.Lang != "vi" && m.Lang != "en" {
-		fmt.Fprintf(m.Err, "ocopledger: --lang %q: give vi or en\n", m.Lang)
-		return 2
+		// Which language the clerk reads is what is in doubt: say it in both.
+		err := domain.Invalid("lang", "%q is not a language: give vi or en", m.Lang)
+		m.Lang = "vi"
+		if m.JSON {
+			return m.fail(err)
+		}
+		fmt.Fprintf(m.Err, "ocopledger: lỗi: %s\nocopledger: error: %s\n", domain.Localize(err, "vi"), err)
+		return domain.ExitCode(domain.CodeInvalid)
 	}
 	level := slog.LevelWarn
 	if m.Verbose {
@@ -185,32 +203,104 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// usageError is a mistake in how the command was called: exit code 2.
-type usageError struct{ msg string }
+// preScan finds --lang and --json in arguments not yet parsed (or that failed to parse), so that
+// the messages about them are in the language asked for: the last --lang, else $OCOPLEDGER_LANG,
+// else Vietnamese; a language that is neither vi nor en is Vietnamese.
+func preScan(args []string) (lang string, asJSON bool) {
+	lang = envOr("OCOPLEDGER_LANG", "vi")
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") {
+			continue
+		}
+		switch name {
+		case "lang":
+			if !hasValue && i+1 < len(args) {
+				value = args[i+1]
+			}
+			lang = value
+		case "json":
+			asJSON = !hasValue || value == "true" || value == "1"
+		}
+	}
+	if lang != "en" {
+		lang = "vi"
+	}
+	return lang, asJSON
+}
 
-func (e usageError) Error() string { return e.msg }
+// usageError is a mistake in how the command was called (exit code 2): what is wrong, as a
+// domain error the catalogue translates, with a hint to the command's help.
+type usageError struct{ err *domain.Error }
 
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// usagef returns a usage error. The format is English and a constant; its Vietnamese form is in
+// the catalogue (domain/messages_vi.go).
+func usagef(format string, args ...any) error {
+	return usageError{domain.Invalid("", format, args...)}
+}
+
+// flagError says in words a clerk understands what the flag package refused, naming the flag.
+func flagError(fs *flag.FlagSet, cmd string, err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		return usageError{domain.Invalid(name, "is not an option of ocopledger %s", cmd)}
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return usageError{domain.Invalid(name, "has no value: write --%s and its value", name)}
+	}
+	if s, ok := strings.CutPrefix(msg, "bad flag syntax: "); ok {
+		return usageError{domain.Invalid("", "%q is not an option: write an option as --name value or --name=value", s)}
+	}
+	if sub := badFlagValue.FindStringSubmatch(msg); sub != nil {
+		value, _ := strconv.Unquote(sub[1])
+		name, cause := sub[2], sub[3]
+		var v any
+		if f := fs.Lookup(name); f != nil {
+			if g, ok := f.Value.(flag.Getter); ok {
+				v = g.Get()
+			}
+		}
+		switch v.(type) {
+		case bool:
+			return usageError{domain.Invalid(name, "%q is not true or false: write --%s, or --%s=false", value, name, name)}
+		case int, int64, uint, uint64:
+			if strings.Contains(cause, "out of range") {
+				return usageError{domain.Invalid(name, "%q is too large a number", value)}
+			}
+			return usageError{domain.Invalid(name, "%q is not a whole number", value)}
+		}
+		return usageError{domain.Invalid(name, "%q is not a value this option takes (%s)", value, cause)}
+	}
+	return usageError{domain.Invalid("", "%v", err)}
+}
+
+// badFlagValue matches the flag package's refusal of a value: the value quoted, the flag, why.
+var badFlagValue = regexp.MustCompile(`^invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for (?:flag )?-(\S+): (.*)$`)
 
 // fail prints err for a clerk and returns the exit code its kind means.
 func (m *Main) fail(err error) int {
 	if errors.Is(err, context.Canceled) {
-		fmt.Fprintln(m.Err, "ocopledger: interrupted")
+		fmt.Fprintln(m.Err, m.t("ocopledger: lệnh đã bị ngắt giữa chừng", "ocopledger: interrupted"))
 		return 130
-	}
-	var ue usageError
-	if errors.As(err, &ue) {
-		fmt.Fprintf(m.Err, "ocopledger: %s\n(see ocopledger help)\n", ue.msg)
-		return 2
 	}
 	code := domain.ErrorCode(err)
 	msg := domain.Localize(err, m.Lang)
+	var ue usageError
+	usage := errors.As(err, &ue)
 	if m.JSON {
 		json.NewEncoder(m.Err).Encode(map[string]any{"error": map[string]any{"code": code, "field": domain.ErrorField(err),
 			"message": msg, "message_en": err.Error()}})
 	} else {
-		prefix := map[string]string{"vi": "lỗi", "en": "error"}[m.Lang]
-		fmt.Fprintf(m.Err, "ocopledger: %s: %s\n", prefix, msg)
+		fmt.Fprintf(m.Err, "ocopledger: %s: %s\n", m.t("lỗi", "error"), msg)
+		if usage && m.cmd != "" {
+			fmt.Fprintf(m.Err, m.t("(xem hướng dẫn: ocopledger help %s)\n", "(see ocopledger help %s)\n"), m.cmd)
+		}
 	}
 	return domain.ExitCode(code)
 }
@@ -245,7 +335,7 @@ func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) {
 	if m.NatsURL == "" {
 		cfg.DataDir = filepath.Join(m.DataDir, "jetstream")
 		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
-			return nil, fmt.Errorf("data directory: %w", err)
+			return nil, dataDirError(m.DataDir, err)
 		}
 	}
 	if m.NatsUser != "" {
@@ -256,11 +346,18 @@ func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) {
 	}
 	s, err := eventstore.Open(ctx, cfg)
 	if err != nil {
+		var e *domain.Error
 		var unsafe *eventstore.StreamConfigError
-		if errors.As(err, &unsafe) {
-			return nil, &domain.Error{Code: domain.CodeInternal, Message: err.Error(), Err: err}
+		switch {
+		case errors.As(err, &unsafe):
+			e = domain.Internal("%v", err)
+		case m.NatsURL != "":
+			e = domain.Internal("the event store on the NATS server %s cannot be opened: %v", m.NatsURL, err)
+		default:
+			e = domain.Internal("the event store in %s cannot be opened: %v", m.DataDir, err)
 		}
-		return nil, fmt.Errorf("open the event store: %w", err)
+		e.Err = err
+		return nil, e
 	}
 	m.store = s
 	m.closer = append(m.closer, s.Close)
@@ -289,7 +386,7 @@ func (m *Main) Projection(opts projections.Options) (*projections.Projection, er
 		return m.proj, nil
 	}
 	if err := os.MkdirAll(m.DataDir, 0o755); err != nil {
-		return nil, fmt.Errorf("data directory: %w", err)
+		return nil, dataDirError(m.DataDir, err)
 	}
 	if opts.Logger == nil {
 		opts.Logger = m.Logger
@@ -389,4 +486,72 @@ func (p *progress) done() {
 	if p.started {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// dataDirError says why the data folder (--data) cannot be made.
+func dataDirError(dir string, err error) error {
+	var e *domain.Error
+	switch {
+	case errors.Is(err, os.ErrPermission):
+		e = domain.Invalid("data", "the folder %s cannot be created: you have no permission to write there", dir)
+	case errors.Is(err, syscall.ENOTDIR):
+		e = domain.Invalid("data", "%s, or a folder above it, is a file, not a folder", dir)
+	default:
+		e = domain.Invalid("data", "the folder %s cannot be created: %v", dir, cause(err))
+	}
+	e.Err = err
+	return e
+}
+
+// openInput opens a file given by the flag or argument field, saying in a clerk's words why it
+// cannot be read.
+func openInput(field, path string) (*os.File, error) {
+	f, err := os.Open(path)
+	var e *domain.Error
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		e = domain.Invalid(field, "there is no file %s", path)
+	case errors.Is(err, os.ErrPermission):
+		e = domain.Invalid(field, "%s cannot be read: you have no permission to read it", path)
+	case err != nil:
+		e = domain.Invalid(field, "%s cannot be read: %v", path, cause(err))
+	default:
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			f.Close()
+			return nil, domain.Invalid(field, "%s is a folder, not a file", path)
+		}
+		return f, nil
+	}
+	e.Err = err
+	return nil, e
+}
+
+// createOutput creates the file given by the flag field, saying why it cannot be written.
+func createOutput(field, path string) (*os.File, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, domain.Invalid(field, "%s is a folder, not a file", path)
+	}
+	f, err := os.Create(path)
+	var e *domain.Error
+	switch {
+	case err == nil:
+		return f, nil
+	case errors.Is(err, os.ErrNotExist):
+		e = domain.Invalid(field, "the folder %s does not exist", filepath.Dir(path))
+	case errors.Is(err, os.ErrPermission):
+		e = domain.Invalid(field, "%s cannot be written: you have no permission to write there", path)
+	default:
+		e = domain.Invalid(field, "%s cannot be written: %v", path, cause(err))
+	}
+	e.Err = err
+	return nil, e
+}
+
+// cause is what the system said about a file, without the operation and path it repeats.
+func cause(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }

@@ -59,7 +59,7 @@ type demoResult struct {
 
 func runDemo(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
 	if len(args) > 0 {
-		return usagef("demo takes no arguments")
+		return usagef("%s takes no arguments", "demo")
 	}
 	l, err := m.Ledger(ctx)
 	if err != nil {
@@ -106,9 +106,7 @@ func runDemo(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) erro
 		m.printDemo(out)
 	}
 	if len(wrong) > 0 {
-		return &domain.Error{Code: domain.CodeInternal, Message: m.t(
-			"sổ cái không tái lập được Công văn 470/SCT-QLTM: "+strings.Join(wrong, "; "),
-			"the ledger does not reproduce Công văn 470/SCT-QLTM: "+strings.Join(wrong, "; "))}
+		return domain.Internal("the ledger does not reproduce the figures of Công văn 470/SCT-QLTM: %s", strings.Join(wrong, "; "))
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -231,7 +232,9 @@ func figureArg(args []string, cmd string) (domain.Figure, error) {
 	}
 	f, ok := domain.LookupFigure(args[0])
 	if !ok {
-		return f, &domain.Error{Code: domain.CodeNotFound, Field: "figure", Message: fmt.Sprintf("%q is not a figure ID; see ocopledger figures --list", args[0])}
+		e := domain.NotFound("%q is not a figure ID; see ocopledger figures --list", args[0])
+		e.Field = "figure"
+		return f, e
 	}
 	return f, nil
 }
@@ -298,14 +301,14 @@ func runExplain(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 
 func runDiff(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
 	if len(args) > 0 {
-		return usagef("diff takes no arguments")
+		return usagef("%s takes no arguments", "diff")
 	}
 	q, err := diffQ.query()
 	if err != nil {
 		return err
 	}
 	if diffQ.knownAt == "" {
-		return usagef("diff needs --known-at: the knowledge time to compare with --vs (default now)")
+		return domain.Invalid("known-at", "is missing: diff compares the figures as known at --known-at with the figures as known at --vs (default: now)")
 	}
 	vs, err := domain.ParseKnownAt(diffVs)
 	if err != nil {
@@ -352,7 +355,7 @@ func runTimeline(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) 
 		return err
 	}
 	if tlQ.from == "" {
-		return usagef("timeline needs --from, the first day of the series")
+		return domain.Invalid("from", "is missing: give the first day of the series (yyyy-mm-dd or dd/mm/yyyy)")
 	}
 	to := domain.DateOf(time.Now())
 	if tlTo != "" {
@@ -388,14 +391,14 @@ func runTimeline(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) 
 
 func runExpiring(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
 	if len(args) > 0 {
-		return usagef("expiring takes no arguments")
+		return usagef("%s takes no arguments", "expiring")
 	}
 	q, err := expQ.query()
 	if err != nil {
 		return err
 	}
-	var days int
-	if _, err := fmt.Sscanf(strings.TrimSuffix(expWithin, "d"), "%d", &days); err != nil {
+	days, err := strconv.Atoi(strings.TrimSuffix(expWithin, "d"))
+	if err != nil {
 		return domain.Invalid("within", "%q is not a number of days such as 30d", expWithin)
 	}
 	p, err := m.Figures(ctx)
@@ -420,7 +423,7 @@ func runExpiring(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) 
 
 func runRebuild(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
 	if len(args) > 0 {
-		return usagef("rebuild takes no arguments")
+		return usagef("%s takes no arguments", "rebuild")
 	}
 	l, err := m.Ledger(ctx)
 	if err != nil {

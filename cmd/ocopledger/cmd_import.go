@@ -4,12 +4,13 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
+	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
 )
 
@@ -31,9 +32,9 @@ func runRestore(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	}
 	var in io.Reader = m.In
 	if args[0] != "-" {
-		f, err := os.Open(args[0])
+		f, err := openInput("file", args[0])
 		if err != nil {
-			return usagef("cannot read %s: %v", args[0], err)
+			return err
 		}
 		defer f.Close()
 		in = f
@@ -58,12 +59,19 @@ func exportReader(r io.Reader) func() (eventstore.Imported, bool, error) {
 	line := 0
 	return func() (eventstore.Imported, bool, error) {
 		if !sc.Scan() {
+			if errors.Is(sc.Err(), bufio.ErrTooLong) {
+				return eventstore.Imported{}, false, domain.Invalid("file", "line %d is longer than %d bytes: it is not an event written by ocopledger export", line+1, eventstore.MaxEventSize*2)
+			}
 			return eventstore.Imported{}, false, sc.Err()
 		}
 		line++
 		var w eventstore.Envelope
 		if err := json.Unmarshal(sc.Bytes(), &w); err != nil {
-			return eventstore.Imported{}, false, fmt.Errorf("line %d is not an exported event: %w", line, err)
+			var syntax *json.SyntaxError
+			if errors.As(err, &syntax) {
+				return eventstore.Imported{}, false, domain.Invalid("file", "line %d is not an event written by ocopledger export: its JSON is malformed at byte %d", line, syntax.Offset)
+			}
+			return eventstore.Imported{}, false, domain.Invalid("file", "line %d is not an event written by ocopledger export", line)
 		}
 		return eventstore.Imported{Stream: w.Stream, Version: w.Version, Backfilled: w.Backfilled, Proposed: eventstore.Proposed{
 			ID: w.ID, Type: w.Type, Schema: w.Schema, Data: w.Data, Actor: w.Actor, Source: w.Source,

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -47,6 +46,7 @@ Exit codes: 0 recorded (or already recorded with the same --id), 2 invalid input
 history or a stale --expected-version, 1 other failure.`,
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&recordOpts.file, "file", "", "read the JSON payload from this file ('-' or empty: stdin)")
+			recordOpts.fields = nil // the flag package does not reset a Var
 			fs.Var(&recordOpts.fields, "set", "set a payload field, e.g. --set stars=4 --set decision.date=2025-07-20 (repeatable)")
 			fs.StringVar(&recordOpts.id, "id", "", "entry ID; retrying with the same ID never records twice (default: a new ID)")
 			fs.StringVar(&recordOpts.actor, "actor", envOr("USER", "cli"), "who records the entry")
@@ -99,7 +99,7 @@ func runRecord(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 	}
 	typ := args[0]
 	if !domain.KnownType(typ) {
-		return &domain.Error{Code: domain.CodeInvalid, Field: "type", Message: fmt.Sprintf("%q is not a known event type; known types: %s", typ, strings.Join(domain.EventTypes(), ", "))}
+		return domain.Invalid("type", "%q is not a known event type; known types: %s", typ, strings.Join(domain.EventTypes(), ", "))
 	}
 	payload, err := readPayload(m, recordOpts.file, recordOpts.fields)
 	if err != nil {
@@ -146,7 +146,7 @@ func readPayload(m *Main, file string, fields []string) ([]byte, error) {
 		for _, f := range fields {
 			k, v, ok := strings.Cut(f, "=")
 			if !ok || k == "" {
-				return nil, usagef("--set %q: write field=value", f)
+				return nil, domain.Invalid("set", "%q: write field=value, e.g. --set stars=4", f)
 			}
 			setPath(obj, strings.Split(k, "."), parseValue(v))
 		}
@@ -154,9 +154,9 @@ func readPayload(m *Main, file string, fields []string) ([]byte, error) {
 	}
 	var r io.Reader = m.In
 	if file != "" && file != "-" {
-		f, err := os.Open(file)
+		f, err := openInput("file", file)
 		if err != nil {
-			return nil, usagef("cannot read %s: %v", file, err)
+			return nil, err
 		}
 		defer f.Close()
 		r = f
@@ -290,7 +290,7 @@ var exportOut string
 
 func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
 	if len(args) > 0 {
-		return usagef("export takes no arguments")
+		return usagef("%s takes no arguments", "export")
 	}
 	s, err := m.Store(ctx)
 	if err != nil {
@@ -298,7 +298,7 @@ func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 	}
 	var out io.Writer = m.Out
 	if exportOut != "" {
-		f, err := os.Create(exportOut)
+		f, err := createOutput("out", exportOut)
 		if err != nil {
 			return err
 		}

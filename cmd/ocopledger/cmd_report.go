@@ -70,14 +70,14 @@ func runReport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 	}
 	format := outputFormat(m, reportFormat)
 	if format != "text" && format != "md" && format != "json" {
-		return usagef("--format %q: give text, md or json", format)
+		return domain.Invalid("format", "%q is not a format: give text, md or json", format)
 	}
 	q, err := reportQ.query()
 	if err != nil {
 		return err
 	}
 	if q.From > q.AsOf {
-		return domain.Invalid("from", "%s is after --as-of %s", m.date(q.From), m.date(q.AsOf))
+		return domain.Invalid("from", "%s is after --as-of %s", q.From.VN(), q.AsOf.VN())
 	}
 	p, err := m.Figures(ctx)
 	if err != nil {
@@ -96,7 +96,7 @@ func runReconcile(ctx context.Context, m *Main, fs *flag.FlagSet, args []string)
 	}
 	format := outputFormat(m, reconFormat)
 	if format != "text" && format != "md" && format != "json" {
-		return usagef("--format %q: give text, md or json", format)
+		return domain.Invalid("format", "%q is not a format: give text, md or json", format)
 	}
 	id := domain.ReportIDFor(args[0])
 	if id == "" {
@@ -113,9 +113,7 @@ func runReconcile(ctx context.Context, m *Main, fs *flag.FlagSet, args []string)
 	}
 	filed, ok := report.FindFiled(hist)
 	if !ok {
-		return domain.NotFound("%s", m.t(
-			"không có báo cáo "+args[0]+" trong sổ cái (không có bút toán report.filed trong hồ sơ "+stream+"); ghi báo cáo bằng: ocopledger record report.filed",
-			"no report "+args[0]+" in the ledger (no report.filed entry in record "+stream+"); record it with: ocopledger record report.filed"))
+		return domain.NotFound("no report %s in the ledger (no report.filed entry in %s); record it with: ocopledger record report.filed", args[0], stream)
 	}
 	p, err := m.Figures(ctx)
 	if err != nil {
@@ -135,9 +133,7 @@ func runReconcile(ctx context.Context, m *Main, fs *flag.FlagSet, args []string)
 				ids = append(ids, c.Figure)
 			}
 		}
-		return domain.Conflict("%s", m.t(
-			"báo cáo "+filed.Report.DocumentNumber+" không khớp với sổ cái tại thời điểm gửi: "+strings.Join(ids, ", "),
-			"report "+filed.Report.DocumentNumber+" did not match the ledger at filing time: "+strings.Join(ids, ", ")))
+		return domain.Conflict("report %s did not match the ledger at filing time: %s", filed.Report.DocumentNumber, strings.Join(ids, ", "))
 	}
 	return nil
 }

@@ -5,13 +5,16 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"sync"
+	"syscall"
 	"time"
 
+	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/httpapi"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/metrics"
@@ -57,20 +60,31 @@ Stops cleanly on Ctrl-C or SIGTERM.`,
 func loadTokens(file string) ([]httpapi.Token, error) {
 	var out []httpapi.Token
 	if file != "" {
-		b, err := os.ReadFile(file)
+		f, err := openInput("tokens", file)
 		if err != nil {
-			return nil, usagef("--tokens: %v", err)
+			return nil, err
+		}
+		b, err := io.ReadAll(f)
+		f.Close()
+		if err != nil {
+			return nil, err
 		}
 		ts, err := httpapi.ParseTokens(b)
 		if err != nil {
-			return nil, usagef("--tokens %s: %v", file, err)
+			return nil, err // its field is tokens, the flag
 		}
 		out = append(out, ts...)
 	}
 	if env := os.Getenv("OCOPLEDGER_TOKENS"); env != "" {
 		ts, err := httpapi.ParseTokensEnv(env)
 		if err != nil {
-			return nil, usagef("$OCOPLEDGER_TOKENS: %v", err)
+			var e *domain.Error
+			if errors.As(err, &e) {
+				c := *e
+				c.Field = "OCOPLEDGER_TOKENS" // where the clerk wrote it
+				return nil, &c
+			}
+			return nil, err
 		}
 		out = append(out, ts...)
 	}
@@ -92,7 +106,7 @@ func loopback(addr string) bool {
 
 func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
 	if len(args) > 0 {
-		return usagef("serve takes no arguments")
+		return usagef("%s takes no arguments", "serve")
 	}
 	// serve always says what it does: info level, to stderr.
 	level := slog.LevelInfo
@@ -108,11 +122,11 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	}
 	auth, err := httpapi.NewAuth(tokens, serveOpts.publicRead)
 	if err != nil {
-		return usagef("tokens: %v", err)
+		return err
 	}
 	if auth.Open() {
 		if !loopback(serveOpts.addr) {
-			return usagef("no tokens are configured, so the server would be open to anyone on %s: give --tokens FILE or $OCOPLEDGER_TOKENS, or listen on 127.0.0.1", serveOpts.addr)
+			return domain.Invalid("addr", "no tokens are configured, so the server would be open to anyone who reaches %s: give --tokens FILE or $OCOPLEDGER_TOKENS, or listen on 127.0.0.1", serveOpts.addr)
 		}
 		log.Warn("OPEN LOCAL MODE: no tokens configured; everyone who can reach " + serveOpts.addr + " may read and record, as \"local\". Give --tokens FILE or $OCOPLEDGER_TOKENS to require tokens.")
 	}
@@ -157,7 +171,7 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	}
 	ln, err := net.Listen("tcp", serveOpts.addr)
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return listenError(serveOpts.addr, err)
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return hctx },
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
@@ -191,6 +205,28 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 		return nil // a clean stop on a signal
 	}
 	return err
+}
+
+// listenError says why serve cannot listen on --addr.
+func listenError(addr string, err error) error {
+	var e *domain.Error
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		e = domain.Invalid("addr", "%s is already in use by another program: stop that program, or give another --addr", addr)
+	case errors.Is(err, syscall.EADDRNOTAVAIL):
+		e = domain.Invalid("addr", "%s is not an address of this machine: give one of its addresses, such as 127.0.0.1:8080", addr)
+	case errors.Is(err, os.ErrPermission):
+		e = domain.Invalid("addr", "you have no permission to listen on %s: give a port above 1023, such as 127.0.0.1:8080", addr)
+	default:
+		var ae *net.AddrError
+		if errors.As(err, &ae) {
+			e = domain.Invalid("addr", "%q is not an address to listen on: write it as host:port, such as 127.0.0.1:8080", addr)
+		} else {
+			e = domain.Invalid("addr", "cannot listen on %s: %v", addr, err)
+		}
+	}
+	e.Err = err
+	return e
 }
 
 type namedRun struct {

@@ -52,12 +52,15 @@ func runWatch(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	if len(args) > 0 {
 		what = args[0]
 	}
-	if len(args) > 1 || what != "events" && what != "figures" {
-		return usagef("watch events or watch figures")
+	if len(args) > 1 {
+		return usagef("watch takes one argument: events or figures")
+	}
+	if what != "events" && what != "figures" {
+		return usagef("%q is not something to watch: give events or figures", what)
 	}
 	if watchOpts.asOf != "" {
 		if _, err := domain.ParseDate(watchOpts.asOf); err != nil {
-			return domain.Invalid("as-of", "%q is not a date: %v", watchOpts.asOf, err)
+			return domain.Invalid("as-of", "%v", err)
 		}
 	}
 	q := url.Values{}
@@ -100,7 +103,7 @@ func watchSSE(ctx context.Context, m *Main, u string, last *string, fn func(id, 
 	for attempt := 0; ; attempt++ {
 		req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
 		if err != nil {
-			return usagef("--server: %v", err)
+			return domain.Invalid("server", "%q is not the address of a server: write it like http://127.0.0.1:8080", watchOpts.server)
 		}
 		req.Header.Set("Accept", "text/event-stream")
 		if m.Lang == "vi" || m.Lang == "en" {
@@ -130,11 +133,19 @@ func watchSSE(ctx context.Context, m *Main, u string, last *string, fn func(id, 
 			}
 			json.NewDecoder(res.Body).Decode(&body)
 			res.Body.Close()
-			code := body.Error.Code
-			if code == "" {
-				code = domain.CodeInternal
+			msg := body.Error.Message // already in the language asked for (Accept-Language)
+			if msg == "" {
+				msg = http.StatusText(res.StatusCode)
 			}
-			return &domain.Error{Code: code, Field: body.Error.Field, Message: fmt.Sprintf("%s: %s %s", u, res.Status, body.Error.Message)}
+			e := domain.Invalid("", "the server %s answered %d: %s", u, res.StatusCode, msg)
+			e.Code = body.Error.Code
+			if e.Code == "" {
+				e.Code = domain.CodeInternal
+			}
+			if e.Code == domain.CodeUnauthorized || e.Code == domain.CodeForbidden {
+				e.Field = "token" // the flag to fix
+			}
+			return e
 		} else {
 			connected, attempt = true, 0
 			err = readEvents(res.Body, func(id, event, data string) error {

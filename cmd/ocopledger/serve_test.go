@@ -132,14 +132,17 @@ func TestServeAndWatch(t *testing.T) {
 
 func TestServeRefusesOpenModeOffLoopback(t *testing.T) {
 	t.Setenv("OCOPLEDGER_TOKENS", "")
-	var errw syncBuffer
-	m := NewMain(strings.NewReader(""), io.Discard, &errw)
-	defer m.Close()
-	if c := m.Run(context.Background(), []string{"serve", "--data", t.TempDir(), "--addr", "0.0.0.0:0"}); c != 2 {
-		t.Errorf("exit code %d, want 2; %s", c, errw.String())
-	}
-	if !strings.Contains(errw.String(), "open to anyone") {
-		t.Errorf("message: %s", errw.String())
+	for lang, says := range map[string]string{"vi": "addr: chưa cấu hình mã truy cập nào, nên bất kỳ ai truy cập được 0.0.0.0:0 cũng dùng được máy chủ",
+		"en": "addr: no tokens are configured, so the server would be open to anyone who reaches 0.0.0.0:0"} {
+		var errw syncBuffer
+		m := NewMain(strings.NewReader(""), io.Discard, &errw)
+		if c := m.Run(context.Background(), []string{"serve", "--data", t.TempDir(), "--addr", "0.0.0.0:0", "--lang", lang}); c != 2 {
+			t.Errorf("%s: exit code %d, want 2; %s", lang, c, errw.String())
+		}
+		m.Close()
+		if !strings.Contains(errw.String(), says) {
+			t.Errorf("%s: message %q does not say %q", lang, errw.String(), says)
+		}
 	}
 }
 
