@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,6 +101,11 @@ func TestLoadRefusesALedgerWithLaterEntries(t *testing.T) {
 	st, err := demo.Load(ctx, l, nil)
 	if domain.ErrorCode(err) != domain.CodeConflict || st.Recorded != 0 {
 		t.Fatalf("Load on a ledger with an entry recorded now: recorded %d, err %v; want a conflict and nothing recorded", st.Recorded, err)
+	}
+	// The clerk reads why, in Vietnamese, naming the field and what to do.
+	if vi := domain.Localize(err, "vi"); domain.ErrorField(err) != "recorded_at" ||
+		!strings.HasPrefix(vi, "recorded_at: dữ liệu demo ghi bổ sung lịch sử") || !strings.Contains(vi, "hãy nạp dữ liệu demo vào một sổ cái trống") {
+		t.Errorf("in Vietnamese: %s", vi)
 	}
 	t.Log(err)
 }

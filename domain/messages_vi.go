@@ -229,8 +229,8 @@ var messagesVI = map[string]string{
 
 	// The command line: record, log, restore.
 	"record needs an event type; one of: %s":                                                 "lệnh record cần một loại sự kiện, là một trong các loại: %s",
-	"record takes one event type, got %d arguments":                                          "lệnh record chỉ nhận một loại sự kiện, nhưng đã được ghi %d tham số",
-	"give the payload either with --file or with --set, not both":                            "hãy đưa nội dung sự kiện bằng --file hoặc bằng --set, không dùng cả hai",
+	"record takes one event type, got %d arguments":                                          "lệnh record chỉ nhận một loại sự kiện, nhưng bạn đã ghi %d tham số",
+	"give the payload either with --file or with --set, not both":                            "hãy nhập nội dung sự kiện bằng --file hoặc bằng --set, không dùng cả hai",
 	"%q: write field=value, e.g. --set stars=4":                                              "%q: hãy ghi theo dạng trường=giá trị, ví dụ --set stars=4",
 	"no payload: pipe the event's JSON to stdin, or use --file or --set":                     "chưa có nội dung sự kiện: hãy chuyển JSON của sự kiện vào đầu vào chuẩn (stdin), hoặc dùng --file hay --set",
 	"%q is not an RFC 3339 time such as 2025-08-15T09:00:00+07:00":                           "%q không phải là thời điểm theo chuẩn RFC 3339, ví dụ 2025-08-15T09:00:00+07:00",
@@ -269,7 +269,7 @@ var messagesVI = map[string]string{
 	// The demo (demo, cmd/ocopledger).
 	"the demo cannot read the ledger: %v": "không đọc được sổ cái để nạp dữ liệu demo: %v",
 	"the demo's entry %s belongs to %s, but this ledger holds an entry %s in %s: the ledger holds other data than the demo; load the demo into an empty ledger (another --data directory)":                "mục ghi demo %s thuộc hồ sơ %s, nhưng sổ cái này có mục ghi %s trong hồ sơ %s: sổ cái đang chứa dữ liệu khác với dữ liệu demo; hãy nạp dữ liệu demo vào một sổ cái trống (một thư mục --data khác)",
-	"the demo's entry %s (%s in %s) is refused by what this ledger holds: %v; load the demo into an empty ledger (another --data directory)":                                                              "mục ghi demo %s (%s trong hồ sơ %s) bị từ chối do những gì sổ cái này đang có: %v; hãy nạp dữ liệu demo vào một sổ cái trống (một thư mục --data khác)",
+	"the demo's entry %s (%s in %s) is refused by what this ledger holds: %v; load the demo into an empty ledger (another --data directory)":                                                              "mục ghi demo %s (%s trong hồ sơ %s) bị từ chối vì mâu thuẫn với dữ liệu đang có trong sổ cái này: %v; hãy nạp dữ liệu demo vào một sổ cái trống (một thư mục --data khác)",
 	"the demo backfills history recorded from 2018 to 30/10/2025, and this ledger already holds entries recorded later than entry %s (%s): load the demo into an empty ledger (another --data directory)": "dữ liệu demo ghi bổ sung lịch sử được ghi nhận từ năm 2018 đến ngày 30/10/2025, nhưng sổ cái này đã có mục ghi được ghi nhận muộn hơn mục ghi %s (%s): hãy nạp dữ liệu demo vào một sổ cái trống (một thư mục --data khác)",
 	"the demo's entries from %s on cannot be recorded: %v":                   "không ghi được các mục ghi demo từ %s trở đi: %v",
 	"the ledger does not reproduce the figures of Công văn 470/SCT-QLTM: %s": "sổ cái không tái lập được số liệu của Công văn 470/SCT-QLTM: %s",

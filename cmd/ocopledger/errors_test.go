@@ -82,7 +82,7 @@ func TestBadInvocationsAreExplainedInTheClerksLanguage(t *testing.T) {
 		{"record with --set but no value", []string{"record", "ocop.certified", "--set", "stars"}, 2, "set", false, false,
 			`"stars": hãy ghi theo dạng trường=giá trị, ví dụ --set stars=4`, `"stars": write field=value, e.g. --set stars=4`},
 		{"record with both --file and --set", []string{"record", "ocop.certified", "--file", missing, "--set", "stars=4"}, 2, "", true, false,
-			"hãy đưa nội dung sự kiện bằng --file hoặc bằng --set, không dùng cả hai", "give the payload either with --file or with --set, not both"},
+			"hãy nhập nội dung sự kiện bằng --file hoặc bằng --set, không dùng cả hai", "give the payload either with --file or with --set, not both"},
 		{"record with a recording time in the wrong form", []string{"record", "ocop.certified", "--set", "stars=4", "--recorded-at", "07/08/2025"}, 2, "recorded-at", false, false,
 			`"07/08/2025" không phải là thời điểm theo chuẩn RFC 3339`, `"07/08/2025" is not an RFC 3339 time`},
 		{"report in a format that does not exist", []string{"report", "--format", "pdf"}, 2, "format", false, false,
