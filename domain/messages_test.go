@@ -20,14 +20,12 @@ var formatArg = map[string]int{"Invalid": 1, "Conflict": 0, "NotFound": 0, "Unau
 
 // sourceFormats returns every message format written in the .go files (tests excluded) of dirs,
 // with where it is written. Formats must be string literals; an error literal that brings its
-// own English words (Message: "…" or Message: fmt.Sprintf(…)) escapes the catalogue and fails,
-// except in the dirs of handBuiltTolerated.
+// own English words (Message: "…" or Message: fmt.Sprintf(…)) escapes the catalogue and fails.
 func sourceFormats(t *testing.T, dirs ...string) map[string][]string {
 	t.Helper()
 	fset := token.NewFileSet()
 	out := map[string][]string{}
 	for _, dir := range dirs {
-		tolerated := handBuiltTolerated[filepath.ToSlash(dir)]
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
 			t.Fatal(err)
@@ -69,7 +67,7 @@ func sourceFormats(t *testing.T, dirs ...string) map[string][]string {
 					}
 					out[s] = append(out[s], fset.Position(lit.Pos()).String())
 				case *ast.KeyValueExpr:
-					if k, ok := n.Key.(*ast.Ident); !ok || k.Name != "Message" || tolerated {
+					if k, ok := n.Key.(*ast.Ident); !ok || k.Name != "Message" {
 						return true
 					}
 					switch v := n.Value.(type) {
@@ -219,11 +217,6 @@ func checkTranslation(en, vi string) error {
 // the HTTP API and the parts mounted beside it (webhooks), the packages whose errors the API
 // passes on (the read models' queries, reports), and the command line with the demo it loads.
 var messageDirs = []string{".", "../ledger", "../httpapi", "../reactive", "../projections", "../report", "../cmd/ocopledger", "../demo"}
-
-// handBuiltTolerated are the dirs of messageDirs where an error whose Message is written out is
-// not (yet) refused: projections still builds its unknown-figure error by hand (that message
-// stays English); its other messages are in the catalogue.
-var handBuiltTolerated = map[string]bool{"../projections": true}
 
 func TestEveryMessageHasAVietnameseForm(t *testing.T) {
 	var dirs []string
