@@ -273,4 +273,5 @@ var messagesVI = map[string]string{
 	"the demo backfills history recorded from 2018 to 30/10/2025, and this ledger already holds entries recorded later than entry %s (%s): load the demo into an empty ledger (another --data directory)": "dữ liệu demo ghi bổ sung lịch sử được ghi nhận từ năm 2018 đến ngày 30/10/2025, nhưng sổ cái này đã có mục ghi được ghi nhận muộn hơn mục ghi %s (%s): hãy nạp dữ liệu demo vào một sổ cái trống (một thư mục --data khác)",
 	"the demo's entries from %s on cannot be recorded: %v":                   "không ghi được các mục ghi demo từ %s trở đi: %v",
 	"the ledger does not reproduce the figures of Công văn 470/SCT-QLTM: %s": "sổ cái không tái lập được số liệu của Công văn 470/SCT-QLTM: %s",
+	"there is no stream %s to read on this NATS server":                      "máy chủ NATS này không có luồng %s để đọc",
 }

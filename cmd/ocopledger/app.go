@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/ledger"
@@ -60,6 +61,10 @@ type Main struct {
 	JSON       bool
 	Verbose    bool
 	Replicas   int
+	// StreamName and ReadOnly, when a command reads another stream than the ledger's (a backup
+	// mirror: export --mirror)
+	StreamName string
+	ReadOnly   bool
 
 	Logger *slog.Logger
 	cmd    string // the command being run, named in the hint of a usage error
@@ -331,7 +336,8 @@ func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) {
 	if m.store != nil {
 		return m.store, nil
 	}
-	cfg := eventstore.Config{NatsURL: m.NatsURL, ListenAddr: m.ListenNATS, Replicas: m.Replicas, Logger: m.Logger}
+	cfg := eventstore.Config{NatsURL: m.NatsURL, ListenAddr: m.ListenNATS, Replicas: m.Replicas, Logger: m.Logger,
+		StreamName: m.StreamName, ReadOnly: m.ReadOnly}
 	if m.NatsURL == "" {
 		cfg.DataDir = filepath.Join(m.DataDir, "jetstream")
 		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
@@ -351,6 +357,8 @@ func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) {
 		switch {
 		case errors.As(err, &unsafe):
 			e = domain.Internal("%v", err)
+		case m.ReadOnly && errors.Is(err, jetstream.ErrStreamNotFound):
+			e = domain.NotFound("there is no stream %s to read on this NATS server", m.StreamName)
 		case m.NatsURL != "":
 			e = domain.Internal("the event store on the NATS server %s cannot be opened: %v", m.NatsURL, err)
 		default:

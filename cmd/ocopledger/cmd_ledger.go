@@ -74,9 +74,10 @@ history or a stale --expected-version, 1 other failure.`,
 	register(&command{
 		name:    "export",
 		summary: "write the whole log as JSON Lines, one envelope per line, in order (the backup format)",
-		usage:   "[--out FILE]",
+		usage:   "[--out FILE] [--mirror STREAM]",
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&exportOut, "out", "", "write to this file instead of stdout")
+			fs.StringVar(&exportMirror, "mirror", "", "read a backup: the JetStream stream that mirrors the ledger (e.g. OCOP_LEDGER_BACKUP), opened read-only")
 		},
 		run: runExport,
 	})
@@ -286,11 +287,14 @@ func writeEnvelope(w io.Writer, e eventstore.Envelope) error {
 	return err
 }
 
-var exportOut string
+var exportOut, exportMirror string
 
 func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
 	if len(args) > 0 {
 		return usagef("%s takes no arguments", "export")
+	}
+	if exportMirror != "" {
+		m.StreamName, m.ReadOnly = exportMirror, true
 	}
 	s, err := m.Store(ctx)
 	if err != nil {

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/ocopledger/ocopledger/eventstore"
+)
+
+// run runs one command line in-process and returns its exit code, stdout and stderr.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	m := NewMain(strings.NewReader(""), &out, &errb)
+	code := m.Run(context.Background(), args)
+	m.Close()
+	return code, out.String(), errb.String()
+}
+
+// exportLines reads an export and drops appended_at (the broker's own time of each message,
+// which a restore cannot keep): what remains is the ledger's history.
+func exportLines(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		delete(m, "appended_at")
+		b, _ := json.Marshal(m)
+		out = append(out, string(b))
+	}
+	return out
+}
+
+// The backup of README "Backups": a mirror of the ledger stream, exported with
+// `export --mirror`, gives the ledger's export line for line, and restores into an empty ledger
+// with the same history.
+func TestExportFromAMirrorBackup(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	if code, _, errs := runCLI(t, "demo", "--data", dir); code != 0 {
+		t.Fatalf("demo: exit %d\n%s", code, errs)
+	}
+	s, err := eventstore.Open(ctx, eventstore.Config{DataDir: filepath.Join(dir, "jetstream"), ListenAddr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	last, err := s.LastSequence(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mirror := jetstream.StreamConfig{Name: "OCOP_LEDGER_BACKUP", Mirror: &jetstream.StreamSource{Name: eventstore.DefaultStreamName},
+		Storage: jetstream.FileStorage, Discard: jetstream.DiscardNew, DenyDelete: true, DenyPurge: true}
+	st, err := s.JetStream().CreateStream(ctx, mirror)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		info, err := st.Info(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.State.LastSeq == last {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the mirror reached position %d of %d in 30 s", info.State.LastSeq, last)
+		}
+	}
+	work := t.TempDir()
+	fromLedger, fromMirror := filepath.Join(work, "ledger.jsonl"), filepath.Join(work, "mirror.jsonl")
+	if code, _, errs := runCLI(t, "export", "--nats", s.ClientURL(), "--out", fromLedger); code != 0 {
+		t.Fatalf("export: exit %d\n%s", code, errs)
+	}
+	if code, _, errs := runCLI(t, "export", "--nats", s.ClientURL(), "--mirror", mirror.Name, "--out", fromMirror); code != 0 {
+		t.Fatalf("export --mirror: exit %d\n%s", code, errs)
+	}
+	want, got := exportLines(t, fromLedger), exportLines(t, fromMirror)
+	if len(want) != int(last) || len(got) != len(want) {
+		t.Fatalf("the ledger exported %d events, the mirror %d; the log holds %d", len(want), len(got), last)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("line %d from the mirror:\n%s\nfrom the ledger:\n%s", i+1, got[i], want[i])
+		}
+	}
+	// A stream that does not exist is named, and nothing is created.
+	code, _, errs := runCLI(t, "export", "--nats", s.ClientURL(), "--mirror", "NO_SUCH_BACKUP", "--lang", "en")
+	if code != 3 || !strings.Contains(errs, "NO_SUCH_BACKUP") {
+		t.Errorf("export from a missing mirror: exit %d, %q; want exit 3 naming it", code, errs)
+	}
+	if _, err := s.JetStream().Stream(ctx, "NO_SUCH_BACKUP"); err == nil {
+		t.Error("export --mirror created the stream it was asked to read")
+	}
+	// The mirror's export restores into an empty ledger with the same history.
+	restored := t.TempDir()
+	if code, _, errs := runCLI(t, "restore", fromMirror, "--data", restored); code != 0 {
+		t.Fatalf("restore: exit %d\n%s", code, errs)
+	}
+	again := filepath.Join(work, "restored.jsonl")
+	if code, _, errs := runCLI(t, "export", "--data", restored, "--out", again); code != 0 {
+		t.Fatalf("export of the restored ledger: exit %d\n%s", code, errs)
+	}
+	if r := exportLines(t, again); strings.Join(r, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("the restored ledger exports %d events that differ from the original's %d", len(r), len(want))
+	}
+}
