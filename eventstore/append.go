@@ -141,8 +141,7 @@ func (s *Store) publish(ctx context.Context, stream string, cur, lastSeq uint64,
 		if !e.RecordedAt.IsZero() {
 			rec = e.RecordedAt.UTC()
 			if rec.Before(last) {
-				return AppendResult{}, fmt.Errorf("%w: event %d is backfilled as recorded at %s, earlier than %s (%s); backfill in the order the ledger learned of events",
-					ErrBackfillOrder, i+1, rec.Format(time.RFC3339Nano), lastFrom, last.Format(time.RFC3339Nano))
+				return AppendResult{}, &BackfillError{Event: i + 1, RecordedAt: rec, Last: last, LastFrom: lastFrom}
 			}
 		} else if rec.Before(last) {
 			rec = last // never let clock skew move recorded time backwards

@@ -138,6 +138,23 @@ var (
 	ErrClosed = errors.New("eventstore: store is closed")
 )
 
+// BackfillError refuses a backfilled event recorded before what the ledger
+// already holds (it matches ErrBackfillOrder): "as known at" needs recorded
+// times that never go back along the log.
+type BackfillError struct {
+	Event      int       // 1-based position of the event in the append
+	RecordedAt time.Time // the recorded time it was given
+	Last       time.Time // the latest recorded time before it
+	LastFrom   string    // where Last comes from: the ledger's last event, or an earlier event of the append
+}
+
+func (e *BackfillError) Error() string {
+	return fmt.Sprintf("%v: event %d is backfilled as recorded at %s, earlier than %s (%s); backfill in the order the ledger learned of events",
+		ErrBackfillOrder, e.Event, e.RecordedAt.Format(time.RFC3339Nano), e.LastFrom, e.Last.Format(time.RFC3339Nano))
+}
+
+func (e *BackfillError) Unwrap() error { return ErrBackfillOrder }
+
 // InvalidError reports input refused before anything was written.
 type InvalidError struct {
 	Event  int    // 1-based position of the event in the append; 0 if not about one event

@@ -168,11 +168,19 @@ func storeError(err error) error {
 	switch {
 	case errors.As(err, &inv):
 		return &domain.Error{Code: domain.CodeInvalid, Field: inv.Field, Message: inv.Reason, Err: err}
-	case errors.Is(err, eventstore.ErrBackfillOrder):
-		return &domain.Error{Code: domain.CodeInvalid, Field: "recorded_at", Message: err.Error(), Err: err}
+	}
+	var bf *eventstore.BackfillError
+	if errors.As(err, &bf) {
+		e := domain.Invalid("recorded_at", "%s is earlier than a time the ledger already holds (%s): backfilled entries are recorded in the order the ledger learned of them",
+			vnTime(bf.RecordedAt), vnTime(bf.Last))
+		e.Err = err
+		return e
 	}
 	return fmt.Errorf("ledger: %w", err)
 }
+
+// vnTime writes an instant as a clerk reads it: dd/mm/yyyy hh:mm:ss, Vietnam time.
+func vnTime(t time.Time) string { return t.In(domain.Vietnam).Format("02/01/2006 15:04:05") + " (UTC+7)" }
 
 // NewID returns a new random entry ID.
 func NewID() string {
