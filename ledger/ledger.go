@@ -180,7 +180,9 @@ func storeError(err error) error {
 }
 
 // vnTime writes an instant as a clerk reads it: dd/mm/yyyy hh:mm:ss, Vietnam time.
-func vnTime(t time.Time) string { return t.In(domain.Vietnam).Format("02/01/2006 15:04:05") + " (UTC+7)" }
+func vnTime(t time.Time) string {
+	return t.In(domain.Vietnam).Format("02/01/2006 15:04:05") + " (UTC+7)"
+}
 
 // NewID returns a new random entry ID.
 func NewID() string {
