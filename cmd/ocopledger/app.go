@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -32,11 +31,12 @@ var version = "dev"
 // itself in init, so commands can be added without touching this file.
 type command struct {
 	name    string
-	summary string // one line for the command list
-	usage   string // arguments after the command name, e.g. "<event-type> [flags]"
-	help    string // longer help, printed by `ocopledger help <command>` and -h
+	summary text // one line for the command list
+	usage   text // arguments after the command name, e.g. "<event-type> [options]"
+	help    text // longer help, printed by `ocopledger help <command>` and -h
 	run     func(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error
-	// flags registers the command's own flags (besides the common ones).
+	// flags registers the command's own flags (besides the common ones), each described in both
+	// languages with flagText.
 	flags func(fs *flag.FlagSet)
 }
 
@@ -99,16 +99,36 @@ func defaultDataDir() string {
 }
 
 func (m *Main) commonFlags(fs *flag.FlagSet) {
-	fs.StringVar(&m.DataDir, "data", defaultDataDir(), "directory of the embedded JetStream store and the read models ($OCOPLEDGER_DATA)")
-	fs.StringVar(&m.NatsURL, "nats", os.Getenv("OCOPLEDGER_NATS"), "use an existing NATS server or cluster (e.g. nats://n1:4222,nats://n2:4222) instead of the embedded one ($OCOPLEDGER_NATS)")
-	fs.StringVar(&m.NatsUser, "nats-user", os.Getenv("OCOPLEDGER_NATS_USER"), "user name for --nats ($OCOPLEDGER_NATS_USER)")
-	fs.StringVar(&m.NatsPass, "nats-password", os.Getenv("OCOPLEDGER_NATS_PASSWORD"), "password for --nats ($OCOPLEDGER_NATS_PASSWORD)")
-	fs.StringVar(&m.NatsCreds, "nats-creds", os.Getenv("OCOPLEDGER_NATS_CREDS"), "credentials file for --nats")
-	fs.StringVar(&m.ListenNATS, "listen-nats", "", "embedded mode: also accept NATS clients (e.g. the nats CLI) on this address, e.g. 127.0.0.1:4222")
-	fs.IntVar(&m.Replicas, "replicas", 1, "replicas of the ledger stream when it is created (3 on a cluster)")
-	fs.StringVar(&m.Lang, "lang", envOr("OCOPLEDGER_LANG", "vi"), "language of the output: vi or en")
-	fs.BoolVar(&m.JSON, "json", false, "print JSON instead of text")
-	fs.BoolVar(&m.Verbose, "v", false, "log what the ledger does to stderr")
+	fs.StringVar(&m.DataDir, "data", defaultDataDir(), flagText(
+		"thư mục chứa kho sự kiện (NATS JetStream nhúng) và số liệu đã tổng hợp ($OCOPLEDGER_DATA)",
+		"directory of the embedded JetStream store and the read models ($OCOPLEDGER_DATA)"))
+	fs.StringVar(&m.NatsURL, "nats", os.Getenv("OCOPLEDGER_NATS"), flagText(
+		"dùng một máy chủ hoặc cụm máy chủ NATS có sẵn (ví dụ nats://n1:4222,nats://n2:4222) thay cho máy chủ nhúng ($OCOPLEDGER_NATS)",
+		"use an existing NATS server or cluster (e.g. nats://n1:4222,nats://n2:4222) instead of the embedded one ($OCOPLEDGER_NATS)"))
+	fs.StringVar(&m.NatsUser, "nats-user", os.Getenv("OCOPLEDGER_NATS_USER"), flagText(
+		"tên người dùng trên máy chủ NATS của --nats ($OCOPLEDGER_NATS_USER)",
+		"user name for --nats ($OCOPLEDGER_NATS_USER)"))
+	fs.StringVar(&m.NatsPass, "nats-password", os.Getenv("OCOPLEDGER_NATS_PASSWORD"), flagText(
+		"mật khẩu trên máy chủ NATS của --nats ($OCOPLEDGER_NATS_PASSWORD)",
+		"password for --nats ($OCOPLEDGER_NATS_PASSWORD)"))
+	fs.StringVar(&m.NatsCreds, "nats-creds", os.Getenv("OCOPLEDGER_NATS_CREDS"), flagText(
+		"tệp thông tin xác thực (credentials) để kết nối máy chủ NATS của --nats ($OCOPLEDGER_NATS_CREDS)",
+		"credentials file for --nats ($OCOPLEDGER_NATS_CREDS)"))
+	fs.StringVar(&m.ListenNATS, "listen-nats", "", flagText(
+		"khi dùng máy chủ nhúng: nhận thêm kết nối của các chương trình NATS (ví dụ công cụ dòng lệnh nats) tại địa chỉ này, ví dụ 127.0.0.1:4222",
+		"embedded mode: also accept NATS clients (e.g. the nats CLI) on this address, e.g. 127.0.0.1:4222"))
+	fs.IntVar(&m.Replicas, "replicas", 1, flagText(
+		"số bản sao của luồng sổ cái khi tạo mới (3 trên một cụm máy chủ)",
+		"replicas of the ledger stream when it is created (3 on a cluster)"))
+	fs.StringVar(&m.Lang, "lang", envOr("OCOPLEDGER_LANG", "vi"), flagText(
+		"ngôn ngữ hiển thị: vi (tiếng Việt) hoặc en (tiếng Anh) ($OCOPLEDGER_LANG)",
+		"language of the output: vi or en ($OCOPLEDGER_LANG)"))
+	fs.BoolVar(&m.JSON, "json", false, flagText(
+		"in kết quả dạng JSON thay cho văn bản",
+		"print JSON instead of text"))
+	fs.BoolVar(&m.Verbose, "v", false, flagText(
+		"ghi nhật ký hoạt động của sổ cái ra stderr",
+		"log what the ledger does to stderr"))
 }
 
 func envOr(k, def string) string {
@@ -120,20 +140,20 @@ func envOr(k, def string) string {
 
 // Run runs the command named by args[0] and returns the process exit code.
 func (m *Main) Run(ctx context.Context, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" && len(args) == 1 {
+	// Messages, and help, are in the language the line asks for, until the flags are parsed.
+	m.Lang, m.JSON = preScan(args)
+	topic, help, args := helpRequest(args)
+	if help && topic == "" {
 		m.usage(m.Out)
 		return 0
 	}
-	name := args[0]
-	if name == "help" {
-		name = args[1]
-		args = []string{name, "-h"}
+	if help {
+		args = []string{topic, "-h"}
 	}
+	name := args[0]
 	if name == "--version" {
 		name = "version"
 	}
-	// Until the flags are parsed, messages are in the language and form the arguments ask for.
-	m.Lang, m.JSON = preScan(args[1:])
 	c, ok := commands[name]
 	if !ok {
 		code := m.fail(domain.Invalid("", "%q is not a command of ocopledger; the commands are listed below", name))
@@ -142,22 +162,17 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return code
 	}
 	m.cmd = c.name
+	lang := m.Lang // registering --lang sets m.Lang to its default
 	fs := flag.NewFlagSet("ocopledger "+c.name, flag.ContinueOnError)
 	fs.SetOutput(m.Err)
 	m.commonFlags(fs)
 	if c.flags != nil {
 		c.flags(fs)
 	}
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: ocopledger %s %s\n\n%s\n", c.name, c.usage, c.summary)
-		if c.help != "" {
-			fmt.Fprintf(fs.Output(), "\n%s\n", strings.TrimSpace(c.help))
-		}
-		fmt.Fprintf(fs.Output(), "\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { m.commandHelp(fs.Output(), c, fs) }
 	for _, a := range args[1:] {
 		if a == "-h" || a == "-help" || a == "--help" {
+			m.Lang = lang
 			fs.SetOutput(m.Out) // asked for: help goes to stdout, once
 			fs.Usage()
 			return 0
@@ -308,27 +323,6 @@ func (m *Main) fail(err error) int {
 		}
 	}
 	return domain.ExitCode(code)
-}
-
-func (m *Main) usage(w io.Writer) {
-	fmt.Fprintf(w, `ocopledger — sổ cái sự kiện Chương trình OCOP / the OCOP programme's event ledger
-
-Usage: ocopledger <command> [arguments] [flags]
-
-Commands:
-`)
-	var names []string
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
-	}
-	fmt.Fprintf(w, `
-Every command takes --data DIR (default ./ocopledger-data) to run on the embedded NATS JetStream,
-or --nats URL to use a NATS cluster; --lang vi|en; --json. "ocopledger help <command>" for more.
-`)
 }
 
 // Store opens the event store: the embedded nats-server in DataDir, or the server at NatsURL.

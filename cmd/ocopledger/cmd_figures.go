@@ -23,9 +23,15 @@ type queryFlags struct {
 }
 
 func (q *queryFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&q.asOf, "as-of", "", "the day the figures are for (yyyy-mm-dd or dd/mm/yyyy; default: today in Vietnam)")
-	fs.StringVar(&q.knownAt, "known-at", "", "as the ledger knew it at this time (a date means the end of that day in Vietnam; default: now)")
-	fs.StringVar(&q.from, "from", "", "start of the period of flow figures such as fairs (default 2021-01-01)")
+	fs.StringVar(&q.asOf, "as-of", "", flagText(
+		"ngày lấy số liệu (yyyy-mm-dd hoặc dd/mm/yyyy; mặc định: hôm nay theo giờ Việt Nam)",
+		"the day the figures are for (yyyy-mm-dd or dd/mm/yyyy; default: today in Vietnam)"))
+	fs.StringVar(&q.knownAt, "known-at", "", flagText(
+		"theo những gì sổ cái đã biết tại thời điểm này (ghi một ngày nghĩa là cuối ngày đó theo giờ Việt Nam; mặc định: bây giờ)",
+		"as the ledger knew it at this time (a date means the end of that day in Vietnam; default: now)"))
+	fs.StringVar(&q.from, "from", "", flagText(
+		"ngày đầu kỳ của các chỉ tiêu phát sinh trong kỳ, như số hội chợ (mặc định: 2021-01-01)",
+		"start of the period of flow figures such as fairs (default 2021-01-01)"))
 }
 
 func (q *queryFlags) query() (domain.Query, error) {
@@ -70,67 +76,99 @@ var (
 
 func init() {
 	register(&command{
-		name:    "figures",
-		summary: "the report's figures for a day, as known at a time, with breakdowns",
-		usage:   "[--as-of D] [--known-at K] [--from D0] [--by DIM[,DIM]] [--json]",
-		help: `Figures are identified by stable IDs (ocop.valid, salespoints.open, fairs.province…);
+		name: "figures",
+		summary: text{"số liệu của báo cáo cho một ngày, theo sổ cái tại một thời điểm, có phân tổ",
+			"the report's figures for a day, as known at a time, with breakdowns"},
+		usage: text{"[--as-of NGÀY] [--known-at THỜI-ĐIỂM] [--from NGÀY-ĐẦU-KỲ] [--by TIÊU-CHÍ[,TIÊU-CHÍ]] [--json]",
+			"[--as-of D] [--known-at K] [--from D0] [--by DIM[,DIM]] [--json]"},
+		help: text{`Mỗi chỉ tiêu có một mã cố định (ocop.valid, salespoints.open, fairs.province…); lệnh
+"ocopledger figures --list" liệt kê các mã cùng ý nghĩa của chúng. Chỉ tiêu thời điểm đếm những gì
+đang có vào ngày đó; chỉ tiêu phát sinh trong kỳ (hội chợ, lượt tham gia) đếm những gì diễn ra từ
+--from đến --as-of.
+Tiêu chí phân tổ dùng cho --by: ` + strings.Join(domain.Dimensions(), ", "),
+			`Figures are identified by stable IDs (ocop.valid, salespoints.open, fairs.province…);
 "ocopledger figures --list" lists them with their meaning. Stock figures count what holds on the
 day; flow figures (fairs, participations) count what happened from --from to --as-of.
-Dimensions for --by: ` + strings.Join(domain.Dimensions(), ", "),
+Dimensions for --by: ` + strings.Join(domain.Dimensions(), ", ")},
 		flags: func(fs *flag.FlagSet) {
 			figQ.register(fs)
-			fs.StringVar(&figBy, "by", "", "break the figures down by these dimensions, comma-separated")
-			fs.BoolVar(&figList, "list", false, "list the figure IDs and what they mean")
+			fs.StringVar(&figBy, "by", "", flagText(
+				"phân tổ số liệu theo các tiêu chí này, cách nhau bằng dấu phẩy",
+				"break the figures down by these dimensions, comma-separated"))
+			fs.BoolVar(&figList, "list", false, flagText(
+				"liệt kê các mã chỉ tiêu và ý nghĩa của chúng",
+				"list the figure IDs and what they mean"))
 		},
 		run: runFigures,
 	})
 	register(&command{
-		name:    "explain",
-		summary: "list the items that make up a figure, each with the entries behind it",
-		usage:   "FIGURE [--as-of D] [--known-at K] [--from D0]",
+		name: "explain",
+		summary: text{"liệt kê từng đối tượng (sản phẩm, điểm bán…) được tính vào một chỉ tiêu, kèm các mục ghi làm căn cứ",
+			"list the items that make up a figure, each with the entries behind it"},
+		usage: text{"MÃ-CHỈ-TIÊU [--as-of NGÀY] [--known-at THỜI-ĐIỂM] [--from NGÀY-ĐẦU-KỲ]",
+			"FIGURE [--as-of D] [--known-at K] [--from D0]"},
 		flags: func(fs *flag.FlagSet) {
 			explainQ.register(fs)
-			fs.IntVar(&explainN, "limit", 0, "show at most this many items (0: all)")
+			fs.IntVar(&explainN, "limit", 0, flagText(
+				"chỉ hiển thị tối đa bấy nhiêu đối tượng (0: tất cả)",
+				"show at most this many items (0: all)"))
 		},
 		run: runExplain,
 	})
 	register(&command{
-		name:    "diff",
-		summary: "how the figures of a day differ between two knowledge times, and the entries that changed them",
-		usage:   "--as-of D --known-at K1 [--vs K2]",
+		name: "diff",
+		summary: text{"so sánh số liệu của một ngày theo sổ cái tại hai thời điểm, kèm các mục ghi đã làm số liệu thay đổi",
+			"how the figures of a day differ between two knowledge times, and the entries that changed them"},
+		usage: text{"--as-of NGÀY --known-at THỜI-ĐIỂM-1 [--vs THỜI-ĐIỂM-2]",
+			"--as-of D --known-at K1 [--vs K2]"},
 		flags: func(fs *flag.FlagSet) {
 			diffQ.register(fs)
-			fs.StringVar(&diffVs, "vs", "", "the other knowledge time (default: now)")
+			fs.StringVar(&diffVs, "vs", "", flagText(
+				"thời điểm thứ hai để so sánh (mặc định: bây giờ)",
+				"the other knowledge time (default: now)"))
 		},
 		run: runDiff,
 	})
 	register(&command{
-		name:    "timeline",
-		summary: "a figure day by day, week by week or month by month (for charts)",
-		usage:   "FIGURE --from D1 --to D2 [--step day|week|month|year] [--known-at K]",
+		name: "timeline",
+		summary: text{"diễn biến của một chỉ tiêu theo ngày, tuần, tháng hoặc năm (để vẽ biểu đồ)",
+			"a figure day by day, week by week or month by month (for charts)"},
+		usage: text{"MÃ-CHỈ-TIÊU --from NGÀY-1 --to NGÀY-2 [--step day|week|month|year] [--known-at THỜI-ĐIỂM]",
+			"FIGURE --from D1 --to D2 [--step day|week|month|year] [--known-at K]"},
 		flags: func(fs *flag.FlagSet) {
 			tlQ.register(fs)
-			fs.StringVar(&tlTo, "to", "", "last day (default: today)")
-			fs.StringVar(&tlStep, "step", "month", "day, week, month or year")
+			fs.StringVar(&tlTo, "to", "", flagText(
+				"ngày cuối (mặc định: hôm nay)",
+				"last day (default: today)"))
+			fs.StringVar(&tlStep, "step", "month", flagText(
+				"bước thời gian: day (ngày), week (tuần), month (tháng) hoặc year (năm)",
+				"day, week, month or year"))
 		},
 		run: runTimeline,
 	})
 	register(&command{
-		name:    "expiring",
-		summary: "certificates that reach the end of their validity soon (producers must be warned 30 days ahead)",
-		usage:   "[--within 30d] [--as-of D] [--known-at K]",
+		name: "expiring",
+		summary: text{"các giấy chứng nhận sắp hết hiệu lực (phải báo trước cho chủ thể 30 ngày)",
+			"certificates that reach the end of their validity soon (producers must be warned 30 days ahead)"},
+		usage: text{"[--within 30d] [--as-of NGÀY] [--known-at THỜI-ĐIỂM]",
+			"[--within 30d] [--as-of D] [--known-at K]"},
 		flags: func(fs *flag.FlagSet) {
 			expQ.register(fs)
-			fs.StringVar(&expWithin, "within", "30d", "the window, in days (30d or 30)")
+			fs.StringVar(&expWithin, "within", "30d", flagText(
+				"khoảng thời gian tính bằng ngày (30d hoặc 30)",
+				"the window, in days (30d or 30)"))
 		},
 		run: runExpiring,
 	})
 	register(&command{
-		name:    "rebuild",
-		summary: "drop the read models and rebuild them from the log (with a progress bar)",
-		usage:   "[--batch N]",
+		name: "rebuild",
+		summary: text{"xóa số liệu đã tổng hợp và dựng lại từ sổ cái (có thanh tiến độ)",
+			"drop the read models and rebuild them from the log (with a progress bar)"},
+		usage: text{"[--batch SỐ]", "[--batch N]"},
 		flags: func(fs *flag.FlagSet) {
-			fs.IntVar(&rebuildBatch, "batch", 10000, "events applied per read-model transaction")
+			fs.IntVar(&rebuildBatch, "batch", 10000, flagText(
+				"số sự kiện được áp dụng trong mỗi lần ghi số liệu đã tổng hợp",
+				"events applied per read-model transaction"))
 		},
 		run: runRebuild,
 	})

@@ -16,12 +16,17 @@ import (
 
 func init() {
 	register(&command{
-		name:    "restore",
-		summary: "restore a log exported with `ocopledger export` into an empty ledger (resumable)",
-		usage:   "FILE.jsonl",
-		help: `Reads JSON Lines written by "ocopledger export" and appends them in order with their original
+		name: "restore",
+		summary: text{"khôi phục bản xuất của `ocopledger export` vào một sổ cái trống (bị ngắt thì chạy lại để làm tiếp)",
+			"restore a log exported with `ocopledger export` into an empty ledger (resumable)"},
+		usage: text{"TỆP.jsonl", "FILE.jsonl"},
+		help: text{`Đọc tệp JSON Lines do "ocopledger export" ghi ra và ghi lại từng sự kiện theo đúng thứ tự, giữ
+nguyên mã, phiên bản và thời điểm ghi ban đầu. Sổ cái phải trống, hoặc chỉ chứa những sự kiện đầu
+tiên của chính sổ cái đã xuất (lần khôi phục bị ngắt giữa chừng sẽ được làm tiếp khi chạy lại).
+Không có gì bị xóa hay ghi đè.`,
+			`Reads JSON Lines written by "ocopledger export" and appends them in order with their original
 IDs, versions and recording times. The ledger must be empty or hold the first events of the same
-log (an interrupted restore is resumed by running it again). Nothing is deleted or rewritten.`,
+log (an interrupted restore is resumed by running it again). Nothing is deleted or rewritten.`},
 		run: runRestore,
 	})
 }

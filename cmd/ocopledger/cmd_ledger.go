@@ -32,58 +32,106 @@ func (f *multiFlag) Set(v string) error { *f = append(*f, v); return nil }
 
 func init() {
 	register(&command{
-		name:    "record",
-		summary: "record an event (payload as JSON on stdin, from --file, or as --set field=value)",
-		usage:   "<event-type> [--file F | --set a.b=v ...] [flags]",
-		help: `Records one event after checking it against the rules and the history of its record.
-Prints the stored position. Event types and their fields: docs/events.md, or "ocopledger record --list".
+		name: "record",
+		summary: text{"ghi một sự kiện (nội dung JSON qua stdin, từ --file, hoặc bằng --set trường=giá-trị)",
+			"record an event (payload as JSON on stdin, from --file, or as --set field=value)"},
+		usage: text{"<loại-sự-kiện> [--file TỆP | --set a.b=v ...] [tùy chọn]",
+			"<event-type> [--file F | --set a.b=v ...] [options]"},
+		help: text{`Ghi một sự kiện sau khi kiểm tra nó theo các quy định và theo lịch sử của hồ sơ chứa nó.
+In ra vị trí đã lưu trong sổ cái. Các loại sự kiện và trường của từng loại: docs/events.md; lệnh
+"ocopledger record" không kèm loại sự kiện sẽ liệt kê các loại.
+
+Ví dụ:
+  echo '{"salespoint_id":"sp-ly-son",...}' | ocopledger record salespoint.opened --source "QĐ 12/QĐ-SCT"
+  ocopledger record salespoint.closed --set salespoint_id=sp-ly-son --set closed_on=2025-09-30
+
+Mã thoát: 0 đã ghi (hoặc đã ghi trước đó với cùng --id), 2 dữ liệu nhập không hợp lệ, 4 mâu thuẫn
+với lịch sử của hồ sơ hoặc --expected-version đã cũ, 1 lỗi khác.`,
+			`Records one event after checking it against the rules and the history of its record.
+Prints the stored position. Event types and their fields: docs/events.md; "ocopledger record"
+without an event type lists the types.
 
 Examples:
   echo '{"salespoint_id":"sp-ly-son",...}' | ocopledger record salespoint.opened --source "QĐ 12/QĐ-SCT"
   ocopledger record salespoint.closed --set salespoint_id=sp-ly-son --set closed_on=2025-09-30
 
 Exit codes: 0 recorded (or already recorded with the same --id), 2 invalid input, 4 conflict with the
-history or a stale --expected-version, 1 other failure.`,
+history or a stale --expected-version, 1 other failure.`},
 		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&recordOpts.file, "file", "", "read the JSON payload from this file ('-' or empty: stdin)")
+			fs.StringVar(&recordOpts.file, "file", "", flagText(
+				"đọc nội dung JSON từ tệp này ('-' hoặc để trống: đọc từ stdin)",
+				"read the JSON payload from this file ('-' or empty: stdin)"))
 			recordOpts.fields = nil // the flag package does not reset a Var
-			fs.Var(&recordOpts.fields, "set", "set a payload field, e.g. --set stars=4 --set decision.date=2025-07-20 (repeatable)")
-			fs.StringVar(&recordOpts.id, "id", "", "entry ID; retrying with the same ID never records twice (default: a new ID)")
-			fs.StringVar(&recordOpts.actor, "actor", envOr("USER", "cli"), "who records the entry")
-			fs.StringVar(&recordOpts.source, "source", "", "the source document, e.g. \"QĐ 1425/QĐ-UBND\"")
-			fs.StringVar(&recordOpts.correlation, "correlation-id", "", "correlation ID to link entries")
-			fs.StringVar(&recordOpts.recordedAt, "recorded-at", "", "backfill: when the ledger learned it (RFC 3339); only for migrations of old registers")
-			fs.Int64Var(&recordOpts.expected, "expected-version", -1, "refuse unless the record is at this version (optimistic concurrency)")
+			fs.Var(&recordOpts.fields, "set", flagText(
+				"gán giá trị cho một trường của nội dung, ví dụ --set stars=4 --set decision.date=2025-07-20 (dùng được nhiều lần)",
+				"set a payload field, e.g. --set stars=4 --set decision.date=2025-07-20 (repeatable)"))
+			fs.StringVar(&recordOpts.id, "id", "", flagText(
+				"mã của mục ghi; ghi lại với cùng mã thì sổ cái không bao giờ ghi hai lần (mặc định: một mã mới)",
+				"entry ID; retrying with the same ID never records twice (default: a new ID)"))
+			fs.StringVar(&recordOpts.actor, "actor", envOr("USER", "cli"), flagText(
+				"người ghi mục này",
+				"who records the entry"))
+			fs.StringVar(&recordOpts.source, "source", "", flagText(
+				"văn bản làm căn cứ, ví dụ \"QĐ 1425/QĐ-UBND\"",
+				"the source document, e.g. \"QĐ 1425/QĐ-UBND\""))
+			fs.StringVar(&recordOpts.correlation, "correlation-id", "", flagText(
+				"mã dùng để liên kết các mục ghi có liên quan với nhau",
+				"correlation ID to link entries"))
+			fs.StringVar(&recordOpts.recordedAt, "recorded-at", "", flagText(
+				"ghi bổ sung: thời điểm sổ cái biết đến sự việc (theo chuẩn RFC 3339); chỉ dùng khi chuyển dữ liệu từ sổ theo dõi cũ",
+				"backfill: when the ledger learned it (RFC 3339); only for migrations of old registers"))
+			fs.Int64Var(&recordOpts.expected, "expected-version", -1, flagText(
+				"chỉ ghi nếu hồ sơ đang ở đúng phiên bản này (tránh ghi đè khi nhiều người cùng ghi)",
+				"refuse unless the record is at this version (optimistic concurrency)"))
 		},
 		run: runRecord,
 	})
 	register(&command{
-		name:    "log",
-		summary: "list recorded events, filtered by stream, type and position",
-		usage:   "[--stream S] [--type T] [--from N] [--to N] [--limit N]",
+		name: "log",
+		summary: text{"liệt kê các sự kiện đã ghi, lọc theo hồ sơ, loại sự kiện và vị trí",
+			"list recorded events, filtered by stream, type and position"},
+		usage: text{"[--stream HỒ-SƠ] [--type LOẠI] [--from SỐ] [--to SỐ] [--limit SỐ]",
+			"[--stream S] [--type T] [--from N] [--to N] [--limit N]"},
 		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&logOpts.stream, "stream", "", "only this record, e.g. product.toi-ly-son (a trailing * matches a prefix: product.*)")
-			fs.StringVar(&logOpts.typ, "type", "", "only events of this type (a trailing * matches a prefix: ocop.*)")
-			fs.Uint64Var(&logOpts.from, "from", 1, "first log position")
-			fs.Uint64Var(&logOpts.to, "to", 0, "last log position (0: the end)")
-			fs.IntVar(&logOpts.limit, "limit", 0, "at most this many events (0: all)")
-			fs.BoolVar(&logOpts.follow, "follow", false, "keep following new events")
+			fs.StringVar(&logOpts.stream, "stream", "", flagText(
+				"chỉ hồ sơ này, ví dụ product.toi-ly-son (dấu * ở cuối để lấy mọi hồ sơ bắt đầu như vậy: product.*)",
+				"only this record, e.g. product.toi-ly-son (a trailing * matches a prefix: product.*)"))
+			fs.StringVar(&logOpts.typ, "type", "", flagText(
+				"chỉ các sự kiện thuộc loại này (dấu * ở cuối để lấy mọi loại bắt đầu như vậy: ocop.*)",
+				"only events of this type (a trailing * matches a prefix: ocop.*)"))
+			fs.Uint64Var(&logOpts.from, "from", 1, flagText(
+				"vị trí đầu tiên trong sổ cái",
+				"first log position"))
+			fs.Uint64Var(&logOpts.to, "to", 0, flagText(
+				"vị trí cuối cùng trong sổ cái (0: đến hết)",
+				"last log position (0: the end)"))
+			fs.IntVar(&logOpts.limit, "limit", 0, flagText(
+				"tối đa bấy nhiêu sự kiện (0: tất cả)",
+				"at most this many events (0: all)"))
+			fs.BoolVar(&logOpts.follow, "follow", false, flagText(
+				"tiếp tục theo dõi các sự kiện mới",
+				"keep following new events"))
 		},
 		run: runLog,
 	})
 	register(&command{
-		name:    "export",
-		summary: "write the whole log as JSON Lines, one envelope per line, in order (the backup format)",
-		usage:   "[--out FILE] [--mirror STREAM]",
+		name: "export",
+		summary: text{"xuất toàn bộ sổ cái dạng JSON Lines, mỗi dòng một sự kiện, theo thứ tự (định dạng sao lưu)",
+			"write the whole log as JSON Lines, one envelope per line, in order (the backup format)"},
+		usage: text{"[--out TỆP] [--mirror LUỒNG]", "[--out FILE] [--mirror STREAM]"},
 		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&exportOut, "out", "", "write to this file instead of stdout")
-			fs.StringVar(&exportMirror, "mirror", "", "read a backup: the JetStream stream that mirrors the ledger (e.g. OCOP_LEDGER_BACKUP), opened read-only")
+			fs.StringVar(&exportOut, "out", "", flagText(
+				"ghi ra tệp này thay vì stdout",
+				"write to this file instead of stdout"))
+			fs.StringVar(&exportMirror, "mirror", "", flagText(
+				"đọc bản sao lưu: luồng JetStream sao chép sổ cái (ví dụ OCOP_LEDGER_BACKUP), mở ở chế độ chỉ đọc",
+				"read a backup: the JetStream stream that mirrors the ledger (e.g. OCOP_LEDGER_BACKUP), opened read-only"))
 		},
 		run: runExport,
 	})
 	register(&command{
 		name:    "version",
-		summary: "print the version",
+		summary: text{"in số phiên bản của ocopledger", "print the version"},
 		run: func(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
 			fmt.Fprintf(m.Out, "ocopledger %s\n", version)
 			return nil

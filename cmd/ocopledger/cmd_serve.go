@@ -31,10 +31,24 @@ var serveOpts struct {
 
 func init() {
 	register(&command{
-		name:    "serve",
-		summary: "serve the HTTP API, the streams and the dashboard (một tiến trình: sổ cái + API)",
-		usage:   "[--addr 127.0.0.1:8080] [--tokens FILE] [--public-read] [--demo]",
-		help: `Runs the ledger in one process: the event store (embedded, or --nats), the read models kept
+		name: "serve",
+		summary: text{"chạy máy chủ HTTP: API, các luồng cập nhật trực tiếp và bảng điều khiển (một tiến trình: sổ cái + API)",
+			"serve the HTTP API, the streams and the dashboard (one process: the ledger and the API)"},
+		usage: text{"[--addr 127.0.0.1:8080] [--tokens TỆP] [--public-read] [--demo]",
+			"[--addr 127.0.0.1:8080] [--tokens FILE] [--public-read] [--demo]"},
+		help: text{`Chạy sổ cái trong một tiến trình: kho sự kiện (nhúng, hoặc --nats), số liệu đã tổng hợp được
+cập nhật liên tục ở chế độ nền, API HTTP dưới /v1 (mô tả OpenAPI tại /v1/openapi.json), các luồng
+cập nhật trực tiếp (Server-Sent Events), /healthz, /readyz, /metrics, và các phần gắn thêm (bảng
+điều khiển, webhook…).
+
+Quyền truy cập: mã truy cập (bearer token) với các vai trò viewer < recorder < admin, lấy từ
+--tokens TỆP (JSON [{"token","role","identity"}] hoặc mỗi dòng "token role identity") hoặc từ
+$OCOPLEDGER_TOKENS ("token:role:identity,…"); --public-read cho phép mọi người xem. Khi không có
+mã truy cập nào, máy chủ chạy ở chế độ mở cục bộ (mọi việc đều được phép, với danh tính "local"),
+và chỉ chạy như vậy trên địa chỉ nội bộ của máy (loopback).
+
+Dừng an toàn khi nhấn Ctrl-C hoặc nhận tín hiệu SIGTERM.`,
+			`Runs the ledger in one process: the event store (embedded, or --nats), the read models kept
 up to date in the background, the HTTP API under /v1 (OpenAPI at /v1/openapi.json), Server-Sent
 Event streams, /healthz, /readyz, /metrics, and the parts that plug in (dashboard, webhooks…).
 
@@ -43,15 +57,25 @@ Access: bearer tokens with the roles viewer < recorder < admin, from --tokens FI
 ("token:role:identity,…"); --public-read lets anyone read. With no tokens at all the server runs
 in open local mode (everything allowed, as "local"), which it only does on a loopback address.
 
-Stops cleanly on Ctrl-C or SIGTERM.`,
+Stops cleanly on Ctrl-C or SIGTERM.`},
 		run: runServe,
 		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&serveOpts.addr, "addr", envOr("OCOPLEDGER_ADDR", "127.0.0.1:8080"), "HTTP address to listen on ($OCOPLEDGER_ADDR)")
-			fs.StringVar(&serveOpts.tokens, "tokens", os.Getenv("OCOPLEDGER_TOKENS_FILE"), "file of bearer tokens (JSON, or lines \"token role identity\")")
-			fs.BoolVar(&serveOpts.publicRead, "public-read", false, "let anyone read figures, the log and the streams without a token")
-			fs.BoolVar(&serveOpts.demo, "demo", false, "load the demo history first (idempotent)")
+			fs.StringVar(&serveOpts.addr, "addr", envOr("OCOPLEDGER_ADDR", "127.0.0.1:8080"), flagText(
+				"địa chỉ HTTP mà máy chủ nhận kết nối ($OCOPLEDGER_ADDR)",
+				"HTTP address to listen on ($OCOPLEDGER_ADDR)"))
+			fs.StringVar(&serveOpts.tokens, "tokens", os.Getenv("OCOPLEDGER_TOKENS_FILE"), flagText(
+				"tệp mã truy cập (JSON, hoặc mỗi dòng \"token role identity\") ($OCOPLEDGER_TOKENS_FILE)",
+				"file of bearer tokens (JSON, or lines \"token role identity\") ($OCOPLEDGER_TOKENS_FILE)"))
+			fs.BoolVar(&serveOpts.publicRead, "public-read", false, flagText(
+				"cho phép mọi người xem số liệu, sổ cái và các luồng cập nhật mà không cần mã truy cập",
+				"let anyone read figures, the log and the streams without a token"))
+			fs.BoolVar(&serveOpts.demo, "demo", false, flagText(
+				"nạp dữ liệu demo trước khi chạy (nếu đã có thì không ghi thêm gì)",
+				"load the demo history first (idempotent)"))
 			host, _ := os.Hostname()
-			fs.StringVar(&serveOpts.instance, "instance", envOr("OCOPLEDGER_INSTANCE", host), "name of this instance (several may share one cluster)")
+			fs.StringVar(&serveOpts.instance, "instance", envOr("OCOPLEDGER_INSTANCE", host), flagText(
+				"tên của tiến trình máy chủ này (nhiều tiến trình có thể dùng chung một cụm máy chủ NATS) ($OCOPLEDGER_INSTANCE)",
+				"name of this instance (several may share one cluster) ($OCOPLEDGER_INSTANCE)"))
 		},
 	})
 }

@@ -28,21 +28,40 @@ var watchOpts struct {
 
 func init() {
 	register(&command{
-		name:    "watch",
-		summary: "follow events or figure changes as they happen (theo dõi trực tiếp)",
-		usage:   "[events|figures] [--type T] [--stream S] [--as-of D] [--since N] [--server URL] [--token T]",
-		help: `Prints one line per event (or per figure change) as it is recorded. It connects to a running
+		name: "watch",
+		summary: text{"theo dõi trực tiếp các sự kiện hoặc các thay đổi số liệu ngay khi chúng xảy ra",
+			"follow events or figure changes as they happen"},
+		usage: text{"[events|figures] [--type LOẠI] [--stream HỒ-SƠ] [--as-of NGÀY] [--since SỐ] [--server URL] [--token MÃ]",
+			"[events|figures] [--type T] [--stream S] [--as-of D] [--since N] [--server URL] [--token T]"},
+		help: text{`In ra một dòng cho mỗi sự kiện (hoặc mỗi thay đổi số liệu) ngay khi được ghi. Lệnh kết nối tới
+một máy chủ "ocopledger serve" đang chạy qua Server-Sent Events và tự nối lại từ chỗ đã dừng nếu
+mất kết nối; khi không kết nối được máy chủ nào, lệnh theo dõi trực tiếp sổ cái trong kho sự kiện
+(--data hoặc --nats). --type và --stream nhận một tên chính xác hoặc phần đầu của tên kết thúc
+bằng * (ví dụ --type 'ocop.*').`,
+			`Prints one line per event (or per figure change) as it is recorded. It connects to a running
 "ocopledger serve" over Server-Sent Events and resumes where it left off if the connection drops;
 when no server is reachable it follows the log directly from the store (--data or --nats).
---type and --stream take an exact name or a prefix ending in * (e.g. --type 'ocop.*').`,
+--type and --stream take an exact name or a prefix ending in * (e.g. --type 'ocop.*').`},
 		run: runWatch,
 		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&watchOpts.typ, "type", "", "only events of this type (or prefix*)")
-			fs.StringVar(&watchOpts.stream, "stream", "", "only events of this record (or prefix*), e.g. product.*")
-			fs.StringVar(&watchOpts.asOf, "as-of", "", "figures: the day whose figures to watch (default today)")
-			fs.Int64Var(&watchOpts.since, "since", -1, "start after this log position (default: from now on)")
-			fs.StringVar(&watchOpts.server, "server", envOr("OCOPLEDGER_SERVER", "http://127.0.0.1:8080"), "URL of a running ocopledger serve ($OCOPLEDGER_SERVER)")
-			fs.StringVar(&watchOpts.token, "token", os.Getenv("OCOPLEDGER_TOKEN"), "bearer token for the server ($OCOPLEDGER_TOKEN)")
+			fs.StringVar(&watchOpts.typ, "type", "", flagText(
+				"chỉ các sự kiện thuộc loại này (hoặc phần đầu của tên loại kết thúc bằng *)",
+				"only events of this type (or prefix*)"))
+			fs.StringVar(&watchOpts.stream, "stream", "", flagText(
+				"chỉ các sự kiện của hồ sơ này (hoặc phần đầu của tên kết thúc bằng *), ví dụ product.*",
+				"only events of this record (or prefix*), e.g. product.*"))
+			fs.StringVar(&watchOpts.asOf, "as-of", "", flagText(
+				"khi theo dõi figures: ngày của số liệu cần theo dõi (mặc định: hôm nay)",
+				"figures: the day whose figures to watch (default today)"))
+			fs.Int64Var(&watchOpts.since, "since", -1, flagText(
+				"bắt đầu sau vị trí này trong sổ cái (mặc định: từ bây giờ trở đi)",
+				"start after this log position (default: from now on)"))
+			fs.StringVar(&watchOpts.server, "server", envOr("OCOPLEDGER_SERVER", "http://127.0.0.1:8080"), flagText(
+				"địa chỉ URL của máy chủ ocopledger serve đang chạy ($OCOPLEDGER_SERVER)",
+				"URL of a running ocopledger serve ($OCOPLEDGER_SERVER)"))
+			fs.StringVar(&watchOpts.token, "token", os.Getenv("OCOPLEDGER_TOKEN"), flagText(
+				"mã truy cập của máy chủ ($OCOPLEDGER_TOKEN)",
+				"bearer token for the server ($OCOPLEDGER_TOKEN)"))
 		},
 	})
 }

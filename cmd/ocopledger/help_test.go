@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// properNames are the Vietnamese names that English help writes as they are: a document, a
+// place, the label of the demo's synthetic data.
+var properNames = strings.NewReplacer("Công văn", "", "Quảng Ngãi", "", "QĐ", "", "(dữ liệu giả lập)", "")
+
+// englishOnly reports the first letter of s, outside proper names, that English does not write.
+func englishOnly(s string) (rune, bool) {
+	for _, r := range properNames.Replace(s) {
+		if r > unicode.MaxASCII && unicode.IsLetter(r) {
+			return r, false
+		}
+	}
+	return 0, true
+}
+
+// flagsOf returns the flag set command c parses: the common flags and its own.
+func flagsOf(c *command) *flag.FlagSet {
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	new(Main).commonFlags(fs)
+	if c.flags != nil {
+		c.flags(fs)
+	}
+	return fs
+}
+
+// The command line's help is in Vietnamese unless --lang en, anywhere on the line, or
+// $OCOPLEDGER_LANG=en asks for English: the list of commands, `help <command>` and `<command> -h`,
+// naming every flag the command takes.
+func TestHelpIsInTheClerksLanguage(t *testing.T) {
+	run := func(args ...string) string {
+		t.Helper()
+		var out, errb bytes.Buffer
+		m := NewMain(strings.NewReader(""), &out, &errb)
+		code := m.Run(context.Background(), args)
+		m.Close()
+		if code != 0 || errb.Len() > 0 || out.Len() == 0 {
+			t.Fatalf("%v: exit %d, stderr %q, %d bytes of help; want exit 0 and help on stdout", args, code, errb.String(), out.Len())
+		}
+		return out.String()
+	}
+	check := func(lang string, help string, args []string, c *command) {
+		t.Helper()
+		if lang == "en" {
+			if r, ok := englishOnly(help); !ok {
+				t.Errorf("%v: the English help has the Vietnamese letter %q:\n%s", args, r, help)
+			}
+		} else if !vietnameseLetter.MatchString(help) {
+			t.Errorf("%v: the help is not in Vietnamese:\n%s", args, help)
+		}
+		if c == nil {
+			for name, c := range commands {
+				if !strings.Contains(help, "\n  "+name+" ") || !strings.Contains(help, c.summary.in(lang)) {
+					t.Errorf("%v: the list does not give the command %s with its summary in %s:\n%s", args, name, lang, help)
+				}
+			}
+			return
+		}
+		if !strings.Contains(help, "ocopledger "+c.name) || !strings.Contains(help, c.summary.in(lang)) {
+			t.Errorf("%v: the help does not name %s with its summary in %s:\n%s", args, c.name, lang, help)
+		}
+		flagsOf(c).VisitAll(func(f *flag.Flag) {
+			name := "--" + f.Name
+			if len(f.Name) == 1 {
+				name = "-" + f.Name
+			}
+			desc, _ := flagDescription(f, lang)
+			if !strings.Contains(help, "\n  "+name+"\n") && !strings.Contains(help, "\n  "+name+" <") {
+				t.Errorf("%v: the help does not name the flag %s:\n%s", args, name, help)
+			} else if first := wrap(desc, 80)[0]; !strings.Contains(help, first) {
+				t.Errorf("%v: the help does not describe %s in %s (%q):\n%s", args, name, lang, first, help)
+			}
+		})
+	}
+
+	t.Setenv("OCOPLEDGER_LANG", "")
+	figures := commands["figures"]
+	for _, c := range []struct {
+		lang string
+		args []string
+		cmd  *command
+	}{
+		{"vi", nil, nil},
+		{"vi", []string{"help"}, nil},
+		{"vi", []string{"--help"}, nil},
+		{"vi", []string{"help", "figures"}, figures},
+		{"vi", []string{"figures", "-h"}, figures},
+		{"vi", []string{"figures", "--as-of", "2025-08-07", "--help"}, figures},
+		{"vi", []string{"figures", "-h", "--lang", "vi"}, figures},
+		{"en", []string{"help", "--lang", "en"}, nil},
+		{"en", []string{"--lang", "en"}, nil},
+		{"en", []string{"--lang=en", "help"}, nil},
+		{"en", []string{"help", "figures", "--lang", "en"}, figures},
+		{"en", []string{"help", "--lang", "en", "figures"}, figures},
+		{"en", []string{"--lang", "en", "help", "figures"}, figures},
+		{"en", []string{"figures", "-h", "--lang", "en"}, figures},
+		{"en", []string{"figures", "--lang=en", "--help"}, figures},
+		{"en", []string{"--lang", "en", "figures", "-h"}, figures},
+	} {
+		check(c.lang, run(c.args...), c.args, c.cmd)
+	}
+	for name, c := range commands {
+		check("vi", run("help", name), []string{"help", name}, c)
+		check("vi", run(name, "-h"), []string{name, "-h"}, c)
+		check("en", run("help", name, "--lang", "en"), []string{"help", name, "--lang", "en"}, c)
+		check("en", run(name, "-h", "--lang", "en"), []string{name, "-h", "--lang", "en"}, c)
+	}
+
+	t.Setenv("OCOPLEDGER_LANG", "en")
+	check("en", run("help"), []string{"help"}, nil)
+	check("en", run("figures", "-h"), []string{"figures", "-h"}, figures)
+	check("vi", run("figures", "-h", "--lang", "vi"), []string{"figures", "-h", "--lang", "vi"}, figures)
+}
+
+// --lang before the command is the same as after it, for the command's work as for its help.
+func TestLangBeforeTheCommand(t *testing.T) {
+	var out, errb bytes.Buffer
+	m := NewMain(strings.NewReader(""), &out, &errb)
+	code := m.Run(context.Background(), []string{"--lang", "en", "figures", "--as-of", "2025-02-30", "--data", t.TempDir()})
+	m.Close()
+	if want := "ocopledger: error: as-of: "; code != 2 || !strings.HasPrefix(errb.String(), want) {
+		t.Errorf("exit %d, %q; want 2 and an error starting %q", code, errb.String(), want)
+	}
+}
+
+// Every command and every flag it takes is described in Vietnamese and in English: a command or
+// a flag added in one language only fails here.
+func TestEveryCommandAndFlagIsDescribedInBothLanguages(t *testing.T) {
+	bilingual := func(what string, tx text, required bool) {
+		t.Helper()
+		if tx.vi == "" && tx.en == "" && !required {
+			return
+		}
+		if tx.vi == "" || tx.en == "" {
+			t.Errorf("%s: Vietnamese %q, English %q; want both", what, tx.vi, tx.en)
+			return
+		}
+		if r, ok := englishOnly(tx.en); !ok {
+			t.Errorf("%s: the English %q has the Vietnamese letter %q", what, tx.en, r)
+		}
+	}
+	names := slices.Sorted(maps.Keys(commands))
+	if len(names) < 16 {
+		t.Fatalf("only %d commands registered: %v", len(names), names)
+	}
+	for _, name := range names {
+		c := commands[name]
+		bilingual(name+": summary", c.summary, true)
+		bilingual(name+": help", c.help, false)
+		bilingual(name+": usage", c.usage, false)
+		for _, tx := range []text{c.summary, c.help} {
+			if tx.vi != "" && !vietnameseLetter.MatchString(tx.vi) {
+				t.Errorf("%s: %q is not Vietnamese", name, tx.vi)
+			}
+		}
+		flagsOf(c).VisitAll(func(f *flag.Flag) {
+			vi, _ := flagDescription(f, "vi")
+			en, ok := flagDescription(f, "en")
+			if !ok {
+				t.Errorf("%s --%s: the description %q is in one language only: write it with flagText(vi, en)", name, f.Name, f.Usage)
+				return
+			}
+			bilingual(name+" --"+f.Name, text{vi, en}, true)
+			if !vietnameseLetter.MatchString(vi) {
+				t.Errorf("%s --%s: %q is not Vietnamese", name, f.Name, vi)
+			}
+		})
+	}
+}
+
+// A secret taken from the environment is not shown as a flag's default, nor a password in a URL.
+func TestHelpHidesSecrets(t *testing.T) {
+	t.Setenv("OCOPLEDGER_NATS_PASSWORD", "s3cret-nats")
+	t.Setenv("OCOPLEDGER_NATS", "nats://ana:s3cret-url@n1:4222")
+	t.Setenv("OCOPLEDGER_TOKEN", "s3cret-token-0123456789")
+	for _, args := range [][]string{{"help", "watch"}, {"watch", "-h", "--lang", "en"}} {
+		var out bytes.Buffer
+		m := NewMain(strings.NewReader(""), &out, &bytes.Buffer{})
+		m.Run(context.Background(), args)
+		if strings.Contains(out.String(), "s3cret") || !strings.Contains(out.String(), "nats://…@n1:4222") {
+			t.Errorf("%v: the help shows a secret, or not the server without it:\n%s", args, out.String())
+		}
+	}
+}
