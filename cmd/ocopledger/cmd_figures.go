@@ -181,7 +181,7 @@ func runFigures(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 		}
 		tw := tabwriter.NewWriter(m.Out, 0, 4, 2, ' ', 0)
 		for _, f := range domain.Figures() {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", f.ID, f.Kind, f.Label(m.Lang))
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", f.ID, m.kind(f.Kind), f.Label(m.Lang))
 		}
 		return tw.Flush()
 	}
@@ -231,6 +231,19 @@ func runFigures(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 		tw.Flush()
 	}
 	return nil
+}
+
+// kind says how a figure reads time, as figures --list shows it (JSON keeps the kind's name).
+func (m *Main) kind(k domain.FigureKind) string {
+	switch k {
+	case domain.Stock:
+		return m.t("thời điểm", "stock")
+	case domain.Cumulative:
+		return m.t("lũy kế", "cumulative")
+	case domain.Flow:
+		return m.t("trong kỳ", "flow")
+	}
+	return string(k)
 }
 
 // figuresJSON is the documented JSON shape: {"as_of","known_at","from","figures",…}.
