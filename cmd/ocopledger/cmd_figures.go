@@ -23,15 +23,20 @@ type queryFlags struct {
 }
 
 func (q *queryFlags) register(fs *flag.FlagSet) {
+	q.registerFrom(fs, flagText(
+		"ngày đầu kỳ của các chỉ tiêu phát sinh trong kỳ, như số hội chợ (mặc định: 2021-01-01)",
+		"start of the period of flow figures such as fairs (default 2021-01-01)"))
+}
+
+// registerFrom registers the time flags with the given description of --from.
+func (q *queryFlags) registerFrom(fs *flag.FlagSet, from string) {
 	fs.StringVar(&q.asOf, "as-of", "", flagText(
 		"ngày lấy số liệu (yyyy-mm-dd hoặc dd/mm/yyyy; mặc định: hôm nay theo giờ Việt Nam)",
 		"the day the figures are for (yyyy-mm-dd or dd/mm/yyyy; default: today in Vietnam)"))
 	fs.StringVar(&q.knownAt, "known-at", "", flagText(
 		"theo những gì sổ cái đã biết tại thời điểm này (ghi một ngày nghĩa là cuối ngày đó theo giờ Việt Nam; mặc định: bây giờ)",
 		"as the ledger knew it at this time (a date means the end of that day in Vietnam; default: now)"))
-	fs.StringVar(&q.from, "from", "", flagText(
-		"ngày đầu kỳ của các chỉ tiêu phát sinh trong kỳ, như số hội chợ (mặc định: 2021-01-01)",
-		"start of the period of flow figures such as fairs (default 2021-01-01)"))
+	fs.StringVar(&q.from, "from", "", from)
 }
 
 func (q *queryFlags) query() (domain.Query, error) {
@@ -136,7 +141,9 @@ Dimensions for --by: ` + strings.Join(domain.Dimensions(), ", ")},
 		usage: text{"MÃ-CHỈ-TIÊU --from NGÀY-1 --to NGÀY-2 [--step day|week|month|year] [--known-at THỜI-ĐIỂM]",
 			"FIGURE --from D1 --to D2 [--step day|week|month|year] [--known-at K]"},
 		flags: func(fs *flag.FlagSet) {
-			tlQ.register(fs)
+			tlQ.registerFrom(fs, flagText(
+				"ngày đầu tiên của chuỗi số liệu (bắt buộc; yyyy-mm-dd hoặc dd/mm/yyyy)",
+				"first day of the series (required; yyyy-mm-dd or dd/mm/yyyy)"))
 			fs.StringVar(&tlTo, "to", "", flagText(
 				"ngày cuối (mặc định: hôm nay)",
 				"last day (default: today)"))
