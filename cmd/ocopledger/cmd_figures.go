@@ -63,6 +63,16 @@ func (q *queryFlags) query() (domain.Query, error) {
 	return out, nil
 }
 
+// periodQuery is query for the commands whose --from starts the period of the flow figures: the
+// period must not end before it starts.
+func (q *queryFlags) periodQuery() (domain.Query, error) {
+	out, err := q.query()
+	if err == nil && out.From > out.AsOf {
+		err = domain.Invalid("from", "%s is after --as-of %s", out.From.VN(), out.AsOf.VN())
+	}
+	return out, err
+}
+
 var (
 	figQ         queryFlags
 	figBy        string
@@ -195,7 +205,7 @@ func runFigures(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	if len(args) > 0 {
 		return usagef("figures takes no arguments (did you mean: ocopledger explain %s?)", args[0])
 	}
-	q, err := figQ.query()
+	q, err := figQ.periodQuery()
 	if err != nil {
 		return err
 	}
@@ -302,7 +312,7 @@ func runExplain(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	if err != nil {
 		return err
 	}
-	q, err := explainQ.query()
+	q, err := explainQ.periodQuery()
 	if err != nil {
 		return err
 	}
@@ -361,7 +371,7 @@ func runDiff(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) erro
 	if len(args) > 0 {
 		return usagef("%s takes no arguments", "diff")
 	}
-	q, err := diffQ.query()
+	q, err := diffQ.periodQuery()
 	if err != nil {
 		return err
 	}

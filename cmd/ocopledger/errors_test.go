@@ -89,6 +89,8 @@ func TestBadInvocationsAreExplainedInTheClerksLanguage(t *testing.T) {
 			`"pdf" không phải là định dạng: hãy ghi text, md hoặc json`, `"pdf" is not a format: give text, md or json`},
 		{"report for a period that starts after its day", []string{"report", "--from", "2025-09-01", "--as-of", "2025-08-07"}, 2, "from", false, false,
 			"ngày 01/09/2025 sau ngày 07/08/2025 của --as-of", "01/09/2025 is after --as-of 07/08/2025"},
+		{"figures for a period that starts after its day", []string{"figures", "--from", "2025-09-01", "--as-of", "2025-08-07"}, 2, "from", false, false,
+			"ngày 01/09/2025 sau ngày 07/08/2025 của --as-of", "01/09/2025 is after --as-of 07/08/2025"},
 		{"reconcile a report that is not in the ledger", []string{"reconcile", "999/SCT-QLTM"}, 3, "", false, false,
 			"không có báo cáo 999/SCT-QLTM trong sổ cái (hồ sơ report.999-SCT-QLTM không có mục ghi report.filed nào)", "no report 999/SCT-QLTM in the ledger (no report.filed entry in report.999-SCT-QLTM)"},
 		{"reconcile something that is not a report number", []string{"reconcile", "///"}, 2, "", true, false,
