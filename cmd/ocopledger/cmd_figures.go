@@ -63,11 +63,12 @@ func (q *queryFlags) query() (domain.Query, error) {
 	return out, nil
 }
 
-// periodQuery is query for the commands whose --from starts the period of the flow figures: the
-// period must not end before it starts.
+// periodQuery is query for the commands whose --from starts the period of the flow figures: a
+// period given must not end before it starts. (Without --from, a day before the default start
+// 01/01/2021 simply has empty flows.)
 func (q *queryFlags) periodQuery() (domain.Query, error) {
 	out, err := q.query()
-	if err == nil && out.From > out.AsOf {
+	if err == nil && q.from != "" && out.From > out.AsOf {
 		err = domain.Invalid("from", "%s is after --as-of %s", out.From.VN(), out.AsOf.VN())
 	}
 	return out, err

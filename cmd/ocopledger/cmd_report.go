@@ -98,9 +98,12 @@ func runReport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 	if format != "text" && format != "md" && format != "json" {
 		return domain.Invalid("format", "%q is not a format: give text, md or json", format)
 	}
-	q, err := reportQ.periodQuery()
+	q, err := reportQ.query()
 	if err != nil {
 		return err
+	}
+	if q.From > q.AsOf {
+		return domain.Invalid("from", "%s is after --as-of %s", q.From.VN(), q.AsOf.VN())
 	}
 	p, err := m.Figures(ctx)
 	if err != nil {

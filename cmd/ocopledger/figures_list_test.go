@@ -35,3 +35,16 @@ func TestFigureListIsInTheClerksLanguage(t *testing.T) {
 		}
 	}
 }
+
+// A day before the default start of the period (01/01/2021) is a question, not a mistake: its
+// flows are empty. Only a --from given after --as-of is refused.
+func TestFiguresBeforeThePeriodStart(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := runCLI(t, "figures", "--data", dir, "--as-of", "30/06/2019", "--json")
+	if code != 0 || !strings.Contains(out, `"ocop.valid"`) {
+		t.Fatalf("figures on 30/06/2019: exit %d\n%s\n%s", code, out, errs)
+	}
+	if code, _, _ := runCLI(t, "figures", "--data", dir, "--as-of", "30/06/2019", "--from", "2019-07-01"); code != 2 {
+		t.Errorf("figures with --from after --as-of: exit %d, want 2", code)
+	}
+}
