@@ -4,7 +4,7 @@
 // at the end of that day, equals the value the report states.
 //
 // The history is a backfill: every entry carries the time the Department would have recorded it
-// ([ledger.Meta].RecordedAt), from 2018 to 30/10/2025, in non-decreasing order. A few entries are
+// ([ledger.Meta].RecordedAt), from 2012 to 30/10/2025, in non-decreasing order. A few entries are
 // recorded after the report (a certificate decided on 20/07/2025 but entered on 15/08/2025, a
 // revocation dated before the report but entered later, a sales point opened before it but entered
 // later, a retraction of a listing entered twice), so that the figures of 07/08/2025 as known now

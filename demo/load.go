@@ -31,7 +31,7 @@ type Stats struct {
 // Every entry is checked with domain.Decide against the history of its stream, as the ledger
 // would, but against a copy kept in memory: the log is read once, and consecutive entries of one
 // stream are appended together, at the version Load tracks (a concurrent writer makes the append
-// fail with a conflict rather than be overtaken). The history is a backfill from 2018 on, so the
+// fail with a conflict rather than be overtaken). The history is a backfill from 2012 on, so the
 // ledger must hold nothing recorded later than where the demo resumes: load it into an empty
 // ledger. progress, if set, is called with the entries done and the total.
 func Load(ctx context.Context, l *ledger.Ledger, progress func(done, total int)) (st Stats, err error) {
@@ -116,7 +116,7 @@ func Load(ctx context.Context, l *ledger.Ledger, progress func(done, total int))
 		if len(batch) > 0 {
 			if _, err := l.Store().Append(ctx, stream, int64(version), batch...); err != nil {
 				if errors.Is(err, eventstore.ErrBackfillOrder) {
-					c := domain.Conflict("the demo backfills history recorded from 2018 to 30/10/2025, and this ledger already holds entries recorded later than entry %s (%s): load the demo into an empty ledger (another --data directory)",
+					c := domain.Conflict("the demo backfills history recorded from 2012 to 30/10/2025, and this ledger already holds entries recorded later than entry %s (%s): load the demo into an empty ledger (another --data directory)",
 						batch[0].ID, batch[0].RecordedAt.In(domain.Vietnam).Format("02/01/2006 15:04"))
 					c.Field, c.Err = "recorded_at", err
 					return st, c

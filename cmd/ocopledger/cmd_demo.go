@@ -23,7 +23,7 @@ func init() {
 		summary: text{"nạp dữ liệu mẫu (demo) tái hiện Công văn 470/SCT-QLTM và đối chiếu số liệu",
 			"load a demo history that reproduces Công văn 470/SCT-QLTM, and compare the figures"},
 		usage: text{"[--data THƯ-MỤC] [--json] [--lang vi|en]", "[--data DIR] [--json] [--lang vi|en]"},
-		help: text{`Nạp vào sổ cái một bộ dữ liệu demo cố định (khoảng 4.500 mục ghi, từ 2018 đến 30/10/2025):
+		help: text{`Nạp vào sổ cái một bộ dữ liệu demo cố định (khoảng 4.500 mục ghi, từ 2012 đến 30/10/2025):
 các sản phẩm, chủ thể và địa danh có thật của Chương trình OCOP tại Quảng Ngãi và Kon Tum, cùng dữ
 liệu giả lập, có ghi rõ "(dữ liệu giả lập)", cho đủ các số mà báo cáo nêu. Sau đó, với mỗi chỉ
 tiêu của ngày 07/08/2025, in ra: số mà Công văn 470/SCT-QLTM nêu; số của sổ cái theo những gì đã
@@ -34,7 +34,7 @@ Dữ liệu demo được ghi bổ sung với thời điểm ghi trong quá kh�
 thư mục --data mới). Chạy lại lần nữa thì không ghi thêm gì.
 
 Mã thoát: 0 sổ cái tái lập đúng số liệu của báo cáo, 1 không tái lập được hoặc có lỗi khác.`,
-			`Loads a deterministic demo history (about 4,500 entries, 2018 → 30/10/2025) into the ledger:
+			`Loads a deterministic demo history (about 4,500 entries, 2012 → 30/10/2025) into the ledger:
 the real products, producers and places of the OCOP programme in Quảng Ngãi and Kon Tum, and
 synthetic data, labelled "(dữ liệu giả lập)", in the numbers the report states. Then prints, for
 each figure of 07/08/2025: the value Công văn 470/SCT-QLTM states, the ledger's value as known at
