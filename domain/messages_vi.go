@@ -275,4 +275,6 @@ var messagesVI = map[string]string{
 	"the ledger does not reproduce the figures of Công văn 470/SCT-QLTM: %s":                                                           "sổ cái không tái lập được số liệu của Công văn 470/SCT-QLTM: %s",
 	"there is no stream %s to read on this NATS server":                                                                                "máy chủ NATS này không có luồng %s để đọc",
 	"%s is earlier than a time the ledger already holds (%s): backfilled entries are recorded in the order the ledger learned of them": "%s sớm hơn một thời điểm đã có trong sổ cái (%s): các mục ghi bổ sung phải được ghi theo đúng thứ tự sổ cái biết đến chúng",
+	"TLS options apply to a NATS server given with --nats, not to the embedded one":                                                    "các tùy chọn TLS dùng cho máy chủ NATS chỉ định bằng --nats, không dùng cho máy chủ nhúng",
+	"give --nats-cert and --nats-key together":                                                                                         "hãy ghi --nats-cert và --nats-key cùng nhau",
 }

@@ -56,6 +56,9 @@ type Main struct {
 	NatsUser   string
 	NatsPass   string
 	NatsCreds  string
+	NatsCA     string // TLS: the CA that signed the NATS servers' certificates
+	NatsCert   string // mutual TLS: this client's certificate and key
+	NatsKey    string
 	ListenNATS string
 	Lang       string
 	JSON       bool
@@ -114,6 +117,15 @@ func (m *Main) commonFlags(fs *flag.FlagSet) {
 	fs.StringVar(&m.NatsCreds, "nats-creds", os.Getenv("OCOPLEDGER_NATS_CREDS"), flagText(
 		"tệp thông tin xác thực (credentials) để kết nối máy chủ NATS của --nats ($OCOPLEDGER_NATS_CREDS)",
 		"credentials file for --nats ($OCOPLEDGER_NATS_CREDS)"))
+	fs.StringVar(&m.NatsCA, "nats-ca", os.Getenv("OCOPLEDGER_NATS_CA"), flagText(
+		"tệp chứng chỉ CA (PEM) dùng để kiểm tra máy chủ NATS khi kết nối qua TLS ($OCOPLEDGER_NATS_CA)",
+		"CA certificate file (PEM) to verify the NATS servers over TLS ($OCOPLEDGER_NATS_CA)"))
+	fs.StringVar(&m.NatsCert, "nats-cert", os.Getenv("OCOPLEDGER_NATS_CERT"), flagText(
+		"tệp chứng chỉ (PEM) của chương trình này khi máy chủ NATS đòi TLS hai chiều; đi kèm --nats-key ($OCOPLEDGER_NATS_CERT)",
+		"this client's certificate file (PEM) when the NATS servers require mutual TLS; goes with --nats-key ($OCOPLEDGER_NATS_CERT)"))
+	fs.StringVar(&m.NatsKey, "nats-key", os.Getenv("OCOPLEDGER_NATS_KEY"), flagText(
+		"tệp khóa riêng (PEM) của chứng chỉ --nats-cert ($OCOPLEDGER_NATS_KEY)",
+		"the private key file (PEM) of --nats-cert ($OCOPLEDGER_NATS_KEY)"))
 	fs.StringVar(&m.ListenNATS, "listen-nats", "", flagText(
 		"khi dùng máy chủ nhúng: nhận thêm kết nối của các chương trình NATS (ví dụ công cụ dòng lệnh nats) tại địa chỉ này, ví dụ 127.0.0.1:4222",
 		"embedded mode: also accept NATS clients (e.g. the nats CLI) on this address, e.g. 127.0.0.1:4222"))
@@ -344,6 +356,11 @@ func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) {
 	if m.NatsCreds != "" {
 		cfg.NatsOptions = append(cfg.NatsOptions, nats.UserCredentials(m.NatsCreds))
 	}
+	tlsOpts, err := m.natsTLS()
+	if err != nil {
+		return nil, err
+	}
+	cfg.NatsOptions = append(cfg.NatsOptions, tlsOpts...)
 	s, err := eventstore.Open(ctx, cfg)
 	if err != nil {
 		var e *domain.Error
@@ -503,6 +520,38 @@ func dataDirError(dir string, err error) error {
 	}
 	e.Err = err
 	return e
+}
+
+// natsTLS returns the connection options for --nats-ca, --nats-cert and --nats-key, after
+// checking that the files can be read (so that a wrong path is named, not a TLS failure).
+func (m *Main) natsTLS() ([]nats.Option, error) {
+	if m.NatsCA == "" && m.NatsCert == "" && m.NatsKey == "" {
+		return nil, nil
+	}
+	if m.NatsURL == "" {
+		return nil, domain.Invalid("nats-ca", "TLS options apply to a NATS server given with --nats, not to the embedded one")
+	}
+	if (m.NatsCert == "") != (m.NatsKey == "") {
+		return nil, domain.Invalid("nats-cert", "give --nats-cert and --nats-key together")
+	}
+	var opts []nats.Option
+	for _, f := range []struct{ field, path string }{{"nats-ca", m.NatsCA}, {"nats-cert", m.NatsCert}, {"nats-key", m.NatsKey}} {
+		if f.path == "" {
+			continue
+		}
+		file, err := openInput(f.field, f.path)
+		if err != nil {
+			return nil, err
+		}
+		file.Close()
+	}
+	if m.NatsCA != "" {
+		opts = append(opts, nats.RootCAs(m.NatsCA))
+	}
+	if m.NatsCert != "" {
+		opts = append(opts, nats.ClientCert(m.NatsCert, m.NatsKey))
+	}
+	return opts, nil
 }
 
 // openInput opens a file given by the flag or argument field, saying in a clerk's words why it
