@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -262,6 +263,22 @@ func newHTTPError(status int, code domain.Code, field, en, vi string) *httpError
 }
 
 func (e *httpError) Error() string { return e.message("en") }
+
+// NoRoute answers a request that no route of the server matches, as every other error of the
+// API is answered (JSON, in the reader's language): 404 for a path the API does not have, 405
+// with the Allow header kept for a method the path does not take.
+func NoRoute(w http.ResponseWriter, r *http.Request, status int, allow string) {
+	if status == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", allow)
+		WriteError(w, r, nil, newHTTPError(status, domain.CodeInvalid, "method",
+			fmt.Sprintf("%s is not a method of %s; it takes: %s", r.Method, r.URL.Path, allow),
+			fmt.Sprintf("%s không áp dụng cho %s; đường dẫn này nhận: %s", r.Method, r.URL.Path, allow)))
+		return
+	}
+	WriteError(w, r, nil, newHTTPError(http.StatusNotFound, domain.CodeNotFound, "path",
+		fmt.Sprintf("the API has no %s; its routes are listed in /v1/openapi.json", r.URL.Path),
+		fmt.Sprintf("API không có đường dẫn %s; danh sách đường dẫn có trong /v1/openapi.json", r.URL.Path)))
+}
 
 // message is the error's text for a reader of lang ("vi" or "en").
 func (e *httpError) message(lang string) string {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/httpapi"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/metrics"
 	"github.com/ocopledger/ocopledger/projections"
@@ -70,6 +72,31 @@ func (m *routeMux) Handle(pattern string, h http.Handler) {
 func (m *routeMux) HandleFunc(pattern string, f func(http.ResponseWriter, *http.Request)) {
 	m.Handle(pattern, http.HandlerFunc(f))
 }
+
+// ServeHTTP routes r; a request under /v1/ that no route matches is answered like every other
+// error of the API (JSON, Vietnamese or English) instead of the mux's plain English text.
+func (m *routeMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h, pattern := m.ServeMux.Handler(r)
+	if pattern == "" && strings.HasPrefix(r.URL.Path, "/v1/") {
+		rec := &noRouteRecorder{header: http.Header{}}
+		h.ServeHTTP(rec, r) // what the mux would answer: 404, or 405 with Allow
+		if rec.status == http.StatusNotFound || rec.status == http.StatusMethodNotAllowed {
+			httpapi.NoRoute(w, r, rec.status, rec.header.Get("Allow"))
+			return
+		}
+	}
+	m.ServeMux.ServeHTTP(w, r)
+}
+
+// noRouteRecorder keeps the status and headers of the mux's own answer, and drops its body.
+type noRouteRecorder struct {
+	header http.Header
+	status int
+}
+
+func (n *noRouteRecorder) Header() http.Header         { return n.header }
+func (n *noRouteRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (n *noRouteRecorder) WriteHeader(status int)      { n.status = status }
 
 // Patterns returns the patterns registered so far.
 func (m *routeMux) Patterns() []string {

@@ -84,6 +84,13 @@ func TestServeWebhookErrorsReadLikeTheAPI(t *testing.T) {
 			404, "not_found", "", `không có webhook "wh_nope"`},
 		{"no token", "GET", "/v1/webhooks", "", "", "",
 			401, "unauthorized", "Authorization", "Authorization: thao tác này cần mã truy cập có vai trò admin trở lên"},
+		// A request no route matches gets the same body, not the mux's plain English text.
+		{"a path the API does not have", "GET", "/v1/figure", serveAdminToken, "", "",
+			404, "not_found", "path", "path: API không có đường dẫn /v1/figure; danh sách đường dẫn có trong /v1/openapi.json"},
+		{"a path the API does not have, in English", "GET", "/v1/figure?lang=en", serveAdminToken, "", "",
+			404, "not_found", "path", "path: the API has no /v1/figure; its routes are listed in /v1/openapi.json"},
+		{"a method the path does not take", "DELETE", "/v1/webhooks", serveAdminToken, "", "",
+			405, "invalid", "method", "method: DELETE không áp dụng cho /v1/webhooks; đường dẫn này nhận: GET, HEAD, POST"},
 	} {
 		req, _ := http.NewRequest(c.method, base+c.path, strings.NewReader(c.body))
 		if c.token != "" {
