@@ -15,6 +15,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/domain"
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // Version is the version of the projectors' meaning. Bump it whenever the code changes what a
@@ -66,7 +67,7 @@ func Open(path string, opts Options) (*Projection, error) {
 	// walking every page (at 1M events that walk maps the whole 470 MB file into memory).
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("projections: %s is in use by another ocopledger process", path)
 		}
 		return nil, fmt.Errorf("projections: open %s: %w", path, err)

@@ -177,7 +177,7 @@ func watchSSE(ctx context.Context, m *Main, u string, last *string, fn func(id, 
 			if ctx.Err() != nil {
 				return nil
 			}
-			if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 				var ne net.Error
 				if !errors.As(err, &ne) {
 					return err
