@@ -17,6 +17,7 @@ const (
 	CodeUnauthorized Code = "unauthorized" // who you are is unknown
 	CodeForbidden    Code = "forbidden"    // who you are may not do this
 	CodeInternal     Code = "internal"     // our fault
+	CodeUnavailable  Code = "unavailable"  // not now: ask again shortly (e.g. read models being rebuilt)
 )
 
 // transport is the one table from codes to HTTP statuses and process exit codes.
@@ -27,6 +28,7 @@ var transport = map[Code]struct{ http, exit int }{
 	CodeUnauthorized: {401, 5},
 	CodeForbidden:    {403, 5},
 	CodeInternal:     {500, 1},
+	CodeUnavailable:  {503, 1},
 }
 
 // HTTPStatus maps a code to its HTTP status.
@@ -101,6 +103,12 @@ func Forbidden(format string, args ...any) *Error {
 // still reads it, so it is translated like the others; set Err to the cause.
 func Internal(format string, args ...any) *Error {
 	return newError(CodeInternal, "", format, args...)
+}
+
+// Unavailable returns a CodeUnavailable error: the answer exists but cannot be given right now
+// (the read models are being rebuilt); asking again shortly succeeds.
+func Unavailable(format string, args ...any) *Error {
+	return newError(CodeUnavailable, "", format, args...)
 }
 
 func newError(c Code, field, format string, args ...any) *Error {

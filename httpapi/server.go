@@ -322,6 +322,9 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 			}
 		}
 	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5") // the read models are being rebuilt: seconds, not minutes
+	}
 	writeJSON(w, status, errorBody{body})
 }
 

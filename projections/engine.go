@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ocopledger/ocopledger/domain"
@@ -48,7 +49,8 @@ type Projection struct {
 	// caches of what bbolt holds, valid while the projection is the file's only writer: the
 	// streams touched recently, in two generations (see writer.state)
 	cache, cacheOld map[string]*streamState
-	bulk            *bulkIndex // the stream indexes during a rebuild from zero (see bulkIndex)
+	bulk            *bulkIndex  // the stream indexes during a rebuild from zero (see bulkIndex)
+	bulkOn          atomic.Bool // bulk != nil, for queries (which must not read bulk itself)
 
 	rebuilt bool // the file was (re)initialised at open
 	waiters []chan struct{}
@@ -186,6 +188,7 @@ func (p *Projection) Reset() error {
 		return fmt.Errorf("projections: reset: %w", err)
 	}
 	p.cache, p.cacheOld, p.bulk = map[string]*streamState{}, nil, nil
+	p.bulkOn.Store(false)
 	p.known = time.Time{}
 	return p.load()
 }
@@ -210,6 +213,7 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 			return fmt.Errorf("projections: %w", err)
 		}
 		p.bulk = newBulkIndex()
+		p.bulkOn.Store(true)
 	}
 	// Reading (and decoding) the log and applying it run side by side: the reader hands batches
 	// to the applier through a small queue.
@@ -304,6 +308,7 @@ func (p *Projection) flushBulk() error {
 		}
 	}
 	p.bulk = nil
+	p.bulkOn.Store(false)
 	return nil
 }
 

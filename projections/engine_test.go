@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -214,4 +215,65 @@ func TestInterruptedRebuildStartsAgain(t *testing.T) {
 		}
 		compare(t, ctx, fmt.Sprintf("after an interrupted rebuild, query %d", i), p, g.log, q)
 	}
+}
+
+// pausingSource is a log whose reading stops after n events until released.
+type pausingSource struct {
+	projections.SliceSource
+	n               int
+	paused, release chan struct{}
+}
+
+func (s pausingSource) Read(ctx context.Context, from uint64, fn func(domain.Recorded) error) error {
+	return s.SliceSource.Read(ctx, from, func(r domain.Recorded) error {
+		if r.Sequence == uint64(s.n+1) {
+			close(s.paused)
+			<-s.release
+		}
+		return fn(r)
+	})
+}
+
+// While a rebuild from zero keeps its stream indexes in memory, the questions that need them
+// (explain, breakdowns, expiring) say "not now, ask again" (503 over HTTP) instead of answering
+// from half the indexes; figures keep answering; afterwards everything answers.
+func TestQuestionsDuringARebuildFromZero(t *testing.T) {
+	defer projections.SetBulkMin(1)()
+	ctx := context.Background()
+	g := newHistoryGen(11)
+	for len(g.log) < 300 {
+		g.step()
+	}
+	p, _ := MustOpenProjection(t)
+	src := pausingSource{projections.SliceSource(g.log), 150, make(chan struct{}), make(chan struct{})}
+	done := make(chan error, 1)
+	go func() { done <- p.CatchUp(ctx, src, nil) }()
+	<-src.paused
+	if err := p.WaitFor(ctx, 140); err != nil {
+		t.Fatal(err)
+	}
+	q := domain.Query{AsOf: domain.MustDate(2025, 8, 7)}
+	_, err := p.Explain(ctx, "ocop.valid", q)
+	if domain.ErrorCode(err) != domain.CodeUnavailable || domain.HTTPStatus(domain.ErrorCode(err)) != 503 {
+		t.Fatalf("explain during a rebuild from zero: %v; want unavailable (503)", err)
+	}
+	if _, err := p.Breakdown(ctx, q, "stars", "vi"); domain.ErrorCode(err) != domain.CodeUnavailable {
+		t.Errorf("breakdown during a rebuild from zero: %v; want unavailable", err)
+	}
+	if _, err := p.Expiring(ctx, q, 30); domain.ErrorCode(err) != domain.CodeUnavailable {
+		t.Errorf("expiring during a rebuild from zero: %v; want unavailable", err)
+	}
+	if !strings.Contains(domain.Localize(err, "vi"), "đang được dựng lại") {
+		t.Errorf("the refusal in Vietnamese: %q", domain.Localize(err, "vi"))
+	}
+	got := p.Figures(domain.Query{AsOf: q.AsOf, KnownAt: g.log[139].RecordedAt})
+	want := domain.Evaluate(g.log[:140], domain.Query{AsOf: q.AsOf, KnownAt: g.log[139].RecordedAt})
+	if got.Figures["ocop.valid"] != want.Count("ocop.valid") {
+		t.Errorf("figures during the rebuild: ocop.valid = %d, naive %d", got.Figures["ocop.valid"], want.Count("ocop.valid"))
+	}
+	close(src.release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	compare(t, ctx, "after the rebuild", p, g.log, q)
 }

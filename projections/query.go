@@ -136,8 +136,20 @@ func (p *Projection) counting(tx *bolt.Tx, figure string, q domain.Query, s uint
 	return out, attrsOf(tx, out)
 }
 
+// indexesReady refuses, while a rebuild from zero keeps the stream indexes in memory, the
+// questions that read them (explain, breakdowns, expiring): their answer would be incomplete.
+func (p *Projection) indexesReady() error {
+	if p.bulkOn.Load() {
+		return domain.Unavailable("the read models are being rebuilt from the log (%d events so far); this answer needs them whole: ask again when /readyz says ready", p.Checkpoint())
+	}
+	return nil
+}
+
 // Explain lists the items that make up a figure for a query, each with the events behind it.
 func (p *Projection) Explain(ctx context.Context, figure string, q domain.Query) ([]ExplainItem, error) {
+	if err := p.indexesReady(); err != nil {
+		return nil, err
+	}
 	q, s := p.resolve(q)
 	var out []ExplainItem
 	err := p.db.View(func(tx *bolt.Tx) error {
@@ -214,6 +226,9 @@ func (p *Projection) units(tx *bolt.Tx, s uint64) (*domain.UnitMap, error) {
 func (p *Projection) Breakdown(ctx context.Context, q domain.Query, dim, lang string) (map[string]map[string]int64, error) {
 	if !validDim(dim) {
 		return nil, domain.Invalid("by", "%q is not a dimension; give one of %s", dim, strings.Join(domain.Dimensions(), ", "))
+	}
+	if err := p.indexesReady(); err != nil {
+		return nil, err
 	}
 	q, s := p.resolve(q)
 	out := map[string]map[string]int64{}
@@ -427,6 +442,9 @@ type Expiry struct {
 func (p *Projection) Expiring(ctx context.Context, q domain.Query, within int) ([]Expiry, error) {
 	if within < 0 || within > 3660 {
 		return nil, domain.Invalid("within", "%d days is not a window: give 0 to 3660 days", within)
+	}
+	if err := p.indexesReady(); err != nil {
+		return nil, err
 	}
 	q, s := p.resolve(q)
 	var out []Expiry
