@@ -278,4 +278,5 @@ var messagesVI = map[string]string{
 	"TLS options apply to a NATS server given with --nats, not to the embedded one":                                                      "các tùy chọn TLS dùng cho máy chủ NATS chỉ định bằng --nats, không dùng cho máy chủ nhúng",
 	"give --nats-cert and --nats-key together":                                                                                           "hãy ghi --nats-cert và --nats-key cùng nhau",
 	"the read models are being rebuilt from the log (%d events so far); this answer needs them whole: ask again when /readyz says ready": "số liệu tổng hợp đang được dựng lại từ sổ cái (đã xong %d sự kiện); câu trả lời này cần số liệu đầy đủ: hãy hỏi lại khi /readyz báo sẵn sàng",
+	"line %d of %s cannot be restored: %s":                                                                                               "không khôi phục được dòng %d của tệp %s: %s",
 }

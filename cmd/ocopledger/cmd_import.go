@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/ocopledger/ocopledger/domain"
@@ -50,6 +51,14 @@ func runRestore(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	}
 	start := time.Now()
 	n, err := s.Import(ctx, exportReader(in))
+	var inv *eventstore.InvalidError
+	if errors.As(err, &inv) && inv.Event > 0 {
+		// The store counts the file's events from 1, as the file's lines are counted.
+		e := domain.Invalid("file", "line %d of %s cannot be restored: %s", inv.Event, args[0],
+			strings.TrimPrefix(inv.Error(), fmt.Sprintf("event %d: ", inv.Event)))
+		e.Err = err
+		return e
+	}
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -26,6 +27,12 @@ func TestBadInvocationsAreExplainedInTheClerksLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := filepath.Join(dir, "nope.json")
+	// An export whose second line skips a version of its record.
+	gap := filepath.Join(dir, "gap.jsonl")
+	line := `{"sequence":%d,"id":"gap-%d","type":"producer.registered","schema":1,"stream":"producer.gap","version":%d,"recorded_at":"2024-01-0%dT00:00:00Z","backfilled":true,"actor":"t","source":"","data":{"producer_id":"gap","name":"HTX giả lập","kind":"cooperative","address":{"province":"Quảng Ngãi"},"synthetic":true}}` + "\n"
+	if err := os.WriteFile(gap, []byte(fmt.Sprintf(line, 1, 1, 1, 1)+fmt.Sprintf(line, 2, 2, 3, 2)), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name      string
 		args      []string // the command and its arguments (--data and --lang are added after the command)
@@ -99,6 +106,8 @@ func TestBadInvocationsAreExplainedInTheClerksLanguage(t *testing.T) {
 			"lệnh reconcile cần đúng một báo cáo", "reconcile takes one report"},
 		{"restore a file that does not exist", []string{"restore", missing}, 2, "file", false, false,
 			"không có tệp " + missing, "there is no file " + missing},
+		{"restore a file that skips a version", []string{"restore", gap}, 2, "file", false, false,
+			"không khôi phục được dòng 2 của tệp " + gap, "line 2 of " + gap + " cannot be restored"},
 		{"restore a file that is not an export", []string{"restore", notExport}, 2, "file", false, false,
 			"dòng 1 không phải là sự kiện do lệnh ocopledger export ghi ra: JSON sai cú pháp tại byte 1", "line 1 is not an event written by ocopledger export: its JSON is malformed at byte 1"},
 		{"export into a folder that does not exist", []string{"export", "--out", filepath.Join(missing, "log.jsonl")}, 2, "out", false, false,
