@@ -161,16 +161,20 @@ func TestAccountPermissions(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the subscriber cannot create its consumer: %v", err)
 	}
-	batch, err := cons.Fetch(int(last), jetstream.FetchMaxWait(5*time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
+	// A new replicated consumer may still be electing its leader when the first pull arrives:
+	// pull until every event came or 30 s passed.
 	got := 0
-	for m := range batch.Messages() {
-		if err := m.DoubleAck(ctx); err != nil {
-			t.Fatalf("the subscriber cannot acknowledge: %v", err)
+	for deadline := time.Now().Add(30 * time.Second); uint64(got) < last && time.Now().Before(deadline); {
+		batch, err := cons.Fetch(int(last)-got, jetstream.FetchMaxWait(5*time.Second))
+		if err != nil {
+			t.Fatal(err)
 		}
-		got++
+		for m := range batch.Messages() {
+			if err := m.DoubleAck(ctx); err != nil {
+				t.Fatalf("the subscriber cannot acknowledge: %v", err)
+			}
+			got++
+		}
 	}
 	if uint64(got) != last {
 		t.Errorf("the subscriber's consumer got %d events, want %d", got, last)
