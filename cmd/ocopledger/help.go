@@ -202,6 +202,8 @@ func helpRequest(args []string) (topic string, ok bool, line []string) {
 			a := rest[i]
 			if a == "--lang" || a == "-lang" {
 				i++ // its value
+			} else if a == "help" {
+				return "", true, nil // help about help: the list of commands says how to ask
 			} else if !strings.HasPrefix(a, "-") {
 				return a, true, nil
 			}

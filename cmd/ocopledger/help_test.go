@@ -93,6 +93,8 @@ func TestHelpIsInTheClerksLanguage(t *testing.T) {
 	}{
 		{"vi", nil, nil},
 		{"vi", []string{"help"}, nil},
+		{"vi", []string{"help", "help"}, nil},
+		{"en", []string{"help", "help", "--lang", "en"}, nil},
 		{"vi", []string{"--help"}, nil},
 		{"vi", []string{"help", "figures"}, figures},
 		{"vi", []string{"figures", "-h"}, figures},
