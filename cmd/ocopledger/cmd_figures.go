@@ -33,6 +33,12 @@ func (q *queryFlags) registerFrom(fs *flag.FlagSet, from string) {
 	fs.StringVar(&q.asOf, "as-of", "", flagText(
 		"ngày lấy số liệu (yyyy-mm-dd hoặc dd/mm/yyyy; mặc định: hôm nay theo giờ Việt Nam)",
 		"the day the figures are for (yyyy-mm-dd or dd/mm/yyyy; default: today in Vietnam)"))
+	q.registerSeries(fs, from)
+}
+
+// registerSeries registers --known-at and --from, for a series of days (timeline), which has no
+// single --as-of day.
+func (q *queryFlags) registerSeries(fs *flag.FlagSet, from string) {
 	fs.StringVar(&q.knownAt, "known-at", "", flagText(
 		"theo những gì sổ cái đã biết tại thời điểm này (ghi một ngày nghĩa là cuối ngày đó theo giờ Việt Nam; mặc định: bây giờ)",
 		"as the ledger knew it at this time (a date means the end of that day in Vietnam; default: now)"))
@@ -152,7 +158,7 @@ Dimensions for --by: ` + strings.Join(domain.Dimensions(), ", ")},
 		usage: text{"MÃ-CHỈ-TIÊU --from NGÀY-1 --to NGÀY-2 [--step day|week|month|year] [--known-at THỜI-ĐIỂM]",
 			"FIGURE --from D1 --to D2 [--step day|week|month|year] [--known-at K]"},
 		flags: func(fs *flag.FlagSet) {
-			tlQ.registerFrom(fs, flagText(
+			tlQ.registerSeries(fs, flagText(
 				"ngày đầu tiên của chuỗi số liệu (bắt buộc; yyyy-mm-dd hoặc dd/mm/yyyy)",
 				"first day of the series (required; yyyy-mm-dd or dd/mm/yyyy)"))
 			fs.StringVar(&tlTo, "to", "", flagText(
