@@ -66,15 +66,14 @@ func (s *Store) Append(ctx context.Context, stream string, expectedVersion int64
 		return AppendResult{}, err
 	}
 	if expectedVersion < AnyVersion {
-		return AppendResult{}, &InvalidError{Field: "expected version", Value: strconv.FormatInt(expectedVersion, 10),
-			Reason: "must be 0 or more, or AnyVersion (-1)"}
+		return AppendResult{}, invalid(0, "expected version", strconv.FormatInt(expectedVersion, 10),
+			"must be 0 or more, or AnyVersion (-1)")
 	}
 	switch n := len(events); {
 	case n == 0:
-		return AppendResult{}, &InvalidError{Field: "events", Reason: "none given; append at least one"}
+		return AppendResult{}, invalid(0, "events", "", "none given; append at least one")
 	case n > MaxEventsPerAppend:
-		return AppendResult{}, &InvalidError{Field: "events", Value: strconv.Itoa(n),
-			Reason: fmt.Sprintf("too many in one append; at most %d", MaxEventsPerAppend)}
+		return AppendResult{}, invalid(0, "events", strconv.Itoa(n), "too many in one append; at most %d", MaxEventsPerAppend)
 	}
 	now := s.cfg.Clock()
 	data := make([]json.RawMessage, len(events))
@@ -85,7 +84,7 @@ func (s *Store) Append(ctx context.Context, stream string, expectedVersion int64
 			return AppendResult{}, err
 		}
 		if j, dup := seen[e.ID]; dup {
-			return AppendResult{}, &InvalidError{Event: i + 1, Field: "id", Value: e.ID, Reason: fmt.Sprintf("is the same as event %d's", j)}
+			return AppendResult{}, invalid(i+1, "id", e.ID, "is the same as event %d's", j)
 		}
 		seen[e.ID] = i + 1
 		data[i] = d
@@ -157,8 +156,7 @@ func (s *Store) publish(ctx context.Context, stream string, cur, lastSeq uint64,
 			return AppendResult{}, fmt.Errorf("eventstore: encode event %d: %w", i+1, err)
 		}
 		if len(body) > MaxEventSize {
-			return AppendResult{}, &InvalidError{Event: i + 1, Field: "data",
-				Reason: fmt.Sprintf("is too large: the event is %d bytes, at most %d allowed", len(body), MaxEventSize)}
+			return AppendResult{}, invalid(i+1, "data", "", "is too large: the event is %d bytes, at most %d allowed", len(body), MaxEventSize)
 		}
 		m := nats.NewMsg(subject)
 		m.Data = body

@@ -161,6 +161,15 @@ type InvalidError struct {
 	Field  string // e.g. "id", "schema", "stream"
 	Value  string // the offending value, if showing it helps
 	Reason string // e.g. "is empty", "must be 1 or more"
+	// Format and Args are what Reason was built from (fmt.Sprintf), so that a caller can word it
+	// in another language (domain's message catalogue has every format of this package).
+	Format string
+	Args   []any
+}
+
+// invalid returns an InvalidError whose reason is fmt.Sprintf(format, args...).
+func invalid(event int, field, value, format string, args ...any) *InvalidError {
+	return &InvalidError{Event: event, Field: field, Value: value, Reason: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 func (e *InvalidError) Error() string {

@@ -77,8 +77,8 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 			return n, fmt.Errorf("eventstore: import: event %d: %w", seq, err)
 		}
 		if want := versions[e.Stream] + 1; e.Version != want {
-			return n, &InvalidError{Event: int(seq), Field: "version", Value: strconv.FormatUint(e.Version, 10),
-				Reason: fmt.Sprintf("breaks the order of %s: version %d comes next in the log", e.Stream, want)}
+			return n, invalid(int(seq), "version", strconv.FormatUint(e.Version, 10),
+				"breaks the order of %s: version %d comes next in the log", e.Stream, want)
 		}
 		versions[e.Stream] = e.Version
 		prev := heads[e.Stream]
@@ -94,7 +94,7 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 			return n, err
 		}
 		if e.RecordedAt.IsZero() {
-			return n, &InvalidError{Event: int(seq), Field: "recorded_at", Reason: "is missing: an imported event keeps the time the ledger learned it"}
+			return n, invalid(int(seq), "recorded_at", "", "is missing: an imported event keeps the time the ledger learned it")
 		}
 		rec := e.RecordedAt.UTC()
 		if rec.After(last) {
@@ -106,7 +106,7 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 			return n, err
 		}
 		if len(b) > MaxEventSize {
-			return n, &InvalidError{Event: int(seq), Field: "data", Reason: fmt.Sprintf("is too large: %d bytes", len(b))}
+			return n, invalid(int(seq), "data", "", "is too large: %d bytes", len(b))
 		}
 		m := nats.NewMsg(SubjectPrefix + e.Stream)
 		m.Data = b

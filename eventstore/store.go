@@ -46,7 +46,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		cfg.Replicas = 1
 	}
 	if cfg.Replicas < 0 || cfg.Replicas > 5 {
-		return nil, &InvalidError{Field: "replicas", Value: strconv.Itoa(cfg.Replicas), Reason: "must be between 1 and 5"}
+		return nil, invalid(0, "replicas", strconv.Itoa(cfg.Replicas), "must be between 1 and 5")
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
@@ -55,10 +55,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.NatsURL == "" && cfg.DataDir == "" {
-		return nil, &InvalidError{Field: "data dir", Reason: "is empty; set DataDir (embedded server) or NatsURL"}
+		return nil, invalid(0, "data dir", "", "is empty; set DataDir (embedded server) or NatsURL")
 	}
 	if cfg.NatsURL != "" && cfg.ListenAddr != "" {
-		return nil, &InvalidError{Field: "listen addr", Value: cfg.ListenAddr, Reason: "only applies to the embedded server, not with NatsURL"}
+		return nil, invalid(0, "listen addr", cfg.ListenAddr, "only applies to the embedded server, not with NatsURL")
 	}
 	s := &Store{cfg: cfg, log: cfg.Logger, closed: make(chan struct{})}
 	if err := s.open(ctx); err != nil {
@@ -124,11 +124,11 @@ func startServer(ctx context.Context, cfg Config) (*server.Server, error) {
 	if cfg.ListenAddr != "" {
 		host, port, err := net.SplitHostPort(cfg.ListenAddr)
 		if err != nil {
-			return nil, &InvalidError{Field: "listen addr", Value: cfg.ListenAddr, Reason: "must be host:port, e.g. 127.0.0.1:4222"}
+			return nil, invalid(0, "listen addr", cfg.ListenAddr, "must be host:port, e.g. 127.0.0.1:4222")
 		}
 		p, err := strconv.Atoi(port)
 		if err != nil || p < 0 || p > 65535 {
-			return nil, &InvalidError{Field: "listen addr", Value: cfg.ListenAddr, Reason: "has an invalid port"}
+			return nil, invalid(0, "listen addr", cfg.ListenAddr, "has an invalid port")
 		}
 		if p == 0 {
 			p = server.RANDOM_PORT

@@ -14,32 +14,29 @@ import (
 // MaxStreamNameLen characters in all. It returns an *InvalidError naming the
 // problem, or nil.
 func ValidStreamName(stream string) error {
-	bad := func(reason string) error {
-		return &InvalidError{Field: "stream", Value: stream, Reason: reason}
-	}
 	switch {
 	case stream == "":
-		return &InvalidError{Field: "stream", Reason: "is empty"}
+		return invalid(0, "stream", "", "is empty")
 	case len(stream) > MaxStreamNameLen:
-		return bad(fmt.Sprintf("is %d characters long, at most %d allowed", len(stream), MaxStreamNameLen))
+		return invalid(0, "stream", stream, "is %d characters long, at most %d allowed", len(stream), MaxStreamNameLen)
 	}
 	kind, id, ok := strings.Cut(stream, ".")
 	if !ok {
-		return bad(`must be "<kind>.<id>", e.g. "product.p1"`)
+		return invalid(0, "stream", stream, `must be "<kind>.<id>", e.g. "product.p1"`)
 	}
 	if kind == "" {
-		return bad("has an empty kind before the dot")
+		return invalid(0, "stream", stream, "has an empty kind before the dot")
 	}
 	if id == "" {
-		return bad("has an empty id after the dot")
+		return invalid(0, "stream", stream, "has an empty id after the dot")
 	}
 	for _, tok := range []string{kind, id} {
 		for _, r := range tok {
 			if r == '.' {
-				return bad("must have exactly one dot")
+				return invalid(0, "stream", stream, "must have exactly one dot")
 			}
 			if !isNameRune(r) {
-				return bad(fmt.Sprintf("contains %q; only letters A-Z, digits, '_' and '-' are allowed", r))
+				return invalid(0, "stream", stream, "contains %q; only letters A-Z, digits, '_' and '-' are allowed", r)
 			}
 		}
 	}
@@ -63,43 +60,40 @@ func isHeaderSafe(s string) bool {
 // validate checks one proposed event (n is its 1-based position) and returns
 // its data compacted.
 func validate(n int, e Proposed, now time.Time) (json.RawMessage, error) {
-	bad := func(field, value, reason string) error {
-		return &InvalidError{Event: n, Field: field, Value: value, Reason: reason}
-	}
 	switch {
 	case e.ID == "":
-		return nil, bad("id", "", "is empty")
+		return nil, invalid(n, "id", "", "is empty")
 	case len(e.ID) > 256:
-		return nil, bad("id", "", "is longer than 256 characters")
+		return nil, invalid(n, "id", "", "is longer than 256 characters")
 	case !isHeaderSafe(e.ID):
-		return nil, bad("id", e.ID, "may only contain printable ASCII without spaces")
+		return nil, invalid(n, "id", e.ID, "may only contain printable ASCII without spaces")
 	case e.Type == "":
-		return nil, bad("type", "", "is empty")
+		return nil, invalid(n, "type", "", "is empty")
 	case !isHeaderSafe(e.Type):
-		return nil, bad("type", e.Type, "may only contain printable ASCII without spaces")
+		return nil, invalid(n, "type", e.Type, "may only contain printable ASCII without spaces")
 	case e.Schema < 1:
-		return nil, bad("schema", fmt.Sprint(e.Schema), "must be 1 or more")
+		return nil, invalid(n, "schema", fmt.Sprint(e.Schema), "must be 1 or more")
 	case !utf8.ValidString(e.Actor):
-		return nil, bad("actor", "", "is not valid UTF-8")
+		return nil, invalid(n, "actor", "", "is not valid UTF-8")
 	case !utf8.ValidString(e.Source):
-		return nil, bad("source", "", "is not valid UTF-8")
+		return nil, invalid(n, "source", "", "is not valid UTF-8")
 	case !utf8.ValidString(e.CorrelationID):
-		return nil, bad("correlation_id", "", "is not valid UTF-8")
+		return nil, invalid(n, "correlation_id", "", "is not valid UTF-8")
 	}
 	if !e.RecordedAt.IsZero() && e.RecordedAt.After(now.Add(time.Minute)) {
-		return nil, bad("recorded_at", e.RecordedAt.UTC().Format(time.RFC3339Nano),
-			"is in the future (the ledger clock says "+now.UTC().Format(time.RFC3339)+")")
+		return nil, invalid(n, "recorded_at", e.RecordedAt.UTC().Format(time.RFC3339Nano),
+			"is in the future (the ledger clock says %s)", now.UTC().Format(time.RFC3339))
 	}
 	data := bytes.TrimSpace(e.Data)
 	if len(data) == 0 {
-		return nil, bad("data", "", "is empty; it must be a JSON object")
+		return nil, invalid(n, "data", "", "is empty; it must be a JSON object")
 	}
 	if data[0] != '{' || !json.Valid(data) {
-		return nil, bad("data", "", "must be a JSON object")
+		return nil, invalid(n, "data", "", "must be a JSON object")
 	}
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, data); err != nil {
-		return nil, bad("data", "", "must be a JSON object")
+		return nil, invalid(n, "data", "", "must be a JSON object")
 	}
 	return buf.Bytes(), nil
 }

@@ -134,7 +134,7 @@ func (l *Ledger) RecordEvent(ctx context.Context, e domain.Event, m Meta) (Posit
 			c.Err = err
 			return Position{}, c
 		}
-		return Position{}, storeError(err)
+		return Position{}, StoreError(err)
 	}
 }
 
@@ -162,12 +162,16 @@ func CheckEntryID(field, id string) error {
 	return nil
 }
 
-// storeError gives the store's refusals the codes and words of the domain.
-func storeError(err error) error {
+// StoreError gives the store's refusals the codes and words of the domain (translated like
+// every message: the catalogue has the store's formats too); other errors are returned wrapped.
+func StoreError(err error) error {
 	var inv *eventstore.InvalidError
-	switch {
-	case errors.As(err, &inv):
-		return &domain.Error{Code: domain.CodeInvalid, Field: inv.Field, Message: inv.Reason, Err: err}
+	if errors.As(err, &inv) {
+		e := &domain.Error{Code: domain.CodeInvalid, Field: inv.Field, Message: inv.Reason, Format: inv.Format, Args: inv.Args, Err: err}
+		if inv.Value != "" {
+			e.Value = inv.Value
+		}
+		return e
 	}
 	var bf *eventstore.BackfillError
 	if errors.As(err, &bf) {

@@ -8,11 +8,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/ledger"
 )
 
 func init() {
@@ -54,8 +54,7 @@ func runRestore(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	var inv *eventstore.InvalidError
 	if errors.As(err, &inv) && inv.Event > 0 {
 		// The store counts the file's events from 1, as the file's lines are counted.
-		e := domain.Invalid("file", "line %d of %s cannot be restored: %s", inv.Event, args[0],
-			strings.TrimPrefix(inv.Error(), fmt.Sprintf("event %d: ", inv.Event)))
+		e := domain.Invalid("file", "line %d of %s cannot be restored: %v", inv.Event, args[0], ledger.StoreError(err))
 		e.Err = err
 		return e
 	}
