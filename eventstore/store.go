@@ -245,46 +245,46 @@ const (
 // checkStreamConfig refuses a stream from which history could be lost or
 // whose behaviour the store relies on is switched off.
 func checkStreamConfig(c jetstream.StreamConfig) error {
-	bad := func(setting, value, problem string) error {
+	risky := func(setting, value, problem string) error {
 		return &StreamConfigError{Stream: c.Name, Setting: setting, Value: value, Problem: problem}
 	}
 	switch {
 	case !c.DenyDelete:
-		return bad("deny_delete", "false", "allows deletion")
+		return risky("deny_delete", "false", "allows deletion")
 	case c.AllowRollup:
-		return bad("allow_rollup_hdrs", "true", "allows roll-ups that replace history")
+		return risky("allow_rollup_hdrs", "true", "allows roll-ups that replace history")
 	case !c.DenyPurge:
-		return bad("deny_purge", "false", "allows purging")
+		return risky("deny_purge", "false", "allows purging")
 	case c.Sealed:
-		return bad("sealed", "true", "is sealed and accepts no appends")
+		return risky("sealed", "true", "is sealed and accepts no appends")
 	case c.Retention != jetstream.LimitsPolicy:
-		return bad("retention", c.Retention.String(), "removes messages once consumed")
+		return risky("retention", c.Retention.String(), "removes messages once consumed")
 	case c.Discard != jetstream.DiscardNew:
-		return bad("discard", "old", "discards old messages when a limit is reached")
+		return risky("discard", "old", "discards old messages when a limit is reached")
 	case c.MaxAge != 0:
-		return bad("max_age", c.MaxAge.String(), "expires old messages")
+		return risky("max_age", c.MaxAge.String(), "expires old messages")
 	case c.MaxMsgs > 0:
-		return bad("max_msgs", strconv.FormatInt(c.MaxMsgs, 10), "limits the number of messages")
+		return risky("max_msgs", strconv.FormatInt(c.MaxMsgs, 10), "limits the number of messages")
 	case c.MaxBytes > 0:
-		return bad("max_bytes", strconv.FormatInt(c.MaxBytes, 10), "limits the stored size")
+		return risky("max_bytes", strconv.FormatInt(c.MaxBytes, 10), "limits the stored size")
 	case c.MaxMsgsPerSubject > 0:
-		return bad("max_msgs_per_subject", strconv.FormatInt(c.MaxMsgsPerSubject, 10), "limits messages per aggregate stream")
+		return risky("max_msgs_per_subject", strconv.FormatInt(c.MaxMsgsPerSubject, 10), "limits messages per aggregate stream")
 	case c.AllowMsgTTL:
-		return bad("allow_msg_ttl", "true", "allows messages to expire")
+		return risky("allow_msg_ttl", "true", "allows messages to expire")
 	case c.SubjectDeleteMarkerTTL != 0:
-		return bad("subject_delete_marker_ttl", c.SubjectDeleteMarkerTTL.String(), "allows messages to expire")
+		return risky("subject_delete_marker_ttl", c.SubjectDeleteMarkerTTL.String(), "allows messages to expire")
 	case c.SubjectTransform != nil:
-		return bad("subject_transform", c.SubjectTransform.Source+">"+c.SubjectTransform.Destination, "rewrites subjects")
+		return risky("subject_transform", c.SubjectTransform.Source+">"+c.SubjectTransform.Destination, "rewrites subjects")
 	case c.Mirror != nil:
-		return bad("mirror", c.Mirror.Name, "is a mirror and accepts no appends")
+		return risky("mirror", c.Mirror.Name, "is a mirror and accepts no appends")
 	case c.Storage != jetstream.FileStorage:
-		return bad("storage", c.Storage.String(), "is not stored on disk")
+		return risky("storage", c.Storage.String(), "is not stored on disk")
 	case !c.AllowAtomicPublish:
-		return bad("allow_atomic", "false", "cannot append several events all-or-nothing")
+		return risky("allow_atomic", "false", "cannot append several events all-or-nothing")
 	case !c.AllowDirect:
-		return bad("allow_direct", "false", "cannot serve version checks by direct get")
+		return risky("allow_direct", "false", "cannot serve version checks by direct get")
 	case len(c.Subjects) != 1 || c.Subjects[0] != Subjects:
-		return bad("subjects", fmt.Sprint(c.Subjects), "does not hold exactly "+Subjects)
+		return risky("subjects", fmt.Sprint(c.Subjects), "does not hold exactly ocop.events.>") // Subjects
 	}
 	return nil
 }

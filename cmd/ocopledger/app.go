@@ -367,7 +367,10 @@ func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) {
 		var unsafe *eventstore.StreamConfigError
 		switch {
 		case errors.As(err, &unsafe):
-			e = domain.Internal("%v", err)
+			// The problem is one of the store's fixed phrases, worded through the catalogue.
+			problem := &domain.Error{Code: domain.CodeInternal, Format: unsafe.Problem, Message: unsafe.Problem}
+			e = domain.Internal("the stream %s %v (%s=%s): ocopledger refuses a ledger that could lose history or break its guarantees",
+				unsafe.Stream, problem, unsafe.Setting, unsafe.Value)
 		case m.ReadOnly && errors.Is(err, jetstream.ErrStreamNotFound):
 			e = domain.NotFound("there is no stream %s to read on this NATS server", m.StreamName)
 		case m.NatsURL != "":

@@ -102,8 +102,18 @@ func TestExportFromAMirrorBackup(t *testing.T) {
 			t.Fatalf("line %d from the mirror:\n%s\nfrom the ledger:\n%s", i+1, got[i], want[i])
 		}
 	}
+	// A mirror that could lose history is refused, in the clerk's language.
+	loose := jetstream.StreamConfig{Name: "LOOSE_BACKUP", Mirror: &jetstream.StreamSource{Name: eventstore.DefaultStreamName},
+		Storage: jetstream.FileStorage, Discard: jetstream.DiscardNew}
+	if _, err := s.JetStream().CreateStream(ctx, loose); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := runCLI(t, "export", "--nats", s.ClientURL(), "--mirror", loose.Name)
+	if code != 1 || !strings.Contains(errs, "luồng LOOSE_BACKUP cho phép xóa (deny_delete=false): ocopledger không dùng một sổ cái có thể mất lịch sử") {
+		t.Errorf("export from a mirror that allows deletion: exit %d, %q", code, errs)
+	}
 	// A stream that does not exist is named, and nothing is created.
-	code, _, errs := runCLI(t, "export", "--nats", s.ClientURL(), "--mirror", "NO_SUCH_BACKUP", "--lang", "en")
+	code, _, errs = runCLI(t, "export", "--nats", s.ClientURL(), "--mirror", "NO_SUCH_BACKUP", "--lang", "en")
 	if code != 3 || !strings.Contains(errs, "NO_SUCH_BACKUP") {
 		t.Errorf("export from a missing mirror: exit %d, %q; want exit 3 naming it", code, errs)
 	}
