@@ -408,9 +408,14 @@ func (p *Projection) commit(b *batch) error {
 	known := p.known
 	nextRow := slices.Clone(p.nextRow)
 	err := p.db.Update(func(tx *bolt.Tx) error {
-		w := &writer{p: p, tx: tx, b: b, nextRow: nextRow, rowPages: make([]rowPage, len(figures)),
+		w := &writer{p: p, tx: tx, b: b, nextRow: nextRow,
 			log: tx.Bucket(bLog), streams: tx.Bucket(bStreams), rows: tx.Bucket(bRows), ends: tx.Bucket(bEnds),
 			items: tx.Bucket(bItems), deltas: tx.Bucket(bDeltas)}
+		w.logPage = pageWriter{b: w.log, size: 300 << logPageBits}
+		w.rowPages = make([]pageWriter, len(figures))
+		for i := range w.rowPages {
+			w.rowPages[i] = pageWriter{b: w.rows}
+		}
 		// The log, its clock, the rows and the deltas grow at their right edge (the rows at the
 		// right edge of each figure's run): pack their pages full.
 		clock := tx.Bucket(bClock)
@@ -429,11 +434,11 @@ func (p *Projection) commit(b *batch) error {
 				b.events[i] = domain.Recorded{} // applied: let the collector have it
 			}
 		}
-		if err := w.flushPage(); err != nil {
+		if err := w.logPage.flush(); err != nil {
 			return err
 		}
 		for i := range w.rowPages {
-			if err := w.flushRows(&w.rowPages[i], uint8(i)); err != nil {
+			if err := w.rowPages[i].flush(); err != nil {
 				return err
 			}
 		}

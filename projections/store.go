@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"sort"
@@ -130,17 +131,11 @@ func scanRows(tx *bolt.Tx, fig uint8, fn func(id, kt uint64, v []byte) error) er
 	c := tx.Bucket(bRows).Cursor()
 	for k, page := c.Seek([]byte{fig}); k != nil && k[0] == fig; k, page = c.Next() {
 		for len(page) > 0 {
-			id, n := binary.Uvarint(page)
-			if n <= 0 {
+			id, v, rest, ok := nextPageEntry(page)
+			if !ok {
 				return fmt.Errorf("projections: malformed row page")
 			}
-			page = page[n:]
-			size, n := binary.Uvarint(page)
-			if n <= 0 || uint64(len(page)-n) < size {
-				return fmt.Errorf("projections: malformed row page")
-			}
-			v := page[n : n+int(size)]
-			page = page[n+int(size):]
+			page = rest
 			for ek != nil && ek[0] == fig && binary.BigEndian.Uint64(ek[1:]) < id {
 				ek, ev = ends.Next()
 			}
@@ -279,21 +274,73 @@ func appendPageEntry(page []byte, seq uint64, rec []byte) []byte {
 // pageEntry finds the record of seq in a log page (nil if absent).
 func pageEntry(page []byte, seq uint64) []byte {
 	for len(page) > 0 {
-		q, k := binary.Uvarint(page)
-		if k <= 0 {
-			return nil
-		}
-		page = page[k:]
-		n, k := binary.Uvarint(page)
-		if k <= 0 || uint64(len(page)-k) < n {
+		q, rec, rest, ok := nextPageEntry(page)
+		if !ok {
 			return nil
 		}
 		if q == seq {
-			return page[k : k+int(n)]
+			return rec
 		}
-		page = page[k+int(n):]
+		page = rest
 	}
 	return nil
+}
+
+// nextPageEntry splits the first entry off a page: its number, its record and the rest of the
+// page (ok is false for a malformed page).
+func nextPageEntry(page []byte) (n uint64, rec, rest []byte, ok bool) {
+	n, k := binary.Uvarint(page)
+	if k <= 0 {
+		return 0, nil, nil, false
+	}
+	page = page[k:]
+	size, k := binary.Uvarint(page)
+	if k <= 0 || uint64(len(page)-k) < size {
+		return 0, nil, nil, false
+	}
+	return n, page[k : k+int(size)], page[k+int(size):], true
+}
+
+// pageWriter fills the pages of a paged bucket (the log, the rows of one figure) inside one
+// transaction. Entries arrive in increasing order, so one page is open at a time; it is put when
+// the next entry belongs to another page and at the end of the transaction (bbolt keeps the
+// slice until the commit).
+type pageWriter struct {
+	b    *bolt.Bucket
+	key  []byte // the open page's key; nil when none is open
+	buf  []byte
+	size int // room to reserve for a page
+}
+
+// add appends entry n to the page at key.
+func (pw *pageWriter) add(key []byte, n uint64, rec []byte) error {
+	if !bytes.Equal(key, pw.key) {
+		if err := pw.flush(); err != nil {
+			return err
+		}
+		// The page may have been begun by an earlier commit.
+		pw.key, pw.buf = key, append(make([]byte, 0, pw.size), pw.b.Get(key)...)
+	}
+	pw.buf = appendPageEntry(pw.buf, n, rec)
+	return nil
+}
+
+// entry returns entry n of the page at key if that page is the open one.
+func (pw *pageWriter) entry(key []byte, n uint64) ([]byte, bool) {
+	if pw.key == nil || !bytes.Equal(key, pw.key) {
+		return nil, false
+	}
+	return pageEntry(pw.buf, n), true
+}
+
+// flush puts the open page and closes it.
+func (pw *pageWriter) flush() error {
+	if pw.key == nil {
+		return nil
+	}
+	err := pw.b.Put(pw.key, pw.buf)
+	pw.key, pw.buf = nil, nil
+	return err
 }
 
 // logAt reads the log record at seq.

@@ -39,26 +39,11 @@ type writer struct {
 
 	log, streams, rows, ends, items, deltas *bolt.Bucket
 	nextRow                                 []uint64 // the last row number of each figure
-	rowPages                                []rowPage
+	logPage                                 pageWriter
+	rowPages                                []pageWriter // one a figure
 
-	page    []byte // the log page being filled, put at the end of the commit
-	pageNo  uint64
-	pageSet bool
 	scratch []byte
 	payload []byte
-}
-
-// logPut adds the record of seq to its log page.
-func (w *writer) logPut(seq uint64, rec []byte) error {
-	if pn := seq >> logPageBits; !w.pageSet || pn != w.pageNo {
-		if err := w.flushPage(); err != nil {
-			return err
-		}
-		w.pageNo, w.pageSet = pn, true
-		w.page = append(make([]byte, 0, 300<<logPageBits), w.log.Get(u64(pn))...) // a page an earlier commit began
-	}
-	w.page = appendPageEntry(w.page, seq, rec)
-	return nil
 }
 
 // history reads the events at the given positions back from the log, including the page this
@@ -66,11 +51,10 @@ func (w *writer) logPut(seq uint64, rec []byte) error {
 func (w *writer) history(seqs []uint64) ([]domain.Recorded, error) {
 	out := make([]domain.Recorded, 0, len(seqs))
 	for _, q := range seqs {
-		var v []byte
-		if w.pageSet && q>>logPageBits == w.pageNo && len(w.page) > 0 {
-			v = pageEntry(w.page, q)
-		} else {
-			v = pageEntry(w.log.Get(logPageKey(q)), q)
+		key := logPageKey(q)
+		v, open := w.logPage.entry(key, q)
+		if !open {
+			v = pageEntry(w.log.Get(key), q)
 		}
 		r, err := decodeLog(q, v).recorded()
 		if err != nil {
@@ -79,48 +63,6 @@ func (w *writer) history(seqs []uint64) ([]domain.Recorded, error) {
 		out = append(out, r)
 	}
 	return out, nil
-}
-
-// rowPage is the page of rows of one figure being filled in a transaction.
-type rowPage struct {
-	no  uint64
-	buf []byte
-	set bool
-}
-
-// rowPut adds a row to its page.
-func (w *writer) rowPut(k rowKey, r row) error {
-	pg := &w.rowPages[k.fig]
-	if no := k.id >> rowPageBits; !pg.set || no != pg.no {
-		if err := w.flushRows(pg, k.fig); err != nil {
-			return err
-		}
-		pg.no, pg.set = no, true
-		pg.buf = append([]byte(nil), w.rows.Get(rowPageKey(k.fig, k.id))...) // a page an earlier commit began
-	}
-	w.scratch = appendRow(w.scratch[:0], r)
-	pg.buf = appendPageEntry(pg.buf, k.id, w.scratch)
-	return nil
-}
-
-// flushRows puts a figure's page of rows being filled.
-func (w *writer) flushRows(pg *rowPage, fig uint8) error {
-	if len(pg.buf) == 0 {
-		return nil
-	}
-	err := w.rows.Put(rowPageKey(fig, pg.no<<rowPageBits), pg.buf)
-	pg.buf = nil
-	return err
-}
-
-// flushPage puts the log page being filled (bbolt keeps the slice until the commit).
-func (w *writer) flushPage() error {
-	if len(w.page) == 0 {
-		return nil
-	}
-	err := w.log.Put(u64(w.pageNo), w.page)
-	w.page = nil
-	return err
 }
 
 func (w *writer) apply(r domain.Recorded, known time.Time) error {
@@ -135,7 +77,7 @@ func (w *writer) apply(r domain.Recorded, known time.Time) error {
 		rec.Data = w.payload
 	}
 	w.scratch = appendLog(w.scratch[:0], rec)
-	if err := w.logPut(r.Sequence, w.scratch); err != nil {
+	if err := w.logPage.add(logPageKey(r.Sequence), r.Sequence, w.scratch); err != nil {
 		return err
 	}
 	r.Raw = nil // the payload is in the log; folds keep decoded events only
@@ -273,7 +215,8 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 		f := figIdx(c.Figure)
 		w.nextRow[f]++
 		k := rowKey{f, w.nextRow[f]}
-		if err := w.rowPut(k, row{Contribution: c, Stream: stream, KnownFrom: seq}); err != nil {
+		w.scratch = appendRow(w.scratch[:0], row{Contribution: c, Stream: stream, KnownFrom: seq})
+		if err := w.rowPages[f].add(rowPageKey(f, k.id), k.id, w.scratch); err != nil {
 			return err
 		}
 		if sharedItems[c.Figure] {
