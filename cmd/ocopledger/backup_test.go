@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -14,16 +13,6 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/ocopledger/ocopledger/eventstore"
 )
-
-// run runs one command line in-process and returns its exit code, stdout and stderr.
-func runCLI(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	m := NewMain(strings.NewReader(""), &out, &errb)
-	code := m.Run(context.Background(), args)
-	m.Close()
-	return code, out.String(), errb.String()
-}
 
 // exportLines reads an export and drops appended_at (the broker's own time of each message,
 // which a restore cannot keep): what remains is the ledger's history.

@@ -14,9 +14,20 @@ import (
 // run runs one command in a fresh Main on dir and returns its exit code and output.
 func run(t *testing.T, dir, stdin string, args ...string) (int, string, string) {
 	t.Helper()
+	return runWithInput(t, stdin, append(args, "--data", dir)...)
+}
+
+// runCLI runs one command line in a fresh Main and returns its exit code, stdout and stderr.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	return runWithInput(t, "", args...)
+}
+
+func runWithInput(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errb bytes.Buffer
 	m := NewMain(strings.NewReader(stdin), &out, &errb)
-	code := m.Run(context.Background(), append(args, "--data", dir))
+	code := m.Run(context.Background(), args)
 	m.Close()
 	return code, out.String(), errb.String()
 }
