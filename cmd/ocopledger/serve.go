@@ -76,8 +76,13 @@ func (m *routeMux) HandleFunc(pattern string, f func(http.ResponseWriter, *http.
 // ServeHTTP routes r; a request under /v1/ that no route matches is answered like every other
 // error of the API (JSON, Vietnamese or English) instead of the mux's plain English text.
 func (m *routeMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h, pattern := m.ServeMux.Handler(r)
-	if pattern == "" && strings.HasPrefix(r.URL.Path, "/v1/") {
+	if !strings.HasPrefix(r.URL.Path, "/v1/") {
+		m.ServeMux.ServeHTTP(w, r)
+		return
+	}
+	// The mux's ServeHTTP matches again (it also sets the request's path values, which Handler
+	// does not): the price of the check is a second lookup for requests under /v1/.
+	if h, pattern := m.ServeMux.Handler(r); pattern == "" {
 		rec := &noRouteRecorder{header: http.Header{}}
 		h.ServeHTTP(rec, r) // what the mux would answer: 404, or 405 with Allow
 		if rec.status == http.StatusNotFound || rec.status == http.StatusMethodNotAllowed {
