@@ -227,7 +227,10 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 			if err == nil {
 				if err = p.commit(b); err != nil {
 					cancel() // stop the reader
-				} else if progress != nil {
+					continue
+				}
+				p.releaseMapped()
+				if progress != nil {
 					progress(p.Checkpoint(), end)
 				}
 			}
@@ -306,6 +309,7 @@ func (p *Projection) flushBulk() error {
 		if err != nil {
 			return fmt.Errorf("projections: write the stream indexes: %w", err)
 		}
+		p.releaseMapped()
 	}
 	p.bulk = nil
 	p.bulkOn.Store(false)
