@@ -4,37 +4,95 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"slices"
+
+	"github.com/ocopledger/ocopledger/domain"
 )
 
-// bulkIndex keeps the stream indexes in memory during a rebuild from zero, instead of in the
-// streams bucket. Stream names arrive in no order, so putting them into bbolt as they come
-// rewrites most of the bucket's pages at every commit; kept here, they go to bbolt once at the
-// end, in key order. It holds no Go pointers per stream (a map of hashes to offsets and one byte
-// arena), so the garbage collector never has to walk it.
+// bulk holds what a rebuild from zero writes at random places of bbolt's B+trees, so that it
+// goes to bbolt once at the end, in key order (see Projection.flushBulk): put into bbolt as they
+// come, these writes dirty a different page each, so that every commit rewrites (and the process
+// maps) most of the buckets' pages. Queries that read them are refused while it is held (see
+// indexesReady).
 //
 // A rebuild in this mode marks the file (meta "bulk"); if it is interrupted, the next start
-// finds the mark and rebuilds from zero again, since the streams bucket is incomplete.
-type bulkIndex struct {
-	seed  maphash.Seed
-	slots map[uint64]uint32 // hash of a name (then hash+1, +2… on a collision) → offset in arena
-	arena []byte            // entries: uvarint(len name) name cap(4) len(4) value[cap]
-	n     int
+// finds the mark and rebuilds from zero again, since the buckets are incomplete.
+type bulk struct {
+	streams *bulkIndex // stream name → its encoded index (written after each commit)
+	items   *bulkIndex // itemPrefix → the item's rows: rowID(8) dates(8) each, in the order added
+	ends    []byte     // the ends of rows: row key(9) position(8) each, in the order they ended
 }
 
+func newBulk() *bulk {
+	return &bulk{streams: newBulkIndex(), items: newBulkIndex()}
+}
+
+// itemSpans returns the validity intervals of an item's current rows.
+func (b *bulk) itemSpans(prefix string, out []span) []span {
+	v := b.items.get(prefix)
+	for ; len(v) >= 16; v = v[16:] {
+		f, u := getDates(v[8:])
+		out = append(out, span{f, u})
+	}
+	return out
+}
+
+// addItem records that row id of an item holds from–until.
+func (b *bulk) addItem(prefix string, id uint64, from, until domain.Date, scratch []byte) []byte {
+	scratch = append(scratch[:0], b.items.get(prefix)...)
+	scratch = binary.BigEndian.AppendUint64(scratch, id)
+	scratch = append(scratch, dateBytes(from, until)...)
+	b.items.put(prefix, scratch)
+	return scratch
+}
+
+// removeItem forgets row id of an item.
+func (b *bulk) removeItem(prefix string, id uint64, scratch []byte) []byte {
+	v := b.items.get(prefix)
+	scratch = scratch[:0]
+	for ; len(v) >= 16; v = v[16:] {
+		if binary.BigEndian.Uint64(v) != id {
+			scratch = append(scratch, v[:16]...)
+		}
+	}
+	b.items.put(prefix, scratch)
+	return scratch
+}
+
+// endRow records that a row stopped holding at position seq.
+func (b *bulk) endRow(k rowKey, seq uint64) {
+	b.ends = append(b.ends, k.fig)
+	b.ends = binary.BigEndian.AppendUint64(b.ends, k.id)
+	b.ends = binary.BigEndian.AppendUint64(b.ends, seq)
+}
+
+// bulkIndex is a map of names to byte strings that holds no Go pointers per entry (a map of
+// hashes to offsets and an arena of fixed-size blocks), so that the garbage collector never has
+// to walk it, and growing it never copies it.
+type bulkIndex struct {
+	seed   maphash.Seed
+	slots  map[uint64]uint32 // hash of a name (then hash+1, +2… on a collision) → offset
+	blocks [][]byte          // entries: uvarint(len name) name cap(4) len(4) value[cap]; offset = block<<blockBits | position
+	n      int
+}
+
+// blockBits sets the size of the arena's blocks (1 MiB); a larger entry gets a block of its own.
+const blockBits = 20
+
 func newBulkIndex() *bulkIndex {
-	return &bulkIndex{seed: maphash.MakeSeed(), slots: map[uint64]uint32{}, arena: make([]byte, 0, 1<<20)}
+	return &bulkIndex{seed: maphash.MakeSeed(), slots: map[uint64]uint32{}}
 }
 
 // entry decodes the entry at off: its name, where its length is, and its value.
-func (b *bulkIndex) entry(off uint32) (name []byte, lenAt int, val []byte) {
-	p := int(off)
-	n, k := binary.Uvarint(b.arena[p:])
+func (b *bulkIndex) entry(off uint32) (name []byte, lenAt []byte, val []byte) {
+	a := b.blocks[off>>blockBits]
+	p := int(off & (1<<blockBits - 1))
+	n, k := binary.Uvarint(a[p:])
 	p += k
-	name = b.arena[p : p+int(n)]
+	name = a[p : p+int(n)]
 	p += int(n)
-	c := int(binary.BigEndian.Uint32(b.arena[p:]))
-	l := int(binary.BigEndian.Uint32(b.arena[p+4:]))
-	return name, p + 4, b.arena[p+8 : p+8+l : p+8+c]
+	c := int(binary.BigEndian.Uint32(a[p:]))
+	l := int(binary.BigEndian.Uint32(a[p+4:]))
+	return name, a[p+4 : p+8], a[p+8 : p+8+l : p+8+c]
 }
 
 // find returns the slot of name and whether it holds it (else the first free slot).
@@ -52,7 +110,7 @@ func (b *bulkIndex) find(name string) (uint64, bool) {
 	}
 }
 
-// get returns the encoded index of a stream (nil if none), valid until the next put.
+// get returns the value of a name (nil if none), valid until the next put.
 func (b *bulkIndex) get(name string) []byte {
 	h, ok := b.find(name)
 	if !ok {
@@ -62,29 +120,38 @@ func (b *bulkIndex) get(name string) []byte {
 	return v
 }
 
-// put sets the encoded index of a stream: in place when it fits, else in a new entry with room
-// to grow.
+// put sets the value of a name: in place when it fits, else in a new entry with room to grow.
 func (b *bulkIndex) put(name string, v []byte) {
 	h, ok := b.find(name)
 	if ok {
 		_, lenAt, old := b.entry(b.slots[h])
 		if len(v) <= cap(old) {
-			binary.BigEndian.PutUint32(b.arena[lenAt:], uint32(len(v)))
+			binary.BigEndian.PutUint32(lenAt, uint32(len(v)))
 			copy(old[:len(v)], v)
 			return
 		}
 	} else {
 		b.n++
 	}
-	off := len(b.arena)
 	c := len(v) + len(v)/2 + 4
-	b.arena = binary.AppendUvarint(b.arena, uint64(len(name)))
-	b.arena = append(b.arena, name...)
-	b.arena = binary.BigEndian.AppendUint32(b.arena, uint32(c))
-	b.arena = binary.BigEndian.AppendUint32(b.arena, uint32(len(v)))
-	b.arena = append(b.arena, v...)
-	b.arena = append(b.arena, make([]byte, c-len(v))...)
-	b.slots[h] = uint32(off)
+	size := binary.MaxVarintLen64 + len(name) + 8 + c
+	last := len(b.blocks) - 1
+	// A new block when the entry does not fit in the last one, or would start past the positions
+	// an offset can name (after a block of its own).
+	if last < 0 || len(b.blocks[last])+size > cap(b.blocks[last]) || len(b.blocks[last])+size > 1<<blockBits && len(b.blocks[last]) > 0 {
+		b.blocks = append(b.blocks, make([]byte, 0, max(size, 1<<blockBits)))
+		last++
+	}
+	a := b.blocks[last]
+	off := uint32(last)<<blockBits | uint32(len(a))
+	a = binary.AppendUvarint(a, uint64(len(name)))
+	a = append(a, name...)
+	a = binary.BigEndian.AppendUint32(a, uint32(c))
+	a = binary.BigEndian.AppendUint32(a, uint32(len(v)))
+	a = append(a, v...)
+	a = append(a, make([]byte, c-len(v))...)
+	b.blocks[last] = a
+	b.slots[h] = off
 }
 
 // sorted returns the offsets of every stream's entry in the order of their names.

@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -49,8 +50,9 @@ type Projection struct {
 	// caches of what bbolt holds, valid while the projection is the file's only writer: the
 	// streams touched recently, in two generations (see writer.state)
 	cache, cacheOld map[string]*streamState
-	bulk            *bulkIndex  // the stream indexes during a rebuild from zero (see bulkIndex)
+	bulk            *bulk       // what a rebuild from zero writes at the end (see bulk)
 	bulkOn          atomic.Bool // bulk != nil, for queries (which must not read bulk itself)
+	bulkBroken      bool        // a commit failed during a rebuild from zero: bulk no longer matches the file
 
 	rebuilt bool // the file was (re)initialised at open
 	waiters []chan struct{}
@@ -206,13 +208,23 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 		}
 		return nil
 	}
+	if p.bulkBroken {
+		// A transaction of a rebuild from zero failed after changing what bulk holds: start again.
+		if err := p.Reset(); err != nil {
+			return err
+		}
+		p.bulkBroken = false
+		if end, err = src.LastSequence(ctx); err != nil {
+			return fmt.Errorf("projections: %w", err)
+		}
+	}
 	p.db.NoSync = true // a rebuild syncs once at the end; a crash before that only loses read models
 	defer func() { p.db.NoSync = false }()
 	if p.Checkpoint() == 0 && end >= bulkMin && p.bulk == nil {
 		if err := p.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(kBulk, []byte{1}) }); err != nil {
 			return fmt.Errorf("projections: %w", err)
 		}
-		p.bulk = newBulkIndex()
+		p.bulk = newBulk()
 		p.bulkOn.Store(true)
 	}
 	// Reading (and decoding) the log and applying it run side by side: the reader hands batches
@@ -227,6 +239,7 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 			if err == nil {
 				if err = p.commit(b); err != nil {
 					cancel() // stop the reader
+					p.bulkBroken = p.bulk != nil
 					continue
 				}
 				p.releaseMapped()
@@ -284,36 +297,117 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 // bulkMin is the size of a log from which a rebuild from zero keeps the stream indexes in memory.
 var bulkMin uint64 = 1000 // a variable so that tests can use it on small logs
 
-// flushBulk writes the stream indexes kept in memory during a rebuild into the streams bucket, in
-// key order and in transactions of a bounded size, and clears the mark of a rebuild in progress.
+// flushBulk writes what a rebuild from zero kept in memory (see bulk) into bbolt, each bucket in
+// key order and in transactions of a bounded size, and clears the mark of a rebuild in progress
+// with the last of them.
 func (p *Projection) flushBulk() error {
 	b := p.bulk
-	offs := b.sorted()
-	const chunk = 50_000
-	for i := 0; i < len(offs) || i == 0; i += chunk {
-		last := min(i+chunk, len(offs))
-		err := p.db.Update(func(tx *bolt.Tx) error {
-			sb := tx.Bucket(bStreams)
-			sb.FillPercent = 1 // in key order: pack the pages full
-			for _, off := range offs[i:last] {
-				name, _, v := b.entry(off)
-				if err := sb.Put(name, v); err != nil {
-					return err
-				}
-			}
-			if last == len(offs) {
-				return tx.Bucket(bMeta).Delete(kBulk)
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("projections: write the stream indexes: %w", err)
+	w := sortedWriter{p: p}
+	for _, off := range b.streams.sorted() {
+		name, _, v := b.streams.entry(off)
+		if err := w.put(bStreams, name, v); err != nil {
+			return err
 		}
-		p.releaseMapped()
+	}
+	for _, off := range b.items.sorted() {
+		prefix, _, v := b.items.entry(off)
+		sortRecords(v, 16, 8) // by row number
+		for ; len(v) >= 16; v = v[16:] {
+			// bbolt keeps the key until the commit: one of its own each
+			key := append(append(make([]byte, 0, len(prefix)+8), prefix...), v[:8]...)
+			if err := w.put(bItems, key, v[8:16]); err != nil {
+				return err
+			}
+		}
+	}
+	sortRecords(b.ends, 17, 9) // by row key
+	for e := b.ends; len(e) >= 17; e = e[17:] {
+		if err := w.put(bEnds, e[:9], e[9:17]); err != nil {
+			return err
+		}
+	}
+	if err := w.finish(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Delete(kBulk) }); err != nil {
+		return err
 	}
 	p.bulk = nil
 	p.bulkOn.Store(false)
 	return nil
+}
+
+// sortRecords sorts the fixed-size records of b in place by their first keyLen bytes.
+func sortRecords(b []byte, size, keyLen int) {
+	n := len(b) / size
+	idx := make([]int32, n)
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(x, y int32) int {
+		return bytes.Compare(b[int(x)*size:int(x)*size+keyLen], b[int(y)*size:int(y)*size+keyLen])
+	})
+	sorted := make([]byte, 0, n*size)
+	for _, i := range idx {
+		sorted = append(sorted, b[int(i)*size:int(i+1)*size]...)
+	}
+	copy(b, sorted)
+}
+
+// sortedWriter puts keys that come in key order (within each bucket) into bbolt, packing the
+// pages full, in transactions of at most sortedChunk puts.
+type sortedWriter struct {
+	p  *Projection
+	tx *bolt.Tx
+	n  int
+}
+
+const sortedChunk = 50_000
+
+func (w *sortedWriter) put(bucket, k, v []byte) error {
+	if w.tx == nil {
+		tx, err := w.p.db.Begin(true)
+		if err != nil {
+			return fmt.Errorf("projections: write the indexes: %w", err)
+		}
+		w.tx = tx
+	}
+	b := w.tx.Bucket(bucket)
+	b.FillPercent = 1
+	if err := b.Put(k, v); err != nil {
+		_ = w.tx.Rollback()
+		w.tx = nil
+		return fmt.Errorf("projections: write the indexes: %w", err)
+	}
+	if w.n++; w.n < sortedChunk {
+		return nil
+	}
+	return w.commit(nil)
+}
+
+func (w *sortedWriter) commit(last func(*bolt.Tx) error) error {
+	tx := w.tx
+	w.tx, w.n = nil, 0
+	if last != nil {
+		if err := last(tx); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("projections: write the indexes: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("projections: write the indexes: %w", err)
+	}
+	w.p.releaseMapped()
+	return nil
+}
+
+// finish commits what is left, with last's changes.
+func (w *sortedWriter) finish(last func(*bolt.Tx) error) error {
+	if w.tx == nil {
+		tx, err := w.p.db.Begin(true)
+		if err != nil {
+			return fmt.Errorf("projections: write the indexes: %w", err)
+		}
+		w.tx = tx
+	}
+	return w.commit(last)
 }
 
 // Run catches up and then follows the live tail until ctx is done, committing events as they
@@ -508,7 +602,7 @@ func (p *Projection) commit(b *batch) error {
 		var enc []byte
 		for s, st := range b.touched {
 			enc = st.idx.appendTo(enc[:0])
-			p.bulk.put(s, enc)
+			p.bulk.streams.put(s, enc)
 		}
 	}
 	first, last := b.events[0].Sequence, b.events[len(b.events)-1].Sequence

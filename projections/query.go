@@ -136,8 +136,9 @@ func (p *Projection) counting(tx *bolt.Tx, figure string, q domain.Query, s uint
 	return out, attrsOf(tx, out)
 }
 
-// indexesReady refuses, while a rebuild from zero keeps the stream indexes in memory, the
-// questions that read them (explain, breakdowns, expiring): their answer would be incomplete.
+// indexesReady refuses, while a rebuild from zero keeps the stream indexes, the items and the
+// ends of rows in memory, the questions that read them (explain, breakdowns, expiring, the rows):
+// their answer would be incomplete.
 func (p *Projection) indexesReady() error {
 	if p.bulkOn.Load() {
 		return domain.Unavailable("the read models are being rebuilt from the log (%d events so far); this answer needs them whole: ask again when /readyz says ready", p.Checkpoint())
@@ -527,6 +528,9 @@ type RowInfo struct {
 // ForEachRow calls fn for every contribution row, current or closed: the bitemporal table behind
 // the figures, for audits and for comparing with other engines.
 func (p *Projection) ForEachRow(ctx context.Context, fn func(RowInfo) error) error {
+	if err := p.indexesReady(); err != nil {
+		return err
+	}
 	return p.db.View(func(tx *bolt.Tx) error {
 		n := 0
 		for i, f := range figures {

@@ -131,7 +131,7 @@ func (w *writer) state(stream string, version uint64) (*streamState, error) {
 		if version != 1 {
 			var v []byte
 			if p.bulk != nil {
-				v = p.bulk.get(stream)
+				v = p.bulk.streams.get(stream)
 			} else {
 				v = w.streams.Get([]byte(stream))
 			}
@@ -201,6 +201,13 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 	}
 	for _, i := range gone {
 		k := st.idx.rows[i]
+		if bk := w.p.bulk; bk != nil {
+			bk.endRow(k, seq)
+			if sharedItems[prev[i].Figure] {
+				w.scratch = bk.removeItem(string(itemPrefix(k.fig, prev[i].Item)), k.id, w.scratch)
+			}
+			continue
+		}
 		if err := w.ends.Put(k.bytes(), u64(seq)); err != nil { // known until seq
 			return err
 		}
@@ -220,7 +227,9 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 			return err
 		}
 		if sharedItems[c.Figure] {
-			if err := w.items.Put(itemKey(k.fig, c.Item, k.id), dateBytes(c.From, c.Until)); err != nil {
+			if bk := w.p.bulk; bk != nil {
+				w.scratch = bk.addItem(string(itemPrefix(k.fig, c.Item)), k.id, c.From, c.Until, w.scratch)
+			} else if err := w.items.Put(itemKey(k.fig, c.Item, k.id), dateBytes(c.From, c.Until)); err != nil {
 				return err
 			}
 		}
@@ -296,6 +305,9 @@ func (w *writer) spans(t figItem, keys []rowKey, cs []domain.Contribution) []spa
 	var out []span
 	if sharedItems[figures[t.fig].ID] {
 		prefix := itemPrefix(t.fig, t.item)
+		if w.p.bulk != nil {
+			return w.p.bulk.itemSpans(string(prefix), out)
+		}
 		c := w.items.Cursor()
 		for k, v := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			f, u := getDates(v)
