@@ -15,3 +15,11 @@ func SetBulkMin(n int) (restore func()) {
 	bulkMin = uint64(n)
 	return func() { bulkMin = old }
 }
+
+// SetSnapshotEvery sets how many deltas the index takes between two snapshots, for a test, and
+// returns the function that restores it.
+func SetSnapshotEvery(n int) (restore func()) {
+	old := snapshotEvery
+	snapshotEvery = n
+	return func() { snapshotEvery = old }
+}

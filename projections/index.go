@@ -19,10 +19,11 @@ import (
 // Days are counted from dayBase; dates outside [dayBase, dayBase+dayCount) are clamped.
 var dayBase = domain.MustDate(2000, 1, 1)
 
-const (
-	dayCount      = 1 << 15 // 2000-01-01 … 2089
-	snapshotEvery = 1 << 17
-)
+const dayCount = 1 << 15 // 2000-01-01 … 2089
+
+// snapshotEvery is how many deltas the index takes between two snapshots (a variable so that
+// tests can take many).
+var snapshotEvery = 1 << 17
 
 func dayIndex(d domain.Date) int {
 	i := int(d - dayBase)
@@ -74,17 +75,43 @@ func (f fenwick) sum(fig, day int) int64 {
 	return s
 }
 
-func (f fenwick) clone() fenwick {
-	c := make(fenwick, len(f))
-	for i := range f {
-		c[i] = append([]int32(nil), f[i]...)
-	}
-	return c
+// snapshot is the index as known at a past position: the count of each figure on every day, as
+// a prefix sum over the days on which any delta falls so far (before lo a count is zero; after
+// them, the count of their last day). That span is a few thousand days of the 32,768 a tree
+// covers, so a snapshot takes a fraction of a tree's memory, and reads in one step.
+type snapshot struct {
+	upto int       // number of deltas folded in (deltas[:upto])
+	lo   int       // the first day of the span
+	sums [][]int32 // per figure, the count on each day of the span
 }
 
-type snapshot struct {
-	upto int // number of deltas folded in (deltas[:upto])
-	tree fenwick
+// snapshotOf takes a snapshot of the tree f over the days lo…hi.
+func snapshotOf(f fenwick, upto, lo, hi int) snapshot {
+	sn := snapshot{upto: upto, lo: lo, sums: make([][]int32, len(f))}
+	if hi < lo {
+		return sn
+	}
+	for fig := range f {
+		s := make([]int32, hi-lo+1)
+		for d := range s {
+			s[d] = int32(f.sum(fig, lo+d))
+		}
+		sn.sums[fig] = s
+	}
+	return sn
+}
+
+// sum returns the total of the days ≤ day.
+func (sn *snapshot) sum(fig, day int) int64 {
+	s := sn.sums[fig]
+	switch i := day - sn.lo; {
+	case i < 0 || len(s) == 0:
+		return 0
+	case i >= len(s):
+		return int64(s[len(s)-1])
+	default:
+		return int64(s[i])
+	}
 }
 
 type index struct {
@@ -92,6 +119,7 @@ type index struct {
 	deltas    []delta
 	live      fenwick
 	snaps     []snapshot
+	lo, hi    int      // the days on which any delta falls
 	seqs      []uint32 // log positions with a recording time, ascending
 	known     []int64  // running maximum of recorded_at (unix ns) at each of seqs
 	lastSeq   uint64
@@ -100,15 +128,16 @@ type index struct {
 
 func newIndex() *index {
 	n := len(domain.Figures())
-	return &index{figs: n, live: newFenwick(n), snaps: []snapshot{{upto: 0, tree: newFenwick(n)}}}
+	return &index{figs: n, live: newFenwick(n), snaps: []snapshot{{sums: make([][]int32, n)}}, lo: dayCount, hi: -1}
 }
 
 func (x *index) addDelta(dl delta) {
 	x.deltas = append(x.deltas, dl)
 	x.live.add(int(dl.fig), int(dl.day), int32(dl.d))
+	x.lo, x.hi = min(x.lo, int(dl.day)), max(x.hi, int(dl.day))
 	x.sinceSnap++
 	if x.sinceSnap >= snapshotEvery {
-		x.snaps = append(x.snaps, snapshot{upto: len(x.deltas), tree: x.live.clone()})
+		x.snaps = append(x.snaps, snapshotOf(x.live, len(x.deltas), x.lo, x.hi))
 		x.sinceSnap = 0
 	}
 }
@@ -140,11 +169,13 @@ func (x *index) upto(s uint64) int {
 	return sort.Search(len(x.deltas), func(i int) bool { return uint64(x.deltas[i].seq) > s })
 }
 
-// counter answers sums as known at log position s.
+// counter answers sums as known at log position s: from the live tree, or from a snapshot and
+// the deltas after it.
 type counter struct {
 	x    *index
-	tree fenwick
-	tail []delta // deltas after the snapshot, up to s
+	tree fenwick   // known now
+	snap *snapshot // else
+	tail []delta   // deltas after the snapshot, up to s
 }
 
 func (x *index) at(s uint64) counter {
@@ -153,13 +184,16 @@ func (x *index) at(s uint64) counter {
 	}
 	n := x.upto(s)
 	i := sort.Search(len(x.snaps), func(i int) bool { return x.snaps[i].upto > n }) - 1
-	sn := x.snaps[i]
-	return counter{x: x, tree: sn.tree, tail: x.deltas[sn.upto:n]}
+	sn := &x.snaps[i]
+	return counter{x: x, snap: sn, tail: x.deltas[sn.upto:n]}
 }
 
 // sum returns the count of figure fig over the days ≤ day.
 func (c counter) sum(fig, day int) int64 {
-	s := c.tree.sum(fig, day)
+	if c.snap == nil {
+		return c.tree.sum(fig, day)
+	}
+	s := c.snap.sum(fig, day)
 	for _, d := range c.tail {
 		if int(d.fig) == fig && int(d.day) <= day {
 			s += int64(d.d)
@@ -183,12 +217,24 @@ func (c counter) value(fig int, kind domain.FigureKind, q domain.Query) int64 {
 
 // figureTree returns a private Fenwick tree of one figure as known at s, for many reads (timelines).
 func (c counter) figureTree(fig int) []int32 {
-	t := append([]int32(nil), c.tree[fig]...)
-	one := fenwick{t}
+	if c.snap == nil {
+		return append([]int32(nil), c.tree[fig]...)
+	}
+	one := fenwick{make([]int32, dayCount+1)}
+	sums := c.snap.sums[fig]
+	for d := range sums {
+		v := sums[d]
+		if d > 0 {
+			v -= sums[d-1]
+		}
+		if v != 0 {
+			one.add(0, c.snap.lo+d, v)
+		}
+	}
 	for _, d := range c.tail {
 		if int(d.fig) == fig {
 			one.add(0, int(d.day), int32(d.d))
 		}
 	}
-	return t
+	return one[0]
 }

@@ -37,37 +37,57 @@ func TestFiguresMatchNaiveRecomputation(t *testing.T) {
 		histories = 10
 	}
 	for h := 0; h < histories; h++ {
-		g := newHistoryGen(int64(h))
-		for len(g.log) < 120 {
-			g.step()
-		}
-		if h%4 != 0 {
-			// A rebuild from zero keeps the stream indexes in memory and writes them at the end.
-			defer projections.SetBulkMin(1)()
-		}
-		p, _ := MustOpenProjection(t)
-		if h%2 == 1 {
-			// One transaction for the whole history: log pages fill and flush inside it,
-			// corrections refold from the page still being written, and with a cache of two
-			// streams, streams changed earlier in the transaction are evicted and found again.
-			defer projections.SetCacheMax(2)()
-			var err error
-			p, err = projections.Open(filepath.Join(t.TempDir(), "one.db"), projections.Options{BatchSize: 1000})
-			if err != nil {
-				t.Fatal(err)
+		func() {
+			g := newHistoryGen(int64(h))
+			for len(g.log) < 120 {
+				g.step()
 			}
-			defer p.Close()
-		}
-		if err := p.CatchUp(ctx, projections.SliceSource(g.log), nil); err != nil {
-			t.Fatalf("history %d: catch up: %v", h, err)
-		}
-		for i := 0; i < 25; i++ {
-			q := domain.Query{AsOf: g.date(2018, 2027), From: g.date(2020, 2023)}
-			if i%3 != 0 {
-				q.KnownAt = g.log[g.r.Intn(len(g.log))].RecordedAt.Add(time.Duration(g.r.Intn(3)-1) * time.Hour)
+			if h%4 != 0 {
+				// A rebuild from zero keeps the stream indexes in memory and writes them at the end.
+				defer projections.SetBulkMin(1)()
 			}
-			compare(t, ctx, fmt.Sprintf("history %d query %d", h, i), p, g.log, q)
-		}
+			if h%3 != 0 {
+				// Snapshots of the index every few deltas: questions about the past read them.
+				defer projections.SetSnapshotEvery(1 + h%7)()
+			}
+			p, _ := MustOpenProjection(t)
+			if h%2 == 1 {
+				// One transaction for the whole history: log pages fill and flush inside it,
+				// corrections refold from the page still being written, and with a cache of two
+				// streams, streams changed earlier in the transaction are evicted and found again.
+				defer projections.SetCacheMax(2)()
+				var err error
+				p, err = projections.Open(filepath.Join(t.TempDir(), "one.db"), projections.Options{BatchSize: 1000})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer p.Close()
+			}
+			if err := p.CatchUp(ctx, projections.SliceSource(g.log), nil); err != nil {
+				t.Fatalf("history %d: catch up: %v", h, err)
+			}
+			for i := 0; i < 25; i++ {
+				q := domain.Query{AsOf: g.date(2018, 2027), From: g.date(2020, 2023)}
+				if i%3 != 0 {
+					q.KnownAt = g.log[g.r.Intn(len(g.log))].RecordedAt.Add(time.Duration(g.r.Intn(3)-1) * time.Hour)
+				}
+				compare(t, ctx, fmt.Sprintf("history %d query %d", h, i), p, g.log, q)
+				// A timeline through the day asked gives the figure of every day it passes.
+				f := domain.Figures()[g.r.Intn(len(domain.Figures()))]
+				from := q.AsOf.AddDays(-60 + g.r.Intn(40))
+				points, err := p.Timeline(f.ID, from, q.AsOf.AddDays(30), "week", q.KnownAt, q.From)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, pt := range points {
+					pq := q
+					pq.AsOf = pt.Date
+					if want := domain.Evaluate(g.log, pq).Count(f.ID); pt.Value != want {
+						t.Errorf("history %d query %d: timeline of %s on %s (known at %v) = %d, naive recomputation %d", h, i, f.ID, pt.Date, q.KnownAt, pt.Value, want)
+					}
+				}
+			}
+		}()
 	}
 }
 
