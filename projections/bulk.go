@@ -65,13 +65,13 @@ func (b *bulk) endRow(k rowKey, seq uint64) {
 	b.ends = binary.BigEndian.AppendUint64(b.ends, seq)
 }
 
-// bulkIndex is a map of names to byte strings that holds no Go pointers per entry (a map of
-// hashes to offsets and an arena of fixed-size blocks), so that the garbage collector never has
-// to walk it, and growing it never copies it.
+// bulkIndex is a map of names to byte strings that holds no Go pointers per entry (an open
+// addressing table of offsets and an arena of fixed-size blocks), so that the garbage collector
+// never has to walk it, and growing it never copies the entries.
 type bulkIndex struct {
 	seed   maphash.Seed
-	slots  map[uint64]uint32 // hash of a name (then hash+1, +2… on a collision) → offset
-	blocks [][]byte          // entries: uvarint(len name) name cap(4) len(4) value[cap]; offset = block<<blockBits | position
+	table  []uint32 // offset+1 of an entry, 0 for a free slot; linear probing from the name's hash
+	blocks [][]byte // entries: uvarint(len name) name cap(4) len(4) value[cap]; offset = block<<blockBits | position
 	n      int
 }
 
@@ -79,7 +79,7 @@ type bulkIndex struct {
 const blockBits = 20
 
 func newBulkIndex() *bulkIndex {
-	return &bulkIndex{seed: maphash.MakeSeed(), slots: map[uint64]uint32{}}
+	return &bulkIndex{seed: maphash.MakeSeed(), table: make([]uint32, 1<<10)}
 }
 
 // entry decodes the entry at off: its name, where its length is, and its value.
@@ -95,45 +95,64 @@ func (b *bulkIndex) entry(off uint32) (name []byte, lenAt []byte, val []byte) {
 	return name, a[p+4 : p+8], a[p+8 : p+8+l : p+8+c]
 }
 
-// find returns the slot of name and whether it holds it (else the first free slot).
-func (b *bulkIndex) find(name string) (uint64, bool) {
-	h := maphash.String(b.seed, name)
-	for {
-		off, ok := b.slots[h]
-		if !ok {
-			return h, false
+// find returns the slot of name and whether it holds it (else the free slot where it would go).
+func (b *bulkIndex) find(name string) (int, bool) {
+	mask := len(b.table) - 1
+	for i := int(maphash.String(b.seed, name)) & mask; ; i = (i + 1) & mask {
+		off := b.table[i]
+		if off == 0 {
+			return i, false
 		}
-		if n, _, _ := b.entry(off); string(n) == name {
-			return h, true
+		if n, _, _ := b.entry(off - 1); string(n) == name {
+			return i, true
 		}
-		h++
+	}
+}
+
+// grow doubles the table.
+func (b *bulkIndex) grow() {
+	old := b.table
+	b.table = make([]uint32, 2*len(old))
+	mask := len(b.table) - 1
+	for _, off := range old {
+		if off == 0 {
+			continue
+		}
+		name, _, _ := b.entry(off - 1)
+		i := int(maphash.Bytes(b.seed, name)) & mask
+		for b.table[i] != 0 {
+			i = (i + 1) & mask
+		}
+		b.table[i] = off
 	}
 }
 
 // get returns the value of a name (nil if none), valid until the next put.
 func (b *bulkIndex) get(name string) []byte {
-	h, ok := b.find(name)
+	i, ok := b.find(name)
 	if !ok {
 		return nil
 	}
-	_, _, v := b.entry(b.slots[h])
+	_, _, v := b.entry(b.table[i] - 1)
 	return v
 }
 
-// put sets the value of a name: in place when it fits, else in a new entry with room to grow.
+// put sets the value of a name: in place when it fits, else in a new entry.
 func (b *bulkIndex) put(name string, v []byte) {
-	h, ok := b.find(name)
+	i, ok := b.find(name)
+	c := len(v) // most streams take one or two events: a new entry fits exactly
 	if ok {
-		_, lenAt, old := b.entry(b.slots[h])
+		_, lenAt, old := b.entry(b.table[i] - 1)
 		if len(v) <= cap(old) {
 			binary.BigEndian.PutUint32(lenAt, uint32(len(v)))
 			copy(old[:len(v)], v)
 			return
 		}
-	} else {
-		b.n++
+		c += len(v)/2 + 4 // one that grows gets room to grow more
+	} else if b.n++; 4*b.n > 3*len(b.table) {
+		b.grow()
+		i, _ = b.find(name)
 	}
-	c := len(v) + len(v)/2 + 4
 	size := binary.MaxVarintLen64 + len(name) + 8 + c
 	last := len(b.blocks) - 1
 	// A new block when the entry does not fit in the last one, or would start past the positions
@@ -151,14 +170,16 @@ func (b *bulkIndex) put(name string, v []byte) {
 	a = append(a, v...)
 	a = append(a, make([]byte, c-len(v))...)
 	b.blocks[last] = a
-	b.slots[h] = off
+	b.table[i] = off + 1
 }
 
 // sorted returns the offsets of every stream's entry in the order of their names.
 func (b *bulkIndex) sorted() []uint32 {
-	offs := make([]uint32, 0, len(b.slots))
-	for _, off := range b.slots {
-		offs = append(offs, off)
+	offs := make([]uint32, 0, b.n)
+	for _, off := range b.table {
+		if off != 0 {
+			offs = append(offs, off-1)
+		}
 	}
 	slices.SortFunc(offs, func(x, y uint32) int {
 		nx, _, _ := b.entry(x)
