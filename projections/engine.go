@@ -218,6 +218,9 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 			return fmt.Errorf("projections: %w", err)
 		}
 	}
+	p.mu.Lock()
+	p.idx.reserveClock(int(end - p.ckpt))
+	p.mu.Unlock()
 	p.db.NoSync = true // a rebuild syncs once at the end; a crash before that only loses read models
 	defer func() { p.db.NoSync = false }()
 	if p.Checkpoint() == 0 && end >= bulkMin && p.bulk == nil {
@@ -359,7 +362,7 @@ type sortedWriter struct {
 	n  int
 }
 
-const sortedChunk = 50_000
+const sortedChunk = 10_000
 
 func (w *sortedWriter) put(bucket, k, v []byte) error {
 	if w.tx == nil {

@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -80,9 +81,10 @@ func (f fenwick) sum(fig, day int) int64 {
 // them, the count of their last day). That span is a few thousand days of the 32,768 a tree
 // covers, so a snapshot takes a fraction of a tree's memory, and reads in one step.
 type snapshot struct {
-	upto int       // number of deltas folded in (deltas[:upto])
-	lo   int       // the first day of the span
-	sums [][]int32 // per figure, the count on each day of the span
+	upto   int       // number of deltas folded in
+	lo     int       // the first day of the span
+	sums   [][]int32 // per figure, the count on each day of the span
+	deltas []delta   // the deltas after it, up to the next snapshot
 }
 
 // snapshotOf takes a snapshot of the tree f over the days lo…hi.
@@ -116,12 +118,12 @@ func (sn *snapshot) sum(fig, day int) int64 {
 
 type index struct {
 	figs      int
-	deltas    []delta
+	n         int // deltas
 	live      fenwick
-	snaps     []snapshot
-	lo, hi    int      // the days on which any delta falls
-	seqs      []uint32 // log positions with a recording time, ascending
-	known     []int64  // running maximum of recorded_at (unix ns) at each of seqs
+	snaps     []snapshot // each with the deltas that follow it: the index never copies them
+	lo, hi    int        // the days on which any delta falls
+	seqs      []uint32   // log positions with a recording time, ascending
+	known     []int64    // running maximum of recorded_at (unix ns) at each of seqs
 	lastSeq   uint64
 	sinceSnap int
 }
@@ -132,13 +134,44 @@ func newIndex() *index {
 }
 
 func (x *index) addDelta(dl delta) {
-	x.deltas = append(x.deltas, dl)
+	last := &x.snaps[len(x.snaps)-1]
+	last.deltas = append(last.deltas, dl)
+	x.n++
 	x.live.add(int(dl.fig), int(dl.day), int32(dl.d))
 	x.lo, x.hi = min(x.lo, int(dl.day)), max(x.hi, int(dl.day))
 	x.sinceSnap++
 	if x.sinceSnap >= snapshotEvery {
-		x.snaps = append(x.snaps, snapshotOf(x.live, len(x.deltas), x.lo, x.hi))
+		x.snaps = append(x.snaps, snapshotOf(x.live, x.n, x.lo, x.hi))
 		x.sinceSnap = 0
+	}
+}
+
+// reserveClock makes room for n more log positions, so that a long catch-up grows the clock
+// once instead of many times.
+func (x *index) reserveClock(n int) {
+	x.seqs = slices.Grow(x.seqs, n)
+	x.known = slices.Grow(x.known, n)
+}
+
+// snapAt returns the index of the last snapshot that folds in at most i deltas.
+func (x *index) snapAt(i int) int {
+	return sort.Search(len(x.snaps), func(j int) bool { return x.snaps[j].upto > i }) - 1
+}
+
+// delta returns the i-th delta.
+func (x *index) delta(i int) delta {
+	sn := &x.snaps[x.snapAt(i)]
+	return sn.deltas[i-sn.upto]
+}
+
+// each calls fn for the deltas a ≤ i < b in order.
+func (x *index) each(a, b int, fn func(delta)) {
+	for j := x.snapAt(a); a < b; j++ {
+		sn := &x.snaps[j]
+		for _, d := range sn.deltas[a-sn.upto : min(b-sn.upto, len(sn.deltas))] {
+			fn(d)
+		}
+		a = sn.upto + len(sn.deltas)
 	}
 }
 
@@ -166,7 +199,7 @@ func (x *index) position(k time.Time) uint64 {
 
 // upto returns how many deltas have seq ≤ s.
 func (x *index) upto(s uint64) int {
-	return sort.Search(len(x.deltas), func(i int) bool { return uint64(x.deltas[i].seq) > s })
+	return sort.Search(x.n, func(i int) bool { return uint64(x.delta(i).seq) > s })
 }
 
 // counter answers sums as known at log position s: from the live tree, or from a snapshot and
@@ -183,9 +216,8 @@ func (x *index) at(s uint64) counter {
 		return counter{x: x, tree: x.live}
 	}
 	n := x.upto(s)
-	i := sort.Search(len(x.snaps), func(i int) bool { return x.snaps[i].upto > n }) - 1
-	sn := &x.snaps[i]
-	return counter{x: x, snap: sn, tail: x.deltas[sn.upto:n]}
+	sn := &x.snaps[x.snapAt(n)]
+	return counter{x: x, snap: sn, tail: sn.deltas[:n-sn.upto]}
 }
 
 // sum returns the count of figure fig over the days ≤ day.

@@ -162,6 +162,7 @@ func TestBreakdownsAddUp(t *testing.T) {
 // TestDiffExplainsEveryDifference checks that the entries diff names add up to each difference.
 func TestDiffExplainsEveryDifference(t *testing.T) {
 	ctx := context.Background()
+	defer projections.SetSnapshotEvery(5)() // the deltas between two knowledge times span snapshots
 	for seed := int64(0); seed < 10; seed++ {
 		g := newHistoryGen(100 + seed)
 		for len(g.log) < 200 {

@@ -314,7 +314,7 @@ func (p *Projection) Diff(ctx context.Context, q domain.Query, vs time.Time) (Di
 	type effect map[uint64]int64 // seq → change
 	effects := make([]effect, len(figs))
 	day, before := dayIndex(q.AsOf), dayIndex(q.PeriodStart())-1
-	for _, d := range p.idx.deltas[p.idx.upto(lo):p.idx.upto(hi)] {
+	p.idx.each(p.idx.upto(lo), p.idx.upto(hi), func(d delta) {
 		v := int64(0)
 		if int(d.day) <= day {
 			v += int64(d.d)
@@ -331,7 +331,7 @@ func (p *Projection) Diff(ctx context.Context, q domain.Query, vs time.Time) (Di
 			}
 			effects[d.fig][uint64(d.seq)] += v
 		}
-	}
+	})
 	for i, f := range figs {
 		a, b := c1.value(i, f.Kind, q), c2.value(i, f.Kind, q)
 		if a != b {
@@ -487,7 +487,7 @@ func (p *Projection) Status() Status {
 	u := p.Unknown()
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	return Status{Checkpoint: p.ckpt, KnownAt: p.known, Deltas: len(p.idx.deltas), Unknown: u, Version: Version}
+	return Status{Checkpoint: p.ckpt, KnownAt: p.known, Deltas: p.idx.n, Unknown: u, Version: Version}
 }
 
 // FiguresAtPosition returns every figure for a query as known at log position s (the query's
