@@ -27,11 +27,18 @@ const Version = 9
 // Options configure a projection.
 type Options struct {
 	Logger    *slog.Logger
-	BatchSize int // events per bbolt transaction during catch-up; default 10000
+	BatchSize int // events per bbolt transaction during catch-up; default DefaultBatchSize
 	// OnCommit, if set, is called after each committed batch with the first and last positions
 	// applied (outside any lock), e.g. to publish figure changes.
 	OnCommit func(from, to uint64)
 }
+
+// DefaultBatchSize is how many events a catch-up applies per bbolt transaction. Measured on a
+// national ledger (1M events, `ocopledger rebuild --nats`, see bench/): 2,500 is as fast as
+// 10,000 within noise (in process, without NATS: 2% slower; 1,000 is 11% slower) and keeps the
+// peak RSS 80 MB lower, since fewer pages of the file are mapped between two releases (see
+// releaseMapped) and fewer decoded events wait in memory.
+const DefaultBatchSize = 2500
 
 // Projection keeps the read models of the ledger in a bbolt file and answers figures from them.
 // It is safe for concurrent use: one goroutine applies the log while any number query.
@@ -65,7 +72,7 @@ func Open(path string, opts Options) (*Projection, error) {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if opts.BatchSize <= 0 {
-		opts.BatchSize = 10000
+		opts.BatchSize = DefaultBatchSize
 	}
 	// The freelist is written with each commit, so that opening the file reads it instead of
 	// walking every page (at 1M events that walk maps the whole 470 MB file into memory).

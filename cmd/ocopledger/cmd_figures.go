@@ -190,7 +190,7 @@ Dimensions for --by: ` + strings.Join(domain.Dimensions(), ", ")},
 			"drop the read models and rebuild them from the log (with a progress bar)"},
 		usage: text{"[--batch SỐ]", "[--batch N]"},
 		flags: func(fs *flag.FlagSet) {
-			fs.IntVar(&rebuildBatch, "batch", 10000, flagText(
+			fs.IntVar(&rebuildBatch, "batch", projections.DefaultBatchSize, flagText(
 				"số sự kiện được áp dụng trong mỗi lần ghi số liệu đã tổng hợp",
 				"events applied per read-model transaction"))
 		},
