@@ -71,6 +71,7 @@ func (b *bulk) endRow(k rowKey, seq uint64) {
 type bulkIndex struct {
 	seed   maphash.Seed
 	table  []uint32 // offset+1 of an entry, 0 for a free slot; linear probing from the name's hash
+	tags   []uint8  // the top byte of the hash of each slot's name: most probes end without reading the arena
 	blocks [][]byte // entries: uvarint(len name) name cap(4) len(4) value[cap]; offset = block<<blockBits | position
 	n      int
 }
@@ -79,7 +80,7 @@ type bulkIndex struct {
 const blockBits = 20
 
 func newBulkIndex() *bulkIndex {
-	return &bulkIndex{seed: maphash.MakeSeed(), table: make([]uint32, 1<<10)}
+	return &bulkIndex{seed: maphash.MakeSeed(), table: make([]uint32, 1<<10), tags: make([]uint8, 1<<10)}
 }
 
 // entry decodes the entry at off: its name, where its length is, and its value.
@@ -96,25 +97,30 @@ func (b *bulkIndex) entry(off uint32) (name []byte, lenAt []byte, val []byte) {
 }
 
 // find returns the slot of name and whether it holds it (else the free slot where it would go).
-func (b *bulkIndex) find(name string) (int, bool) {
+func (b *bulkIndex) find(name string) (int, uint8, bool) {
+	h := maphash.String(b.seed, name)
+	tag := uint8(h >> 56)
 	mask := len(b.table) - 1
-	for i := int(maphash.String(b.seed, name)) & mask; ; i = (i + 1) & mask {
+	for i := int(h) & mask; ; i = (i + 1) & mask {
 		off := b.table[i]
 		if off == 0 {
-			return i, false
+			return i, tag, false
+		}
+		if b.tags[i] != tag {
+			continue
 		}
 		if n, _, _ := b.entry(off - 1); string(n) == name {
-			return i, true
+			return i, tag, true
 		}
 	}
 }
 
 // grow doubles the table.
 func (b *bulkIndex) grow() {
-	old := b.table
-	b.table = make([]uint32, 2*len(old))
+	old, oldTags := b.table, b.tags
+	b.table, b.tags = make([]uint32, 2*len(old)), make([]uint8, 2*len(old))
 	mask := len(b.table) - 1
-	for _, off := range old {
+	for j, off := range old {
 		if off == 0 {
 			continue
 		}
@@ -123,13 +129,13 @@ func (b *bulkIndex) grow() {
 		for b.table[i] != 0 {
 			i = (i + 1) & mask
 		}
-		b.table[i] = off
+		b.table[i], b.tags[i] = off, oldTags[j]
 	}
 }
 
 // get returns the value of a name (nil if none), valid until the next put.
 func (b *bulkIndex) get(name string) []byte {
-	i, ok := b.find(name)
+	i, _, ok := b.find(name)
 	if !ok {
 		return nil
 	}
@@ -139,7 +145,7 @@ func (b *bulkIndex) get(name string) []byte {
 
 // put sets the value of a name: in place when it fits, else in a new entry.
 func (b *bulkIndex) put(name string, v []byte) {
-	i, ok := b.find(name)
+	i, tag, ok := b.find(name)
 	c := len(v) // most streams take one or two events: a new entry fits exactly
 	if ok {
 		_, lenAt, old := b.entry(b.table[i] - 1)
@@ -151,7 +157,7 @@ func (b *bulkIndex) put(name string, v []byte) {
 		c += len(v)/2 + 4 // one that grows gets room to grow more
 	} else if b.n++; 4*b.n > 3*len(b.table) {
 		b.grow()
-		i, _ = b.find(name)
+		i, _, _ = b.find(name)
 	}
 	size := binary.MaxVarintLen64 + len(name) + 8 + c
 	last := len(b.blocks) - 1
@@ -170,7 +176,7 @@ func (b *bulkIndex) put(name string, v []byte) {
 	a = append(a, v...)
 	a = append(a, make([]byte, c-len(v))...)
 	b.blocks[last] = a
-	b.table[i] = off + 1
+	b.table[i], b.tags[i] = off+1, tag
 }
 
 // sorted returns the offsets of every stream's entry in the order of their names.
