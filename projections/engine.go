@@ -261,7 +261,7 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 		applied <- err
 	}()
 	b := p.newBatch()
-	b.events = make([]domain.Recorded, 0, p.opts.BatchSize)
+	b.events, b.release = make([]domain.Recorded, 0, p.opts.BatchSize), true
 	from := p.Checkpoint() + 1
 	err = src.Read(rctx, from, func(r domain.Recorded) error {
 		r.Raw = nil // the read models keep the decoded event; Raw may hold the reader's whole buffer
@@ -273,7 +273,7 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 				return rctx.Err()
 			}
 			b = p.newBatch()
-			b.events = make([]domain.Recorded, 0, p.opts.BatchSize)
+			b.events, b.release = make([]domain.Recorded, 0, p.opts.BatchSize), true
 		}
 		return nil
 	})
@@ -503,6 +503,7 @@ type batch struct {
 	clock   []clockMark
 	unknown map[string]int
 	touched map[string]*streamState // streams this batch changed; their indexes are put at the end
+	release bool                    // a catch-up's: release the mapped file half-way (see releaseMapped)
 }
 
 func (p *Projection) newBatch() *batch {
@@ -540,6 +541,9 @@ func (p *Projection) commit(b *batch) error {
 			}
 			if i > 0 && i < len(b.events)-1 {
 				b.events[i] = domain.Recorded{} // applied: let the collector have it
+			}
+			if b.release && i == len(b.events)/2 {
+				releaseMappedTx(p.db, tx) // safe: only this transaction could replace the mapping
 			}
 		}
 		if err := w.logPage.flush(); err != nil {

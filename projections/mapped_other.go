@@ -2,6 +2,10 @@
 
 package projections
 
+import bolt "go.etcd.io/bbolt"
+
 // releaseMapped is a no-op where madvise's semantics for shared file mappings are not those of
 // Linux (see mapped_linux.go).
 func (p *Projection) releaseMapped() {}
+
+func releaseMappedTx(*bolt.DB, *bolt.Tx) {}
