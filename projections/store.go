@@ -216,15 +216,32 @@ type logRecord struct {
 }
 
 // appendLog appends a log record (without its position, which the page gives) to b.
-func appendLog(b []byte, e logRecord) []byte {
-	b = binary.AppendVarint(b, e.RecordedAt.UnixNano())
-	b = binary.AppendUvarint(b, e.Version)
-	for _, s := range []string{e.ID, e.Type, e.Stream, e.Actor, e.Source} {
+// appendLogOf appends the log record of an event to b, with its payload in the compact binary
+// form (a refold decodes it many times faster than JSON).
+func appendLogOf(b []byte, r domain.Recorded) ([]byte, error) {
+	b = binary.AppendVarint(b, r.RecordedAt.UnixNano())
+	b = binary.AppendUvarint(b, r.Version)
+	for _, s := range []string{r.ID, r.Type, r.Stream, r.Actor, r.Source} {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
-	b = binary.AppendUvarint(b, uint64(len(e.Data)))
-	return append(b, e.Data...)
+	if r.Event == nil {
+		return binary.AppendUvarint(b, 0), nil
+	}
+	// The payload's length first: its size is known once it is encoded, so encode it after a
+	// placeholder of the largest length prefix and close the gap.
+	at := len(b)
+	b = append(b, make([]byte, binary.MaxVarintLen32)...)
+	b, err := domain.AppendBinary(b, r.Event)
+	if err != nil {
+		return b[:at], err
+	}
+	n := len(b) - at - binary.MaxVarintLen32
+	var pre [binary.MaxVarintLen64]byte
+	k := binary.PutUvarint(pre[:], uint64(n))
+	copy(b[at+k:], b[at+binary.MaxVarintLen32:])
+	copy(b[at:], pre[:k])
+	return b[:at+k+n], nil
 }
 
 // decodeLog decodes a log record; Data aliases v (valid during the transaction only). A missing

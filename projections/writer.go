@@ -42,8 +42,8 @@ type writer struct {
 	logPage                                 pageWriter
 	rowPages                                []pageWriter // one a figure
 
+	logCur  *bolt.Cursor
 	scratch []byte
-	payload []byte
 }
 
 // history reads the events at the given positions back from the log, including the page this
@@ -54,7 +54,14 @@ func (w *writer) history(seqs []uint64) ([]domain.Recorded, error) {
 		key := logPageKey(q)
 		v, open := w.logPage.entry(key, q)
 		if !open {
-			v = pageEntry(w.log.Get(key), q)
+			if w.logCur == nil {
+				w.logCur = w.log.Cursor() // one for the transaction: a Get makes a cursor each time
+			}
+			k, page := w.logCur.Seek(key)
+			if !bytes.Equal(k, key) {
+				page = nil
+			}
+			v = pageEntry(page, q)
 		}
 		r, err := decodeLog(q, v).recorded()
 		if err != nil {
@@ -66,17 +73,10 @@ func (w *writer) history(seqs []uint64) ([]domain.Recorded, error) {
 }
 
 func (w *writer) apply(r domain.Recorded, known time.Time) error {
-	rec := logRecord{Seq: r.Sequence, RecordedAt: r.RecordedAt, Version: r.Version, ID: r.ID, Type: r.Type,
-		Stream: r.Stream, Actor: r.Actor, Source: r.Source}
-	if r.Event != nil {
-		// The payload in the compact binary form: a refold decodes it many times faster than JSON.
-		var err error
-		if w.payload, err = domain.AppendBinary(w.payload[:0], r.Event); err != nil {
-			return err
-		}
-		rec.Data = w.payload
+	var err error
+	if w.scratch, err = appendLogOf(w.scratch[:0], r); err != nil {
+		return err
 	}
-	w.scratch = appendLog(w.scratch[:0], rec)
 	if err := w.logPage.add(logPageKey(r.Sequence), r.Sequence, w.scratch); err != nil {
 		return err
 	}
