@@ -363,7 +363,7 @@ func (p *product) add(id string, d Decision, s Stars) {
 }
 
 func (p *product) contributions() []Contribution {
-	var out []Contribution
+	out := make([]Contribution, 0, 2*len(p.certs))
 	for _, c := range p.certs {
 		if c.end <= c.start {
 			continue
@@ -371,7 +371,7 @@ func (p *product) contributions() []Contribution {
 		a := c.attrs
 		a.Potential5 = p.potential5.Valid() && p.potential5 >= c.start && p.potential5 < c.end
 		base := Contribution{Item: p.id, From: c.start, Until: c.end, EventID: c.eventID, Attrs: a}
-		for _, fig := range []string{"ocop.valid", fmt.Sprintf("ocop.valid.stars%d", c.stars)} {
+		for _, fig := range [2]string{"ocop.valid", starsFigure(c.stars)} {
 			cc := base
 			cc.Figure = fig
 			out = append(out, cc)
@@ -386,6 +386,7 @@ type recognition struct {
 	eventID string
 	e       CNNTTBRecognized
 	expired bool
+	item    string // the item of its valid figure: product/certificate
 }
 
 type cnnttb struct{ recs []*recognition }
@@ -439,7 +440,7 @@ func (c *cnnttb) check(e Event) error {
 func (c *cnnttb) apply(r Recorded) {
 	switch e := r.Event.(type) {
 	case CNNTTBRecognized:
-		c.recs = append(c.recs, &recognition{eventID: r.ID, e: e})
+		c.recs = append(c.recs, &recognition{eventID: r.ID, e: e, item: e.ProductID + "/" + e.Certificate})
 	case CNNTTBExpired:
 		for _, x := range c.recs {
 			if x.e.Level == e.Level && fold(x.e.Certificate) == fold(e.Certificate) {
@@ -449,8 +450,28 @@ func (c *cnnttb) apply(r Recorded) {
 	}
 }
 
+// starsFigure returns the ID of the figure of valid products with s stars.
+func starsFigure(s Stars) string {
+	switch s {
+	case 3:
+		return "ocop.valid.stars3"
+	case 4:
+		return "ocop.valid.stars4"
+	case 5:
+		return "ocop.valid.stars5"
+	}
+	return fmt.Sprintf("ocop.valid.stars%d", s)
+}
+
+// cnnttbFigures are the IDs of the figures of CNNTTB recognitions, by level: recognised, valid.
+var cnnttbFigures = map[CNNTTBLevel][2]string{
+	LevelProvince: {"cnnttb.recognized.province", "cnnttb.valid.province"},
+	LevelRegion:   {"cnnttb.recognized.region", "cnnttb.valid.region"},
+	LevelNational: {"cnnttb.recognized.national", "cnnttb.valid.national"},
+}
+
 func (c *cnnttb) contributions() []Contribution {
-	var out []Contribution
+	out := make([]Contribution, 0, 2*len(c.recs))
 	for _, r := range c.recs {
 		switch r.e.Level {
 		case LevelProvince, LevelRegion, LevelNational:
@@ -458,12 +479,12 @@ func (c *cnnttb) contributions() []Contribution {
 			continue // district and commune recognitions are not among the report's figures
 		}
 		a := Attrs{Name: r.e.ProductName, Producer: r.e.ProducerName, Level: r.e.Level, Decision: r.e.Certificate, Address: r.e.Address, Synthetic: r.e.Synthetic}
-		lv := string(r.e.Level)
+		figs := cnnttbFigures[r.e.Level]
 		out = append(out,
-			Contribution{Figure: "cnnttb.recognized." + lv, Item: r.e.ProductID, From: r.e.IssuedOn, Until: Forever, EventID: r.eventID, Attrs: a},
+			Contribution{Figure: figs[0], Item: r.e.ProductID, From: r.e.IssuedOn, Until: Forever, EventID: r.eventID, Attrs: a},
 			// Valid figures count certificates ("chứng nhận còn hiệu lực"): a product recognised again
 			// in a later round at the same level holds two.
-			Contribution{Figure: "cnnttb.valid." + lv, Item: r.e.ProductID + "/" + r.e.Certificate, From: r.e.IssuedOn, Until: CNNTTBValidUntil(r.e.IssuedOn), EventID: r.eventID, Attrs: a})
+			Contribution{Figure: figs[1], Item: r.item, From: r.e.IssuedOn, Until: CNNTTBValidUntil(r.e.IssuedOn), EventID: r.eventID, Attrs: a})
 	}
 	return out
 }
