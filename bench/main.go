@@ -219,12 +219,12 @@ func run(ctx context.Context) error {
 	report("rebuild against a separate nats-server (--nats): catch-up", rate(n, catchUp2), ratio(catchUp2, rawTCP)+fmt.Sprintf("; whole process %s", rate(n, wall2)))
 	report("peak RSS of ocopledger rebuild --nats (the projection alone)", mib(mem2.hwm), fmt.Sprintf("anonymous %s + mapped read-model file %s", mib(mem2.anon), mib(mem2.file)))
 	// The same with the Go runtime's soft memory limit (more frequent garbage collection).
-	_, catchUp3, mem3, err := rebuild([]string{"GOMEMLIMIT=300MiB"}, "--nats", store.ClientURL())
+	_, catchUp3, mem3, err := rebuild([]string{"GOMEMLIMIT=200MiB"}, "--nats", store.ClientURL())
 	store.Close()
 	if err != nil {
 		return err
 	}
-	report("the same with GOMEMLIMIT=300MiB: catch-up", rate(n, catchUp3), fmt.Sprintf("peak RSS %s: anonymous %s + mapped read-model file %s", mib(mem3.hwm), mib(mem3.anon), mib(mem3.file)))
+	report("the same with GOMEMLIMIT=200MiB: catch-up", rate(n, catchUp3), fmt.Sprintf("peak RSS %s: anonymous %s + mapped read-model file %s", mib(mem3.hwm), mib(mem3.anon), mib(mem3.file)))
 
 	// Queries, in-process on the rebuilt read models.
 	p, err := projections.Open(filepath.Join(data, "readmodels.db"), projections.Options{})
