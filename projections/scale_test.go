@@ -116,7 +116,7 @@ func itemsOf(items []projections.ExplainItem) []string {
 // alien is an event this build cannot keep (no binary form): applying it fails its transaction.
 type alien struct{}
 
-func (alien) EventType() string { return "alien.event" }
+func (alien) EventType() string  { return "alien.event" }
 func (alien) SchemaVersion() int { return 1 }
 func (alien) Stream() string     { return "alien.1" }
 func (alien) Validate() error    { return nil }
