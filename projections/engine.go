@@ -304,7 +304,8 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 	return nil
 }
 
-// bulkMin is the size of a log from which a rebuild from zero keeps the stream indexes in memory.
+// bulkMin is the size of a log from which a rebuild from zero keeps what it writes at random
+// places in memory (see bulk).
 var bulkMin uint64 = 1000 // a variable so that tests can use it on small logs
 
 // flushBulk writes what a rebuild from zero kept in memory (see bulk) into bbolt, each bucket in

@@ -13,9 +13,9 @@ import (
 // Every change of a figure is a delta: at log position seq, figure f gains (or loses) one item
 // from day d onwards. The count of f on day D as known at S is the sum of the deltas with
 // seq ≤ S and day ≤ D. Known now, a Fenwick tree over days per figure gives it in O(log days).
-// For a past S, the index keeps snapshots of those trees every snapshotEvery deltas and adds the
-// few deltas between the snapshot and S. The deltas live in bbolt; this index is rebuilt from
-// them when the projection opens.
+// For a past S, the index keeps a snapshot of the counts every snapshotEvery deltas (prefix sums
+// over the days, see snapshot) and adds the deltas between the snapshot and S. The deltas live
+// in bbolt; this index is rebuilt from them when the projection opens.
 
 // Days are counted from dayBase; dates outside [dayBase, dayBase+dayCount) are clamped.
 var dayBase = domain.MustDate(2000, 1, 1)
