@@ -209,21 +209,24 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 	if err != nil {
 		return fmt.Errorf("projections: %w", err)
 	}
-	if end <= p.Checkpoint() {
-		if progress != nil {
-			progress(end, end)
-		}
-		return nil
-	}
 	if p.bulkBroken {
 		// A transaction of a rebuild from zero failed after changing what bulk holds: start again.
 		if err := p.Reset(); err != nil {
 			return err
 		}
 		p.bulkBroken = false
-		if end, err = src.LastSequence(ctx); err != nil {
-			return fmt.Errorf("projections: %w", err)
+	}
+	if end <= p.Checkpoint() {
+		if p.bulk != nil {
+			// A rebuild from zero applied the whole log but stopped before writing what it kept.
+			if err := p.flushBulk(); err != nil {
+				return err
+			}
 		}
+		if progress != nil {
+			progress(end, end)
+		}
+		return nil
 	}
 	p.mu.Lock()
 	p.idx.reserveClock(int(end - p.ckpt))
@@ -312,6 +315,16 @@ var bulkMin uint64 = 1000 // a variable so that tests can use it on small logs
 // key order and in transactions of a bounded size, and clears the mark of a rebuild in progress
 // with the last of them.
 func (p *Projection) flushBulk() error {
+	if err := p.writeBulk(); err != nil {
+		p.bulkBroken = true // what memory holds is partly written: the next catch-up starts again
+		return err
+	}
+	p.bulk = nil
+	p.bulkOn.Store(false)
+	return nil
+}
+
+func (p *Projection) writeBulk() error {
 	b := p.bulk
 	w := sortedWriter{p: p}
 	for _, off := range b.streams.sorted() {
@@ -337,12 +350,7 @@ func (p *Projection) flushBulk() error {
 			return err
 		}
 	}
-	if err := w.finish(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Delete(kBulk) }); err != nil {
-		return err
-	}
-	p.bulk = nil
-	p.bulkOn.Store(false)
-	return nil
+	return w.finish(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Delete(kBulk) })
 }
 
 // sortRecords sorts the fixed-size records of b in place by their first keyLen bytes.

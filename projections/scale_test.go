@@ -2,6 +2,7 @@ package projections_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand"
 	"path/filepath"
@@ -159,5 +160,44 @@ func TestFailedRebuildStartsAgain(t *testing.T) {
 		if len(items) != int(want.Count("ecommerce.listed_businesses")) {
 			t.Errorf("explain lists %d listed businesses, naive %d", len(items), want.Count("ecommerce.listed_businesses"))
 		}
+	}
+}
+
+// lostAtEnd delivers its whole log, then reports the connection lost.
+type lostAtEnd struct{ projections.SliceSource }
+
+func (s lostAtEnd) Read(ctx context.Context, from uint64, fn func(domain.Recorded) error) error {
+	if err := s.SliceSource.Read(ctx, from, fn); err != nil {
+		return err
+	}
+	return errors.New("connection lost")
+}
+
+// A rebuild from zero that applied the whole log but stopped before writing what it kept in
+// memory writes it at the next catch-up, though the log has nothing new: explain answers again.
+func TestRebuildStoppedAtTheEndFinishes(t *testing.T) {
+	log := synthLog(2000)
+	ctx := context.Background()
+	p, err := projections.Open(filepath.Join(t.TempDir(), "p.db"), projections.Options{BatchSize: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if err := p.CatchUp(ctx, lostAtEnd{log}, nil); err == nil {
+		t.Fatal("a catch-up whose source failed succeeded")
+	}
+	q := domain.Query{AsOf: domain.MustDate(2024, 6, 30)}
+	if _, err := p.Explain(ctx, "ocop.valid", q); domain.ErrorCode(err) != domain.CodeUnavailable {
+		t.Fatalf("explain before the rebuild ends: %v, want unavailable", err)
+	}
+	if err := p.CatchUp(ctx, log, nil); err != nil {
+		t.Fatal(err)
+	}
+	items, err := p.Explain(ctx, "ocop.valid", q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := domain.Evaluate(log, q).Count("ocop.valid"); int64(len(items)) != want {
+		t.Errorf("explain lists %d valid products, naive recomputation %d", len(items), want)
 	}
 }
