@@ -176,7 +176,7 @@ func (s lostAtEnd) Read(ctx context.Context, from uint64, fn func(domain.Recorde
 // A rebuild from zero that applied the whole log but stopped before writing what it kept in
 // memory writes it at the next catch-up, though the log has nothing new: explain answers again.
 func TestRebuildStoppedAtTheEndFinishes(t *testing.T) {
-	log := synthLog(2000)
+	log := synthLog(2000)[:2000] // whole batches: every one is applied before the source fails
 	ctx := context.Background()
 	p, err := projections.Open(filepath.Join(t.TempDir(), "p.db"), projections.Options{BatchSize: 100})
 	if err != nil {
@@ -185,6 +185,9 @@ func TestRebuildStoppedAtTheEndFinishes(t *testing.T) {
 	defer p.Close()
 	if err := p.CatchUp(ctx, lostAtEnd{log}, nil); err == nil {
 		t.Fatal("a catch-up whose source failed succeeded")
+	}
+	if p.Checkpoint() != 2000 {
+		t.Fatalf("checkpoint %d, want the whole log applied", p.Checkpoint())
 	}
 	q := domain.Query{AsOf: domain.MustDate(2024, 6, 30)}
 	if _, err := p.Explain(ctx, "ocop.valid", q); domain.ErrorCode(err) != domain.CodeUnavailable {
