@@ -59,7 +59,7 @@ type Projection struct {
 	cache, cacheOld map[string]*streamState
 	bulk            *bulk       // what a rebuild from zero writes at the end (see bulk)
 	bulkOn          atomic.Bool // bulk != nil, for queries (which must not read bulk itself)
-	bulkBroken      bool        // a commit failed during a rebuild from zero: bulk no longer matches the file
+	bulkBroken      bool        // a commit or the final write of a rebuild from zero failed: bulk no longer matches the file
 
 	rebuilt bool // the file was (re)initialised at open
 	waiters []chan struct{}
