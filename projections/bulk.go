@@ -179,7 +179,8 @@ func (b *bulkIndex) put(name string, v []byte) {
 	b.table[i], b.tags[i] = off+1, tag
 }
 
-// sorted returns the offsets of every stream's entry in the order of their names.
+// sorted returns the offsets of every entry in the order of their names. Comparing names reads
+// the arena at random, so the two halves sort on two goroutines and are merged.
 func (b *bulkIndex) sorted() []uint32 {
 	offs := make([]uint32, 0, b.n)
 	for _, off := range b.table {
@@ -187,12 +188,28 @@ func (b *bulkIndex) sorted() []uint32 {
 			offs = append(offs, off-1)
 		}
 	}
-	slices.SortFunc(offs, func(x, y uint32) int {
+	cmp := func(x, y uint32) int {
 		nx, _, _ := b.entry(x)
 		ny, _, _ := b.entry(y)
 		return compareBytes(nx, ny)
-	})
-	return offs
+	}
+	lo, hi := offs[:len(offs)/2], offs[len(offs)/2:]
+	done := make(chan struct{})
+	go func() {
+		slices.SortFunc(lo, cmp)
+		close(done)
+	}()
+	slices.SortFunc(hi, cmp)
+	<-done
+	out := make([]uint32, 0, len(offs))
+	for len(lo) > 0 && len(hi) > 0 {
+		if cmp(lo[0], hi[0]) <= 0 {
+			out, lo = append(out, lo[0]), lo[1:]
+		} else {
+			out, hi = append(out, hi[0]), hi[1:]
+		}
+	}
+	return append(append(out, lo...), hi...)
 }
 
 func compareBytes(a, b []byte) int {
