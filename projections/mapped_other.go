@@ -9,3 +9,5 @@ import bolt "go.etcd.io/bbolt"
 func (p *Projection) releaseMapped() {}
 
 func releaseMappedTx(*bolt.DB, *bolt.Tx) {}
+
+func whileReleasingMapped(_ *bolt.Tx, fn func() error) error { return fn() }

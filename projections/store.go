@@ -603,10 +603,16 @@ func dropBuckets(tx *bolt.Tx) error {
 	}); err != nil {
 		return err
 	}
-	for _, n := range names {
-		if err := tx.DeleteBucket(n); err != nil {
-			return err
+	err := whileReleasingMapped(tx, func() error {
+		for _, n := range names {
+			if err := tx.DeleteBucket(n); err != nil {
+				return err
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return createBuckets(tx)
 }
