@@ -217,7 +217,7 @@ func (l *Ledger) History(ctx context.Context, stream string) ([]domain.Recorded,
 func ToRecorded(e eventstore.Envelope) domain.Recorded {
 	r := domain.Recorded{ID: e.ID, Type: e.Type, Stream: e.Stream, Version: e.Version, Sequence: e.Sequence,
 		RecordedAt: e.RecordedAt, Actor: e.Actor, Source: e.Source, Raw: e.Data}
-	if ev, err := domain.Decode(e.Type, e.Schema, e.Data); err == nil {
+	if ev, err := domain.DecodeWith(parseFast, e.Type, e.Schema, e.Data); err == nil {
 		r.Event = ev
 	}
 	return r
