@@ -246,16 +246,18 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 	applied := make(chan error, 1)
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	rel := p.startReleaser()
 	go func() {
+		defer rel.stop()
 		var err error
 		for b := range batches {
 			if err == nil {
-				if err = p.commit(b); err != nil {
+				if err = p.commit(b, rel); err != nil {
 					cancel() // stop the reader
 					p.bulkBroken = p.bulk != nil
 					continue
 				}
-				p.releaseMapped()
+				rel.poke()
 				if progress != nil {
 					progress(p.Checkpoint(), end)
 				}
@@ -264,7 +266,7 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 		applied <- err
 	}()
 	b := p.newBatch()
-	b.events, b.release = make([]domain.Recorded, 0, p.opts.BatchSize), true
+	b.events = make([]domain.Recorded, 0, p.opts.BatchSize)
 	from := p.Checkpoint() + 1
 	err = src.Read(rctx, from, func(r domain.Recorded) error {
 		r.Raw = nil // the read models keep the decoded event; Raw may hold the reader's whole buffer
@@ -276,7 +278,7 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 				return rctx.Err()
 			}
 			b = p.newBatch()
-			b.events, b.release = make([]domain.Recorded, 0, p.opts.BatchSize), true
+			b.events = make([]domain.Recorded, 0, p.opts.BatchSize)
 		}
 		return nil
 	})
@@ -479,7 +481,7 @@ func (p *Projection) Run(ctx context.Context, src Source) error {
 					break drain
 				}
 			}
-			if err := p.commit(b); err != nil {
+			if err := p.commit(b, nil); err != nil {
 				return err
 			}
 		}
@@ -512,14 +514,15 @@ type batch struct {
 	clock   []clockMark
 	unknown map[string]int
 	touched map[string]*streamState // streams this batch changed; their indexes are put at the end
-	release bool                    // a catch-up's: release the mapped file half-way (see releaseMapped)
 }
 
 func (p *Projection) newBatch() *batch {
 	return &batch{unknown: map[string]int{}, touched: map[string]*streamState{}}
 }
 
-func (p *Projection) commit(b *batch) error {
+// commit applies b in one transaction; rel, if not nil, is asked to release the mapped file
+// half-way through it.
+func (p *Projection) commit(b *batch, rel *releaser) error {
 	if len(b.events) == 0 {
 		return nil
 	}
@@ -551,8 +554,8 @@ func (p *Projection) commit(b *batch) error {
 			if i > 0 && i < len(b.events)-1 {
 				b.events[i] = domain.Recorded{} // applied: let the collector have it
 			}
-			if b.release && i == len(b.events)/2 {
-				releaseMappedTx(p.db, tx) // safe: only this transaction could replace the mapping
+			if i == len(b.events)/2 {
+				rel.poke()
 			}
 		}
 		if err := w.logPage.flush(); err != nil {

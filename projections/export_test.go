@@ -23,3 +23,11 @@ func SetSnapshotEvery(n int) (restore func()) {
 	snapshotEvery = n
 	return func() { snapshotEvery = old }
 }
+
+// SetReleaseAbove sets the resident memory above which a catch-up releases the mapped file (0:
+// at each request), for a test, and returns the function that restores it.
+func SetReleaseAbove(n int64) (restore func()) {
+	old := releaseAbove
+	releaseAbove = n
+	return func() { releaseAbove = old }
+}

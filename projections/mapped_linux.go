@@ -1,6 +1,9 @@
 package projections
 
 import (
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -8,30 +11,24 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// releaseMapped drops the pages of the read-model file from this process's memory map; a
-// catch-up calls it after each transaction and half-way through it. bbolt reads the file through
-// a shared read-only mapping, so every page a rebuild reads back (the right edge of each B+tree
-// before an insert, the log records of a stream folded again) stays counted in the process's
-// resident memory until the file is closed: at 1M events, 400 MB of a 470 MB file. The pages
-// remain in the kernel's page cache (shared, reclaimable); dropping them from the map only means
-// that the next read of one maps it again, with the same bytes. How often was measured (1M
-// events, transactions of 2,500): the kernel maps whole folios back at each fault, so past a
-// point it costs more time than it saves memory — after each transaction, peak RSS 295 MB; also
+// releaseMapped drops the pages of the read-model file from this process's memory map (a
+// catch-up has its releaser do it; see releaser). bbolt reads the file through a shared read-only
+// mapping, so every page a rebuild reads back (the right edge of each B+tree before an insert,
+// the log records of a stream folded again) stays counted in the process's resident memory
+// until the file is closed: at 1M events, 400 MB of a 470 MB file. The pages remain in the
+// kernel's page cache (shared, reclaimable); dropping them from the map only means that the next
+// read of one maps it again, with the same bytes. How often was measured (1M events,
+// transactions of 2,500): the kernel maps whole folios back at each fault, so past a point it
+// costs more time than it saves memory — after each transaction, peak RSS 295 MB; also
 // half-way, 271 MB at the same speed; every 1,000 events, 266 MB and 10% slower.
 //
 // The read transaction holds bbolt's mapping in place (replacing it takes a lock that readers
 // hold), and the mapping covers at least the tx.Size() bytes it sees.
 func (p *Projection) releaseMapped() {
 	_ = p.db.View(func(tx *bolt.Tx) error {
-		releaseMappedTx(p.db, tx)
+		dontNeed(p.db.Info().Data, tx.Size())
 		return nil
 	})
-}
-
-// releaseMappedTx is releaseMapped inside a transaction, read or write: a write transaction
-// replaces the mapping only from its own goroutine, when it allocates.
-func releaseMappedTx(db *bolt.DB, tx *bolt.Tx) {
-	dontNeed(db.Info().Data, tx.Size())
 }
 
 func dontNeed(data uintptr, size int64) {
@@ -67,4 +64,34 @@ func whileReleasingMapped(tx *bolt.Tx, fn func() error) error {
 	wg.Wait()
 	dontNeed(data, size)
 	return err
+}
+
+// releaseAbove is the resident memory of the process below which a catch-up's releaser leaves
+// the mapped pages alone: early in a rebuild the heap is small, and pages kept mapped are not
+// faulted in again. Above it, the releaser drops them each time it is asked. The default keeps a
+// rebuild's peak under 300 MB (the heap grows ≈ 20 MB between two releases at 1M events).
+var releaseAbove int64 = 240 << 20 // a variable so that tests can release always (0)
+
+// residentAbove reports whether the process's resident memory exceeds n bytes (true when it
+// cannot tell).
+func residentAbove(n int64) bool {
+	if n <= 0 {
+		return true
+	}
+	f, err := os.Open("/proc/self/statm")
+	if err != nil {
+		return true
+	}
+	defer f.Close()
+	var buf [128]byte
+	k, _ := f.Read(buf[:])
+	fields := strings.Fields(string(buf[:k]))
+	if len(fields) < 2 {
+		return true
+	}
+	pages, err := strconv.ParseInt(fields[1], 10, 64)
+	if err != nil {
+		return true
+	}
+	return pages*int64(os.Getpagesize()) > n
 }

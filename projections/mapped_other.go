@@ -8,6 +8,8 @@ import bolt "go.etcd.io/bbolt"
 // Linux (see mapped_linux.go).
 func (p *Projection) releaseMapped() {}
 
-func releaseMappedTx(*bolt.DB, *bolt.Tx) {}
-
 func whileReleasingMapped(_ *bolt.Tx, fn func() error) error { return fn() }
+
+var releaseAbove int64
+
+func residentAbove(int64) bool { return false }

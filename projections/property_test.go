@@ -50,6 +50,10 @@ func TestFiguresMatchNaiveRecomputation(t *testing.T) {
 				// Snapshots of the index every few deltas: questions about the past read them.
 				defer projections.SetSnapshotEvery(1 + h%7)()
 			}
+			if h%5 != 0 {
+				// The mapped file released at every request, while transactions run.
+				defer projections.SetReleaseAbove(0)()
+			}
 			p, _ := MustOpenProjection(t)
 			if h%2 == 1 {
 				// One transaction for the whole history: log pages fill and flush inside it,
