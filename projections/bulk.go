@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"cmp"
 	"encoding/binary"
 	"hash/maphash"
 	"slices"
@@ -179,45 +180,59 @@ func (b *bulkIndex) put(name string, v []byte) {
 	b.table[i], b.tags[i] = off+1, tag
 }
 
-// sorted returns the offsets of every entry in the order of their names. Comparing names reads
-// the arena at random, so the two halves sort on two goroutines and are merged.
+// sorted returns the offsets of every entry in the order of their names. Names are compared
+// eight bytes at a time as integers, each read from the arena once per eight bytes rather than at
+// each comparison (which read the arena at random: 0.5 s of a rebuild's final write at 1M events).
 func (b *bulkIndex) sorted() []uint32 {
-	offs := make([]uint32, 0, b.n)
+	keys := make([]nameKey, 0, b.n)
 	for _, off := range b.table {
 		if off != 0 {
-			offs = append(offs, off-1)
+			keys = append(keys, nameKey{off: off - 1})
 		}
 	}
-	cmp := func(x, y uint32) int {
-		nx, _, _ := b.entry(x)
-		ny, _, _ := b.entry(y)
-		return compareBytes(nx, ny)
+	b.sortKeys(keys, 0)
+	out := make([]uint32, len(keys))
+	for i, k := range keys {
+		out[i] = k.off
 	}
-	lo, hi := offs[:len(offs)/2], offs[len(offs)/2:]
-	done := make(chan struct{})
-	go func() {
-		slices.SortFunc(lo, cmp)
-		close(done)
-	}()
-	slices.SortFunc(hi, cmp)
-	<-done
-	out := make([]uint32, 0, len(offs))
-	for len(lo) > 0 && len(hi) > 0 {
-		if cmp(lo[0], hi[0]) <= 0 {
-			out, lo = append(out, lo[0]), lo[1:]
-		} else {
-			out, hi = append(out, hi[0]), hi[1:]
-		}
-	}
-	return append(append(out, lo...), hi...)
+	return out
 }
 
-func compareBytes(a, b []byte) int {
-	switch {
-	case string(a) < string(b):
-		return -1
-	case string(a) > string(b):
-		return 1
+// nameKey is an entry being sorted: eight bytes of its name from some depth on, big-endian and
+// padded with zeros, and how many bytes its name has from that depth (9 meaning more than 8).
+type nameKey struct {
+	k   uint64
+	off uint32
+	n   uint8
+}
+
+// sortKeys sorts entries whose names agree on their first depth bytes, on the next eight; a run
+// that agrees on those too, with names going on past them, is sorted on the eight after.
+// Between names equal within the eight bytes once padded, the shorter comes first (a prefix
+// sorts before what it prefixes).
+func (b *bulkIndex) sortKeys(keys []nameKey, depth int) {
+	for i := range keys {
+		name, _, _ := b.entry(keys[i].off)
+		var buf [8]byte
+		if depth < len(name) {
+			copy(buf[:], name[depth:])
+		}
+		keys[i].k, keys[i].n = binary.BigEndian.Uint64(buf[:]), uint8(min(max(len(name)-depth, 0), 9))
 	}
-	return 0
+	slices.SortFunc(keys, func(x, y nameKey) int {
+		if c := cmp.Compare(x.k, y.k); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.n, y.n)
+	})
+	for i := 0; i < len(keys); {
+		j := i + 1
+		for j < len(keys) && keys[j].k == keys[i].k && keys[j].n == keys[i].n {
+			j++
+		}
+		if j-i > 1 { // names equal so far (and, names being unique, longer than depth+8)
+			b.sortKeys(keys[i:j], depth+8)
+		}
+		i = j
+	}
 }
