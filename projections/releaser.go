@@ -1,14 +1,21 @@
 package projections
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
+
+// releaseEvery is how often a catch-up's releaser looks at the resident memory unasked.
+const releaseEvery = 10 * time.Millisecond
 
 // releaser drops the read-model file's pages from the memory map (releaseMapped) on a goroutine
-// of its own, when a catch-up asks it to — after each transaction and half-way through it — and
-// the process's resident memory is above releaseAbove. On the applying goroutine, which bounds a
-// rebuild's speed, the madvise calls and the faults of pages released while still in use cost
-// 1.5 s of a 1M-event rebuild (`ocopledger rebuild --nats`: 10.0 s releasing there each time,
-// 8.6 s never releasing but peaking at 627 MB); here, with the budget, 8.8–9.5 s at a peak of
-// 275–285 MB. Asking never blocks: a request made while a release runs joins the next one.
+// of its own, when the process's resident memory is above releaseAbove: it looks when a catch-up
+// asks — after each transaction and half-way through it — and every releaseEvery. On the
+// applying goroutine, which bounds a rebuild's speed, the madvise calls and the faults of pages
+// released while still in use cost 1.5 s of a 1M-event rebuild (`ocopledger rebuild --nats`:
+// 10.0 s releasing there after each transaction and half-way, 8.6 s never releasing but peaking
+// at 627 MB); with the releaser, 8.8–9.7 s at a peak of 267–281 MB. Asking never blocks: a
+// request made while a release runs joins the next one.
 type releaser struct {
 	p   *Projection
 	ask chan struct{}
@@ -18,7 +25,18 @@ type releaser struct {
 func (p *Projection) startReleaser() *releaser {
 	r := &releaser{p: p, ask: make(chan struct{}, 1)}
 	r.wg.Go(func() {
-		for range r.ask {
+		// Also every few milliseconds: the applier may ask late when the processors are busy,
+		// and a rebuild maps pages at up to 10 MB in that time.
+		t := time.NewTicker(releaseEvery)
+		defer t.Stop()
+		for {
+			select {
+			case _, ok := <-r.ask:
+				if !ok {
+					return
+				}
+			case <-t.C:
+			}
 			if residentAbove(releaseAbove) {
 				p.releaseMapped()
 			}
