@@ -155,8 +155,9 @@ func TestParseFastAgrees(t *testing.T) {
 // ./ledger/).
 func FuzzParseFastAgrees(f *testing.F) {
 	types := domain.EventTypes()
+	seeds := seedPayloads(f)
 	for i, typ := range types {
-		for _, p := range seedPayloads(f)[typ] {
+		for _, p := range seeds[typ] {
 			f.Add(uint8(i), p)
 		}
 	}
