@@ -1,7 +1,6 @@
 package projections
 
 import (
-	"cmp"
 	"encoding/binary"
 	"hash/maphash"
 	"slices"
@@ -180,58 +179,47 @@ func (b *bulkIndex) put(name string, v []byte) {
 	b.table[i], b.tags[i] = off+1, tag
 }
 
-// sorted returns the offsets of every entry in the order of their names. Names are compared
-// eight bytes at a time as integers, each read from the arena once per eight bytes rather than at
-// each comparison (which read the arena at random: 0.5 s of a rebuild's final write at 1M events).
-func (b *bulkIndex) sorted() []uint32 {
-	keys := make([]nameKey, 0, b.n)
+// sorted returns the offsets of every entry in the order of their names, each in the low 32
+// bits of a key. A key's high 32 bits are three bytes of the name, from some depth on, and how
+// many bytes the name has from there (4 meaning more than 3), so that sorting the keys as
+// integers orders names by those bytes, a name before the names it prefixes; a run of keys equal
+// in their high bits, names going on past them, is sorted again on the next three bytes. Each
+// name is read from the arena once per three bytes, rather than twice at each comparison (which
+// read the arena at random: 0.5 s of a rebuild's final write at 1M events); the keys take 8 bytes
+// an entry, what the offsets took before (the final write is where a rebuild's memory peaks).
+func (b *bulkIndex) sorted() []uint64 {
+	keys := make([]uint64, 0, b.n)
 	for _, off := range b.table {
 		if off != 0 {
-			keys = append(keys, nameKey{off: off - 1})
+			keys = append(keys, uint64(off-1))
 		}
 	}
 	b.sortKeys(keys, 0)
-	out := make([]uint32, len(keys))
+	return keys
+}
+
+// sortKeys sorts keys whose names agree on their first depth bytes.
+func (b *bulkIndex) sortKeys(keys []uint64, depth int) {
 	for i, k := range keys {
-		out[i] = k.off
-	}
-	return out
-}
-
-// nameKey is an entry being sorted: eight bytes of its name from some depth on, big-endian and
-// padded with zeros, and how many bytes its name has from that depth (9 meaning more than 8).
-type nameKey struct {
-	k   uint64
-	off uint32
-	n   uint8
-}
-
-// sortKeys sorts entries whose names agree on their first depth bytes, on the next eight; a run
-// that agrees on those too, with names going on past them, is sorted on the eight after.
-// Between names equal within the eight bytes once padded, the shorter comes first (a prefix
-// sorts before what it prefixes).
-func (b *bulkIndex) sortKeys(keys []nameKey, depth int) {
-	for i := range keys {
-		name, _, _ := b.entry(keys[i].off)
-		var buf [8]byte
-		if depth < len(name) {
-			copy(buf[:], name[depth:])
+		off := uint32(k)
+		name, _, _ := b.entry(off)
+		var h uint64
+		for j := range 3 {
+			h <<= 8
+			if depth+j < len(name) {
+				h |= uint64(name[depth+j])
+			}
 		}
-		keys[i].k, keys[i].n = binary.BigEndian.Uint64(buf[:]), uint8(min(max(len(name)-depth, 0), 9))
+		keys[i] = (h<<8|uint64(min(max(len(name)-depth, 0), 4)))<<32 | uint64(off)
 	}
-	slices.SortFunc(keys, func(x, y nameKey) int {
-		if c := cmp.Compare(x.k, y.k); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.n, y.n)
-	})
+	slices.Sort(keys)
 	for i := 0; i < len(keys); {
 		j := i + 1
-		for j < len(keys) && keys[j].k == keys[i].k && keys[j].n == keys[i].n {
+		for j < len(keys) && keys[j]>>32 == keys[i]>>32 {
 			j++
 		}
-		if j-i > 1 { // names equal so far (and, names being unique, longer than depth+8)
-			b.sortKeys(keys[i:j], depth+8)
+		if j-i > 1 { // names equal so far (and, names being unique, longer than depth+3)
+			b.sortKeys(keys[i:j], depth+3)
 		}
 		i = j
 	}

@@ -35,8 +35,8 @@ func TestBulkIndexKeepsWhatWasPut(t *testing.T) {
 		t.Fatal("a name never put has a value")
 	}
 	var names []string
-	for _, off := range b.sorted() {
-		n, _, _ := b.entry(off)
+	for _, k := range b.sorted() {
+		n, _, _ := b.entry(uint32(k))
 		names = append(names, string(n))
 	}
 	if len(names) != len(want) || !sort.StringsAreSorted(names) {
@@ -75,8 +75,8 @@ func TestBulkIndexSortsNamesInByteOrder(t *testing.T) {
 		add(string(name))
 	}
 	var got []string
-	for _, off := range b.sorted() {
-		n, _, _ := b.entry(off)
+	for _, k := range b.sorted() {
+		n, _, _ := b.entry(uint32(k))
 		got = append(got, string(n))
 	}
 	sort.Strings(want)

@@ -329,14 +329,14 @@ func (p *Projection) flushBulk() error {
 func (p *Projection) writeBulk() error {
 	b := p.bulk
 	w := sortedWriter{p: p}
-	for _, off := range b.streams.sorted() {
-		name, _, v := b.streams.entry(off)
+	for _, k := range b.streams.sorted() {
+		name, _, v := b.streams.entry(uint32(k))
 		if err := w.put(bStreams, name, v); err != nil {
 			return err
 		}
 	}
-	for _, off := range b.items.sorted() {
-		prefix, _, v := b.items.entry(off)
+	for _, k := range b.items.sorted() {
+		prefix, _, v := b.items.entry(uint32(k))
 		sortRecords(v, 16, 8) // by row number
 		for ; len(v) >= 16; v = v[16:] {
 			// bbolt keeps the key until the commit: one of its own each
