@@ -248,7 +248,6 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 	defer cancel()
 	rel := p.startReleaser()
 	go func() {
-		defer rel.stop()
 		var err error
 		for b := range batches {
 			if err == nil {
@@ -263,6 +262,7 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 				}
 			}
 		}
+		rel.stop() // before CatchUp may return and the file be closed
 		applied <- err
 	}()
 	b := p.newBatch()
