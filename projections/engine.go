@@ -22,7 +22,7 @@ import (
 
 // Version is the version of the projectors' meaning. Bump it whenever the code changes what a
 // read model holds: the next start finds the old version in the file and rebuilds from the log.
-const Version = 9
+const Version = 10
 
 // Options configure a projection.
 type Options struct {
@@ -532,7 +532,7 @@ func (p *Projection) commit(b *batch, rel *releaser) error {
 		w := &writer{p: p, tx: tx, b: b, nextRow: nextRow,
 			log: tx.Bucket(bLog), streams: tx.Bucket(bStreams), rows: tx.Bucket(bRows), ends: tx.Bucket(bEnds),
 			items: tx.Bucket(bItems), deltas: tx.Bucket(bDeltas)}
-		w.logPage = pageWriter{b: w.log, size: 300 << logPageBits}
+		w.logPage = pageWriter{b: w.log, size: logPageHeader + 300<<logPageBits, log: true}
 		w.rowPages = make([]pageWriter, len(figures))
 		for i := range w.rowPages {
 			w.rowPages[i] = pageWriter{b: w.rows}

@@ -62,7 +62,7 @@ func (w *writer) history(seqs []uint64) ([]domain.Recorded, error) {
 			if !bytes.Equal(k, key) {
 				page = nil
 			}
-			v = pageEntry(page, q)
+			v = logPageEntry(page, q)
 		}
 		r, err := decodeLog(q, v).recorded()
 		if err != nil {
