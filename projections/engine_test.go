@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -247,8 +249,12 @@ func TestQuestionsDuringARebuildFromZero(t *testing.T) {
 	p, _ := MustOpenProjection(t)
 	src := pausingSource{projections.SliceSource(g.log), 150, make(chan struct{}), make(chan struct{})}
 	done := make(chan error, 1)
+	gc := gcPercent()
 	go func() { done <- p.CatchUp(ctx, src, nil) }()
 	<-src.paused
+	if got := gcPercent(); os.Getenv("GOGC") == "" && got != 75 {
+		t.Errorf("GOGC during a rebuild from zero: %d, want 75", got)
+	}
 	if err := p.WaitFor(ctx, 140); err != nil {
 		t.Fatal(err)
 	}
@@ -275,5 +281,15 @@ func TestQuestionsDuringARebuildFromZero(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+	if got := gcPercent(); got != gc {
+		t.Errorf("GOGC after the rebuild: %d, want %d as before", got, gc)
+	}
 	compare(t, ctx, "after the rebuild", p, g.log, q)
+}
+
+// gcPercent is the collector's current GOGC.
+func gcPercent() int {
+	v := debug.SetGCPercent(100)
+	debug.SetGCPercent(v)
+	return v
 }
