@@ -107,7 +107,7 @@ func (p *Projection) init() error {
 			} else if v != nil {
 				p.log.Info("projector version changed: rebuilding read models from the log", "was", getU64(v), "now", Version)
 			}
-			if err := dropBuckets(tx); err != nil {
+			if err := p.dropBuckets(tx); err != nil {
 				return err
 			}
 			p.rebuilt = true
@@ -190,7 +190,7 @@ func (p *Projection) Unknown() map[string]int {
 // Reset drops every read model; the next catch-up rebuilds them from the log.
 func (p *Projection) Reset() error {
 	err := p.db.Update(func(tx *bolt.Tx) error {
-		if err := dropBuckets(tx); err != nil {
+		if err := p.dropBuckets(tx); err != nil {
 			return err
 		}
 		return tx.Bucket(bMeta).Put(kVersion, u64(Version))
@@ -251,7 +251,7 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 	applied := make(chan error, 1)
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	rel := p.startReleaser()
+	rel := p.startReleaser(releaseEvery, releaseAbove)
 	go func() {
 		var err error
 		for b := range batches {

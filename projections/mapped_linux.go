@@ -4,9 +4,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -35,35 +33,6 @@ func dontNeed(data uintptr, size int64) {
 	if size > 0 {
 		syscall.Syscall(syscall.SYS_MADVISE, data, uintptr(size), syscall.MADV_DONTNEED)
 	}
-}
-
-// whileReleasingMapped runs fn, a part of write transaction tx that frees pages and allocates
-// none (deleting buckets), while another goroutine drops the file's pages from the map every few
-// milliseconds. bbolt frees a bucket by reading every page of it, so dropping the read models of
-// 1M events mapped the whole 450 MB file: a rebuild over an existing file peaked at 511 MB of RSS
-// before applying its first event. Nothing replaces the mapping meanwhile: bbolt does that only
-// when a write transaction allocates.
-func whileReleasingMapped(tx *bolt.Tx, fn func() error) error {
-	data, size := tx.DB().Info().Data, tx.Size()
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				dontNeed(data, size)
-			}
-		}
-	})
-	err := fn()
-	close(stop)
-	wg.Wait()
-	dontNeed(data, size)
-	return err
 }
 
 // releaseAbove is the resident memory of the process below which a catch-up's releaser leaves

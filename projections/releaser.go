@@ -5,29 +5,31 @@ import (
 	"time"
 )
 
-// releaseEvery is how often a catch-up's releaser looks at the resident memory unasked.
+// releaseEvery is how often a catch-up's releaser looks at the resident memory unasked: the
+// applier may ask late when the processors are busy, and a rebuild maps pages at up to 10 MB in
+// that time.
 const releaseEvery = 10 * time.Millisecond
 
 // releaser drops the read-model file's pages from the memory map (releaseMapped) on a goroutine
 // of its own, when the process's resident memory is above releaseAbove: it looks when a catch-up
-// asks — after each transaction and half-way through it — and every releaseEvery. On the
+// asks — after each transaction and half-way through it — and every releaseEvery. (Dropping the
+// read models has one that releases every 2 ms whatever the memory: see dropBuckets.) On the
 // applying goroutine, which bounds a rebuild's speed, the madvise calls and the faults of pages
 // released while still in use cost 1.5 s of a 1M-event rebuild (`ocopledger rebuild --nats`:
 // 10.0 s releasing there after each transaction and half-way, 8.6 s never releasing but peaking
 // at 627 MB); with the releaser, 8.8–9.7 s at a peak of 267–281 MB. Asking never blocks: a
 // request made while a release runs joins the next one.
 type releaser struct {
-	p   *Projection
 	ask chan struct{}
 	wg  sync.WaitGroup
 }
 
-func (p *Projection) startReleaser() *releaser {
-	r := &releaser{p: p, ask: make(chan struct{}, 1)}
+// startReleaser starts a releaser that looks every so often, and releases when the resident
+// memory is above the given bytes (0: always).
+func (p *Projection) startReleaser(every time.Duration, above int64) *releaser {
+	r := &releaser{ask: make(chan struct{}, 1)}
 	r.wg.Go(func() {
-		// Also every few milliseconds: the applier may ask late when the processors are busy,
-		// and a rebuild maps pages at up to 10 MB in that time.
-		t := time.NewTicker(releaseEvery)
+		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
 			select {
@@ -37,7 +39,7 @@ func (p *Projection) startReleaser() *releaser {
 				}
 			case <-t.C:
 			}
-			if residentAbove(releaseAbove) {
+			if residentAbove(above) {
 				p.releaseMapped()
 			}
 		}
