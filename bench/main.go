@@ -140,10 +140,9 @@ func run(ctx context.Context) error {
 		return err
 	}
 
-	// Rebuild in its own process, measuring its peak RSS; over no read-model file unless told to
-	// rebuild over the one there (over, as `ocopledger rebuild` does after a first start).
-	over := false
-	rebuild := func(env []string, args ...string) (wall, catchUp time.Duration, mem memPeak, err error) {
+	// Rebuild in its own process, measuring its peak RSS; on a new read-model file, or over the
+	// one there (as `ocopledger rebuild` does after a first start).
+	rebuild := func(over bool, env []string, args ...string) (wall, catchUp time.Duration, mem memPeak, err error) {
 		if !over {
 			if err := os.Remove(filepath.Join(data, "readmodels.db")); err != nil && !os.IsNotExist(err) {
 				return 0, 0, mem, err
@@ -191,7 +190,7 @@ func run(ctx context.Context) error {
 		return fmt.Sprintf("%.0f%% of the raw read rate", 100*base.Seconds()/d.Seconds())
 	}
 	fmt.Fprintln(os.Stderr, "rebuilding the read models (ocopledger rebuild, embedded NATS)…")
-	wall, catchUp, mem, err := rebuild(nil)
+	wall, catchUp, mem, err := rebuild(false, nil)
 	if err != nil {
 		return err
 	}
@@ -224,7 +223,7 @@ func run(ctx context.Context) error {
 	var wall2 time.Duration
 	var mem2 memPeak
 	for range max(*runs, 1) {
-		w, c, m, err := rebuild(nil, "--nats", store.ClientURL())
+		w, c, m, err := rebuild(false, nil, "--nats", store.ClientURL())
 		if err != nil {
 			store.Close()
 			return err
@@ -241,16 +240,14 @@ func run(ctx context.Context) error {
 		fmt.Sprintf("runs %s–%s; largest anonymous %s + mapped read-model file %s seen", mib(hwms[0]), mib(hwms[len(hwms)-1]), mib(mem2.anon), mib(mem2.file)))
 	// The same over the read models that run built: the rebuild first empties the file (bbolt
 	// reads every page of a bucket it deletes).
-	over = true
-	_, catchUp4, mem4, err := rebuild(nil, "--nats", store.ClientURL())
-	over = false
+	_, catchUp4, mem4, err := rebuild(true, nil, "--nats", store.ClientURL())
 	if err != nil {
 		store.Close()
 		return err
 	}
 	report("the same over the read-model file it built (emptied first): catch-up", rate(n, catchUp4), fmt.Sprintf("peak RSS %s: anonymous %s + mapped read-model file %s", mib(mem4.hwm), mib(mem4.anon), mib(mem4.file)))
 	// The same with the Go runtime's soft memory limit (more frequent garbage collection).
-	_, catchUp3, mem3, err := rebuild([]string{"GOMEMLIMIT=200MiB"}, "--nats", store.ClientURL())
+	_, catchUp3, mem3, err := rebuild(false, []string{"GOMEMLIMIT=200MiB"}, "--nats", store.ClientURL())
 	store.Close()
 	if err != nil {
 		return err
