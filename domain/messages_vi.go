@@ -204,7 +204,8 @@ var messagesVI = map[string]string{
 	"%q is not a format: give text, md or json":       "%q không phải là định dạng: hãy ghi text, md hoặc json",
 
 	// The command line (cmd/ocopledger): how a command is called.
-	"%q is not a command of ocopledger; the commands are listed below": "%q không phải là lệnh của ocopledger; danh sách các lệnh ở bên dưới",
+	"%q is not a command of ocopledger; the commands are listed below":                                        "%q không phải là lệnh của ocopledger; danh sách các lệnh ở bên dưới",
+	"is not an option of every command: write it after the command's name, as in ocopledger <command> --%s …": "không phải là tùy chọn chung của mọi lệnh: hãy ghi sau tên lệnh, ví dụ ocopledger <lệnh> --%s …",
 	"%s takes no arguments":                                                "lệnh %s không nhận tham số nào",
 	"is not an option of ocopledger %s":                                    "không phải là tùy chọn của lệnh ocopledger %s",
 	"has no value: write --%s and its value":                               "thiếu giá trị: hãy ghi --%s kèm theo giá trị",

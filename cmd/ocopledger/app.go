@@ -167,6 +167,11 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		name = "version"
 	}
 	c, ok := commands[name]
+	if !ok && strings.HasPrefix(name, "-") && name != "-" {
+		// Only the options every command takes may stand before it (see helpRequest).
+		flagName, _, _ := strings.Cut(strings.TrimLeft(name, "-"), "=")
+		return m.fail(usageError{domain.Invalid(flagName, "is not an option of every command: write it after the command's name, as in ocopledger <command> --%s …", flagName)})
+	}
 	if !ok {
 		code := m.fail(domain.Invalid("", "%q is not a command of ocopledger; the commands are listed below", name))
 		fmt.Fprintln(m.Err)
@@ -466,6 +471,14 @@ func (m *Main) instant(t time.Time) string {
 		return t.Format("15:04:05 02/01/2006")
 	}
 	return t.Format("2006-01-02 15:04:05 -07:00")
+}
+
+// knownAt says when the ledger is read as of: "as known now", or "as known at" the instant.
+func (m *Main) knownAt(t time.Time) string {
+	if t.IsZero() {
+		return m.t("theo sổ cái hiện nay", "as known now")
+	}
+	return m.t("theo sổ cái tại ", "as known at ") + m.instant(t)
 }
 
 // progress draws a progress bar on a terminal; elsewhere it stays silent.

@@ -235,8 +235,8 @@ func runFigures(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	if m.JSON {
 		return m.printJSON(figuresJSON(res, q))
 	}
-	fmt.Fprintf(m.Out, m.t("Số liệu ngày %s, theo sổ cái tại %s (vị trí %d); kỳ từ %s\n\n", "Figures for %s, as known at %s (position %d); period from %s\n\n"),
-		m.date(q.AsOf), m.instant(q.KnownAt), res.Position, m.date(res.From))
+	fmt.Fprintf(m.Out, m.t("Số liệu ngày %s, %s (vị trí %d); kỳ từ %s\n\n", "Figures for %s, %s (position %d); period from %s\n\n"),
+		m.date(q.AsOf), m.knownAt(q.KnownAt), res.Position, m.date(res.From))
 	for _, f := range domain.Figures() {
 		fmt.Fprintf(m.Out, "%-31s %7s  %s\n", f.ID, groupDigits(res.Figures[f.ID], m.Lang), f.Label(m.Lang))
 	}
@@ -334,8 +334,8 @@ func runExplain(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	if m.JSON {
 		return m.printJSON(map[string]any{"figure": f.ID, "as_of": q.AsOf.String(), "count": len(items), "items": items})
 	}
-	fmt.Fprintf(m.Out, m.t("%s — %s: %d, ngày %s, theo sổ cái tại %s\n\n", "%s — %s: %d, on %s, as known at %s\n\n"),
-		f.ID, f.Label(m.Lang), len(items), m.date(q.AsOf), m.instant(q.KnownAt))
+	fmt.Fprintf(m.Out, m.t("%s — %s: %d, ngày %s, %s\n\n", "%s — %s: %d, on %s, %s\n\n"),
+		f.ID, f.Label(m.Lang), len(items), m.date(q.AsOf), m.knownAt(q.KnownAt))
 	tw := tabwriter.NewWriter(m.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, m.t("#\tMÃ\tTÊN\tSAO/CẤP\tQUYẾT ĐỊNH\tTỪ\tĐẾN\tCHỦ THỂ\tĐỊA CHỈ\tBÚT TOÁN", "#\tITEM\tNAME\tSTARS/LEVEL\tDECISION\tFROM\tUNTIL\tPRODUCER\tPLACE\tENTRIES"))
 	for i, it := range items {
@@ -400,7 +400,7 @@ func runDiff(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) erro
 	if m.JSON {
 		return m.printJSON(d)
 	}
-	fmt.Fprintf(m.Out, m.t("Số liệu ngày %s: theo sổ cái tại %s so với tại %s\n", "Figures for %s: as known at %s vs at %s\n"), m.date(q.AsOf), m.instant(q.KnownAt), m.instant(vs))
+	fmt.Fprintf(m.Out, m.t("Số liệu ngày %s: %s so với %s\n", "Figures for %s: %s vs %s\n"), m.date(q.AsOf), m.knownAt(q.KnownAt), m.knownAt(vs))
 	if len(d.Changes) == 0 {
 		fmt.Fprintln(m.Out, m.t("Không có số liệu nào khác nhau.", "No figure differs."))
 		return nil

@@ -173,22 +173,22 @@ or --nats URL to use a NATS cluster; --lang vi|en; --json. "ocopledger help <com
 
 // helpRequest reads a command line for help: with no command, "help", -h or --help it returns
 // ok and the command asked about ("" for the list of commands). Otherwise it returns the line
-// with the command first: --lang and --json may stand before the command, and then move after it.
+// with the command first: the options every command takes (--data, --nats, --lang, --json, …) may
+// stand before the command, as in "ocopledger --data ./elsewhere figures", and then move after it.
 func helpRequest(args []string) (topic string, ok bool, line []string) {
-	var lead, rest []string // --lang and --json (with --lang's value) before the command; the others
+	var lead, rest []string // common options before the command (with their values); the others
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		common, takesValue := commonOption(name)
 		switch {
-		case len(rest) > 0 || a == "--" || !strings.HasPrefix(a, "-"):
+		case len(rest) > 0 || a == "--" || !strings.HasPrefix(a, "-") || !common:
 			rest = append(rest, a)
-		case name == "lang" && !hasValue && i+1 < len(args):
+		case takesValue && !hasValue && i+1 < len(args):
 			lead = append(lead, a, args[i+1])
 			i++
-		case name == "lang" || name == "json":
-			lead = append(lead, a)
 		default:
-			rest = append(rest, a)
+			lead = append(lead, a)
 		}
 	}
 	if len(rest) == 0 {
@@ -211,4 +211,17 @@ func helpRequest(args []string) (topic string, ok bool, line []string) {
 		return "", true, nil
 	}
 	return "", false, append(append([]string{rest[0]}, lead...), rest[1:]...)
+}
+
+// commonOption reports whether name is an option every command takes (see Main.commonFlags), and
+// whether it takes a value (all but the switches --json and -v do).
+func commonOption(name string) (common, takesValue bool) {
+	fs := flag.NewFlagSet("", flag.ContinueOnError)
+	new(Main).commonFlags(fs)
+	f := fs.Lookup(name)
+	if f == nil {
+		return false, false
+	}
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return true, !ok || !b.IsBoolFlag()
 }

@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -133,6 +136,39 @@ func TestLangBeforeTheCommand(t *testing.T) {
 	m.Close()
 	if want := "ocopledger: error: as-of: "; code != 2 || !strings.HasPrefix(errb.String(), want) {
 		t.Errorf("exit %d, %q; want 2 and an error starting %q", code, errb.String(), want)
+	}
+}
+
+// The options every command takes may stand before it too ("ocopledger --data DIR figures"), with
+// or without their values after "=", switches included; a command's own option may not, and says
+// so, naming it.
+func TestCommonOptionsBeforeTheCommand(t *testing.T) {
+	dir := t.TempDir()
+	run := func(args ...string) (int, string, string) {
+		t.Helper()
+		var out, errb bytes.Buffer
+		m := NewMain(strings.NewReader(""), &out, &errb)
+		code := m.Run(context.Background(), args)
+		m.Close()
+		return code, out.String(), errb.String()
+	}
+	code, out, errs := run("--data", dir, "--json", "-v", "--lang=en", "figures", "--as-of", "2025-08-07")
+	var res struct {
+		AsOf    string         `json:"as_of"`
+		Figures map[string]int `json:"figures"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); code != 0 || err != nil || res.AsOf != "2025-08-07" || len(res.Figures) == 0 {
+		t.Fatalf("exit %d, %v: %q (stderr %q); want 0 and the figures of 2025-08-07 as JSON", code, err, out, errs)
+	}
+	if !strings.Contains(errs, "level=INFO") {
+		t.Errorf("-v before the command did not log: stderr %q", errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "jetstream")); err != nil {
+		t.Errorf("--data before the command was not used: %v", err)
+	}
+	code, _, errs = run("--data="+dir, "--lang", "en", "--as-of", "2025-08-07", "figures")
+	if want := "ocopledger: error: as-of: is not an option of every command: write it after the command's name"; code != 2 || !strings.HasPrefix(errs, want) {
+		t.Errorf("a command's option before it: exit %d, %q; want 2 and %q", code, errs, want)
 	}
 }
 
