@@ -67,6 +67,16 @@ type Projection struct {
 	waiters []chan struct{}
 }
 
+// pageSize is the size of the pages of a read-model file this version creates (a file keeps the
+// size it was created with). Larger pages than the usual 4 KiB make a rebuild from zero 5–8%
+// faster (measured, 1M events, `ocopledger rebuild --nats` on new files, three interleaved rounds:
+// 4 KiB 7.55–8.37 s, 16 KiB 7.13–7.85 s, 32 KiB 7.19–7.65 s, 64 KiB 7.26–7.56 s; peak RSS the
+// same): a page of the log or of rows is a value of 3–6 KiB, which on 4 KiB pages takes a run of
+// pages bbolt allocates afresh at each commit, and the B+trees have fewer levels to fault in
+// after each release of the mapping. 16 KiB rather than more, because a live commit writes each
+// page it changes whole.
+const pageSize = 16 << 10
+
 // Open opens (or creates) the read models at path. A file written by another projector version
 // is reset, and the next catch-up rebuilds it from the log.
 func Open(path string, opts Options) (*Projection, error) {
@@ -78,7 +88,7 @@ func Open(path string, opts Options) (*Projection, error) {
 	}
 	// The freelist is written with each commit, so that opening the file reads it instead of
 	// walking every page (at 1M events that walk maps the whole 470 MB file into memory).
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second, PageSize: pageSize})
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("projections: %s is in use by another ocopledger process", path)
