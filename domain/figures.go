@@ -45,9 +45,34 @@ const (
 	DimPlatform       = "platform"
 )
 
+// dimLabels names the breakdown dimensions for people (the IDs are what --by and the API take).
+var dimLabels = map[string]label{
+	DimStars:          {"số sao", "stars"},
+	DimFormerProvince: {"tỉnh cũ (trước 01/07/2025)", "former province (before 01/07/2025)"},
+	DimCommune:        {"xã, phường hiện nay", "current commune"},
+	DimSector:         {"ngành, nhóm sản phẩm", "product sector and group"},
+	DimProductSet:     {"bộ sản phẩm", "product set"},
+	DimProducerKind:   {"loại chủ thể", "type of producer"},
+	DimAuthority:      {"cấp công nhận", "certifying authority"},
+	DimLevel:          {"cấp CNNTTB", "CNNTTB level"},
+	DimFunding:        {"nguồn kinh phí", "funding"},
+	DimSiteType:       {"loại địa điểm", "type of site"},
+	DimEventKind:      {"loại hoạt động xúc tiến thương mại", "kind of trade event"},
+	DimPlatform:       {"sàn thương mại điện tử", "e-commerce platform"},
+}
+
+// DimensionLabel names a breakdown dimension in a language ("" for one that does not exist).
+func DimensionLabel(dim, lang string) string {
+	l, ok := dimLabels[dim]
+	if !ok {
+		return ""
+	}
+	return l.in(lang)
+}
+
 var (
 	ocopDims   = []string{DimStars, DimFormerProvince, DimCommune, DimSector, DimProductSet, DimProducerKind, DimAuthority}
-	cnnDims    = []string{DimFormerProvince, DimCommune}
+	cnnDims    = []string{DimLevel, DimFormerProvince, DimCommune}
 	spDims     = []string{DimFunding, DimSiteType, DimFormerProvince, DimCommune}
 	eventDims  = []string{DimEventKind, DimFormerProvince}
 	listDims   = []string{DimPlatform}

@@ -359,3 +359,30 @@ func TestErrorTransportTable(t *testing.T) {
 		t.Errorf("ErrorCode of nil must be empty and of a foreign error internal")
 	}
 }
+
+// Every dimension a figure can be broken down by is named for people in both languages, and
+// differently in each (an English name left in the Vietnamese column shows up as the same text);
+// every dimension a breakdown may ask for applies to some figure.
+func TestDimensionsHaveLabels(t *testing.T) {
+	seen := map[string]bool{}
+	for _, f := range domain.Figures() {
+		for _, d := range f.Dims {
+			if seen[d] {
+				continue
+			}
+			seen[d] = true
+			vi, en := domain.DimensionLabel(d, "vi"), domain.DimensionLabel(d, "en")
+			if vi == "" || en == "" || vi == en {
+				t.Errorf("dimension %s: labels %q (vi), %q (en)", d, vi, en)
+			}
+		}
+	}
+	for _, d := range domain.Dimensions() {
+		if !seen[d] {
+			t.Errorf("--by accepts %s, but no figure can be broken down by it", d)
+		}
+	}
+	if l := domain.DimensionLabel("nope", "vi"); l != "" {
+		t.Errorf("an unknown dimension is named %q", l)
+	}
+}

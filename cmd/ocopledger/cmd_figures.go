@@ -241,7 +241,7 @@ func runFigures(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 		fmt.Fprintf(m.Out, "%-31s %7s  %s\n", f.ID, groupDigits(res.Figures[f.ID], m.Lang), f.Label(m.Lang))
 	}
 	for _, dim := range slices.Sorted(maps.Keys(res.By)) {
-		fmt.Fprintf(m.Out, m.t("\nTheo %s:\n", "\nBy %s:\n"), dim)
+		fmt.Fprintf(m.Out, m.t("\nTheo %s (%s):\n", "\nBy %s (%s):\n"), domain.DimensionLabel(dim, m.Lang), dim)
 		tw := tabwriter.NewWriter(m.Out, 0, 4, 2, ' ', 0)
 		for _, f := range domain.Figures() {
 			vals, ok := res.By[dim][f.ID]
