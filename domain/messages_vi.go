@@ -206,13 +206,15 @@ var messagesVI = map[string]string{
 	// The command line (cmd/ocopledger): how a command is called.
 	"%q is not a command of ocopledger; the commands are listed below":                                        "%q không phải là lệnh của ocopledger; danh sách các lệnh ở bên dưới",
 	"is not an option of every command: write it after the command's name, as in ocopledger <command> --%s …": "không phải là tùy chọn chung của mọi lệnh: hãy ghi sau tên lệnh, ví dụ ocopledger <lệnh> --%s …",
-	"%s takes no arguments":                                                "lệnh %s không nhận tham số nào",
-	"is not an option of ocopledger %s":                                    "không phải là tùy chọn của lệnh ocopledger %s",
-	"has no value: write --%s and its value":                               "thiếu giá trị: hãy ghi --%s kèm theo giá trị",
-	"%q is not an option: write an option as --name value or --name=value": "%q không phải là tùy chọn: hãy ghi tùy chọn theo dạng --tên giá-trị hoặc --tên=giá-trị",
-	"%q is not true or false: write --%s, or --%s=false":                   "%q không phải là true hay false: hãy ghi --%s, hoặc --%s=false",
-	"%q is too large a number":                                             "%q là số quá lớn",
-	"%q is not a value this option takes (%s)":                             "%q không phải là giá trị hợp lệ của tùy chọn này (%s)",
+	"%q is not a format of the items: give json or csv":                                                       "%q không phải là định dạng của danh sách: hãy ghi json hoặc csv",
+	"give --csv or --json, not both":                                                                          "hãy chọn --csv hoặc --json, không dùng cả hai",
+	"%s takes no arguments":                                                                                   "lệnh %s không nhận tham số nào",
+	"is not an option of ocopledger %s":                                                                       "không phải là tùy chọn của lệnh ocopledger %s",
+	"has no value: write --%s and its value":                                                                  "thiếu giá trị: hãy ghi --%s kèm theo giá trị",
+	"%q is not an option: write an option as --name value or --name=value":                                    "%q không phải là tùy chọn: hãy ghi tùy chọn theo dạng --tên giá-trị hoặc --tên=giá-trị",
+	"%q is not true or false: write --%s, or --%s=false":                                                      "%q không phải là true hay false: hãy ghi --%s, hoặc --%s=false",
+	"%q is too large a number":                                                                                "%q là số quá lớn",
+	"%q is not a value this option takes (%s)":                                                                "%q không phải là giá trị hợp lệ của tùy chọn này (%s)",
 
 	// The command line: files and folders.
 	"there is no file %s":                                                    "không có tệp %s",

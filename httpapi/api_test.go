@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -161,6 +162,28 @@ func TestReadEndpoints(t *testing.T) {
 		m := r.json(t)
 		if items, _ := m["items"].([]any); r.Status != 200 || len(items) != 2 {
 			t.Errorf("%d %s", r.Status, r.Body)
+		}
+	})
+	t.Run("explain as CSV", func(t *testing.T) {
+		r := e.get("/v1/figures/ocop.valid/explain?as_of=2025-08-07&format=csv", viewerToken)
+		if r.Status != 200 || r.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
+			r.Header.Get("Content-Disposition") != `attachment; filename="ocop.valid_2025-08-07.csv"` {
+			t.Fatalf("%d %v %s", r.Status, r.Header, r.Body)
+		}
+		recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(r.Body), "\ufeff"))).ReadAll()
+		if err != nil || len(recs) != 3 || recs[0][1] != "mã" || !strings.HasPrefix(string(r.Body), "\ufeff") {
+			t.Errorf("want a byte order mark, a Vietnamese header and the 2 items: %v %q", err, r.Body)
+		}
+		for _, rec := range recs[1:] {
+			if !strings.HasPrefix(rec[2], "Sản phẩm thử") || rec[6] == "" || !strings.Contains(rec[6], "/") {
+				t.Errorf("an item line without its name or its first day as dd/mm/yyyy: %q", rec)
+			}
+		}
+		if r := e.get("/v1/figures/ocop.valid/explain?as_of=2025-08-07&format=csv&lang=en", viewerToken); !strings.Contains(string(r.Body), "#,item,name,") {
+			t.Errorf("lang=en: the header is not English: %s", r.Body)
+		}
+		if r := e.get("/v1/figures/ocop.valid/explain?format=xlsx", viewerToken); r.Status != 400 || r.json(t)["error"].(map[string]any)["field"] != "format" {
+			t.Errorf("format=xlsx: %d %s", r.Status, r.Body)
 		}
 	})
 	t.Run("timeline", func(t *testing.T) {

@@ -1,12 +1,14 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/projections"
+	"github.com/ocopledger/ocopledger/report"
 )
 
 // figuresResponse answers GET /v1/figures.
@@ -154,13 +156,27 @@ func (s *Server) handleFigure(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleExplain(w http.ResponseWriter, r *http.Request) {
-	resp, _, ok := s.figureCommon(w, r)
+	resp, q, ok := s.figureCommon(w, r, "format")
 	if !ok {
+		return
+	}
+	format := q.v.Get("format")
+	if format != "" && format != "json" && format != "csv" {
+		s.fail(w, r, domain.Invalid("format", "%q is not a format of the items: give json or csv", format))
 		return
 	}
 	items, err := s.cfg.Projection.Explain(r.Context(), resp.Figure.ID, domain.Query{AsOf: resp.AsOf, KnownAt: resp.KnownAt, From: resp.From})
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if format == "csv" {
+		lang, _ := q.lang() // checked by figureCommon
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s_%s.csv"`, resp.Figure.ID, resp.AsOf))
+		if err := report.ItemsCSV(w, items, lang); err != nil {
+			s.log.Warn("explain: writing the CSV failed", "err", err)
+		}
 		return
 	}
 	if items == nil {

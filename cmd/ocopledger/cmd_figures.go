@@ -13,6 +13,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/projections"
+	"github.com/ocopledger/ocopledger/report"
 )
 
 // figures, explain, diff, timeline, expiring, rebuild: questions put to the read models.
@@ -86,6 +87,7 @@ var (
 	figList      bool
 	explainQ     queryFlags
 	explainN     int
+	explainCSV   bool
 	diffQ        queryFlags
 	diffVs       string
 	tlQ          queryFlags
@@ -127,13 +129,16 @@ Dimensions for --by: ` + strings.Join(domain.Dimensions(), ", ")},
 		name: "explain",
 		summary: text{"liệt kê từng đối tượng (sản phẩm, điểm bán…) được tính vào một chỉ tiêu, kèm các mục ghi làm căn cứ",
 			"list the items that make up a figure, each with the entries behind it"},
-		usage: text{"MÃ-CHỈ-TIÊU [--as-of NGÀY] [--known-at THỜI-ĐIỂM] [--from NGÀY-ĐẦU-KỲ]",
-			"FIGURE [--as-of D] [--known-at K] [--from D0]"},
+		usage: text{"MÃ-CHỈ-TIÊU [--as-of NGÀY] [--known-at THỜI-ĐIỂM] [--from NGÀY-ĐẦU-KỲ] [--csv | --json]",
+			"FIGURE [--as-of D] [--known-at K] [--from D0] [--csv | --json]"},
 		flags: func(fs *flag.FlagSet) {
 			explainQ.register(fs)
 			fs.IntVar(&explainN, "limit", 0, flagText(
 				"chỉ hiển thị tối đa bấy nhiêu đối tượng (0: tất cả)",
 				"show at most this many items (0: all)"))
+			fs.BoolVar(&explainCSV, "csv", false, flagText(
+				"in danh sách dạng CSV (UTF-8, mở được bằng Excel), mỗi đối tượng một dòng, đủ mọi cột",
+				"print the list as CSV (UTF-8, opens in Excel), one item a line, every column"))
 		},
 		run: runExplain,
 	})
@@ -323,6 +328,9 @@ func runExplain(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	if err != nil {
 		return err
 	}
+	if explainCSV && m.JSON {
+		return usagef("give --csv or --json, not both")
+	}
 	p, err := m.Figures(ctx)
 	if err != nil {
 		return err
@@ -334,6 +342,9 @@ func runExplain(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	if m.JSON {
 		return m.printJSON(map[string]any{"figure": f.ID, "as_of": q.AsOf.String(), "count": len(items), "items": items})
 	}
+	if explainCSV {
+		return report.ItemsCSV(m.Out, items, m.Lang)
+	}
 	fmt.Fprintf(m.Out, m.t("%s — %s: %d, ngày %s, %s\n\n", "%s — %s: %d, on %s, %s\n\n"),
 		f.ID, f.Label(m.Lang), len(items), m.date(q.AsOf), m.knownAt(q.KnownAt))
 	tw := tabwriter.NewWriter(m.Out, 0, 4, 2, ' ', 0)
@@ -343,23 +354,6 @@ func runExplain(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 			fmt.Fprintf(tw, m.t("… và %d mục khác\n", "… and %d more\n"), len(items)-i)
 			break
 		}
-		grade := ""
-		switch {
-		case it.Attrs.Stars > 0:
-			grade = fmt.Sprintf("%d★", it.Attrs.Stars)
-		case it.Attrs.Level != "":
-			grade = it.Attrs.Level.Label(m.Lang)
-		case it.Attrs.Funding != "":
-			grade = it.Attrs.Funding.Label(m.Lang)
-		case it.Attrs.EventKind != "":
-			grade = it.Attrs.EventKind.Label(m.Lang)
-		case it.Attrs.Platform != "":
-			grade = it.Attrs.Platform.Label(m.Lang)
-		}
-		until := m.date(it.Until.AddDays(-1))
-		if it.Until == domain.Forever {
-			until = "—"
-		}
 		var ids []string
 		for _, e := range it.Events {
 			ids = append(ids, fmt.Sprintf("#%d %s", e.Sequence, e.Type))
@@ -368,8 +362,12 @@ func runExplain(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 		if it.Attrs.Synthetic {
 			name += m.t(" [giả lập]", " [synthetic]")
 		}
+		until := report.LastDay(it.Until, m.Lang)
+		if until == "" {
+			until = "—"
+		}
 		place := strings.Trim(strings.Join([]string{it.Attrs.Address.Commune, it.Attrs.Address.District, it.Attrs.Address.Province}, ", "), ", ")
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", i+1, it.Item, name, grade, it.Attrs.Decision, m.date(it.From), until, it.Attrs.Producer, place, strings.Join(ids, "; "))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", i+1, it.Item, name, report.Grade(it.Attrs, m.Lang), it.Attrs.Decision, m.date(it.From), until, it.Attrs.Producer, place, strings.Join(ids, "; "))
 	}
 	return tw.Flush()
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -62,5 +63,63 @@ func TestDemoDiffAndReconcileNameTheEntries(t *testing.T) {
 	}
 	if !strings.Contains(out, "23/23") {
 		t.Errorf("reconcile should say all 23 figures matched at filing:\n%s", out)
+	}
+}
+
+// explain --csv lists every item of a figure for a spreadsheet: as many lines as the figure
+// counts, under a header in the clerk's language, with the byte order mark Excel needs for UTF-8,
+// the real products named as they are, the synthetic ones marked, and each item's entries and
+// source documents; --csv with --json is refused.
+func TestExplainCSVListsEveryItem(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run(t, dir, "", "demo"); code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, errs)
+	}
+	for _, lang := range []string{"vi", "en"} {
+		code, out, errs := run(t, dir, "", "explain", "ocop.valid", "--as-of", "07/08/2025", "--known-at", "07/08/2025", "--csv", "--lang", lang)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", lang, code, errs)
+		}
+		if !strings.HasPrefix(out, "\ufeff") || !strings.Contains(out, "\r\n") {
+			t.Errorf("%s: no byte order mark or CRLF line ends: %q", lang, out[:min(len(out), 80)])
+		}
+		recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\ufeff"))).ReadAll()
+		if err != nil {
+			t.Fatalf("%s: not CSV: %v", lang, err)
+		}
+		if len(recs) != 1+642 {
+			t.Fatalf("%s: %d lines, want a header and the 642 products of Công văn 470", lang, len(recs))
+		}
+		head := map[string]int{}
+		for i, h := range recs[0] {
+			head[h] = i
+		}
+		name, synth, src, ids := "tên", "dữ liệu giả lập", "văn bản nguồn", "mã các mục ghi"
+		if lang == "en" {
+			name, synth, src, ids = "name", "synthetic", "source documents", "entry IDs"
+		}
+		var real, synthetic int
+		for _, r := range recs[1:] {
+			if len(r) != len(recs[0]) {
+				t.Fatalf("%s: a line of %d columns under a header of %d", lang, len(r), len(recs[0]))
+			}
+			if r[head[ids]] == "" || r[head[src]] == "" {
+				t.Errorf("%s: %s has no entries or no source: %q", lang, r[head[name]], r)
+			}
+			if r[head[synth]] == "" {
+				real++
+			} else {
+				synthetic++
+			}
+			if r[head[name]] == "Tỏi Lý Sơn" && r[head[synth]] != "" {
+				t.Errorf("%s: Tỏi Lý Sơn, a real product, is marked synthetic", lang)
+			}
+		}
+		if real == 0 || synthetic == 0 {
+			t.Errorf("%s: %d real and %d synthetic products; the demo has both", lang, real, synthetic)
+		}
+	}
+	if code, _, _ := run(t, dir, "", "explain", "ocop.valid", "--csv", "--json"); code != 2 {
+		t.Errorf("--csv with --json: exit %d, want 2", code)
 	}
 }
