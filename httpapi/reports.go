@@ -30,7 +30,7 @@ func (s *Server) handleReconcile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The read models must hold the filing itself before it can be reconciled.
-	if err := s.cfg.Projection.WaitFor(r.Context(), filed.Sequence); err != nil {
+	if err := s.cfg.Projection.WaitReady(r.Context(), filed.Sequence); err != nil {
 		s.fail(w, r, err)
 		return
 	}

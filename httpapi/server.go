@@ -184,7 +184,7 @@ func (s *Server) runCtx(req context.Context) context.Context {
 }
 
 func (s *Server) awaitReady(ctx context.Context, end uint64) {
-	if err := s.cfg.Projection.WaitFor(ctx, end); err != nil {
+	if err := s.cfg.Projection.WaitReady(ctx, end); err != nil {
 		return
 	}
 	if s.ready.CompareAndSwap(false, true) {

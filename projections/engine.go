@@ -346,6 +346,7 @@ func (p *Projection) flushBulk() error {
 	}
 	p.bulk = nil
 	p.bulkOn.Store(false)
+	p.wake()
 	return nil
 }
 
@@ -527,6 +528,39 @@ func (p *Projection) WaitFor(ctx context.Context, seq uint64) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		}
+	}
+}
+
+// WaitReady is WaitFor that also waits, during a rebuild from zero, for the read models to be
+// written whole (see bulk): until then explain, breakdowns, expiring and diff answer Unavailable
+// while figures already answer. What depends on the whole read models (readiness, the expiry
+// notifier, reconciliation) waits with it.
+func (p *Projection) WaitReady(ctx context.Context, seq uint64) error {
+	for {
+		p.mu.Lock()
+		if p.ckpt >= seq && !p.bulkOn.Load() {
+			p.mu.Unlock()
+			return nil
+		}
+		ch := make(chan struct{})
+		p.waiters = append(p.waiters, ch)
+		p.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// wake releases the waiters of WaitFor and WaitReady, which look again.
+func (p *Projection) wake() {
+	p.mu.Lock()
+	waiters := p.waiters
+	p.waiters = nil
+	p.mu.Unlock()
+	for _, ch := range waiters {
+		close(ch)
 	}
 }
 

@@ -277,9 +277,28 @@ func TestQuestionsDuringARebuildFromZero(t *testing.T) {
 	if got.Figures["ocop.valid"] != want.Count("ocop.valid") {
 		t.Errorf("figures during the rebuild: ocop.valid = %d, naive %d", got.Figures["ocop.valid"], want.Count("ocop.valid"))
 	}
+	// Waiting for position 140 with the read models whole lasts until the rebuild has written
+	// them: at that moment explain answers.
+	ready := make(chan error, 1)
+	go func() {
+		if err := p.WaitReady(ctx, 140); err != nil {
+			ready <- err
+			return
+		}
+		_, err := p.Explain(ctx, "ocop.valid", q)
+		ready <- err
+	}()
+	select {
+	case err := <-ready:
+		t.Fatalf("WaitReady returned during the rebuild from zero (explain then: %v)", err)
+	case <-time.After(50 * time.Millisecond):
+	}
 	close(src.release)
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+	if err := <-ready; err != nil {
+		t.Errorf("explain right after WaitReady: %v", err)
 	}
 	if got := gcPercent(); got != gc {
 		t.Errorf("GOGC after the rebuild: %d, want %d as before", got, gc)

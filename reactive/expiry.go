@@ -76,7 +76,8 @@ type SweepResult struct {
 // sweepTopic is the in-process topic of the notifier's sweep requests.
 const sweepTopic = "ocop.expiry.sweep"
 
-// Run sweeps once the projection has caught up with the log as it stands at start, then each day
+// Run sweeps once the projection has caught up with the log as it stands at start (its read
+// models whole: see projections.WaitReady), then each day
 // just after midnight in Vietnam, until ctx is done (then it returns nil). Each sweep is a message
 // handled by a Watermill router, with the reactive side's middleware: a correlation ID, retries
 // with backoff for a sweep that fails (the ledger unreachable during a fail-over), and recovery.
@@ -85,7 +86,7 @@ func (n *Notifier) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := n.cfg.Projection.WaitFor(ctx, end); err != nil {
+	if err := n.cfg.Projection.WaitReady(ctx, end); err != nil {
 		return nil
 	}
 	wlog := wmLogger(n.log)
