@@ -223,12 +223,31 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	}
 	log.Info("ocopledger serving", "url", "http://"+ln.Addr().String()+"/", "api", "http://"+ln.Addr().String()+"/v1/openapi.json",
 		"access", mode, "instance", serveOpts.instance, "version", version)
+	if !m.JSON {
+		m.serveBanner("http://"+ln.Addr().String(), auth.Open(), serveOpts.publicRead)
+	}
 	err = runParts(hctx, log, parts)
 	log.Info("ocopledger stopped")
 	if err == nil && ctx.Err() != nil {
 		return nil // a clean stop on a signal
 	}
 	return err
+}
+
+// serveBanner tells whoever started serve, in their language on stdout, where the dashboard and
+// the API are and who may use them; the log on stderr (English, for operators) says the rest.
+func (m *Main) serveBanner(base string, open, publicRead bool) {
+	access := m.t("chỉ người có token (--tokens)", "holders of a token (--tokens) only")
+	switch {
+	case open:
+		access = m.t("mở cho mọi người dùng trên máy này, chưa cấu hình token", "open to every user of this machine: no tokens configured")
+	case publicRead:
+		access = m.t("ai cũng xem được; ghi cần token", "anyone may read; recording needs a token")
+	}
+	fmt.Fprintf(m.Out, m.t(
+		"Sổ cái OCOP đang chạy.\n  Bảng điều khiển:  %s/\n  API (OpenAPI):    %s/v1/openapi.json\n  Quyền truy cập:   %s\nDừng bằng Ctrl+C. Nhật ký hoạt động (tiếng Anh, cho người vận hành) ghi ra stderr.\n",
+		"The OCOP ledger is running.\n  Dashboard:        %s/\n  API (OpenAPI):    %s/v1/openapi.json\n  Access:           %s\nStop with Ctrl+C. The operators' log goes to stderr.\n"),
+		base, base, access)
 }
 
 // listenError says why serve cannot listen on --addr.

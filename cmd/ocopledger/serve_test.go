@@ -50,8 +50,8 @@ func TestServeAndWatch(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var serveErr syncBuffer
-	m := NewMain(strings.NewReader(""), io.Discard, &serveErr)
+	var serveOut, serveErr syncBuffer
+	m := NewMain(strings.NewReader(""), &serveOut, &serveErr)
 	code := make(chan int, 1)
 	go func() {
 		code <- m.Run(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--instance", "test"})
@@ -60,6 +60,11 @@ func TestServeAndWatch(t *testing.T) {
 	re := regexp.MustCompile(`url=http://(127\.0\.0\.1:\d+)/`)
 	waitFor(t, "the start line", func() bool { return re.MatchString(serveErr.String()) })
 	base := "http://" + re.FindStringSubmatch(serveErr.String())[1]
+	// Whoever started it is told where the dashboard is, in Vietnamese by default.
+	waitFor(t, "the banner", func() bool { return strings.Contains(serveOut.String(), "Bảng điều khiển:  "+base+"/") })
+	if out := serveOut.String(); !strings.Contains(out, "chỉ người có token") {
+		t.Errorf("the banner does not say that tokens are needed:\n%s", out)
+	}
 	waitFor(t, "/readyz", func() bool {
 		res, err := http.Get(base + "/readyz")
 		if err == nil {
