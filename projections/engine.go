@@ -514,21 +514,7 @@ func (p *Projection) Run(ctx context.Context, src Source) error {
 
 // WaitFor blocks until the projection has applied position seq, or ctx is done.
 func (p *Projection) WaitFor(ctx context.Context, seq uint64) error {
-	for {
-		p.mu.Lock()
-		if p.ckpt >= seq {
-			p.mu.Unlock()
-			return nil
-		}
-		ch := make(chan struct{})
-		p.waiters = append(p.waiters, ch)
-		p.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	return p.waitUntil(ctx, func() bool { return p.ckpt >= seq })
 }
 
 // WaitReady is WaitFor that also waits, during a rebuild from zero, for the read models to be
@@ -536,9 +522,15 @@ func (p *Projection) WaitFor(ctx context.Context, seq uint64) error {
 // while figures already answer. What depends on the whole read models (readiness, the expiry
 // notifier, reconciliation) waits with it.
 func (p *Projection) WaitReady(ctx context.Context, seq uint64) error {
+	return p.waitUntil(ctx, func() bool { return p.ckpt >= seq && !p.bulkOn.Load() })
+}
+
+// waitUntil blocks until done (called with p.mu held) holds, looking again each time a commit
+// or the end of a rebuild's final write wakes the waiters, or until ctx is done.
+func (p *Projection) waitUntil(ctx context.Context, done func() bool) error {
 	for {
 		p.mu.Lock()
-		if p.ckpt >= seq && !p.bulkOn.Load() {
+		if done() {
 			p.mu.Unlock()
 			return nil
 		}
