@@ -695,12 +695,8 @@ func (p *Projection) commit(b *batch, rel *releaser) error {
 		p.unknown[k] += v
 	}
 	p.ckpt, p.known, p.nextRow = last, known, nextRow
-	waiters := p.waiters
-	p.waiters = nil
 	p.mu.Unlock()
-	for _, ch := range waiters {
-		close(ch)
-	}
+	p.wake()
 	for t, n := range b.unknown {
 		p.log.Warn("the log holds events of a type this build does not know; they are not counted — upgrade ocopledger", "type", t, "events", n)
 	}
