@@ -95,16 +95,32 @@ type EventRef struct {
 }
 
 // counting returns, for a figure and query, the counting contribution of each item, read from
-// the rows known at position s.
+// the rows known at position s, with its attributes.
 func (p *Projection) counting(tx *bolt.Tx, figure string, q domain.Query, s uint64) ([]row, error) {
+	rows, err := p.counted(tx, figure, q, s)
+	if err != nil {
+		return nil, err
+	}
+	return rows, attrsOf(tx, rows)
+}
+
+// counted is counting without the attributes (see attrsOf), in the order of the items.
+func (p *Projection) counted(tx *bolt.Tx, figure string, q domain.Query, s uint64) ([]row, error) {
 	f, ok := domain.LookupFigure(figure)
 	if !ok {
 		return nil, unknownFigure(figure)
 	}
 	byItem := map[string][]row{}
 	fig := figIdx(figure)
+	// domain.Counts looks only at the contributions that cover the day asked (and, for a flow
+	// figure, the day before its period): the rows that cover neither are left undecoded, which
+	// keeps to the items of the day what a question about a figure of 1M events holds.
+	before := q.PeriodStart() - 1
 	err := scanRows(tx, fig, func(_, kt uint64, v []byte) error {
 		if rowKnownFrom(v) > s || kt != 0 && s >= kt {
+			return nil
+		}
+		if from, until, ok := rowDates(v); ok && !(from <= q.AsOf && q.AsOf < until) && !(f.Kind == domain.Flow && from <= before && before < until) {
 			return nil
 		}
 		r, err := decodeRow(figure, kt, v)
@@ -133,7 +149,7 @@ func (p *Projection) counting(tx *bolt.Tx, figure string, q domain.Query, s uint
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Item < out[j].Item })
-	return out, attrsOf(tx, out)
+	return out, nil
 }
 
 // indexesReady refuses, while a rebuild from zero keeps the stream indexes, the items and the
@@ -255,7 +271,7 @@ func (p *Projection) Breakdown(ctx context.Context, q domain.Query, dim, lang st
 			}
 			out[f.ID] = m
 		}
-		return nil
+		return ctx.Err()
 	})
 	return out, err
 }
@@ -450,8 +466,9 @@ func (p *Projection) Expiring(ctx context.Context, q domain.Query, within int) (
 	q, s := p.resolve(q)
 	var out []Expiry
 	err := p.db.View(func(tx *bolt.Tx) error {
+		var soon []row // the attributes of the certificates that expire soon only
 		for _, fig := range []string{"ocop.valid", "cnnttb.valid.province", "cnnttb.valid.region", "cnnttb.valid.national"} {
-			rows, err := p.counting(tx, fig, q, s)
+			rows, err := p.counted(tx, fig, q, s)
 			if err != nil {
 				return err
 			}
@@ -460,12 +477,17 @@ func (p *Projection) Expiring(ctx context.Context, q domain.Query, within int) (
 				if fig != "ocop.valid" {
 					natural = domain.CNNTTBValidUntil(r.From)
 				}
-				last := r.Until.AddDays(-1)
-				if r.Until != natural || int(last-q.AsOf) > within {
-					continue
+				if r.Until == natural && int(r.Until.AddDays(-1)-q.AsOf) <= within {
+					soon = append(soon, r)
 				}
-				out = append(out, Expiry{Figure: fig, Item: r.Item, Stream: r.Stream, Issued: r.From, LastDay: last, DaysLeft: int(last - q.AsOf), Attrs: r.Attrs})
 			}
+		}
+		if err := attrsOf(tx, soon); err != nil {
+			return err
+		}
+		for _, r := range soon {
+			last := r.Until.AddDays(-1)
+			out = append(out, Expiry{Figure: r.Figure, Item: r.Item, Stream: r.Stream, Issued: r.From, LastDay: last, DaysLeft: int(last - q.AsOf), Attrs: r.Attrs})
 		}
 		return ctx.Err()
 	})

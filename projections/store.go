@@ -82,29 +82,48 @@ func appendRow(b []byte, r row) []byte {
 // decodeRow decodes a row of figure fig ended at kt (0: current), without its attributes (see
 // attrsOf).
 func decodeRow(fig string, kt uint64, v []byte) (row, error) {
-	bad := fmt.Errorf("projections: malformed row of %s", fig)
+	bad := func() error { return fmt.Errorf("projections: malformed row of %s", fig) }
 	r := row{KnownTo: kt}
 	r.Figure = fig
 	var k int
 	if r.KnownFrom, k = binary.Uvarint(v); k <= 0 {
-		return row{}, bad
+		return row{}, bad()
 	}
 	v = v[k:]
 	for _, d := range []*domain.Date{&r.From, &r.Until} {
 		x, k := binary.Varint(v)
 		if k <= 0 {
-			return row{}, bad
+			return row{}, bad()
 		}
 		*d, v = domain.Date(x), v[k:]
 	}
 	for _, s := range []*string{&r.Item, &r.Stream, &r.EventID} {
 		n, k := binary.Uvarint(v)
 		if k <= 0 || uint64(len(v)-k) < n {
-			return row{}, bad
+			return row{}, bad()
 		}
 		*s, v = string(v[k:k+int(n)]), v[k+int(n):]
 	}
 	return r, nil
+}
+
+// rowDates reads the days a row covers, [from, until), without decoding the rest (ok is false
+// for a malformed row, which decodeRow then reports).
+func rowDates(v []byte) (from, until domain.Date, ok bool) {
+	_, k := binary.Uvarint(v)
+	if k <= 0 {
+		return 0, 0, false
+	}
+	v = v[k:]
+	f, k := binary.Varint(v)
+	if k <= 0 {
+		return 0, 0, false
+	}
+	u, k := binary.Varint(v[k:])
+	if k <= 0 {
+		return 0, 0, false
+	}
+	return domain.Date(f), domain.Date(u), true
 }
 
 // rowKnownFrom reads the position from which a row held without decoding the rest.
@@ -153,34 +172,47 @@ func scanRows(tx *bolt.Tx, fig uint8, fn func(id, kt uint64, v []byte) error) er
 
 // attrsOf fills in the attributes of rows: each row is the contribution its stream made when the
 // event at its KnownFrom position was applied, so deriving the stream's contributions at that
-// position again gives it back whole.
+// position again gives it back whole. The rows are taken stream by stream, so that one stream's
+// history is held at a time (a figure of 1M events counts tens of thousands of items).
 func attrsOf(tx *bolt.Tx, rows []row) error {
-	type at struct {
-		stream string
-		kf     uint64
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
 	}
-	derived := map[at][]domain.Contribution{}
-	hists := map[string][]domain.Recorded{}
-	for i := range rows {
+	sort.Slice(order, func(a, b int) bool {
+		x, y := &rows[order[a]], &rows[order[b]]
+		if x.Stream != y.Stream {
+			return x.Stream < y.Stream
+		}
+		return x.KnownFrom < y.KnownFrom
+	})
+	var hist []domain.Recorded
+	var fold *domain.Fold
+	var folded int // the events of hist in fold
+	var cs []domain.Contribution
+	for j, i := range order {
 		r := &rows[i]
-		k := at{r.Stream, r.KnownFrom}
-		cs, ok := derived[k]
-		if !ok {
-			hist, ok := hists[r.Stream]
-			if !ok {
-				_, h, err := loadStream(tx, r.Stream)
-				if err != nil {
-					return err
-				}
-				if h == nil {
-					return fmt.Errorf("projections: stream %s of row %s is missing", r.Stream, r.Item)
-				}
-				hist = h
-				hists[r.Stream] = hist
+		newStream := j == 0 || rows[order[j-1]].Stream != r.Stream
+		if newStream {
+			_, h, err := loadStream(tx, r.Stream)
+			if err != nil {
+				return err
 			}
+			if h == nil {
+				return fmt.Errorf("projections: stream %s of row %s is missing", r.Stream, r.Item)
+			}
+			hist, fold, folded = h, domain.NewFold(r.Stream), 0
+		}
+		if newStream || rows[order[j-1]].KnownFrom != r.KnownFrom {
+			// Fold on to the position, as the writer did (a trade event's stream holds every
+			// participation: folding each prefix from its start took quadratic time).
 			n := sort.Search(len(hist), func(i int) bool { return hist[i].Sequence > r.KnownFrom })
-			cs = domain.Contributions(domain.Effective(hist[:n]))
-			derived[k] = cs
+			for ; folded < n; folded++ {
+				if !fold.Apply(hist[folded]) {
+					fold = domain.Refold(r.Stream, hist[:folded+1])
+				}
+			}
+			cs = fold.Contributions()
 		}
 		for _, c := range cs {
 			if c.Figure == r.Figure && c.Item == r.Item && c.EventID == r.EventID && c.From == r.From && c.Until == r.Until {
@@ -518,10 +550,18 @@ func decodeStreamIndex(b []byte) (streamIndex, error) {
 
 // history reads the events at the given positions back from the log.
 func history(tx *bolt.Tx, seqs []uint64) ([]domain.Recorded, error) {
-	lb := tx.Bucket(bLog)
+	c := tx.Bucket(bLog).Cursor()
+	var key, page []byte // the log page read last: a stream's events often share one
 	out := make([]domain.Recorded, 0, len(seqs))
 	for _, q := range seqs {
-		r, err := logAt(lb, q).recorded()
+		if k := logPageKey(q); !bytes.Equal(k, key) {
+			found, v := c.Seek(k)
+			if !bytes.Equal(found, k) {
+				v = nil
+			}
+			key, page = k, v
+		}
+		r, err := decodeLog(q, logPageEntry(page, q)).recorded()
 		if err != nil {
 			return nil, err
 		}
