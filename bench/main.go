@@ -306,6 +306,47 @@ func run(ctx context.Context) error {
 	report("figures (all 23) at a random date, known now: p50 / p99", fmt.Sprintf("%s / %s", a, b), "target p99 ≤ 1 ms")
 	a, b = measure(func() { p.Figures(domain.Query{AsOf: date(), KnownAt: past()}) })
 	report("figures at a random date, known at a random past time: p50 / p99", fmt.Sprintf("%s / %s", a, b), "target p99 ≤ 20 ms")
+	// The questions about items, which read rows and the log rather than the in-memory index:
+	// a few each, at random dates known now.
+	slow := func(what string, q func(d domain.Date) (int, error)) error {
+		var ds []time.Duration
+		items := 0
+		for range 5 {
+			t := time.Now()
+			n, err := q(date())
+			if err != nil {
+				return fmt.Errorf("%s: %w", what, err)
+			}
+			ds, items = append(ds, time.Since(t)), items+n
+		}
+		slices.Sort(ds)
+		report(what+": p50 / max of 5", fmt.Sprintf("%s / %s", ds[2].Round(time.Millisecond), ds[4].Round(time.Millisecond)), fmt.Sprintf("%s items on average", group(items/5)))
+		return nil
+	}
+	if err := slow("breakdown of every figure by former province at a random date", func(d domain.Date) (int, error) {
+		by, err := p.Breakdown(ctx, domain.Query{AsOf: d}, domain.DimFormerProvince, "vi")
+		n := 0
+		for _, m := range by {
+			for _, c := range m {
+				n += int(c)
+			}
+		}
+		return n, err
+	}); err != nil {
+		return err
+	}
+	if err := slow("explain ocop.valid at a random date", func(d domain.Date) (int, error) {
+		items, err := p.Explain(ctx, "ocop.valid", domain.Query{AsOf: d})
+		return len(items), err
+	}); err != nil {
+		return err
+	}
+	if err := slow("expiring within 30 days at a random date", func(d domain.Date) (int, error) {
+		items, err := p.Expiring(ctx, domain.Query{AsOf: d}, 30)
+		return len(items), err
+	}); err != nil {
+		return err
+	}
 	if *noSQL {
 		return nil
 	}
