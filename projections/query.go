@@ -120,8 +120,10 @@ func (p *Projection) counted(tx *bolt.Tx, figure string, q domain.Query, s uint6
 		if rowKnownFrom(v) > s || kt != 0 && s >= kt {
 			return nil
 		}
-		if from, until, ok := rowDates(v); ok && !(from <= q.AsOf && q.AsOf < until) && !(f.Kind == domain.Flow && from <= before && before < until) {
-			return nil
+		if from, until, ok := rowDates(v); ok {
+			if c := (domain.Contribution{From: from, Until: until}); !c.Covers(q.AsOf) && !(f.Kind == domain.Flow && c.Covers(before)) {
+				return nil
+			}
 		}
 		r, err := decodeRow(figure, kt, v)
 		if err != nil {

@@ -179,10 +179,14 @@ func helpRequest(args []string) (topic string, ok bool, line []string) {
 	var lead, rest []string // common options before the command (with their values); the others
 	for i := 0; i < len(args); i++ {
 		a := args[i]
+		if len(rest) > 0 || a == "--" || !strings.HasPrefix(a, "-") {
+			rest = append(rest, a)
+			continue
+		}
 		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		common, takesValue := commonOption(name)
 		switch {
-		case len(rest) > 0 || a == "--" || !strings.HasPrefix(a, "-") || !common:
+		case !common:
 			rest = append(rest, a)
 		case takesValue && !hasValue && i+1 < len(args):
 			lead = append(lead, a, args[i+1])
