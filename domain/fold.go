@@ -36,5 +36,19 @@ func (f *Fold) Apply(r Recorded) bool {
 	return true
 }
 
+// Inert reports whether folding e into any stream leaves what the stream contributes as it was:
+// e records a fact that no figure counts — an expiry that the certificate's validity period
+// already implies, the notice sent to its producer before it. A projection need not fold such
+// an event in at once (package projections then does not read the stream's history back from
+// its log): whoever folds the stream later takes it in. TestInertEventsLeaveContributions checks
+// it on every generated history; a change to what apply does with these events must keep it so.
+func Inert(e Event) bool {
+	switch e.(type) {
+	case OCOPExpired, OCOPExpiryNoticed, CNNTTBExpired:
+		return true
+	}
+	return false
+}
+
 // Contributions returns what the stream contributes to the figures now.
 func (f *Fold) Contributions() []Contribution { return f.agg.contributions() }

@@ -408,3 +408,28 @@ func TestFoldMatchesEffectiveHistory(t *testing.T) {
 		}
 	}
 }
+
+// An inert event leaves what its stream contributes as it was, whatever the history before it.
+func TestInertEventsLeaveContributions(t *testing.T) {
+	inert := map[string]int{}
+	for seed := int64(0); seed < 200; seed++ {
+		hist := map[string][]domain.Recorded{}
+		for _, r := range generate(uint64(seed)) {
+			before := domain.Contributions(domain.Effective(hist[r.Stream]))
+			hist[r.Stream] = append(hist[r.Stream], r)
+			if !domain.Inert(r.Event) {
+				continue
+			}
+			inert[r.Type]++
+			if after := domain.Contributions(domain.Effective(hist[r.Stream])); !reflect.DeepEqual(before, after) {
+				t.Fatalf("seed %d: %s (%s) changed what %s contributes:\nbefore %v\nafter  %v", seed, r.ID, r.Type, r.Stream, before, after)
+			}
+		}
+	}
+	for _, typ := range []string{domain.TypeOCOPExpired, domain.TypeOCOPExpiryNoticed, domain.TypeCNNTTBExpired} {
+		if inert[typ] == 0 {
+			t.Errorf("no %s in the generated histories: the property says nothing about it", typ)
+		}
+	}
+	t.Logf("inert events checked: %v", inert)
+}

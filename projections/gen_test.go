@@ -179,11 +179,24 @@ func (g *historyGen) step() {
 			return
 		}
 		g.record(amend(t, rep))
-	case 13: // expiry observations
+	case 13: // expiry observations and notices (inert: they change no figure)
+		if r.Intn(3) == 0 {
+			p := fmt.Sprintf("c%d", r.Intn(5))
+			for _, h := range g.byStr["cnnttb."+p] {
+				if e, ok := h.Event.(domain.CNNTTBRecognized); ok && r.Intn(2) == 0 {
+					g.record(domain.CNNTTBExpired{ProductID: p, Level: e.Level, Certificate: e.Certificate, ExpiredOn: domain.CNNTTBValidUntil(e.IssuedOn)})
+				}
+			}
+			return
+		}
 		p := fmt.Sprintf("p%d", r.Intn(8))
 		for _, h := range g.byStr["product."+p] {
 			if e, ok := h.Event.(domain.OCOPCertified); ok {
-				g.record(domain.OCOPExpired{ProductID: p, Certificate: e.Decision.Number, ExpiredOn: domain.OCOPValidUntil(e.Decision.Date)})
+				until := domain.OCOPValidUntil(e.Decision.Date)
+				if r.Intn(2) == 0 {
+					g.record(domain.OCOPExpiryNoticed{ProductID: p, Certificate: e.Decision.Number, ExpiresOn: until, NoticedOn: until.AddDays(-30)})
+				}
+				g.record(domain.OCOPExpired{ProductID: p, Certificate: e.Decision.Number, ExpiredOn: until})
 			}
 		}
 	}

@@ -17,7 +17,8 @@ import (
 
 // streamState is a stream as the writer needs it: its fold (what it contributes follows from it)
 // and its index (event positions, keys of its current rows). The projection caches it while it
-// is the file's only writer.
+// is the file's only writer. The fold is nil while no event has needed it since the stream was
+// read from bbolt (see writer.state): it is then folded from the positions of the index.
 type streamState struct {
 	idx      streamIndex
 	fold     *domain.Fold
@@ -87,16 +88,28 @@ func (w *writer) apply(r domain.Recorded, known time.Time) error {
 		w.b.unknown[r.Type]++
 		return nil
 	}
-	st, err := w.state(r.Stream, r.Version)
+	// An inert event (an expiry, a notice) changes no row: a stream that is not in memory only
+	// takes its position, and is folded with it when an event needs the fold (half of the
+	// streams a national rebuild would read back from the log were read for these alone).
+	inert := domain.Inert(r.Event)
+	st, err := w.state(r.Stream, r.Version, inert)
 	if err != nil {
 		return err
 	}
 	w.b.touched[r.Stream] = st
+	if st.fold == nil {
+		st.idx.seqs = append(st.idx.seqs, r.Sequence)
+		return nil
+	}
 	prev := st.contribs
 	if len(prev) != len(st.idx.rows) {
 		return fmt.Errorf("stream %s contributes %d rows but %d are recorded: the read models are out of date; run ocopledger rebuild", r.Stream, len(prev), len(st.idx.rows))
 	}
 	st.idx.seqs = append(st.idx.seqs, r.Sequence)
+	if inert {
+		st.fold.Apply(r) // never a correction; what the stream contributes stays prev
+		return nil
+	}
 	if !st.fold.Apply(r) {
 		// A correction reaches back into the history: fold the stream again from the log.
 		hist, err := w.history(st.idx.seqs)
@@ -113,17 +126,22 @@ func (w *writer) apply(r domain.Recorded, known time.Time) error {
 	return nil
 }
 
-// state returns a stream's state, from the cache or folded again from bbolt. The cache keeps
-// two generations: when the young one is full it becomes the old one, and a stream found in the
+// state returns a stream's state, from the cache or from bbolt. The cache keeps two
+// generations: when the young one is full it becomes the old one, and a stream found in the
 // old generation moves back to the young one, so streams in use stay while the rest age out.
 //
-// An event at version 1 opens its stream: there is nothing to look up.
-func (w *writer) state(stream string, version uint64) (*streamState, error) {
+// A state read from bbolt has its fold folded again from the log, unless indexOnly: then its
+// fold is nil until a later call needs it. An event at version 1 opens its stream: there is
+// nothing to look up.
+func (w *writer) state(stream string, version uint64, indexOnly bool) (*streamState, error) {
 	p := w.p
-	if st, ok := p.cache[stream]; ok {
+	st, ok := p.cache[stream]
+	if ok && (st.fold != nil || indexOnly) {
 		return st, nil
 	}
-	st, ok := p.cacheOld[stream]
+	if !ok {
+		st, ok = p.cacheOld[stream]
+	}
 	if !ok {
 		st, ok = w.b.touched[stream] // changed earlier in this transaction, since evicted
 	}
@@ -143,17 +161,22 @@ func (w *writer) state(stream string, version uint64) (*streamState, error) {
 				}
 			}
 		}
-		hist, err := w.history(idx.seqs)
+		st = &streamState{idx: idx}
+	}
+	if st.fold == nil && !indexOnly {
+		hist, err := w.history(st.idx.seqs)
 		if err != nil {
 			return nil, err
 		}
-		st = &streamState{idx: idx, fold: domain.Refold(stream, hist)}
+		st.fold = domain.Refold(stream, hist)
 		st.contribs = st.fold.Contributions()
 	}
-	if len(p.cache) >= cacheMax {
-		p.cacheOld, p.cache = p.cache, make(map[string]*streamState, cacheMax)
+	if _, young := p.cache[stream]; !young {
+		if len(p.cache) >= cacheMax {
+			p.cacheOld, p.cache = p.cache, make(map[string]*streamState, cacheMax)
+		}
+		p.cache[stream] = st
 	}
-	p.cache[stream] = st
 	return st, nil
 }
 
