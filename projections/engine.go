@@ -62,6 +62,9 @@ type Projection struct {
 	bulk            *bulk       // what a rebuild from zero writes at the end (see bulk)
 	bulkOn          atomic.Bool // bulk != nil, for queries (which must not read bulk itself)
 	bulkBroken      bool        // a commit or the final write of a rebuild from zero failed: bulk no longer matches the file
+	// the buffers of the pages of the log and of the rows, lent to each transaction (the
+	// applier's: transactions that write run one at a time)
+	logPages, rowPages pagePool
 
 	rebuilt bool // the file was (re)initialised at open
 	waiters []chan struct{}
@@ -592,10 +595,10 @@ func (p *Projection) commit(b *batch, rel *releaser) error {
 		w := &writer{p: p, tx: tx, b: b, nextRow: nextRow,
 			log: tx.Bucket(bLog), streams: tx.Bucket(bStreams), rows: tx.Bucket(bRows), ends: tx.Bucket(bEnds),
 			items: tx.Bucket(bItems), deltas: tx.Bucket(bDeltas)}
-		w.logPage = pageWriter{b: w.log, size: logPageHeader + 300<<logPageBits, log: true}
+		w.logPage = pageWriter{b: w.log, size: logPageHeader + 300<<logPageBits, log: true, pool: &p.logPages}
 		w.rowPages = make([]pageWriter, len(figures))
 		for i := range w.rowPages {
-			w.rowPages[i] = pageWriter{b: w.rows}
+			w.rowPages[i] = pageWriter{b: w.rows, pool: &p.rowPages}
 		}
 		// The log, its clock, the rows and the deltas grow at their right edge (the rows at the
 		// right edge of each figure's run): pack their pages full.
@@ -676,6 +679,8 @@ func (p *Projection) commit(b *batch, rel *releaser) error {
 		}
 		return nil
 	})
+	p.logPages.over() // bbolt holds the pages no more
+	p.rowPages.over()
 	if err != nil {
 		// The transaction rolled back: forget the cached state of the streams it touched.
 		for s := range b.touched {
