@@ -132,7 +132,17 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("import: %w", err)
 	}
 	el := time.Since(t0)
-	report("restore into JetStream (sync always, atomic batches of 500)", rate(n, el), fmt.Sprintf("%s events in %s", group(n), el.Round(time.Millisecond)))
+	if n > 0 {
+		report("restore into JetStream (sync always, atomic batches of 500)", rate(n, el), fmt.Sprintf("%s events in %s", group(n), el.Round(time.Millisecond)))
+	} else {
+		report("restore into JetStream", "skipped", "the work directory (--dir) already holds these entries")
+	}
+	// The rates below are of the whole log, whether restored now or by an earlier run.
+	logEnd, err := store.LastSequence(ctx)
+	if err != nil {
+		return err
+	}
+	n = int(logEnd)
 	entries = nil
 	debug.FreeOSMemory()
 
