@@ -283,8 +283,7 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 		rel.stop() // before CatchUp may return and the file be closed
 		applied <- err
 	}()
-	b := p.newBatch()
-	b.events = make([]domain.Recorded, 0, p.opts.BatchSize)
+	b := p.newBatch(p.opts.BatchSize)
 	from := p.Checkpoint() + 1
 	err = src.Read(rctx, from, func(r domain.Recorded) error {
 		r.Raw = nil // the read models keep the decoded event; Raw may hold the reader's whole buffer
@@ -295,8 +294,7 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 			case <-rctx.Done():
 				return rctx.Err()
 			}
-			b = p.newBatch()
-			b.events = make([]domain.Recorded, 0, p.opts.BatchSize)
+			b = p.newBatch(p.opts.BatchSize)
 		}
 		return nil
 	})
@@ -505,7 +503,7 @@ func (p *Projection) Run(ctx context.Context, src Source) error {
 				}
 				return fmt.Errorf("projections: follow: %w", err)
 			}
-			b := p.newBatch()
+			b := p.newBatch(1)
 			b.events = append(b.events, r)
 		drain:
 			for len(b.events) < 500 {
@@ -579,8 +577,10 @@ type batch struct {
 	touched map[string]*streamState // streams this batch changed; their indexes are put at the end
 }
 
-func (p *Projection) newBatch() *batch {
-	return &batch{unknown: map[string]int{}, touched: map[string]*streamState{}}
+// newBatch returns an empty batch with room for n events.
+func (p *Projection) newBatch(n int) *batch {
+	return &batch{events: make([]domain.Recorded, 0, n), clock: make([]clockMark, 0, n),
+		unknown: map[string]int{}, touched: make(map[string]*streamState, n)}
 }
 
 // commit applies b in one transaction; rel, if not nil, is asked to release the mapped file

@@ -46,6 +46,7 @@ type writer struct {
 
 	logCur  *bolt.Cursor
 	scratch []byte
+	changes []dayChange // scratch of reproject
 }
 
 // history reads the events at the given positions back from the log, including the page this
@@ -263,7 +264,8 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 	st.idx.rows = keys
 	// Emit the change of each touched item's coverage.
 	for i, t := range touched {
-		for _, d := range coverageChange(before[i], w.spans(t, keys, next)) {
+		w.changes = coverageChange(w.changes[:0], before[i], w.spans(t, keys, next))
+		for _, d := range w.changes {
 			w.b.deltas = append(w.b.deltas, delta{seq: uint32(seq), fig: t.fig, day: uint16(d.day), d: int8(d.v)})
 		}
 	}
@@ -352,11 +354,11 @@ type span struct{ from, until domain.Date }
 
 type dayChange struct{ day, v int }
 
-// coverageChange returns the per-day changes that turn the coverage of before into that of after:
-// an item counts once on a day covered by any of its spans.
-func coverageChange(before, after []span) []dayChange {
-	b, a := edges(before), edges(after) // each sorted by day, one change a day
-	var out []dayChange
+// coverageChange appends to out the per-day changes that turn the coverage of before into that
+// of after: an item counts once on a day covered by any of its spans.
+func coverageChange(out []dayChange, before, after []span) []dayChange {
+	var bb, ab [4]dayChange                             // most items have one span: two edges
+	b, a := edges(bb[:0], before), edges(ab[:0], after) // each sorted by day, one change a day
 	for len(a) > 0 || len(b) > 0 {
 		var d dayChange
 		switch {
@@ -374,14 +376,15 @@ func coverageChange(before, after []span) []dayChange {
 	return out
 }
 
-// edges returns +1 at the start and -1 at the end of each maximal covered run of days (clamped
-// to the index's day range).
-func edges(spans []span) []dayChange {
+// edges appends to out +1 at the start and -1 at the end of each maximal covered run of days
+// (clamped to the index's day range).
+func edges(out []dayChange, spans []span) []dayChange {
 	if len(spans) == 0 {
-		return nil
+		return out
 	}
 	type iv struct{ a, b int }
-	var ivs []iv
+	var buf [4]iv
+	ivs := buf[:0]
 	for _, s := range spans {
 		a := dayIndex(s.from)
 		b := dayCount
@@ -399,7 +402,6 @@ func edges(spans []span) []dayChange {
 		}
 	}
 	slices.SortFunc(ivs, func(x, y iv) int { return x.a - y.a })
-	var out []dayChange
 	for i := 0; i < len(ivs); {
 		a, b := ivs[i].a, ivs[i].b
 		j := i + 1
