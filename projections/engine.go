@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"runtime/debug"
 	"slices"
 	"sort"
 	"sync"
@@ -255,8 +253,10 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 		p.bulk = newBulk()
 		p.bulkOn.Store(true)
 	}
-	if p.bulk != nil && os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(rebuildGCPercent))
+	var gc *rebuildGC
+	if p.bulk != nil {
+		gc = startRebuildGC()
+		defer gc.stop()
 	}
 	// Reading (and decoding) the log and applying it run side by side: the reader hands batches
 	// to the applier through a small queue.
@@ -274,6 +274,7 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 					p.bulkBroken = p.bulk != nil
 					continue
 				}
+				gc.adjust()
 				rel.poke()
 				if progress != nil {
 					progress(p.Checkpoint(), end)
@@ -324,14 +325,6 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 	}
 	return nil
 }
-
-// rebuildGCPercent is the garbage collector's GOGC while a rebuild from zero runs (unless GOGC
-// is set): the heap may then grow 75% over what is live instead of 100%. A rebuild's memory peaks
-// when its heap is largest and the read-model file's pages are mapped at the same time; measured
-// on 1M events (`ocopledger rebuild --nats`, VmHWM polled every 2 ms, two runs each): GOGC 100
-// peaked at 278–282 MB (up to 303 MB in the benchmark, whose own broker shares the processors),
-// 75 at 254–255 MB, 60 at 236–238 MB; 75 and 100 took the same time (8.4–9.2 s), 60 a little more.
-const rebuildGCPercent = 75
 
 // bulkMin is the size of a log from which a rebuild from zero keeps what it writes at random
 // places in memory (see bulk).

@@ -249,11 +249,16 @@ func TestQuestionsDuringARebuildFromZero(t *testing.T) {
 	p, _ := MustOpenProjection(t)
 	src := pausingSource{projections.SliceSource(g.log), 150, make(chan struct{}), make(chan struct{})}
 	done := make(chan error, 1)
-	gc := gcPercent()
+	gc, limit := gcPercent(), debug.SetMemoryLimit(-1)
 	go func() { done <- p.CatchUp(ctx, src, nil) }()
 	<-src.paused
-	if got := gcPercent(); os.Getenv("GOGC") == "" && got != 75 {
-		t.Errorf("GOGC during a rebuild from zero: %d, want 75", got)
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		if got := gcPercent(); got != projections.RebuildGCPercent {
+			t.Errorf("GOGC during a rebuild from zero: %d, want %d", got, projections.RebuildGCPercent)
+		}
+		if got := debug.SetMemoryLimit(-1); got < projections.RebuildHeapLimit || got == limit {
+			t.Errorf("memory limit during a rebuild from zero: %d, want at least %d", got, projections.RebuildHeapLimit)
+		}
 	}
 	if err := p.WaitFor(ctx, 140); err != nil {
 		t.Fatal(err)
@@ -299,6 +304,9 @@ func TestQuestionsDuringARebuildFromZero(t *testing.T) {
 	}
 	if err := <-ready; err != nil {
 		t.Errorf("explain right after WaitReady: %v", err)
+	}
+	if got := debug.SetMemoryLimit(-1); got != limit {
+		t.Errorf("memory limit after the rebuild: %d, want %d as before", got, limit)
 	}
 	if got := gcPercent(); got != gc {
 		t.Errorf("GOGC after the rebuild: %d, want %d as before", got, gc)

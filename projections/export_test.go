@@ -22,3 +22,8 @@ func SetSnapshotEvery(n int) (restore func()) { return set(&snapshotEvery, n) }
 // SetReleaseAbove sets the resident memory above which a catch-up releases the mapped file (0:
 // at each request), for a test, and returns the function that restores it.
 func SetReleaseAbove(n int64) (restore func()) { return set(&releaseAbove, n) }
+
+const (
+	RebuildGCPercent = rebuildGCPercent
+	RebuildHeapLimit = rebuildHeapLimit
+)
