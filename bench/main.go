@@ -16,8 +16,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"math/rand"
 	"os"
 	"os/exec"
@@ -366,7 +368,13 @@ func run(ctx context.Context) error {
 // sqlite loads the contribution rows into SQLite with indexes and answers the same questions.
 func sqlite(ctx context.Context, p *projections.Projection, work string, date func() domain.Date, past func() time.Time) error {
 	fmt.Fprintln(os.Stderr, "loading the SQL baseline…")
-	db, err := sql.Open("sqlite3", filepath.Join(work, "baseline.db")+"?_journal_mode=WAL&_synchronous=OFF")
+	path := filepath.Join(work, "baseline.db")
+	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err // the baseline of an earlier run (--dir) is loaded anew
+		}
+	}
+	db, err := sql.Open("sqlite3", path+"?_journal_mode=WAL&_synchronous=OFF")
 	if err != nil {
 		return err
 	}
