@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -167,18 +169,18 @@ func consume[T any](ctx context.Context, s *Store, cfg jetstream.OrderedConsumer
 		if err != nil {
 			return nextError(ctx, err)
 		}
-		md, err := m.Metadata()
+		seq, at, err := position(m)
 		if err != nil {
-			return fmt.Errorf("eventstore: read: %w", err)
+			return err
 		}
-		env, err := decode(m.Data(), md.Sequence.Stream, md.Timestamp)
+		env, err := decode(m.Data(), seq, at)
 		if err != nil {
 			return err
 		}
 		if err := fn(conv(env)); err != nil {
 			return err
 		}
-		if end > 0 && md.Sequence.Stream >= end {
+		if end > 0 && seq >= end {
 			return nil
 		}
 	}
@@ -319,15 +321,15 @@ func (p *pipeline[T]) receive(ctx context.Context) {
 			put(rawMsg{err: err, next: true})
 			return
 		}
-		md, err := m.Metadata()
+		seq, at, err := position(m)
 		if err != nil {
-			put(rawMsg{err: fmt.Errorf("eventstore: read: %w", err)})
+			put(rawMsg{err: err})
 			return
 		}
-		if !put(rawMsg{data: m.Data(), seq: md.Sequence.Stream, at: md.Timestamp}) {
+		if !put(rawMsg{data: m.Data(), seq: seq, at: at}) {
 			return
 		}
-		if p.end > 0 && md.Sequence.Stream >= p.end {
+		if p.end > 0 && seq >= p.end {
 			return
 		}
 	}
@@ -414,4 +416,52 @@ more:
 	case <-p.quit:
 		return nil
 	}
+}
+
+// position returns a message's stream sequence and the time it was stored.
+func position(m jetstream.Msg) (uint64, time.Time, error) {
+	if seq, ns, ok := replyPosition(m.Reply()); ok {
+		return seq, time.Unix(0, ns), nil
+	}
+	md, err := m.Metadata()
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("eventstore: read: %w", err)
+	}
+	return md.Sequence.Stream, md.Timestamp, nil
+}
+
+// replyPosition reads the stream sequence and the timestamp from the reply subject of a
+// JetStream message, as Msg.Metadata does, without allocating the rest of the metadata (a
+// rebuild reads a million): "$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<tm>.
+// <pending>", or since nats-server 2.9 with a domain and an account hash after "$JS.ACK." and
+// a token at the end. ok is false for anything else, which Metadata then decides.
+func replyPosition(reply string) (seq uint64, ns int64, ok bool) {
+	rest, found := strings.CutPrefix(reply, "$JS.ACK.")
+	if !found {
+		return 0, 0, false
+	}
+	at := 3 // the stream sequence, counting the tokens after "$JS.ACK."
+	switch n := strings.Count(rest, ".") + 1; {
+	case n == 7:
+	case n >= 9:
+		at = 5
+	default:
+		return 0, 0, false
+	}
+	var tok string
+	for range at {
+		_, rest, _ = strings.Cut(rest, ".")
+	}
+	tok, rest, _ = strings.Cut(rest, ".")
+	seq, err := strconv.ParseUint(tok, 10, 64)
+	if err != nil {
+		return 0, 0, false
+	}
+	_, rest, _ = strings.Cut(rest, ".") // the consumer sequence
+	tok, _, _ = strings.Cut(rest, ".")
+	t, err := strconv.ParseUint(tok, 10, 63)
+	if err != nil {
+		return 0, 0, false
+	}
+	return seq, int64(t), true
 }

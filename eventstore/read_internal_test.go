@@ -349,3 +349,58 @@ func TestPipelineFollowLatency(t *testing.T) {
 	}
 	settle(t, base)
 }
+
+// replyPosition reads what Msg.Metadata reads, in both forms of the reply subject, and leaves
+// anything else to Metadata; on a real server's messages position agrees with Metadata.
+func TestReplyPosition(t *testing.T) {
+	for _, c := range []struct {
+		reply   string
+		seq     uint64
+		ns      int64
+		decided bool
+	}{
+		{"$JS.ACK.OCOP.c1.1.42.7.1732800000000000001.9", 42, 1732800000000000001, true},
+		{"$JS.ACK._.ACCHASH.OCOP.c1.1.42.7.1732800000000000001.9.x7Qz", 42, 1732800000000000001, true},
+		{"$JS.ACK.hub.ACCHASH.OCOP.c1.2.18446744073709551615.7.5.0", 18446744073709551615, 5, true},
+		{"$JS.ACK.OCOP.c1.1.42.7", 0, 0, false},        // too few tokens
+		{"$JS.ACK._.H.OCOP.c1.1.42.7.5", 0, 0, false},  // ten: neither form
+		{"$JS.ACK.OCOP.c1.1.4x2.7.5.9", 0, 0, false},   // not a number
+		{"$JS.ACK.OCOP.c1.1.42.7.-5.9", 0, 0, false},   // negative time: Metadata decides
+		{"_INBOX.abc.OCOP.c1.1.42.7.5.9", 0, 0, false}, // not an acknowledgement subject
+		{"", 0, 0, false},
+	} {
+		seq, ns, ok := replyPosition(c.reply)
+		if ok != c.decided || ok && (seq != c.seq || ns != c.ns) {
+			t.Errorf("%q: %d %d %v, want %d %d %v", c.reply, seq, ns, ok, c.seq, c.ns, c.decided)
+		}
+	}
+
+	s := openPipelineStore(t)
+	fillStore(t, s, "pos", 40)
+	cons, err := s.JetStream().OrderedConsumer(t.Context(), s.StreamName(), fromConfig(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := cons.Messages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer it.Stop()
+	for i := range 40 {
+		m, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		md, err := m.Metadata()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, ok := replyPosition(m.Reply()); !ok {
+			t.Fatalf("message %d: reply subject %q not read", i, m.Reply())
+		}
+		seq, at, err := position(m)
+		if err != nil || seq != md.Sequence.Stream || !at.Equal(md.Timestamp) || seq != uint64(i+1) {
+			t.Fatalf("message %d: position %d %v %v; Metadata %d %v", i, seq, at, err, md.Sequence.Stream, md.Timestamp)
+		}
+	}
+}
