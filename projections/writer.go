@@ -212,6 +212,9 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 		touch(figItem{st.idx.rows[i].fig, prev[i].Item})
 	}
 	for _, i := range added {
+		if len(gone) == 0 && sameSpan(prev, next[i]) {
+			continue // the stream already covers these days for the item: its coverage stays
+		}
 		touch(figItem{figIdx(next[i].Figure), next[i].Item})
 	}
 	slices.SortFunc(touched, func(a, b figItem) int {
@@ -270,6 +273,17 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 		}
 	}
 	return nil
+}
+
+// sameSpan reports whether cs holds a contribution to c's item of c's figure over the same days
+// (a trade event's every participation counts the event again, over the same days).
+func sameSpan(cs []domain.Contribution, c domain.Contribution) bool {
+	for i := range cs {
+		if cs[i].From == c.From && cs[i].Until == c.Until && cs[i].Item == c.Item && cs[i].Figure == c.Figure {
+			return true
+		}
+	}
+	return false
 }
 
 // matchRows pairs the contributions of next with the current rows (cur, the keys of prev) they
