@@ -4,6 +4,7 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync/atomic"
 )
 
 // The garbage collector during a rebuild from zero. Its heap grows for most of the rebuild (the
@@ -34,8 +35,13 @@ type rebuildGC struct {
 	live            []metrics.Sample
 }
 
+// tuning is set while a rebuild tunes the collector, which is the process's: a second rebuild
+// at the same time (two projections in one process) leaves it to the first, so that neither
+// restores the other's settings.
+var tuning atomic.Bool
+
 func startRebuildGC() *rebuildGC {
-	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" || !tuning.CompareAndSwap(false, true) {
 		return nil
 	}
 	g := &rebuildGC{limit: rebuildHeapLimit, live: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
@@ -67,4 +73,5 @@ func (g *rebuildGC) stop() {
 	}
 	debug.SetGCPercent(g.oldPercent)
 	debug.SetMemoryLimit(g.oldLimit)
+	tuning.Store(false)
 }
