@@ -288,6 +288,18 @@ func figuresJSON(res projections.Result, q domain.Query) map[string]any {
 	return out
 }
 
+// elapsed writes a duration for people: "45 ms", or "6,2 giây" in Vietnamese and "6.2 s" in
+// English.
+func elapsed(d time.Duration, lang string) string {
+	if d < time.Second {
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	if lang == "en" {
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	}
+	return strings.Replace(fmt.Sprintf("%.1f", d.Seconds()), ".", ",", 1) + " giây"
+}
+
 // groupDigits writes 1400 as "1.400" in Vietnamese and "1,400" in English.
 func groupDigits(n int64, lang string) string {
 	s := fmt.Sprint(n)
@@ -522,7 +534,12 @@ func runRebuild(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	if m.JSON {
 		return m.printJSON(map[string]any{"events": st.Checkpoint, "seconds": el.Seconds(), "unknown_types": st.Unknown})
 	}
-	fmt.Fprintf(m.Out, m.t("Đã dựng lại số liệu từ %d sự kiện trong %s.\n", "Rebuilt the figures from %d events in %s.\n"), st.Checkpoint, el.Round(time.Millisecond))
+	rate := ""
+	if el > 0 {
+		rate = groupDigits(int64(float64(st.Checkpoint)/el.Seconds()), m.Lang)
+	}
+	fmt.Fprintf(m.Out, m.t("Đã dựng lại số liệu từ %s sự kiện trong %s (%s sự kiện/giây).\n", "Rebuilt the figures from %s events in %s (%s events/s).\n"),
+		groupDigits(int64(st.Checkpoint), m.Lang), elapsed(el, m.Lang), rate)
 	for t, n := range st.Unknown {
 		fmt.Fprintf(m.Out, m.t("Cảnh báo: %d sự kiện loại %q chưa được phiên bản này hiểu; hãy nâng cấp ocopledger.\n", "Warning: %d events of type %q are unknown to this version; upgrade ocopledger.\n"), n, t)
 	}

@@ -4,9 +4,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ocopledger/ocopledger/projections"
 )
@@ -121,5 +123,49 @@ func TestExplainCSVListsEveryItem(t *testing.T) {
 	}
 	if code, _, _ := run(t, dir, "", "explain", "ocop.valid", "--csv", "--json"); code != 2 {
 		t.Errorf("--csv with --json: exit %d, want 2", code)
+	}
+}
+
+// rebuild says what it did in the clerk's language: the entries counted with the language's
+// digit groups, the time it took and the rate; afterwards the figures are the report's.
+func TestRebuildSaysWhatItDid(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run(t, dir, "", "demo"); code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, errs)
+	}
+	for lang, want := range map[string]*regexp.Regexp{
+		"vi": regexp.MustCompile(`^Đã dựng lại số liệu từ 4\.519 sự kiện trong (\d+ ms|\d+,\d giây) \(\d{1,3}(\.\d{3})* sự kiện/giây\)\.\n$`),
+		"en": regexp.MustCompile(`^Rebuilt the figures from 4,519 events in (\d+ ms|\d+\.\d s) \(\d{1,3}(,\d{3})* events/s\)\.\n$`),
+	} {
+		code, out, errs := run(t, dir, "", "rebuild", "--lang", lang)
+		if code != 0 {
+			t.Fatalf("%s: rebuild: exit %d: %s", lang, code, errs)
+		}
+		if !want.MatchString(out) {
+			t.Errorf("%s: rebuild said %q", lang, out)
+		}
+	}
+	code, out, errs := run(t, dir, "", "figures", "--as-of", "07/08/2025", "--known-at", "07/08/2025", "--json")
+	if code != 0 {
+		t.Fatalf("figures: exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, `"ocop.valid": 642`) {
+		t.Errorf("after the rebuilds, figures on 07/08/2025 as known then: %s", out)
+	}
+}
+
+func TestElapsedForPeople(t *testing.T) {
+	for _, c := range []struct {
+		d        time.Duration
+		lang, is string
+	}{
+		{36 * time.Millisecond, "vi", "36 ms"},
+		{6240 * time.Millisecond, "vi", "6,2 giây"},
+		{6240 * time.Millisecond, "en", "6.2 s"},
+		{83 * time.Second, "vi", "83,0 giây"},
+	} {
+		if got := elapsed(c.d, c.lang); got != c.is {
+			t.Errorf("elapsed(%s, %s) = %q, want %q", c.d, c.lang, got, c.is)
+		}
 	}
 }
