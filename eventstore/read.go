@@ -433,8 +433,9 @@ func position(m jetstream.Msg) (uint64, time.Time, error) {
 // replyPosition reads the stream sequence and the timestamp from the reply subject of a
 // JetStream message, as Msg.Metadata does, without allocating the rest of the metadata (a
 // rebuild reads a million): "$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<tm>.
-// <pending>", or since nats-server 2.9 with a domain and an account hash after "$JS.ACK." and
-// a token at the end. ok is false for anything else, which Metadata then decides.
+// <pending>", or, from newer servers, with a domain and an account hash after "$JS.ACK." and a
+// token at the end (nats.go's parser takes both). ok is false for anything else, which Metadata
+// then decides.
 func replyPosition(reply string) (seq uint64, ns int64, ok bool) {
 	rest, found := strings.CutPrefix(reply, "$JS.ACK.")
 	if !found {
