@@ -61,6 +61,7 @@ func decode(data []byte, seq uint64, appendedAt time.Time) (Envelope, error) {
 		Source:        b.Source,
 		CorrelationID: b.CorrelationID,
 		Data:          b.Data,
+		Body:          data,
 	}, nil
 }
 

@@ -75,6 +75,9 @@ type Envelope struct {
 	Source        string          `json:"source,omitempty"`         // the source document
 	CorrelationID string          `json:"correlation_id,omitempty"` // links related entries
 	Data          json.RawMessage `json:"data"`                     // the event payload
+	// Body is the message exactly as JetStream stores it (Data is a part of it): the bytes an
+	// export writes and the log's Merkle tree hashes. Never sent in the envelope's JSON form.
+	Body []byte `json:"-"`
 }
 
 // AppendResult tells where an append landed.
