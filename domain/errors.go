@@ -18,6 +18,10 @@ const (
 	CodeForbidden    Code = "forbidden"    // who you are may not do this
 	CodeInternal     Code = "internal"     // our fault
 	CodeUnavailable  Code = "unavailable"  // not now: ask again shortly (e.g. read models being rebuilt)
+	// CodeHistoryMismatch: the log, an export or a proof does not match the history a signed
+	// checkpoint (or what this ledger knows) says existed: missing, shorter, with a gap, or
+	// hashing differently.
+	CodeHistoryMismatch Code = "history_mismatch"
 )
 
 // transport is the one table from codes to HTTP statuses and process exit codes.
@@ -29,6 +33,9 @@ var transport = map[Code]struct{ http, exit int }{
 	CodeForbidden:    {403, 5},
 	CodeInternal:     {500, 1},
 	CodeUnavailable:  {503, 1},
+	// 409: what was asked contradicts the history; exit 6, its own code, so scripts can tell a
+	// log or export that does not verify from a mistake in how the command was called.
+	CodeHistoryMismatch: {409, 6},
 }
 
 // HTTPStatus maps a code to its HTTP status.
@@ -109,6 +116,12 @@ func Internal(format string, args ...any) *Error {
 // (the read models are being rebuilt); asking again shortly succeeds.
 func Unavailable(format string, args ...any) *Error {
 	return newError(CodeUnavailable, "", format, args...)
+}
+
+// HistoryMismatch returns a CodeHistoryMismatch error: the log, an export or a proof does not
+// match the history a signed checkpoint or the ledger itself vouches for.
+func HistoryMismatch(format string, args ...any) *Error {
+	return newError(CodeHistoryMismatch, "", format, args...)
 }
 
 func newError(c Code, field, format string, args ...any) *Error {

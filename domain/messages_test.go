@@ -15,7 +15,7 @@ import (
 
 // formatArg is where the format is among the arguments of the functions that build messages:
 // the constructors of this package, and the command line's usagef (a usage error, exit code 2).
-var formatArg = map[string]int{"Invalid": 1, "Conflict": 0, "NotFound": 0, "Unauthorized": 1, "Forbidden": 0, "Internal": 0, "Unavailable": 0, "errorf": 0, "invalid": 3, "risky": 2,
+var formatArg = map[string]int{"Invalid": 1, "Conflict": 0, "NotFound": 0, "Unauthorized": 1, "Forbidden": 0, "Internal": 0, "Unavailable": 0, "HistoryMismatch": 0, "errorf": 0, "invalid": 3, "risky": 2,
 	"usagef": 0}
 
 // sourceFormats returns every message format written in the .go files (tests excluded) of dirs,
@@ -216,7 +216,7 @@ func checkTranslation(en, vi string) error {
 // messageDirs are the packages whose messages reach a clerk through Localize: domain and ledger,
 // the HTTP API and the parts mounted beside it (webhooks), the packages whose errors the API
 // passes on (the read models' queries, reports), and the command line with the demo it loads.
-var messageDirs = []string{".", "../ledger", "../httpapi", "../reactive", "../projections", "../report", "../cmd/ocopledger", "../demo", "../eventstore"}
+var messageDirs = []string{".", "../ledger", "../httpapi", "../reactive", "../projections", "../report", "../cmd/ocopledger", "../demo", "../eventstore", "../provenance"}
 
 func TestEveryMessageHasAVietnameseForm(t *testing.T) {
 	var dirs []string
