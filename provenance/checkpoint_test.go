@@ -165,3 +165,25 @@ func TestLoadOrCreateKey(t *testing.T) {
 		t.Errorf("a file that is not a key = %v, want invalid", err)
 	}
 }
+
+// Keys are random: many of them, so that every shape of their base64 (with '+' and '/') is met.
+func TestManyKeysVerify(t *testing.T) {
+	t.Setenv(provenance.KeyFileEnv, "")
+	for i := range 64 {
+		k, err := provenance.LoadOrCreateKey(t.TempDir(), provenance.KeyOptions{})
+		if err != nil {
+			t.Fatalf("key %d: %v", i, err)
+		}
+		sc, err := provenance.Sign(provenance.Checkpoint{Origin: k.Origin, Size: 1, Root: provenance.LeafHash([]byte("a"))}, k.Signer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := provenance.NewVerifiers(k.VerifierKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := provenance.Open(sc.Note, v); err != nil {
+			t.Fatalf("key %d (%s): its verifier key does not verify its signature: %v", i, k.VerifierKey, err)
+		}
+	}
+}

@@ -154,16 +154,14 @@ func parseKey(skey, path, origin string) (*Key, error) {
 // verifierKey derives the verifier key from a note signer key
 // "PRIVATE+KEY+<name>+<hash>+<base64(alg ‖ seed)>".
 func verifierKey(skey string) (string, error) {
+	// Cut as note.NewSigner does: the base64 part may itself contain '+'.
 	rest, ok := strings.CutPrefix(skey, "PRIVATE+KEY+")
-	if !ok {
+	name, rest, ok2 := strings.Cut(rest, "+")
+	_, b64, ok3 := strings.Cut(rest, "+")
+	if !ok || !ok2 || !ok3 {
 		return "", errors.New("provenance: not a signer key")
 	}
-	i := strings.LastIndex(rest, "+")
-	if i < 0 {
-		return "", errors.New("provenance: not a signer key")
-	}
-	name, _, _ := strings.Cut(rest[:i], "+")
-	seed, err := decodeKey(rest[i+1:])
+	seed, err := decodeKey(b64)
 	if err != nil {
 		return "", err
 	}
