@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gofrs/flock"
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -21,6 +22,7 @@ type Store struct {
 	cfg    Config
 	log    *slog.Logger
 	srv    *server.Server // nil when connected to NatsURL
+	lock   *flock.Flock   // the data directory's lock, held while srv runs
 	nc     *nats.Conn
 	js     jetstream.JetStream
 	stream jetstream.Stream
@@ -74,6 +76,11 @@ func (s *Store) open(ctx context.Context) error {
 	opts := append([]nats.Option{nats.Name("ocopledger-eventstore")}, s.cfg.NatsOptions...)
 	url := s.cfg.NatsURL
 	if url == "" {
+		lock, err := lockDataDir(s.cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		s.lock = lock
 		srv, err := startServer(ctx, s.cfg)
 		if err != nil {
 			return err
@@ -340,6 +347,9 @@ func (s *Store) shutdown() error {
 	if s.srv != nil {
 		s.srv.Shutdown()
 		s.srv.WaitForShutdown()
+	}
+	if s.lock != nil {
+		s.lock.Unlock() // after the server has stopped writing
 	}
 	return err
 }

@@ -371,6 +371,8 @@ func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) {
 		var e *domain.Error
 		var unsafe *eventstore.StreamConfigError
 		switch {
+		case errors.Is(err, eventstore.ErrLocked):
+			return nil, lockedError(m.DataDir, err)
 		case errors.As(err, &unsafe):
 			// The problem is one of the store's fixed phrases, worded through the catalogue.
 			problem := &domain.Error{Code: domain.CodeInternal, Format: unsafe.Problem, Message: unsafe.Problem}

@@ -215,6 +215,15 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 		}
 		return nil
 	}})
+	if m.NatsURL == "" {
+		// The data folder is locked while serve runs; a command refused it names these ways in.
+		info := serveInfo{PID: os.Getpid(), HTTP: "http://" + ln.Addr().String(), NATS: l.Store().ClientURL()}
+		if remove, err := writeServeInfo(m.DataDir, info); err != nil {
+			log.Warn("cannot write "+serveInfoFile+" in the data folder", "err", err)
+		} else {
+			defer remove()
+		}
+	}
 	mode := "tokens"
 	if auth.Open() {
 		mode = "open-local"

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ocopledger/ocopledger/eventstore"
+)
+
+// salespointPayload is a salespoint.opened entry numbered i.
+func salespointPayload(i int) string {
+	return fmt.Sprintf(`{"salespoint_id":"own-%03d","name":"Điểm thử %03d (giả lập)","site_type":"commercial_centre","funding":"private","operator":"Thương nhân giả lập","address":{"commune":"xã Tịnh Phong","district":"huyện Sơn Tịnh","province":"Quảng Ngãi"},"opened_on":"2024-03-%02d","synthetic":true}`,
+		i, i, 1+i%28)
+}
+
+// startServeProcess runs the built binary's serve on dir with the extra arguments, waits for its
+// HTTP address and stops it with SIGTERM when the test ends. stderr collects its log.
+func startServeProcess(t *testing.T, bin, dir string, stdout, stderr *syncBuffer, args ...string) (cmd *exec.Cmd, base string) {
+	t.Helper()
+	cmd = exec.Command(bin, append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Stdout = stdout
+	pr, pw := io.Pipe()
+	cmd.Stderr = pw
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+		pw.Close()
+	})
+	urlRe := regexp.MustCompile(`url=(http://[0-9.:]+)/`)
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			stderr.Write([]byte(sc.Text() + "\n"))
+			if m := urlRe.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case found <- m[1]:
+				default:
+				}
+			}
+		}
+	}()
+	select {
+	case base = <-found:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("serve did not say where it listens:\n%s", stderr.String())
+	}
+	return cmd, base
+}
+
+// postSalespoint records salespoint i through the API and returns its position.
+func postSalespoint(t *testing.T, base string, i int) uint64 {
+	t.Helper()
+	req, _ := http.NewRequest("POST", base+"/v1/events/salespoint.opened", strings.NewReader(salespointPayload(i)))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var pos struct {
+		Sequence uint64 `json:"sequence"`
+	}
+	json.NewDecoder(res.Body).Decode(&pos)
+	if res.StatusCode != 201 {
+		t.Fatalf("POST salespoint %d: %d", i, res.StatusCode)
+	}
+	return pos.Sequence
+}
+
+// Issue 14, item 2: with `serve --data D` running, `record --data D` opened the same JetStream
+// store and an acknowledged entry was lost. Now the second process is refused at once (exit 4,
+// a conflict) naming the running server and how to reach it, and the server's log is intact.
+func TestRecordBesideRunningServeIsRefused(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	var out, errb syncBuffer
+	cmd, base := startServeProcess(t, bin, dir, &out, &errb)
+	if p := postSalespoint(t, base, 1); p != 1 {
+		t.Fatalf("first entry at position %d", p)
+	}
+	file := filepath.Join(t.TempDir(), "sp.json")
+	os.WriteFile(file, []byte(salespointPayload(2)), 0o644)
+	for _, lang := range []string{"en", "vi"} {
+		c := exec.Command(bin, "record", "salespoint.opened", "--data", dir, "--file", file, "--lang", lang)
+		got, _ := c.CombinedOutput()
+		if code := c.ProcessState.ExitCode(); code != 4 {
+			t.Fatalf("record beside serve (%s): exit %d, want 4 (conflict)\n%s", lang, code, got)
+		}
+		want := map[string]string{
+			"en": fmt.Sprintf("the ledger %s is in use by a running `ocopledger serve` (pid %d): use the API at %s, or stop the server first", dir, cmd.Process.Pid, base),
+			"vi": fmt.Sprintf("sổ cái %s đang được một tiến trình `ocopledger serve` (pid %d) sử dụng", dir, cmd.Process.Pid),
+		}[lang]
+		if !strings.Contains(string(got), want) {
+			t.Errorf("record beside serve (%s) says:\n%s\nwant it to contain %q", lang, got, want)
+		}
+	}
+	// The server goes on at position 2: nothing else wrote into its store.
+	if p := postSalespoint(t, base, 3); p != 2 {
+		t.Fatalf("the server's next entry is at position %d, want 2", p)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	cmd.Wait()
+	if strings.Contains(errb.String(), "Recovering stream state") || strings.Contains(errb.String(), "level=ERROR") {
+		t.Errorf("the server's log shows trouble:\n%s", errb.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, serveInfoFile)); !os.IsNotExist(err) {
+		t.Errorf("%s is still there after serve stopped: %v", serveInfoFile, err)
+	}
+	// After the server stopped, the store opens and holds exactly the two acknowledged entries.
+	s, err := eventstore.Open(context.Background(), eventstore.Config{DataDir: filepath.Join(dir, "jetstream")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var ids []string
+	if err := s.Read(context.Background(), 1, func(e eventstore.Envelope) error { ids = append(ids, string(e.Data[:40])); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != 2 || !strings.Contains(ids[0], "own-001") || !strings.Contains(ids[1], "own-003") {
+		t.Errorf("the log holds %q, want own-001 then own-003", ids)
+	}
+}
