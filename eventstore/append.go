@@ -1,6 +1,7 @@
 package eventstore
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -97,7 +98,7 @@ func (s *Store) Append(ctx context.Context, stream string, expectedVersion int64
 			return AppendResult{}, err
 		}
 		if expectedVersion != AnyVersion && cur != uint64(expectedVersion) {
-			return s.resolveConflict(ctx, stream, events,
+			return s.resolveConflict(ctx, stream, events, data,
 				fmt.Errorf("%w: stream %s is at version %d, expected %d", ErrConcurrency, stream, cur, expectedVersion))
 		}
 		res, err := s.publish(ctx, stream, cur, lastSeq, events, data)
@@ -105,7 +106,7 @@ func (s *Store) Append(ctx context.Context, stream string, expectedVersion int64
 		case errors.Is(err, ErrConcurrency) && expectedVersion == AnyVersion && attempt < anyVersionAttempts:
 			continue // someone appended between our read and our write; place the events after theirs
 		case errors.Is(err, ErrConcurrency), errors.Is(err, errBatchDuplicate):
-			return s.resolveConflict(ctx, stream, events, err)
+			return s.resolveConflict(ctx, stream, events, data, err)
 		}
 		return res, err
 	}
@@ -181,7 +182,7 @@ func (s *Store) publish(ctx context.Context, stream string, cur, lastSeq uint64,
 			return AppendResult{}, mapPublishError(stream, err)
 		}
 		if ack.Duplicate {
-			return s.verifyDuplicate(ctx, stream, events[0].ID, ack.Sequence)
+			return s.verifyDuplicate(ctx, stream, events[0], data[0], ack.Sequence)
 		}
 		res = AppendResult{FirstSequence: ack.Sequence, LastSequence: ack.Sequence, Version: cur + 1}
 	} else {
@@ -288,24 +289,42 @@ func mapPublishError(stream string, err error) error {
 }
 
 // verifyDuplicate checks that the message the broker reported as the
-// original of a duplicate is this event on this stream.
-func (s *Store) verifyDuplicate(ctx context.Context, stream, id string, seq uint64) (AppendResult, error) {
+// original of a duplicate is this event (same type and data) on this stream.
+func (s *Store) verifyDuplicate(ctx context.Context, stream string, e Proposed, data []byte, seq uint64) (AppendResult, error) {
 	// Through the leader: a follower that is behind may not hold the original yet.
 	m, err := s.leaderGet(ctx, msgGetRequest{Seq: seq})
 	if err != nil {
-		return AppendResult{}, fmt.Errorf("eventstore: read original of duplicate event %q at %d: %w", id, seq, err)
-	}
-	if m.Subject != SubjectPrefix+stream || m.Header.Get(jetstream.MsgIDHeader) != id {
-		return AppendResult{}, fmt.Errorf("%w: event id %q is already stored in stream %s", ErrDuplicateID, id, streamOf(m.Subject))
+		return AppendResult{}, fmt.Errorf("eventstore: read original of duplicate event %q at %d: %w", e.ID, seq, err)
 	}
 	v, _ := strconv.ParseUint(m.Header.Get(HeaderVersion), 10, 64)
+	orig := Envelope{Sequence: seq, ID: m.Header.Get(jetstream.MsgIDHeader), Type: m.Header.Get(HeaderType), Stream: streamOf(m.Subject), Version: v}
+	if env, err := decode(m.Data, seq, m.Time); err == nil {
+		orig = env
+	}
+	if err := sameEvent(stream, e, data, orig); err != nil {
+		return AppendResult{}, err
+	}
 	return AppendResult{FirstSequence: seq, LastSequence: seq, Version: v, Duplicate: true}, nil
+}
+
+// sameEvent returns a *DuplicateIDError unless stored is event e (data compacted) on stream: a
+// retry. The same ID elsewhere, or with another type or data, is another event.
+func sameEvent(stream string, e Proposed, data []byte, stored Envelope) error {
+	dup := &DuplicateIDError{ID: e.ID, Sequence: stored.Sequence, Stream: stored.Stream, Version: stored.Version, Type: stored.Type}
+	if stored.Stream != stream || stored.ID != e.ID {
+		return dup
+	}
+	if stored.Type != e.Type || !bytes.Equal(stored.Data, data) {
+		dup.SameStream = true
+		return dup
+	}
+	return nil
 }
 
 // resolveConflict decides what a refused append was: if the stream already
 // holds exactly these events (an earlier attempt succeeded but its answer
 // was lost), the append succeeds as a duplicate; otherwise cause stands.
-func (s *Store) resolveConflict(ctx context.Context, stream string, events []Proposed, cause error) (AppendResult, error) {
+func (s *Store) resolveConflict(ctx context.Context, stream string, events []Proposed, data []json.RawMessage, cause error) (AppendResult, error) {
 	stored, err := s.ReadStream(ctx, stream)
 	if err != nil {
 		return AppendResult{}, err
@@ -328,6 +347,11 @@ func (s *Store) resolveConflict(ctx context.Context, stream string, events []Pro
 	case len(found) < len(events):
 		return AppendResult{}, fmt.Errorf("%w: %d of the %d events are already stored in stream %s (e.g. id %q at version %d), the others are not",
 			ErrDuplicateID, len(found), len(events), stream, found[0].ID, found[0].Version)
+	}
+	for i, env := range found {
+		if err := sameEvent(stream, events[i], data[i], env); err != nil {
+			return AppendResult{}, err
+		}
 	}
 	for i := 1; i < len(found); i++ {
 		if found[i].Version != found[i-1].Version+1 {

@@ -158,6 +158,28 @@ func (e *BackfillError) Error() string {
 
 func (e *BackfillError) Unwrap() error { return ErrBackfillOrder }
 
+// DuplicateIDError refuses an event whose ID is already stored for another event: on another
+// stream, or on this one with other content (it matches ErrDuplicateID). Nothing was written.
+type DuplicateIDError struct {
+	ID       string // the event ID (an idempotency key)
+	Sequence uint64 // global sequence of the stored event with that ID
+	Stream   string // its aggregate stream
+	Version  uint64 // its version in Stream
+	Type     string // its type
+	// SameStream: the stored event is on the stream appended to, but its content differs.
+	SameStream bool
+}
+
+func (e *DuplicateIDError) Error() string {
+	if e.SameStream {
+		return fmt.Sprintf("%v: event id %q is the %s event at %d (stream %s version %d), with other content", ErrDuplicateID, e.ID, e.Type, e.Sequence, e.Stream, e.Version)
+	}
+	return fmt.Sprintf("%v: event id %q is already stored in stream %s (the %s event at %d)", ErrDuplicateID, e.ID, e.Stream, e.Type, e.Sequence)
+}
+
+// Is makes errors.Is(err, ErrDuplicateID) true.
+func (e *DuplicateIDError) Is(target error) bool { return target == ErrDuplicateID }
+
 // InvalidError reports input refused before anything was written.
 type InvalidError struct {
 	Event  int    // 1-based position of the event in the append; 0 if not about one event

@@ -5,6 +5,7 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -102,15 +103,21 @@ func (l *Ledger) RecordEvent(ctx context.Context, e domain.Event, m Meta) (Posit
 		if err != nil {
 			return Position{}, err
 		}
+		if dup, ok := findDuplicate(hist, m.ID); ok {
+			// The key names an entry of this record already: a retry if it is the same entry,
+			// else a mistake to refuse rather than drop the new content silently.
+			if !sameContent(dup, e.EventType(), data) {
+				return Position{}, keyConflict(&eventstore.DuplicateIDError{ID: dup.ID, Sequence: dup.Sequence, Stream: dup.Stream,
+					Version: dup.Version, Type: dup.Type, SameStream: true})
+			}
+			return recordedPosition(dup), nil
+		}
 		expected := int64(version)
 		if m.ExpectedVersion != nil {
 			expected = *m.ExpectedVersion
 		}
 		if m.ExpectedVersion == nil || expected == int64(version) {
 			if _, err := domain.Decide(hist, e); err != nil {
-				if dup, ok := findDuplicate(hist, m.ID); ok {
-					return dup, nil // a retry of an entry already recorded
-				}
 				return Position{}, err
 			}
 		}
@@ -138,13 +145,49 @@ func (l *Ledger) RecordEvent(ctx context.Context, e domain.Event, m Meta) (Posit
 	}
 }
 
-func findDuplicate(hist []domain.Recorded, id string) (Position, bool) {
+// findDuplicate returns the entry of hist with the given ID.
+func findDuplicate(hist []domain.Recorded, id string) (domain.Recorded, bool) {
 	for _, r := range hist {
 		if r.ID == id {
-			return Position{ID: r.ID, Type: r.Type, Stream: r.Stream, Version: r.Version, Sequence: r.Sequence, RecordedAt: r.RecordedAt, Duplicate: true}, true
+			return r, true
 		}
 	}
-	return Position{}, false
+	return domain.Recorded{}, false
+}
+
+func recordedPosition(r domain.Recorded) Position {
+	return Position{ID: r.ID, Type: r.Type, Stream: r.Stream, Version: r.Version, Sequence: r.Sequence, RecordedAt: r.RecordedAt, Duplicate: true}
+}
+
+// keyConflict refuses an entry key (Idempotency-Key, --id) that already names another entry,
+// naming that entry: a conflict (HTTP 409, exit code 4).
+func keyConflict(d *eventstore.DuplicateIDError) error {
+	var e *domain.Error
+	if d.SameStream {
+		e = domain.Conflict("the entry key %q already names the entry at position %d (%s, record %s, version %d), which holds other content: give a new key for a new entry",
+			d.ID, d.Sequence, d.Type, d.Stream, d.Version)
+	} else {
+		e = domain.Conflict("the entry key %q already names the entry at position %d (%s, record %s): an entry key names one entry only; give a new key for this one",
+			d.ID, d.Sequence, d.Type, d.Stream)
+	}
+	e.Value, e.Err = d.ID, d
+	return e
+}
+
+// sameContent reports whether the stored entry r is an event of type typ with the payload data
+// (encoded as RecordEvent does): as stored, or as this build encodes what it stored.
+func sameContent(r domain.Recorded, typ string, data []byte) bool {
+	if r.Type != typ {
+		return false
+	}
+	if bytes.Equal(r.Raw, data) {
+		return true
+	}
+	if r.Event == nil {
+		return false
+	}
+	b, err := json.Marshal(r.Event)
+	return err == nil && bytes.Equal(norm.NFC.Bytes(b), data)
 }
 
 // CheckEntryID checks an entry ID a caller chose (it becomes the event's Nats-Msg-Id): at most 128
@@ -172,6 +215,10 @@ func StoreError(err error) error {
 			e.Value = inv.Value
 		}
 		return e
+	}
+	var dup *eventstore.DuplicateIDError
+	if errors.As(err, &dup) {
+		return keyConflict(dup)
 	}
 	var bf *eventstore.BackfillError
 	if errors.As(err, &bf) {

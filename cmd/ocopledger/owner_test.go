@@ -116,7 +116,7 @@ func TestRecordBesideRunningServeIsRefused(t *testing.T) {
 	}
 	cmd.Process.Signal(syscall.SIGTERM)
 	cmd.Wait()
-	if strings.Contains(errb.String(), "Recovering stream state") || strings.Contains(errb.String(), "level=ERROR") {
+	if log := errb.String(); strings.Contains(log, "Recovering stream state") || strings.Contains(log, "errored") || strings.Contains(log, "component=nats-server") {
 		t.Errorf("the server's log shows trouble:\n%s", errb.String())
 	}
 	if _, err := os.Stat(filepath.Join(dir, serveInfoFile)); !os.IsNotExist(err) {
@@ -134,5 +134,36 @@ func TestRecordBesideRunningServeIsRefused(t *testing.T) {
 	}
 	if len(ids) != 2 || !strings.Contains(ids[0], "own-001") || !strings.Contains(ids[1], "own-003") {
 		t.Errorf("the log holds %q, want own-001 then own-003", ids)
+	}
+}
+
+// Issue 14, item 5 on the command line: --id reused with other content, or on another record, is
+// a conflict (exit 4) naming the key and its entry; the same content again is an idempotent retry.
+func TestRecordIDReuse(t *testing.T) {
+	dir := t.TempDir()
+	files := make([]string, 3)
+	for i := range files {
+		files[i] = filepath.Join(t.TempDir(), "sp.json")
+		os.WriteFile(files[i], []byte(salespointPayload(i)), 0o644)
+	}
+	other := filepath.Join(t.TempDir(), "sp.json") // salespoint 0 with another opening date
+	os.WriteFile(other, []byte(strings.Replace(salespointPayload(0), "2024-03-01", "2024-04-01", 1)), 0o644)
+	rec := func(file string) (int, string, string) {
+		return runCLI(t, "record", "salespoint.opened", "--data", dir, "--file", file, "--id", "sp-key-1", "--lang", "en")
+	}
+	if code, _, errs := rec(files[0]); code != 0 {
+		t.Fatalf("first: exit %d %s", code, errs)
+	}
+	if code, out, errs := rec(files[0]); code != 0 || !strings.Contains(out, "already recorded earlier") {
+		t.Errorf("same content again: exit %d %q %s, want 0 and a duplicate", code, out, errs)
+	}
+	for name, file := range map[string]string{"other content": other, "other record": files[1]} {
+		code, _, errs := rec(file)
+		if code != 4 || !strings.Contains(errs, `the entry key "sp-key-1" already names the entry at position 1 (salespoint.opened, record salespoint.own-000`) {
+			t.Errorf("%s: exit %d %s, want 4 naming the key and entry 1", name, code, errs)
+		}
+	}
+	if n := lastSequence(t, dir); n != 1 {
+		t.Errorf("the log holds %d entries, want 1", n)
 	}
 }
