@@ -48,6 +48,24 @@ func NewDate(y, m, d int) (Date, error) {
 	return Date(t.Sub(epoch).Hours() / 24), nil
 }
 
+// civil returns the date y-m-d with the calendar's carries (day 0 is the last of the month
+// before) and without the bounds of NewDate: for arithmetic on dates already read. A result
+// beyond what a Date holds saturates to Forever (or NoDate, before every date).
+func civil(y, m, d int) Date {
+	return clampDays((time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Unix() - epoch.Unix()) / 86400)
+}
+
+// clampDays turns a day number into a Date, saturating at Forever and NoDate.
+func clampDays(n int64) Date {
+	switch {
+	case n >= int64(Forever):
+		return Forever
+	case n <= int64(NoDate):
+		return NoDate
+	}
+	return Date(n)
+}
+
 // MustDate is NewDate for constants in code and tests; it panics on an impossible date.
 func MustDate(y, m, d int) Date {
 	dt, err := NewDate(y, m, d)
@@ -104,7 +122,7 @@ func DateOf(t time.Time) Date {
 	case t.Year() > MaxYear:
 		return MustDate(MaxYear, 12, 31)
 	}
-	return MustDate(t.Year(), int(t.Month()), t.Day())
+	return civil(t.Year(), int(t.Month()), t.Day())
 }
 
 // Time returns midnight at the start of the date in Vietnam.
@@ -129,21 +147,42 @@ func (d Date) YMD() (int, int, int) {
 // Year returns the calendar year.
 func (d Date) Year() int { y, _, _ := d.YMD(); return y }
 
-// AddDays returns d moved by n days.
-func (d Date) AddDays(n int) Date { return d + Date(n) }
+// AddDays returns d moved by n days. NoDate and Forever stay as they are, and a result beyond
+// what a Date holds saturates (see civil), so no stored date can make arithmetic fail.
+func (d Date) AddDays(n int) Date {
+	if !d.Valid() {
+		return d
+	}
+	return clampDays(int64(d) + int64(n))
+}
 
 // AddMonths returns the same day n months later; a day that does not exist in the target month
-// (31/01 + 1 month) becomes the last day of that month.
+// (31/01 + 1 month) becomes the last day of that month. It is exact for every date a Date holds,
+// beyond MinYear and MaxYear too (a certificate decided in 2099 ends in 2102); NoDate and Forever
+// stay as they are, and results beyond what a Date holds saturate.
 func (d Date) AddMonths(n int) Date {
+	const far = 12 * 6_000_000 // more months than any two Dates are apart
+	switch {
+	case !d.Valid():
+		return d
+	case n > far:
+		return Forever
+	case n < -far:
+		return NoDate
+	}
 	y, m, day := d.YMD()
-	total := (y*12 + (m - 1)) + n
-	ty, tm := total/12, total%12+1
-	last := time.Date(ty, time.Month(tm)+1, 0, 0, 0, 0, 0, time.UTC).Day()
-	if day > last {
+	total := y*12 + (m - 1) + n
+	ty, tm := total/12, total%12
+	if tm < 0 {
+		ty, tm = ty-1, tm+12
+	}
+	if last := civil(ty, tm+2, 0).dayOfMonth(); day > last {
 		day = last
 	}
-	return MustDate(ty, tm, day)
+	return civil(ty, tm+1, day)
 }
+
+func (d Date) dayOfMonth() int { _, _, day := d.YMD(); return day }
 
 // String formats as ISO yyyy-mm-dd, the form of the API and of JSON.
 func (d Date) String() string {

@@ -16,8 +16,14 @@ func OCOPValidUntil(decided Date) Date { return decided.AddMonths(OCOPValidityMo
 
 // CNNTTBValidTo returns the last day of validity of a CNNTTB certificate issued on d: 31 December
 // of the fourth year, the year of issue being year one (TT 26/2014/TT-BCT as amended).
-// Valid on D when d ≤ D ≤ valid_to.
-func CNNTTBValidTo(issued Date) Date { return MustDate(issued.Year()+3, 12, 31) }
+// Valid on D when d ≤ D ≤ valid_to. Like all date arithmetic it never fails: NoDate and Forever
+// stay as they are, and a date past MaxYear gets its real end (issued 2099 → 31/12/2102).
+func CNNTTBValidTo(issued Date) Date {
+	if !issued.Valid() {
+		return issued
+	}
+	return civil(issued.Year()+3, 12, 31)
+}
 
 // CNNTTBValidUntil is CNNTTBValidTo as an exclusive end (the day after), to compare with OCOP.
 func CNNTTBValidUntil(issued Date) Date { return CNNTTBValidTo(issued).AddDays(1) }
