@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Event is a fact of the programme, in the past tense. Its type name and schema version are
@@ -74,7 +75,7 @@ func (ProducerRegistered) EventType() string  { return TypeProducerRegistered }
 func (ProducerRegistered) SchemaVersion() int { return 1 }
 func (e ProducerRegistered) Stream() string   { return KindProducer + "." + e.ProducerID }
 func (e ProducerRegistered) Validate() error {
-	return first(checkID("producer_id", e.ProducerID), checkText("name", e.Name, 300),
+	return first(checkValues(e), checkID("producer_id", e.ProducerID), checkText("name", e.Name, 300),
 		producerKinds.check("kind", e.Kind), e.Address.check("address"))
 }
 
@@ -92,7 +93,7 @@ func (ProducerChanged) EventType() string  { return TypeProducerChanged }
 func (ProducerChanged) SchemaVersion() int { return 1 }
 func (e ProducerChanged) Stream() string   { return KindProducer + "." + e.ProducerID }
 func (e ProducerChanged) Validate() error {
-	err := first(checkID("producer_id", e.ProducerID), checkDate("effective", e.Effective))
+	err := first(checkValues(e), checkID("producer_id", e.ProducerID), checkDate("effective", e.Effective))
 	if err == nil && e.Kind != "" {
 		err = producerKinds.check("kind", e.Kind)
 	}
@@ -126,24 +127,11 @@ func (OCOPCertified) EventType() string  { return TypeOCOPCertified }
 func (OCOPCertified) SchemaVersion() int { return 1 }
 func (e OCOPCertified) Stream() string   { return KindProduct + "." + e.ProductID }
 func (e OCOPCertified) Validate() error {
-	return first(checkID("product_id", e.ProductID), checkText("product_name", e.ProductName, 300),
+	return first(checkValues(e), checkID("product_id", e.ProductID), checkText("product_name", e.ProductName, 300),
 		checkID("producer_id", e.ProducerID), checkText("producer_name", e.ProducerName, 300),
 		producerKinds.check("producer_kind", e.ProducerKind), productSets.check("product_set", e.ProductSet),
 		e.Stars.check("stars"), checkScore("score", e.Score, e.Stars), e.Decision.check("decision"),
 		checkAuthority("decision.authority", e.Stars, e.Decision), e.Address.check("address"))
-}
-
-func checkScore(field string, score float64, s Stars) error {
-	if score == 0 {
-		return nil
-	}
-	if score < 0 || score > 100 {
-		return Invalid(field, "%g is not a score: scores run from 0 to 100", score)
-	}
-	if got := StarsFromScore(score); got != s {
-		return Invalid(field, "a score of %g gives %d stars, not %d (3★ 50–<70, 4★ 70–<90, 5★ ≥90)", score, int(got), int(s))
-	}
-	return nil
 }
 
 // OCOPReevaluated records a re-evaluation ("đánh giá lại"): a new decision that supersedes the
@@ -163,7 +151,7 @@ func (OCOPReevaluated) EventType() string  { return TypeOCOPReevaluated }
 func (OCOPReevaluated) SchemaVersion() int { return 1 }
 func (e OCOPReevaluated) Stream() string   { return KindProduct + "." + e.ProductID }
 func (e OCOPReevaluated) Validate() error {
-	err := first(checkID("product_id", e.ProductID), checkText("supersedes", e.Supersedes, 60),
+	err := first(checkValues(e), checkID("product_id", e.ProductID), checkText("supersedes", e.Supersedes, 60),
 		outcomes.check("outcome", e.Outcome), e.Stars.check("stars"), checkScore("score", e.Score, e.Stars),
 		e.Decision.check("decision"), checkAuthority("decision.authority", e.Stars, e.Decision))
 	if err == nil && e.Address != nil {
@@ -185,7 +173,7 @@ func (OCOPRevoked) EventType() string  { return TypeOCOPRevoked }
 func (OCOPRevoked) SchemaVersion() int { return 1 }
 func (e OCOPRevoked) Stream() string   { return KindProduct + "." + e.ProductID }
 func (e OCOPRevoked) Validate() error {
-	return first(checkID("product_id", e.ProductID), checkText("certificate", e.Certificate, 60),
+	return first(checkValues(e), checkID("product_id", e.ProductID), checkText("certificate", e.Certificate, 60),
 		revocationReasons.check("reason", e.Reason), e.Decision.check("decision"))
 }
 
@@ -202,7 +190,7 @@ func (OCOPExpired) EventType() string  { return TypeOCOPExpired }
 func (OCOPExpired) SchemaVersion() int { return 1 }
 func (e OCOPExpired) Stream() string   { return KindProduct + "." + e.ProductID }
 func (e OCOPExpired) Validate() error {
-	return first(checkID("product_id", e.ProductID), checkText("certificate", e.Certificate, 60), checkDate("expired_on", e.ExpiredOn))
+	return first(checkValues(e), checkID("product_id", e.ProductID), checkText("certificate", e.Certificate, 60), checkDate("expired_on", e.ExpiredOn))
 }
 
 // OCOPExpiryNoticed records that the producer was (or must be) notified that a certificate ends
@@ -218,7 +206,7 @@ func (OCOPExpiryNoticed) EventType() string  { return TypeOCOPExpiryNoticed }
 func (OCOPExpiryNoticed) SchemaVersion() int { return 1 }
 func (e OCOPExpiryNoticed) Stream() string   { return KindProduct + "." + e.ProductID }
 func (e OCOPExpiryNoticed) Validate() error {
-	err := first(checkID("product_id", e.ProductID), checkText("certificate", e.Certificate, 60),
+	err := first(checkValues(e), checkID("product_id", e.ProductID), checkText("certificate", e.Certificate, 60),
 		checkDate("expires_on", e.ExpiresOn), checkDate("noticed_on", e.NoticedOn))
 	if err == nil && e.NoticedOn > e.ExpiresOn {
 		err = Invalid("noticed_on", "%s is after the expiry %s", e.NoticedOn.VN(), e.ExpiresOn.VN())
@@ -239,7 +227,7 @@ func (OCOPPotentialFiveStar) EventType() string  { return TypeOCOPPotentialFiveS
 func (OCOPPotentialFiveStar) SchemaVersion() int { return 1 }
 func (e OCOPPotentialFiveStar) Stream() string   { return KindProduct + "." + e.ProductID }
 func (e OCOPPotentialFiveStar) Validate() error {
-	return first(checkID("product_id", e.ProductID), checkDate("date", e.Date))
+	return first(checkValues(e), checkID("product_id", e.ProductID), checkDate("date", e.Date))
 }
 
 // ---- CNNTTB ----
@@ -261,14 +249,14 @@ func (CNNTTBRecognized) EventType() string  { return TypeCNNTTBRecognized }
 func (CNNTTBRecognized) SchemaVersion() int { return 1 }
 func (e CNNTTBRecognized) Stream() string   { return KindCNNTTB + "." + e.ProductID }
 func (e CNNTTBRecognized) Validate() error {
-	err := first(checkID("product_id", e.ProductID), checkText("product_name", e.ProductName, 300),
+	err := first(checkValues(e), checkID("product_id", e.ProductID), checkText("product_name", e.ProductName, 300),
 		checkText("producer_name", e.ProducerName, 300), cnnttbLevels.check("level", e.Level),
 		checkText("certificate", e.Certificate, 60), checkDate("issued_on", e.IssuedOn), e.Address.check("address"))
 	if err != nil {
 		return err
 	}
-	if e.RoundYear < MinYear || e.RoundYear > MaxYear {
-		return Invalid("round_year", "%d is not a year", e.RoundYear)
+	if err := checkYear("round_year", e.RoundYear); err != nil {
+		return err
 	}
 	if y := e.IssuedOn.Year(); y < e.RoundYear || y > e.RoundYear+1 {
 		return Invalid("issued_on", "%s does not belong to the %d round (certificates are issued in the round's year or the next)", e.IssuedOn.VN(), e.RoundYear)
@@ -294,7 +282,7 @@ func (CNNTTBExpired) EventType() string  { return TypeCNNTTBExpired }
 func (CNNTTBExpired) SchemaVersion() int { return 1 }
 func (e CNNTTBExpired) Stream() string   { return KindCNNTTB + "." + e.ProductID }
 func (e CNNTTBExpired) Validate() error {
-	return first(checkID("product_id", e.ProductID), cnnttbLevels.check("level", e.Level),
+	return first(checkValues(e), checkID("product_id", e.ProductID), cnnttbLevels.check("level", e.Level),
 		checkText("certificate", e.Certificate, 60), checkDate("expired_on", e.ExpiredOn))
 }
 
@@ -316,7 +304,7 @@ func (SalesPointOpened) EventType() string  { return TypeSalesPointOpened }
 func (SalesPointOpened) SchemaVersion() int { return 1 }
 func (e SalesPointOpened) Stream() string   { return KindSalesPoint + "." + e.SalesPointID }
 func (e SalesPointOpened) Validate() error {
-	return first(checkID("salespoint_id", e.SalesPointID), checkText("name", e.Name, 300),
+	return first(checkValues(e), checkID("salespoint_id", e.SalesPointID), checkText("name", e.Name, 300),
 		siteTypes.check("site_type", e.SiteType), fundings.check("funding", e.Funding),
 		checkText("operator", e.Operator, 300), e.Address.check("address"), checkDate("opened_on", e.OpenedOn))
 }
@@ -332,7 +320,7 @@ func (SalesPointClosed) EventType() string  { return TypeSalesPointClosed }
 func (SalesPointClosed) SchemaVersion() int { return 1 }
 func (e SalesPointClosed) Stream() string   { return KindSalesPoint + "." + e.SalesPointID }
 func (e SalesPointClosed) Validate() error {
-	return first(checkID("salespoint_id", e.SalesPointID), checkDate("closed_on", e.ClosedOn))
+	return first(checkValues(e), checkID("salespoint_id", e.SalesPointID), checkDate("closed_on", e.ClosedOn))
 }
 
 // ---- trade promotion ----
@@ -354,7 +342,7 @@ func (TradeEventHeld) EventType() string  { return TypeTradeEventHeld }
 func (TradeEventHeld) SchemaVersion() int { return 1 }
 func (e TradeEventHeld) Stream() string   { return KindTradeEvent + "." + e.TradeEventID }
 func (e TradeEventHeld) Validate() error {
-	err := first(checkID("trade_event_id", e.TradeEventID), tradeEventKinds.check("kind", e.Kind),
+	err := first(checkValues(e), checkID("trade_event_id", e.TradeEventID), tradeEventKinds.check("kind", e.Kind),
 		checkText("name", e.Name, 300), checkDate("start_date", e.StartDate), checkDate("end_date", e.EndDate),
 		checkText("venue", e.Venue, 300), checkText("organiser", e.Organiser, 300), e.Address.check("address"))
 	if err == nil && e.EndDate < e.StartDate {
@@ -378,7 +366,7 @@ func (TradeEventParticipation) EventType() string  { return TypeTradeEventJoined
 func (TradeEventParticipation) SchemaVersion() int { return 1 }
 func (e TradeEventParticipation) Stream() string   { return KindTradeEvent + "." + e.TradeEventID }
 func (e TradeEventParticipation) Validate() error {
-	return first(checkID("trade_event_id", e.TradeEventID), checkID("business_id", e.BusinessID),
+	return first(checkValues(e), checkID("trade_event_id", e.TradeEventID), checkID("business_id", e.BusinessID),
 		checkText("business_name", e.BusinessName, 300))
 }
 
@@ -401,7 +389,7 @@ func (ListingCreated) EventType() string  { return TypeListingCreated }
 func (ListingCreated) SchemaVersion() int { return 1 }
 func (e ListingCreated) Stream() string   { return KindListing + "." + e.ListingID }
 func (e ListingCreated) Validate() error {
-	err := first(checkID("listing_id", e.ListingID), platforms.check("platform", e.Platform),
+	err := first(checkValues(e), checkID("listing_id", e.ListingID), platforms.check("platform", e.Platform),
 		checkText("product_name", e.ProductName, 300), checkID("business_id", e.BusinessID),
 		checkText("business_name", e.BusinessName, 300), checkDate("listed_on", e.ListedOn))
 	if err == nil && e.OCOP && e.ProductID == "" {
@@ -424,7 +412,7 @@ func (ListingRemoved) EventType() string  { return TypeListingRemoved }
 func (ListingRemoved) SchemaVersion() int { return 1 }
 func (e ListingRemoved) Stream() string   { return KindListing + "." + e.ListingID }
 func (e ListingRemoved) Validate() error {
-	return first(checkID("listing_id", e.ListingID), checkDate("removed_on", e.RemovedOn))
+	return first(checkValues(e), checkID("listing_id", e.ListingID), checkDate("removed_on", e.RemovedOn))
 }
 
 // ---- administrative units ----
@@ -450,7 +438,7 @@ func (UnitsMerged) EventType() string  { return TypeUnitsMerged }
 func (UnitsMerged) SchemaVersion() int { return 1 }
 func (e UnitsMerged) Stream() string   { return KindAdmin + "." + e.ReorganisationID }
 func (e UnitsMerged) Validate() error {
-	err := first(checkID("reorganisation_id", e.ReorganisationID), checkDate("effective", e.Effective),
+	err := first(checkValues(e), checkID("reorganisation_id", e.ReorganisationID), checkDate("effective", e.Effective),
 		checkText("legal_basis", e.LegalBasis, 300))
 	if err == nil && len(e.Units) == 0 {
 		err = Invalid("units", "is empty: list the units merged")
@@ -485,10 +473,16 @@ func (ReportFiled) EventType() string  { return TypeReportFiled }
 func (ReportFiled) SchemaVersion() int { return 1 }
 func (e ReportFiled) Stream() string   { return KindReport + "." + e.ReportID }
 func (e ReportFiled) Validate() error {
-	err := first(checkID("report_id", e.ReportID), checkText("document_number", e.DocumentNumber, 60),
+	err := first(checkValues(e), checkID("report_id", e.ReportID), checkText("document_number", e.DocumentNumber, 60),
 		checkText("title", e.Title, 500), checkText("issuer", e.Issuer, 300), checkDate("date", e.Date), checkDate("as_of", e.AsOf))
 	if err == nil && e.AsOf > e.Date {
 		err = Invalid("as_of", "%s is after the report's date %s", e.AsOf.VN(), e.Date.VN())
+	}
+	if err == nil && e.PeriodFrom != NoDate && e.PeriodFrom != 0 {
+		err = checkEra("period_from", e.PeriodFrom)
+		if err == nil && e.PeriodFrom > e.AsOf {
+			err = Invalid("period_from", "%s is after the day the figures are counted (as_of %s)", e.PeriodFrom.VN(), e.AsOf.VN())
+		}
 	}
 	if err == nil && len(e.Figures) == 0 {
 		err = Invalid("figures", "is empty: give the figures the report stated")
@@ -501,6 +495,8 @@ func (e ReportFiled) Validate() error {
 			err = Invalid("figures."+id, "is not a known figure ID; see `ocopledger figures --list`")
 		} else if e.Figures[id] < 0 {
 			err = Invalid("figures."+id, "%d is negative", e.Figures[id])
+		} else if e.Figures[id] > MaxCount {
+			err = Invalid("figures."+id, "%d is more than %d: not a count of the programme", e.Figures[id], MaxCount)
 		}
 	}
 	return err
@@ -539,7 +535,7 @@ func (EventRetracted) EventType() string  { return TypeEventRetracted }
 func (EventRetracted) SchemaVersion() int { return 1 }
 func (e EventRetracted) Stream() string   { return e.TargetStream }
 func (e EventRetracted) Validate() error {
-	return first(checkStream("target_stream", e.TargetStream), checkText("target_id", e.TargetID, 200), checkText("reason", e.Reason, 1000))
+	return first(checkValues(e), checkStream("target_stream", e.TargetStream), checkText("target_id", e.TargetID, 200), checkText("reason", e.Reason, 1000))
 }
 
 // EventAmended replaces the content of an earlier event with a corrected one of the same type.
@@ -556,9 +552,12 @@ func (EventAmended) EventType() string  { return TypeEventAmended }
 func (EventAmended) SchemaVersion() int { return 1 }
 func (e EventAmended) Stream() string   { return e.TargetStream }
 func (e EventAmended) Validate() error {
-	err := first(checkStream("target_stream", e.TargetStream), checkText("target_id", e.TargetID, 200), checkText("reason", e.Reason, 1000))
+	err := first(checkValues(e), checkStream("target_stream", e.TargetStream), checkText("target_id", e.TargetID, 200), checkText("reason", e.Reason, 1000))
 	if err != nil {
 		return err
+	}
+	if !utf8.Valid(e.Replacement) {
+		return checkUTF8(e.Replacement)
 	}
 	if e.TargetType == TypeEventAmended || e.TargetType == TypeEventRetracted {
 		return Invalid("target_type", "a correction cannot be amended; retract or amend the original event")
@@ -673,8 +672,12 @@ func decodeStd(e Event, data []byte) (Event, error) {
 	return deref(e), nil
 }
 
-// DecodeValid is Decode followed by Validate.
+// DecodeValid is Decode followed by Validate, for a payload to record: it first refuses bytes
+// that are not UTF-8, which decoding would silently replace.
 func DecodeValid(typ string, schema int, data []byte) (Event, error) {
+	if err := checkUTF8(data); err != nil {
+		return nil, err
+	}
 	e, err := Decode(typ, schema, data)
 	if err != nil {
 		return nil, err

@@ -46,6 +46,19 @@ var messagesVI = map[string]string{
 	"%s is not a date: write it as \"yyyy-mm-dd\"":           "%s không phải là ngày: hãy ghi theo dạng \"yyyy-mm-dd\"",
 	"%q is not a time: give a date (2025-08-07, meaning the end of that day in Vietnam) or an RFC 3339 instant": "%q không phải là thời điểm: hãy ghi một ngày (2025-08-07, tức là cuối ngày đó theo giờ Việt Nam) hoặc một thời điểm theo chuẩn RFC 3339",
 
+	// The gate (gate.go): text, the era of dates, dates after the day of recording, years, counts.
+	"%s is after %s, the day this entry is recorded: record a fact once it has happened": "ngày %s muộn hơn ngày %s là ngày ghi mục này: chỉ ghi một sự việc khi nó đã xảy ra",
+	"%s is more than %d days after %s, the day this entry is recorded":                   "ngày %s muộn hơn quá %d ngày so với ngày %s là ngày ghi mục này",
+	"9999-12-31 means \"no end\"; give the date itself":                                  "9999-12-31 có nghĩa là \"không thời hạn\"; hãy ghi ngày cụ thể",
+	"%s is before %s: the ledger holds no fact of the programme dated earlier":           "ngày %s trước ngày %s: sổ cái không ghi sự việc nào của chương trình trước ngày đó",
+	"%s is after %s, the last day the ledger can hold":                                   "ngày %s sau ngày %s, ngày cuối cùng sổ cái có thể ghi",
+	"%d is not a year of the programme: give a year from %d to %d":                       "%d không phải là năm của chương trình: hãy ghi một năm từ %d đến %d",
+	"holds bytes that are not UTF-8 text; send the text encoded as UTF-8":                "có byte không phải là văn bản UTF-8; hãy gửi văn bản được mã hóa UTF-8",
+	"holds a line break at character %d; this field is one line":                         "có dấu xuống dòng ở ký tự thứ %d; trường này chỉ được ghi trên một dòng",
+	"holds an invisible control character (%s) at character %d; remove it":               "có ký tự điều khiển vô hình (%s) ở ký tự thứ %d; hãy xóa ký tự đó",
+	"%d is more than %d: not a count of the programme":                                   "%d lớn hơn %d: không phải là số liệu đếm của chương trình",
+	"%s is after the day the figures are counted (as_of %s)":                             "ngày %s sau ngày chốt số liệu (as_of %s)",
+
 	// Decoding a payload (events.go).
 	"%q is not a known event type; known types: %s":                            "%q không phải là loại sự kiện đã biết; các loại đã biết: %s",
 	"%s has schema version %d; version %d is not known":                        "%s có phiên bản lược đồ %d; chưa hỗ trợ phiên bản %d",
@@ -59,7 +72,6 @@ var messagesVI = map[string]string{
 	// Events, one at a time (events.go).
 	"nothing changes: give a new name, kind or address": "không có gì thay đổi: hãy ghi tên, loại hình hoặc địa chỉ mới",
 	"%s is after the expiry %s":                         "ngày %s sau ngày hết hạn %s",
-	"%d is not a year":                                  "%d không phải là năm hợp lệ",
 	"%s does not belong to the %d round (certificates are issued in the round's year or the next)": "ngày %s không thuộc đợt năm %d (giấy chứng nhận được cấp trong năm của đợt hoặc năm kế tiếp)",
 	"district-level recognition ended on 30/06/2025; from 01/07/2025 the level is commune":         "việc công nhận cấp huyện đã kết thúc ngày 30/06/2025; từ ngày 01/07/2025 là cấp xã",
 	"commune-level recognition starts on 01/07/2025; before that the level is district":            "việc công nhận cấp xã bắt đầu từ ngày 01/07/2025; trước ngày đó là cấp huyện",

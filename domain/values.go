@@ -371,10 +371,10 @@ func checkText(field, s string, max int) error {
 // payload, or out of a struct literal, decodes to; it predates the programme, so it is read as
 // missing (as Query.PeriodStart reads it) rather than as a real day.
 func checkDate(field string, d Date) error {
-	if !d.Valid() || d == 0 {
+	if d == NoDate || d == 0 {
 		return Invalid(field, "is missing: give a date as yyyy-mm-dd")
 	}
-	return nil
+	return checkEra(field, d)
 }
 
 // Address is a place as recorded in a document. It is kept as written; the current unit and the

@@ -83,7 +83,16 @@ func (l *Ledger) Record(ctx context.Context, typ string, payload []byte, m Meta)
 // RecordEvent checks an event against the history of its stream and records it. When another
 // writer gets in first, it re-reads and decides again (unless m.ExpectedVersion pins the version).
 func (l *Ledger) RecordEvent(ctx context.Context, e domain.Event, m Meta) (Position, error) {
-	if err := e.Validate(); err != nil {
+	// The event's dates are checked against the day the entry is recorded: the backfill's time
+	// when one is given, now otherwise.
+	at := m.RecordedAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	if err := domain.ValidateAt(e, at); err != nil {
+		return Position{}, err
+	}
+	if err := domain.CheckLine("source", m.Source, 500); err != nil {
 		return Position{}, err
 	}
 	data, err := json.Marshal(e)

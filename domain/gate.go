@@ -1,0 +1,300 @@
+package domain
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// The gate: whatever the ledger accepts stays for ever, so every value a rule computes with is
+// bounded where it enters. Validate checks an event on its own (text, the era of its dates, years,
+// scores, counts); ValidateAt adds the one bound that needs the time of recording: a fact is not
+// dated after the day it is recorded, except the few facts planned ahead (datesAhead).
+
+// EraStart is the first day a fact of the programme may bear. The oldest records the ledger is
+// built to hold are the CNNTTB rounds of 2012 (demo, docs) and of 2014 (synth); OCOP starts in
+// 2018. 01/01/2001 admits them all with room for older provincial registers, and keeps clear of
+// 01/01/2000, the zero Date that a date left out decodes to (read as missing).
+var EraStart = MustDate(2001, 1, 1)
+
+// lastDay is the last date NewDate accepts.
+var lastDay = MustDate(MaxYear, 12, 31)
+
+// DateLeeway is how many days after the day of recording (in Vietnam) a date may lie: one, so
+// that a clerk whose clock runs a few hours ahead around midnight is not refused.
+const DateLeeway = 1
+
+// datesAhead lists, by event type and field, the dates that may lie further after the day of
+// recording than DateLeeway, and by how many days at most. Every other date is of a fact that has
+// already happened when it is recorded: a decision, an opening, a closing, an expiry, a listing.
+var datesAhead = map[string]map[string]int{
+	// A fair is announced and recorded before it opens: up to a year ahead (and its 60 days).
+	TypeTradeEventHeld: {"start_date": 366, "end_date": 366 + 60},
+	// A reorganisation is resolved before it takes effect (NQ 202/2025/QH15: 12/06 for 01/07/2025).
+	TypeUnitsMerged: {"effective": 366},
+	// The notice is sent before the expiry it announces; the expiry lies up to 36 months ahead.
+	TypeOCOPExpiryNoticed: {"expires_on": OCOPValidityMonths*31 + DateLeeway},
+}
+
+// DaysAhead returns how many days after the day of recording a date of the given event type and
+// field (its JSON name, "start_date") may lie: DateLeeway for a fact that has happened.
+func DaysAhead(eventType, field string) int {
+	if n, ok := datesAhead[eventType][field]; ok {
+		return n
+	}
+	return DateLeeway
+}
+
+// ValidateAt is Validate for an entry recorded at the instant at (the ledger gives the time it
+// records the entry with, or its clock's now): the event on its own, and none of its dates after
+// the day of at in Vietnam by more than DaysAhead allows. An amendment's replacement is checked
+// the same way, its fields named "replacement.…".
+func ValidateAt(e Event, at time.Time) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	if a, ok := e.(EventAmended); ok {
+		r, err := a.Decoded()
+		if err != nil {
+			return prefixField("replacement", err)
+		}
+		return prefixField("replacement", checkNotAhead(r, DateOf(at)))
+	}
+	return checkNotAhead(e, DateOf(at))
+}
+
+func checkNotAhead(e Event, today Date) error {
+	return walk(reflect.ValueOf(e), "", func(field string, v reflect.Value) error {
+		d, ok := v.Interface().(Date)
+		if !ok || !d.Valid() || d == 0 {
+			return nil
+		}
+		days := DaysAhead(e.EventType(), field)
+		if d <= today.AddDays(days) {
+			return nil
+		}
+		if days == DateLeeway {
+			return Invalid(field, "%s is after %s, the day this entry is recorded: record a fact once it has happened", d.VN(), today.VN())
+		}
+		return Invalid(field, "%s is more than %d days after %s, the day this entry is recorded", d.VN(), days, today.VN())
+	})
+}
+
+// checkEra checks a date that is given: a real day within the programme's era.
+func checkEra(field string, d Date) error {
+	switch {
+	case d == Forever:
+		return Invalid(field, "9999-12-31 means \"no end\"; give the date itself")
+	case d < EraStart:
+		return Invalid(field, "%s is before %s: the ledger holds no fact of the programme dated earlier", d.VN(), EraStart.VN())
+	case d > lastDay:
+		return Invalid(field, "%s is after %s, the last day the ledger can hold", d.VN(), lastDay.VN())
+	}
+	return nil
+}
+
+// checkYear checks a year of the programme (a round of recognition).
+func checkYear(field string, y int) error {
+	if y < EraStart.Year() || y > MaxYear {
+		return Invalid(field, "%d is not a year of the programme: give a year from %d to %d", y, EraStart.Year(), MaxYear)
+	}
+	return nil
+}
+
+// MaxCount is the largest count a report may state for a figure: far above anything one
+// province counts, low enough that no sum of counts overflows.
+const MaxCount = 10_000_000
+
+// Text limits that hold for every text field, beside the tighter ones of each field.
+const (
+	maxLine  = 1000 // characters of a one-line field
+	maxNotes = 4000 // characters of a free-text field
+)
+
+// notes are the free-text fields, which may hold line breaks and tabs; every other text is one line.
+var notes = map[string]bool{"reason": true, "reason_detail": true, "note": true}
+
+// checkValues checks every text field of an event (struct fields, lists, map keys): valid UTF-8,
+// no control characters (a line break or tab only in the free-text fields), no text beyond the
+// limits. Text is refused, never rewritten.
+func checkValues(e Event) error {
+	return walk(reflect.ValueOf(e), "", func(field string, v reflect.Value) error {
+		if v.Kind() != reflect.String {
+			return nil
+		}
+		name := field[strings.LastIndexByte(field, '.')+1:]
+		return checkClean(field, v.String(), notes[name])
+	})
+}
+
+// CheckLine checks a one-line text that is not part of an event (the source document of an
+// entry, say) as checkValues checks the text of an event, with at most max characters.
+func CheckLine(field, s string, max int) error {
+	if err := checkClean(field, s, false); err != nil {
+		return err
+	}
+	if utf8.RuneCountInString(s) > max {
+		return Invalid(field, "is longer than %d characters", max)
+	}
+	return nil
+}
+
+func checkClean(field, s string, multiline bool) error {
+	if !utf8.ValidString(s) {
+		return Invalid(field, "holds bytes that are not UTF-8 text; send the text encoded as UTF-8")
+	}
+	n := 0
+	for _, r := range s {
+		n++
+		switch {
+		case multiline && (r == '\n' || r == '\r' || r == '\t'):
+		case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029':
+			return Invalid(field, "holds a line break at character %d; this field is one line", n)
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069':
+			// C0 and C1 controls (NUL included), DEL, and the bidirectional overrides that make text
+			// display otherwise than it reads.
+			return Invalid(field, "holds an invisible control character (%s) at character %d; remove it", fmt.Sprintf("%U", r), n)
+		}
+	}
+	limit := maxLine
+	if multiline {
+		limit = maxNotes
+	}
+	if n > limit {
+		return Invalid(field, "is longer than %d characters", limit)
+	}
+	return nil
+}
+
+// walk calls fn for every field of v (an event, or a value within one) with its JSON path
+// ("decision.date", "units[2].new_commune", "figures"), leaves before the values holding them,
+// stopping at the first error. Map keys are passed as the map's field; raw JSON is not entered.
+func walk(v reflect.Value, path string, fn func(field string, v reflect.Value) error) error {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return walk(v.Elem(), path, fn)
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			f := v.Type().Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" {
+				name = f.Name
+			}
+			if path != "" {
+				name = path + "." + name
+			}
+			if err := walk(v.Field(i), name, fn); err != nil {
+				return err
+			}
+		}
+		return nil
+	case reflect.Slice:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return nil // json.RawMessage: an amendment's replacement, checked when decoded
+		}
+		for i := 0; i < v.Len(); i++ {
+			if err := walk(v.Index(i), fmt.Sprintf("%s[%d]", path, i), fn); err != nil {
+				return err
+			}
+		}
+		return nil
+	case reflect.Map:
+		var keys []string
+		for iter := v.MapRange(); iter.Next(); {
+			if iter.Key().Kind() == reflect.String {
+				keys = append(keys, iter.Key().String())
+			}
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if err := fn(path, reflect.ValueOf(k)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fn(path, v)
+}
+
+// checkScore checks an evaluation score out of 100, which must fit the stars; 0 means not given.
+func checkScore(field string, score float64, s Stars) error {
+	if score == 0 {
+		return nil
+	}
+	if score < 0 || score > 100 || math.IsNaN(score) {
+		return Invalid(field, "%g is not a score: scores run from 0 to 100", score)
+	}
+	if got := StarsFromScore(score); got != s {
+		return Invalid(field, "a score of %g gives %d stars, not %d (3★ 50–<70, 4★ 70–<90, 5★ ≥90)", score, int(got), int(s))
+	}
+	return nil
+}
+
+// checkUTF8 refuses a payload that is not UTF-8, naming the field whose text holds the bad bytes.
+// It reads the raw bytes: encoding/json would silently replace them with U+FFFD.
+func checkUTF8(data []byte) error {
+	if utf8.Valid(data) {
+		return nil
+	}
+	// Mark each bad byte with a noncharacter, decode, and find the string that holds the mark.
+	const mark = "\uFDD0"
+	var fixed bytes.Buffer
+	for len(data) > 0 {
+		r, n := utf8.DecodeRune(data)
+		if r == utf8.RuneError && n <= 1 {
+			fixed.WriteString(mark)
+		} else {
+			fixed.Write(data[:n])
+		}
+		data = data[n:]
+	}
+	var doc any
+	field := ""
+	if json.Unmarshal(fixed.Bytes(), &doc) == nil {
+		field = findMark(doc, "", mark)
+	}
+	return Invalid(field, "holds bytes that are not UTF-8 text; send the text encoded as UTF-8")
+}
+
+// findMark returns the JSON path of the first string (or key: then the path of its object) in doc
+// that contains mark.
+func findMark(doc any, path, mark string) string {
+	switch x := doc.(type) {
+	case string:
+		if strings.Contains(x, mark) {
+			return path
+		}
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			if strings.Contains(k, mark) {
+				return path
+			}
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			if f := findMark(x[k], p, mark); f != "" {
+				return f
+			}
+		}
+	case []any:
+		for i, el := range x {
+			if f := findMark(el, fmt.Sprintf("%s[%d]", path, i), mark); f != "" {
+				return f
+			}
+		}
+	}
+	return ""
+}
