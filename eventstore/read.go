@@ -37,20 +37,22 @@ func (s *Store) ReadStream(ctx context.Context, stream string) ([]Envelope, erro
 	}, end, 0, envelope, func(e Envelope) error {
 		out = append(out, e)
 		return nil
-	})
+	}, nil)
 	return out, err
 }
 
 // Read calls fn for every event from global sequence fromSeq (1-based; 0
 // means 1) up to the last sequence when Read was called, in order, then
-// returns. An error from fn stops the read and is returned.
+// returns. An error from fn stops the read and is returned. A position the
+// store does not deliver (see GapError) stops the read with a *GapError
+// naming the missing positions: nothing is skipped silently.
 func (s *Store) Read(ctx context.Context, fromSeq uint64, fn func(Envelope) error) error {
 	return ReadAs(ctx, s, fromSeq, envelope, fn)
 }
 
 // Follow is Read that keeps delivering new events as they are appended
-// until ctx is done; it then returns nil. An error from fn stops it and is
-// returned.
+// until ctx is done; it then returns nil. An error from fn, or a gap in the
+// positions (*GapError), stops it and is returned.
 func (s *Store) Follow(ctx context.Context, fromSeq uint64, fn func(Envelope) error) error {
 	return FollowAs(ctx, s, fromSeq, envelope, fn)
 }
@@ -76,7 +78,7 @@ func ReadAs[T any](ctx context.Context, s *Store, fromSeq uint64, conv func(Enve
 	if end-fromSeq >= minParallelRead {
 		workers = readWorkers()
 	}
-	return consume(ctx, s, fromConfig(fromSeq), end, workers, conv, fn)
+	return consume(ctx, s, fromConfig(fromSeq), end, workers, conv, fn, nil)
 }
 
 // FollowAs is s.Follow(ctx, fromSeq, …) delivering conv(e) for every event
@@ -87,7 +89,7 @@ func FollowAs[T any](ctx context.Context, s *Store, fromSeq uint64, conv func(En
 	if fromSeq == 0 {
 		fromSeq = 1
 	}
-	err := consume(ctx, s, fromConfig(fromSeq), 0, readWorkers(), conv, fn)
+	err := consume(ctx, s, fromConfig(fromSeq), 0, readWorkers(), conv, fn, nil)
 	if err != nil && ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		return nil
 	}
@@ -126,9 +128,11 @@ func readWorkers() int {
 // flow controlled) until the one at global sequence end (0: until ctx is
 // done). With workers > 0, one goroutine receives the messages and workers
 // goroutines decode them (see pipeline); with 0 the calling goroutine does
-// all.
+// all. A read of the whole log (no subject filter) checks that positions
+// follow each other: a gap stops it with a *GapError, or, with salvage set,
+// is reported to salvage in log order and passed.
 func consume[T any](ctx context.Context, s *Store, cfg jetstream.OrderedConsumerConfig, end uint64, workers int,
-	conv func(Envelope) T, fn func(T) error) error {
+	conv func(Envelope) T, fn func(T) error, salvage func(*GapError) error) error {
 	if err := s.checkOpen(); err != nil {
 		return err
 	}
@@ -160,18 +164,34 @@ func consume[T any](ctx context.Context, s *Store, cfg jetstream.OrderedConsumer
 		case <-ctx.Done():
 		}
 	}()
+	// Receiving waits on its own context, which the watch of the positions stops when those
+	// awaited cannot come.
+	pos := newPositions(s, cfg, end, salvage)
+	rctx, stopReceiving := context.WithCancelCause(ctx)
+	defer stopReceiving(nil)
+	if pos != nil {
+		go pos.watch(rctx, stopReceiving)
+	}
 	if workers > 0 {
-		p := &pipeline[T]{it: it, end: end, conv: conv}
+		p := &pipeline[T]{it: it, end: end, conv: conv, pos: pos, salvage: salvage, recvCtx: rctx}
 		return p.run(ctx, cancel, workers, fn)
 	}
 	for {
-		m, err := it.Next(jetstream.NextContext(ctx))
+		m, err := it.Next(jetstream.NextContext(rctx))
 		if err != nil {
+			if gap := tailGap(rctx); gap != nil {
+				return missing(gap, salvage) // nothing readable is left to come
+			}
 			return nextError(ctx, err)
 		}
 		seq, at, err := position(m)
 		if err != nil {
 			return err
+		}
+		if gap, past := pos.at(seq); gap != nil {
+			if err := missing(gap, salvage); err != nil || past {
+				return err
+			}
 		}
 		env, err := decode(m.Data(), seq, at)
 		if err != nil {
@@ -222,6 +242,10 @@ type pipeline[T any] struct {
 	end  uint64
 	conv func(Envelope) T
 
+	pos     *positions            // nil: positions are not checked
+	salvage func(*GapError) error // see consume
+	recvCtx context.Context       // the receiver's (see consume)
+
 	raw     chan rawMsg
 	ordered chan *batch[T]
 	free    chan *batch[T]
@@ -264,7 +288,7 @@ func (p *pipeline[T]) run(ctx context.Context, cancel context.CancelCauseFunc, w
 		cancel(nil) // unblocks Next
 		wg.Wait()
 	}()
-	wg.Go(func() { p.receive(ctx) })
+	wg.Go(func() { p.receive(p.recvCtx) })
 	for range workers {
 		wg.Go(p.work)
 	}
@@ -287,7 +311,9 @@ func (p *pipeline[T]) run(ctx context.Context, cancel context.CancelCauseFunc, w
 		case b.next:
 			return nextError(ctx, b.err)
 		case b.err != nil:
-			return b.err
+			if err := p.atError(b.err); err != nil {
+				return err
+			}
 		}
 		clear(b.out)
 		select {
@@ -298,8 +324,19 @@ func (p *pipeline[T]) run(ctx context.Context, cancel context.CancelCauseFunc, w
 	return nil // the receiver stopped at the end
 }
 
+// atError is what the delivery does at the error a batch ends with: a gap is
+// reported and passed when salvaging; anything else stops the read.
+func (p *pipeline[T]) atError(err error) error {
+	var gap *GapError
+	if p.salvage != nil && errors.As(err, &gap) {
+		return p.salvage(gap)
+	}
+	return err
+}
+
 // receive queues the messages of the consumer until the end, an error or
-// quit.
+// quit. A gap in the positions is queued as an error before the message
+// after it.
 func (p *pipeline[T]) receive(ctx context.Context) {
 	defer close(p.raw)
 	put := func(r rawMsg) bool {
@@ -318,6 +355,10 @@ func (p *pipeline[T]) receive(ctx context.Context) {
 	for {
 		m, err := p.it.Next(jetstream.NextContext(ctx))
 		if err != nil {
+			if gap := tailGap(ctx); gap != nil {
+				put(rawMsg{err: gap}) // nothing readable is left to come
+				return
+			}
 			put(rawMsg{err: err, next: true})
 			return
 		}
@@ -325,6 +366,11 @@ func (p *pipeline[T]) receive(ctx context.Context) {
 		if err != nil {
 			put(rawMsg{err: err})
 			return
+		}
+		if gap, past := p.pos.at(seq); gap != nil {
+			if !put(rawMsg{err: gap}) || past || p.salvage == nil {
+				return
+			}
 		}
 		if !put(rawMsg{data: m.Data(), seq: seq, at: at}) {
 			return

@@ -68,7 +68,7 @@ func readWith(ctx context.Context, s *Store, fromSeq uint64, workers int, fn fun
 			return fn(e)
 		}
 		return nil
-	})
+	}, nil)
 	return got, err
 }
 
@@ -308,7 +308,7 @@ func TestPipelineFollowLatency(t *testing.T) {
 			err := consume(ctx, s, fromConfig(1), 0, workers, envelope, func(e Envelope) error {
 				got <- e
 				return nil
-			})
+			}, nil)
 			if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 				err = nil
 			}

@@ -425,6 +425,7 @@ func (s *Store) lastEnvelope(ctx context.Context) (*Envelope, error) {
 type msgGetRequest struct {
 	Seq     uint64 `json:"seq,omitempty"`
 	LastFor string `json:"last_by_subj,omitempty"`
+	NextFor string `json:"next_by_subj,omitempty"` // with Seq: the first message from Seq on whose subject matches
 }
 
 // leaderGet reads one message through the stream leader (STREAM.MSG.GET).
