@@ -184,14 +184,14 @@ func (s *Store) publish(ctx context.Context, stream string, cur, lastSeq uint64,
 		if ack.Duplicate {
 			return s.verifyDuplicate(ctx, stream, events[0], data[0], ack.Sequence)
 		}
-		res = AppendResult{FirstSequence: ack.Sequence, LastSequence: ack.Sequence, Version: cur + 1}
+		res = AppendResult{FirstSequence: ack.Sequence, LastSequence: ack.Sequence, Version: cur + 1, RecordedAt: last}
 	} else {
 		lastSeq, err := s.publishBatch(ctx, msgs)
 		if err != nil {
 			return AppendResult{}, mapPublishError(stream, err)
 		}
 		n := uint64(len(msgs))
-		res = AppendResult{FirstSequence: lastSeq - n + 1, LastSequence: lastSeq, Version: cur + n}
+		res = AppendResult{FirstSequence: lastSeq - n + 1, LastSequence: lastSeq, Version: cur + n, RecordedAt: last}
 	}
 	s.lastRecorded = last
 	s.log.Debug("appended", "stream", stream, "events", len(msgs), "version", res.Version, "seq", res.LastSequence)
@@ -304,7 +304,7 @@ func (s *Store) verifyDuplicate(ctx context.Context, stream string, e Proposed, 
 	if err := sameEvent(stream, e, data, orig); err != nil {
 		return AppendResult{}, err
 	}
-	return AppendResult{FirstSequence: seq, LastSequence: seq, Version: v, Duplicate: true}, nil
+	return AppendResult{FirstSequence: seq, LastSequence: seq, Version: v, RecordedAt: orig.RecordedAt, Duplicate: true}, nil
 }
 
 // sameEvent returns a *DuplicateIDError unless stored is event e (data compacted) on stream: a
@@ -360,5 +360,5 @@ func (s *Store) resolveConflict(ctx context.Context, stream string, events []Pro
 	}
 	first, last := found[0], found[len(found)-1]
 	s.log.Debug("append is a retry of stored events", "stream", stream, "first_seq", first.Sequence, "last_seq", last.Sequence)
-	return AppendResult{FirstSequence: first.Sequence, LastSequence: last.Sequence, Version: last.Version, Duplicate: true}, nil
+	return AppendResult{FirstSequence: first.Sequence, LastSequence: last.Sequence, Version: last.Version, RecordedAt: last.RecordedAt, Duplicate: true}, nil
 }

@@ -85,6 +85,9 @@ type AppendResult struct {
 	FirstSequence uint64 // global sequence of the first event
 	LastSequence  uint64 // global sequence of the last event
 	Version       uint64 // version of the stream after the append
+	// RecordedAt is the recorded time of the last event as stored (of the
+	// original, for a duplicate).
+	RecordedAt time.Time
 	// Duplicate reports that these events were already stored by an earlier
 	// attempt: nothing was written and the sequences are the original ones.
 	Duplicate bool

@@ -135,7 +135,7 @@ func (l *Ledger) RecordEvent(ctx context.Context, e domain.Event, m Meta) (Posit
 			Actor: norm.NFC.String(m.Actor), Source: norm.NFC.String(m.Source), CorrelationID: m.CorrelationID, RecordedAt: m.RecordedAt,
 		})
 		if err == nil {
-			return Position{ID: m.ID, Type: e.EventType(), Stream: stream, Version: res.Version, Sequence: res.LastSequence, Duplicate: res.Duplicate}, nil
+			return Position{ID: m.ID, Type: e.EventType(), Stream: stream, Version: res.Version, Sequence: res.LastSequence, RecordedAt: res.RecordedAt, Duplicate: res.Duplicate}, nil
 		}
 		if errors.Is(err, eventstore.ErrConcurrency) {
 			if m.ExpectedVersion != nil {

@@ -38,6 +38,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"FollowDeliversLive", testFollow},
 		{"BackfillOrder", testBackfillOrder},
 		{"UTF8RoundTrip", testUTF8},
+		{"AppendResultRecordedAt", testAppendResultRecordedAt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore) })
@@ -616,5 +617,41 @@ func testUTF8(t *testing.T, newStore NewStore) {
 	if g.Source != e.Source || g.Actor != e.Actor || g.CorrelationID != e.CorrelationID || string(g.Data) != string(e.Data) {
 		t.Fatalf("round trip changed text:\n got  %q %q %q %s\n want %q %q %q %s",
 			g.Source, g.Actor, g.CorrelationID, g.Data, e.Source, e.Actor, e.CorrelationID, e.Data)
+	}
+}
+
+// testAppendResultRecordedAt: an append answers the recorded time of its last event as stored,
+// and a retry answers the original's, not a new one.
+func testAppendResultRecordedAt(t *testing.T, newStore NewStore) {
+	s := newStore(t)
+	single := mustAppend(t, s, "product.p1", 0, Event("when-1"))
+	batch := mustAppend(t, s, "product.p1", 1, Events("when-batch", 3)...)
+	back := Event("when-backfilled")
+	back.RecordedAt = time.Now().UTC() // a backfill at or after the last recorded time
+	backfilled := mustAppend(t, s, "product.p1", 4, back)
+	stored := mustReadStream(t, s, "product.p1")
+	for _, c := range []struct {
+		name string
+		res  eventstore.AppendResult
+		env  eventstore.Envelope
+	}{{"single", single, stored[0]}, {"batch", batch, stored[3]}, {"backfilled", backfilled, stored[4]}} {
+		if c.res.RecordedAt.IsZero() || !c.res.RecordedAt.Equal(c.env.RecordedAt) {
+			t.Errorf("%s append: RecordedAt = %v, want the stored %v", c.name, c.res.RecordedAt, c.env.RecordedAt)
+		}
+	}
+	for _, retry := range []struct {
+		name string
+		v    int64
+		evs  []eventstore.Proposed
+		env  eventstore.Envelope
+	}{
+		{"single retry", 0, []eventstore.Proposed{Event("when-1")}, stored[0]},
+		{"batch retry", 1, Events("when-batch", 3), stored[3]},
+		{"single retry, any version", eventstore.AnyVersion, []eventstore.Proposed{Event("when-1")}, stored[0]},
+	} {
+		res := mustAppend(t, s, "product.p1", retry.v, retry.evs...)
+		if !res.Duplicate || !res.RecordedAt.Equal(retry.env.RecordedAt) {
+			t.Errorf("%s = %+v, want a duplicate recorded at %v", retry.name, res, retry.env.RecordedAt)
+		}
 	}
 }
