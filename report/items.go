@@ -78,12 +78,27 @@ func ItemsCSV(w io.Writer, items []projections.ExplainItem, lang string) error {
 			kind = it.Attrs.ProducerKind.Label(lang)
 		}
 		a := it.Attrs.Address
-		if err := cw.Write([]string{strconv.Itoa(i + 1), it.Item, it.Attrs.Name, synthetic, Grade(it.Attrs, lang), it.Attrs.Decision,
+		row := []string{strconv.Itoa(i + 1), it.Item, it.Attrs.Name, synthetic, Grade(it.Attrs, lang), it.Attrs.Decision,
 			it.From.Format(lang), LastDay(it.Until, lang), it.Attrs.Producer, kind, a.Commune, a.District, a.Province,
-			strings.Join(seqs, "; "), strings.Join(ids, "; "), strings.Join(sources, "; ")}); err != nil {
+			strings.Join(seqs, "; "), strings.Join(ids, "; "), strings.Join(sources, "; ")}
+		// Column # is the only number (ours, never negative); every other column is text.
+		for c := 1; c < len(row); c++ {
+			row[c] = TextCell(row[c])
+		}
+		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// TextCell makes a text cell of a CSV safe to open in a spreadsheet: text that starts with = + - @,
+// a tab or a carriage return would be read as a formula (CSV injection), so it gets a leading single
+// quote, as OWASP advises; the spreadsheet shows the text as written. Numbers must not go through it.
+func TextCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
