@@ -167,6 +167,9 @@ var messagesVI = map[string]string{
 	"%q is not a figure ID; known figures: %s":                                 "%q không phải là mã chỉ tiêu; các chỉ tiêu đã biết: %s",
 	"no report %s in the ledger (no report.filed entry in %s)":                 "không có báo cáo %s trong sổ cái (hồ sơ %s không có mục ghi report.filed nào)",
 
+	// The HTTP API: streams resumed from a position (httpapi/stream.go).
+	"%d is beyond the end of the log (position %d): this ledger has no such position; reconnect without it to follow from now": "%d nằm sau cuối sổ cái (vị trí %d): sổ cái này không có vị trí đó; hãy kết nối lại mà không ghi giá trị này để theo dõi từ bây giờ",
+
 	// The HTTP API: tokens and roles (httpapi/auth.go).
 	"give a bearer token: Authorization: Bearer <token>":                "hãy gửi kèm mã truy cập theo dạng: Authorization: Bearer <mã truy cập>",
 	"this token is not known":                                           "mã truy cập này không có trong danh sách của máy chủ",

@@ -43,20 +43,35 @@ func (s *sseWriter) comment(text string) error {
 }
 
 // resumeFrom reads where a subscriber resumes: Last-Event-ID or ?since=N (the last position it
-// has); ok is false when it gives neither.
-func resumeFrom(r *http.Request, q query) (uint64, bool, error) {
-	if v := strings.TrimSpace(r.Header.Get("Last-Event-ID")); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			return 0, false, domain.Invalid("Last-Event-ID", "%q is not a log position", v)
+// has); ok is false when it gives neither. A position beyond the end of the log is refused: it
+// comes from another log (a recreated or restored one), and waiting for it would starve the
+// subscriber in silence while the positions it has not seen go by.
+func (s *Server) resumeFrom(r *http.Request, q query) (uint64, bool, error) {
+	var n uint64
+	field := "Last-Event-ID"
+	switch v := strings.TrimSpace(r.Header.Get(field)); {
+	case v != "":
+		var err error
+		if n, err = strconv.ParseUint(v, 10, 64); err != nil {
+			return 0, false, domain.Invalid(field, "%q is not a log position", v)
 		}
-		return n, true, nil
+	case q.get("since") != "":
+		var err error
+		if n, err = q.uint("since", 0); err != nil {
+			return 0, false, err
+		}
+		field = "since"
+	default:
+		return 0, false, nil
 	}
-	if q.get("since") != "" {
-		n, err := q.uint("since", 0)
-		return n, err == nil, err
+	end, err := s.cfg.Store.LastSequence(r.Context())
+	if err != nil {
+		return 0, false, err
 	}
-	return 0, false, nil
+	if n > end {
+		return 0, false, domain.Invalid(field, "%d is beyond the end of the log (position %d): this ledger has no such position; reconnect without it to follow from now", n, end)
+	}
+	return n, true, nil
 }
 
 // handleStreamEvents streams the log: each message has the log position as its id, the event
@@ -67,7 +82,7 @@ func (s *Server) handleStreamEvents(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	since, resume, err := resumeFrom(r, q)
+	since, resume, err := s.resumeFrom(r, q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -197,7 +212,7 @@ func (s *Server) handleStreamFigures(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	since, resume, err := resumeFrom(r, q)
+	since, resume, err := s.resumeFrom(r, q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
