@@ -377,6 +377,13 @@ var messagesVI = map[string]string{
 	"is not a proof in JSON: %v":                               "không phải là bằng chứng dạng JSON: %v",
 	"%q is not a kind of proof: give inclusion or consistency": "%q không phải là loại bằng chứng: hãy ghi inclusion hoặc consistency",
 	"is not a proof of its kind: %v":                           "không phải là bằng chứng đúng loại: %v",
+	// The command line: verify and key.
+	"%s is larger than 1 MiB: it is not a checkpoint, a key or a proof": "%s lớn hơn 1 MiB: đó không phải là điểm kiểm chứng, khóa hay bằng chứng",
+	"give either an export with its checkpoints or --proof, not both":   "hãy đưa hoặc một tệp xuất cùng các điểm kiểm chứng, hoặc --proof, không đưa cả hai",
+	"holds no verifier key": "không chứa khóa kiểm tra nào",
+	"is missing: give at least one signed checkpoint to verify the export against": "còn thiếu: hãy đưa ít nhất một điểm kiểm chứng đã ký để kiểm tra tệp xuất",
+	"is missing: give the log's verifier key, as ocopledger key prints it":         "còn thiếu: hãy đưa khóa kiểm tra của sổ cái, như lệnh ocopledger key in ra",
+	"verify takes one export file (or - for the standard input), got %d arguments": "lệnh verify nhận một tệp xuất (hoặc - để đọc từ đầu vào chuẩn), ở đây có %d tham số",
 	// Verifying an export offline (provenance.VerifyExport); line = dòng, export = tệp xuất.
 	"%v; line %d is the first after the last matching checkpoint whose entry does not follow its stream (%s begins at version %d)":                "%v; dòng %d là dòng đầu tiên sau điểm kiểm chứng khớp cuối cùng có mục ghi không nối tiếp hồ sơ của nó (%s bắt đầu ở phiên bản %d)",
 	"%v; line %d is the first after the last matching checkpoint whose entry does not follow its stream (%s: version %d after %d)":                "%v; dòng %d là dòng đầu tiên sau điểm kiểm chứng khớp cuối cùng có mục ghi không nối tiếp hồ sơ của nó (%s: phiên bản %d sau phiên bản %d)",

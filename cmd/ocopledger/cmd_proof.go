@@ -1,0 +1,297 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/provenance"
+	"golang.org/x/mod/sumdb/note"
+)
+
+var verifyOpts struct {
+	checkpoints multiFlag
+	keys        multiFlag
+	proof       string
+}
+
+var keyOpts struct {
+	file   string
+	origin string
+}
+
+func init() {
+	register(&command{
+		name: "verify",
+		summary: text{"kiểm tra một tệp xuất, hoặc một bằng chứng, theo các điểm kiểm chứng đã ký, không cần máy chủ",
+			"check an export, or a proof, against signed checkpoints, without any server"},
+		usage: text{"TỆP.jsonl --checkpoint ĐIỂM [--checkpoint ĐIỂM2 …] --key KHÓA | --proof BẰNG-CHỨNG.json --key KHÓA",
+			"FILE.jsonl --checkpoint CP [--checkpoint CP2 …] --key KEY | --proof PROOF.json --key KEY"},
+		help: text{`Kiểm tra, không cần máy chủ, rằng tệp xuất (ocopledger export) đúng là sổ cái mà các điểm
+kiểm chứng đã ký xác nhận: mỗi dòng là một mục ghi đúng dạng, vị trí liền nhau không thiếu, thời
+điểm ghi nhận không lùi lại, và mã băm gốc của N dòng đầu bằng mã băm gốc của điểm kiểm chứng N mục
+ghi (với mọi điểm kiểm chứng đã cho; tệp xuất dài hơn vẫn được). Nếu không khớp, lệnh nêu dòng sai
+đầu tiên và lý do. Với --proof, lệnh kiểm tra một bằng chứng (một mục ghi nằm trong sổ cái, hoặc sổ
+cái cũ là phần đầu của sổ cái mới). Khóa kiểm tra (--key) là dòng mà lệnh "ocopledger key" in ra,
+hoặc một tệp chứa dòng đó. Định dạng: docs/auditors.md.
+
+Ví dụ:
+  ocopledger verify sao-luu.jsonl --checkpoint cp-470.txt --key ocop.key
+  ocopledger verify --proof bang-chung.json --key ocop.key
+
+Mã thoát: 0 khớp, 2 dữ liệu nhập không hợp lệ, 6 không khớp (tệp xuất hoặc bằng chứng không đúng với
+điểm kiểm chứng, hoặc chữ ký không hợp lệ).`,
+			`Checks, without any server, that an export (ocopledger export) is the log that signed
+checkpoints vouch for: every line a well-formed entry, positions without a gap, recording times that
+never go back, and the root hash of the first N lines equal to that of the checkpoint of N entries
+(for every checkpoint given; a longer export is fine). If not, it names the first bad line and why.
+With --proof it checks a proof (an entry is in the log, or an older log is a prefix of a newer).
+The verifier key (--key) is the line "ocopledger key" prints, or a file holding it. Formats:
+docs/auditors.md.
+
+Examples:
+  ocopledger verify backup.jsonl --checkpoint cp-470.txt --key ocop.key
+  ocopledger verify --proof proof.json --key ocop.key
+
+Exit codes: 0 verified, 2 invalid input, 6 does not verify (the export or proof does not match the
+checkpoints, or a signature is not valid).`},
+		flags: func(fs *flag.FlagSet) {
+			verifyOpts.checkpoints, verifyOpts.keys, verifyOpts.proof = nil, nil, "" // the flag package does not reset a Var
+			fs.Var(&verifyOpts.checkpoints, "checkpoint", flagText(
+				"tệp chứa một điểm kiểm chứng đã ký (có thể nêu nhiều lần)",
+				"a file holding a signed checkpoint (may be given several times)"))
+			fs.Var(&verifyOpts.keys, "key", flagText(
+				"khóa kiểm tra của sổ cái, hoặc tệp chứa khóa đó (như ocopledger key in ra; có thể nêu nhiều lần)",
+				"the log's verifier key, or a file holding it (as ocopledger key prints it; may be given several times)"))
+			fs.StringVar(&verifyOpts.proof, "proof", "", flagText(
+				"kiểm tra tệp bằng chứng này (JSON) thay cho một tệp xuất",
+				"check this proof file (JSON) instead of an export"))
+		},
+		run: runVerify,
+	})
+	register(&command{
+		name: "key",
+		summary: text{"in khóa kiểm tra của sổ cái để công bố (tạo khóa ký nếu chưa có)",
+			"print the log's verifier key to publish (making the signing key if there is none)"},
+		usage: text{"[--signing-key TỆP] [--origin TÊN]", "[--signing-key FILE] [--origin NAME]"},
+		help: text{`In khóa kiểm tra (khóa công khai) mà kiểm toán viên dùng để kiểm tra các điểm kiểm chứng do
+sổ cái ký: "ocopledger verify --key …". Khóa ký (khóa bí mật) nằm trong thư mục dữ liệu, tệp
+` + provenance.KeyFileName + ` (chỉ chủ sở hữu đọc được), và được tạo ở lần dùng đầu tiên; một bản triển
+khai có thể đưa tệp khóa riêng bằng --signing-key hoặc biến môi trường ` + provenance.KeyFileEnv + `.
+Tên của sổ cái (--origin) được ghi vào khóa khi tạo và không bao giờ đổi.
+
+Ví dụ:
+  ocopledger key > ocop.key`,
+			`Prints the verifier key (the public key) auditors use to check the checkpoints the ledger signs:
+"ocopledger verify --key …". The signing key (the secret one) is kept in the data directory, file
+` + provenance.KeyFileName + ` (readable by its owner only), made on first use; a deployment may give its
+own key file with --signing-key or the environment variable ` + provenance.KeyFileEnv + `. The log's
+name (--origin) is written into the key when it is made and never changes.
+
+Example:
+  ocopledger key > ocop.key`},
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&keyOpts.file, "signing-key", "", flagText(
+				"tệp khóa ký do bản triển khai đưa vào (mặc định: $"+provenance.KeyFileEnv+", nếu không thì tệp trong thư mục dữ liệu)",
+				"a signing key file given by the deployment (default: $"+provenance.KeyFileEnv+", else the data directory's)"))
+			fs.StringVar(&keyOpts.origin, "origin", "", flagText(
+				"tên của sổ cái khi tạo khóa mới, dạng địa chỉ không có giao thức (mặc định "+provenance.DefaultOrigin+", tên giả lập)",
+				"the log's name for a new key, a schema-less URL (default "+provenance.DefaultOrigin+", a synthetic name)"))
+		},
+		run: runKey,
+	})
+}
+
+func runKey(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments", "key")
+	}
+	k, err := provenance.LoadOrCreateKey(m.DataDir, provenance.KeyOptions{File: keyOpts.file, Origin: keyOpts.origin})
+	if err != nil {
+		return err
+	}
+	if m.JSON {
+		return m.printJSON(map[string]any{"verifier_key": k.VerifierKey, "origin": k.Origin, "signing_key_file": k.Path, "created": k.Created})
+	}
+	if k.Created {
+		fmt.Fprintf(m.Err, m.t("đã tạo khóa ký mới cho sổ cái %s trong %s; hãy sao lưu tệp này ở nơi an toàn\n",
+			"made a new signing key for the log %s in %s; back this file up somewhere safe\n"), k.Origin, k.Path)
+	}
+	fmt.Fprintln(m.Out, k.VerifierKey)
+	return nil
+}
+
+func runVerify(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	if len(verifyOpts.keys) == 0 {
+		return usageError{domain.Invalid("key", "is missing: give the log's verifier key, as ocopledger key prints it")}
+	}
+	verifiers, err := readVerifiers(verifyOpts.keys)
+	if err != nil {
+		return err
+	}
+	if verifyOpts.proof != "" {
+		if len(args) > 0 || len(verifyOpts.checkpoints) > 0 {
+			return usagef("give either an export with its checkpoints or --proof, not both")
+		}
+		return verifyProof(m, verifyOpts.proof, verifiers)
+	}
+	if len(args) != 1 {
+		return usagef("verify takes one export file (or - for the standard input), got %d arguments", len(args))
+	}
+	if len(verifyOpts.checkpoints) == 0 {
+		return usageError{domain.Invalid("checkpoint", "is missing: give at least one signed checkpoint to verify the export against")}
+	}
+	var cps []provenance.Checkpoint
+	for _, path := range verifyOpts.checkpoints {
+		data, err := readSmallFile("checkpoint", path)
+		if err != nil {
+			return err
+		}
+		sc, err := provenance.Open(data, verifiers)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		cps = append(cps, sc.Checkpoint)
+	}
+	var r io.Reader = m.In
+	if args[0] != "-" {
+		f, err := openInput("file", args[0])
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r = f
+	}
+	start := time.Now()
+	rep, err := provenance.VerifyExport(ctx, bufio.NewReaderSize(r, 1<<20), cps, provenance.VerifyOptions{})
+	if err != nil {
+		return err
+	}
+	took := time.Since(start)
+	if m.JSON {
+		type cp struct {
+			Origin string `json:"origin"`
+			Size   int64  `json:"size"`
+			Root   string `json:"root"`
+		}
+		out := struct {
+			Verified    bool                         `json:"verified"`
+			Lines       int64                        `json:"lines"`
+			Covered     int64                        `json:"covered"`
+			Checkpoints []cp                         `json:"checkpoints"`
+			Unreadable  []provenance.UnreadableEntry `json:"unreadable"`
+			First       time.Time                    `json:"first_recorded_at"`
+			Last        time.Time                    `json:"last_recorded_at"`
+		}{Verified: true, Lines: rep.Lines, Covered: rep.Covered, Unreadable: rep.Unreadable, First: rep.FirstRecordedAt, Last: rep.LastRecordedAt}
+		for _, c := range rep.Checkpoints {
+			out.Checkpoints = append(out.Checkpoints, cp{c.Origin, c.Size, c.Root.String()})
+		}
+		if out.Unreadable == nil {
+			out.Unreadable = []provenance.UnreadableEntry{}
+		}
+		return m.printJSON(out)
+	}
+	fmt.Fprintf(m.Out, m.t("Tệp xuất khớp với sổ cái %s: %s mục ghi đã kiểm tra trong %s.\n", "The export matches the log %s: %s entries checked in %s.\n"),
+		rep.Checkpoints[0].Origin, groupDigits(rep.Lines, m.Lang), elapsed(took, m.Lang))
+	for _, c := range rep.Checkpoints {
+		fmt.Fprintf(m.Out, m.t("  điểm kiểm chứng %s mục ghi, mã băm gốc %s: khớp\n", "  checkpoint of %s entries, root %s: matches\n"), groupDigits(c.Size, m.Lang), c.Root)
+	}
+	if rep.Lines > rep.Covered {
+		fmt.Fprintf(m.Out, m.t("  các dòng %s–%s sau điểm kiểm chứng lớn nhất: đúng dạng và đúng thứ tự, nhưng chưa có điểm kiểm chứng nào xác nhận\n",
+			"  lines %s–%s after the largest checkpoint: well formed and in order, but no checkpoint vouches for them yet\n"), groupDigits(rep.Covered+1, m.Lang), groupDigits(rep.Lines, m.Lang))
+	}
+	for _, u := range rep.Unreadable {
+		fmt.Fprintf(m.Out, m.t("  vị trí %d (%s): có trong sổ cái nhưng không phải là sự kiện (không đọc được), đã tính theo nội dung lưu trữ\n",
+			"  position %d (%s): in the log but not an event (unreadable), hashed as stored\n"), u.Position, u.Subject)
+	}
+	if !rep.FirstRecordedAt.IsZero() {
+		fmt.Fprintf(m.Out, m.t("  ghi nhận từ %s đến %s\n", "  recorded from %s to %s\n"), m.instant(rep.FirstRecordedAt), m.instant(rep.LastRecordedAt))
+	}
+	return nil
+}
+
+// readVerifiers reads the verifier keys given with --key: each a key, or a file holding keys, one
+// a line.
+func readVerifiers(keys []string) (note.Verifiers, error) {
+	var vkeys []string
+	for _, k := range keys {
+		if _, err := os.Stat(k); err == nil {
+			data, err := readSmallFile("key", k)
+			if err != nil {
+				return nil, err
+			}
+			for _, line := range strings.Split(string(data), "\n") {
+				if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+					vkeys = append(vkeys, line)
+				}
+			}
+			continue
+		}
+		vkeys = append(vkeys, k)
+	}
+	if len(vkeys) == 0 {
+		return nil, domain.Invalid("key", "holds no verifier key")
+	}
+	return provenance.NewVerifiers(vkeys...)
+}
+
+// readSmallFile reads a checkpoint, key or proof file (at most 1 MiB).
+func readSmallFile(field, path string) ([]byte, error) {
+	f, err := openInput(field, path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, 1<<20+1))
+	if err != nil {
+		return nil, domain.Invalid(field, "%s cannot be read: %v", path, cause(err))
+	}
+	if len(data) > 1<<20 {
+		return nil, domain.Invalid(field, "%s is larger than 1 MiB: it is not a checkpoint, a key or a proof", path)
+	}
+	return data, nil
+}
+
+func verifyProof(m *Main, path string, verifiers note.Verifiers) error {
+	data, err := readSmallFile("proof", path)
+	if err != nil {
+		return err
+	}
+	p, err := provenance.ParseProof(data)
+	if err != nil {
+		return err
+	}
+	switch p := p.(type) {
+	case *provenance.InclusionProof:
+		cp, err := provenance.VerifyInclusion(*p, verifiers)
+		if err != nil {
+			return err
+		}
+		if m.JSON {
+			return m.printJSON(map[string]any{"verified": true, "type": p.Type, "position": p.Position, "leaf_hash": p.LeafHash,
+				"origin": cp.Origin, "tree_size": cp.Size, "root": cp.Root})
+		}
+		fmt.Fprintf(m.Out, m.t("Bằng chứng hợp lệ: mục ghi ở vị trí %d (mã băm lá %s) nằm trong sổ cái %s gồm %s mục ghi, mã băm gốc %s.\n",
+			"The proof verifies: the entry at position %d (leaf hash %s) is in the log %s of %s entries, root %s.\n"),
+			p.Position, p.LeafHash, cp.Origin, groupDigits(cp.Size, m.Lang), cp.Root)
+	case *provenance.ConsistencyProof:
+		oldCP, newCP, err := provenance.VerifyConsistency(*p, verifiers)
+		if err != nil {
+			return err
+		}
+		if m.JSON {
+			return m.printJSON(map[string]any{"verified": true, "type": p.Type, "origin": newCP.Origin,
+				"old_size": oldCP.Size, "old_root": oldCP.Root, "new_size": newCP.Size, "new_root": newCP.Root})
+		}
+		fmt.Fprintf(m.Out, m.t("Bằng chứng hợp lệ: sổ cái %s gồm %s mục ghi (mã băm gốc %s) là phần đầu của sổ cái gồm %s mục ghi (mã băm gốc %s).\n",
+			"The proof verifies: the log %s of %s entries (root %s) is the beginning of the log of %s entries (root %s).\n"),
+			newCP.Origin, groupDigits(oldCP.Size, m.Lang), oldCP.Root, groupDigits(newCP.Size, m.Lang), newCP.Root)
+	}
+	return nil
+}
