@@ -23,6 +23,10 @@ type Recorded struct {
 	Raw []byte
 	// AmendedBy is the ID of the correction whose replacement Event now is (set by Effective).
 	AmendedBy string
+	// Unreadable, when set, says why the entry is not an event this build can fold (a stored
+	// message that is not an event, a type or schema version it does not know, a payload that
+	// does not decode or breaks a rule); Event is then nil. Readers name such entries.
+	Unreadable error
 }
 
 // Effective applies the corrections found in a stream's history: retracted events drop out and
@@ -85,9 +89,33 @@ func newAggregate(stream string) aggregate {
 		return &tradeEvent{participants: map[string]bool{}}
 	case KindListing:
 		return &listing{}
+	case KindLedger:
+		return &acknowledgements{}
 	}
 	return &once{}
 }
+
+// acknowledgements is the stream of acknowledged quarantined entries: each position once.
+type acknowledgements struct{ seen []int }
+
+func (a *acknowledgements) check(e Event) error {
+	ack, ok := e.(QuarantineAcknowledged)
+	if !ok {
+		return Invalid("type", "%s does not belong to stream %s", e.EventType(), e.Stream())
+	}
+	if slices.Contains(a.seen, ack.Position) {
+		return Conflict("the quarantined entry at position %d is already acknowledged", ack.Position)
+	}
+	return nil
+}
+
+func (a *acknowledgements) apply(r Recorded) {
+	if ack, ok := r.Event.(QuarantineAcknowledged); ok {
+		a.seen = append(a.seen, ack.Position)
+	}
+}
+
+func (a *acknowledgements) contributions() []Contribution { return nil }
 
 // Decide checks a proposed event against the history of its stream (in log order) and returns the
 // events to record. Corrections are checked by replaying the corrected history: a correction that

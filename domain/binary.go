@@ -181,6 +181,10 @@ func AppendBinary(b []byte, e Event) ([]byte, error) {
 		w.str(e.Reason)
 		w.count(len(e.Replacement), e.Replacement == nil)
 		w = append(w, e.Replacement...)
+	case QuarantineAcknowledged:
+		w.int(int64(e.Position))
+		w.str(e.ReasonSeen)
+		w.str(e.Note)
 	case nil:
 		return b, fmt.Errorf("binary encoding: the event is nil")
 	default:
@@ -258,6 +262,8 @@ func DecodeBinary(typ string, b []byte) (Event, error) {
 	case TypeEventAmended:
 		return r.done(EventAmended{TargetStream: r.str(), TargetID: r.str(), TargetType: r.str(), Reason: r.str(),
 			Replacement: r.bytes()})
+	case TypeQuarantineAcknowledged:
+		return r.done(QuarantineAcknowledged{Position: r.int(), ReasonSeen: r.str(), Note: r.str()})
 	}
 	return nil, fmt.Errorf("binary event: %s has no binary encoding", typ)
 }

@@ -2,6 +2,8 @@ package domain
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -45,6 +48,8 @@ const (
 	TypeReportFiled           = "report.filed"
 	TypeEventRetracted        = "correction.retracted"
 	TypeEventAmended          = "correction.amended"
+	// TypeQuarantineAcknowledged is an admin's acknowledgement of a quarantined entry.
+	TypeQuarantineAcknowledged = "correction.quarantine_acknowledged"
 )
 
 // Stream kinds: the first token of a stream name.
@@ -57,7 +62,11 @@ const (
 	KindListing    = "listing"
 	KindAdmin      = "admin"
 	KindReport     = "report"
+	KindLedger     = "ledger" // the ledger's own records, e.g. ledger.quarantine
 )
+
+// QuarantineStream is the stream of the acknowledgements of quarantined entries.
+const QuarantineStream = KindLedger + ".quarantine"
 
 // ---- producers ----
 
@@ -583,6 +592,29 @@ func (e EventAmended) Decoded() (Event, error) {
 	return Decode(e.TargetType, 1, e.Replacement)
 }
 
+// QuarantineAcknowledged records that an admin has seen an entry of the log that the read models
+// quarantine (they cannot fold it: see projections.Quarantined) and why. The entry stays in the
+// log and named, flagged acknowledged; the ledger no longer reports itself degraded for it.
+type QuarantineAcknowledged struct {
+	Position   int    `json:"position"`       // the log position of the quarantined entry
+	ReasonSeen string `json:"reason_seen"`    // the reason the ledger gave, as the admin read it
+	Note       string `json:"note,omitempty"` // what was done about it
+}
+
+func (QuarantineAcknowledged) EventType() string  { return TypeQuarantineAcknowledged }
+func (QuarantineAcknowledged) SchemaVersion() int { return 1 }
+func (QuarantineAcknowledged) Stream() string     { return QuarantineStream }
+func (e QuarantineAcknowledged) Validate() error {
+	if e.Position < 1 {
+		return Invalid("position", "is missing: give the log position of the quarantined entry (ocopledger status)")
+	}
+	err := checkText("reason_seen", e.ReasonSeen, 1000)
+	if err == nil && e.Note != "" {
+		err = checkText("note", e.Note, 2000)
+	}
+	return err
+}
+
 var streamPattern = regexp.MustCompile(`^[a-z]+\.[A-Za-z0-9_-]{1,100}$`)
 
 func checkStream(field, s string) error {
@@ -596,26 +628,27 @@ func checkStream(field, s string) error {
 
 // registry maps each type name to a constructor of its zero value.
 var registry = map[string]func() Event{
-	TypeProducerRegistered:    func() Event { return &ProducerRegistered{} },
-	TypeProducerChanged:       func() Event { return &ProducerChanged{} },
-	TypeOCOPCertified:         func() Event { return &OCOPCertified{} },
-	TypeOCOPReevaluated:       func() Event { return &OCOPReevaluated{} },
-	TypeOCOPRevoked:           func() Event { return &OCOPRevoked{} },
-	TypeOCOPExpired:           func() Event { return &OCOPExpired{} },
-	TypeOCOPExpiryNoticed:     func() Event { return &OCOPExpiryNoticed{} },
-	TypeOCOPPotentialFiveStar: func() Event { return &OCOPPotentialFiveStar{} },
-	TypeCNNTTBRecognized:      func() Event { return &CNNTTBRecognized{} },
-	TypeCNNTTBExpired:         func() Event { return &CNNTTBExpired{} },
-	TypeSalesPointOpened:      func() Event { return &SalesPointOpened{} },
-	TypeSalesPointClosed:      func() Event { return &SalesPointClosed{} },
-	TypeTradeEventHeld:        func() Event { return &TradeEventHeld{} },
-	TypeTradeEventJoined:      func() Event { return &TradeEventParticipation{} },
-	TypeListingCreated:        func() Event { return &ListingCreated{} },
-	TypeListingRemoved:        func() Event { return &ListingRemoved{} },
-	TypeUnitsMerged:           func() Event { return &UnitsMerged{} },
-	TypeReportFiled:           func() Event { return &ReportFiled{} },
-	TypeEventRetracted:        func() Event { return &EventRetracted{} },
-	TypeEventAmended:          func() Event { return &EventAmended{} },
+	TypeProducerRegistered:     func() Event { return &ProducerRegistered{} },
+	TypeProducerChanged:        func() Event { return &ProducerChanged{} },
+	TypeOCOPCertified:          func() Event { return &OCOPCertified{} },
+	TypeOCOPReevaluated:        func() Event { return &OCOPReevaluated{} },
+	TypeOCOPRevoked:            func() Event { return &OCOPRevoked{} },
+	TypeOCOPExpired:            func() Event { return &OCOPExpired{} },
+	TypeOCOPExpiryNoticed:      func() Event { return &OCOPExpiryNoticed{} },
+	TypeOCOPPotentialFiveStar:  func() Event { return &OCOPPotentialFiveStar{} },
+	TypeCNNTTBRecognized:       func() Event { return &CNNTTBRecognized{} },
+	TypeCNNTTBExpired:          func() Event { return &CNNTTBExpired{} },
+	TypeSalesPointOpened:       func() Event { return &SalesPointOpened{} },
+	TypeSalesPointClosed:       func() Event { return &SalesPointClosed{} },
+	TypeTradeEventHeld:         func() Event { return &TradeEventHeld{} },
+	TypeTradeEventJoined:       func() Event { return &TradeEventParticipation{} },
+	TypeListingCreated:         func() Event { return &ListingCreated{} },
+	TypeListingRemoved:         func() Event { return &ListingRemoved{} },
+	TypeUnitsMerged:            func() Event { return &UnitsMerged{} },
+	TypeReportFiled:            func() Event { return &ReportFiled{} },
+	TypeEventRetracted:         func() Event { return &EventRetracted{} },
+	TypeEventAmended:           func() Event { return &EventAmended{} },
+	TypeQuarantineAcknowledged: func() Event { return &QuarantineAcknowledged{} },
 }
 
 // EventTypes lists every event type name, sorted.
@@ -623,6 +656,17 @@ func EventTypes() []string { return sortedKeys(registry) }
 
 // KnownType reports whether t is an event type of the catalogue.
 func KnownType(t string) bool { _, ok := registry[t]; return ok }
+
+// CatalogueVersion names the catalogue of this build (a digest of its event types with their
+// schema versions): the read models record it with each entry they quarantine, so that a build
+// that knows more types examines those entries again.
+var CatalogueVersion = sync.OnceValue(func() string {
+	h := sha256.New()
+	for _, t := range EventTypes() {
+		fmt.Fprintf(h, "%s@%d\n", t, registry[t]().SchemaVersion())
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+})
 
 // Decode parses a payload of the given type and schema version, rejecting unknown types, unknown
 // fields and malformed JSON with a message that names the field. It does not Validate.
@@ -730,6 +774,8 @@ func deref(e Event) Event {
 	case *EventRetracted:
 		return *v
 	case *EventAmended:
+		return *v
+	case *QuarantineAcknowledged:
 		return *v
 	}
 	return e

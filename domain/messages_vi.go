@@ -60,14 +60,19 @@ var messagesVI = map[string]string{
 	"%s is after the day the figures are counted (as_of %s)":                             "ngày %s sau ngày chốt số liệu (as_of %s)",
 
 	// Decoding a payload (events.go).
-	"%q is not a known event type; known types: %s":                            "%q không phải là loại sự kiện đã biết; các loại đã biết: %s",
-	"%s has schema version %d; version %d is not known":                        "%s có phiên bản lược đồ %d; chưa hỗ trợ phiên bản %d",
-	"the payload of %s must be a JSON object":                                  "nội dung của %s phải là một đối tượng JSON",
-	"there is more than one JSON value in the payload":                         "nội dung có nhiều hơn một giá trị JSON",
-	"has the wrong kind of value: a JSON %s where %s is expected":              "có giá trị sai kiểu: JSON ghi %s trong khi cần %s",
-	"the JSON is malformed at byte %d: %v":                                     "JSON sai cú pháp tại byte %d: %v",
-	"is not a field of this event type (check the spelling in docs/events.md)": "không phải là trường của loại sự kiện này (hãy kiểm tra chính tả trong docs/events.md)",
-	"the JSON is malformed: %v":                                                "JSON sai cú pháp: %v",
+	"%q is not a known event type; known types: %s":                                  "%q không phải là loại sự kiện đã biết; các loại đã biết: %s",
+	"%s has schema version %d; version %d is not known":                              "%s có phiên bản lược đồ %d; chưa hỗ trợ phiên bản %d",
+	"the payload of %s must be a JSON object":                                        "nội dung của %s phải là một đối tượng JSON",
+	"the message stored at position %d is not an entry of the ledger: %s":            "thông điệp lưu tại vị trí %d không phải là một mục ghi của sổ cái: %s",
+	"is missing: give the log position of the quarantined entry (ocopledger status)": "còn thiếu: hãy ghi vị trí trong sổ cái của mục ghi bị cách ly (ocopledger status)",
+	"the quarantined entry at position %d is already acknowledged":                   "mục ghi bị cách ly tại vị trí %d đã được xác nhận",
+	"%q is not an event type this build knows; upgrade ocopledger":                   "%q không phải là loại sự kiện mà phiên bản này biết; hãy nâng cấp ocopledger",
+	"folding this entry into its record failed (%v); it is left out of the figures":  "không đưa được mục ghi này vào hồ sơ của nó (%v); mục ghi không được tính vào các chỉ tiêu",
+	"there is more than one JSON value in the payload":                               "nội dung có nhiều hơn một giá trị JSON",
+	"has the wrong kind of value: a JSON %s where %s is expected":                    "có giá trị sai kiểu: JSON ghi %s trong khi cần %s",
+	"the JSON is malformed at byte %d: %v":                                           "JSON sai cú pháp tại byte %d: %v",
+	"is not a field of this event type (check the spelling in docs/events.md)":       "không phải là trường của loại sự kiện này (hãy kiểm tra chính tả trong docs/events.md)",
+	"the JSON is malformed: %v":                                                      "JSON sai cú pháp: %v",
 
 	// Events, one at a time (events.go).
 	"nothing changes: give a new name, kind or address": "không có gì thay đổi: hãy ghi tên, loại hình hoặc địa chỉ mới",

@@ -344,7 +344,8 @@ func TestPropertyFigureInvariants(t *testing.T) {
 	t.Logf("entries by type: %v", byType)
 	for _, typ := range domain.EventTypes() {
 		switch typ {
-		case domain.TypeProducerRegistered, domain.TypeProducerChanged, domain.TypeUnitsMerged, domain.TypeReportFiled:
+		case domain.TypeProducerRegistered, domain.TypeProducerChanged, domain.TypeUnitsMerged, domain.TypeReportFiled,
+			domain.TypeQuarantineAcknowledged:
 			continue // no figure counts them
 		}
 		if byType[typ] < histories/10 {

@@ -298,7 +298,7 @@ func (s *Store) verifyDuplicate(ctx context.Context, stream string, e Proposed, 
 	}
 	v, _ := strconv.ParseUint(m.Header.Get(HeaderVersion), 10, 64)
 	orig := Envelope{Sequence: seq, ID: m.Header.Get(jetstream.MsgIDHeader), Type: m.Header.Get(HeaderType), Stream: streamOf(m.Subject), Version: v}
-	if env, err := decode(m.Data, seq, m.Time); err == nil {
+	if env := decode(m.Data, seq, m.Time, m.Subject, m.Header.Get(HeaderVersion)); env.Unreadable == "" {
 		orig = env
 	}
 	if err := sameEvent(stream, e, data, orig); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -34,18 +35,22 @@ func encode(b body) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// decode turns a stored message into an Envelope; seq and appendedAt come
-// from the message metadata. It gives what json.Unmarshal into a body gives
-// (decodeJSON): the common shape of a message, as encode writes it, is
-// decoded by a hand-written parser (decodeFast), anything else by
-// encoding/json. The Envelope's Data may be a part of data.
-func decode(data []byte, seq uint64, appendedAt time.Time) (Envelope, error) {
+// decode turns a stored message into an Envelope; seq, appendedAt, the subject and the
+// Ocop-Version header come from the message's metadata. It gives what json.Unmarshal into a body
+// gives (decodeJSON): the common shape of a message, as encode writes it, is decoded by a
+// hand-written parser (decodeFast), anything else by encoding/json. A message that is not an
+// event of the subject's stream comes back with Unreadable set, never as an error (see
+// Envelope.Unreadable). The Envelope's Data may be a part of data.
+func decode(data []byte, seq uint64, appendedAt time.Time, subject, version string) Envelope {
 	var b body
 	if !decodeFast(data, &b) {
 		var err error
 		if b, err = decodeJSON(data); err != nil {
-			return Envelope{}, fmt.Errorf("eventstore: message %d is not an event: %w", seq, err)
+			return unreadable(data, seq, appendedAt, subject, "it is not a JSON entry of the ledger: "+err.Error())
 		}
+	}
+	if reason := checkBody(&b, subject, version); reason != "" {
+		return unreadable(data, seq, appendedAt, subject, reason)
 	}
 	return Envelope{
 		ID:            b.ID,
@@ -62,7 +67,35 @@ func decode(data []byte, seq uint64, appendedAt time.Time) (Envelope, error) {
 		CorrelationID: b.CorrelationID,
 		Data:          b.Data,
 		Body:          data,
-	}, nil
+	}
+}
+
+// checkBody returns why a decoded body is not an event stored on subject with the given
+// Ocop-Version header, or "" if it is one. It allocates nothing for an event.
+func checkBody(b *body, subject, version string) string {
+	switch {
+	case b.ID == "":
+		return "its id is missing"
+	case b.Type == "":
+		return "its type is missing"
+	case b.Stream == "":
+		return "its stream is missing"
+	case b.Version == 0:
+		return "its version is missing"
+	case len(b.Data) == 0:
+		return "its data is missing"
+	case len(subject) != len(SubjectPrefix)+len(b.Stream) || subject[len(SubjectPrefix):] != b.Stream || subject[:len(SubjectPrefix)] != SubjectPrefix:
+		return fmt.Sprintf("its body names stream %q but it is stored on subject %q", b.Stream, subject)
+	}
+	if v, err := strconv.ParseUint(version, 10, 64); err != nil || v != b.Version {
+		return fmt.Sprintf("its %s header %q is not its version %d", HeaderVersion, version, b.Version)
+	}
+	return ""
+}
+
+// unreadable is the Envelope of a stored message that is not an event.
+func unreadable(data []byte, seq uint64, appendedAt time.Time, subject, reason string) Envelope {
+	return Envelope{Sequence: seq, Stream: streamOf(subject), AppendedAt: appendedAt.UTC(), Body: data, Unreadable: reason}
 }
 
 // decodeJSON decodes a message with encoding/json.

@@ -94,15 +94,41 @@ func TestDecodeFastMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
-// decode keeps the errors of encoding/json.
-func TestDecodeErrors(t *testing.T) {
-	for _, data := range []string{`{"data":{}`, `{"schema":1.5}`, `[]`, `{"recorded_at":"yesterday"}`} {
-		_, err := decode([]byte(data), 9, time.Time{})
-		var b body
-		want := json.Unmarshal([]byte(data), &b)
-		if err == nil || want == nil || err.Error() != "eventstore: message 9 is not an event: "+want.Error() {
-			t.Errorf("decode(%s) error %v; encoding/json: %v", data, err, want)
+// decode names what is wrong with a message that is not an event, in encoding/json's words for
+// what does not decode, and never fails.
+func TestDecodeUnreadable(t *testing.T) {
+	good := `{"id":"e","type":"t","schema":1,"stream":"a.b","version":3,"data":{}}`
+	for _, c := range []struct{ data, subject, version, reason string }{
+		{`{"data":{}`, "ocop.events.a.b", "1", "not a JSON entry of the ledger: "},
+		{`{"schema":1.5}`, "ocop.events.a.b", "1", "not a JSON entry of the ledger: "},
+		{`[]`, "ocop.events.a.b", "1", "not a JSON entry of the ledger: "},
+		{`garbage`, "ocop.events.a.b", "", "not a JSON entry of the ledger: "},
+		{`{"type":"t","schema":1,"stream":"a.b","version":3,"data":{}}`, "ocop.events.a.b", "3", "its id is missing"},
+		{`{"id":"e","schema":1,"stream":"a.b","version":3,"data":{}}`, "ocop.events.a.b", "3", "its type is missing"},
+		{`{"id":"e","type":"t","schema":1,"version":3,"data":{}}`, "ocop.events.a.b", "3", "its stream is missing"},
+		{`{"id":"e","type":"t","schema":1,"stream":"a.b","data":{}}`, "ocop.events.a.b", "3", "its version is missing"},
+		{`{"id":"e","type":"t","schema":1,"stream":"a.b","version":3}`, "ocop.events.a.b", "3", "its data is missing"},
+		{good, "ocop.events.a.c", "3", `its body names stream "a.b" but it is stored on subject "ocop.events.a.c"`},
+		{good, "ocop.events.a.bc", "3", `its body names stream "a.b"`},
+		{good, "ocop.eventsXa.b", "3", `its body names stream "a.b"`},
+		{good, "ocop.events.a.b", "", `its Ocop-Version header "" is not its version 3`},
+		{good, "ocop.events.a.b", "4", `its Ocop-Version header "4" is not its version 3`},
+	} {
+		at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+		e := decode([]byte(c.data), 9, at, c.subject, c.version)
+		if !strings.Contains(e.Unreadable, c.reason) || e.Sequence != 9 || !e.AppendedAt.Equal(at) ||
+			e.Stream != strings.TrimPrefix(c.subject, SubjectPrefix) || string(e.Body) != c.data || e.ID != "" || e.Type != "" {
+			t.Errorf("decode(%s on %s, version %q) = %+v; want unreadable: %s", c.data, c.subject, c.version, e, c.reason)
 		}
+	}
+	if e := decode([]byte(good), 9, time.Time{}, "ocop.events.a.b", "3"); e.Unreadable != "" || e.ID != "e" || e.Version != 3 {
+		t.Errorf("decode(%s) = %+v, want the event", good, e)
+	}
+	// The reason for what does not decode is encoding/json's.
+	var b body
+	want := json.Unmarshal([]byte(`{"schema":1.5}`), &b)
+	if e := decode([]byte(`{"schema":1.5}`), 9, time.Time{}, "ocop.events.a.b", "1"); !strings.HasSuffix(e.Unreadable, want.Error()) {
+		t.Errorf("reason %q, want encoding/json's %v", e.Unreadable, want)
 	}
 }
 
@@ -118,8 +144,8 @@ func BenchmarkDecode(b *testing.B) {
 	b.Run("fast", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
-			if _, err := decode(data, 1, time.Time{}); err != nil {
-				b.Fatal(err)
+			if e := decode(data, 1, time.Time{}, "ocop.events.product.p1", "1"); e.Unreadable != "" {
+				b.Fatal(e.Unreadable)
 			}
 		}
 	})

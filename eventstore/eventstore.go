@@ -78,6 +78,11 @@ type Envelope struct {
 	// Body is the message exactly as JetStream stores it (Data is a part of it): the bytes an
 	// export writes and the log's Merkle tree hashes. Never sent in the envelope's JSON form.
 	Body []byte `json:"-"`
+	// Unreadable, when set, says why the stored message is not an event of the ledger (not
+	// JSON, a field missing, a body that names another stream than its subject…): such an
+	// entry is delivered, never an error, with Sequence, AppendedAt, Stream (from the subject)
+	// and Body only, so that readers name it and go on.
+	Unreadable string `json:"unreadable,omitempty"`
 }
 
 // AppendResult tells where an append landed.

@@ -193,10 +193,7 @@ func consume[T any](ctx context.Context, s *Store, cfg jetstream.OrderedConsumer
 				return err
 			}
 		}
-		env, err := decode(m.Data(), seq, at)
-		if err != nil {
-			return err
-		}
+		env := decode(m.Data(), seq, at, m.Subject(), m.Headers().Get(HeaderVersion))
 		if err := fn(conv(env)); err != nil {
 			return err
 		}
@@ -234,9 +231,9 @@ func ctxError(ctx context.Context) error {
 //   - the calling goroutine takes the batches in order, waits for each to
 //     be decoded and calls fn.
 //
-// A read stops where it stops without workers: at the end, at the first
-// message that fails to decode, the first error of fn or of the consumer,
-// or once ctx is done. Returning, run stops and waits for the goroutines.
+// A read stops where it stops without workers: at the end, the first error
+// of fn or of the consumer, or once ctx is done (a message that is not an
+// event is delivered as unreadable, see Envelope.Unreadable). Returning, run stops and waits for the goroutines.
 type pipeline[T any] struct {
 	it   jetstream.MessagesContext
 	end  uint64
@@ -257,11 +254,13 @@ type pipeline[T any] struct {
 
 // rawMsg is a received message, or (err set) why the receiver stopped.
 type rawMsg struct {
-	data []byte
-	seq  uint64
-	at   time.Time
-	err  error
-	next bool // err is from the consumer's Next
+	data    []byte
+	seq     uint64
+	at      time.Time
+	subject string
+	version string // the Ocop-Version header
+	err     error
+	next    bool // err is from the consumer's Next
 }
 
 // batch is a run of consecutive messages and, once done is closed, their
@@ -372,7 +371,7 @@ func (p *pipeline[T]) receive(ctx context.Context) {
 				return
 			}
 		}
-		if !put(rawMsg{data: m.Data(), seq: seq, at: at}) {
+		if !put(rawMsg{data: m.Data(), seq: seq, at: at, subject: m.Subject(), version: m.Headers().Get(HeaderVersion)}) {
 			return
 		}
 		if p.end > 0 && seq >= p.end {
@@ -405,12 +404,7 @@ func (p *pipeline[T]) decode(b *batch[T]) {
 			b.err, b.next = r.err, r.next
 			break
 		}
-		env, err := decode(r.data, r.seq, r.at)
-		if err != nil {
-			b.err = err
-			break
-		}
-		b.out = append(b.out, p.conv(env))
+		b.out = append(b.out, p.conv(decode(r.data, r.seq, r.at, r.subject, r.version)))
 		b.raw[i] = rawMsg{}
 	}
 }

@@ -177,9 +177,10 @@ func TestPipelineErrors(t *testing.T) {
 	}
 	fillStore(t, s, "b", 1500)
 	base := baseGoroutines(t, s)
-	_, errAll := readWith(t.Context(), s, 1, 0, nil) // stops at the bad message
-	if errAll == nil || !strings.Contains(errAll.Error(), "message 1501 is not an event") {
-		t.Fatalf("plain read over a bad message: %v", errAll)
+	all, errAll := readWith(t.Context(), s, 1, 0, nil) // delivers the bad message, named, and goes on
+	if errAll != nil || len(all) != 3001 || !strings.Contains(all[1500].Unreadable, "not a JSON entry") ||
+		all[1500].Sequence != 1501 || all[1500].Stream != "product.bad" || string(all[1500].Body) != `{"id":"x","data":{"oops"}` {
+		t.Fatalf("plain read over a bad message: %d entries, %v; entry 1501 %+v", len(all), errAll, all[min(1500, len(all)-1)])
 	}
 	errFn := errors.New("fn gives up")
 	cases := []struct {
@@ -187,7 +188,7 @@ func TestPipelineErrors(t *testing.T) {
 		from uint64
 		fn   func(ctx context.Context, cancel context.CancelFunc) func(Envelope) error
 	}{
-		{"malformed message", 1, nil},
+		{"over the unreadable message", 1, nil},
 		{"fn error", 1, func(context.Context, context.CancelFunc) func(Envelope) error {
 			return func(e Envelope) error {
 				if e.Sequence == 700 {
@@ -233,7 +234,7 @@ func TestPipelineErrors(t *testing.T) {
 				plain.got = plain.got[:900]
 			}
 		}
-		if plain.err == nil && c.name != "past the bad message" {
+		if plain.err == nil && c.name != "past the bad message" && c.name != "over the unreadable message" {
 			t.Fatalf("%s: no error", c.name)
 		}
 		if fmt.Sprint(piped.err) != fmt.Sprint(plain.err) || !errors.Is(piped.err, errFn) && errors.Is(plain.err, errFn) ||

@@ -404,7 +404,8 @@ func (s *Store) head(ctx context.Context, subject string) (version, seq uint64, 
 	return v, m.Sequence, nil
 }
 
-// lastEnvelope returns the last event of the whole ledger, or nil if empty.
+// lastEnvelope returns the last entry of the whole ledger, or nil if empty. It may be an
+// unreadable one (zero RecordedAt).
 func (s *Store) lastEnvelope(ctx context.Context) (*Envelope, error) {
 	last, err := s.LastSequence(ctx)
 	if err != nil || last == 0 {
@@ -414,10 +415,7 @@ func (s *Store) lastEnvelope(ctx context.Context) (*Envelope, error) {
 	if err != nil {
 		return nil, fmt.Errorf("eventstore: read message %d: %w", last, err)
 	}
-	env, err := decode(m.Data, m.Sequence, m.Time)
-	if err != nil {
-		return nil, err
-	}
+	env := decode(m.Data, m.Sequence, m.Time, m.Subject, m.Header.Get(HeaderVersion))
 	return &env, nil
 }
 

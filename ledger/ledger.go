@@ -268,15 +268,32 @@ func (l *Ledger) History(ctx context.Context, stream string) ([]domain.Recorded,
 	return out, v, nil
 }
 
-// ToRecorded turns a stored envelope into a domain event. An envelope whose type this build does
-// not know (or whose payload no longer decodes) keeps Event nil; readers report it.
+// ToRecorded turns a stored envelope into a domain event. An entry this build cannot fold —
+// a stored message that is not an event, a type or schema version it does not know, a payload
+// that does not decode or that breaks a rule of Validate — keeps Event nil and says why in
+// Unreadable; readers name it (the read models quarantine it), never guess at it.
 func ToRecorded(e eventstore.Envelope) domain.Recorded {
+	if e.Unreadable != "" {
+		return domain.Recorded{Stream: e.Stream, Sequence: e.Sequence, Raw: e.Body, Unreadable: notAnEntry(e)}
+	}
 	r := domain.Recorded{ID: e.ID, Type: e.Type, Stream: e.Stream, Version: e.Version, Sequence: e.Sequence,
 		RecordedAt: e.RecordedAt, Actor: e.Actor, Source: e.Source, Raw: e.Data}
-	if ev, err := domain.DecodeWith(parseFast, e.Type, e.Schema, e.Data); err == nil {
+	ev, err := domain.DecodeWith(parseFast, e.Type, e.Schema, e.Data)
+	if err == nil {
+		err = ev.Validate()
+	}
+	if err != nil {
+		r.Unreadable = err
+	} else {
 		r.Event = ev
 	}
 	return r
+}
+
+// notAnEntry is the reason a stored message that is not an event is unreadable, as a clerk
+// reads it.
+func notAnEntry(e eventstore.Envelope) error {
+	return domain.Invalid("", "the message stored at position %d is not an entry of the ledger: %s", e.Sequence, e.Unreadable)
 }
 
 // Read calls fn for each event from position from to the current end of the log. The payloads

@@ -47,12 +47,14 @@ type Projection struct {
 	log  *slog.Logger
 	opts Options
 
-	mu      sync.RWMutex // guards idx, unknown, checkpoint
+	mu      sync.RWMutex // guards idx, unknown, quarantine, checkpoint
 	idx     *index
 	unknown map[string]int
-	ckpt    uint64
-	known   time.Time
-	nextRow []uint64 // the last row number of each figure
+	// quarantine lists the entries the read models do not fold, by position (see Quarantined)
+	quarantine []Quarantined
+	ckpt       uint64
+	known      time.Time
+	nextRow    []uint64 // the last row number of each figure
 
 	// caches of what bbolt holds, valid while the projection is the file's only writer: the
 	// streams touched recently, in two generations (see writer.state)
@@ -112,9 +114,13 @@ func (p *Projection) init() error {
 		m := tx.Bucket(bMeta)
 		v := m.Get(kVersion)
 		interrupted := m.Get(kBulk) != nil
-		if v == nil || getU64(v) != Version || interrupted {
+		judge, stale := staleJudge(tx)
+		if v == nil || getU64(v) != Version || interrupted || stale > 0 {
 			if interrupted {
 				p.log.Info("a rebuild of the read models was interrupted: rebuilding them from the log again")
+			} else if stale > 0 && v != nil && getU64(v) == Version {
+				p.log.Info("quarantined entries were judged by other code: rebuilding the read models from the log to examine them again",
+					"entries", stale, "judged by", judge, "now", Judge())
 			} else if v != nil {
 				p.log.Info("projector version changed: rebuilding read models from the log", "was", getU64(v), "now", Version)
 			}
@@ -136,6 +142,7 @@ func (p *Projection) init() error {
 func (p *Projection) load() error {
 	idx := newIndex()
 	unknown := map[string]int{}
+	var quarantine []Quarantined
 	err := p.db.View(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bMeta)
 		p.ckpt = getU64(m.Get(kCheckpoint))
@@ -150,6 +157,10 @@ func (p *Projection) load() error {
 		}
 		if v := m.Get(kUnknown); v != nil {
 			_ = json.Unmarshal(v, &unknown)
+		}
+		var err error
+		if quarantine, err = loadQuarantine(tx); err != nil {
+			return err
 		}
 		if err := tx.Bucket(bClock).ForEach(func(_, v []byte) error {
 			return decodeClock(v, idx.addClockNS)
@@ -167,7 +178,7 @@ func (p *Projection) load() error {
 		idx.lastSeq = p.ckpt
 	}
 	p.mu.Lock()
-	p.idx, p.unknown = idx, unknown
+	p.idx, p.unknown, p.quarantine = idx, unknown, quarantine
 	p.mu.Unlock()
 	return nil
 }
@@ -567,7 +578,10 @@ type batch struct {
 	deltas  []delta
 	clock   []clockMark
 	unknown map[string]int
-	touched map[string]*streamState // streams this batch changed; their indexes are put at the end
+	// quarantine are the entries this batch sets aside; acked the ones quarantined earlier
+	// that it acknowledges
+	quarantine, acked []Quarantined
+	touched           map[string]*streamState // streams this batch changed; their indexes are put at the end
 }
 
 // newBatch returns an empty batch with room for n events.
@@ -662,6 +676,9 @@ func (p *Projection) commit(b *batch, rel *releaser) error {
 		if err := m.Put(kKnown, u64(uint64(known.UnixNano()))); err != nil {
 			return err
 		}
+		if err := putQuarantine(tx, b); err != nil {
+			return err
+		}
 		if len(b.unknown) > 0 {
 			all := p.Unknown()
 			for k, v := range b.unknown {
@@ -703,6 +720,7 @@ func (p *Projection) commit(b *batch, rel *releaser) error {
 	for k, v := range b.unknown {
 		p.unknown[k] += v
 	}
+	p.addQuarantine(b)
 	p.ckpt, p.known, p.nextRow = last, known, nextRow
 	p.mu.Unlock()
 	p.wake()

@@ -1,5 +1,7 @@
 package projections
 
+import "github.com/ocopledger/ocopledger/domain"
+
 // set sets *v to x for a test and returns the function that restores it.
 func set[T any](v *T, x T) (restore func()) {
 	old := *v
@@ -22,6 +24,16 @@ func SetSnapshotEvery(n int) (restore func()) { return set(&snapshotEvery, n) }
 // SetReleaseAbove sets the resident memory above which a catch-up releases the mapped file (0:
 // at each request), for a test, and returns the function that restores it.
 func SetReleaseAbove(n int64) (restore func()) { return set(&releaseAbove, n) }
+
+// SetFailApply makes the transaction that applies an entry fail refuses fail, for a test, and
+// returns the function that restores it.
+func SetFailApply(fail func(domain.Recorded) error) (restore func()) { return set(&failApply, fail) }
+
+// SetCatalogueVersion makes the read models judge entries as a build whose catalogue is v, for a
+// test, and returns the function that restores it.
+func SetCatalogueVersion(v string) (restore func()) {
+	return set(&catalogueVersion, func() string { return v })
+}
 
 const (
 	RebuildGCPercent = rebuildGCPercent

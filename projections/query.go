@@ -20,6 +20,9 @@ type Result struct {
 	Figures  map[string]int64 `json:"figures"`
 	// By holds breakdowns when asked: dimension → figure → value → count.
 	By map[string]map[string]map[string]int64 `json:"by,omitempty"`
+	// Warnings name the entries up to Position that the figures leave out (quarantined), so
+	// that no figure silently includes or drops them.
+	Warnings []Quarantined `json:"warnings,omitempty"`
 }
 
 // resolve fills the defaults of a query: known now means the end of the log as applied.
@@ -42,7 +45,8 @@ func (p *Projection) Figures(q domain.Query) Result {
 		known = p.known
 	}
 	c := p.idx.at(s)
-	out := Result{AsOf: q.AsOf, KnownAt: known, From: q.From, Position: s, Figures: make(map[string]int64, p.idx.figs)}
+	out := Result{AsOf: q.AsOf, KnownAt: known, From: q.From, Position: s, Figures: make(map[string]int64, p.idx.figs),
+		Warnings: p.quarantinedUpTo(s)}
 	for i, f := range figures {
 		out.Figures[f.ID] = c.value(i, f.Kind, q)
 	}
@@ -504,14 +508,20 @@ type Status struct {
 	Deltas     int            `json:"deltas"`
 	Unknown    map[string]int `json:"unknown_types,omitempty"`
 	Version    int            `json:"projector_version"`
+	// Quarantined counts the entries the read models leave out; Unacknowledged those of them no
+	// admin has acknowledged (the ledger reports itself degraded while there are any).
+	Quarantined    int `json:"quarantined"`
+	Unacknowledged int `json:"unacknowledged"`
 }
 
 // Status returns the projection's state.
 func (p *Projection) Status() Status {
 	u := p.Unknown()
+	un := p.Unacknowledged()
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	return Status{Checkpoint: p.ckpt, KnownAt: p.known, Deltas: p.idx.n, Unknown: u, Version: Version}
+	return Status{Checkpoint: p.ckpt, KnownAt: p.known, Deltas: p.idx.n, Unknown: u, Version: Version,
+		Quarantined: len(p.quarantine), Unacknowledged: un}
 }
 
 // FiguresAtPosition returns every figure for a query as known at log position s (the query's
@@ -527,7 +537,8 @@ func (p *Projection) FiguresAtPosition(q domain.Query, s uint64) Result {
 		s = p.idx.lastSeq
 	}
 	c := p.idx.at(s)
-	out := Result{AsOf: q.AsOf, From: q.From, Position: s, Figures: make(map[string]int64, p.idx.figs)}
+	out := Result{AsOf: q.AsOf, From: q.From, Position: s, Figures: make(map[string]int64, p.idx.figs),
+		Warnings: p.quarantinedUpTo(s)}
 	if i := sort.Search(len(p.idx.seqs), func(i int) bool { return uint64(p.idx.seqs[i]) > s }); i > 0 {
 		out.KnownAt = time.Unix(0, p.idx.known[i-1]).UTC()
 	}

@@ -31,16 +31,18 @@ import (
 //	items    fig item 0x00 rowID → from,until: current rows of items that several streams share
 //	deltas   first seq of a commit → the changes of each figure it made (8 bytes each), loaded
 //	         into the in-memory index
+//	quarantine  seq → an entry the read models do not fold, as JSON (see Quarantined)
 var (
-	bMeta    = []byte("meta")
-	bLog     = []byte("log")
-	bClock   = []byte("clock")
-	bStreams = []byte("streams")
-	bRows    = []byte("rows")
-	bEnds    = []byte("ends")
-	bItems   = []byte("items")
-	bDeltas  = []byte("deltas")
-	buckets  = [][]byte{bMeta, bLog, bClock, bStreams, bRows, bEnds, bItems, bDeltas}
+	bMeta       = []byte("meta")
+	bLog        = []byte("log")
+	bClock      = []byte("clock")
+	bStreams    = []byte("streams")
+	bRows       = []byte("rows")
+	bEnds       = []byte("ends")
+	bItems      = []byte("items")
+	bDeltas     = []byte("deltas")
+	bQuarantine = []byte("quarantine")
+	buckets     = [][]byte{bMeta, bLog, bClock, bStreams, bRows, bEnds, bItems, bDeltas, bQuarantine}
 
 	kCheckpoint = []byte("checkpoint")
 	kVersion    = []byte("version")

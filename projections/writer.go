@@ -75,10 +75,23 @@ func (w *writer) history(seqs []uint64) ([]domain.Recorded, error) {
 	return out, nil
 }
 
+// failApply, set by tests only, fails the transaction that applies an entry it refuses.
+var failApply func(domain.Recorded) error
+
 func (w *writer) apply(r domain.Recorded, known time.Time) error {
+	if failApply != nil {
+		if err := failApply(r); err != nil {
+			return err
+		}
+	}
 	var err error
 	if w.scratch, err = appendLogOf(w.scratch[:0], r); err != nil {
-		return err
+		// An event without a binary form cannot be folded again from the log: keep the entry
+		// without its payload, and set it aside.
+		r.Event, r.Unreadable = nil, domain.Internal("folding this entry into its record failed (%v); it is left out of the figures", err)
+		if w.scratch, err = appendLogOf(w.scratch[:0], r); err != nil {
+			return err
+		}
 	}
 	if err := w.logPage.add(logPageKey(r.Sequence), r.Sequence, w.scratch); err != nil {
 		return err
@@ -86,18 +99,50 @@ func (w *writer) apply(r domain.Recorded, known time.Time) error {
 	r.Raw = nil // the payload is in the log; folds keep decoded events only
 	w.b.clock = append(w.b.clock, clockMark{r.Sequence, known})
 	if r.Event == nil {
-		w.b.unknown[r.Type]++
+		if r.Type != "" && !domain.KnownType(r.Type) {
+			w.b.unknown[r.Type]++
+		}
+		w.quarantine(r, unfoldable(r))
 		return nil
 	}
+	if ack, ok := r.Event.(domain.QuarantineAcknowledged); ok {
+		w.acknowledge(r, ack)
+	}
+	return w.fold(r)
+}
+
+// fold folds an event into its stream and turns the change of what the stream contributes into
+// rows. A fold that panics (a rule that cannot take the event) leaves the stream as it was
+// before the event, whose entry is quarantined: the stream is folded on without it, as every
+// instance and every rebuild does, since whether the fold panics depends on the stream's
+// history (the log) and the code only.
+func (w *writer) fold(r domain.Recorded) (err error) {
+	var st *streamState
+	seqs := -1
+	defer func() {
+		v := recover()
+		if v == nil {
+			return
+		}
+		if st != nil {
+			if seqs >= 0 {
+				st.idx.seqs = st.idx.seqs[:seqs]
+			}
+			st.fold, st.contribs = nil, nil // folded again from the log when next needed
+		}
+		w.quarantine(r, foldFailed(v))
+		err = nil
+	}()
 	// An inert event (an expiry, a notice) changes no row: a stream that is not in memory only
 	// takes its position, and is folded with it when an event needs the fold (half of the
 	// streams a national rebuild would read back from the log were read for these alone).
 	inert := domain.Inert(r.Event)
-	st, err := w.state(r.Stream, r.Version, inert)
+	st, err = w.state(r.Stream, r.Version, inert)
 	if err != nil {
 		return err
 	}
 	w.b.touched[r.Stream] = st
+	seqs = len(st.idx.seqs)
 	if st.fold == nil {
 		st.idx.seqs = append(st.idx.seqs, r.Sequence)
 		return nil
