@@ -270,8 +270,9 @@ func (l *Ledger) History(ctx context.Context, stream string) ([]domain.Recorded,
 
 // ToRecorded turns a stored envelope into a domain event. An entry this build cannot fold —
 // a stored message that is not an event, a type or schema version it does not know, a payload
-// that does not decode or that breaks a rule of Validate — keeps Event nil and says why in
-// Unreadable; readers name it (the read models quarantine it), never guess at it.
+// that does not decode or that the gate refuses (domain.ValidateAt at its recorded time, so the
+// verdict depends on the entry alone) — keeps Event nil and says why in Unreadable; readers name
+// it (the read models quarantine it), never guess at it.
 func ToRecorded(e eventstore.Envelope) domain.Recorded {
 	if e.Unreadable != "" {
 		return domain.Recorded{Stream: e.Stream, Sequence: e.Sequence, Raw: e.Body, Unreadable: notAnEntry(e)}
@@ -280,7 +281,7 @@ func ToRecorded(e eventstore.Envelope) domain.Recorded {
 		RecordedAt: e.RecordedAt, Actor: e.Actor, Source: e.Source, Raw: e.Data}
 	ev, err := domain.DecodeWith(parseFast, e.Type, e.Schema, e.Data)
 	if err == nil {
-		err = ev.Validate()
+		err = domain.ValidateAt(ev, e.RecordedAt)
 	}
 	if err != nil {
 		r.Unreadable = err

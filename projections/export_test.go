@@ -29,6 +29,12 @@ func SetReleaseAbove(n int64) (restore func()) { return set(&releaseAbove, n) }
 // returns the function that restores it.
 func SetFailApply(fail func(domain.Recorded) error) (restore func()) { return set(&failApply, fail) }
 
+// SetFoldPanics makes the fold of the entries panics names panic, for a test, and returns the
+// function that restores it.
+func SetFoldPanics(panics func(domain.Recorded) bool) (restore func()) {
+	return set(&foldPanics, panics)
+}
+
 // SetCatalogueVersion makes the read models judge entries as a build whose catalogue is v, for a
 // test, and returns the function that restores it.
 func SetCatalogueVersion(v string) (restore func()) {

@@ -13,53 +13,48 @@ import (
 )
 
 // poisonLog is a synthetic log with entries the read models cannot fold put in among the
-// others: a stored message that is not an event, an event of a type this build does not know,
-// and CNNTTB recognitions dated 2099 (whose fold computes a validity beyond the programme's
-// era), one opening a record and one in a record with history that goes on after it. It returns
-// the log, the same log without those entries, and their positions.
+// others: a stored message that is not an event, an event of a type this build does not know, a
+// CNNTTB recognition dated 2099 (which the gate refuses: the reader hands it over unreadable), and
+// an entry in a record with history, which goes on after it, whose fold panics (see
+// SetFoldPanics: entries with ID "panics"). It returns the log, the same log without those
+// entries, and their positions.
 func poisonLog(t *testing.T, n int) (log, clean projections.SliceSource, poison []uint64) {
 	t.Helper()
 	base := synthLog(n)
-	var existing domain.Recorded // a CNNTTB record with more entries after its first
-	for i, r := range base {
-		if r.Type == domain.TypeCNNTTBRecognized && i < n/2 {
-			for _, later := range base[i+1:] {
-				if later.Stream == r.Stream {
-					existing = r
-					break
-				}
-			}
-			if existing.Stream != "" {
+	first, second := -1, -1 // two entries of one CNNTTB record in the first half of the log
+	for i := 0; i < n/2 && second < 0; i++ {
+		if base[i].Type != domain.TypeCNNTTBRecognized {
+			continue
+		}
+		for j := i + 1; j < n/2; j++ {
+			if base[j].Stream == base[i].Stream {
+				first, second = i, j
 				break
 			}
 		}
 	}
-	if existing.Stream == "" {
+	if second < 0 {
 		t.Fatal("the synthetic log has no CNNTTB record with two entries")
 	}
-	far := func(stream, id string) domain.Recorded {
-		e := existing.Event.(domain.CNNTTBRecognized)
-		e.ProductID = strings.TrimPrefix(stream, domain.KindCNNTTB+".")
-		e.RoundYear, e.IssuedOn, e.Certificate = 2099, domain.MustDate(2099, 5, 1), "far-"+id
-		return domain.Recorded{ID: id, Type: e.EventType(), Stream: stream, RecordedAt: existing.RecordedAt, Event: e}
+	rec := base[first]
+	far := rec.Event.(domain.CNNTTBRecognized)
+	far.ProductID, far.RoundYear, far.IssuedOn, far.Certificate = "far-new", 2099, domain.MustDate(2099, 5, 1), "far-1"
+	refused := domain.ValidateAt(far, rec.RecordedAt)
+	if refused == nil {
+		t.Fatal("the gate accepts a recognition dated 2099")
 	}
+	again := rec.Event.(domain.CNNTTBRecognized)
+	again.Certificate = "again-1"
 	insert := map[int]domain.Recorded{
-		100: {Stream: "product.evil2", Unreadable: domain.Invalid("", "the message stored at position %d is not an entry of the ledger: %s", 101, "garbage")},
-		500: {ID: "future-1", Type: "future.thing", Stream: "future.x", Unreadable: errors.New("unknown type")},
-		900: far(domain.KindCNNTTB+".far-new", "far-1"),
-	}
-	for i, r := range base {
-		if r.Stream == existing.Stream && r.ID != existing.ID && i > 900 {
-			insert[i] = far(existing.Stream, "far-2") // just before a later entry of the same record
-			break
-		}
+		100:    {Stream: "product.evil2", Unreadable: domain.Invalid("", "the message stored at position %d is not an entry of the ledger: %s", 101, "garbage")},
+		500:    {ID: "future-1", Type: "future.thing", Stream: "future.x", Unreadable: errors.New("unknown type")},
+		n / 2:  {ID: "far-1", Type: far.EventType(), Stream: far.Stream(), Unreadable: refused},
+		second: {ID: "panics", Type: again.EventType(), Stream: rec.Stream, Event: again}, // just before the record's next entry
 	}
 	for i, r := range base {
 		if bad, ok := insert[i]; ok {
 			bad.Sequence = uint64(len(log) + 1)
-			if bad.RecordedAt.IsZero() && len(log) > 0 {
-				bad.RecordedAt = log[len(log)-1].RecordedAt
-			}
+			bad.RecordedAt = log[len(log)-1].RecordedAt
 			log = append(log, bad)
 			poison = append(poison, bad.Sequence)
 		}
@@ -83,6 +78,7 @@ func positions(qs []projections.Quarantined) []uint64 {
 // those of the log without them, and name them.
 func TestPoisonEntriesAreQuarantinedDeterministically(t *testing.T) {
 	log, clean, poison := poisonLog(t, 3000)
+	defer projections.SetFoldPanics(func(r domain.Recorded) bool { return r.ID == "panics" })()
 	ctx := context.Background()
 	dir := t.TempDir()
 	open := func(name string, batch int) *projections.Projection {
@@ -115,11 +111,18 @@ func TestPoisonEntriesAreQuarantinedDeterministically(t *testing.T) {
 			t.Errorf("quarantined entry %+v lacks its names", q)
 		}
 	}
-	if !strings.Contains(want[0].Reason, "not an entry of the ledger") || !strings.Contains(want[0].ReasonVI, "không phải là một mục ghi") {
-		t.Errorf("reason of the garbage %q / %q", want[0].Reason, want[0].ReasonVI)
+	byID := map[string]projections.Quarantined{}
+	for _, q := range want {
+		byID[q.ID] = q
 	}
-	if !strings.Contains(want[2].Reason, "folding this entry into its record failed") {
-		t.Errorf("reason of the far-future recognition %q", want[2].Reason)
+	if q := byID[""]; !strings.Contains(q.Reason, "not an entry of the ledger") || !strings.Contains(q.ReasonVI, "không phải là một mục ghi") {
+		t.Errorf("reason of the garbage %q / %q", q.Reason, q.ReasonVI)
+	}
+	if q := byID["panics"]; !strings.Contains(q.Reason, "folding this entry into its record failed") {
+		t.Errorf("reason of the entry whose fold panics %+v", q)
+	}
+	if q := byID["far-1"]; !strings.Contains(q.Reason, "2099") {
+		t.Errorf("reason of the far-future recognition %q", q.Reason)
 	}
 	if got := live.Quarantined(); !reflect.DeepEqual(got, want) {
 		t.Errorf("live batches quarantine %+v, a rebuild %+v", got, want)
@@ -172,6 +175,7 @@ func TestPoisonEntriesAreQuarantinedDeterministically(t *testing.T) {
 // An admin's acknowledgement flags a quarantined entry; the entry stays named.
 func TestAcknowledgeQuarantined(t *testing.T) {
 	log, _, poison := poisonLog(t, 1500)
+	defer projections.SetFoldPanics(func(r domain.Recorded) bool { return r.ID == "panics" })()
 	ack := func(pos uint64, seq uint64) domain.Recorded {
 		return domain.Recorded{ID: "ack-" + string(rune('a'+seq%26)), Type: domain.TypeQuarantineAcknowledged, Stream: domain.QuarantineStream,
 			Sequence: seq, Actor: "admin", RecordedAt: log[len(log)-1].RecordedAt,

@@ -75,8 +75,12 @@ func (w *writer) history(seqs []uint64) ([]domain.Recorded, error) {
 	return out, nil
 }
 
-// failApply, set by tests only, fails the transaction that applies an entry it refuses.
-var failApply func(domain.Recorded) error
+// failApply, set by tests only, fails the transaction that applies an entry it refuses;
+// foldPanics makes the fold of an entry it names panic.
+var (
+	failApply  func(domain.Recorded) error
+	foldPanics func(domain.Recorded) bool
+)
 
 func (w *writer) apply(r domain.Recorded, known time.Time) error {
 	if failApply != nil {
@@ -143,6 +147,9 @@ func (w *writer) fold(r domain.Recorded) (err error) {
 	}
 	w.b.touched[r.Stream] = st
 	seqs = len(st.idx.seqs)
+	if foldPanics != nil && foldPanics(r) {
+		panic("a rule of the fold refuses the entry (test)")
+	}
 	if st.fold == nil {
 		st.idx.seqs = append(st.idx.seqs, r.Sequence)
 		return nil
