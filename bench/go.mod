@@ -4,6 +4,8 @@ go 1.26.0
 
 require github.com/ocopledger/ocopledger v0.0.0
 
+require github.com/gofrs/flock v0.13.2 // indirect
+
 require (
 	github.com/antithesishq/antithesis-sdk-go v0.8.0-default-no-op // indirect
 	github.com/google/go-tpm v0.9.8 // indirect
