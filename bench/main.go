@@ -227,7 +227,8 @@ func run(ctx context.Context) error {
 	}
 	// The same with the broker in another process: the projection's own footprint. The raw read
 	// for comparison goes over the same loopback connection.
-	store, err = eventstore.Open(ctx, eventstore.Config{DataDir: filepath.Join(data, "jetstream"), ListenAddr: "127.0.0.1:0"})
+	store, err = eventstore.Open(ctx, eventstore.Config{DataDir: filepath.Join(data, "jetstream"), ListenAddr: "127.0.0.1:0",
+		ListenUsers: []eventstore.ListenUser{benchUser}})
 	if err != nil {
 		return err
 	}
@@ -240,17 +241,17 @@ func run(ctx context.Context) error {
 	var wall2 time.Duration
 	var mem2 memPeak
 	for range max(*runs, 1) {
-		rawHere, err := rawReadHere(ctx, store.ClientURL())
+		rawHere, err := rawReadHere(ctx, benchURL(store.ClientURL()))
 		if err != nil {
 			store.Close()
 			return err
 		}
-		rawTCP, err := rawReadApart(ctx, store.ClientURL())
+		rawTCP, err := rawReadApart(ctx, benchURL(store.ClientURL()))
 		if err != nil {
 			store.Close()
 			return err
 		}
-		w, c, m, err := rebuild(false, nil, "--nats", store.ClientURL())
+		w, c, m, err := rebuild(false, nil, "--nats", benchURL(store.ClientURL()))
 		if err != nil {
 			store.Close()
 			return err
@@ -278,14 +279,14 @@ func run(ctx context.Context) error {
 		fmt.Sprintf("runs %s–%s; largest anonymous %s + mapped read-model file %s seen", mib(hwms[0]), mib(hwms[len(hwms)-1]), mib(mem2.anon), mib(mem2.file)))
 	// The same over the read models that run built: the rebuild first empties the file (bbolt
 	// reads every page of a bucket it deletes).
-	_, catchUp4, mem4, err := rebuild(true, nil, "--nats", store.ClientURL())
+	_, catchUp4, mem4, err := rebuild(true, nil, "--nats", benchURL(store.ClientURL()))
 	if err != nil {
 		store.Close()
 		return err
 	}
 	report("the same over the read-model file it built (emptied first): catch-up", rate(n, catchUp4), fmt.Sprintf("peak RSS %s: anonymous %s + mapped read-model file %s", mib(mem4.hwm), mib(mem4.anon), mib(mem4.file)))
 	// The same with the Go runtime's soft memory limit (more frequent garbage collection).
-	_, catchUp3, mem3, err := rebuild(false, []string{"GOMEMLIMIT=200MiB"}, "--nats", store.ClientURL())
+	_, catchUp3, mem3, err := rebuild(false, []string{"GOMEMLIMIT=200MiB"}, "--nats", benchURL(store.ClientURL()))
 	store.Close()
 	if err != nil {
 		return err
@@ -562,4 +563,13 @@ func group(n int) string {
 		s = s[:len(s)-3]
 	}
 	return strings.Join(append([]string{s}, out...), ",")
+}
+
+// benchUser is the account the measurements connect to the embedded server with (the listener
+// never runs open).
+var benchUser = eventstore.ListenUser{User: "bench", Password: eventstore.NewPassword(), Admin: true}
+
+// benchURL is url with benchUser's user and password in it.
+func benchURL(url string) string {
+	return strings.Replace(url, "nats://", "nats://"+benchUser.User+":"+benchUser.Password+"@", 1)
 }

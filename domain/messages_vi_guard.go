@@ -13,6 +13,16 @@ var messagesVIGuard = map[string]string{
 	// Entry keys (Idempotency-Key, --id) reused for another entry (ledger).
 	"the entry key %q already names the entry at position %d (%s, record %s, version %d), which holds other content: give a new key for a new entry": "mã mục ghi %q đã thuộc về mục ghi tại vị trí %d (%s, hồ sơ %s, phiên bản %d) với nội dung khác: hãy dùng một mã mới cho mục ghi mới",
 	"the entry key %q already names the entry at position %d (%s, record %s): an entry key names one entry only; give a new key for this one":        "mã mục ghi %q đã thuộc về mục ghi tại vị trí %d (%s, hồ sơ %s): mỗi mã mục ghi chỉ dành cho một mục ghi; hãy dùng một mã mới cho mục ghi này",
+
+	// The NATS listener's credentials (eventstore listenauth.go, cmd/ocopledger nats_creds.go).
+	"are missing: the NATS listener never accepts clients without a user and password":                                    "còn thiếu: cổng NATS không bao giờ nhận kết nối không có tài khoản và mật khẩu",
+	"is given twice, or is the ledger's own user":                                                                         "bị khai báo hai lần, hoặc trùng với tài khoản riêng của sổ cái",
+	"must be a name without spaces, ':', '@' or '/'":                                                                      "phải là một tên không có dấu cách, ':', '@' hay '/'",
+	"of user %s is shorter than 16 characters":                                                                            "của tài khoản %s ngắn hơn 16 ký tự",
+	"the NATS credentials file %s cannot be written: %v":                                                                  "không ghi được tệp thông tin xác thực NATS %s: %v",
+	"the NATS credentials file %s may be read by other users of this machine: allow only its owner (chmod 600 %s)":        "tệp thông tin xác thực NATS %s có thể bị người dùng khác trên máy này đọc: hãy chỉ cho phép chủ sở hữu đọc (chmod 600 %s)",
+	"write it as user:password, with a password of 16 characters or more":                                                 "hãy ghi theo dạng tài_khoản:mật_khẩu, với mật khẩu từ 16 ký tự trở lên",
+	"%s is not a NATS credentials file: it holds {\"user\": …, \"password\": …} with a password of 16 characters or more": "%s không phải là tệp thông tin xác thực NATS: tệp này chứa {\"user\": …, \"password\": …} với mật khẩu từ 16 ký tự trở lên",
 }
 
 func init() {

@@ -110,6 +110,9 @@ type Config struct {
 	// "127.0.0.1:0" for a random port, also accepts external NATS clients.
 	// Empty means in-process only.
 	ListenAddr string
+	// ListenUsers are the accounts of the external clients on ListenAddr, required with it: the
+	// listener never runs open. Users that are not Admin may only read (ReaderPermissions).
+	ListenUsers []ListenUser
 	// Replicas of the ledger stream; default 1 (use 3 on a cluster).
 	Replicas int
 	// StreamName of the ledger stream; default DefaultStreamName.

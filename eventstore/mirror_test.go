@@ -9,6 +9,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/eventstore/storetest"
 )
 
 // The backup the README describes: a mirror of the ledger stream on another stream that refuses
@@ -16,7 +17,7 @@ import (
 // deletions, and what is read from it restores into an empty ledger exactly.
 func TestMirrorBackupRestoresTheLedger(t *testing.T) {
 	ctx := context.Background()
-	s, err := eventstore.Open(ctx, eventstore.Config{DataDir: filepath.Join(t.TempDir(), "js"), ListenAddr: "127.0.0.1:0"})
+	s, err := eventstore.Open(ctx, eventstore.Config{DataDir: filepath.Join(t.TempDir(), "js"), ListenAddr: "127.0.0.1:0", ListenUsers: []eventstore.ListenUser{storetest.Admin}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func TestMirrorBackupRestoresTheLedger(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 
-	backup, err := eventstore.Open(ctx, eventstore.Config{NatsURL: s.ClientURL(), StreamName: mirror.Name, ReadOnly: true})
+	backup, err := eventstore.Open(ctx, eventstore.Config{NatsURL: storetest.AdminURL(s.ClientURL()), StreamName: mirror.Name, ReadOnly: true})
 	if err != nil {
 		t.Fatalf("open the mirror read-only: %v", err)
 	}
@@ -116,7 +117,7 @@ func TestMirrorBackupRestoresTheLedger(t *testing.T) {
 // A mirror that could lose history is not accepted as a backup to read from.
 func TestReadOnlyRefusesAnUnsafeMirror(t *testing.T) {
 	ctx := context.Background()
-	s, err := eventstore.Open(ctx, eventstore.Config{DataDir: filepath.Join(t.TempDir(), "js"), ListenAddr: "127.0.0.1:0"})
+	s, err := eventstore.Open(ctx, eventstore.Config{DataDir: filepath.Join(t.TempDir(), "js"), ListenAddr: "127.0.0.1:0", ListenUsers: []eventstore.ListenUser{storetest.Admin}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,11 +126,11 @@ func TestReadOnlyRefusesAnUnsafeMirror(t *testing.T) {
 		Mirror: &jetstream.StreamSource{Name: eventstore.DefaultStreamName}}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = eventstore.Open(ctx, eventstore.Config{NatsURL: s.ClientURL(), StreamName: "LOOSE_BACKUP", ReadOnly: true})
+	_, err = eventstore.Open(ctx, eventstore.Config{NatsURL: storetest.AdminURL(s.ClientURL()), StreamName: "LOOSE_BACKUP", ReadOnly: true})
 	if !errors.Is(err, eventstore.ErrUnsafeStream) {
 		t.Fatalf("opening a mirror that allows deletion: %v, want ErrUnsafeStream", err)
 	}
-	if _, err := eventstore.Open(ctx, eventstore.Config{NatsURL: s.ClientURL(), StreamName: "NO_SUCH_STREAM", ReadOnly: true}); err == nil {
+	if _, err := eventstore.Open(ctx, eventstore.Config{NatsURL: storetest.AdminURL(s.ClientURL()), StreamName: "NO_SUCH_STREAM", ReadOnly: true}); err == nil {
 		t.Fatal("read-only open of a missing stream succeeded (it must never be created)")
 	}
 }

@@ -81,13 +81,16 @@ func (s *Store) open(ctx context.Context) error {
 			return err
 		}
 		s.lock = lock
-		srv, err := startServer(ctx, s.cfg)
+		srv, ledgerPassword, err := startServer(ctx, s.cfg)
 		if err != nil {
 			return err
 		}
 		s.srv = srv
 		url = ""
 		opts = append(opts, nats.InProcessServer(srv))
+		if ledgerPassword != "" {
+			opts = append(opts, nats.UserInfo(ledgerUser, ledgerPassword))
+		}
 	} else {
 		opts = append(opts, nats.MaxReconnects(-1))
 	}
@@ -118,8 +121,10 @@ func (s *Store) open(ctx context.Context) error {
 }
 
 // startServer runs an in-process nats-server with JetStream file storage
-// that syncs every write to disk before acknowledging it.
-func startServer(ctx context.Context, cfg Config) (*server.Server, error) {
+// that syncs every write to disk before acknowledging it. When it listens,
+// every client authenticates (cfg.ListenUsers), and the ledger's own
+// connection uses the user ledgerUser with the returned password.
+func startServer(ctx context.Context, cfg Config) (srv *server.Server, ledgerPassword string, err error) {
 	opts := &server.Options{
 		ServerName: "ocopledger",
 		JetStream:  true,
@@ -131,20 +136,23 @@ func startServer(ctx context.Context, cfg Config) (*server.Server, error) {
 	if cfg.ListenAddr != "" {
 		host, port, err := net.SplitHostPort(cfg.ListenAddr)
 		if err != nil {
-			return nil, invalid(0, "listen addr", cfg.ListenAddr, "must be host:port, e.g. 127.0.0.1:4222")
+			return nil, "", invalid(0, "listen addr", cfg.ListenAddr, "must be host:port, e.g. 127.0.0.1:4222")
 		}
 		p, err := strconv.Atoi(port)
 		if err != nil || p < 0 || p > 65535 {
-			return nil, invalid(0, "listen addr", cfg.ListenAddr, "has an invalid port")
+			return nil, "", invalid(0, "listen addr", cfg.ListenAddr, "has an invalid port")
 		}
 		if p == 0 {
 			p = server.RANDOM_PORT
 		}
 		opts.Host, opts.Port = host, p
+		if opts.Users, ledgerPassword, err = serverUsers(cfg); err != nil {
+			return nil, "", err
+		}
 	}
-	srv, err := server.NewServer(opts)
+	srv, err = server.NewServer(opts)
 	if err != nil {
-		return nil, fmt.Errorf("eventstore: embedded nats-server: %w", err)
+		return nil, "", fmt.Errorf("eventstore: embedded nats-server: %w", err)
 	}
 	srv.SetLoggerV2(slogLogger{cfg.Logger}, false, false, false)
 	srv.Start()
@@ -155,9 +163,9 @@ func startServer(ctx context.Context, cfg Config) (*server.Server, error) {
 	if !srv.ReadyForConnections(wait) {
 		srv.Shutdown()
 		srv.WaitForShutdown()
-		return nil, fmt.Errorf("eventstore: embedded nats-server in %s not ready after %s", cfg.DataDir, wait)
+		return nil, "", fmt.Errorf("eventstore: embedded nats-server in %s not ready after %s", cfg.DataDir, wait)
 	}
-	return srv, nil
+	return srv, ledgerPassword, nil
 }
 
 // streamConfig is the configuration of a new ledger stream: nothing may

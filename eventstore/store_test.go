@@ -168,7 +168,10 @@ func TestOpenConfigErrors(t *testing.T) {
 // With ListenAddr the embedded server also serves external NATS clients,
 // who see the self-describing JSON message.
 func TestEmbeddedListens(t *testing.T) {
-	s := storetest.MustOpenStore(t, func(c *eventstore.Config) { c.ListenAddr = "127.0.0.1:0" })
+	reader := eventstore.ListenUser{User: "auditor", Password: "auditor-password-0123"}
+	s := storetest.MustOpenStore(t, func(c *eventstore.Config) {
+		c.ListenAddr, c.ListenUsers = "127.0.0.1:0", []eventstore.ListenUser{reader}
+	})
 	url := s.ClientURL()
 	if !strings.HasPrefix(url, "nats://127.0.0.1:") {
 		t.Fatalf("ClientURL = %q, want nats://127.0.0.1:<port>", url)
@@ -178,7 +181,7 @@ func TestEmbeddedListens(t *testing.T) {
 	if _, err := s.Append(ctxOf(t), "product.p1", 0, e); err != nil {
 		t.Fatal(err)
 	}
-	nc, err := nats.Connect(url)
+	nc, err := nats.Connect(url, nats.UserInfo(reader.User, reader.Password))
 	if err != nil {
 		t.Fatal(err)
 	}

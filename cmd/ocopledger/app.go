@@ -71,10 +71,13 @@ type Main struct {
 
 	Logger *slog.Logger
 	cmd    string // the command being run, named in the hint of a usage error
-	store  *eventstore.Store
-	ledger *ledger.Ledger
-	proj   *projections.Projection
-	closer []func() error
+	// natsReaderFile holds the credentials of the --listen-nats clients ("" if none or given by
+	// the environment).
+	natsReaderFile string
+	store          *eventstore.Store
+	ledger         *ledger.Ledger
+	proj           *projections.Projection
+	closer         []func() error
 }
 
 // NewMain returns a Main writing to the given streams.
@@ -115,8 +118,8 @@ func (m *Main) commonFlags(fs *flag.FlagSet) {
 		"mật khẩu trên máy chủ NATS của --nats ($OCOPLEDGER_NATS_PASSWORD)",
 		"password for --nats ($OCOPLEDGER_NATS_PASSWORD)"))
 	fs.StringVar(&m.NatsCreds, "nats-creds", os.Getenv("OCOPLEDGER_NATS_CREDS"), flagText(
-		"tệp thông tin xác thực (credentials) để kết nối máy chủ NATS của --nats ($OCOPLEDGER_NATS_CREDS)",
-		"credentials file for --nats ($OCOPLEDGER_NATS_CREDS)"))
+		"tệp thông tin xác thực (credentials) để kết nối máy chủ NATS của --nats: tệp .creds của NATS, hoặc tệp nats-reader.json của --listen-nats ($OCOPLEDGER_NATS_CREDS)",
+		"credentials file for --nats: a NATS .creds file, or the nats-reader.json of --listen-nats ($OCOPLEDGER_NATS_CREDS)"))
 	fs.StringVar(&m.NatsCA, "nats-ca", os.Getenv("OCOPLEDGER_NATS_CA"), flagText(
 		"tệp chứng chỉ CA (PEM) dùng để kiểm tra máy chủ NATS khi kết nối qua TLS ($OCOPLEDGER_NATS_CA)",
 		"CA certificate file (PEM) to verify the NATS servers over TLS ($OCOPLEDGER_NATS_CA)"))
@@ -127,8 +130,8 @@ func (m *Main) commonFlags(fs *flag.FlagSet) {
 		"tệp khóa riêng (PEM) của chứng chỉ --nats-cert ($OCOPLEDGER_NATS_KEY)",
 		"the private key file (PEM) of --nats-cert ($OCOPLEDGER_NATS_KEY)"))
 	fs.StringVar(&m.ListenNATS, "listen-nats", "", flagText(
-		"khi dùng máy chủ nhúng: nhận thêm kết nối của các chương trình NATS (ví dụ công cụ dòng lệnh nats) tại địa chỉ này, ví dụ 127.0.0.1:4222",
-		"embedded mode: also accept NATS clients (e.g. the nats CLI) on this address, e.g. 127.0.0.1:4222"))
+		"khi dùng máy chủ nhúng: nhận thêm kết nối của các chương trình NATS (ví dụ công cụ dòng lệnh nats) tại địa chỉ này, ví dụ 127.0.0.1:4222; các chương trình đó chỉ được đọc, và đăng nhập bằng tài khoản trong tệp nats-reader.json của thư mục dữ liệu (tạo ra lần đầu) hoặc $OCOPLEDGER_NATS_READER (tài_khoản:mật_khẩu)",
+		"embedded mode: also accept NATS clients (e.g. the nats CLI) on this address, e.g. 127.0.0.1:4222; they may only read, and sign in with the user and password in nats-reader.json of the data folder (made on first use) or $OCOPLEDGER_NATS_READER (user:password)"))
 	fs.IntVar(&m.Replicas, "replicas", 1, flagText(
 		"số bản sao của luồng sổ cái khi tạo mới (3 trên một cụm máy chủ)",
 		"replicas of the ledger stream when it is created (3 on a cluster)"))
@@ -359,7 +362,18 @@ func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) {
 		cfg.NatsOptions = append(cfg.NatsOptions, nats.UserInfo(m.NatsUser, m.NatsPass))
 	}
 	if m.NatsCreds != "" {
-		cfg.NatsOptions = append(cfg.NatsOptions, nats.UserCredentials(m.NatsCreds))
+		o, err := natsCredsOption(m.NatsCreds)
+		if err != nil {
+			return nil, err
+		}
+		cfg.NatsOptions = append(cfg.NatsOptions, o)
+	}
+	if m.ListenNATS != "" && m.NatsURL == "" {
+		users, file, err := m.listenUsers()
+		if err != nil {
+			return nil, err
+		}
+		cfg.ListenUsers, m.natsReaderFile = users, file
 	}
 	tlsOpts, err := m.natsTLS()
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/eventstore/storetest"
 )
 
 // exportLines reads an export and drops appended_at (the broker's own time of each message,
@@ -47,7 +48,7 @@ func TestExportFromAMirrorBackup(t *testing.T) {
 	if code, _, errs := runCLI(t, "demo", "--data", dir); code != 0 {
 		t.Fatalf("demo: exit %d\n%s", code, errs)
 	}
-	s, err := eventstore.Open(ctx, eventstore.Config{DataDir: filepath.Join(dir, "jetstream"), ListenAddr: "127.0.0.1:0"})
+	s, err := eventstore.Open(ctx, eventstore.Config{DataDir: filepath.Join(dir, "jetstream"), ListenAddr: "127.0.0.1:0", ListenUsers: []eventstore.ListenUser{storetest.Admin}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,10 +77,10 @@ func TestExportFromAMirrorBackup(t *testing.T) {
 	}
 	work := t.TempDir()
 	fromLedger, fromMirror := filepath.Join(work, "ledger.jsonl"), filepath.Join(work, "mirror.jsonl")
-	if code, _, errs := runCLI(t, "export", "--nats", s.ClientURL(), "--out", fromLedger); code != 0 {
+	if code, _, errs := runCLI(t, "export", "--nats", storetest.AdminURL(s.ClientURL()), "--out", fromLedger); code != 0 {
 		t.Fatalf("export: exit %d\n%s", code, errs)
 	}
-	if code, _, errs := runCLI(t, "export", "--nats", s.ClientURL(), "--mirror", mirror.Name, "--out", fromMirror); code != 0 {
+	if code, _, errs := runCLI(t, "export", "--nats", storetest.AdminURL(s.ClientURL()), "--mirror", mirror.Name, "--out", fromMirror); code != 0 {
 		t.Fatalf("export --mirror: exit %d\n%s", code, errs)
 	}
 	want, got := exportLines(t, fromLedger), exportLines(t, fromMirror)
@@ -97,12 +98,12 @@ func TestExportFromAMirrorBackup(t *testing.T) {
 	if _, err := s.JetStream().CreateStream(ctx, loose); err != nil {
 		t.Fatal(err)
 	}
-	code, _, errs := runCLI(t, "export", "--nats", s.ClientURL(), "--mirror", loose.Name)
+	code, _, errs := runCLI(t, "export", "--nats", storetest.AdminURL(s.ClientURL()), "--mirror", loose.Name)
 	if code != 1 || !strings.Contains(errs, "luồng LOOSE_BACKUP cho phép xóa (deny_delete=false): ocopledger không dùng một sổ cái có thể mất lịch sử") {
 		t.Errorf("export from a mirror that allows deletion: exit %d, %q", code, errs)
 	}
 	// A stream that does not exist is named, and nothing is created.
-	code, _, errs = runCLI(t, "export", "--nats", s.ClientURL(), "--mirror", "NO_SUCH_BACKUP", "--lang", "en")
+	code, _, errs = runCLI(t, "export", "--nats", storetest.AdminURL(s.ClientURL()), "--mirror", "NO_SUCH_BACKUP", "--lang", "en")
 	if code != 3 || !strings.Contains(errs, "NO_SUCH_BACKUP") {
 		t.Errorf("export from a missing mirror: exit %d, %q; want exit 3 naming it", code, errs)
 	}

@@ -217,7 +217,7 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	}})
 	if m.NatsURL == "" {
 		// The data folder is locked while serve runs; a command refused it names these ways in.
-		info := serveInfo{PID: os.Getpid(), HTTP: "http://" + ln.Addr().String(), NATS: l.Store().ClientURL()}
+		info := serveInfo{PID: os.Getpid(), HTTP: "http://" + ln.Addr().String(), NATS: l.Store().ClientURL(), NATSCredentials: m.natsReaderFile}
 		if remove, err := writeServeInfo(m.DataDir, info); err != nil {
 			log.Warn("cannot write "+serveInfoFile+" in the data folder", "err", err)
 		} else {
@@ -234,6 +234,7 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 		"access", mode, "instance", serveOpts.instance, "version", version)
 	if !m.JSON {
 		m.serveBanner("http://"+ln.Addr().String(), auth.Open(), serveOpts.publicRead)
+		m.natsBanner(l.Store().ClientURL())
 	}
 	err = runParts(hctx, log, parts)
 	log.Info("ocopledger stopped")
@@ -257,6 +258,23 @@ func (m *Main) serveBanner(base string, open, publicRead bool) {
 		"Sổ cái OCOP đang chạy.\n  Bảng điều khiển:  %s/\n  API (OpenAPI):    %s/v1/openapi.json\n  Quyền truy cập:   %s\nDừng bằng Ctrl+C. Nhật ký hoạt động (tiếng Anh, cho người vận hành) ghi ra stderr.\n",
 		"The OCOP ledger is running.\n  Dashboard:        %s/\n  API (OpenAPI):    %s/v1/openapi.json\n  Access:           %s\nStop with Ctrl+C. The operators' log goes to stderr.\n"),
 		base, base, access)
+}
+
+// natsBanner tells, when serve also listens for NATS clients (--listen-nats), where and with
+// which credentials they read the log.
+func (m *Main) natsBanner(url string) {
+	if url == "" {
+		return
+	}
+	if m.natsReaderFile == "" {
+		fmt.Fprintf(m.Out, m.t("  NATS (chỉ đọc):   %s, tài khoản và mật khẩu trong $OCOPLEDGER_NATS_READER\n",
+			"  NATS (read only): %s, user and password in $OCOPLEDGER_NATS_READER\n"), url)
+		return
+	}
+	fmt.Fprintf(m.Out, m.t(
+		"  NATS (chỉ đọc):   %s, tài khoản và mật khẩu trong %s\n    ví dụ: ocopledger log --nats %s --nats-creds %s\n",
+		"  NATS (read only): %s, user and password in %s\n    e.g. ocopledger log --nats %s --nats-creds %s\n"),
+		url, m.natsReaderFile, url, m.natsReaderFile)
 }
 
 // listenError says why serve cannot listen on --addr.

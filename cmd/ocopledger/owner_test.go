@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/ocopledger/ocopledger/eventstore"
 )
 
@@ -165,5 +166,49 @@ func TestRecordIDReuse(t *testing.T) {
 	}
 	if n := lastSequence(t, dir); n != 1 {
 		t.Errorf("the log holds %d entries, want 1", n)
+	}
+}
+
+// Issue 14, item 3 end to end: `serve --listen-nats` makes a reader credential in the data folder
+// (0600) and prints where it is; garbage published without credentials is refused and nothing
+// is stored; `log --nats … --nats-creds FILE` reads the log; a command refused the data folder
+// names the NATS URL and the credential file.
+func TestServeListenNATSNeedsCredentials(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	var out, errb syncBuffer
+	_, base := startServeProcess(t, bin, dir, &out, &errb, "--listen-nats", "127.0.0.1:0", "--lang", "en")
+	postSalespoint(t, base, 1)
+	re := regexp.MustCompile(`NATS \(read only\): (nats://127\.0\.0\.1:\d+), user and password in (\S+)`)
+	waitFor(t, "the NATS line of the banner", func() bool { return re.MatchString(out.String()) })
+	sub := re.FindStringSubmatch(out.String())
+	url, creds := sub[1], sub[2]
+	if want, _ := filepath.Abs(filepath.Join(dir, natsReaderFile)); creds != want {
+		t.Errorf("credentials in %s, want %s", creds, want)
+	}
+	if st, err := os.Stat(creds); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("credentials file: %v, mode %v; want 0600", err, st.Mode())
+	}
+	// Without credentials: refused, nothing stored.
+	if nc, err := nats.Connect(url, nats.MaxReconnects(0)); err == nil {
+		nc.Publish("ocop.events.product.evil2", []byte("garbage"))
+		nc.Flush()
+		nc.Close()
+		t.Error("a NATS client without credentials connected")
+	}
+	// With the reader's credentials: the log reads, and shows only the API's entry.
+	c := exec.Command(bin, "log", "--nats", url, "--nats-creds", creds, "--json")
+	got, err := c.Output()
+	if err != nil {
+		t.Fatalf("log --nats --nats-creds: %v\n%s", err, got)
+	}
+	if n := strings.Count(string(got), `"salespoint.opened"`); n != 1 || strings.Contains(string(got), "garbage") {
+		t.Errorf("log read over NATS:\n%s\nwant the one entry recorded", got)
+	}
+	// A command on the data folder is refused and told how to reach the running server.
+	c = exec.Command(bin, "log", "--data", dir, "--lang", "en")
+	got, _ = c.CombinedOutput()
+	if code := c.ProcessState.ExitCode(); code != 4 || !strings.Contains(string(got), "read it with --nats "+url+" --nats-creds "+creds+", or use the API at "+base) {
+		t.Errorf("log --data beside serve: exit %d\n%s", code, got)
 	}
 }

@@ -55,7 +55,7 @@ func lockedError(dataDir string, err error) error {
 	var e *domain.Error
 	info, serving := readServeInfo(dataDir, le.PID)
 	switch {
-	case serving && info.NATS != "":
+	case serving && info.NATS != "" && info.NATSCredentials != "":
 		e = domain.Conflict("the ledger %s is in use by a running `ocopledger serve` (pid %d): read it with --nats %s --nats-creds %s, or use the API at %s",
 			dataDir, le.PID, info.NATS, info.NATSCredentials, info.HTTP)
 	case serving:

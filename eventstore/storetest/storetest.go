@@ -9,6 +9,7 @@ package storetest
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,4 +69,13 @@ func RunServer(tb testing.TB) *server.Server {
 		srv.WaitForShutdown()
 	})
 	return srv
+}
+
+// Admin is a listener account with every right, for tests that manage streams over NATS (a
+// mirror for backups): give it in Config.ListenUsers and connect with AdminURL.
+var Admin = eventstore.ListenUser{User: "admin", Password: "admin-password-of-the-tests", Admin: true}
+
+// AdminURL is url (a store's ClientURL) with Admin's user and password in it.
+func AdminURL(url string) string {
+	return strings.Replace(url, "nats://", "nats://"+Admin.User+":"+Admin.Password+"@", 1)
 }
