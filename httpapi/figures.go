@@ -350,9 +350,12 @@ func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
+	// A rebuild the server did not ask for (read models found broken) counts as well.
 	st := s.cfg.Projection.Status()
-	body := map[string]any{"ready": s.Ready(), "checkpoint": st.Checkpoint, "head": s.hub.head()}
-	if !s.Ready() {
+	rebuilding := s.cfg.Projection.Rebuilding()
+	ready := s.Ready() && !rebuilding
+	body := map[string]any{"ready": ready, "rebuilding": rebuilding, "checkpoint": st.Checkpoint, "head": s.hub.head()}
+	if !ready {
 		writeJSON(w, http.StatusServiceUnavailable, body)
 		return
 	}

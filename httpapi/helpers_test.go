@@ -56,6 +56,7 @@ type envOpt struct {
 	heartbeat   time.Duration
 	beforeStart func(*testEnv)
 	ring        int
+	rebuild     func(context.Context) error // the server's Rebuild; default: does nothing
 }
 
 func newEnv(tb testing.TB, o envOpt) *testEnv {
@@ -78,8 +79,11 @@ func newEnv(tb testing.TB, o envOpt) *testEnv {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	if o.rebuild == nil {
+		o.rebuild = func(context.Context) error { return nil }
+	}
 	e.Srv = httpapi.New(httpapi.Config{Ledger: e.Ledger, Projection: p, Auth: auth, Heartbeat: o.heartbeat, RingSize: o.ring,
-		Rebuild: func(context.Context) error { return nil }})
+		Rebuild: o.rebuild})
 	e.HTTP = httptest.NewServer(e.Srv.Handler())
 	e.URL = e.HTTP.URL
 	e.wg.Add(1)

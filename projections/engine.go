@@ -66,8 +66,9 @@ type Projection struct {
 	// applier's: transactions that write run one at a time)
 	logPages, rowPages pagePool
 
-	rebuilt bool // the file was (re)initialised at open
-	waiters []chan struct{}
+	rebuilt    bool        // the file was (re)initialised at open
+	rebuilding atomic.Bool // from a Reset until Run has caught up again (see Rebuilding)
+	waiters    []chan struct{}
 }
 
 // pageSize is the size of the pages of a read-model file this version creates (a file keeps the
@@ -222,9 +223,15 @@ func (p *Projection) Reset() error {
 	}
 	p.cache, p.cacheOld, p.bulk = map[string]*streamState{}, nil, nil
 	p.bulkOn.Store(false)
+	p.rebuilding.Store(true)
 	p.known = time.Time{}
 	return p.load()
 }
+
+// Rebuilding reports whether the read models are being rebuilt from the log: from a Reset until
+// Run has caught up with the log's end again. Meanwhile they answer with a part of the log only,
+// or not at all (see WaitReady).
+func (p *Projection) Rebuilding() bool { return p.rebuilding.Load() }
 
 // CatchUp applies the log from the checkpoint to its current end. progress, if set, is called
 // after each batch with the position reached and the end.
@@ -480,6 +487,7 @@ func (p *Projection) Run(ctx context.Context, src Source) error {
 		}
 		return err
 	}
+	p.rebuilding.Store(false)
 	events := make(chan domain.Recorded, 1024)
 	errc := make(chan error, 1)
 	fctx, cancel := context.WithCancel(ctx)
