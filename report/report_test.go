@@ -79,17 +79,18 @@ func wantContains(t *testing.T, out string, wants ...string) {
 	}
 }
 
-// The Vietnamese text reproduces the sentences of Công văn 470 word for word when given its figures.
+// The Vietnamese text reproduces the sentences of Công văn 470 word for word when given its figures,
+// except that it says what the ledger counts exactly: "740 doanh nghiệp", not "hơn 740" ("more than").
 func TestRenderVietnameseReproducesTheReport(t *testing.T) {
 	out := render(t, facts470(), "vi", "text")
 	wantContains(t, out,
 		"Số liệu tính đến ngày 07/08/2025, theo sổ cái tại thời điểm 23:59:59 ngày 07/08/2025.",
 		"Hiện nay trên địa bàn tỉnh Quảng Ngãi có 160 sản phẩm được công nhận là sản phẩm công nghiệp nông thôn tiêu biểu (CNNTTB) cấp tỉnh, có 42 sản phẩm CNNTTB cấp khu vực, 17 sản phẩm CNNTTB cấp Quốc gia. Đến nay, các chứng nhận còn hiệu lực đối với 31 sản phẩm CNNTTB cấp tỉnh, 14 sản phẩm CNNTTB cấp khu vực và 02 sản phẩm CNNTTB cấp quốc gia¹. Có 642 sản phẩm OCOP còn thời hạn; trong đó, có 02 sản phẩm đạt OCOP 5 sao², 48 sản phẩm đạt 4 sao và 592 sản phẩm đạt OCOP 3 sao.",
 		"Toàn tỉnh Quảng Ngãi có 23 điểm giới thiệu và bán sản phẩm OCOP; trong đó, Nhà nước hỗ trợ 09 điểm (Bộ Công Thương hỗ trợ 02 điểm) và 14 điểm xã hội hóa 100%.",
-		"đến nay đã hỗ trợ đăng 1.400 sản phẩm lên Sàn giao dịch thương mại điện tử cho hơn 740 doanh nghiệp vừa và nhỏ",
+		"đến nay đã hỗ trợ đăng 1.400 sản phẩm lên Sàn giao dịch thương mại điện tử cho 740 doanh nghiệp vừa và nhỏ",
 		"Ngoài ra, có 173 sản phẩm OCOP của tỉnh được bán trên các sàn thương mại điện tử (shopee, Voso, postmart, ...).",
 		"Giai đoạn 2021-2025 trên địa bàn tỉnh Quảng Ngãi tổ chức 07 Hội chợ cấp tỉnh, 17 hội chợ cấp huyện, 41 phiên chợ/đợt hàng Việt về nông thôn, miền núi, vùng sâu, vùng xa và hải đảo; tham mưu tổ chức 08 Hội nghị kết nối cung cầu",
-		"hỗ trợ hơn 603 lượt doanh nghiệp, hợp tác xã, cơ sở sản xuất trên địa bàn tỉnh tham gia hơn 76 đợt hội chợ, phiên chợ, hội nghị kết nối cung cầu trong và ngoài tỉnh.",
+		"hỗ trợ 603 lượt doanh nghiệp, hợp tác xã, cơ sở sản xuất trên địa bàn tỉnh tham gia 76 đợt hội chợ, phiên chợ, hội nghị kết nối cung cầu trong và ngoài tỉnh.",
 		"¹ 02 sản phẩm CNNTTB cấp quốc gia: Bò khô Thu Ba; Trà Sâm dây Ngọc Linh DATO.",
 		"² 02 sản phẩm OCOP 5 sao: Mạch nha Quảng Ngãi đường Mantoza của Nhà máy Nha Quảng Ngãi – Chi nhánh Công ty cổ phần đường Quảng Ngãi; Tỏi Lý Sơn của Công ty TNHH Thương mại và Dịch vụ Phú Sinh.",
 	)
@@ -101,7 +102,8 @@ func TestRenderEnglish(t *testing.T) {
 		"Figures as of 2025-08-07, from the ledger as known at 2025-08-07 23:59:59 +07:00.",
 		"and 2 national CNNTTB products¹. 642 OCOP products hold a certificate still in force; of these, 2 products are rated OCOP 5 stars², 48 products 4 stars and 592 products OCOP 3 stars.",
 		"9 points are supported by the State (2 of them by the Ministry of Industry and Trade) and 14 points are 100% privately funded",
-		"helped list 1,400 products",
+		"helped list 1,400 products on the e-commerce platform for 740 small, medium-sized",
+		"and supported 603 participations of businesses, cooperatives and production establishments of the province in 76 fairs,",
 		"In the 2021-2025 period the province of Quảng Ngãi held 7 provincial trade fairs, 17 district trade fairs and 41 ",
 		"² 2 five-star OCOP products: Mạch nha Quảng Ngãi đường Mantoza of Nhà máy Nha Quảng Ngãi – Chi nhánh Công ty cổ phần đường Quảng Ngãi; Tỏi Lý Sơn of Công ty TNHH Thương mại và Dịch vụ Phú Sinh.",
 	)
@@ -198,6 +200,20 @@ func TestTextCell(t *testing.T) {
 	} {
 		if got := report.TextCell(in); got != want {
 			t.Errorf("TextCell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A figure is said as it is: the report never words an exact count as "more than" it.
+func TestRenderSaysTheFigureExactly(t *testing.T) {
+	for _, lang := range report.Languages {
+		for _, format := range report.Formats {
+			out := render(t, facts470(), lang, format)
+			for _, vague := range []string{"hơn 740", "hơn 603", "hơn 76", "more than 740", "more than 603", "more than 76"} {
+				if strings.Contains(out, vague) {
+					t.Errorf("%s %s: the report says %q where the ledger counts exactly", lang, format, vague)
+				}
+			}
 		}
 	}
 }
