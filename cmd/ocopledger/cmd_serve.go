@@ -197,7 +197,8 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	if err != nil {
 		return listenError(serveOpts.addr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return hctx },
+	// Recover: the parts mounted beside the API (webhooks, dashboard) answer a panic as the API does.
+	srv := &http.Server{Handler: api.Recover(mux), ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return hctx },
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	parts = append(parts, namedRun{"http", func(ctx context.Context) error {
 		errc := make(chan error, 1)
