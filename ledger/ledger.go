@@ -95,6 +95,9 @@ func (l *Ledger) RecordEvent(ctx context.Context, e domain.Event, m Meta) (Posit
 	if err := domain.CheckLine("source", m.Source, 500); err != nil {
 		return Position{}, err
 	}
+	if err := domain.CheckLine("actor", m.Actor, 200); err != nil {
+		return Position{}, err
+	}
 	data, err := json.Marshal(e)
 	if err != nil {
 		return Position{}, fmt.Errorf("ledger: encode %s: %w", e.EventType(), err)

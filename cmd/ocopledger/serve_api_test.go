@@ -21,12 +21,13 @@ const serveAdminToken = "admin-token-0123456789"
 func serveOnLoopback(t *testing.T, args ...string) (string, *syncBuffer) {
 	t.Helper()
 	t.Setenv("OCOPLEDGER_TOKENS", serveAdminToken+":admin:ana")
+	dir := t.TempDir() // made before the stop is registered, so it is removed after serve stopped
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs syncBuffer
 	m := NewMain(strings.NewReader(""), io.Discard, &logs)
 	code := make(chan int, 1)
 	go func() {
-		code <- m.Run(ctx, append([]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--instance", "test"}, args...))
+		code <- m.Run(ctx, append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--instance", "test"}, args...))
 		m.Close()
 	}()
 	t.Cleanup(func() {
