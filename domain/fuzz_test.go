@@ -154,6 +154,9 @@ func FuzzFold(f *testing.F) {
 		}
 		f.Add(b.String(), i%2 == 0)
 	}
+	// A reorganisation into an empty commune, and a product recorded without one.
+	f.Add(domain.TypeUnitsMerged+` {"reorganisation_id":"r","effective":"2025-07-01","legal_basis":"NQ","units":[{"old_commune":"a","old_province":"Gia Lai","new_commune":"","new_province":"x"}]}`+"\n"+
+		domain.TypeOCOPCertified+` {"product_id":"p","product_name":"P","producer_id":"x","producer_name":"X","producer_kind":"enterprise","product_set":"I.1","stars":4,"decision":{"number":"1","date":"2024-03-01","authority":"province"},"address":{"province":"Gia Lai"}}`, false)
 	f.Fuzz(func(t *testing.T, lines string, oneStream bool) {
 		var log []domain.Recorded
 		versions := map[string]uint64{}

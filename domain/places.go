@@ -36,8 +36,9 @@ func (m *UnitMap) FormerProvince(a Address) FormerProvince {
 	case strings.Contains(p, "quảng ngãi") && a.District != "":
 		return FormerQuangNgai
 	}
-	if m != nil {
-		if old, ok := m.byNew[fold(a.Commune)]; ok {
+	if c := fold(a.Commune); m != nil && c != "" {
+		if old, ok := m.byNew[c]; ok {
+			// Commune "" ends the recursion, even for a stored mapping to an empty new commune.
 			return m.FormerProvince(Address{Province: old, District: "-"})
 		}
 	}

@@ -129,3 +129,17 @@ func TestDecideFarFutureDecision(t *testing.T) {
 		ExpiredOn: day("2100-01-01")})
 	wantError(t, err, refused{code: domain.CodeInvalid, field: "expired_on", msg: "31/12/2102"})
 }
+
+// A stored reorganisation that maps a commune to an empty new commune (Validate refuses it today)
+// made FormerProvince call itself for ever on an address without a commune: a stack overflow
+// that no recover catches. FuzzFold keeps the input that found it.
+func TestFormerProvinceOfAnEmptyCommuneEnds(t *testing.T) {
+	m := domain.NewUnitMap()
+	m.Add(domain.UnitsMerged{ReorganisationID: "r", Units: []domain.UnitMapping{{OldCommune: "a", OldProvince: "Bình Định", NewCommune: " ", NewProvince: "x"}}})
+	if got := m.FormerProvince(domain.Address{Province: "Gia Lai"}); got != domain.FormerUnknown {
+		t.Errorf("got %s; want %s", got, domain.FormerUnknown)
+	}
+	if got := m.FormerProvince(domain.Address{Commune: "xã Ba Tơ", Province: "Quảng Ngãi"}); got != domain.FormerQuangNgai {
+		t.Errorf("got %s; want %s", got, domain.FormerQuangNgai)
+	}
+}
