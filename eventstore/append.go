@@ -37,8 +37,11 @@ const (
 	// anyVersionAttempts bounds the retries of an AnyVersion append that
 	// keeps losing races (it re-reads the stream head each time).
 	anyVersionAttempts = 10
-	// publishTimeout applies when the caller's context has no deadline.
+	// publishTimeout applies when the caller's context has no deadline (embedded server).
 	publishTimeout = 30 * time.Second
+	// batchTimePerEvent is the time an atomic batch's commit is given per event, beyond
+	// Config.RequestTimeout, on a cluster.
+	batchTimePerEvent = 5 * time.Millisecond
 )
 
 // errBatchDuplicate is the internal signal for codeBatchDuplicate.
@@ -170,25 +173,41 @@ func (s *Store) publish(ctx context.Context, stream string, cur, lastSeq uint64,
 	// sequence; it guards the whole batch.
 	msgs[0].Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(lastSeq, 10))
 
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, publishTimeout)
-		defer cancel()
+	if s.disk != nil {
+		need := 0
+		for _, m := range msgs {
+			need += len(m.Data) + 512 // the body, its headers and the store's record
+		}
+		if err := s.disk.ready(int64(need)); err != nil {
+			return AppendResult{}, err
+		}
+	}
+	pctx, cancel := s.requestCtx(ctx)
+	if len(msgs) > 1 && s.srv == nil {
+		// A large atomic batch is stored and replicated as one: give its commit more time.
+		cancel()
+		pctx, cancel = context.WithTimeoutCause(ctx, s.cfg.RequestTimeout+time.Duration(len(msgs))*batchTimePerEvent, errNoAnswer)
+	}
+	defer cancel()
+	if s.disk != nil {
+		var stop func()
+		pctx, stop = s.disk.watch(pctx)
+		defer stop()
 	}
 	var res AppendResult
 	if len(msgs) == 1 {
-		ack, err := s.js.PublishMsg(ctx, msgs[0])
+		ack, err := s.js.PublishMsg(pctx, msgs[0])
 		if err != nil {
-			return AppendResult{}, mapPublishError(stream, err)
+			return AppendResult{}, mapPublishError(stream, s.brokerError(pctx, err))
 		}
 		if ack.Duplicate {
 			return s.verifyDuplicate(ctx, stream, events[0], data[0], ack.Sequence)
 		}
 		res = AppendResult{FirstSequence: ack.Sequence, LastSequence: ack.Sequence, Version: cur + 1, RecordedAt: last}
 	} else {
-		lastSeq, err := s.publishBatch(ctx, msgs)
+		lastSeq, err := s.publishBatch(pctx, msgs)
 		if err != nil {
-			return AppendResult{}, mapPublishError(stream, err)
+			return AppendResult{}, mapPublishError(stream, s.brokerError(pctx, err))
 		}
 		n := uint64(len(msgs))
 		res = AppendResult{FirstSequence: lastSeq - n + 1, LastSequence: lastSeq, Version: cur + n, RecordedAt: last}

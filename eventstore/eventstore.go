@@ -129,7 +129,24 @@ type Config struct {
 	Logger *slog.Logger
 	// NatsOptions are passed to nats.Connect, e.g. nats.UserInfo.
 	NatsOptions []nats.Option
+	// RequestTimeout bounds each request of an append or a record's read to the broker when
+	// connected to NatsURL: one not answered by then fails with ErrUnavailable (a stream leader
+	// election takes 4–9 s; a caller is told to retry rather than kept waiting). Default
+	// DefaultRequestTimeout; the embedded server waits as long as the caller's context allows.
+	RequestTimeout time.Duration
+	// MinFreeBytes (embedded mode) is the disk space an append must leave free in DataDir:
+	// with less, appends fail with ErrStorageFull before anything is written. Default
+	// DefaultMinFreeBytes; negative turns the check off.
+	MinFreeBytes int64
 }
+
+const (
+	// DefaultRequestTimeout is Config.RequestTimeout's default.
+	DefaultRequestTimeout = 1500 * time.Millisecond
+	// DefaultMinFreeBytes is Config.MinFreeBytes's default: room for the read models and the
+	// broker's index files beside the log.
+	DefaultMinFreeBytes = 8 << 20
+)
 
 // Errors of the store. Test for them with errors.Is.
 var (
@@ -150,7 +167,36 @@ var (
 	ErrReadOnly = errors.New("eventstore: the store is open read-only (a backup or mirror is read, never appended to)")
 	// ErrClosed is returned by calls on a closed Store.
 	ErrClosed = errors.New("eventstore: store is closed")
+	// ErrUnavailable means the broker did not answer in time or said it cannot now: a stream
+	// leader election, a node restarting, a lost connection. An append that fails with it may
+	// still have been stored (its answer lost): retrying the same events (same IDs) is safe.
+	ErrUnavailable = errors.New("eventstore: the broker is unavailable for now (a leader election or a lost connection); try again shortly")
+	// ErrStorageFull is matched by every *StorageFullError.
+	ErrStorageFull = errors.New("eventstore: storage full")
 )
+
+// StorageFullError refuses an append because the disk that holds the log is full (or too
+// close to full to write safely). Nothing of the append was stored; everything stored
+// before is kept. Appends work again once space is freed, without restarting.
+type StorageFullError struct {
+	Dir     string // the data directory (embedded mode); empty when the broker reported it
+	Free    int64  // bytes free on Dir's file system, -1 if unknown
+	MinFree int64  // bytes an append must leave free
+	Cause   string // what the broker said, if it reported it
+}
+
+func (e *StorageFullError) Error() string {
+	switch {
+	case e.Cause != "" && e.Dir != "":
+		return fmt.Sprintf("%v: the broker could not write to %s (%s)", ErrStorageFull, e.Dir, e.Cause)
+	case e.Cause != "":
+		return fmt.Sprintf("%v: the broker has no room for the append (%s)", ErrStorageFull, e.Cause)
+	}
+	return fmt.Sprintf("%v: the disk holding %s has %d bytes free, appends keep at least %d free", ErrStorageFull, e.Dir, e.Free, e.MinFree)
+}
+
+// Is makes errors.Is(err, ErrStorageFull) true.
+func (e *StorageFullError) Is(target error) bool { return target == ErrStorageFull }
 
 // BackfillError refuses a backfilled event recorded before what the ledger
 // already holds (it matches ErrBackfillOrder): "as known at" needs recorded

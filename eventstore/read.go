@@ -30,15 +30,7 @@ func (s *Store) ReadStream(ctx context.Context, stream string) ([]Envelope, erro
 	if err != nil || end == 0 {
 		return nil, err
 	}
-	var out []Envelope
-	err = consume(ctx, s, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{subject},
-		DeliverPolicy:  jetstream.DeliverAllPolicy,
-	}, end, 0, envelope, func(e Envelope) error {
-		out = append(out, e)
-		return nil
-	}, nil)
-	return out, err
+	return s.readSubject(ctx, subject, end)
 }
 
 // Read calls fn for every event from global sequence fromSeq (1-based; 0

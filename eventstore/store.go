@@ -23,6 +23,7 @@ type Store struct {
 	log    *slog.Logger
 	srv    *server.Server // nil when connected to NatsURL
 	lock   *flock.Flock   // the data directory's lock, held while srv runs
+	disk   *diskGuard     // the embedded server's full-disk guard (storage.go); nil with NatsURL
 	nc     *nats.Conn
 	js     jetstream.JetStream
 	stream jetstream.Stream
@@ -52,6 +53,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -86,6 +90,7 @@ func (s *Store) open(ctx context.Context) error {
 			return err
 		}
 		s.srv = srv
+		s.disk = newDiskGuard(srv, s.cfg)
 		url = ""
 		opts = append(opts, nats.InProcessServer(srv))
 		if ledgerPassword != "" {
@@ -110,7 +115,12 @@ func (s *Store) open(ctx context.Context) error {
 	if s.stream, err = ensureStream(ctx, js, s.cfg); err != nil {
 		return err
 	}
+	// Right after the stream is found a cluster may still be electing its leader: ask again.
 	last, err := s.lastEnvelope(ctx)
+	for errors.Is(err, ErrUnavailable) && ctx.Err() == nil {
+		time.Sleep(100 * time.Millisecond)
+		last, err = s.lastEnvelope(ctx)
+	}
 	if err != nil {
 		return err
 	}
@@ -376,9 +386,11 @@ func (s *Store) LastSequence(ctx context.Context) (uint64, error) {
 	if err := s.checkOpen(); err != nil {
 		return 0, err
 	}
-	info, err := s.stream.Info(ctx)
+	rctx, cancel := s.requestCtx(ctx)
+	defer cancel()
+	info, err := s.stream.Info(rctx)
 	if err != nil {
-		return 0, fmt.Errorf("eventstore: stream info: %w", err)
+		return 0, fmt.Errorf("eventstore: stream info: %w", s.brokerError(rctx, err))
 	}
 	return info.State.LastSeq, nil
 }
@@ -432,9 +444,12 @@ type msgGetRequest struct {
 	Seq     uint64 `json:"seq,omitempty"`
 	LastFor string `json:"last_by_subj,omitempty"`
 	NextFor string `json:"next_by_subj,omitempty"` // with Seq: the first message from Seq on whose subject matches
+	Batch   int    `json:"batch,omitempty"`        // direct get only
+	MaxByte int    `json:"max_bytes,omitempty"`    // direct get only
 }
 
-// leaderGet reads one message through the stream leader (STREAM.MSG.GET).
+// leaderGet reads one message through the stream leader (STREAM.MSG.GET). A leader that does
+// not answer within the request timeout (an election) gives ErrUnavailable (brokerError).
 //
 // The jetstream package reads by direct get when the stream allows it, and
 // on a replicated stream any replica answers a direct get, also a follower
@@ -444,18 +459,15 @@ type msgGetRequest struct {
 // The version checks need the leader's answer, which includes every
 // acknowledged append.
 func (s *Store) leaderGet(ctx context.Context, req msgGetRequest) (*jetstream.RawStreamMsg, error) {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, publishTimeout)
-		defer cancel()
-	}
+	rctx, cancel := s.requestCtx(ctx)
+	defer cancel()
 	body, err := json.Marshal(req)
 	if err != nil {
 		return nil, err
 	}
-	reply, err := s.nc.RequestWithContext(ctx, "$JS.API.STREAM.MSG.GET."+s.cfg.StreamName, body)
+	reply, err := s.nc.RequestWithContext(rctx, "$JS.API.STREAM.MSG.GET."+s.cfg.StreamName, body)
 	if err != nil {
-		return nil, err
+		return nil, s.brokerError(rctx, err)
 	}
 	var resp struct {
 		Error   *jetstream.APIError `json:"error"`
@@ -474,7 +486,7 @@ func (s *Store) leaderGet(ctx context.Context, req msgGetRequest) (*jetstream.Ra
 	case resp.Error != nil && resp.Error.ErrorCode == jetstream.JSErrCodeMessageNotFound:
 		return nil, jetstream.ErrMsgNotFound
 	case resp.Error != nil:
-		return nil, resp.Error
+		return nil, s.brokerError(rctx, resp.Error)
 	case resp.Message == nil:
 		return nil, jetstream.ErrInvalidJetStreamResponse
 	}

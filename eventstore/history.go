@@ -1,0 +1,114 @@
+package eventstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+const (
+	// directBatch and directMaxBytes bound one direct-get answer of a record's history.
+	directBatch    = 1000
+	directMaxBytes = 8 << 20
+)
+
+// readSubject returns the events stored on subject, in order, up to the one at global sequence
+// end: the last on the subject, as the stream leader reported it (head).
+//
+// It reads by direct get in batches ($JS.API.DIRECT.GET.<stream>, next_by_subj with batch):
+// no consumer is created, so an append never waits on a consumer's creation through the
+// cluster or on its heartbeats (reading through an ordered consumer stalled for about 10 s at a
+// time on the three-node cluster). Any replica may answer a direct get, also a follower that has
+// not yet applied the latest appends; such an answer ends before end, and the rest is read
+// through the leader (STREAM.MSG.GET next_by_subj), which holds every acknowledged append: the
+// version checks get the whole history, as leaderGet explains.
+func (s *Store) readSubject(ctx context.Context, subject string, end uint64) ([]Envelope, error) {
+	var out []Envelope
+	from := uint64(1)
+	for from <= end {
+		envs, pending, err := s.directBatch(ctx, subject, from, end)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, envs...)
+		if len(envs) > 0 {
+			from = envs[len(envs)-1].Sequence + 1
+		}
+		if len(envs) == 0 || pending == 0 {
+			break // the replica that answered has nothing more up to end
+		}
+	}
+	// What the replica did not have yet, through the leader.
+	for from <= end {
+		m, err := s.leaderGet(ctx, msgGetRequest{Seq: from, NextFor: subject})
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			return nil, fmt.Errorf("eventstore: %s: the leader holds no message from %d on, but its last is at %d", subject, from, end)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("eventstore: read %s from %d: %w", subject, from, err)
+		}
+		if m.Sequence > end {
+			break
+		}
+		out = append(out, decode(m.Data, m.Sequence, m.Time, m.Subject, m.Header.Get(HeaderVersion)))
+		from = m.Sequence + 1
+	}
+	return out, ctx.Err()
+}
+
+// directBatch reads by one direct get the messages on subject from sequence from up to end.
+// pending > 0 means the replica that answered holds more of them than it sent (the batch was
+// full): ask again after the last.
+func (s *Store) directBatch(ctx context.Context, subject string, from, end uint64) (envs []Envelope, pending uint64, err error) {
+	rctx, cancel := s.requestCtx(ctx)
+	defer cancel()
+	inbox := s.nc.NewInbox()
+	sub, err := s.nc.SubscribeSync(inbox)
+	if err != nil {
+		return nil, 0, fmt.Errorf("eventstore: read %s: %w", subject, s.brokerError(rctx, err))
+	}
+	defer sub.Unsubscribe()
+	req, err := json.Marshal(msgGetRequest{Seq: from, NextFor: subject, Batch: directBatch, MaxByte: directMaxBytes})
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := s.nc.PublishRequest("$JS.API.DIRECT.GET."+s.cfg.StreamName, inbox, req); err != nil {
+		return nil, 0, fmt.Errorf("eventstore: read %s: %w", subject, s.brokerError(rctx, err))
+	}
+	for {
+		m, err := sub.NextMsgWithContext(rctx)
+		if err != nil {
+			return nil, 0, fmt.Errorf("eventstore: read %s: %w", subject, s.brokerError(rctx, err))
+		}
+		switch status := m.Header.Get("Status"); status {
+		case "": // a message
+		case "204": // end of the batch
+			pending, _ = strconv.ParseUint(m.Header.Get("Nats-Num-Pending"), 10, 64)
+			return envs, pending, nil
+		case "404": // nothing from `from` on, on this replica
+			return envs, 0, nil
+		case "503":
+			return nil, 0, fmt.Errorf("eventstore: read %s: %w", subject, s.brokerError(rctx, nats.ErrNoResponders))
+		default:
+			return nil, 0, fmt.Errorf("eventstore: read %s: direct get answered %s %s", subject, status, m.Header.Get("Description"))
+		}
+		seq, err := strconv.ParseUint(m.Header.Get(jetstream.SequenceHeader), 10, 64)
+		if err != nil {
+			return nil, 0, fmt.Errorf("eventstore: read %s: direct get answer without a sequence: %w", subject, err)
+		}
+		at, err := time.Parse(time.RFC3339Nano, m.Header.Get(jetstream.TimeStampHeaer))
+		if err != nil {
+			return nil, 0, fmt.Errorf("eventstore: read %s: message %d: bad time stamp: %w", subject, seq, err)
+		}
+		if seq > end {
+			continue // appended after the head was read; the EOB follows
+		}
+		envs = append(envs, decode(m.Data, seq, at, m.Header.Get(jetstream.SubjectHeader), m.Header.Get(HeaderVersion)))
+	}
+}
