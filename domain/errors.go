@@ -22,6 +22,7 @@ const (
 	// checkpoint (or what this ledger knows) says existed: missing, shorter, with a gap, or
 	// hashing differently.
 	CodeHistoryMismatch Code = "history_mismatch"
+	CodeStorageFull     Code = "storage_full" // the ledger's disk is full: nothing was recorded; free space, then try again
 )
 
 // transport is the one table from codes to HTTP statuses and process exit codes.
@@ -36,6 +37,7 @@ var transport = map[Code]struct{ http, exit int }{
 	// 409: what was asked contradicts the history; exit 6, its own code, so scripts can tell a
 	// log or export that does not verify from a mistake in how the command was called.
 	CodeHistoryMismatch: {409, 6},
+	CodeStorageFull:     {507, 1},
 }
 
 // HTTPStatus maps a code to its HTTP status.
@@ -122,6 +124,12 @@ func Unavailable(format string, args ...any) *Error {
 // match the history a signed checkpoint or the ledger itself vouches for.
 func HistoryMismatch(format string, args ...any) *Error {
 	return newError(CodeHistoryMismatch, "", format, args...)
+}
+
+// StorageFull returns a CodeStorageFull error: the ledger's storage has no room to record;
+// nothing was recorded, and recording works again once space is freed.
+func StorageFull(format string, args ...any) *Error {
+	return newError(CodeStorageFull, "", format, args...)
 }
 
 func newError(c Code, field, format string, args ...any) *Error {

@@ -15,7 +15,7 @@ import (
 
 // formatArg is where the format is among the arguments of the functions that build messages:
 // the constructors of this package, and the command line's usagef (a usage error, exit code 2).
-var formatArg = map[string]int{"Invalid": 1, "Conflict": 0, "NotFound": 0, "Unauthorized": 1, "Forbidden": 0, "Internal": 0, "Unavailable": 0, "HistoryMismatch": 0, "errorf": 0, "invalid": 3, "risky": 2,
+var formatArg = map[string]int{"Invalid": 1, "Conflict": 0, "NotFound": 0, "Unauthorized": 1, "Forbidden": 0, "Internal": 0, "Unavailable": 0, "HistoryMismatch": 0, "StorageFull": 0, "errorf": 0, "invalid": 3, "risky": 2,
 	"usagef": 0}
 
 // sourceFormats returns every message format written in the .go files (tests excluded) of dirs,

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
 	"github.com/ocopledger/ocopledger/report"
 )
@@ -355,9 +356,20 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	rebuilding := s.cfg.Projection.Rebuilding()
 	ready := s.Ready() && !rebuilding
 	body := map[string]any{"ready": ready, "rebuilding": rebuilding, "checkpoint": st.Checkpoint, "head": s.hub.head()}
+	// A ledger whose disk is full cannot record: not ready, so that a load balancer sends
+	// entries to an instance that can take them and an operator's probe sees why.
+	if err := s.cfg.Store.CheckStorage(); err != nil {
+		ready = false
+		body["ready"], body["storage"] = false, storageProblem(r, err)
+	}
 	if !ready {
 		writeJSON(w, http.StatusServiceUnavailable, body)
 		return
 	}
 	writeJSON(w, http.StatusOK, body)
+}
+
+// storageProblem is why /readyz says the ledger cannot record, in the reader's language.
+func storageProblem(r *http.Request, err error) string {
+	return domain.Localize(ledger.StoreError(err), errorLang(r))
 }

@@ -354,7 +354,10 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 			}
 		}
 	}
-	if status == http.StatusServiceUnavailable {
+	switch {
+	case status == http.StatusServiceUnavailable && errors.Is(err, eventstore.ErrUnavailable):
+		w.Header().Set("Retry-After", "2") // a leader election takes seconds; the first retries may meet it still
+	case status == http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "5") // the read models are being rebuilt: seconds, not minutes
 	}
 	writeJSON(w, status, errorBody{body})

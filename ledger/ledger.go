@@ -112,6 +112,9 @@ func (l *Ledger) RecordEvent(ctx context.Context, e domain.Event, m Meta) (Posit
 	stream := e.Stream()
 	for attempt := 0; ; attempt++ {
 		hist, version, err := l.History(ctx, stream)
+		if errors.Is(err, eventstore.ErrUnavailable) {
+			return Position{}, StoreError(err)
+		}
 		if err != nil {
 			return Position{}, err
 		}
@@ -231,6 +234,17 @@ func StoreError(err error) error {
 	var dup *eventstore.DuplicateIDError
 	if errors.As(err, &dup) {
 		return keyConflict(dup)
+	}
+	var full *eventstore.StorageFullError
+	if errors.As(err, &full) {
+		e := domain.StorageFull("the ledger's storage is full: this entry was not recorded, and every entry recorded before is kept; free disk space where the ledger keeps its data, then record this entry again")
+		e.Err = err
+		return e
+	}
+	if errors.Is(err, eventstore.ErrUnavailable) {
+		e := domain.Unavailable("the ledger's storage cannot take entries right now (a server of the cluster is being replaced or the connection is being restored); record this entry again in a few seconds")
+		e.Err = err
+		return e
 	}
 	var bf *eventstore.BackfillError
 	if errors.As(err, &bf) {
