@@ -71,8 +71,9 @@ func TestFullDiskAnswers507AndRecovers(t *testing.T) {
 	m := NewMain(strings.NewReader(""), io.Discard, &logs)
 	code := make(chan int, 1)
 	go func() {
-		code <- m.Run(ctx, []string{"serve", "--data", data, "--addr", "127.0.0.1:0", "--instance", "test"})
-		m.Close()
+		c := m.Run(ctx, []string{"serve", "--data", data, "--addr", "127.0.0.1:0", "--instance", "test"})
+		m.Close() // before saying it stopped: the command line opens the same data directory next
+		code <- c
 	}()
 	stopped := false
 	stop := func() {
