@@ -57,6 +57,17 @@
 // too ("nats sub 'ocop.figures.>'"). Each message has Nats-Msg-Id "fig:<figure>:<as_of>:<position>":
 // when several instances publish the same change, the stream keeps it once; plain NATS
 // subscribers may see it once per instance and can drop repeats by that header.
+// A change NATS does not acknowledge (slow, or the stream's leader away) is published again with
+// backoff (FigureFeedConfig.Retry); one still not taken after the last retry is given up, logged
+// as an error naming the figure and position, and reported to OnDropped (serve counts it in
+// ocop_figure_changes_dropped_total).
+//
+// # Panics
+//
+// Every handler of the routers (fan-out, deliveries, the notifier's sweeps) and each round of the
+// figure feed and of the webhooks' subscription sync recovers a panic into an error: logged with
+// its stack, reported to OnPanic (serve counts it in ocopledger_panics_total{part}), and handled
+// like any failure (retried; a delivery that keeps failing goes to the poison queue).
 //
 // # Streams and buckets
 //

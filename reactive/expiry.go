@@ -35,6 +35,9 @@ type NotifierConfig struct {
 	After time.Duration
 	// OnSweep, if set, is called after each sweep of Run (e.g. to count entries in metrics).
 	OnSweep func(SweepResult, error)
+	// OnPanic, if set, is called when a sweep panics (it is logged with its stack and retried
+	// like a failed sweep), e.g. to count it in metrics.
+	OnPanic func(part string)
 }
 
 // Notifier records the observations the law asks for on time: 30 days before an OCOP
@@ -97,7 +100,7 @@ func (n *Notifier) Run(ctx context.Context) error {
 	}
 	router.AddMiddleware(middleware.CorrelationID,
 		middleware.Retry{MaxRetries: 3, InitialInterval: time.Second, MaxInterval: 30 * time.Second, Multiplier: 2, Logger: wlog}.Middleware,
-		middleware.Recoverer)
+		recoverer(n.log, "expiry-notifier", n.cfg.OnPanic))
 	router.AddConsumerHandler("expiry-sweep", sweepTopic, ticks, func(msg *message.Message) error {
 		res, err := n.Sweep(msg.Context())
 		if n.cfg.OnSweep != nil && ctx.Err() == nil {

@@ -57,6 +57,9 @@ type WebhooksConfig struct {
 	OnAttempt func(Attempt)
 	// OnPoisoned, if set, is called when a delivery goes to the poison queue.
 	OnPoisoned func(subscription string)
+	// OnPanic, if set, is called when a handler panics (it is logged with its stack and the
+	// message retried like a failure), e.g. to count it in metrics.
+	OnPanic func(part string)
 }
 
 // Webhooks stores subscriptions and delivers ledger events to them. Mount its API on a mux and
@@ -209,7 +212,7 @@ func (w *Webhooks) Run(ctx context.Context) error {
 	}
 	h := fan.AddConsumerHandler("webhooks.fanout", eventstore.Subjects, w.ledgerSub, w.fanout)
 	h.AddMiddleware(middleware.Retry{MaxRetries: 3, InitialInterval: 100 * time.Millisecond, MaxInterval: time.Second,
-		Multiplier: 2, Logger: w.wlog}.Middleware, middleware.Recoverer)
+		Multiplier: 2, Logger: w.wlog}.Middleware, recoverer(w.log, "webhooks.fanout", w.cfg.OnPanic))
 	fanDone := make(chan error, 1)
 	go func() { fanDone <- fan.Run(ctx) }()
 
@@ -226,7 +229,8 @@ func (w *Webhooks) Run(ctx context.Context) error {
 	tick := time.NewTicker(w.cfg.SyncEvery)
 	defer tick.Stop()
 	for {
-		if err := w.sync(ctx, running, forgotten); err != nil && ctx.Err() == nil {
+		err := recovered(w.log, "webhooks.sync", w.cfg.OnPanic, func() error { return w.sync(ctx, running, forgotten) })
+		if err != nil && ctx.Err() == nil {
 			w.log.Warn("webhooks: sync subscriptions", "err", err)
 		}
 		select {
@@ -338,7 +342,7 @@ func (w *Webhooks) startDeliverer(ctx context.Context, id string) (*deliverer, e
 	h.AddMiddleware(poison, middleware.Retry{
 		MaxRetries: w.cfg.Retry.MaxRetries, InitialInterval: w.cfg.Retry.Initial, MaxInterval: w.cfg.Retry.Max,
 		Multiplier: w.cfg.Retry.Multiplier, RandomizationFactor: 0.1, Logger: w.wlog,
-	}.Middleware, middleware.Recoverer)
+	}.Middleware, recoverer(w.log, "webhooks.deliver", w.cfg.OnPanic))
 	rctx, cancel := context.WithCancel(ctx)
 	d := &deliverer{router: r, cancel: cancel, done: make(chan error, 1)}
 	go func() { d.done <- r.Run(rctx) }()

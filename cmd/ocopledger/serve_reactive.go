@@ -23,6 +23,7 @@ func initReactive(ctx context.Context, env *serveEnv) (func(context.Context) err
 	}
 	wcfg := reactive.WebhooksConfig{Store: env.Store, Logger: logger.With("part", "webhooks"), Instance: env.Instance}
 	ncfg := reactive.NotifierConfig{Ledger: env.Ledger, Projection: env.Projection, Logger: logger.With("part", "expiry-notifier")}
+	fcfg := reactive.FigureFeedConfig{Store: env.Store, Projection: env.Projection, Logger: logger.With("part", "figure-feed")}
 	if reg := env.Metrics; reg != nil {
 		attempts := reg.Counter("ocop_webhook_attempts_total", "Webhook delivery attempts by outcome (ok or failed).", "outcome")
 		latency := reg.Histogram("ocop_webhook_latency_seconds", "Time a webhook endpoint took to answer.", nil)
@@ -36,6 +37,12 @@ func initReactive(ctx context.Context, env *serveEnv) (func(context.Context) err
 			latency.With().Observe(a.LatencyMS / 1000)
 		}
 		wcfg.OnPoisoned = func(string) { poisoned.With().Inc() }
+		// The same family as the API's panics (httpapi), by part.
+		panics := reg.Counter("ocopledger_panics_total", "Panics recovered without stopping the process, by part.", "part")
+		onPanic := func(part string) { panics.With(part).Inc() }
+		wcfg.OnPanic, ncfg.OnPanic, fcfg.OnPanic = onPanic, onPanic, onPanic
+		dropped := reg.Counter("ocop_figure_changes_dropped_total", "Figure changes given up after NATS did not take them through every retry.")
+		fcfg.OnDropped = func(reactive.FigureChange, error) { dropped.With().Inc() }
 		recorded := reg.Counter("ocop_expiry_notifier_entries_total", "Entries recorded by the expiry notifier, by type.", "type")
 		sweepErrors := reg.Counter("ocop_expiry_notifier_errors_total", "Sweeps of the expiry notifier that failed.")
 		ncfg.OnSweep = func(r reactive.SweepResult, err error) {
@@ -57,9 +64,7 @@ func initReactive(ctx context.Context, env *serveEnv) (func(context.Context) err
 		writeError = func(w http.ResponseWriter, r *http.Request, err error) { env.WriteError(w, r, apiLog, err) }
 	}
 	hooks.Mount(env.Mux, env.Require, writeError)
-	feed, err := reactive.NewFigureFeed(ctx, reactive.FigureFeedConfig{
-		Store: env.Store, Projection: env.Projection, Logger: logger.With("part", "figure-feed"),
-	})
+	feed, err := reactive.NewFigureFeed(ctx, fcfg)
 	if err != nil {
 		return nil, err
 	}
