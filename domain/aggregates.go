@@ -21,6 +21,9 @@ type Recorded struct {
 	Event      Event
 	// Raw is the payload as stored, when the reader has it (it saves encoding Event again).
 	Raw []byte
+	// Leaf is the RFC 6962 leaf hash of the entry as stored (its position's leaf in the log's
+	// Merkle tree), when the reader computed it; zero otherwise.
+	Leaf [32]byte
 	// AmendedBy is the ID of the correction whose replacement Event now is (set by Effective).
 	AmendedBy string
 	// Unreadable, when set, says why the entry is not an event this build can fold (a stored

@@ -122,6 +122,11 @@ type Config struct {
 	// refuse deletion and purges like the ledger). Appends are refused with
 	// ErrReadOnly; the stream is never created.
 	ReadOnly bool
+	// NoCreate opens the ledger stream only if it exists: Open fails with an error wrapping
+	// jetstream.ErrStreamNotFound instead of creating an empty one. Commands that only read, and
+	// any process whose data directory knows history, set it: an empty stream in place of a lost
+	// one would silently start the ledger again.
+	NoCreate bool
 	// Clock gives the recorded time of live appends; default time.Now.
 	Clock func() time.Time
 	// Logger receives the store's and the embedded server's messages; nil

@@ -107,6 +107,12 @@ const (
 	rawAhead = 1024
 )
 
+// resetAttempts bounds how often a read's ordered consumer tries to create its consumer again
+// after losing it. nats.go's default retries forever while holding the lock that stopping the
+// read needs: a read of a stream that was deleted could then never be stopped (and a process
+// never shut down). Once they fail the read fails; its callers retry and check the history.
+const resetAttempts = 3
+
 // readWorkers is how many goroutines decode for one Read or Follow: none
 // (the reading goroutine decodes) when the process runs on one processor.
 func readWorkers() int {
@@ -127,6 +133,9 @@ func consume[T any](ctx context.Context, s *Store, cfg jetstream.OrderedConsumer
 	conv func(Envelope) T, fn func(T) error, salvage func(*GapError) error) error {
 	if err := s.checkOpen(); err != nil {
 		return err
+	}
+	if cfg.MaxResetAttempts == 0 {
+		cfg.MaxResetAttempts = resetAttempts
 	}
 	cons, err := s.stream.OrderedConsumer(ctx, cfg)
 	if err != nil {

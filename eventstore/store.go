@@ -212,7 +212,7 @@ func ensureStream(ctx context.Context, js jetstream.JetStream, cfg Config) (jets
 	for attempt := 1; ; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, ensureStreamTimeout)
 		st, err = js.Stream(actx, cfg.StreamName)
-		if errors.Is(err, jetstream.ErrStreamNotFound) {
+		if errors.Is(err, jetstream.ErrStreamNotFound) && !cfg.NoCreate {
 			st, err = js.CreateStream(actx, streamConfig(cfg))
 			if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
 				st, err = js.Stream(actx, cfg.StreamName) // another process created it

@@ -362,6 +362,10 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 		ready = false
 		body["ready"], body["storage"] = false, storageProblem(r, err)
 	}
+	if err := s.HistoryError(); err != nil {
+		ready = false
+		body["ready"], body["reason"] = false, errorDetail{Code: domain.ErrorCode(err), Message: domain.Localize(err, errorLang(r)), MessageEN: err.Error()}
+	}
 	if !ready {
 		writeJSON(w, http.StatusServiceUnavailable, body)
 		return

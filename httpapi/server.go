@@ -52,6 +52,8 @@ type Server struct {
 	ready  atomic.Bool
 	runMu  sync.Mutex
 	ctx    atomic.Pointer[context.Context] // Run's context
+	// histErr: the log does not extend the history known (history.go)
+	histErr atomic.Pointer[error]
 
 	appends     *metrics.CounterVec
 	appendTime  *metrics.HistogramVec
@@ -117,6 +119,12 @@ func New(cfg Config) *Server {
 	reg.GaugeFunc("ocopledger_projection_lag_seconds", "Age of the oldest event not yet applied to the read models.", func() float64 {
 		return s.hub.ageOf(cfg.Projection.Checkpoint()+1, cfg.Now()).Seconds()
 	})
+	reg.GaugeFunc("ocopledger_history_mismatch", "1 when the log does not extend the history this ledger knows (missing, recreated, shorter, with a gap or hashing differently): nothing is answered from it.", func() float64 {
+		if s.HistoryError() != nil {
+			return 1
+		}
+		return 0
+	})
 	reg.GaugeFunc("ocopledger_projection_checkpoint", "Last log position applied to the read models.", func() float64 {
 		return float64(cfg.Projection.Checkpoint())
 	})
@@ -147,6 +155,7 @@ func (s *Server) Mount(mux Router) {
 		if rt.Role != "" {
 			h = s.cfg.Auth.Require(rt.Role, h)
 		}
+		h = s.refuseOnMismatch(rt, h)
 		mux.Handle(rt.Pattern(), s.instrument(rt, s.Recover(h)))
 	}
 }

@@ -316,13 +316,21 @@ func notAnEntry(e eventstore.Envelope) error {
 
 // Read calls fn for each event from position from to the current end of the log. The payloads
 // are decoded ahead of fn on other goroutines (eventstore.ReadAs); fn is called in log order.
+// Each event carries the leaf hash of its stored body (hashed there too, in parallel).
 func (l *Ledger) Read(ctx context.Context, from uint64, fn func(domain.Recorded) error) error {
-	return eventstore.ReadAs(ctx, l.store, from, ToRecorded, fn)
+	return eventstore.ReadAs(ctx, l.store, from, toRecordedLeaf, fn)
 }
 
 // Follow is Read that keeps following the live tail until ctx is done.
 func (l *Ledger) Follow(ctx context.Context, from uint64, fn func(domain.Recorded) error) error {
-	return eventstore.FollowAs(ctx, l.store, from, ToRecorded, fn)
+	return eventstore.FollowAs(ctx, l.store, from, toRecordedLeaf, fn)
+}
+
+// toRecordedLeaf is ToRecorded with the entry's leaf hash in the log's Merkle tree.
+func toRecordedLeaf(e eventstore.Envelope) domain.Recorded {
+	r := ToRecorded(e)
+	r.Leaf = LeafHash(e.Body)
+	return r
 }
 
 // LastSequence returns the position of the last event of the log.

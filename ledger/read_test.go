@@ -45,7 +45,7 @@ func importSynthetic(tb testing.TB, s *eventstore.Store, n int) int {
 }
 
 // Read and Follow decode the payloads ahead of fn; what fn gets is still
-// ToRecorded of each envelope, in log order.
+// ToRecorded of each envelope with its leaf hash, in log order.
 func TestReadDeliversToRecordedInOrder(t *testing.T) {
 	s := storetest.MustOpenStore(t)
 	n := importSynthetic(t, s, 3000)
@@ -57,7 +57,9 @@ func TestReadDeliversToRecordedInOrder(t *testing.T) {
 	n++
 	var want []domain.Recorded
 	if err := s.Read(t.Context(), 1, func(e eventstore.Envelope) error {
-		want = append(want, ledger.ToRecorded(e))
+		r := ledger.ToRecorded(e)
+		r.Leaf = ledger.LeafHash(e.Body) // the leaf of the entry in the log's Merkle tree
+		want = append(want, r)
 		return nil
 	}); err != nil {
 		t.Fatal(err)

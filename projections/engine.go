@@ -68,6 +68,7 @@ type Projection struct {
 
 	rebuilt    bool        // the file was (re)initialised at open
 	rebuilding atomic.Bool // from a Reset until Run has caught up again (see Rebuilding)
+	hist       logHistory
 	waiters    []chan struct{}
 }
 
@@ -147,6 +148,7 @@ func (p *Projection) load() error {
 	err := p.db.View(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bMeta)
 		p.ckpt = getU64(m.Get(kCheckpoint))
+		p.loadHistory(m)
 		p.nextRow = make([]uint64, len(figures))
 		if v := m.Get(kNextRow); len(v) == 8*len(figures) {
 			for i := range p.nextRow {
@@ -239,6 +241,9 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 	end, err := src.LastSequence(ctx)
 	if err != nil {
 		return fmt.Errorf("projections: %w", err)
+	}
+	if err := p.checkHistory(ctx, src, end); err != nil {
+		return err
 	}
 	if p.bulkBroken {
 		// A transaction of a rebuild from zero failed after changing what bulk holds: start again.
@@ -590,6 +595,7 @@ type batch struct {
 	// that it acknowledges
 	quarantine, acked []Quarantined
 	touched           map[string]*streamState // streams this batch changed; their indexes are put at the end
+	leaf              [32]byte                // the leaf hash of the last event, once committed
 }
 
 // newBatch returns an empty batch with room for n events.
@@ -674,6 +680,9 @@ func (p *Projection) commit(b *batch, rel *releaser) error {
 		if err := m.Put(kCheckpoint, u64(last)); err != nil {
 			return err
 		}
+		if err := b.putLeaf(m); err != nil {
+			return err
+		}
 		rowNumbers := make([]byte, 0, 8*len(nextRow))
 		for _, n := range nextRow {
 			rowNumbers = binary.BigEndian.AppendUint64(rowNumbers, n)
@@ -730,6 +739,7 @@ func (p *Projection) commit(b *batch, rel *releaser) error {
 	}
 	p.addQuarantine(b)
 	p.ckpt, p.known, p.nextRow = last, known, nextRow
+	p.hist.leaf = b.leaf
 	p.mu.Unlock()
 	p.wake()
 	for t, n := range b.unknown {

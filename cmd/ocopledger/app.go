@@ -68,6 +68,9 @@ type Main struct {
 	// mirror: export --mirror)
 	StreamName string
 	ReadOnly   bool
+	// NewLedger: start a new ledger on purpose (--new-ledger, on the commands that may create one)
+	NewLedger bool
+	known     domain.KnownHistory // what the data directory knows of the log (history.go)
 
 	Logger *slog.Logger
 	cmd    string // the command being run, named in the hint of a usage error
@@ -188,6 +191,9 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	m.commonFlags(fs)
 	if c.flags != nil {
 		c.flags(fs)
+	}
+	if creates[c.name] {
+		newLedgerFlag(m, fs)
 	}
 	fs.Usage = func() { m.commandHelp(fs.Output(), c, fs) }
 	for _, a := range args[1:] {
@@ -380,8 +386,14 @@ func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) {
 		return nil, err
 	}
 	cfg.NatsOptions = append(cfg.NatsOptions, tlsOpts...)
+	if err := m.beforeOpen(&cfg); err != nil {
+		return nil, err
+	}
 	s, err := eventstore.Open(ctx, cfg)
 	if err != nil {
+		if e := m.openError(err); e != nil {
+			return nil, e
+		}
 		var e *domain.Error
 		var unsafe *eventstore.StreamConfigError
 		switch {
@@ -404,6 +416,9 @@ func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) {
 	}
 	m.store = s
 	m.closer = append(m.closer, s.Close)
+	if err := m.afterOpen(ctx, s); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -457,6 +472,9 @@ func (m *Main) Figures(ctx context.Context) (*projections.Projection, error) {
 	bar := newProgress(m.Err, m.Lang)
 	err = p.CatchUp(ctx, l, bar.update)
 	bar.done()
+	if err == nil {
+		err = m.recordKnown(p)
+	}
 	return p, err
 }
 

@@ -526,6 +526,9 @@ func runRebuild(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	bar.tty = bar.tty || m.Verbose
 	err = p.CatchUp(ctx, l, bar.update)
 	bar.done()
+	if err == nil {
+		err = m.recordKnown(p)
+	}
 	if err != nil {
 		return err
 	}

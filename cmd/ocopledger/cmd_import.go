@@ -61,6 +61,9 @@ func runRestore(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	if err != nil {
 		return err
 	}
+	if err := m.adoptRestored(ctx, s); err != nil {
+		return err
+	}
 	fmt.Fprintf(m.Out, m.t("đã khôi phục %d sự kiện trong %s\n", "restored %d events in %s\n"), n, time.Since(start).Round(time.Millisecond))
 	return nil
 }

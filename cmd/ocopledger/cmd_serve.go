@@ -169,6 +169,9 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	if err != nil {
 		return err
 	}
+	if err := l.CheckHistory(ctx, p.Known()); err != nil {
+		return err // the read models know more of the log than it holds
+	}
 	reg := metrics.NewRegistry()
 	runner := &projectionRunner{p: p, src: l, log: log.With("part", "projections")}
 	api := httpapi.New(httpapi.Config{Ledger: l, Projection: p, Auth: auth, Logger: log.With("part", "api"), Metrics: reg, Rebuild: runner.Rebuild})
@@ -180,7 +183,8 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	// Handlers (streams above all) end when this context does, before the server shuts down.
 	hctx, stopHandlers := context.WithCancel(ctx)
 	defer stopHandlers()
-	parts := []namedRun{{"projections", runner.Run}, {"api", api.Run}}
+	watch := &historyWatch{m: m, l: l, p: p, api: api, log: log.With("part", "history")}
+	parts := []namedRun{{"projections", runner.Run}, {"api", api.Run}, {"history", watch.Run}}
 	for _, h := range serveHooks {
 		run, err := h.init(hctx, env)
 		if err != nil {
