@@ -22,7 +22,7 @@ import (
 
 // Version is the version of the projectors' meaning. Bump it whenever the code changes what a
 // read model holds: the next start finds the old version in the file and rebuilds from the log.
-const Version = 10
+const Version = 11 // 11: the log's Merkle tree (provenance)
 
 // Options configure a projection.
 type Options struct {
@@ -613,6 +613,9 @@ func (p *Projection) commit(b *batch, rel *releaser) error {
 	known := p.known
 	nextRow := slices.Clone(p.nextRow)
 	err := p.db.Update(func(tx *bolt.Tx) error {
+		if err := b.appendTree(tx, p.ckpt); err != nil {
+			return err
+		}
 		w := &writer{p: p, tx: tx, b: b, nextRow: nextRow,
 			log: tx.Bucket(bLog), streams: tx.Bucket(bStreams), rows: tx.Bucket(bRows), ends: tx.Bucket(bEnds),
 			items: tx.Bucket(bItems), deltas: tx.Bucket(bDeltas)}

@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/provenance"
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // HistorySource is a Source that can tell whether the log still extends a history known of it
@@ -27,14 +29,20 @@ type logHistory struct {
 	leaf [32]byte
 }
 
-// Known returns the history the read models were built from: the checkpoint and the leaf hash of
-// the entry there.
+// Known returns the history the read models were built from: the checkpoint, the leaf hash of
+// the entry there// and the root of the Merkle tree of the entries up to it (when the tree is kept).
 func (p *Projection) Known() domain.KnownHistory {
 	p.mu.RLock()
-	defer p.mu.RUnlock()
 	k := domain.KnownHistory{Size: p.ckpt, By: domain.KnownByReadModels}
 	if p.hist.leaf != ([32]byte{}) {
 		k.Leaf = append([]byte(nil), p.hist.leaf[:]...)
+	}
+	p.mu.RUnlock()
+	if k.Size > 0 {
+		// The tree only grows: its root at Size stays what it was when Size was read.
+		if root, err := p.Root(k.Size); err == nil {
+			k.Root = root[:]
+		}
 	}
 	return k
 }
@@ -59,12 +67,95 @@ func (p *Projection) checkHistory(ctx context.Context, src Source, end uint64) e
 // putLeaf records, in the transaction that moves the checkpoint to the last event of b, that
 // event's leaf hash (when the reader gave one).
 func (b *batch) putLeaf(m *bolt.Bucket) error {
-	last := b.events[len(b.events)-1]
-	if last.Leaf == ([32]byte{}) {
+	if b.leaf == ([32]byte{}) {
 		return m.Delete(kLeaf)
 	}
-	b.leaf = last.Leaf
-	return m.Put(kLeaf, last.Leaf[:])
+	return m.Put(kLeaf, b.leaf[:])
+}
+
+// appendTree appends the leaf hashes of the events of b after the checkpoint ckpt to the log's
+// Merkle tree (provenance), in the transaction that moves the checkpoint: the tree's size is the
+// checkpoint, always. It runs before the events are applied (which clears them). Events from a
+// source that gives no leaf hashes (a log read from memory) keep no tree: it stays empty, and
+// the read models then prove nothing.
+func (b *batch) appendTree(tx *bolt.Tx, ckpt uint64) error {
+	tree, err := tx.CreateBucketIfNotExists(bTree)
+	if err != nil {
+		return err
+	}
+	a, err := provenance.NewAppender(tree)
+	if err != nil {
+		return err
+	}
+	b.leaf = [32]byte{}
+	if a.Size() != int64(ckpt) {
+		if a.Size() == 0 {
+			return nil // no tree is kept
+		}
+		return fmt.Errorf("the log's Merkle tree has %d entries but the read models %d: rebuild them (ocopledger rebuild)", a.Size(), ckpt)
+	}
+	next := ckpt + 1
+	for _, r := range b.events {
+		if r.Sequence < next {
+			continue // already applied (a re-delivery)
+		}
+		if r.Sequence != next {
+			return fmt.Errorf("event %d follows %d: positions %d to %d were not delivered", r.Sequence, next-1, next, r.Sequence-1)
+		}
+		if r.Leaf == ([32]byte{}) {
+			if a.Size() == 0 {
+				return nil // a source without leaf hashes: no tree
+			}
+			return fmt.Errorf("event %d came without its leaf hash", r.Sequence)
+		}
+		if err := a.Append(r.Leaf); err != nil {
+			return err
+		}
+		next++
+	}
+	b.leaf = b.events[len(b.events)-1].Leaf
+	return a.Flush()
+}
+
+// bTree is the bucket of the log's Merkle tree (provenance's stored hashes).
+var bTree = []byte(provenance.TreeBucket)
+
+// TreeSize returns the number of entries in the read models' Merkle tree of the log: the
+// checkpoint, or 0 when the source gave no leaf hashes.
+func (p *Projection) TreeSize() (uint64, error) {
+	var n int64
+	err := p.db.View(func(tx *bolt.Tx) error {
+		if t := tx.Bucket(bTree); t != nil {
+			var err error
+			n, err = provenance.Size(t)
+			return err
+		}
+		return nil
+	})
+	return uint64(n), err
+}
+
+// Tree calls fn with the bucket of the log's Merkle tree in a read transaction (for proofs and
+// roots; see provenance). The bucket may be empty.
+func (p *Projection) Tree(fn func(tree *bolt.Bucket) error) error {
+	return p.db.View(func(tx *bolt.Tx) error {
+		t := tx.Bucket(bTree)
+		if t == nil {
+			return errors.New("projections: the read models keep no Merkle tree of the log")
+		}
+		return fn(t)
+	})
+}
+
+// Root returns the root hash of the tree of the log's first size entries.
+func (p *Projection) Root(size uint64) (tlog.Hash, error) {
+	var h tlog.Hash
+	err := p.Tree(func(t *bolt.Bucket) error {
+		var err error
+		h, err = provenance.Root(t, int64(size))
+		return err
+	})
+	return h, err
 }
 
 // loadHistory reads the history kept in meta (in load's transaction).

@@ -461,16 +461,23 @@ func (m *Main) Projection(opts projections.Options) (*projections.Projection, er
 // Figures opens the read models and brings them up to the end of the log, with a progress bar
 // on a terminal when there is much to do.
 func (m *Main) Figures(ctx context.Context) (*projections.Projection, error) {
+	var src projections.Source
 	l, err := m.Ledger(ctx)
-	if err != nil {
+	switch {
+	case m.noLedgerYet(err):
+		src = projections.SliceSource(nil) // an empty ledger's figures, without creating one
+		m.Logger.Info("no ledger in the data directory yet: the figures of an empty log", "data", m.DataDir)
+	case err != nil:
 		return nil, err
+	default:
+		src = l
 	}
 	p, err := m.Projection(projections.Options{})
 	if err != nil {
 		return nil, err
 	}
 	bar := newProgress(m.Err, m.Lang)
-	err = p.CatchUp(ctx, l, bar.update)
+	err = p.CatchUp(ctx, src, bar.update)
 	bar.done()
 	if err == nil {
 		err = m.recordKnown(p)

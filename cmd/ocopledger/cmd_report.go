@@ -128,12 +128,14 @@ func runReconcile(ctx context.Context, m *Main, fs *flag.FlagSet, args []string)
 	if id == "" {
 		return usagef("%q is not a document number or report ID", args[0])
 	}
-	l, err := m.Ledger(ctx)
-	if err != nil {
-		return err
-	}
 	stream := domain.KindReport + "." + id
-	hist, _, err := l.History(ctx, stream)
+	var hist []domain.Recorded
+	l, err := m.Ledger(ctx)
+	if err == nil {
+		hist, _, err = l.History(ctx, stream)
+	} else if m.noLedgerYet(err) {
+		err = nil // no ledger, so no report in it
+	}
 	if err != nil {
 		return err
 	}

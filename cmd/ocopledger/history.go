@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -193,6 +195,17 @@ func (m *Main) recordKnown(p *projections.Projection) error {
 		return nil
 	}
 	k := p.Known()
+	if len(m.known.Root) > 0 && m.known.Size > 0 && len(k.Root) > 0 && m.known.Size <= k.Size {
+		// The read models' tree of the log, rebuilt or grown, must hold the prefix known.
+		root, err := p.Root(m.known.Size)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(root[:], m.known.Root) {
+			return domain.HistoryMismatch("the first %d entries of the log hash to the root %s, but %s shows the root %s for them: the log's history was changed; restore it from a backup",
+				m.known.Size, base64.StdEncoding.EncodeToString(root[:]), m.known.By.Label(), base64.StdEncoding.EncodeToString(m.known.Root))
+		}
+	}
 	if k.Size < m.known.Size {
 		return nil
 	}
@@ -272,4 +285,11 @@ func (m *Main) forgetReadModels() error {
 		return err
 	}
 	return p.Close()
+}
+
+// noLedgerYet reports whether err says that the data directory has no ledger yet (and knows of
+// none): commands that only read answer as of an empty log.
+func (m *Main) noLedgerYet(err error) bool {
+	return err != nil && m.StreamName == "" && m.known.Size == 0 && domain.ErrorCode(err) == domain.CodeNotFound &&
+		errors.Is(err, jetstream.ErrStreamNotFound)
 }

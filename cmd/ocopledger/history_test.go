@@ -160,11 +160,15 @@ func TestShorterOrDifferentLogStopsTheLedger(t *testing.T) {
 	wantRefused(t, dir, []string{"figures"}, "entry at position 3", "hash differs")
 }
 
-// A command that only reads never creates the ledger: on an empty data directory it says there
-// is none yet (exit code 3) and leaves no stream behind.
+// A command that only reads never creates the ledger: on an empty data directory figures answer
+// as of an empty log, log and export say there is none yet (exit code 3), and no stream is left
+// behind.
 func TestReadOnlyCommandsDoNotCreateTheLedger(t *testing.T) {
 	dir := t.TempDir()
-	for _, args := range [][]string{{"figures"}, {"log"}, {"export"}} {
+	if out := mustRun(t, dir, "figures", "--json"); !strings.Contains(out, `"ocop.valid": 0`) {
+		t.Fatalf("figures of an empty data directory: %s", out)
+	}
+	for _, args := range [][]string{{"log"}, {"export"}} {
 		code, _, errOut := run(t, dir, "", append(args, "--lang", "en")...)
 		if code != 3 || !strings.Contains(errOut, "there is no ledger in") {
 			t.Fatalf("%v on an empty data directory: exit %d %s", args, code, errOut)
@@ -242,4 +246,27 @@ func TestServeStopsAnsweringWhenTheStreamIsDeleted(t *testing.T) {
 	if !strings.Contains(logs.String(), "does not extend the history") {
 		t.Errorf("the log does not say it:\n%s", logs.String())
 	}
+}
+
+// The data directory records the root of the log's Merkle tree with what it read; a rebuild of the
+// read models recomputes the tree from the log, and a root that differs for the same entries
+// stops the ledger (the record here is altered to stand for a log whose earlier entries changed).
+func TestRebuildChecksTheRootTheDataDirectoryKnows(t *testing.T) {
+	dir := t.TempDir()
+	recordCert(t, dir, "a", "2025-07-01T09:00:00+07:00")
+	recordCert(t, dir, "b", "2025-07-02T09:00:00+07:00")
+	mustRun(t, dir, "figures")
+	path := filepath.Join(dir, "history.json")
+	var rec map[string]any
+	b, _ := os.ReadFile(path)
+	if err := json.Unmarshal(b, &rec); err != nil || rec["root"] == nil || rec["size"] != float64(2) {
+		t.Fatalf("history.json: %s %v", b, err)
+	}
+	mustRun(t, dir, "rebuild")
+	rec["root"] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+	b, _ = json.Marshal(rec)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wantRefused(t, dir, []string{"rebuild"}, "the first 2 entries of the log hash to the root", "the data directory's record shows the root AAAA")
 }
