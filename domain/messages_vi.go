@@ -394,6 +394,8 @@ var messagesVI = map[string]string{
 	"is missing: give the log's verifier key, as ocopledger key prints it":         "còn thiếu: hãy đưa khóa kiểm tra của sổ cái, như lệnh ocopledger key in ra",
 	"verify takes one export file (or - for the standard input), got %d arguments": "lệnh verify nhận một tệp xuất (hoặc - để đọc từ đầu vào chuẩn), ở đây có %d tham số",
 	// Verifying an export offline (provenance.VerifyExport); line = dòng, export = tệp xuất.
+	"%v; the first line there that is not as the ledger writes it: %v":                                                                            "%v; dòng đầu tiên trong số đó không đúng như sổ cái ghi: %v",
+	"%v; no checkpoint vouches for this line":                                                                                                     "%v; không có điểm kiểm chứng nào xác nhận dòng này",
 	"%v; line %d is the first after the last matching checkpoint whose entry does not follow its stream (%s begins at version %d)":                "%v; dòng %d là dòng đầu tiên sau điểm kiểm chứng khớp cuối cùng có mục ghi không nối tiếp hồ sơ của nó (%s bắt đầu ở phiên bản %d)",
 	"%v; line %d is the first after the last matching checkpoint whose entry does not follow its stream (%s: version %d after %d)":                "%v; dòng %d là dòng đầu tiên sau điểm kiểm chứng khớp cuối cùng có mục ghi không nối tiếp hồ sơ của nó (%s: phiên bản %d sau phiên bản %d)",
 	"line %d differs from the log: the first %d lines match the checkpoint of %d entries, the first %d do not match the checkpoint of %d entries": "dòng %d khác với sổ cái: %d dòng đầu khớp với điểm kiểm chứng %d mục ghi, %d dòng đầu không khớp với điểm kiểm chứng %d mục ghi",

@@ -29,9 +29,24 @@ type ExportReport struct {
 	// for; lines after it were checked for form and order only.
 	Covered    int64
 	Unreadable []UnreadableEntry // entries present in the log that are not events (hashed as stored)
+	// Irregular are entries of the signed history that are not as the ledger writes them (a
+	// field missing, a recording time that goes back): something published into the log that the
+	// ledger quarantines. The checkpoints vouch for them; they are the log. At most MaxIrregular
+	// are listed; IrregularCount counts them all.
+	Irregular      []Irregularity
+	IrregularCount int64
 	// FirstRecordedAt and LastRecordedAt bound the recording times of the entries.
 	FirstRecordedAt, LastRecordedAt time.Time
 }
+
+// Irregularity is an entry that is not as the ledger writes it, and why.
+type Irregularity struct {
+	Line int64
+	Err  *domain.Error
+}
+
+// MaxIrregular is how many irregular entries an ExportReport lists.
+const MaxIrregular = 100
 
 // UnreadableEntry is an entry of the log whose stored body is not one line of JSON, written in the
 // export as {"ocopledger_unreadable":{"position":N,"subject":"…","body_base64":"…"}}.
@@ -72,12 +87,16 @@ var (
 
 // VerifyExport checks an export (format v2: line i is the stored body of the entry at position i)
 // read from r against checkpoints, whose signatures the caller has checked (Open): every line is
-// one well-formed entry (a JSON object with id, type, stream, version and recorded_at) or an
-// unreadable entry's wrapper, hashed as its decoded body; a line marking a missing entry fails;
-// recording times never go back; and for every checkpoint the first Size lines hash to its root.
-// The export may be longer than the checkpoints. It reads r once, hashing lines on several
-// goroutines, and keeps only the tree's frontier. An export that does not verify gets a
-// *LineError naming the first bad line (or the lines among which it is).
+// one JSON object, or an unreadable entry's wrapper, hashed as its decoded body; a line marking a
+// missing entry fails; for every checkpoint the first Size lines hash to its root; and every entry
+// is well formed (a JSON object with id, type, stream, version and recorded_at) with recording
+// times that never go back. An entry that is not well formed, or goes back in time, is irregular:
+// within the lines a matching checkpoint covers it is part of the signed history (something
+// published into the log, which the ledger quarantines) and is listed in the report; beyond them,
+// or among lines whose root differs, it is the first bad line. The export may be longer than the
+// checkpoints. It reads r once, hashing lines on several goroutines, and keeps only the tree's
+// frontier. An export that does not verify gets a *LineError naming the first bad line (or the
+// lines among which it is).
 func VerifyExport(ctx context.Context, r io.Reader, checkpoints []Checkpoint, opt VerifyOptions) (*ExportReport, error) {
 	cps := append([]Checkpoint(nil), checkpoints...)
 	sort.SliceStable(cps, func(i, j int) bool { return cps[i].Size < cps[j].Size })
@@ -143,6 +162,22 @@ type exportVerifier struct {
 	// likely place of a change.
 	streams map[uint64]uint64
 	hint    *versionBreak
+	// unvouched is the first irregular entry after the last matched checkpoint; pending are the
+	// irregular entries since then, listed in the report once a checkpoint vouches for them.
+	unvouched *Irregularity
+	pending   []Irregularity
+}
+
+// irregular notes an entry that is not as the ledger writes it.
+func (v *exportVerifier) irregular(line int64, err *domain.Error) {
+	f := Irregularity{Line: line, Err: err}
+	if v.unvouched == nil {
+		v.unvouched = &f
+	}
+	if int64(len(v.pending)) < MaxIrregular {
+		v.pending = append(v.pending, f)
+	}
+	v.report.IrregularCount++
 }
 
 type versionBreak struct {
@@ -157,15 +192,16 @@ type batch struct {
 	data  []byte // the lines, each ending in "\n" but perhaps the file's last
 	buf   []byte // the buffer data is in, to give back
 
-	n        int // lines checked (all of them unless one is bad)
-	leaves   []tlog.Hash
-	times    []int64  // unix nanoseconds, noTime for an unreadable entry
-	streams  []uint64 // a hash of the stream's name (streamSeed)
-	versions []uint64
-	wrapped  []UnreadableEntry
-	bad      *LineError // the first bad line, which ends the batch
-	fail     error      // the reader's, after the lines: the rest of the file cannot be read
-	done     chan struct{}
+	n         int // lines checked (all of them unless one is bad)
+	leaves    []tlog.Hash
+	times     []int64  // unix nanoseconds, noTime for an unreadable entry
+	streams   []uint64 // a hash of the stream's name (streamSeed)
+	versions  []uint64
+	wrapped   []UnreadableEntry
+	irregular map[int]*domain.Error // by index in the batch
+	bad       *LineError            // the first line that is not an entry at all, which ends the batch
+	fail      error                 // the reader's, after the lines: the rest of the file cannot be read
+	done      chan struct{}
 }
 
 // read cuts the export into batches of whole lines and hands them to the workers and, in order,
@@ -258,20 +294,23 @@ func (b *batch) check() {
 			rest = nil
 		}
 		no := b.first + int64(b.n)
-		leaf, e, wrapped, err := checkLine(line, no)
+		leaf, e, wrapped, irregular, err := checkLine(line, no)
 		if err != nil {
 			b.bad = lineError(no, err)
 			return
 		}
-		if wrapped != nil {
-			b.wrapped = append(b.wrapped, *wrapped)
-			b.leaves = append(b.leaves, leaf)
-			b.times = append(b.times, noTime)
-			b.streams = append(b.streams, 0)
-			b.versions = append(b.versions, 0)
-			continue
-		}
 		b.leaves = append(b.leaves, leaf)
+		switch {
+		case wrapped != nil:
+			b.wrapped = append(b.wrapped, *wrapped)
+			e = envelope{recordedAt: noTime}
+		case irregular != nil:
+			if b.irregular == nil {
+				b.irregular = map[int]*domain.Error{}
+			}
+			b.irregular[b.n] = irregular
+			e = envelope{recordedAt: noTime}
+		}
 		b.times = append(b.times, e.recordedAt)
 		b.streams = append(b.streams, maphash.Bytes(streamSeed, e.stream))
 		b.versions = append(b.versions, e.version)
@@ -300,19 +339,22 @@ func (v *exportVerifier) consume(ctx context.Context) error {
 		wrapped := b.wrapped
 		for i := range b.n {
 			line := b.first + int64(i)
-			if t := b.times[i]; t != noTime {
-				if t < v.maxTime {
-					return lineError(line, domain.HistoryMismatch("line %d was recorded at %s, before line %d (%s): recording times never go back along the log",
-						line, formatTime(t), v.maxLine, formatTime(v.maxTime)))
-				}
+			switch t := b.times[i]; {
+			case b.irregular[i] != nil:
+				v.irregular(line, b.irregular[i])
+			case t == noTime:
+				v.report.Unreadable = append(v.report.Unreadable, wrapped[0])
+				wrapped = wrapped[1:]
+			case t < v.maxTime:
+				// The ledger's readers take the running maximum: so does this check.
+				v.irregular(line, domain.HistoryMismatch("line %d was recorded at %s, before line %d (%s): recording times never go back along the log",
+					line, formatTime(t), v.maxLine, formatTime(v.maxTime)))
+			default:
 				if v.maxTime == noTime {
 					v.report.FirstRecordedAt = time.Unix(0, t).UTC()
 				}
 				v.maxTime, v.maxLine = t, line
 				v.follow(line, b.streams[i], b.versions[i], b, i)
-			} else {
-				v.report.Unreadable = append(v.report.Unreadable, wrapped[0])
-				wrapped = wrapped[1:]
 			}
 			if err := v.frontier.append(line-1, b.leaves[i]); err != nil {
 				return err
@@ -343,8 +385,11 @@ func (v *exportVerifier) consume(ctx context.Context) error {
 			return lineError(lines+1, v.withHint(domain.HistoryMismatch(
 				"the export ends after line %d but the checkpoint of %d entries covers %d: line %d is missing", lines, c.Size, c.Size, lines+1)))
 		}
-		return &LineError{Line: lines + 1, From: lines + 1, To: c.Size, Err: v.withHint(domain.HistoryMismatch(
-			"the export ends after line %d but the checkpoint of %d entries covers %d: lines %d–%d are missing", lines, c.Size, c.Size, lines+1, c.Size))}
+		return v.within(v.matched+1, c.Size, domain.HistoryMismatch(
+			"the export ends after line %d but the checkpoint of %d entries covers %d: lines %d–%d are missing", lines, c.Size, c.Size, lines+1, c.Size))
+	}
+	if f := v.unvouched; f != nil {
+		return lineError(f.Line, domain.HistoryMismatch("%v; no checkpoint vouches for this line", f.Err))
 	}
 	v.report.Checkpoints = v.cps
 	if len(v.cps) > 0 {
@@ -362,7 +407,11 @@ func (v *exportVerifier) reach(n int64, next *int) error {
 			return err
 		}
 		if root == c.Root {
-			v.matched, v.hint = n, nil
+			v.matched, v.hint, v.unvouched = n, nil, nil
+			if room := MaxIrregular - len(v.report.Irregular); room > 0 {
+				v.report.Irregular = append(v.report.Irregular, v.pending[:min(room, len(v.pending))]...)
+			}
+			v.pending = v.pending[:0]
 			continue
 		}
 		if v.matched == n {
@@ -375,10 +424,20 @@ func (v *exportVerifier) reach(n int64, next *int) error {
 				"line %d differs from the log: the first %d lines match the checkpoint of %d entries, the first %d do not match the checkpoint of %d entries",
 				n, v.matched, v.matched, n, n)))
 		}
-		return &LineError{From: from, To: n, Err: v.withHint(domain.HistoryMismatch(
-			"the first %d lines do not hash to the root of the checkpoint of %d entries: one of lines %d–%d differs from the log", n, n, from, n))}
+		return v.within(from, n, domain.HistoryMismatch(
+			"the first %d lines do not hash to the root of the checkpoint of %d entries: one of lines %d–%d differs from the log", n, n, from, n))
 	}
 	return nil
+}
+
+// within is the error of a bad line among from…to, named by the first irregular entry there if
+// there is one (the likely place), else left open.
+func (v *exportVerifier) within(from, to int64, err *domain.Error) *LineError {
+	e := &LineError{From: from, To: to, Err: v.withHint(err)}
+	if v.unvouched != nil {
+		e.Line = v.unvouched.Line
+	}
+	return e
 }
 
 // follow notes where an entry's version does not follow the last of its stream: not an error in
@@ -405,11 +464,14 @@ func (b *batch) stream(i int) []byte {
 	if j := bytes.IndexByte(rest, '\n'); j >= 0 {
 		rest = rest[:j]
 	}
-	e, _ := checkEnvelope(rest, 0)
+	e, _, _ := checkEnvelope(rest, 0)
 	return e.stream
 }
 
 func (v *exportVerifier) withHint(e *domain.Error) *domain.Error {
+	if f := v.unvouched; f != nil {
+		return domain.HistoryMismatch("%v; the first line there that is not as the ledger writes it: %v", e, f.Err)
+	}
 	h := v.hint
 	if h == nil {
 		return e
@@ -470,21 +532,22 @@ type envelope struct {
 var requiredFields = [...]string{"id", "type", "stream", "version", "recorded_at"}
 
 // checkLine checks one line and returns its leaf hash and either the envelope it holds or, for an
-// unreadable entry's wrapper, the entry.
-func checkLine(line []byte, no int64) (tlog.Hash, envelope, *UnreadableEntry, *domain.Error) {
+// unreadable entry's wrapper, the entry. A line that is not an entry at all is bad (err); an
+// entry that is not as the ledger writes it is irregular.
+func checkLine(line []byte, no int64) (leaf tlog.Hash, e envelope, wrapped *UnreadableEntry, irregular, err *domain.Error) {
 	if len(line) == 0 {
-		return tlog.Hash{}, envelope{}, nil, domain.HistoryMismatch("line %d is empty: every line of an export is an entry", no)
+		return leaf, e, nil, nil, domain.HistoryMismatch("line %d is empty: every line of an export is an entry", no)
 	}
 	if line[len(line)-1] == '\r' {
-		return tlog.Hash{}, envelope{}, nil, domain.HistoryMismatch("line %d ends with a carriage return: the file was changed to Windows line ends; verify the export as it was written", no)
+		return leaf, e, nil, nil, domain.HistoryMismatch("line %d ends with a carriage return: the file was changed to Windows line ends; verify the export as it was written", no)
 	}
 	switch {
 	case bytes.HasPrefix(line, unreadablePrefix):
 		u, body, err := checkUnreadable(line, no)
 		if err != nil {
-			return tlog.Hash{}, envelope{}, nil, err
+			return leaf, e, nil, nil, err
 		}
-		return LeafHash(body), envelope{}, u, nil
+		return LeafHash(body), e, u, nil, nil
 	case bytes.HasPrefix(line, missingPrefix):
 		var w struct {
 			Missing struct {
@@ -493,40 +556,41 @@ func checkLine(line []byte, no int64) (tlog.Hash, envelope, *UnreadableEntry, *d
 			} `json:"ocopledger_missing"`
 		}
 		json.Unmarshal(line, &w)
-		return tlog.Hash{}, envelope{}, nil, domain.HistoryMismatch("line %d marks the entry at position %d as missing from the store (%s): an export with a missing entry is not the log", no, w.Missing.Position, w.Missing.Reason)
+		return leaf, e, nil, nil, domain.HistoryMismatch("line %d marks the entry at position %d as missing from the store (%s): an export with a missing entry is not the log", no, w.Missing.Position, w.Missing.Reason)
 	}
-	e, err := checkEnvelope(line, no)
+	e, irregular, err = checkEnvelope(line, no)
 	if err != nil {
-		return tlog.Hash{}, envelope{}, nil, err
+		return leaf, e, nil, nil, err
 	}
-	return LeafHash(line), e, nil, nil
+	return LeafHash(line), e, nil, irregular, nil
 }
 
-// checkEnvelope checks that line is one JSON object with the envelope's fields and reads them.
-func checkEnvelope(s []byte, no int64) (envelope, *domain.Error) {
+// checkEnvelope checks that line is one JSON object (else err) with the envelope's fields (else
+// irregular) and reads them.
+func checkEnvelope(s []byte, no int64) (e envelope, irregular, err *domain.Error) {
 	if !utf8.Valid(s) {
-		return envelope{}, domain.HistoryMismatch("line %d is not valid UTF-8 text", no)
+		return e, nil, domain.HistoryMismatch("line %d is not valid UTF-8 text", no)
 	}
 	i := skipWS(s, 0)
 	if i >= len(s) || s[i] != '{' {
 		if !validJSON(s) {
-			return envelope{}, domain.HistoryMismatch("line %d is not valid JSON (from byte %d on)", no, i+1)
+			return e, nil, domain.HistoryMismatch("line %d is not valid JSON (from byte %d on)", no, i+1)
 		}
-		return envelope{}, domain.HistoryMismatch("line %d is JSON but not an object: an entry is a JSON object", no)
+		return e, nil, domain.HistoryMismatch("line %d is JSON but not an object: an entry is a JSON object", no)
 	}
 	var spans [len(requiredFields)][2]int
-	var seen [len(requiredFields)]bool
+	var seen [len(requiredFields)]int
 	i = skipWS(s, i+1)
 	if i < len(s) && s[i] == '}' {
 		i++
 	} else {
 		for {
 			if i >= len(s) || s[i] != '"' {
-				return envelope{}, malformed(no, i)
+				return e, nil, malformed(no, i)
 			}
 			end, escaped, ok := scanString(s, i)
 			if !ok {
-				return envelope{}, malformed(no, i)
+				return e, nil, malformed(no, i)
 			}
 			key := s[i+1 : end-1]
 			if escaped {
@@ -536,18 +600,16 @@ func checkEnvelope(s []byte, no int64) (envelope, *domain.Error) {
 			}
 			i = skipWS(s, end)
 			if i >= len(s) || s[i] != ':' {
-				return envelope{}, malformed(no, i)
+				return e, nil, malformed(no, i)
 			}
 			start := skipWS(s, i+1)
 			if i, ok = scanValue(s, start, 1); !ok {
-				return envelope{}, malformed(no, start)
+				return e, nil, malformed(no, start)
 			}
 			for f, name := range requiredFields {
 				if string(key) == name {
-					if seen[f] {
-						return envelope{}, domain.HistoryMismatch("line %d has %q twice", no, name)
-					}
-					seen[f], spans[f] = true, [2]int{start, i}
+					seen[f]++
+					spans[f] = [2]int{start, i}
 				}
 			}
 			i = skipWS(s, i)
@@ -556,41 +618,40 @@ func checkEnvelope(s []byte, no int64) (envelope, *domain.Error) {
 				break
 			}
 			if i >= len(s) || s[i] != ',' {
-				return envelope{}, malformed(no, i)
+				return e, nil, malformed(no, i)
 			}
 			i = skipWS(s, i+1)
 		}
 	}
 	if i = skipWS(s, i); i != len(s) {
-		return envelope{}, domain.HistoryMismatch("line %d holds more than one JSON value (from byte %d on)", no, i+1)
+		return e, nil, domain.HistoryMismatch("line %d holds more than one JSON value (from byte %d on)", no, i+1)
 	}
 	for f, name := range requiredFields {
-		if !seen[f] {
-			return envelope{}, domain.HistoryMismatch("line %d has no %q: every entry has id, type, stream, version and recorded_at", no, name)
+		switch {
+		case seen[f] == 0:
+			return e, domain.HistoryMismatch("line %d has no %q: every entry has id, type, stream, version and recorded_at", no, name), nil
+		case seen[f] > 1:
+			return e, domain.HistoryMismatch("line %d has %q twice", no, name), nil
 		}
 	}
-	var e envelope
 	var texts [len(requiredFields)][]byte
 	for _, f := range []int{0, 1, 2, 4} { // the strings
 		v := s[spans[f][0]:spans[f][1]]
 		text, ok := jsonString(v)
 		if !ok || len(text) == 0 {
-			return envelope{}, domain.HistoryMismatch("line %d: %q is empty or not a text", no, requiredFields[f])
+			return e, domain.HistoryMismatch("line %d: %q is empty or not a text", no, requiredFields[f]), nil
 		}
 		texts[f] = text
 	}
-	e.stream = texts[2]
-	version, err := strconv.ParseUint(string(s[spans[3][0]:spans[3][1]]), 10, 64)
-	if err != nil || version == 0 {
-		return envelope{}, domain.HistoryMismatch("line %d: \"version\" %s is not a whole number from 1", no, s[spans[3][0]:spans[3][1]])
+	version, perr := strconv.ParseUint(string(s[spans[3][0]:spans[3][1]]), 10, 64)
+	if perr != nil || version == 0 {
+		return e, domain.HistoryMismatch("line %d: \"version\" %s is not a whole number from 1", no, s[spans[3][0]:spans[3][1]]), nil
 	}
-	e.version = version
-	t, err := time.Parse(time.RFC3339Nano, string(texts[4]))
-	if err != nil || t.Year() < 1678 || t.Year() > 2261 {
-		return envelope{}, domain.HistoryMismatch("line %d: \"recorded_at\" %q is not a time (RFC 3339, such as 2025-08-07T01:02:03Z)", no, texts[4])
+	t, terr := time.Parse(time.RFC3339Nano, string(texts[4]))
+	if terr != nil || t.Year() < 1678 || t.Year() > 2261 {
+		return e, domain.HistoryMismatch("line %d: \"recorded_at\" %q is not a time (RFC 3339, such as 2025-08-07T01:02:03Z)", no, texts[4]), nil
 	}
-	e.recordedAt = t.UnixNano()
-	return e, nil
+	return envelope{stream: texts[2], version: version, recordedAt: t.UnixNano()}, nil, nil
 }
 
 func malformed(no int64, i int) *domain.Error {

@@ -337,3 +337,26 @@ func TestVerifyExportCancelled(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+// Entries published into the log that are not as the ledger writes them (the ledger quarantines
+// them) are part of the signed history: an export holding them verifies and lists them. Beyond the
+// checkpoints, nothing vouches for them: there they fail.
+func TestVerifyExportIrregularEntries(t *testing.T) {
+	lines := exportLines(t, 60)
+	lines[19] = []byte(`{"id":"junk-1","type":"t","stream":"s","version":1}`)                                      // no recorded_at
+	lines[39] = []byte(`{"id":"junk-2","type":"t","stream":"s","version":2,"recorded_at":"2001-01-01T00:00:00Z"}`) // back in time
+	rep, le := verify(t, join(lines), checkpointsOf(t, lines, 50))
+	if le != nil {
+		t.Fatalf("an export with irregular entries in its signed history: %v", le)
+	}
+	if rep.IrregularCount != 2 || len(rep.Irregular) != 2 || rep.Irregular[0].Line != 20 || rep.Irregular[1].Line != 40 ||
+		!strings.Contains(rep.Irregular[1].Err.Error(), "recording times never go back") {
+		t.Fatalf("irregular entries reported: %d, %+v", rep.IrregularCount, rep.Irregular)
+	}
+	// The same entry past the last checkpoint: nothing vouches for it.
+	lines[54] = []byte(`{"id":"junk-3","type":"t","stream":"s","version":3}`)
+	_, le = verify(t, join(lines), checkpointsOf(t, lines, 50))
+	if le == nil || le.Line != 55 || !strings.Contains(le.Error(), "no checkpoint vouches for this line") {
+		t.Fatalf("an irregular entry past the checkpoints: %v", le)
+	}
+}

@@ -175,6 +175,10 @@ func runVerify(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 	}
 	took := time.Since(start)
 	if m.JSON {
+		type irregular struct {
+			Line    int64  `json:"line"`
+			Message string `json:"message"`
+		}
 		type cp struct {
 			Origin string `json:"origin"`
 			Size   int64  `json:"size"`
@@ -186,9 +190,15 @@ func runVerify(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 			Covered     int64                        `json:"covered"`
 			Checkpoints []cp                         `json:"checkpoints"`
 			Unreadable  []provenance.UnreadableEntry `json:"unreadable"`
+			Irregular   []irregular                  `json:"irregular"`
+			IrregularN  int64                        `json:"irregular_count"`
 			First       time.Time                    `json:"first_recorded_at"`
 			Last        time.Time                    `json:"last_recorded_at"`
-		}{Verified: true, Lines: rep.Lines, Covered: rep.Covered, Unreadable: rep.Unreadable, First: rep.FirstRecordedAt, Last: rep.LastRecordedAt}
+		}{Verified: true, Lines: rep.Lines, Covered: rep.Covered, Unreadable: rep.Unreadable, Irregular: []irregular{},
+			IrregularN: rep.IrregularCount, First: rep.FirstRecordedAt, Last: rep.LastRecordedAt}
+		for _, f := range rep.Irregular {
+			out.Irregular = append(out.Irregular, irregular{f.Line, domain.Localize(f.Err, m.Lang)})
+		}
 		for _, c := range rep.Checkpoints {
 			out.Checkpoints = append(out.Checkpoints, cp{c.Origin, c.Size, c.Root.String()})
 		}
@@ -209,6 +219,13 @@ func runVerify(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 	for _, u := range rep.Unreadable {
 		fmt.Fprintf(m.Out, m.t("  vị trí %d (%s): có trong sổ cái nhưng không phải là sự kiện (không đọc được), đã tính theo nội dung lưu trữ\n",
 			"  position %d (%s): in the log but not an event (unreadable), hashed as stored\n"), u.Position, u.Subject)
+	}
+	for _, f := range rep.Irregular {
+		fmt.Fprintf(m.Out, m.t("  có trong lịch sử đã ký nhưng không đúng như sổ cái ghi (sổ cái cách ly mục ghi này): %s\n",
+			"  in the signed history but not as the ledger writes entries (the ledger quarantines it): %s\n"), domain.Localize(f.Err, m.Lang))
+	}
+	if more := rep.IrregularCount - int64(len(rep.Irregular)); more > 0 {
+		fmt.Fprintf(m.Out, m.t("  … và %s mục ghi như vậy nữa\n", "  … and %s more such entries\n"), groupDigits(more, m.Lang))
 	}
 	if !rep.FirstRecordedAt.IsZero() {
 		fmt.Fprintf(m.Out, m.t("  ghi nhận từ %s đến %s\n", "  recorded from %s to %s\n"), m.instant(rep.FirstRecordedAt), m.instant(rep.LastRecordedAt))
