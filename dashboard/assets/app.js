@@ -654,6 +654,7 @@
         if (state.token) headers.Authorization = 'Bearer ' + state.token;
         const res = await fetch(url, { headers, cache: 'no-store' });
         if (res.status === 401 || res.status === 403) $('auth').hidden = false;
+        if (res.status === 400) lastID = ''; // a position this log does not have (restored?): follow from now
         if (!res.ok || !res.body) throw new Error('HTTP ' + res.status);
         setLive('open'); delay = 1000;
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
