@@ -280,13 +280,16 @@ func (m *Main) watchLocal(ctx context.Context, what string, since int64) error {
 		return err
 	}
 	st := l.Store()
-	from := uint64(since + 1)
-	if since < 0 {
-		end, err := st.LastSequence(ctx)
-		if err != nil {
-			return err
-		}
-		from = end + 1
+	end, err := st.LastSequence(ctx)
+	if err != nil {
+		return err
+	}
+	from := end + 1
+	if since > int64(end) {
+		// as the server refuses it: waiting for a position the log does not have would starve
+		return domain.Invalid("since", "%d is beyond the end of the log (position %d): this ledger has no such position; reconnect without it to follow from now", since, end)
+	} else if since >= 0 {
+		from = uint64(since + 1)
 	}
 	if what == "events" {
 		return st.Follow(ctx, from, func(e eventstore.Envelope) error {
