@@ -46,7 +46,7 @@ func decode(data []byte, seq uint64, appendedAt time.Time, subject, version stri
 	if !decodeFast(data, &b) {
 		var err error
 		if b, err = decodeJSON(data); err != nil {
-			return unreadable(data, seq, appendedAt, subject, "it is not a JSON entry of the ledger: "+err.Error())
+			return unreadable(data, seq, appendedAt, subject, "its body does not decode: "+err.Error())
 		}
 	}
 	if reason := checkBody(&b, subject, version); reason != "" {

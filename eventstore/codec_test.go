@@ -99,10 +99,10 @@ func TestDecodeFastMatchesEncodingJSON(t *testing.T) {
 func TestDecodeUnreadable(t *testing.T) {
 	good := `{"id":"e","type":"t","schema":1,"stream":"a.b","version":3,"data":{}}`
 	for _, c := range []struct{ data, subject, version, reason string }{
-		{`{"data":{}`, "ocop.events.a.b", "1", "not a JSON entry of the ledger: "},
-		{`{"schema":1.5}`, "ocop.events.a.b", "1", "not a JSON entry of the ledger: "},
-		{`[]`, "ocop.events.a.b", "1", "not a JSON entry of the ledger: "},
-		{`garbage`, "ocop.events.a.b", "", "not a JSON entry of the ledger: "},
+		{`{"data":{}`, "ocop.events.a.b", "1", "its body does not decode: "},
+		{`{"schema":1.5}`, "ocop.events.a.b", "1", "its body does not decode: "},
+		{`[]`, "ocop.events.a.b", "1", "its body does not decode: "},
+		{`garbage`, "ocop.events.a.b", "", "its body does not decode: "},
 		{`{"type":"t","schema":1,"stream":"a.b","version":3,"data":{}}`, "ocop.events.a.b", "3", "its id is missing"},
 		{`{"id":"e","schema":1,"stream":"a.b","version":3,"data":{}}`, "ocop.events.a.b", "3", "its type is missing"},
 		{`{"id":"e","type":"t","schema":1,"version":3,"data":{}}`, "ocop.events.a.b", "3", "its stream is missing"},

@@ -178,7 +178,7 @@ func TestPipelineErrors(t *testing.T) {
 	fillStore(t, s, "b", 1500)
 	base := baseGoroutines(t, s)
 	all, errAll := readWith(t.Context(), s, 1, 0, nil) // delivers the bad message, named, and goes on
-	if errAll != nil || len(all) != 3001 || !strings.Contains(all[1500].Unreadable, "not a JSON entry") ||
+	if errAll != nil || len(all) != 3001 || !strings.Contains(all[1500].Unreadable, "its body does not decode") ||
 		all[1500].Sequence != 1501 || all[1500].Stream != "product.bad" || string(all[1500].Body) != `{"id":"x","data":{"oops"}` {
 		t.Fatalf("plain read over a bad message: %d entries, %v; entry 1501 %+v", len(all), errAll, all[min(1500, len(all)-1)])
 	}

@@ -62,6 +62,12 @@ func (s *Server) record(r *http.Request, typ string) (ledger.Position, error) {
 		err.Value = typ
 		return ledger.Position{}, err
 	}
+	if typ == domain.TypeQuarantineAcknowledged {
+		// Acknowledging a quarantined entry is an admin's decision about the ledger itself.
+		if p, ok := PrincipalFrom(r.Context()); ok && p.Role < RoleAdmin {
+			return ledger.Position{}, domain.Forbidden("%s has the role %s; this needs %s", p.Identity, p.Role, RoleAdmin)
+		}
+	}
 	if !isJSON(r.Header.Get("Content-Type")) {
 		ct := r.Header.Get("Content-Type")
 		return ledger.Position{}, newHTTPError(http.StatusUnsupportedMediaType, domain.CodeInvalid, "Content-Type",

@@ -87,6 +87,8 @@ type figureResponse struct {
 	Position uint64                      `json:"position"`
 	By       map[string]map[string]int64 `json:"by,omitempty"` // dimension → value → count
 	Items    []projections.ExplainItem   `json:"items,omitempty"`
+	// Warnings name the entries up to Position the figure leaves out (see projections.Result).
+	Warnings []projections.Quarantined `json:"warnings,omitempty"`
 }
 
 // unknownFigure is the 404 of a figure ID that is not one of domain.Figures, listing them.
@@ -124,7 +126,7 @@ func (s *Server) figureCommon(w http.ResponseWriter, r *http.Request, extra ...s
 	}
 	res := s.cfg.Projection.Figures(fq)
 	return figureResponse{Figure: f, Label: f.Label(lang), Value: res.Figures[id], AsOf: res.AsOf, KnownAt: res.KnownAt,
-		From: res.From, Position: res.Position}, q, true
+		From: res.From, Position: res.Position, Warnings: res.Warnings}, q, true
 }
 
 func (s *Server) handleFigure(w http.ResponseWriter, r *http.Request) {
@@ -366,6 +368,7 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 		ready = false
 		body["ready"], body["reason"] = false, errorDetail{Code: domain.ErrorCode(err), Message: domain.Localize(err, errorLang(r)), MessageEN: err.Error()}
 	}
+	degraded(body, st)
 	if !ready {
 		writeJSON(w, http.StatusServiceUnavailable, body)
 		return

@@ -128,6 +128,12 @@ func New(cfg Config) *Server {
 	reg.GaugeFunc("ocopledger_projection_checkpoint", "Last log position applied to the read models.", func() float64 {
 		return float64(cfg.Projection.Checkpoint())
 	})
+	reg.GaugeFunc("ocopledger_quarantined_entries", "Entries of the log the read models leave out (not events, unknown types, refused by a rule); see ocopledger status.", func() float64 {
+		return float64(len(cfg.Projection.Quarantined()))
+	})
+	reg.GaugeFunc("ocopledger_quarantined_unacknowledged", "Quarantined entries no admin has acknowledged yet (the ledger reports itself degraded).", func() float64 {
+		return float64(cfg.Projection.Unacknowledged())
+	})
 	s.routes = s.buildRoutes()
 	return s
 }

@@ -245,6 +245,7 @@ func runFigures(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	for _, f := range domain.Figures() {
 		fmt.Fprintf(m.Out, "%-31s %7s  %s\n", f.ID, groupDigits(res.Figures[f.ID], m.Lang), f.Label(m.Lang))
 	}
+	defer m.printWarnings(m.Out, res.Warnings)
 	for _, dim := range slices.Sorted(maps.Keys(res.By)) {
 		fmt.Fprintf(m.Out, m.t("\nTheo %s (%s):\n", "\nBy %s (%s):\n"), domain.DimensionLabel(dim, m.Lang), dim)
 		tw := tabwriter.NewWriter(m.Out, 0, 4, 2, ' ', 0)
@@ -284,6 +285,9 @@ func figuresJSON(res projections.Result, q domain.Query) map[string]any {
 	out := map[string]any{"as_of": res.AsOf.String(), "known_at": known, "from": res.From.String(), "position": res.Position, "figures": res.Figures}
 	if len(res.By) > 0 {
 		out["by"] = res.By
+	}
+	if len(res.Warnings) > 0 {
+		out["warnings"] = res.Warnings
 	}
 	return out
 }
@@ -535,7 +539,8 @@ func runRebuild(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	st := p.Status()
 	el := time.Since(start)
 	if m.JSON {
-		return m.printJSON(map[string]any{"events": st.Checkpoint, "seconds": el.Seconds(), "unknown_types": st.Unknown})
+		return m.printJSON(map[string]any{"events": st.Checkpoint, "seconds": el.Seconds(), "unknown_types": st.Unknown,
+			"quarantined": st.Quarantined, "unacknowledged": st.Unacknowledged})
 	}
 	rate := ""
 	if el > 0 {
@@ -546,5 +551,6 @@ func runRebuild(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	for t, n := range st.Unknown {
 		fmt.Fprintf(m.Out, m.t("Cảnh báo: %d sự kiện loại %q chưa được phiên bản này hiểu; hãy nâng cấp ocopledger.\n", "Warning: %d events of type %q are unknown to this version; upgrade ocopledger.\n"), n, t)
 	}
+	m.printWarnings(m.Out, p.Quarantined())
 	return nil
 }

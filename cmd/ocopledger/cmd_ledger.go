@@ -289,6 +289,9 @@ func runLog(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error
 			if err := writeEnvelope(w, e); err != nil {
 				return err
 			}
+		} else if e.Unreadable != "" {
+			// Not an event: named with what the store knows of it, never skipped.
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\t\t%s\n", e.Sequence, m.instant(e.AppendedAt), m.t("(không đọc được)", "(unreadable)"), e.Stream, e.Unreadable)
 		} else {
 			bf := ""
 			if e.Backfilled {

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/ocopledger/ocopledger/projections"
+)
+
+// status: how far the read models have come, and the entries of the log they leave out.
+
+func init() {
+	register(&command{
+		name: "status",
+		summary: text{"cho biết số liệu đã cập nhật đến đâu và liệt kê các mục ghi bị cách ly (không tính vào số liệu)",
+			"show how far the read models have come and list the quarantined entries (left out of the figures)"},
+		usage: text{"[--json]", "[--json]"},
+		help: text{`Cập nhật số liệu theo sổ cái rồi cho biết vị trí đã áp dụng và liệt kê các mục ghi bị cách ly:
+những mục trong sổ cái mà số liệu không tính (thông điệp không phải là sự kiện, loại sự kiện mà
+phiên bản này không biết, nội dung vi phạm quy tắc…), với vị trí, hồ sơ và lý do. Mục ghi vẫn nằm
+nguyên trong sổ cái. Quản trị viên xác nhận đã xem xét một mục bằng sự kiện
+correction.quarantine_acknowledged (ocopledger record); mục đã xác nhận vẫn được liệt kê, có đánh
+dấu. Mã thoát 0 kể cả khi có mục bị cách ly.`,
+			`Brings the read models up to date with the log, then shows the position applied and lists the
+quarantined entries: entries of the log the figures leave out (a message that is not an event, an
+event type this build does not know, a payload that breaks a rule…), with position, record and
+reason. The entries stay in the log. An admin acknowledges having looked at one with a
+correction.quarantine_acknowledged event (ocopledger record); acknowledged entries are still
+listed, flagged. Exits 0 even when entries are quarantined.`},
+		run: runStatus,
+	})
+}
+
+// statusJSON is the JSON form of ocopledger status.
+type statusJSON struct {
+	Checkpoint     uint64                    `json:"checkpoint"`
+	Degraded       bool                      `json:"degraded"`
+	Unacknowledged int                       `json:"unacknowledged"`
+	Quarantined    []projections.Quarantined `json:"quarantined"`
+	Judge          string                    `json:"judge"`
+}
+
+func runStatus(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	if len(args) > 0 {
+		return usagef("status takes no arguments")
+	}
+	p, err := m.Figures(ctx)
+	if err != nil {
+		return err
+	}
+	st := p.Status()
+	qs := p.Quarantined()
+	if m.JSON {
+		if qs == nil {
+			qs = []projections.Quarantined{}
+		}
+		return m.printJSON(statusJSON{Checkpoint: st.Checkpoint, Degraded: st.Unacknowledged > 0, Unacknowledged: st.Unacknowledged,
+			Quarantined: qs, Judge: projections.Judge()})
+	}
+	fmt.Fprintf(m.Out, m.t("Số liệu đã áp dụng sổ cái đến vị trí %d.\n", "The read models have applied the log up to position %d.\n"), st.Checkpoint)
+	if len(qs) == 0 {
+		fmt.Fprintln(m.Out, m.t("Không có mục ghi nào bị cách ly.", "No entry is quarantined."))
+		return nil
+	}
+	fmt.Fprintf(m.Out, m.t("%d mục ghi bị cách ly (không tính vào số liệu), %d chưa được xác nhận:\n\n",
+		"%d entries quarantined (left out of the figures), %d not acknowledged:\n\n"), len(qs), st.Unacknowledged)
+	m.printQuarantined(m.Out, qs)
+	return nil
+}
+
+// printQuarantined lists quarantined entries as a table: position, record, type, reason.
+func (m *Main) printQuarantined(w io.Writer, qs []projections.Quarantined) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, m.t("VỊ TRÍ\tHỒ SƠ\tLOẠI\tLÝ DO", "POS\tSTREAM\tTYPE\tREASON"))
+	for _, q := range qs {
+		reason := q.ReasonIn(m.Lang)
+		if a := q.Acknowledged; a != nil {
+			reason += fmt.Sprintf(m.t(" [đã xác nhận ở vị trí %d bởi %s]", " [acknowledged at position %d by %s]"), a.Position, a.Actor)
+		}
+		typ := q.Type
+		if typ == "" {
+			typ = "-"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", q.Position, q.Stream, typ, reason)
+	}
+	tw.Flush()
+}
+
+// printWarnings says which quarantined entries the figures above leave out.
+func (m *Main) printWarnings(w io.Writer, qs []projections.Quarantined) {
+	if len(qs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, m.t("\nCảnh báo: số liệu không tính %d mục ghi bị cách ly (xem ocopledger status):\n",
+		"\nWarning: the figures leave out %d quarantined entries (see ocopledger status):\n"), len(qs))
+	m.printQuarantined(w, qs)
+}
