@@ -396,7 +396,9 @@ func (p *product) add(id string, d Decision, s Stars) {
 func (p *product) contributions() []Contribution {
 	out := make([]Contribution, 0, 2*len(p.certs))
 	for _, c := range p.certs {
-		if c.end <= c.start {
+		// A rating outside 3–5 stars is no certificate of the programme (the gate refuses it; one
+		// stored past the gate counts in no figure rather than in a figure that does not exist).
+		if c.end <= c.start || !c.stars.Valid() {
 			continue
 		}
 		a := c.attrs

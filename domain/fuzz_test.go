@@ -132,6 +132,11 @@ func checkFolds(t *testing.T, stream string, hist []domain.Recorded) {
 		}
 	}
 	inc, full := f.Contributions(), domain.Refold(stream, hist).Contributions()
+	for _, c := range full {
+		if _, ok := domain.LookupFigure(c.Figure); !ok {
+			t.Fatalf("stream %s contributes to %q, a figure that does not exist (the read models index figures by their place)", stream, c.Figure)
+		}
+	}
 	ref := domain.Contributions(domain.Effective(hist))
 	if !reflect.DeepEqual(inc, full) && !(len(inc) == 0 && len(full) == 0) {
 		t.Fatalf("stream %s: folding event by event gives\n%+v\nrefolding gives\n%+v", stream, inc, full)
@@ -154,6 +159,8 @@ func FuzzFold(f *testing.F) {
 		}
 		f.Add(b.String(), i%2 == 0)
 	}
+	// A certificate of 7 stars, stored past the gate.
+	f.Add(domain.TypeOCOPCertified+` {"product_id":"p","product_name":"P","producer_id":"x","producer_name":"X","producer_kind":"enterprise","product_set":"I.1","stars":7,"decision":{"number":"1","date":"2024-03-01","authority":"province"},"address":{"province":"Gia Lai"}}`, false)
 	// A reorganisation into an empty commune, and a product recorded without one.
 	f.Add(domain.TypeUnitsMerged+` {"reorganisation_id":"r","effective":"2025-07-01","legal_basis":"NQ","units":[{"old_commune":"a","old_province":"Gia Lai","new_commune":"","new_province":"x"}]}`+"\n"+
 		domain.TypeOCOPCertified+` {"product_id":"p","product_name":"P","producer_id":"x","producer_name":"X","producer_kind":"enterprise","product_set":"I.1","stars":4,"decision":{"number":"1","date":"2024-03-01","authority":"province"},"address":{"province":"Gia Lai"}}`, false)

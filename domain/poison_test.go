@@ -143,3 +143,22 @@ func TestFormerProvinceOfAnEmptyCommuneEnds(t *testing.T) {
 		t.Errorf("got %s; want %s", got, domain.FormerQuangNgai)
 	}
 }
+
+// A certificate stored with a rating outside 3–5 stars (published past the gate) contributed to
+// "ocop.valid.stars7", a figure that does not exist, and the read models, which index figures by
+// their place in Figures(), failed on it. It counts in no figure.
+func TestCertificateOfImpossibleStarsCountsNowhere(t *testing.T) {
+	for _, s := range []int{0, 1, 2, 6, 7, -1, math.MaxInt} {
+		c := cert4("1/QĐ-UBND", "2024-03-01")
+		c.Stars = domain.Stars(s)
+		cs := domain.Contributions(given(c))
+		for _, x := range cs {
+			if _, ok := domain.LookupFigure(x.Figure); !ok {
+				t.Errorf("%d stars: contributes to %q, which is not a figure", s, x.Figure)
+			}
+		}
+		if len(cs) != 0 {
+			t.Errorf("%d stars: %d contributions; want none", s, len(cs))
+		}
+	}
+}
