@@ -317,7 +317,6 @@ var messagesVI = map[string]string{
 	"is %d characters long, at most %d allowed":                          "dài %d ký tự, tối đa chỉ được %d",
 	"is empty; it must be a JSON object":                                 "đang để trống; phải là một đối tượng JSON",
 	"is empty; set DataDir (embedded server) or NatsURL":                 "đang để trống; hãy đặt DataDir (máy chủ nhúng) hoặc NatsURL",
-	"is in the future (the ledger clock says %s)":                        "nằm ở tương lai (đồng hồ của sổ cái đang là %s)",
 	"is longer than 256 characters":                                      "dài quá 256 ký tự",
 	"is missing: an imported event keeps the time the ledger learned it": "còn thiếu: sự kiện được khôi phục phải giữ thời điểm sổ cái biết đến nó",
 	"is not valid UTF-8":                                                 "không phải văn bản UTF-8 hợp lệ",

@@ -23,6 +23,10 @@ var messagesVIGuard = map[string]string{
 	"the NATS credentials file %s may be read by other users of this machine: allow only its owner (chmod 600 %s)":        "tệp thông tin xác thực NATS %s có thể bị người dùng khác trên máy này đọc: hãy chỉ cho phép chủ sở hữu đọc (chmod 600 %s)",
 	"write it as user:password, with a password of 16 characters or more":                                                 "hãy ghi theo dạng tài_khoản:mật_khẩu, với mật khẩu từ 16 ký tự trở lên",
 	"%s is not a NATS credentials file: it holds {\"user\": …, \"password\": …} with a password of 16 characters or more": "%s không phải là tệp thông tin xác thực NATS: tệp này chứa {\"user\": …, \"password\": …} với mật khẩu từ 16 ký tự trở lên",
+
+	// Recording times cannot lie in the future (eventstore validate.go, cmd/ocopledger restore).
+	"of entry %s is in the future: the ledger's clock says %s, and recording times may be at most %s ahead of it":                                    "của mục ghi %s nằm ở tương lai: đồng hồ của sổ cái đang là %s, và thời điểm ghi chỉ được đi trước tối đa %s",
+	"line %d of %s (entry %s) was recorded at %s, later than now (%s) by more than %s: a ledger cannot have learned of it yet; nothing was restored": "dòng %d của %s (mục ghi %s) được ghi lúc %s, muộn hơn hiện tại (%s) quá %s: sổ cái không thể đã biết mục ghi này; chưa khôi phục gì cả",
 }
 
 func init() {

@@ -146,10 +146,16 @@ func (s *Store) publish(ctx context.Context, stream string, cur, lastSeq uint64,
 			if rec.Before(last) {
 				return AppendResult{}, &BackfillError{Event: i + 1, RecordedAt: rec, Last: last, LastFrom: lastFrom}
 			}
-		} else if rec.Before(last) {
+		} else if rec.Before(last) && !last.After(now.Add(MaxClockSkew)) {
 			rec = last // never let clock skew move recorded time backwards
 		}
-		last, lastFrom = rec, fmt.Sprintf("the recorded time of event %d", i+1)
+		if rec.Before(last) {
+			// The ledger holds a recording time in the future (restored before such times were
+			// refused): it may not pin the clock. "As known at" takes the running maximum.
+			s.log.Warn("the ledger holds a recording time in the future; recording at the clock's time", "latest", last, "now", rec)
+		} else {
+			last, lastFrom = rec, fmt.Sprintf("the recorded time of event %d", i+1)
+		}
 		version := cur + uint64(i) + 1
 		body, err := encode(body{
 			ID: e.ID, Type: e.Type, Schema: e.Schema, Stream: stream, Version: version,

@@ -89,7 +89,7 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 			}
 			continue // stored by an earlier, interrupted import
 		}
-		d, err := validate(int(seq), e.Proposed, e.RecordedAt)
+		d, err := validate(int(seq), e.Proposed, s.cfg.Clock())
 		if err != nil {
 			return n, err
 		}

@@ -80,9 +80,8 @@ func validate(n int, e Proposed, now time.Time) (json.RawMessage, error) {
 	case !utf8.ValidString(e.CorrelationID):
 		return nil, invalid(n, "correlation_id", "", "is not valid UTF-8")
 	}
-	if !e.RecordedAt.IsZero() && e.RecordedAt.After(now.Add(time.Minute)) {
-		return nil, invalid(n, "recorded_at", e.RecordedAt.UTC().Format(time.RFC3339Nano),
-			"is in the future (the ledger clock says %s)", now.UTC().Format(time.RFC3339))
+	if err := checkNotFuture(n, e, now); err != nil {
+		return nil, err
 	}
 	data := bytes.TrimSpace(e.Data)
 	if len(data) == 0 {
@@ -96,4 +95,21 @@ func validate(n int, e Proposed, now time.Time) (json.RawMessage, error) {
 		return nil, invalid(n, "data", "", "must be a JSON object")
 	}
 	return buf.Bytes(), nil
+}
+
+// MaxClockSkew is how far a recording time may lie ahead of the ledger's clock: the clocks of
+// the machines recording (and of the instances of a cluster) may differ by that much. A time
+// later than that cannot be a time the ledger learned of an event; accepted, it would pin every
+// later recording time and "as known now" to the future.
+const MaxClockSkew = 5 * time.Minute
+
+// checkNotFuture refuses an event (n is its 1-based position) whose given recording time is
+// later than now plus MaxClockSkew.
+func checkNotFuture(n int, e Proposed, now time.Time) error {
+	if e.RecordedAt.IsZero() || !e.RecordedAt.After(now.Add(MaxClockSkew)) {
+		return nil
+	}
+	return invalid(n, "recorded_at", e.RecordedAt.UTC().Format(time.RFC3339Nano),
+		"of entry %s is in the future: the ledger's clock says %s, and recording times may be at most %s ahead of it",
+		e.ID, now.UTC().Format(time.RFC3339), MaxClockSkew)
 }

@@ -42,7 +42,13 @@ func (p *Projection) Figures(q domain.Query) Result {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	if known.IsZero() {
-		known = p.known
+		// As known now: the clock's time, not the last entry's recording time; or that time when
+		// it lies ahead of the clock (within the store's tolerance, or restored before future
+		// times were refused), so that a query at known_at reads the same position again.
+		known = time.Now().UTC()
+		if p.known.After(known) {
+			known = p.known
+		}
 	}
 	c := p.idx.at(s)
 	out := Result{AsOf: q.AsOf, KnownAt: known, From: q.From, Position: s, Figures: make(map[string]int64, p.idx.figs),

@@ -26,6 +26,9 @@ type Config struct {
 	Events    int   // about how many entries (default 1,000,000)
 	Provinces int   // default 34, the provinces of Vietnam after 2025
 	Seed      int64 // same seed, same ledger
+	// Now is when the ledger is generated (zero: the clock's time). No entry is recorded later:
+	// those the ledger could not have learned yet are left out.
+	Now time.Time
 }
 
 // eventsPerProduct is how many entries a province records per OCOP product over the years
@@ -55,7 +58,13 @@ func Generate(cfg Config) []Entry {
 		g.province(p, perProvince)
 	}
 	sort.SliceStable(g.out, func(i, j int) bool { return g.out[i].RecordedAt.Before(g.out[j].RecordedAt) })
-	return g.out
+	now := cfg.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	// A record's entries are recorded in order, so cutting at now keeps every story's prefix.
+	known := sort.Search(len(g.out), func(i int) bool { return g.out[i].RecordedAt.After(now) })
+	return g.out[:known]
 }
 
 type gen struct {

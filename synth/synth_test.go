@@ -1,6 +1,8 @@
 package synth_test
 
 import (
+	"time"
+
 	"testing"
 
 	"github.com/ocopledger/ocopledger/domain"
@@ -38,4 +40,35 @@ func TestGeneratedLedgerObeysTheRules(t *testing.T) {
 		}
 	}
 	t.Logf("%d entries: %v", len(entries), types)
+}
+
+// Issue 14, item 4: the generator writes no recording time after the time it generates at (it
+// wrote times up to 2028): the entries the ledger could not have learned yet are left out, and
+// the same seed and time give the same ledger.
+func TestGeneratedLedgerHasNoFutureRecordingTimes(t *testing.T) {
+	now := time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)
+	all := synth.Generate(synth.Config{Events: 5000, Provinces: 2, Seed: 3, Now: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)})
+	cut := synth.Generate(synth.Config{Events: 5000, Provinces: 2, Seed: 3, Now: now})
+	if !all[len(all)-1].RecordedAt.After(now) {
+		t.Fatalf("the uncut ledger ends at %s: the test needs entries after %s", all[len(all)-1].RecordedAt, now)
+	}
+	if len(cut) == 0 || len(cut) >= len(all) {
+		t.Fatalf("cut at %s: %d of %d entries", now, len(cut), len(all))
+	}
+	for i, e := range cut {
+		if e.RecordedAt.After(now) {
+			t.Fatalf("entry %d (%s) is recorded at %s, after the generation time %s", i, e.ID, e.RecordedAt, now)
+		}
+		if e.ID != all[i].ID {
+			t.Fatalf("entry %d is %s, want the uncut ledger's %s", i, e.ID, all[i].ID)
+		}
+	}
+	if next := all[len(cut)]; !next.RecordedAt.After(now) {
+		t.Errorf("entry %s recorded at %s was left out", next.ID, next.RecordedAt)
+	}
+	for _, e := range synth.Generate(synth.Config{Events: 2000, Provinces: 1, Seed: 1}) {
+		if e.RecordedAt.After(time.Now()) {
+			t.Fatalf("with the clock's time: entry %s is recorded at %s", e.ID, e.RecordedAt)
+		}
+	}
 }

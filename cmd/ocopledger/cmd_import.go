@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/ocopledger/ocopledger/domain"
@@ -36,14 +37,35 @@ func runRestore(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	if len(args) != 1 {
 		return usagef("restore takes one file, written by ocopledger export ('-' for stdin)")
 	}
-	var in io.Reader = m.In
-	if args[0] != "-" {
+	var in io.ReadSeeker
+	if args[0] == "-" {
+		// Read twice (checked whole, then restored): stdin is kept in a temporary file.
+		tmp, err := os.CreateTemp("", "ocopledger-restore-*.jsonl")
+		if err != nil {
+			return err
+		}
+		defer os.Remove(tmp.Name())
+		defer tmp.Close()
+		if _, err := io.Copy(tmp, m.In); err != nil {
+			return err
+		}
+		in = tmp
+	} else {
 		f, err := openInput("file", args[0])
 		if err != nil {
 			return err
 		}
 		defer f.Close()
 		in = f
+	}
+	if _, err := in.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	if err := checkRecordingTimes(args[0], exportReader(in), time.Now()); err != nil {
+		return err
+	}
+	if _, err := in.Seek(0, io.SeekStart); err != nil {
+		return err
 	}
 	s, err := m.Store(ctx)
 	if err != nil {

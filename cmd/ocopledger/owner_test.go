@@ -212,3 +212,44 @@ func TestServeListenNATSNeedsCredentials(t *testing.T) {
 		t.Errorf("log --data beside serve: exit %d\n%s", code, got)
 	}
 }
+
+// Issue 14, item 4 for restore: a file with an entry recorded in the future is refused before
+// anything is written (also past the first batch of the import), naming the line, the entry and
+// its time; the same file without it restores.
+func TestRestoreRefusesFutureRecordingTimes(t *testing.T) {
+	var lines []string
+	t0 := time.Date(2024, 1, 1, 8, 0, 0, 0, time.UTC)
+	for i := 1; i <= 600; i++ {
+		rec := t0.Add(time.Duration(i) * time.Minute)
+		if i == 550 {
+			rec = time.Date(2028, 3, 1, 9, 0, 0, 0, time.UTC)
+		}
+		b, _ := json.Marshal(eventstore.Envelope{Sequence: uint64(i), ID: fmt.Sprintf("old-%04d", i), Type: "salespoint.opened", Schema: 1,
+			Stream: fmt.Sprintf("salespoint.s%d", i), Version: 1, RecordedAt: rec, Backfilled: true, Actor: "migration",
+			Data: json.RawMessage(salespointPayload(i))})
+		lines = append(lines, string(b))
+	}
+	dir := t.TempDir()
+	file := filepath.Join(t.TempDir(), "future.jsonl")
+	os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	code, _, errs := runCLI(t, "restore", file, "--data", dir, "--lang", "en")
+	if want := fmt.Sprintf("line 550 of %s (entry old-0550) was recorded at 2028-03-01T09:00:00Z, later than now", file); code != 2 || !strings.Contains(errs, want) {
+		t.Fatalf("restore of a future entry: exit %d\n%s\nwant 2 and %q", code, errs, want)
+	}
+	if n := lastSequence(t, dir); n != 0 {
+		t.Fatalf("the refused restore wrote %d entries", n)
+	}
+	// From stdin too.
+	code, _, errs = runWithInput(t, strings.Join(lines, "\n")+"\n", "restore", "-", "--data", dir, "--lang", "en")
+	if code != 2 || !strings.Contains(errs, "line 550 of - (entry old-0550)") {
+		t.Fatalf("restore from stdin: exit %d\n%s", code, errs)
+	}
+	lines = append(lines[:549], lines[550:]...)
+	os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	if code, _, errs := runCLI(t, "restore", file, "--data", dir); code != 0 {
+		t.Fatalf("restore without the future entry: exit %d %s", code, errs)
+	}
+	if n := lastSequence(t, dir); n != 599 {
+		t.Errorf("restored %d entries, want 599", n)
+	}
+}
