@@ -233,6 +233,31 @@ func (p *serveProc) figures(q domain.Query) (projections.Result, error) {
 	return r, json.NewDecoder(resp.Body).Decode(&r)
 }
 
+// composeServe prepares an `ocopledger serve` process named name with the command line of
+// docker-compose.yml (compose) on the cluster, a free port and its own data directory; it is
+// stopped when the test ends. Start it with supervise.
+func composeServe(t *testing.T, bin string, c *natsCluster, compose []string, name string) *serveProc {
+	t.Helper()
+	p := &serveProc{name: name, bin: bin, addr: fmt.Sprintf("127.0.0.1:%d", freePorts(t, 1)[0]),
+		logPath: filepath.Join(t.TempDir(), "serve.log"),
+		env: []string{"OCOPLEDGER_NATS_USER=ledger", "OCOPLEDGER_NATS_PASSWORD=" + ledgerPassword,
+			"OCOPLEDGER_TOKENS=" + serveToken + ":admin:cluster-test", "OCOPLEDGER_INSTANCE=" + name}}
+	data := t.TempDir()
+	for _, a := range compose {
+		switch a {
+		case "nats://n1:4222,nats://n2:4222,nats://n3:4222":
+			a = c.URL()
+		case "0.0.0.0:8080":
+			a = p.addr
+		case "/data":
+			a = data
+		}
+		p.args = append(p.args, a)
+	}
+	t.Cleanup(p.stop)
+	return p
+}
+
 // TestServeInstancesOnCluster runs two `ocopledger serve` processes with
 // the command line of docker-compose.yml against the cluster, records
 // through both while the stream leader and then one instance are killed
@@ -246,27 +271,9 @@ func TestServeInstancesOnCluster(t *testing.T) {
 	c := startCluster(t)
 	ctx := t.Context()
 	compose := composeLedgerCommand(t)
-	ports := freePorts(t, 2)
 	var procs []*serveProc
-	for i, port := range ports {
-		p := &serveProc{name: fmt.Sprintf("ledger%d", i+1), bin: bin, addr: fmt.Sprintf("127.0.0.1:%d", port),
-			logPath: filepath.Join(t.TempDir(), "serve.log"),
-			env: []string{"OCOPLEDGER_NATS_USER=ledger", "OCOPLEDGER_NATS_PASSWORD=" + ledgerPassword,
-				"OCOPLEDGER_TOKENS=" + serveToken + ":admin:cluster-test", fmt.Sprintf("OCOPLEDGER_INSTANCE=ledger%d", i+1)}}
-		data := t.TempDir()
-		for _, a := range compose {
-			switch a {
-			case "nats://n1:4222,nats://n2:4222,nats://n3:4222":
-				a = c.URL()
-			case "0.0.0.0:8080":
-				a = p.addr
-			case "/data":
-				a = data
-			}
-			p.args = append(p.args, a)
-		}
-		procs = append(procs, p)
-		t.Cleanup(p.stop)
+	for i := range 2 {
+		procs = append(procs, composeServe(t, bin, c, compose, fmt.Sprintf("ledger%d", i+1)))
 	}
 	t.Logf("compose command, rewritten: ocopledger %s", strings.Join(procs[0].args, " "))
 	// Both start at once, as `docker compose up` starts them.
