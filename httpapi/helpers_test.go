@@ -57,13 +57,18 @@ type envOpt struct {
 	beforeStart func(*testEnv)
 	ring        int
 	rebuild     func(context.Context) error // the server's Rebuild; default: does nothing
+	natsURL     string                      // connect the store to this server instead of embedding one
 }
 
 func newEnv(tb testing.TB, o envOpt) *testEnv {
 	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	dir := tb.TempDir()
-	st, err := eventstore.Open(ctx, eventstore.Config{DataDir: filepath.Join(dir, "js")})
+	cfg := eventstore.Config{DataDir: filepath.Join(dir, "js")}
+	if o.natsURL != "" {
+		cfg = eventstore.Config{NatsURL: o.natsURL}
+	}
+	st, err := eventstore.Open(ctx, cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
