@@ -1,6 +1,9 @@
 package provenance
 
-import "unicode/utf8"
+import (
+	"encoding/binary"
+	"unicode/utf8"
+)
 
 // The export's lines are checked as JSON by a small validating scanner: encoding/json.Valid costs
 // several times the line's SHA-256, and verify reads a million lines. scanValue accepts exactly
@@ -38,6 +41,10 @@ func skipWS(s []byte, i int) int {
 func scanString(s []byte, i int) (end int, escaped, ok bool) {
 	i++
 	for {
+		// Eight bytes at a time while none of them is special, then byte by byte.
+		for i+8 <= len(s) && !special(binary.LittleEndian.Uint64(s[i:])) {
+			i += 8
+		}
 		for i < len(s) && strByte[s[i]] == 1 {
 			i++
 		}
@@ -67,6 +74,14 @@ func scanString(s []byte, i int) (end int, escaped, ok bool) {
 			return 0, false, false
 		}
 	}
+}
+
+// special reports whether one of the eight bytes of w may be a '"', a '\\' or a control character
+// (it may say so of a word that has none: the byte loop then decides).
+func special(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(x uint64) uint64 { return (x - ones) &^ x & highs }
+	return (w-ones*0x20)&^w&highs|zero(w^(ones*'"'))|zero(w^(ones*'\\')) != 0
 }
 
 func isHex(c byte) bool { return c-'0' < 10 || c|0x20-'a' < 6 }

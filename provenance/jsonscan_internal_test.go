@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -38,4 +39,21 @@ func FuzzScanMatchesEncodingJSON(f *testing.F) {
 			t.Errorf("validJSON(%q) = %v, encoding/json and utf8.Valid say %v", s, got, want)
 		}
 	})
+}
+
+// special never misses a quote, a backslash or a control character, wherever it stands in the
+// word and whatever stands beside it.
+func TestSpecialMissesNothing(t *testing.T) {
+	for _, fill := range []byte{'a', ' ', 0x7f, 0x80, 0xff} {
+		for c := 0; c < 256; c++ {
+			for pos := range 8 {
+				w := [8]byte{fill, fill, fill, fill, fill, fill, fill, fill}
+				w[pos] = byte(c)
+				want := c == '"' || c == '\\' || c < 0x20
+				if got := special(binary.LittleEndian.Uint64(w[:])); want && !got {
+					t.Fatalf("special(%q) = false, yet byte %d is %#x", w, pos, c)
+				}
+			}
+		}
+	}
 }
