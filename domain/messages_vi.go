@@ -387,8 +387,10 @@ var messagesVI = map[string]string{
 	"%q is not a kind of proof: give inclusion or consistency": "%q không phải là loại bằng chứng: hãy ghi inclusion hoặc consistency",
 	"is not a proof of its kind: %v":                           "không phải là bằng chứng đúng loại: %v",
 	// The command line: verify and key.
-	"%s is larger than 1 MiB: it is not a checkpoint, a key or a proof": "%s lớn hơn 1 MiB: đó không phải là điểm kiểm chứng, khóa hay bằng chứng",
-	"give either an export with its checkpoints or --proof, not both":   "hãy đưa hoặc một tệp xuất cùng các điểm kiểm chứng, hoặc --proof, không đưa cả hai",
+	"%s is larger than 1 MiB: it is not a checkpoint, a key or a proof":                       "%s lớn hơn 1 MiB: đó không phải là điểm kiểm chứng, khóa hay bằng chứng",
+	"%s is JSON without a signed checkpoint in it (a member \"checkpoint\" holding the note)": "%s là JSON nhưng không chứa điểm kiểm chứng đã ký nào (một trường \"checkpoint\" chứa văn bản đã ký)",
+	"%s is neither a signed checkpoint nor a JSON answer holding one: %v":                     "%s không phải là điểm kiểm chứng đã ký, cũng không phải là câu trả lời JSON chứa điểm kiểm chứng: %v",
+	"give either an export with its checkpoints or --proof, not both":                         "hãy đưa hoặc một tệp xuất cùng các điểm kiểm chứng, hoặc --proof, không đưa cả hai",
 	"holds no verifier key": "không chứa khóa kiểm tra nào",
 	"is missing: give at least one signed checkpoint to verify the export against": "còn thiếu: hãy đưa ít nhất một điểm kiểm chứng đã ký để kiểm tra tệp xuất",
 	"is missing: give the log's verifier key, as ocopledger key prints it":         "còn thiếu: hãy đưa khóa kiểm tra của sổ cái, như lệnh ocopledger key in ra",

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -64,8 +66,8 @@ checkpoints, or a signature is not valid).`},
 		flags: func(fs *flag.FlagSet) {
 			verifyOpts.checkpoints, verifyOpts.keys, verifyOpts.proof = nil, nil, "" // the flag package does not reset a Var
 			fs.Var(&verifyOpts.checkpoints, "checkpoint", flagText(
-				"tệp chứa một điểm kiểm chứng đã ký (có thể nêu nhiều lần)",
-				"a file holding a signed checkpoint (may be given several times)"))
+				"tệp chứa một điểm kiểm chứng đã ký, hoặc câu trả lời JSON của sổ cái có điểm kiểm chứng (GET /v1/checkpoints, --json); có thể nêu nhiều lần",
+				"a file holding a signed checkpoint, or a JSON answer of the ledger carrying checkpoints (GET /v1/checkpoints, --json); may be given several times"))
 			fs.Var(&verifyOpts.keys, "key", flagText(
 				"khóa kiểm tra của sổ cái, hoặc tệp chứa khóa đó (như ocopledger key in ra; có thể nêu nhiều lần)",
 				"the log's verifier key, or a file holding it (as ocopledger key prints it; may be given several times)"))
@@ -153,11 +155,17 @@ func runVerify(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 		if err != nil {
 			return err
 		}
-		sc, err := provenance.Open(data, verifiers)
+		notes, err := checkpointNotes(path, data)
 		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+			return err
 		}
-		cps = append(cps, sc.Checkpoint)
+		for _, n := range notes {
+			sc, err := provenance.Open(n, verifiers)
+			if err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			cps = append(cps, sc.Checkpoint)
+		}
 	}
 	var r io.Reader = m.In
 	if args[0] != "-" {
@@ -256,6 +264,43 @@ func readVerifiers(keys []string) (note.Verifiers, error) {
 		return nil, domain.Invalid("key", "holds no verifier key")
 	}
 	return provenance.NewVerifiers(vkeys...)
+}
+
+// checkpointNotes returns the signed checkpoints in a --checkpoint file: the note itself, or a
+// JSON answer of the ledger that carries them (GET /v1/checkpoints, a --json answer), every string
+// member named "checkpoint" at any depth.
+func checkpointNotes(path string, data []byte) ([][]byte, error) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || (trimmed[0] != '{' && trimmed[0] != '[') {
+		return [][]byte{data}, nil
+	}
+	var v any
+	if err := json.Unmarshal(trimmed, &v); err != nil {
+		return nil, domain.Invalid("checkpoint", "%s is neither a signed checkpoint nor a JSON answer holding one: %v", path, err)
+	}
+	var notes [][]byte
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if s, ok := x.(string); ok && k == "checkpoint" {
+					notes = append(notes, []byte(s))
+				} else {
+					walk(x)
+				}
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(v)
+	if len(notes) == 0 {
+		return nil, domain.Invalid("checkpoint", "%s is JSON without a signed checkpoint in it (a member \"checkpoint\" holding the note)", path)
+	}
+	return notes, nil
 }
 
 // readSmallFile reads a checkpoint, key or proof file (at most 1 MiB).

@@ -161,6 +161,18 @@ func TestVerifyCommand(t *testing.T) {
 		t.Fatalf("verify - --json: exit %d\n%s%s", code, out, errOut)
 	}
 
+	// The checkpoints inside a JSON answer, as the API lists them.
+	listing, _ := json.Marshal(map[string]any{"checkpoints": []any{
+		map[string]any{"seq": 1, "size": 20, "checkpoint": string(cps[0].Note)},
+		map[string]any{"seq": 2, "size": 40, "checkpoint": string(cps[1].Note)}}})
+	code, out, errOut = runCLI(t, "verify", good, "--checkpoint", writeFile(t, filepath.Join(files, "cps.json"), listing), "--key", keyFile, "--lang", "en")
+	if code != 0 || !strings.Contains(out, "checkpoint of 20 entries") || !strings.Contains(out, "checkpoint of 40 entries") {
+		t.Errorf("checkpoints in a JSON answer: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, "verify", good, "--checkpoint", writeFile(t, filepath.Join(files, "none.json"), []byte(`{"size":40}`)), "--key", keyFile); code != 2 {
+		t.Errorf("JSON without a checkpoint: exit %d, %s", code, errOut)
+	}
+
 	// One byte changed in the payload of line 27: exit 6, and lines 21–40 named.
 	tampered := bytes.Clone(export.Bytes())
 	i := bytes.Index(tampered, []byte("Sản phẩm 26"))
