@@ -56,6 +56,7 @@
         'salespoint.closed': 'Đóng điểm bán OCOP', 'trade_event.held': 'Tổ chức sự kiện xúc tiến', 'trade_event.participation': 'Doanh nghiệp tham gia',
         'listing.created': 'Đăng sản phẩm lên sàn', 'listing.removed': 'Gỡ sản phẩm khỏi sàn', 'admin.units_merged': 'Sắp xếp đơn vị hành chính',
         'report.filed': 'Nộp báo cáo', 'correction.retracted': 'Hủy mục đã ghi', 'correction.amended': 'Sửa mục đã ghi',
+        'correction.quarantine_acknowledged': 'Xác nhận mục bị cách ly', unreadable: 'Mục không đọc được (bị cách ly)',
         'producer.registered': 'Đăng ký chủ thể'
       },
       province: (p) => p
@@ -106,6 +107,7 @@
         'salespoint.closed': 'Sales point closed', 'trade_event.held': 'Trade event held', 'trade_event.participation': 'Business took part',
         'listing.created': 'Listing created', 'listing.removed': 'Listing removed', 'admin.units_merged': 'Administrative units merged',
         'report.filed': 'Report filed', 'correction.retracted': 'Entry retracted', 'correction.amended': 'Entry amended',
+        'correction.quarantine_acknowledged': 'Quarantined entry acknowledged', unreadable: 'Unreadable entry (quarantined)',
         'producer.registered': 'Producer registered'
       },
       province: (p) => p
@@ -617,12 +619,13 @@
     if (seq) state.feedSeen.add(seq);
     state.feedEnvs.push(env);
     if (state.feedEnvs.length > FEED_MAX * 2) state.feedEnvs.splice(0, FEED_MAX);
-    const typ = env.type || '';
-    const { name, detail } = summarize(typ, env.data);
+    // An entry that is not an event is named with its record and the reason, never left out.
+    const typ = env.type || (env.unreadable ? 'unreadable' : '');
+    const { name, detail } = env.unreadable ? { name: env.stream || '', detail: env.unreadable } : summarize(typ, env.data);
     const li = h('li', { class: fresh ? 'new' : null, 'data-seq': seq || '', 'data-type': typ },
       h('span', { class: 'seq', text: seq ? '#' + seq : '' }),
       h('span', { class: 'what' }, h('span', { class: 'type' + (typ.startsWith('ocop.') ? ' ocop' : ''), text: t().types[typ] || typ }), name, ...badges({ ...(env.data || {}), name })),
-      h('span', { class: 'meta', text: [detail, `${t().recordedAt} ${fmtInstant(env.recorded_at)}`, env.actor ? `${t().by} ${env.actor}` : ''].filter(Boolean).join(' · ') }));
+      h('span', { class: 'meta', text: [detail, `${t().recordedAt} ${fmtInstant(env.unreadable ? env.appended_at : env.recorded_at)}`, env.actor ? `${t().by} ${env.actor}` : ''].filter(Boolean).join(' · ') }));
     const feed = $('feed');
     feed.querySelector('.empty')?.remove();
     // keep the feed in log order, newest first
