@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -71,8 +72,11 @@ func ValidateAt(e Event, at time.Time) error {
 
 func checkNotAhead(e Event, today Date) error {
 	return walk(reflect.ValueOf(e), "", func(field string, v reflect.Value) error {
-		d, ok := v.Interface().(Date)
-		if !ok || !d.Valid() || d == 0 {
+		if v.Type() != dateType {
+			return nil
+		}
+		d := Date(v.Int()) // not v.Interface(), which allocates: the reader checks every entry
+		if !d.Valid() || d == 0 {
 			return nil
 		}
 		days := DaysAhead(e.EventType(), field)
@@ -183,19 +187,8 @@ func walk(v reflect.Value, path string, fn func(field string, v reflect.Value) e
 		}
 		return walk(v.Elem(), path, fn)
 	case reflect.Struct:
-		for i := 0; i < v.NumField(); i++ {
-			f := v.Type().Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "" {
-				name = f.Name
-			}
-			if path != "" {
-				name = path + "." + name
-			}
-			if err := walk(v.Field(i), name, fn); err != nil {
+		for _, f := range structFields(v.Type()) {
+			if err := walk(v.Field(f.index), joinPath(path, f.name), fn); err != nil {
 				return err
 			}
 		}
@@ -226,6 +219,70 @@ func walk(v reflect.Value, path string, fn func(field string, v reflect.Value) e
 		return nil
 	}
 	return fn(path, v)
+}
+
+var dateType = reflect.TypeFor[Date]()
+
+// field is an exported field of a struct and its JSON name.
+type field struct {
+	index int
+	name  string
+}
+
+// fieldsOf caches structFields: the reader checks every entry of the log with walk, and looking
+// the fields and their tags up again each time was most of its cost.
+var fieldsOf sync.Map // reflect.Type → []field
+
+// structFields returns the exported fields of struct type t with their JSON names.
+func structFields(t reflect.Type) []field {
+	if fs, ok := fieldsOf.Load(t); ok {
+		return fs.([]field)
+	}
+	var fs []field
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		fs = append(fs, field{i, name})
+	}
+	fieldsOf.Store(t, fs)
+	return fs
+}
+
+// paths caches joinPath for the paths of nested structs ("decision.date"), which are the same
+// for every event of a type.
+var paths struct {
+	sync.RWMutex
+	m map[[2]string]string
+}
+
+// joinPath returns path.name, or name at the top.
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	k := [2]string{path, name}
+	paths.RLock()
+	p, ok := paths.m[k]
+	paths.RUnlock()
+	if ok {
+		return p
+	}
+	p = path + "." + name
+	if strings.IndexByte(path, '[') < 0 { // list items' paths are many: not kept
+		paths.Lock()
+		if paths.m == nil {
+			paths.m = map[[2]string]string{}
+		}
+		paths.m[k] = p
+		paths.Unlock()
+	}
+	return p
 }
 
 // checkScore checks an evaluation score out of 100, which must fit the stars; 0 means not given.
