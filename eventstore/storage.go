@@ -37,6 +37,8 @@ type diskGuard struct {
 	// resources); JetStream must restart once there is room.
 	failed      atomic.Bool
 	failedCause atomic.Value // string: what the server said
+	// short: the last check found less free space than the reserve (logged when it changes).
+	short atomic.Bool
 
 	restartMu   sync.Mutex
 	lastRestart time.Time // guarded by restartMu
@@ -67,7 +69,14 @@ func (g *diskGuard) full(need int64) error {
 	}
 	free, ok := diskFree(g.dir)
 	if ok && free < g.minFree+need {
+		if !g.short.Swap(true) {
+			g.log.Warn("the disk of the event store is full; appends are refused until space is freed",
+				"dir", g.dir, "free_bytes", free, "reserve_bytes", g.minFree)
+		}
 		return &StorageFullError{Dir: g.dir, Free: free, MinFree: g.minFree}
+	}
+	if ok && g.short.Swap(false) {
+		g.log.Info("the disk of the event store has room again; appends accepted", "dir", g.dir, "free_bytes", free)
 	}
 	return nil
 }
