@@ -7,6 +7,7 @@ import (
 	"math"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -71,22 +72,25 @@ func ValidateAt(e Event, at time.Time) error {
 }
 
 func checkNotAhead(e Event, today Date) error {
-	return walk(reflect.ValueOf(e), "", func(field string, v reflect.Value) error {
+	return walk(reflect.ValueOf(e), "", func(parent, name string, v reflect.Value) error {
 		if v.Type() != dateType {
 			return nil
 		}
-		d := Date(v.Int()) // not v.Interface(), which allocates: the reader checks every entry
+		d := Date(v.Int())
 		if !d.Valid() || d == 0 {
 			return nil
 		}
-		days := DaysAhead(e.EventType(), field)
+		days := DateLeeway
+		if parent == "" {
+			days = DaysAhead(e.EventType(), name)
+		}
 		if d <= today.AddDays(days) {
 			return nil
 		}
 		if days == DateLeeway {
-			return Invalid(field, "%s is after %s, the day this entry is recorded: record a fact once it has happened", d.VN(), today.VN())
+			return Invalid(join(parent, name), "%s is after %s, the day this entry is recorded: record a fact once it has happened", d.VN(), today.VN())
 		}
-		return Invalid(field, "%s is more than %d days after %s, the day this entry is recorded", d.VN(), days, today.VN())
+		return Invalid(join(parent, name), "%s is more than %d days after %s, the day this entry is recorded", d.VN(), days, today.VN())
 	})
 }
 
@@ -128,19 +132,18 @@ var notes = map[string]bool{"reason": true, "reason_detail": true, "note": true}
 // no control characters (a line break or tab only in the free-text fields), no text beyond the
 // limits. Text is refused, never rewritten.
 func checkValues(e Event) error {
-	return walk(reflect.ValueOf(e), "", func(field string, v reflect.Value) error {
+	return walk(reflect.ValueOf(e), "", func(parent, name string, v reflect.Value) error {
 		if v.Kind() != reflect.String {
 			return nil
 		}
-		name := field[strings.LastIndexByte(field, '.')+1:]
-		return checkClean(field, v.String(), notes[name])
+		return checkClean(parent, name, v.String(), notes[name])
 	})
 }
 
 // CheckLine checks a one-line text that is not part of an event (the source document of an
 // entry, say) as checkValues checks the text of an event, with at most max characters.
 func CheckLine(field, s string, max int) error {
-	if err := checkClean(field, s, false); err != nil {
+	if err := checkClean("", field, s, false); err != nil {
 		return err
 	}
 	if utf8.RuneCountInString(s) > max {
@@ -149,21 +152,27 @@ func CheckLine(field, s string, max int) error {
 	return nil
 }
 
-func checkClean(field, s string, multiline bool) error {
-	if !utf8.ValidString(s) {
-		return Invalid(field, "holds bytes that are not UTF-8 text; send the text encoded as UTF-8")
-	}
+// checkClean checks the text s of the field parent.name (the path is built only for an error).
+func checkClean(parent, name, s string, multiline bool) error {
 	n := 0
-	for _, r := range s {
-		n++
+	for i := 0; i < len(s); n++ {
+		if c := s[i]; c >= 0x20 && c < 0x7f {
+			i++ // printable ASCII, most of the text: nothing to decode
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return Invalid(join(parent, name), "holds bytes that are not UTF-8 text; send the text encoded as UTF-8")
+		}
+		i += size
 		switch {
 		case multiline && (r == '\n' || r == '\r' || r == '\t'):
 		case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029':
-			return Invalid(field, "holds a line break at character %d; this field is one line", n)
+			return Invalid(join(parent, name), "holds a line break at character %d; this field is one line", n+1)
 		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069':
 			// C0 and C1 controls (NUL included), DEL, and the bidirectional overrides that make text
 			// display otherwise than it reads.
-			return Invalid(field, "holds an invisible control character (%s) at character %d; remove it", fmt.Sprintf("%U", r), n)
+			return Invalid(join(parent, name), "holds an invisible control character (%s) at character %d; remove it", fmt.Sprintf("%U", r), n+1)
 		}
 	}
 	limit := maxLine
@@ -171,71 +180,89 @@ func checkClean(field, s string, multiline bool) error {
 		limit = maxNotes
 	}
 	if n > limit {
-		return Invalid(field, "is longer than %d characters", limit)
+		return Invalid(join(parent, name), "is longer than %d characters", limit)
 	}
 	return nil
 }
 
-// walk calls fn for every field of v (an event, or a value within one) with its JSON path
-// ("decision.date", "units[2].new_commune", "figures"), leaves before the values holding them,
-// stopping at the first error. Map keys are passed as the map's field; raw JSON is not entered.
-func walk(v reflect.Value, path string, fn func(field string, v reflect.Value) error) error {
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			return nil
-		}
-		return walk(v.Elem(), path, fn)
-	case reflect.Struct:
-		for _, f := range structFields(v.Type()) {
-			if err := walk(v.Field(f.index), joinPath(path, f.name), fn); err != nil {
-				return err
-			}
-		}
-		return nil
-	case reflect.Slice:
-		if v.Type().Elem().Kind() == reflect.Uint8 {
-			return nil // json.RawMessage: an amendment's replacement, checked when decoded
-		}
-		for i := 0; i < v.Len(); i++ {
-			if err := walk(v.Index(i), fmt.Sprintf("%s[%d]", path, i), fn); err != nil {
-				return err
-			}
-		}
-		return nil
-	case reflect.Map:
-		var keys []string
-		for iter := v.MapRange(); iter.Next(); {
-			if iter.Key().Kind() == reflect.String {
-				keys = append(keys, iter.Key().String())
-			}
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			if err := fn(path, reflect.ValueOf(k)); err != nil {
-				return err
-			}
-		}
+// walk calls fn for every text, date and other leaf of v (an event, or a value within one)
+// with the JSON path of the value holding it (parent: "", "decision", "units[2]") and its JSON
+// name ("date"), stopping at the first error; fn builds the full path (join) only when it needs
+// one. The keys of a map are passed as the map's own field; raw JSON is not entered.
+func walk(v reflect.Value, parent string, fn func(parent, name string, v reflect.Value) error) error {
+	if v.Kind() == reflect.Pointer && !v.IsNil() {
+		v = v.Elem() // an event given by pointer
+	}
+	if v.Kind() != reflect.Struct {
 		return nil
 	}
-	return fn(path, v)
+	for _, f := range fieldsOf(v.Type()) {
+		fv := v.Field(f.index)
+		switch f.kind {
+		case reflect.Pointer:
+			if !fv.IsNil() && fv.Elem().Kind() == reflect.Struct {
+				if err := walk(fv.Elem(), join(parent, f.name), fn); err != nil {
+					return err
+				}
+			}
+		case reflect.Struct:
+			if err := walk(fv, join(parent, f.name), fn); err != nil {
+				return err
+			}
+		case reflect.Slice:
+			if fv.Type().Elem().Kind() != reflect.Struct {
+				continue // json.RawMessage: an amendment's replacement, checked when decoded
+			}
+			for i := 0; i < fv.Len(); i++ {
+				if err := walk(fv.Index(i), join(parent, f.name)+"["+strconv.Itoa(i)+"]", fn); err != nil {
+					return err
+				}
+			}
+		case reflect.Map:
+			var keys []string
+			for iter := fv.MapRange(); iter.Next(); {
+				if iter.Key().Kind() == reflect.String {
+					keys = append(keys, iter.Key().String())
+				}
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				if err := fn(parent, f.name, reflect.ValueOf(k)); err != nil {
+					return err
+				}
+			}
+		default:
+			if err := fn(parent, f.name, fv); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
-var dateType = reflect.TypeFor[Date]()
+// join is the JSON path of the field name within parent.
+func join(parent, name string) string {
+	if parent == "" {
+		return name
+	}
+	return parent + "." + name
+}
 
-// field is an exported field of a struct and its JSON name.
+// field is an exported field of a struct type, by its index, JSON name and kind.
 type field struct {
 	index int
 	name  string
+	kind  reflect.Kind
 }
 
-// fieldsOf caches structFields: the reader checks every entry of the log with walk, and looking
-// the fields and their tags up again each time was most of its cost.
-var fieldsOf sync.Map // reflect.Type → []field
+var (
+	dateType = reflect.TypeFor[Date]()
+	fields   sync.Map // reflect.Type → []field
+)
 
-// structFields returns the exported fields of struct type t with their JSON names.
-func structFields(t reflect.Type) []field {
-	if fs, ok := fieldsOf.Load(t); ok {
+// fieldsOf returns the exported fields of a struct type, worked out once per type.
+func fieldsOf(t reflect.Type) []field {
+	if fs, ok := fields.Load(t); ok {
 		return fs.([]field)
 	}
 	var fs []field
@@ -248,41 +275,10 @@ func structFields(t reflect.Type) []field {
 		if name == "" {
 			name = f.Name
 		}
-		fs = append(fs, field{i, name})
+		fs = append(fs, field{i, name, f.Type.Kind()})
 	}
-	fieldsOf.Store(t, fs)
+	fields.Store(t, fs)
 	return fs
-}
-
-// paths caches joinPath for the paths of nested structs ("decision.date"), which are the same
-// for every event of a type.
-var paths struct {
-	sync.RWMutex
-	m map[[2]string]string
-}
-
-// joinPath returns path.name, or name at the top.
-func joinPath(path, name string) string {
-	if path == "" {
-		return name
-	}
-	k := [2]string{path, name}
-	paths.RLock()
-	p, ok := paths.m[k]
-	paths.RUnlock()
-	if ok {
-		return p
-	}
-	p = path + "." + name
-	if strings.IndexByte(path, '[') < 0 { // list items' paths are many: not kept
-		paths.Lock()
-		if paths.m == nil {
-			paths.m = map[[2]string]string{}
-		}
-		paths.m[k] = p
-		paths.Unlock()
-	}
-	return p
 }
 
 // checkScore checks an evaluation score out of 100, which must fit the stars; 0 means not given.

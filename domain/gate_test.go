@@ -170,3 +170,11 @@ func TestGateRecordedAtZeroIsNotNow(t *testing.T) {
 		t.Error("a zero recording time admitted a dated fact")
 	}
 }
+
+// The position a refusal gives counts characters from 1, as a clerk counts them.
+func TestGateTextPosition(t *testing.T) {
+	for s, want := range map[string]string{"\x00": "character 1", "ab\x01": "character 3", "Lý\x1b": "character 3", "ậ\n": "character 2"} {
+		err := domain.CheckLine("name", s, 100)
+		wantError(t, err, refused{code: domain.CodeInvalid, field: "name", msg: want})
+	}
+}
