@@ -1,20 +1,67 @@
 package eventstore
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// Imported is one event of a log being imported: an envelope as an export wrote it.
+// Imported is one entry of a log being imported: an event from its fields (an envelope as an
+// export of format 1 wrote it), or a stored message kept exactly (Body: format 2, see
+// ImportedBody and ImportedUnreadable).
 type Imported struct {
 	Stream  string
 	Version uint64 // its version in Stream: 1, 2, 3… in order
 	Proposed
 	Backfilled bool
+	// Body, when set, is stored byte for byte instead of a message encoded from the fields
+	// (which must be what it says): the restored log then holds, and hashes, what the
+	// original held.
+	Body []byte
+	// NotAnEvent marks an entry that is not an event (a message the original log held that
+	// no reader could take for one): Body is stored as it is on the subject of Stream, with
+	// no version and no checks, so that every later entry keeps its position.
+	NotAnEvent bool
+}
+
+// ImportedBody returns the event whose stored message is body (a line of an export, format 2),
+// to be stored again exactly.
+func ImportedBody(data []byte) (Imported, error) {
+	var b body
+	if !decodeFast(data, &b) {
+		var err error
+		if b, err = decodeJSON(data); err != nil {
+			return Imported{}, err
+		}
+	}
+	switch {
+	case b.ID == "":
+		return Imported{}, invalid(0, "id", "", "is missing")
+	case b.Stream == "":
+		return Imported{}, invalid(0, "stream", "", "is missing")
+	case b.Version == 0:
+		return Imported{}, invalid(0, "version", "", "is missing")
+	case len(b.Data) == 0:
+		return Imported{}, invalid(0, "data", "", "is missing")
+	}
+	return Imported{Stream: b.Stream, Version: b.Version, Backfilled: b.Backfilled, Body: bytes.Clone(data),
+		Proposed: Proposed{ID: b.ID, Type: b.Type, Schema: b.Schema, Data: b.Data, Actor: b.Actor, Source: b.Source,
+			CorrelationID: b.CorrelationID, RecordedAt: b.RecordedAt}}, nil
+}
+
+// ImportedUnreadable returns an entry that is not an event: the exact bytes a log held on
+// subject, to be stored again as they are.
+func ImportedUnreadable(subject string, data []byte) (Imported, error) {
+	stream, ok := strings.CutPrefix(subject, SubjectPrefix)
+	if !ok || stream == "" {
+		return Imported{}, invalid(0, "subject", subject, "is not a subject of the ledger (%s)", Subjects)
+	}
+	return Imported{Stream: stream, Body: bytes.Clone(data), NotAnEvent: true}, nil
 }
 
 // importBatch is how many events Import commits in one atomic batch (one fsync on the server).
@@ -34,13 +81,15 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 	if err != nil {
 		return 0, err
 	}
-	var lastStored *Envelope
+	var lastStored []byte // the message at position stored, exactly
 	if stored > 0 {
-		if lastStored, err = s.lastEnvelope(ctx); err != nil {
-			return 0, err
+		m, err := s.leaderGet(ctx, msgGetRequest{Seq: stored})
+		if err != nil {
+			return 0, fmt.Errorf("eventstore: import: read message %d: %w", stored, err)
 		}
+		lastStored = m.Data
 	}
-	heads := map[string]uint64{}    // stream → global sequence of its last event
+	heads := map[string]uint64{}    // stream → global sequence of its last entry
 	versions := map[string]uint64{} // stream → its last version
 	var (
 		seq     uint64 // global sequence the next event gets
@@ -73,6 +122,23 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 			break
 		}
 		seq++
+		if e.NotAnEvent {
+			prev := heads[e.Stream]
+			heads[e.Stream] = seq
+			if seq <= stored {
+				if seq == stored && !bytes.Equal(lastStored, e.Body) {
+					return n, fmt.Errorf("eventstore: import: the ledger is not empty and its entry %d is not the log's: import only into an empty ledger", seq)
+				}
+				continue
+			}
+			msgs = append(msgs, importMsg(e.Stream, e.Body, prev, inBatch))
+			if len(msgs) >= importBatch {
+				if err := flush(); err != nil {
+					return n, err
+				}
+			}
+			continue
+		}
 		if err := ValidStreamName(e.Stream); err != nil {
 			return n, fmt.Errorf("eventstore: import: event %d: %w", seq, err)
 		}
@@ -84,8 +150,8 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 		prev := heads[e.Stream]
 		heads[e.Stream] = seq
 		if seq <= stored {
-			if seq == stored && lastStored != nil && lastStored.ID != e.ID {
-				return n, fmt.Errorf("eventstore: import: the ledger is not empty and its event %d (%s) is not the log's (%s): import only into an empty ledger", seq, lastStored.ID, e.ID)
+			if seq == stored && !sameEntry(lastStored, e) {
+				return n, fmt.Errorf("eventstore: import: the ledger is not empty and its entry %d is not the log's (%s): import only into an empty ledger", seq, e.ID)
 			}
 			continue // stored by an earlier, interrupted import
 		}
@@ -100,24 +166,20 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 		if rec.After(last) {
 			last = rec
 		}
-		b, err := encode(body{ID: e.ID, Type: e.Type, Schema: e.Schema, Stream: e.Stream, Version: e.Version, RecordedAt: rec,
-			Backfilled: e.Backfilled, Actor: e.Actor, Source: e.Source, CorrelationID: e.CorrelationID, Data: d})
-		if err != nil {
-			return n, err
+		b := e.Body
+		if b == nil {
+			if b, err = encode(body{ID: e.ID, Type: e.Type, Schema: e.Schema, Stream: e.Stream, Version: e.Version, RecordedAt: rec,
+				Backfilled: e.Backfilled, Actor: e.Actor, Source: e.Source, CorrelationID: e.CorrelationID, Data: d}); err != nil {
+				return n, err
+			}
 		}
 		if len(b) > MaxEventSize {
 			return n, invalid(int(seq), "data", "", "is too large: %d bytes", len(b))
 		}
-		m := nats.NewMsg(SubjectPrefix + e.Stream)
-		m.Data = b
+		m := importMsg(e.Stream, b, prev, inBatch)
 		m.Header.Set(jetstream.MsgIDHeader, e.ID)
 		m.Header.Set(HeaderType, e.Type)
 		m.Header.Set(HeaderVersion, strconv.FormatUint(e.Version, 10))
-		if !inBatch[e.Stream] {
-			// Within one batch only the first message of a subject may carry the check (10164).
-			m.Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(prev, 10))
-			inBatch[e.Stream] = true
-		}
 		msgs = append(msgs, m)
 		if len(msgs) >= importBatch {
 			if err := flush(); err != nil {
@@ -130,4 +192,27 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 	}
 	s.lastRecorded = last
 	return n, nil
+}
+
+// importMsg is the message storing data on the subject of stream, after the entry at global
+// sequence prev on that subject (0: none).
+func importMsg(stream string, data []byte, prev uint64, inBatch map[string]bool) *nats.Msg {
+	m := nats.NewMsg(SubjectPrefix + stream)
+	m.Data = data
+	if !inBatch[stream] {
+		// Within one batch only the first message of a subject may carry the check (10164).
+		m.Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(prev, 10))
+		inBatch[stream] = true
+	}
+	return m
+}
+
+// sameEntry reports whether the message stored is the entry e of the log being imported: the
+// same bytes, or, for an entry given by its fields, the same event ID.
+func sameEntry(stored []byte, e Imported) bool {
+	if e.Body != nil {
+		return bytes.Equal(stored, e.Body)
+	}
+	b, err := decodeJSON(stored)
+	return err == nil && b.ID == e.ID
 }

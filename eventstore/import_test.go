@@ -95,3 +95,86 @@ func TestImportRefusesABrokenLog(t *testing.T) {
 		t.Fatalf("import of a log with a version gap: %v, want an invalid-input error", err)
 	}
 }
+
+// rawLog returns every message of the store's log, by position: subject and bytes.
+func rawLog(t *testing.T, s *eventstore.Store) [][2]string {
+	t.Helper()
+	ctx := ctxOf(t)
+	last, err := s.LastSequence(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.JetStream().Stream(ctx, s.StreamName())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][2]string
+	for seq := uint64(1); seq <= last; seq++ {
+		m, err := st.GetMsg(ctx, seq)
+		if err != nil {
+			t.Fatalf("message %d: %v", seq, err)
+		}
+		out = append(out, [2]string{m.Subject, string(m.Data)})
+	}
+	return out
+}
+
+// A log imported from its stored messages (an export of format 2) holds the same bytes at the
+// same positions, the messages that are not events included, and an interrupted import resumes.
+func TestImportKeepsTheStoredBytes(t *testing.T) {
+	ctx := ctxOf(t)
+	src := storetest.MustOpenStore(t)
+	if _, err := src.Append(ctx, "product.p1", 0, storetest.Events("a", 5)...); err != nil {
+		t.Fatal(err)
+	}
+	// Bytes that are no event, published on a ledger subject by someone who could.
+	garbage := "not json\n\xff at all"
+	if _, err := src.JetStream().Publish(ctx, "ocop.events.product.evil", []byte(garbage)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Append(ctx, "product.p2", 0, storetest.Events("b", 5)...); err != nil {
+		t.Fatal(err)
+	}
+	want := rawLog(t, src)
+	var log []eventstore.Imported
+	for i, m := range want {
+		var e eventstore.Imported
+		var err error
+		if i == 5 {
+			e, err = eventstore.ImportedUnreadable(m[0], []byte(m[1]))
+		} else {
+			e, err = eventstore.ImportedBody([]byte(m[1]))
+		}
+		if err != nil {
+			t.Fatalf("entry %d: %v", i+1, err)
+		}
+		log = append(log, e)
+	}
+	dst := storetest.MustOpenStore(t)
+	if _, err := dst.Import(ctx, feed(log, 7)); err == nil {
+		t.Fatal("an interrupted import reported success")
+	}
+	if _, err := dst.Import(ctx, feed(log, -1)); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	got := rawLog(t, dst)
+	if len(got) != len(want) {
+		t.Fatalf("the imported log holds %d messages, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("position %d: %q, want %q", i+1, got[i], want[i])
+		}
+	}
+	// Again: nothing more is stored.
+	if n, err := dst.Import(ctx, feed(log, -1)); err != nil || n != 0 {
+		t.Errorf("importing the same log again stored %d (%v), want 0", n, err)
+	}
+	// A body that is not an event is refused as one.
+	if _, err := eventstore.ImportedBody([]byte(`{"id":"x","stream":"a.b","version":1}`)); !errors.Is(err, eventstore.ErrInvalid) {
+		t.Errorf("a body without data: %v, want invalid", err)
+	}
+	if _, err := eventstore.ImportedUnreadable("elsewhere.x", nil); !errors.Is(err, eventstore.ErrInvalid) {
+		t.Errorf("a subject outside the ledger: %v, want invalid", err)
+	}
+}
