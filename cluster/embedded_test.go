@@ -182,7 +182,7 @@ func bulkLoad(dir string) {
 }
 
 // exportLog runs `ocopledger export` on the data directory (the backup
-// format: one JSON envelope per line) and reads the envelopes back.
+// format 2: line i is the stored body of position i) and reads the events back.
 func exportLog(t *testing.T, cli, data string) []eventstore.Envelope {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "export.jsonl")
@@ -200,7 +200,6 @@ func exportLog(t *testing.T, cli, data string) []eventstore.Envelope {
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
 		var w struct {
-			Sequence      uint64          `json:"sequence"`
 			ID            string          `json:"id"`
 			Type          string          `json:"type"`
 			Schema        int             `json:"schema"`
@@ -208,18 +207,18 @@ func exportLog(t *testing.T, cli, data string) []eventstore.Envelope {
 			Version       uint64          `json:"version"`
 			RecordedAt    time.Time       `json:"recorded_at"`
 			Backfilled    bool            `json:"backfilled"`
-			AppendedAt    time.Time       `json:"appended_at"`
 			Actor         string          `json:"actor"`
 			Source        string          `json:"source"`
 			CorrelationID string          `json:"correlation_id"`
 			Data          json.RawMessage `json:"data"`
 		}
-		if err := json.Unmarshal(sc.Bytes(), &w); err != nil {
-			t.Fatalf("export line %d: %v", len(envs)+1, err)
+		if err := json.Unmarshal(sc.Bytes(), &w); err != nil || w.ID == "" {
+			t.Fatalf("export line %d is not an event (%v): %.200s", len(envs)+1, err, sc.Bytes())
 		}
 		envs = append(envs, eventstore.Envelope{ID: w.ID, Type: w.Type, Schema: w.Schema, Stream: w.Stream,
-			Version: w.Version, Sequence: w.Sequence, RecordedAt: w.RecordedAt, Backfilled: w.Backfilled,
-			AppendedAt: w.AppendedAt, Actor: w.Actor, Source: w.Source, CorrelationID: w.CorrelationID, Data: w.Data})
+			Version: w.Version, Sequence: uint64(len(envs) + 1), RecordedAt: w.RecordedAt, Backfilled: w.Backfilled,
+			Actor: w.Actor, Source: w.Source, CorrelationID: w.CorrelationID, Data: w.Data,
+			Body: bytes.Clone(sc.Bytes())})
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)

@@ -264,6 +264,19 @@ var messagesVI = map[string]string{
 	"line %d is not an event written by ocopledger export: its JSON is malformed at byte %d": "dòng %d không phải là sự kiện do lệnh ocopledger export ghi ra: JSON sai cú pháp tại byte %d",
 	"line %d is longer than %d bytes: it is not an event written by ocopledger export":       "dòng %d dài quá %d byte: đây không phải là sự kiện do lệnh ocopledger export ghi ra",
 
+	// Export (format 2) and restore of it (cmd/ocopledger/cmd_export.go, cmd_import.go).
+	"is missing":                          "bị thiếu",
+	"is not a subject of the ledger (%s)": "không phải chủ đề của sổ cái (%s)",
+	"line %d cannot be restored: %v":      "không khôi phục được dòng %d: %v",
+	"line %d holds the entry of position %d: the lines of an export are its positions in order":                                                                                                      "dòng %d chứa mục ghi ở vị trí %d: các dòng của một bản xuất phải đúng theo thứ tự vị trí",
+	"line %d is not an event written by ocopledger export: %v":                                                                                                                                       "dòng %d không phải là sự kiện do lệnh ocopledger export ghi ra: %v",
+	"line %d is not an ocopledger_missing entry of position %d as ocopledger export writes it":                                                                                                       "dòng %d không phải là dòng ocopledger_missing của vị trí %d như lệnh ocopledger export ghi ra",
+	"line %d is not an ocopledger_unreadable entry as ocopledger export writes it (position, subject, body_base64)":                                                                                  "dòng %d không phải là dòng ocopledger_unreadable như lệnh ocopledger export ghi ra (position, subject, body_base64)",
+	"line %d: position %d is missing from this backup (%s): restore refuses an incomplete backup; give --allow-missing to store a marker entry in its place":                                         "dòng %d: bản sao lưu này thiếu vị trí %d (%s): lệnh restore không khôi phục một bản sao lưu không đầy đủ; thêm --allow-missing để ghi một mục đánh dấu vào chỗ đó",
+	"the backup in %s is incomplete: the store cannot give back %d entries, at positions %s; each is written as an ocopledger_missing line, and the other %d entries are saved":                      "bản sao lưu trong %s không đầy đủ: kho sự kiện không đọc được %d mục ghi, ở các vị trí %s; mỗi vị trí được ghi thành một dòng ocopledger_missing, %d mục ghi còn lại đã được lưu",
+	"the log lacks %d entries, at positions %s: the store cannot read them (a damaged or deleted message, or a log cut short); ocopledger export --salvage saves every entry that can still be read": "sổ cái bị thiếu %d mục ghi, ở các vị trí %s: kho sự kiện không đọc được chúng (dữ liệu bị hỏng hoặc bị xóa, hoặc sổ cái bị cắt ngắn); lệnh ocopledger export --salvage lưu lại mọi mục ghi còn đọc được",
+	"there is no ledger in %s to read": "không có sổ cái nào trong %s để đọc",
+
 	// The command line: figures, explain, diff, timeline, expiring, report, reconcile.
 	"figures takes no arguments (did you mean: ocopledger explain %s?)":                                             "lệnh figures không nhận tham số nào (có phải bạn muốn dùng: ocopledger explain %s?)",
 	"%s takes one figure ID, e.g. ocop.valid (ocopledger figures --list)":                                           "lệnh %s cần đúng một mã chỉ tiêu, ví dụ ocop.valid (xem danh sách bằng lệnh ocopledger figures --list)",

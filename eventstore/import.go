@@ -27,6 +27,10 @@ type Imported struct {
 	// no reader could take for one): Body is stored as it is on the subject of Stream, with
 	// no version and no checks, so that every later entry keeps its position.
 	NotAnEvent bool
+	// Missing marks a NotAnEvent entry that stands for an entry the log being imported lacks
+	// (a salvaged backup): an aggregate stream's versions may then skip, at most one for each
+	// such entry before it, since the lost entry's stream is unknown.
+	Missing bool
 }
 
 // ImportedBody returns the event whose stored message is body (a line of an export, format 2),
@@ -97,6 +101,8 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 		inBatch = map[string]bool{} // streams already written in the current batch
 		n       int
 		last    = s.lastRecorded
+		lost    uint64 // Missing entries so far not matched by a skipped version
+
 	)
 	flush := func() error {
 		if len(msgs) == 0 {
@@ -123,6 +129,9 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 		}
 		seq++
 		if e.NotAnEvent {
+			if e.Missing {
+				lost++
+			}
 			prev := heads[e.Stream]
 			heads[e.Stream] = seq
 			if seq <= stored {
@@ -143,8 +152,11 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 			return n, fmt.Errorf("eventstore: import: event %d: %w", seq, err)
 		}
 		if want := versions[e.Stream] + 1; e.Version != want {
-			return n, invalid(int(seq), "version", strconv.FormatUint(e.Version, 10),
-				"breaks the order of %s: version %d comes next in the log", e.Stream, want)
+			if e.Version < want || e.Version-want > lost {
+				return n, invalid(int(seq), "version", strconv.FormatUint(e.Version, 10),
+					"breaks the order of %s: version %d comes next in the log", e.Stream, want)
+			}
+			lost -= e.Version - want // the versions between were lost with missing entries
 		}
 		versions[e.Stream] = e.Version
 		prev := heads[e.Stream]

@@ -349,6 +349,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	var body errorDetail
 	status := 500
 	lang := errorLang(r)
+	err = ledger.ReadError(err) // positions missing from the log are named, not an internal error
 	if errors.As(err, &he) {
 		status, body = he.status, errorDetail{Code: he.code, Field: he.field, Message: he.message(lang), MessageEN: he.message("en")}
 	} else {

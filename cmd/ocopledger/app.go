@@ -335,6 +335,7 @@ func (m *Main) fail(err error) int {
 		fmt.Fprintln(m.Err, m.t("ocopledger: lệnh đã bị ngắt giữa chừng", "ocopledger: interrupted"))
 		return 130
 	}
+	err = ledger.ReadError(err) // whichever command read the log: the positions it lacks are named (exit 6)
 	code := domain.ErrorCode(err)
 	msg := domain.Localize(err, m.Lang)
 	var ue usageError
@@ -404,8 +405,10 @@ func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) {
 			problem := &domain.Error{Code: domain.CodeInternal, Format: unsafe.Problem, Message: unsafe.Problem}
 			e = domain.Internal("the stream %s %v (%s=%s): ocopledger refuses a ledger that could lose history or break its guarantees",
 				unsafe.Stream, problem, unsafe.Setting, unsafe.Value)
+		case m.ReadOnly && m.StreamName == "" && m.NatsURL == "" && errors.Is(err, jetstream.ErrStreamNotFound):
+			e = domain.NotFound("there is no ledger in %s to read", m.DataDir)
 		case m.ReadOnly && errors.Is(err, jetstream.ErrStreamNotFound):
-			e = domain.NotFound("there is no stream %s to read on this NATS server", m.StreamName)
+			e = domain.NotFound("there is no stream %s to read on this NATS server", cfg.StreamName)
 		case m.NatsURL != "":
 			e = domain.Internal("the event store on the NATS server %s cannot be opened: %v", m.NatsURL, err)
 		default:

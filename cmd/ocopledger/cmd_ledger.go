@@ -115,21 +115,6 @@ history or a stale --expected-version, 1 other failure.`},
 		run: runLog,
 	})
 	register(&command{
-		name: "export",
-		summary: text{"xuất toàn bộ sổ cái dạng JSON Lines, mỗi dòng một sự kiện, theo thứ tự (định dạng sao lưu)",
-			"write the whole log as JSON Lines, one envelope per line, in order (the backup format)"},
-		usage: text{"[--out TỆP] [--mirror LUỒNG]", "[--out FILE] [--mirror STREAM]"},
-		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&exportOut, "out", "", flagText(
-				"ghi ra tệp này thay vì stdout",
-				"write to this file instead of stdout"))
-			fs.StringVar(&exportMirror, "mirror", "", flagText(
-				"đọc bản sao lưu: luồng JetStream sao chép sổ cái (ví dụ OCOP_LEDGER_BACKUP), mở ở chế độ chỉ đọc",
-				"read a backup: the JetStream stream that mirrors the ledger (e.g. OCOP_LEDGER_BACKUP), opened read-only"))
-		},
-		run: runExport,
-	})
-	register(&command{
 		name:    "version",
 		summary: text{"in số phiên bản của ocopledger", "print the version"},
 		run: func(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
@@ -336,44 +321,4 @@ func writeEnvelope(w io.Writer, e eventstore.Envelope) error {
 	b = append(b, '\n')
 	_, err = w.Write(b)
 	return err
-}
-
-var exportOut, exportMirror string
-
-func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
-	if len(args) > 0 {
-		return usagef("%s takes no arguments", "export")
-	}
-	if exportMirror != "" {
-		m.StreamName, m.ReadOnly = exportMirror, true
-	}
-	s, err := m.Store(ctx)
-	if err != nil {
-		return err
-	}
-	var out io.Writer = m.Out
-	if exportOut != "" {
-		f, err := createOutput("out", exportOut)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		out = f
-	}
-	w := bufio.NewWriterSize(out, 1<<20)
-	n := 0
-	err = s.Read(ctx, 1, func(e eventstore.Envelope) error {
-		n++
-		return writeEnvelope(w, e)
-	})
-	if err != nil {
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	if exportOut != "" {
-		fmt.Fprintf(m.Err, m.t("đã xuất %d sự kiện vào %s\n", "exported %d events to %s\n"), n, exportOut)
-	}
-	return nil
 }

@@ -1,0 +1,287 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/ledger"
+)
+
+// export: the backup of the log (format 2, docs/export.md). Line i is the entry at position i:
+// the message exactly as the log stores it when it is one of the ledger's entries; anything else
+// the log holds wrapped so that its exact bytes survive (ocopledger_unreadable); under --salvage,
+// what the store cannot give back named in its place (ocopledger_missing).
+
+var exportOpts struct {
+	out, mirror string
+	salvage     bool
+}
+
+func init() {
+	register(&command{
+		name: "export",
+		summary: text{"xuất toàn bộ sổ cái, mỗi dòng một mục ghi đúng như đã lưu, theo thứ tự vị trí (định dạng sao lưu)",
+			"write the whole log, one entry per line exactly as stored, in position order (the backup format)"},
+		usage: text{"[--out TỆP] [--mirror LUỒNG] [--salvage]", "[--out FILE] [--mirror STREAM] [--salvage]"},
+		help: text{`Dòng thứ i là mục ghi ở vị trí i của sổ cái, đúng từng byte như sổ cái lưu (định dạng 2,
+docs/export.md). Một mục ghi không phải sự kiện (dữ liệu lạ ai đó đã gửi vào) vẫn được giữ nguyên
+byte, gói trong {"ocopledger_unreadable":…}. Kho sự kiện chỉ được đọc, không ghi gì.
+
+Khi kho không đọc được một vị trí (khối dữ liệu bị hỏng, thông điệp bị xóa, sổ cái bị cắt ngắn),
+lệnh dừng lại, nêu các vị trí bị thiếu và không để lại tệp --out dở dang. Với --salvage, lệnh ghi
+mọi mục ghi còn đọc được, ghi {"ocopledger_missing":…} vào chỗ mỗi vị trí bị thiếu (số dòng vẫn
+là vị trí), rồi liệt kê các vị trí đó.
+
+Mã thoát: 0 đã xuất đầy đủ (kể cả các mục ghi không phải sự kiện); 6 sổ cái bị thiếu vị trí (với
+--salvage: tệp đã được ghi nhưng không đầy đủ); 3 không có luồng để đọc; 1 lỗi khác.`,
+			`Line i is the entry at position i of the log, byte for byte as the log stores it (format 2,
+docs/export.md). An entry that is not an event (foreign data someone published) keeps its exact
+bytes, wrapped in {"ocopledger_unreadable":…}. The store is only read, never written.
+
+When the store cannot give back a position (a damaged message block, a deleted message, a log cut
+short), the command stops, names the missing positions and leaves no partial --out file. With
+--salvage it writes every entry it can read, {"ocopledger_missing":…} in the place of each
+missing position (line numbers stay positions), and lists them.
+
+Exit codes: 0 exported in full (entries that are not events included); 6 positions are missing
+from the log (with --salvage: the file is written but incomplete); 3 no stream to read; 1 other
+failure.`},
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&exportOpts.out, "out", "", flagText(
+				"ghi ra tệp này thay vì stdout",
+				"write to this file instead of stdout"))
+			fs.StringVar(&exportOpts.mirror, "mirror", "", flagText(
+				"đọc bản sao lưu: luồng JetStream sao chép sổ cái (ví dụ OCOP_LEDGER_BACKUP), mở ở chế độ chỉ đọc",
+				"read a backup: the JetStream stream that mirrors the ledger (e.g. OCOP_LEDGER_BACKUP), opened read-only"))
+			fs.BoolVar(&exportOpts.salvage, "salvage", false, flagText(
+				"cứu dữ liệu từ một kho bị hỏng: ghi mọi mục ghi còn đọc được và đánh dấu các vị trí bị thiếu thay vì dừng lại",
+				"salvage a damaged store: write every entry that can be read and mark the missing positions instead of stopping"))
+		},
+		run: runExport,
+	})
+}
+
+func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments", "export")
+	}
+	// Export only reads: the store opens read-only, so that a damaged one can still be read
+	// and nothing is created or written.
+	m.ReadOnly = true
+	if exportOpts.mirror != "" {
+		m.StreamName = exportOpts.mirror
+	}
+	s, err := m.Store(ctx)
+	if err != nil {
+		return err
+	}
+	last, err := s.LastSequence(ctx)
+	if err != nil {
+		return err
+	}
+	var out io.Writer = m.Out
+	var file *partialFile
+	if exportOpts.out != "" {
+		if file, err = createPartial("out", exportOpts.out); err != nil {
+			return err
+		}
+		defer file.abandon()
+		out = file
+	}
+	w := bufio.NewWriterSize(out, 1<<20)
+	var (
+		n          int
+		unreadable []uint64
+		missing    []eventstore.GapError
+		line       []byte
+	)
+	opts := eventstore.ReadOptions{}
+	if exportOpts.salvage {
+		opts.Missing = func(g *eventstore.GapError) error {
+			missing = append(missing, *g)
+			reason := missingInStore
+			if g.From > last {
+				reason = fmt.Sprintf(missingAfterEnd, last)
+			}
+			for p := g.From; p <= g.To; p++ {
+				line = appendMissingLine(line[:0], p, reason)
+				if _, err := w.Write(line); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	err = s.ReadWith(ctx, opts, func(e eventstore.Envelope) error {
+		n++
+		var own bool
+		line, own = appendExportLine(line[:0], e)
+		if !own {
+			unreadable = append(unreadable, e.Sequence)
+		}
+		_, err := w.Write(line)
+		return err
+	})
+	if err != nil {
+		return ledger.ReadError(err)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if file != nil {
+		if err := file.keep(); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Err, m.t("đã xuất %d mục ghi vào %s\n", "exported %d entries to %s\n"), n, exportOpts.out)
+	}
+	if len(unreadable) > 0 {
+		fmt.Fprintf(m.Err, m.t("%d mục ghi không phải sự kiện, được giữ nguyên byte (ocopledger_unreadable), ở các vị trí: %s\n",
+			"%d entries are not events and are kept byte for byte (ocopledger_unreadable), at positions: %s\n"),
+			len(unreadable), positionList(unreadable))
+	}
+	if len(missing) > 0 {
+		total := uint64(0)
+		for _, g := range missing {
+			total += g.Count()
+		}
+		where := m.t("đầu ra", "the output")
+		if exportOpts.out != "" {
+			where = exportOpts.out
+		}
+		return domain.HistoryMismatch("the backup in %s is incomplete: the store cannot give back %d entries, at positions %s; each is written as an ocopledger_missing line, and the other %d entries are saved",
+			where, total, gapList(missing), n)
+	}
+	return nil
+}
+
+// Reasons written in ocopledger_missing lines.
+const (
+	missingInStore  = "the store cannot read this entry: its message is damaged or was deleted"
+	missingAfterEnd = "the log ends at position %d, before this entry"
+)
+
+// appendExportLine appends the export's line for entry e to buf: its stored message when that
+// is one of the ledger's entries written on one line (own), else the unreadable wrapper. A
+// message that is not an entry of ours, or is not one line of valid UTF-8 JSON, is always
+// wrapped: written as it is it could break the line structure or pass for a wrapper itself.
+func appendExportLine(buf []byte, e eventstore.Envelope) (line []byte, own bool) {
+	if ownBody(e.Body) { // QUARANTINE: && e.Unreadable == ""
+		return append(append(buf, e.Body...), '\n'), true
+	}
+	w := struct {
+		U unreadableEntry `json:"ocopledger_unreadable"`
+	}{unreadableEntry{Position: e.Sequence, Subject: eventstore.SubjectPrefix + e.Stream, Body: e.Body}}
+	b, err := json.Marshal(w)
+	if err != nil {
+		panic(err) // a struct of a number, a string and bytes always encodes
+	}
+	return append(append(buf, b...), '\n'), false
+}
+
+// ownBody reports whether a stored message is written as it is: the JSON object of one of our
+// entries, on one line.
+func ownBody(b []byte) bool {
+	return bytes.HasPrefix(b, []byte(`{"id":`)) && bytes.IndexAny(b, "\n\r") < 0 && utf8.Valid(b) && json.Valid(b)
+}
+
+// unreadableEntry is the content of an ocopledger_unreadable line.
+type unreadableEntry struct {
+	Position uint64 `json:"position"`
+	Subject  string `json:"subject"`
+	Body     []byte `json:"body_base64"` // standard base64 with padding, as encoding/json writes bytes
+}
+
+// missingEntry is the content of an ocopledger_missing line.
+type missingEntry struct {
+	Position uint64 `json:"position"`
+	Reason   string `json:"reason"`
+}
+
+func appendMissingLine(buf []byte, position uint64, reason string) []byte {
+	b, err := json.Marshal(struct {
+		M missingEntry `json:"ocopledger_missing"`
+	}{missingEntry{position, reason}})
+	if err != nil {
+		panic(err)
+	}
+	return append(append(buf, b...), '\n')
+}
+
+// gapList writes runs of positions for a clerk: "150, 300 to 310", the first few only.
+func gapList(gaps []eventstore.GapError) string {
+	const most = 10
+	var parts []string
+	for i, g := range gaps {
+		if i == most {
+			parts = append(parts, fmt.Sprintf("… (%d more runs)", len(gaps)-most))
+			break
+		}
+		parts = append(parts, ledger.Positions(g))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// positionList is gapList for single positions, in increasing order.
+func positionList(ps []uint64) string {
+	var gaps []eventstore.GapError
+	for _, p := range ps {
+		if n := len(gaps); n > 0 && gaps[n-1].To+1 == p {
+			gaps[n-1].To = p
+			continue
+		}
+		gaps = append(gaps, eventstore.GapError{From: p, To: p})
+	}
+	return gapList(gaps)
+}
+
+// partialFile is an output written under a temporary name beside its own and renamed to it
+// once complete, so that a failed export never leaves a file that looks like a backup.
+type partialFile struct {
+	*os.File
+	path string
+	done bool
+}
+
+func createPartial(field, path string) (*partialFile, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, domain.Invalid(field, "%s is a folder, not a file", path)
+	}
+	f, err := createOutput(field, path+".partial")
+	if err != nil {
+		return nil, err
+	}
+	return &partialFile{File: f, path: path}, nil
+}
+
+// keep closes the file and gives it its name.
+func (f *partialFile) keep() error {
+	if err := f.File.Sync(); err != nil {
+		return err
+	}
+	if err := f.File.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(f.File.Name(), f.path); err != nil {
+		return err
+	}
+	f.done = true
+	return nil
+}
+
+// abandon removes the file unless it was kept.
+func (f *partialFile) abandon() {
+	if !f.done {
+		f.File.Close()
+		os.Remove(f.File.Name())
+	}
+}
