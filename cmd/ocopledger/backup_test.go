@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -111,5 +112,69 @@ func TestExportFromAMirrorBackup(t *testing.T) {
 	}
 	if r := exportLines(t, again); strings.Join(r, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("the restored ledger exports %d entries that differ from the original's %d", len(r), len(want))
+	}
+}
+
+// Issue 14, item 3: what someone published on a ledger subject that is no event is data the log
+// holds. export exits 0 and keeps its exact bytes (wrapped), restore stores them again at their
+// positions, and the restored ledger exports the same file.
+func TestExportKeepsEntriesThatAreNotEvents(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	s, err := eventstore.Open(ctx, eventstore.Config{DataDir: filepath.Join(dir, "jetstream")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Append(ctx, "product.p1", 0, storetest.Events("a", 3)...); err != nil {
+		t.Fatal(err)
+	}
+	// Garbage, and a body that would pass for a wrapper if it were written as it is.
+	poison := []string{"garbage\n\xff", `{"ocopledger_unreadable":{"position":1,"subject":"x","body_base64":""}}`}
+	for _, p := range poison {
+		if _, err := s.JetStream().Publish(ctx, "ocop.events.product.evil2", []byte(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Append(ctx, "product.p2", 0, storetest.Events("b", 2)...); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	file := filepath.Join(work, "export.jsonl")
+	code, _, errs := runCLI(t, "export", "--data", dir, "--out", file, "--lang", "en")
+	if code != 0 || !strings.Contains(errs, "2 entries are not events and are kept byte for byte (ocopledger_unreadable), at positions: 4–5") {
+		t.Fatalf("export: exit %d, %q; want 0 naming positions 4–5", code, errs)
+	}
+	lines := exportLines(t, file)
+	if len(lines) != 7 {
+		t.Fatalf("the export has %d lines, want 7", len(lines))
+	}
+	for i, p := range poison {
+		var w struct {
+			U *unreadableEntry `json:"ocopledger_unreadable"`
+		}
+		pos := uint64(4 + i)
+		if err := json.Unmarshal([]byte(lines[pos-1]), &w); err != nil || w.U == nil || w.U.Position != pos ||
+			w.U.Subject != "ocop.events.product.evil2" || string(w.U.Body) != p {
+			t.Errorf("line %d = %s, want the exact bytes %q wrapped", pos, lines[pos-1], p)
+		}
+	}
+	for _, i := range []int{0, 1, 2, 5, 6} {
+		if !strings.HasPrefix(lines[i], `{"id":`) {
+			t.Errorf("line %d = %s, want the stored event", i+1, lines[i])
+		}
+	}
+	restored := t.TempDir()
+	if code, _, errs := runCLI(t, "restore", file, "--data", restored); code != 0 {
+		t.Fatalf("restore: exit %d\n%s", code, errs)
+	}
+	again := filepath.Join(work, "again.jsonl")
+	if code, _, errs := runCLI(t, "export", "--data", restored, "--out", again); code != 0 {
+		t.Fatalf("export of the restored ledger: exit %d\n%s", code, errs)
+	}
+	if a, b := strings.Join(exportLines(t, again), "\n"), strings.Join(lines, "\n"); a != b {
+		t.Fatalf("the restored ledger exports\n%s\nwant\n%s", a, b)
 	}
 }

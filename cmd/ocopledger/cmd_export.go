@@ -175,7 +175,7 @@ const (
 // message that is not an entry of ours, or is not one line of valid UTF-8 JSON, is always
 // wrapped: written as it is it could break the line structure or pass for a wrapper itself.
 func appendExportLine(buf []byte, e eventstore.Envelope) (line []byte, own bool) {
-	if ownBody(e.Body) { // QUARANTINE: && e.Unreadable == ""
+	if e.Unreadable == "" && ownBody(e.Body) {
 		return append(append(buf, e.Body...), '\n'), true
 	}
 	w := struct {
