@@ -89,6 +89,14 @@ func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 	if err != nil {
 		return err
 	}
+	opts := eventstore.ReadOptions{}
+	if exportOpts.mirror == "" {
+		// The log must reach as far as the data directory knows it did: a stream that nats-server
+		// cut short when it opened a damaged block names what it lost.
+		if opts.End, err = m.knownEnd(ctx, s); err != nil {
+			return err
+		}
+	}
 	var out io.Writer = m.Out
 	var file *partialFile
 	if exportOpts.out != "" {
@@ -105,13 +113,12 @@ func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 		missing    []eventstore.GapError
 		line       []byte
 	)
-	opts := eventstore.ReadOptions{}
 	if exportOpts.salvage {
 		opts.Missing = func(g *eventstore.GapError) error {
 			missing = append(missing, *g)
 			reason := missingInStore
 			if g.From > last {
-				reason = fmt.Sprintf(missingAfterEnd, last)
+				reason = fmt.Sprintf(missingAfterEnd, last, opts.End)
 			}
 			for p := g.From; p <= g.To; p++ {
 				line = appendMissingLine(line[:0], p, reason)
@@ -164,10 +171,32 @@ func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 	return nil
 }
 
+// knownEnd is how many entries the data directory knows the log held (history.json or the read
+// models), when it knows this stream; 0 when it knows nothing of it. A record it cannot read is
+// reported on stderr and not used: export saves what the store holds regardless.
+func (m *Main) knownEnd(ctx context.Context, s *eventstore.Store) (uint64, error) {
+	known, _, err := m.loadKnown()
+	if err != nil {
+		fmt.Fprintf(m.Err, m.t("ocopledger: cảnh báo: %s\n", "ocopledger: warning: %s\n"), domain.Localize(err, m.Lang))
+		return 0, nil
+	}
+	if known.Size == 0 {
+		return 0, nil
+	}
+	st, err := s.State(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if !known.Created.IsZero() && !known.Created.Equal(st.Created) {
+		return 0, nil // another stream than the one the data directory knows: read it as it is
+	}
+	return known.Size, nil
+}
+
 // Reasons written in ocopledger_missing lines.
 const (
 	missingInStore  = "the store cannot read this entry: its message is damaged or was deleted"
-	missingAfterEnd = "the log ends at position %d, before this entry"
+	missingAfterEnd = "the log ends at position %d, but the data directory knows it held %d entries"
 )
 
 // appendExportLine appends the export's line for entry e to buf: its stored message when that

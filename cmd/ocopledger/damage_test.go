@@ -173,6 +173,45 @@ func TestDamagedStoresAreNamedAndSalvaged(t *testing.T) {
 		}
 	})
 
+	t.Run("bytes flipped and the block index removed", func(t *testing.T) {
+		dir := copyData(t, demo)
+		const pos = 700
+		jsDir := filepath.Join(dir, "jetstream")
+		storetest.FlipInMessage(t, jsDir, eventstore.DefaultStreamName, entryMarker(t, want[pos-1]))
+		storetest.RemoveIndex(t, jsDir, eventstore.DefaultStreamName)
+		// nats-server rebuilds the stream from its blocks when it opens them, and stops at the
+		// damage: whatever it keeps, export names everything the data directory knew and lacks.
+		file := filepath.Join(work, "noindex.jsonl")
+		code, _, errs := runCLI(t, "export", "--data", dir, "--out", file, "--salvage", "--lang", "en")
+		if code != 6 || !strings.Contains(errs, "is incomplete") {
+			t.Fatalf("export --salvage: exit %d, %q; want 6 saying the backup is incomplete", code, errs)
+		}
+		got := exportLines(t, file)
+		if len(got) != n {
+			t.Fatalf("the salvage has %d lines, want %d: one per position the data directory knows", len(got), n)
+		}
+		lost := map[int]bool{}
+		for i := range got {
+			if strings.HasPrefix(got[i], `{"ocopledger_missing":`) {
+				lost[i+1] = true
+			}
+		}
+		if !lost[pos] {
+			t.Errorf("position %d is not named missing in the salvage", pos)
+		}
+		checkSalvage(t, file, want, lost)
+		t.Logf("nats-server kept %d of %d entries after the damage at %d", n-len(lost), n, pos)
+		// Without --salvage: exit 6 naming the positions, no file; and the ledger refuses to answer.
+		code, _, errs = runCLI(t, "export", "--data", dir, "--lang", "en")
+		if code != 6 || !strings.Contains(errs, "at positions 700") {
+			t.Errorf("export: exit %d, %q; want 6 naming the positions from 700", code, errs)
+		}
+		code, _, errs = runCLI(t, "figures", "--data", dir)
+		if code != 6 {
+			t.Errorf("figures on the cut log: exit %d, %q; want 6", code, errs)
+		}
+	})
+
 	t.Run("last block cut short", func(t *testing.T) {
 		dir := copyData(t, demo)
 		storetest.TruncateLastBlock(t, filepath.Join(dir, "jetstream"), eventstore.DefaultStreamName, 40)
