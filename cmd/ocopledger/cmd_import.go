@@ -82,7 +82,7 @@ func runRestore(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	if _, err := in.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	if err := checkRecordingTimes(args[0], exportReader(in), time.Now()); err != nil {
+	if err := checkRecordingTimes(args[0], exportReader(in, restoreOpts.allowMissing), time.Now()); err != nil {
 		return err
 	}
 	if _, err := in.Seek(0, io.SeekStart); err != nil {
