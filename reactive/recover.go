@@ -1,11 +1,15 @@
 package reactive
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
 
+	"github.com/ThreeDotsLabs/watermill"
+	wmjs "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/jetstream"
 	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // recovered runs f and turns its panic into an error, logged once with the stack and reported to
@@ -13,14 +17,20 @@ import (
 func recovered(log *slog.Logger, part string, onPanic func(part string), f func() error) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			log.Error("recovered a panic", "part", part, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			if onPanic != nil {
-				onPanic(part)
-			}
+			reportPanic(log, part, onPanic, v)
 			err = fmt.Errorf("reactive: %s panicked: %v", part, v)
 		}
 	}()
 	return f()
+}
+
+// reportPanic logs a recovered panic with the stack (call it in the deferred function that
+// recovered) and reports it to onPanic.
+func reportPanic(log *slog.Logger, part string, onPanic func(part string), v any) {
+	log.Error("recovered a panic", "part", part, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+	if onPanic != nil {
+		onPanic(part)
+	}
 }
 
 // recoverer is recovered as a router middleware: the handler's panic becomes its error, which the
@@ -36,4 +46,38 @@ func recoverer(log *slog.Logger, part string, onPanic func(part string)) message
 			return out, err
 		}
 	}
+}
+
+// guarded makes the consumers of init recover a panic of the message callback the subscriber
+// gives them, which runs on a NATS goroutine where nothing else would stop it taking the process
+// down. watermill-nats v2.1.3 has one: when a subscription ends while a message arrives, its
+// handleMsg may send on the output channel it has just closed ("send on closed channel"). The
+// message is logged, counted, and handed back to JetStream (nak), which delivers it again.
+func guarded(init wmjs.ResourceInitializer, log *slog.Logger, part string, onPanic func(part string)) wmjs.ResourceInitializer {
+	return func(ctx context.Context, js jetstream.JetStream, topic string) (jetstream.Consumer, func(context.Context, watermill.LoggerAdapter), error) {
+		c, cleanup, err := init(ctx, js, topic)
+		if err != nil || c == nil {
+			return c, cleanup, err
+		}
+		return recoveringConsumer{Consumer: c, log: log, part: part, onPanic: onPanic}, cleanup, nil
+	}
+}
+
+type recoveringConsumer struct {
+	jetstream.Consumer
+	log     *slog.Logger
+	part    string
+	onPanic func(part string)
+}
+
+func (c recoveringConsumer) Consume(h jetstream.MessageHandler, opts ...jetstream.PullConsumeOpt) (jetstream.ConsumeContext, error) {
+	return c.Consumer.Consume(func(m jetstream.Msg) {
+		defer func() {
+			if v := recover(); v != nil {
+				reportPanic(c.log, c.part, c.onPanic, v)
+				_ = m.Nak() // delivered again, here or to another instance
+			}
+		}()
+		h(m)
+	}, opts...)
 }

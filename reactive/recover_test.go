@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/ledger"
 )
@@ -132,5 +133,51 @@ func TestFigureFeedPanicIsRecovered(t *testing.T) {
 	}
 	if !strings.Contains(e.logs.String(), `part=figure-feed panic="a bug in the first round"`) {
 		t.Errorf("the panic is not logged:\n%s", e.logs.String())
+	}
+}
+
+// A panic in the message callback a subscriber gives a consumer (it runs on a NATS goroutine) is
+// recovered by guarded consumers: logged, counted, and the message delivered again.
+func TestGuardedConsumerRecoversACallbackPanic(t *testing.T) {
+	ctx := testContext(t)
+	s := mustOpenStore(t)
+	js := s.JetStream()
+	if _, err := ensureStream(ctx, js, jetstream.StreamConfig{Name: "GUARD_TEST", Subjects: []string{"guard.>"}}); err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	var panics atomic.Int32
+	init := guarded(durable("GUARD_TEST", func(context.Context, string) (jetstream.ConsumerConfig, error) {
+		return jetstream.ConsumerConfig{Durable: "guard", AckPolicy: jetstream.AckExplicitPolicy, AckWait: time.Minute}, nil
+	}), slog.New(slog.NewTextHandler(logs, nil)), "test.consumer", func(string) { panics.Add(1) })
+	c, _, err := init(ctx, js, "guard.x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var deliveries atomic.Int32
+	acked := make(chan struct{})
+	cc, err := c.Consume(func(m jetstream.Msg) {
+		if deliveries.Add(1) == 1 {
+			out := make(chan int)
+			close(out)
+			out <- 1 // send on closed channel, as watermill-nats may
+		}
+		m.Ack()
+		close(acked)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cc.Stop()
+	if _, err := js.Publish(ctx, "guard.x", []byte("hello")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-acked:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the message was not delivered again after the panic")
+	}
+	if panics.Load() != 1 || deliveries.Load() != 2 || !strings.Contains(logs.String(), `part=test.consumer panic="send on closed channel"`) {
+		t.Errorf("panics %d, deliveries %d, log:\n%s", panics.Load(), deliveries.Load(), logs.String())
 	}
 }

@@ -165,7 +165,7 @@ func NewWebhooks(ctx context.Context, cfg WebhooksConfig) (*Webhooks, error) {
 	if _, _, err := ledgerConsumer(ctx, w.js, eventstore.Subjects); err != nil {
 		return nil, err
 	}
-	if w.ledgerSub, err = newSubscriber(nc, w.wlog, time.Minute, ledgerConsumer, wmjs.NewStaticDelay(time.Second)); err != nil {
+	if w.ledgerSub, err = newSubscriber(nc, w.wlog, time.Minute, guarded(ledgerConsumer, w.log, "webhooks.fanout", cfg.OnPanic), wmjs.NewStaticDelay(time.Second)); err != nil {
 		return nil, err
 	}
 	w.queueConsumer = durable(StreamQueue, func(_ context.Context, topic string) (jetstream.ConsumerConfig, error) {
@@ -176,7 +176,7 @@ func NewWebhooks(ctx context.Context, cfg WebhooksConfig) (*Webhooks, error) {
 			AckPolicy: jetstream.AckExplicitPolicy, AckWait: w.ackWait, MaxAckPending: 1, MaxDeliver: -1, Replicas: r,
 		}, nil
 	})
-	if w.queueSub, err = newSubscriber(nc, w.wlog, w.ackWait, w.queueConsumer, wmjs.NewStaticDelay(time.Second)); err != nil {
+	if w.queueSub, err = newSubscriber(nc, w.wlog, w.ackWait, guarded(w.queueConsumer, w.log, "webhooks.deliver", cfg.OnPanic), wmjs.NewStaticDelay(time.Second)); err != nil {
 		return nil, err
 	}
 	return w, nil
