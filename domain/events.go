@@ -605,6 +605,9 @@ func (QuarantineAcknowledged) EventType() string  { return TypeQuarantineAcknowl
 func (QuarantineAcknowledged) SchemaVersion() int { return 1 }
 func (QuarantineAcknowledged) Stream() string     { return QuarantineStream }
 func (e QuarantineAcknowledged) Validate() error {
+	if err := checkValues(e); err != nil {
+		return err
+	}
 	if e.Position < 1 {
 		return Invalid("position", "is missing: give the log position of the quarantined entry (ocopledger status)")
 	}

@@ -125,8 +125,9 @@ const (
 	maxNotes = 4000 // characters of a free-text field
 )
 
-// notes are the free-text fields, which may hold line breaks and tabs; every other text is one line.
-var notes = map[string]bool{"reason": true, "reason_detail": true, "note": true}
+// notes are the free-text fields, which may hold line breaks and tabs (a reason seen quotes one);
+// every other text is one line.
+var notes = map[string]bool{"reason": true, "reason_detail": true, "note": true, "reason_seen": true}
 
 // checkValues checks every text field of an event (struct fields, lists, map keys): valid UTF-8,
 // no control characters (a line break or tab only in the free-text fields), no text beyond the

@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -176,5 +177,59 @@ func TestGateTextPosition(t *testing.T) {
 	for s, want := range map[string]string{"\x00": "character 1", "ab\x01": "character 3", "Lý\x1b": "character 3", "ậ\n": "character 2"} {
 		err := domain.CheckLine("name", s, 100)
 		wantError(t, err, refused{code: domain.CodeInvalid, field: "name", msg: want})
+	}
+}
+
+// Every text field of every event type is checked by its Validate: a NUL in any of them is
+// refused, naming that field. A new event type whose Validate forgets checkValues fails here.
+func TestGateCoversEveryTextField(t *testing.T) {
+	for _, typ := range domain.EventTypes() {
+		e, err := domain.Decode(typ, 1, []byte(goodPayloads[typ]))
+		if err != nil {
+			t.Fatalf("%s: %v", typ, err)
+		}
+		ev := reflect.New(reflect.TypeOf(e)).Elem() // addressable: its strings can be set
+		ev.Set(reflect.ValueOf(e))
+		type text struct {
+			path string
+			v    reflect.Value
+		}
+		var texts []text
+		var visit func(v reflect.Value, path string)
+		visit = func(v reflect.Value, path string) {
+			switch v.Kind() {
+			case reflect.Pointer:
+				if !v.IsNil() {
+					visit(v.Elem(), path)
+				}
+			case reflect.Struct:
+				for i := 0; i < v.NumField(); i++ {
+					name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+					if path != "" {
+						name = path + "." + name
+					}
+					visit(v.Field(i), name)
+				}
+			case reflect.Slice:
+				if v.Type().Elem().Kind() == reflect.Struct && v.Len() > 0 {
+					visit(v.Index(0), path+"[0]")
+				}
+			case reflect.String:
+				texts = append(texts, text{path, v})
+			}
+		}
+		visit(ev, "")
+		if len(texts) == 0 {
+			t.Fatalf("%s: no text fields found", typ)
+		}
+		for _, x := range texts {
+			was := x.v.String()
+			x.v.SetString(was + "\x00")
+			got := ev.Interface().(domain.Event).Validate()
+			if domain.ErrorField(got) != x.path || got == nil || !strings.Contains(got.Error(), "U+0000") {
+				t.Errorf("%s with a NUL in %s: %v", typ, x.path, got)
+			}
+			x.v.SetString(was)
+		}
 	}
 }
