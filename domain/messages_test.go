@@ -216,7 +216,7 @@ func checkTranslation(en, vi string) error {
 // messageDirs are the packages whose messages reach a clerk through Localize: domain and ledger,
 // the HTTP API and the parts mounted beside it (webhooks), the packages whose errors the API
 // passes on (the read models' queries, reports), and the command line with the demo it loads.
-var messageDirs = []string{".", "../ledger", "../httpapi", "../reactive", "../projections", "../report", "../cmd/ocopledger", "../demo", "../eventstore", "../provenance"}
+var messageDirs = []string{".", "../ledger", "../httpapi", "../reactive", "../projections", "../report", "../cmd/ocopledger", "../demo", "../eventstore", "../provenance", "../checkpoint"}
 
 func TestEveryMessageHasAVietnameseForm(t *testing.T) {
 	var dirs []string

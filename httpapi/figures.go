@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
@@ -15,6 +16,8 @@ import (
 // figuresResponse answers GET /v1/figures.
 type figuresResponse struct {
 	projections.Result
+	// Provenance: the log prefix the figures were read from (its size is Position).
+	Provenance checkpoint.Provenance `json:"provenance"`
 }
 
 func (s *Server) handleFigures(w http.ResponseWriter, r *http.Request) {
@@ -49,7 +52,7 @@ func (s *Server) handleFigures(w http.ResponseWriter, r *http.Request) {
 			res.By[d] = b
 		}
 	}
-	writeJSON(w, http.StatusOK, figuresResponse{res})
+	writeJSON(w, http.StatusOK, figuresResponse{res, s.provenanceOf(r.Context(), res.Position)})
 }
 
 func dimensions(q query) ([]string, string, error) {
@@ -89,6 +92,8 @@ type figureResponse struct {
 	Items    []projections.ExplainItem   `json:"items,omitempty"`
 	// Warnings name the entries up to Position the figure leaves out (see projections.Result).
 	Warnings []projections.Quarantined `json:"warnings,omitempty"`
+	// Provenance: the log prefix the answer was read from (its size is Position).
+	Provenance checkpoint.Provenance `json:"provenance"`
 }
 
 // unknownFigure is the 404 of a figure ID that is not one of domain.Figures, listing them.
@@ -126,7 +131,7 @@ func (s *Server) figureCommon(w http.ResponseWriter, r *http.Request, extra ...s
 	}
 	res := s.cfg.Projection.Figures(fq)
 	return figureResponse{Figure: f, Label: f.Label(lang), Value: res.Figures[id], AsOf: res.AsOf, KnownAt: res.KnownAt,
-		From: res.From, Position: res.Position, Warnings: res.Warnings}, q, true
+		From: res.From, Position: res.Position, Warnings: res.Warnings, Provenance: s.provenanceOf(r.Context(), res.Position)}, q, true
 }
 
 func (s *Server) handleFigure(w http.ResponseWriter, r *http.Request) {
@@ -273,7 +278,12 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
 	if res.Changes == nil {
 		res.Changes = []projections.Change{}
 	}
-	writeJSON(w, http.StatusOK, res)
+	writeJSON(w, http.StatusOK, struct {
+		projections.DiffResult
+		// Provenance: the log prefix the later of the two answers was read from (the earlier is a
+		// prefix of it).
+		Provenance checkpoint.Provenance `json:"provenance"`
+	}{res, s.provenanceOf(r.Context(), max(res.Positions[0], res.Positions[1]))})
 }
 
 // expiringResponse answers GET /v1/expiring.

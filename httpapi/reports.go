@@ -39,5 +39,11 @@ func (s *Server) handleReconcile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	h, err := s.cfg.Checkpoints.ForReport(r.Context(), s.cfg.Projection, filed.Sequence, res.Positions[0], res.Positions[1])
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res.History = h
 	writeJSON(w, http.StatusOK, res)
 }

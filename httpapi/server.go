@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/ledger"
@@ -30,6 +31,9 @@ type Config struct {
 	Auth       *Auth             // nil: open local mode
 	Logger     *slog.Logger
 	Metrics    *metrics.Registry // nil: a private registry
+	// Checkpoints, if set, is the log's signed checkpoints: /v1/checkpoints and /v1/proofs, and
+	// the provenance of every answer (which history it came from).
+	Checkpoints *checkpoint.Log
 	// Rebuild, if set, drops the read models and starts rebuilding them in the background
 	// (POST /v1/admin/rebuild); it returns once the rebuild has started.
 	Rebuild func(ctx context.Context) error

@@ -193,3 +193,21 @@ func ReadKnown(path string) (domain.KnownHistory, error) {
 
 // ErrInUse: the read models are open in another process.
 var ErrInUse = errors.New("projections: the read models are in use by another ocopledger process")
+
+// PositionOf returns the log position of the entry with the given ID, or 0 if the read models
+// hold none. It reads the log's index from the end backwards: meant for a proof asked by ID, not
+// for a hot path.
+func (p *Projection) PositionOf(id string) (uint64, error) {
+	var pos uint64
+	err := p.db.View(func(tx *bolt.Tx) error {
+		lb := tx.Bucket(bLog)
+		for seq := p.Checkpoint(); seq > 0; seq-- {
+			if logAt(lb, seq).ref().ID == id {
+				pos = seq
+				return nil
+			}
+		}
+		return nil
+	})
+	return pos, err
+}

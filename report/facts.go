@@ -25,6 +25,9 @@ type Facts struct {
 	// NationalCNNTTB are the products holding a valid national CNNTTB certificate (footnote of
 	// cnnttb.valid.national).
 	NationalCNNTTB []Product `json:"cnnttb_national"`
+	// Provenance, set by the caller, is the log prefix the figures were read from
+	// (checkpoint.Provenance).
+	Provenance any `json:"provenance,omitempty"`
 }
 
 // Product is an item named in a footnote.

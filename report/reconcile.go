@@ -88,6 +88,9 @@ type Reconciliation struct {
 	Changed         int  `json:"changed_since"` // figures that differ now from their value at filing
 	// Unchecked are stated figure IDs this build does not know.
 	Unchecked []string `json:"unchecked,omitempty"`
+	// History, set by the caller, says which history was read and proves the report's
+	// checkpoint consistent with the log now (checkpoint.ReportHistory).
+	History any `json:"history,omitempty"`
 }
 
 // Reconcile sets the figures a filed report stated against the ledger: for the report's as-of day

@@ -18,6 +18,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/ledger"
@@ -482,6 +483,13 @@ func (m *Main) Figures(ctx context.Context) (*projections.Projection, error) {
 	bar := newProgress(m.Err, m.Lang)
 	err = p.CatchUp(ctx, src, bar.update)
 	bar.done()
+	if err == nil && m.store != nil {
+		// The last published checkpoint is history known too.
+		cl, cerr := checkpoint.Open(ctx, m.store, nil, false)
+		if err = cerr; err == nil {
+			err = checkCheckpoints(ctx, cl, m.ledger, p)
+		}
+	}
 	if err == nil {
 		err = m.recordKnown(p)
 	}

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/projections"
 	"github.com/ocopledger/ocopledger/report"
@@ -238,7 +239,9 @@ func runFigures(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 		}
 	}
 	if m.JSON {
-		return m.printJSON(figuresJSON(res, q))
+		out := figuresJSON(res, q)
+		out["provenance"] = m.provenance(ctx, p, res.Position)
+		return m.printJSON(out)
 	}
 	fmt.Fprintf(m.Out, m.t("Số liệu ngày %s, %s (vị trí %d); kỳ từ %s\n\n", "Figures for %s, %s (position %d); period from %s\n\n"),
 		m.date(q.AsOf), m.knownAt(q.KnownAt), res.Position, m.date(res.From))
@@ -356,7 +359,9 @@ func runExplain(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 		return err
 	}
 	if m.JSON {
-		return m.printJSON(map[string]any{"figure": f.ID, "as_of": q.AsOf.String(), "count": len(items), "items": items})
+		pos := p.Figures(q).Position
+		return m.printJSON(map[string]any{"figure": f.ID, "as_of": q.AsOf.String(), "count": len(items), "items": items,
+			"position": pos, "provenance": m.provenance(ctx, p, pos)})
 	}
 	if explainCSV {
 		return report.ItemsCSV(m.Out, items, m.Lang)
@@ -412,7 +417,10 @@ func runDiff(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) erro
 		return err
 	}
 	if m.JSON {
-		return m.printJSON(d)
+		return m.printJSON(struct {
+			projections.DiffResult
+			Provenance checkpoint.Provenance `json:"provenance"`
+		}{d, m.provenance(ctx, p, max(d.Positions[0], d.Positions[1]))})
 	}
 	fmt.Fprintf(m.Out, m.t("Số liệu ngày %s: %s so với %s\n", "Figures for %s: %s vs %s\n"), m.date(q.AsOf), m.knownAt(q.KnownAt), m.knownAt(vs))
 	if len(d.Changes) == 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"strings"
 
 	"github.com/ocopledger/ocopledger/domain"
@@ -113,7 +114,13 @@ func runReport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 	if err != nil {
 		return err
 	}
-	return report.Render(m.Out, facts, m.Lang, format)
+	pv := m.provenance(ctx, p, facts.Position)
+	facts.Provenance = pv
+	if err := report.Render(m.Out, facts, m.Lang, format); err != nil || format == "json" {
+		return err
+	}
+	m.historyFooter(format, pv)
+	return nil
 }
 
 func runReconcile(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
@@ -151,8 +158,29 @@ func runReconcile(ctx context.Context, m *Main, fs *flag.FlagSet, args []string)
 	if err != nil {
 		return err
 	}
+	cl, err := m.Checkpoints(ctx, false)
+	if err != nil {
+		return err
+	}
+	h, err := cl.ForReport(ctx, p, filed.Sequence, r.Positions[0], r.Positions[1])
+	if err != nil {
+		return err
+	}
+	r.History = h
 	if err := report.RenderReconciliation(m.Out, r, m.Lang, format); err != nil {
 		return err
+	}
+	if format != "json" {
+		m.historyFooter(format, h.Now)
+		if h.Consistency != nil {
+			verdict := m.t("KHÔNG kiểm chứng được", "does NOT verify")
+			if h.Consistent {
+				verdict = m.t("đã kiểm chứng", "verified")
+			}
+			fmt.Fprintf(m.Out, m.t("Sổ cái %d mục ghi mà báo cáo dựa vào là phần đầu của sổ cái hiện nay (%d mục ghi): bằng chứng nhất quán %s (ocopledger prove --from %d --to %d).\n",
+				"The log of %d entries the report was filed against is a prefix of today's (%d entries): consistency proof %s (ocopledger prove --from %d --to %d).\n"),
+				h.Consistency.OldSize, h.Consistency.NewSize, verdict, h.Consistency.OldSize, h.Consistency.NewSize)
+		}
 	}
 	if !r.MatchedAtFiling {
 		var ids []string

@@ -174,7 +174,13 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	}
 	reg := metrics.NewRegistry()
 	runner := &projectionRunner{p: p, src: l, log: log.With("part", "projections")}
-	api := httpapi.New(httpapi.Config{Ledger: l, Projection: p, Auth: auth, Logger: log.With("part", "api"), Metrics: reg, Rebuild: runner.Rebuild})
+	// The log's signed checkpoints: the data directory's key (made on first start) signs them.
+	cps, err := m.Checkpoints(ctx, true)
+	if err != nil {
+		return err
+	}
+	api := httpapi.New(httpapi.Config{Ledger: l, Projection: p, Auth: auth, Logger: log.With("part", "api"), Metrics: reg, Rebuild: runner.Rebuild,
+		Checkpoints: cps})
 	mux := newRouteMux()
 	api.Mount(mux)
 	env := &serveEnv{Ledger: l, Store: l.Store(), Projection: p, Mux: mux, Require: api.Require, WriteError: httpapi.WriteError, Logger: log,
@@ -183,8 +189,9 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	// Handlers (streams above all) end when this context does, before the server shuts down.
 	hctx, stopHandlers := context.WithCancel(ctx)
 	defer stopHandlers()
-	watch := &historyWatch{m: m, l: l, p: p, api: api, log: log.With("part", "history")}
-	parts := []namedRun{{"projections", runner.Run}, {"api", api.Run}, {"history", watch.Run}}
+	watch := &historyWatch{m: m, l: l, p: p, api: api, cl: cps, log: log.With("part", "history")}
+	signer := &checkpointer{cl: cps, p: p, store: l.Store(), log: log.With("part", "checkpoints")}
+	parts := []namedRun{{"projections", runner.Run}, {"api", api.Run}, {"history", watch.Run}, {"checkpoints", signer.Run}}
 	for _, h := range serveHooks {
 		run, err := h.init(hctx, env)
 		if err != nil {

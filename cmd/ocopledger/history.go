@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/httpapi"
@@ -229,6 +230,7 @@ type historyWatch struct {
 	l   *ledger.Ledger
 	p   *projections.Projection
 	api *httpapi.Server
+	cl  *checkpoint.Log
 	log *slog.Logger
 }
 
@@ -249,6 +251,9 @@ func (w *historyWatch) check(ctx context.Context) {
 	err := w.l.CheckHistory(ctx, w.m.known)
 	if err == nil {
 		err = w.l.CheckHistory(ctx, w.p.Known())
+	}
+	if err == nil {
+		err = checkCheckpoints(ctx, w.cl, w.l, w.p)
 	}
 	switch {
 	case ctx.Err() != nil:
@@ -292,4 +297,33 @@ func (m *Main) forgetReadModels() error {
 func (m *Main) noLedgerYet(err error) bool {
 	return err != nil && m.StreamName == "" && m.known.Size == 0 && domain.ErrorCode(err) == domain.CodeNotFound &&
 		errors.Is(err, jetstream.ErrStreamNotFound)
+}
+
+// checkCheckpoints checks the log and the read models against the last published checkpoint:
+// the log holds at least its entries and, once the read models' tree reaches its size, their
+// root is the one signed.
+func checkCheckpoints(ctx context.Context, cl *checkpoint.Log, l *ledger.Ledger, p *projections.Projection) error {
+	if cl == nil {
+		return nil
+	}
+	e, err := cl.Latest(ctx)
+	if err != nil || e == nil {
+		return err
+	}
+	known := domain.KnownHistory{Size: uint64(e.Size), Root: e.Root, By: domain.KnownByCheckpoints}
+	if err := l.CheckHistory(ctx, known); err != nil {
+		return err
+	}
+	if n, err := p.TreeSize(); err != nil || n < known.Size {
+		return err
+	}
+	root, err := p.Root(known.Size)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(root[:], e.Root) {
+		return domain.HistoryMismatch("the first %d entries of the log hash to the root %s, but %s shows the root %s for them: the log's history was changed; restore it from a backup",
+			known.Size, base64.StdEncoding.EncodeToString(root[:]), known.By.Label(), base64.StdEncoding.EncodeToString(e.Root))
+	}
+	return nil
 }

@@ -1,0 +1,100 @@
+package checkpoint_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/ocopledger/ocopledger/checkpoint"
+	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/eventstore/storetest"
+	"github.com/ocopledger/ocopledger/ledger"
+	"github.com/ocopledger/ocopledger/projections"
+	"github.com/ocopledger/ocopledger/provenance"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// Checkpoints are published in order as the log grows, in a stream that refuses deletes and
+// purges; each is found again by its size, and proofs made from the read models verify.
+func TestCheckpointsGrowAndProve(t *testing.T) {
+	ctx := t.Context()
+	s := storetest.MustOpenStore(t)
+	key, err := provenance.LoadOrCreateKey(t.TempDir(), provenance.KeyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := checkpoint.Open(ctx, s, key, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := projections.Open(filepath.Join(t.TempDir(), "rm.db"), projections.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	l := ledger.New(s, nil)
+	sizes := []int64{}
+	for round := range 5 {
+		for i := range round + 2 {
+			if _, err := s.Append(ctx, "product.cp", eventstore.AnyVersion, eventstore.Proposed{
+				ID: fmt.Sprintf("cp-%d-%d", round, i), Type: "test.noted", Schema: 1, Data: []byte(`{}`)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := p.CatchUp(ctx, l, nil); err != nil {
+			t.Fatal(err)
+		}
+		e, made, err := cl.Make(ctx, p)
+		if err != nil || !made || uint64(e.Size) != p.Checkpoint() {
+			t.Fatalf("round %d: %+v %v %v", round, e, made, err)
+		}
+		sizes = append(sizes, e.Size)
+		if _, made, _ := cl.Make(ctx, p); made {
+			t.Fatalf("round %d: a second checkpoint of the same size", round)
+		}
+	}
+	for _, size := range sizes {
+		e, err := cl.At(ctx, size)
+		if err != nil || e == nil || e.Size != size {
+			t.Fatalf("At(%d): %+v %v", size, e, err)
+		}
+		if e, _ := cl.AtOrAfter(ctx, size-1); e == nil || e.Size != size {
+			t.Fatalf("AtOrAfter(%d): %+v", size-1, e)
+		}
+	}
+	if e, _ := cl.At(ctx, sizes[1]+1); e != nil {
+		t.Fatalf("At of a size never published: %+v", e)
+	}
+	list, last, err := cl.List(ctx, 2, 2)
+	if err != nil || len(list) != 2 || list[0].Seq != 3 || last != 5 {
+		t.Fatalf("List: %+v %d %v", list, last, err)
+	}
+	// Nothing removes a checkpoint.
+	js := s.JetStream()
+	st, _ := js.Stream(ctx, checkpoint.StreamName)
+	if err := st.DeleteMsg(ctx, 1); err == nil {
+		t.Fatal("a checkpoint was deleted")
+	}
+	if err := st.Purge(ctx); err == nil {
+		t.Fatal("the checkpoint stream was purged")
+	}
+	verifiers := note.VerifierList(key.Verifier)
+	inc, err := cl.ProveInclusion(ctx, p, 3, uint64(sizes[2]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := provenance.VerifyInclusion(inc, verifiers); err != nil {
+		t.Fatalf("inclusion: %v", err)
+	}
+	cons, err := cl.ProveConsistency(ctx, p, uint64(sizes[0]), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := provenance.VerifyConsistency(cons, verifiers); err != nil {
+		t.Fatalf("consistency: %v", err)
+	}
+	pv := cl.ProvenanceOf(ctx, p, uint64(sizes[3]))
+	if pv.Checkpoint == "" || len(pv.Root) != 32 {
+		t.Fatalf("provenance at a published size: %+v", pv)
+	}
+}

@@ -1,0 +1,251 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"flag"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/ocopledger/ocopledger/checkpoint"
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/projections"
+	"github.com/ocopledger/ocopledger/provenance"
+)
+
+var proveOpts struct {
+	position, size, from, to uint64
+	id                       string
+}
+
+func init() {
+	register(&command{
+		name: "checkpoint",
+		summary: text{"ký và công bố ngay một điểm kiểm chứng của sổ cái (luồng OCOP_CHECKPOINTS)",
+			"sign and publish a checkpoint of the log now (stream OCOP_CHECKPOINTS)"},
+		help: text{`Đọc sổ cái đến hết, ký một điểm kiểm chứng (định dạng C2SP tlog-checkpoint: tên sổ cái, số mục
+ghi, mã băm gốc của cây Merkle) bằng khóa ký của thư mục dữ liệu, công bố nó vào luồng
+OCOP_CHECKPOINTS (chủ đề ocop.checkpoints, không xóa được) và in nó ra. "ocopledger serve" tự làm việc
+này ít nhất mỗi phút khi có mục ghi mới và mỗi khi một báo cáo được nộp.`,
+			`Reads the log to its end, signs a checkpoint of it (C2SP tlog-checkpoint: the log's name, the
+number of entries, the root hash of the Merkle tree) with the data directory's signing key, publishes
+it in the stream OCOP_CHECKPOINTS (subject ocop.checkpoints, which nothing may delete) and prints it.
+"ocopledger serve" does so at least every minute while entries arrive, and whenever a report is filed.`},
+		run: runCheckpoint,
+	})
+	register(&command{
+		name: "prove",
+		summary: text{"in bằng chứng (JSON) rằng một mục ghi nằm trong sổ cái, hoặc sổ cái cũ là phần đầu của sổ cái mới",
+			"print a proof (JSON) that an entry is in the log, or that an older log is a prefix of a newer"},
+		usage: text{"--position N | --id MÃ [--size N] | --from M [--to N]", "--position N | --id ID [--size N] | --from M [--to N]"},
+		help: text{`In ra bằng chứng dạng JSON mà "ocopledger verify --proof TỆP --key KHÓA" kiểm tra được, không cần
+máy chủ: với --position hoặc --id, rằng mục ghi đó nằm trong sổ cái N mục ghi (--size, mặc định là
+điểm kiểm chứng đã công bố gần nhất); với --from M, rằng sổ cái M mục ghi là phần đầu của sổ cái N mục
+ghi (--to, mặc định là toàn bộ sổ cái đã đọc). Bằng chứng kèm điểm kiểm chứng đã ký.
+
+Ví dụ:
+  ocopledger prove --id cert-toi-ly-son-5 > bang-chung.json
+  ocopledger prove --from 4519 > nhat-quan.json`,
+			`Prints a proof in JSON that "ocopledger verify --proof FILE --key KEY" checks without any server:
+with --position or --id, that the entry is in the log of N entries (--size, default: the last
+published checkpoint); with --from M, that the log of M entries is a prefix of the log of N entries
+(--to, default: all of the log read). The proof carries its signed checkpoints.
+
+Examples:
+  ocopledger prove --id cert-toi-ly-son-5 > proof.json
+  ocopledger prove --from 4519 > consistency.json`},
+		flags: func(fs *flag.FlagSet) {
+			fs.Uint64Var(&proveOpts.position, "position", 0, flagText("vị trí của mục ghi trong sổ cái (từ 1)", "the entry's position in the log (from 1)"))
+			fs.StringVar(&proveOpts.id, "id", "", flagText("mã của mục ghi", "the entry's ID"))
+			fs.Uint64Var(&proveOpts.size, "size", 0, flagText("số mục ghi của sổ cái mà bằng chứng dựa vào", "the size of the log the proof is against"))
+			fs.Uint64Var(&proveOpts.from, "from", 0, flagText("số mục ghi của sổ cái cũ", "the older log's size"))
+			fs.Uint64Var(&proveOpts.to, "to", 0, flagText("số mục ghi của sổ cái mới (mặc định: toàn bộ)", "the newer log's size (default: all of it)"))
+		},
+		run: runProve,
+	})
+}
+
+// signingKey is the data directory's signing key (made on first use), or the deployment's.
+func (m *Main) signingKey() (*provenance.Key, error) {
+	return provenance.LoadOrCreateKey(m.DataDir, provenance.KeyOptions{})
+}
+
+// Checkpoints opens the ledger's checkpoint stream, signing with the data directory's key; with
+// create it is made if missing.
+func (m *Main) Checkpoints(ctx context.Context, create bool) (*checkpoint.Log, error) {
+	s, err := m.Store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	k, err := m.signingKey()
+	if err != nil {
+		return nil, err
+	}
+	return checkpoint.Open(ctx, s, k, create)
+}
+
+func runCheckpoint(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments", "checkpoint")
+	}
+	p, err := m.Figures(ctx)
+	if err != nil {
+		return err
+	}
+	cl, err := m.Checkpoints(ctx, true)
+	if err != nil {
+		return err
+	}
+	e, made, err := cl.Make(ctx, p)
+	if err == nil && e == nil {
+		err = domain.NotFound("the log is empty: there is nothing to commit to yet")
+	}
+	if err != nil {
+		return err
+	}
+	if m.JSON {
+		return m.printJSON(map[string]any{"checkpoint": e, "published_now": made})
+	}
+	if !made {
+		fmt.Fprintf(m.Err, m.t("điểm kiểm chứng %d mục ghi đã được công bố trước đó\n", "the checkpoint of %d entries was published before\n"), e.Size)
+	}
+	fmt.Fprint(m.Out, e.Note)
+	return nil
+}
+
+func runProve(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+	o := proveOpts
+	inclusion := o.position != 0 || o.id != ""
+	switch {
+	case len(args) > 0:
+		return usagef("%s takes no arguments", "prove")
+	case o.position != 0 && o.id != "":
+		return usagef("give the entry by --position or by --id, not both")
+	case inclusion && (o.from != 0 || o.to != 0):
+		return usagef("give either an entry (--position or --id) or two sizes (--from, --to), not both")
+	case !inclusion && o.from == 0:
+		return usagef("give an entry (--position N or --id ID) or the older log's size (--from M)")
+	}
+	p, err := m.Figures(ctx)
+	if err != nil {
+		return err
+	}
+	cl, err := m.Checkpoints(ctx, false)
+	if err != nil {
+		return err
+	}
+	if !inclusion {
+		proof, err := cl.ProveConsistency(ctx, p, o.from, o.to)
+		if err != nil {
+			return err
+		}
+		return m.printJSON(proof)
+	}
+	pos := o.position
+	if o.id != "" {
+		if pos, err = p.PositionOf(o.id); err != nil {
+			return err
+		}
+		if pos == 0 {
+			return domain.NotFound("there is no entry %s in the log", o.id)
+		}
+	}
+	proof, err := cl.ProveInclusion(ctx, p, pos, o.size)
+	if err != nil {
+		return err
+	}
+	return m.printJSON(proof)
+}
+
+// checkpointEvery is how often serve checks whether entries arrived since the last checkpoint.
+var checkpointEvery = time.Minute
+
+// checkpointer is the part of serve that signs and publishes checkpoints: at start, every
+// checkpointEvery while entries arrive, and as soon as a report is filed (a report.filed entry
+// seen on NATS), once the read models hold it.
+type checkpointer struct {
+	cl    *checkpoint.Log
+	p     *projections.Projection
+	store *eventstore.Store
+	log   *slog.Logger
+}
+
+func (c *checkpointer) Run(ctx context.Context) error {
+	filed := make(chan struct{}, 1)
+	sub, err := c.store.Conn().Subscribe(eventstore.SubjectPrefix+"report.>", func(msg *nats.Msg) {
+		if msg.Header.Get(eventstore.HeaderType) == "report.filed" {
+			select {
+			case filed <- struct{}{}:
+			default:
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	defer sub.Unsubscribe()
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		c.make(ctx)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		case <-filed:
+		}
+	}
+}
+
+// make waits for the read models to hold the log as it stands, then publishes a checkpoint of it
+// if it grew.
+func (c *checkpointer) make(ctx context.Context) {
+	end, err := c.store.LastSequence(ctx)
+	if err != nil {
+		return
+	}
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if c.p.WaitReady(wctx, end) != nil {
+		return // next time
+	}
+	e, made, err := c.cl.Make(ctx, c.p)
+	switch {
+	case ctx.Err() != nil:
+	case err != nil:
+		c.log.Warn("cannot publish a checkpoint of the log", "err", err)
+	case made:
+		c.log.Info("published a signed checkpoint", "size", e.Size, "root", base64.StdEncoding.EncodeToString(e.Root), "seq", e.Seq)
+	}
+}
+
+// provenance is the provenance of an answer read from the first size entries of the log: the
+// root of their Merkle tree, and the signed checkpoint of that size when one was published.
+func (m *Main) provenance(ctx context.Context, p *projections.Projection, size uint64) checkpoint.Provenance {
+	var cl *checkpoint.Log
+	if m.store != nil {
+		cl, _ = checkpoint.Open(ctx, m.store, nil, false)
+	}
+	return cl.ProvenanceOf(ctx, p, size)
+}
+
+// historyFooter writes under a text or Markdown answer which history it was read from.
+func (m *Main) historyFooter(format string, pv checkpoint.Provenance) {
+	if pv.Size == 0 {
+		return
+	}
+	signed := m.t("chưa có điểm kiểm chứng đã ký cho đúng số mục ghi này", "no signed checkpoint was published for exactly this size")
+	if pv.Checkpoint != "" {
+		signed = m.t("có điểm kiểm chứng đã ký (ocopledger checkpoint, GET /v1/checkpoints)", "a signed checkpoint was published for it (ocopledger checkpoint, GET /v1/checkpoints)")
+	}
+	prefix := "\n"
+	if format == "md" {
+		prefix = "\n---\n"
+	}
+	fmt.Fprintf(m.Out, prefix+m.t("Nguồn: %d mục ghi đầu của sổ cái, mã băm gốc %s; %s.\n", "Source: the first %d entries of the log, root hash %s; %s.\n"),
+		pv.Size, base64.StdEncoding.EncodeToString(pv.Root), signed)
+}
