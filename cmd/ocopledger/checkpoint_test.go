@@ -107,8 +107,8 @@ func TestCheckpointProveVerify(t *testing.T) {
 // reconcile proves the report's checkpoint consistent with the log now, and the report's footer
 // names the history it was read from.
 func TestReconcileProvesTheReportsCheckpoint(t *testing.T) {
-	f := reportLedger(t)
-	mustRun(t, f.dir, "checkpoint") // the checkpoint serve makes when a report is filed
+	f := reportLedger(t) // recording the report (position 14) published a checkpoint of 14 entries
+	mustRun(t, f.dir, "checkpoint") // a later one, of 18: not the report's
 	recordCert(t, f.dir, "after-filing", "2025-09-20T09:00:00+07:00")
 	out, errOut, _ := f.cmd("reconcile", "470-SCT-QLTM", "--json")
 	var res struct {
@@ -129,7 +129,7 @@ func TestReconcileProvesTheReportsCheckpoint(t *testing.T) {
 		t.Fatalf("reconcile --json: %v\n%s\n%s", err, out, errOut)
 	}
 	h := res.History
-	if !h.Consistent || h.Consistency == nil || h.Consistency.OldSize != 18 || h.Consistency.NewSize != 19 || h.Now.Size != res.Positions[1] || h.ReportCheckpoint == "" {
+	if !h.Consistent || h.Consistency == nil || h.Consistency.OldSize != 14 || h.Consistency.NewSize != 19 || h.Now.Size != res.Positions[1] || h.ReportCheckpoint == "" {
 		t.Fatalf("reconcile history: %+v (positions %v)", h, res.Positions)
 	}
 	text, _, _ := f.cmd("reconcile", "470-SCT-QLTM", "--lang", "en")

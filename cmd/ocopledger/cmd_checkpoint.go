@@ -249,3 +249,18 @@ func (m *Main) historyFooter(format string, pv checkpoint.Provenance) {
 	fmt.Fprintf(m.Out, prefix+m.t("Nguồn: %d mục ghi đầu của sổ cái, mã băm gốc %s; %s.\n", "Source: the first %d entries of the log, root hash %s; %s.\n"),
 		pv.Size, base64.StdEncoding.EncodeToString(pv.Root), signed)
 }
+
+// checkpointNow brings the read models to the end of the log and publishes a signed checkpoint
+// of it (when the log grew since the last).
+func (m *Main) checkpointNow(ctx context.Context) error {
+	p, err := m.Figures(ctx)
+	if err != nil {
+		return err
+	}
+	cl, err := m.Checkpoints(ctx, true)
+	if err != nil {
+		return err
+	}
+	_, _, err = cl.Make(ctx, p)
+	return err
+}

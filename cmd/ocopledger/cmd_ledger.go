@@ -158,6 +158,12 @@ func runRecord(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 	if err != nil {
 		return err
 	}
+	if typ == "report.filed" && !pos.Duplicate {
+		// Every filed report gets a signed checkpoint of the log it was filed against.
+		if err := m.checkpointNow(ctx); err != nil {
+			return err
+		}
+	}
 	if m.JSON {
 		return m.printJSON(pos)
 	}
