@@ -59,7 +59,28 @@ func (s *Store) readSubject(ctx context.Context, subject string, end uint64) ([]
 		out = append(out, decode(m.Data, m.Sequence, m.Time, m.Subject, m.Header.Get(HeaderVersion)))
 		from = m.Sequence + 1
 	}
-	return out, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return out, checkVersions(streamOf(subject), out)
+}
+
+// checkVersions refuses a record's history whose events do not run version 1, 2, 3… in log
+// order: an event the store skipped (a damaged or deleted message) would otherwise vanish from
+// the history a decision is taken on. Unreadable entries carry no version and are passed over.
+func checkVersions(stream string, envs []Envelope) error {
+	var v uint64
+	for _, e := range envs {
+		if e.Unreadable != "" {
+			continue
+		}
+		if e.Version != v+1 {
+			return fmt.Errorf("%w: record %s has version %d at position %d after version %d: the store cannot read the entries between (damaged or deleted messages)",
+				ErrGap, stream, e.Version, e.Sequence, v)
+		}
+		v = e.Version
+	}
+	return nil
 }
 
 // directBatch reads by one direct get the messages on subject from sequence from up to end.
