@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/ocopledger/ocopledger/domain"
 )
 
 // ledgerFixture is a small ledger in a temporary directory, recorded through the command line
@@ -161,6 +164,7 @@ func TestReportCommand(t *testing.T) {
 	})
 
 	t.Run("as known now counts the late entries", func(t *testing.T) {
+		day := time.Now().In(domain.Vietnam).Format("02/01/2006")
 		out, errOut, code := f.cmd("report", "--as-of", "2025-08-07")
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
@@ -168,8 +172,14 @@ func TestReportCommand(t *testing.T) {
 		// +Nhang quế (4★, decided 20/07), +Tinh bột nghệ (3★, 25/07), −Hành tím (revoked 01/08);
 		// Muối tre SAHU, decided 01/09, does not count on 07/08.
 		wantIn(t, out,
-			"Có 05 sản phẩm OCOP còn thời hạn; trong đó, có 02 sản phẩm đạt OCOP 5 sao², 01 sản phẩm đạt 4 sao và 02 sản phẩm đạt OCOP 3 sao.",
-			"theo sổ cái tại thời điểm 10:00:00 ngày 10/09/2025.")
+			"Có 05 sản phẩm OCOP còn thời hạn; trong đó, có 02 sản phẩm đạt OCOP 5 sao², 01 sản phẩm đạt 4 sao và 02 sản phẩm đạt OCOP 3 sao.")
+		// As known now is the clock's time, not the last entry's (10:00:00 10/09/2025).
+		if after := time.Now().In(domain.Vietnam).Format("02/01/2006"); !strings.Contains(out, " ngày "+day+".") && !strings.Contains(out, " ngày "+after+".") {
+			t.Errorf("as known now does not name today (%s):\n%s", day, out)
+		}
+		if strings.Contains(out, "10:00:00 ngày 10/09/2025") {
+			t.Errorf("as known now names the last entry's recording time:\n%s", out)
+		}
 	})
 
 	t.Run("a bare known-at date is the end of that day", func(t *testing.T) {
