@@ -249,6 +249,10 @@ func (m *Main) printWatched(what, id, data string) error {
 }
 
 func (m *Main) printEvent(e httpapi.Envelope) error {
+	if e.Unreadable != "" { // not an event: named, with why
+		_, err := fmt.Fprintf(m.Out, "#%d  %s  %-26s %s  %s\n", e.Sequence, m.instant(e.AppendedAt), m.t("(không đọc được)", "(unreadable)"), e.Stream, e.Unreadable)
+		return err
+	}
 	line := fmt.Sprintf("#%d  %s  %-26s %s", e.Sequence, m.instant(e.RecordedAt), e.Type, e.Stream)
 	if e.Actor != "" {
 		line += "  " + m.t("bởi ", "by ") + e.Actor
