@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/ocopledger/ocopledger/eventstore"
 )
 
@@ -205,6 +206,39 @@ func TestServeListenNATSNeedsCredentials(t *testing.T) {
 	if n := strings.Count(string(got), `"salespoint.opened"`); n != 1 || strings.Contains(string(got), "garbage") {
 		t.Errorf("log read over NATS:\n%s\nwant the one entry recorded", got)
 	}
+	// The signed checkpoints read too: one made through the API, read over NATS by the reader.
+	req, _ := http.NewRequest("POST", base+"/v1/checkpoints", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode/100 != 2 {
+		t.Fatalf("POST /v1/checkpoints: %d", res.StatusCode)
+	}
+	res.Body.Close()
+	c2, err := readCredentials(creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc, err := nats.Connect(url, nats.UserInfo(c2.User, c2.Password))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	st, err := js.Stream(ctx, eventstore.CheckpointStream)
+	if err != nil {
+		t.Fatalf("the reader's stream info of %s: %v", eventstore.CheckpointStream, err)
+	}
+	m, err := st.GetLastMsgForSubject(ctx, eventstore.CheckpointSubject)
+	if err != nil {
+		t.Fatalf("the reader's last checkpoint: %v", err)
+	}
+	if !strings.Contains(string(m.Data), "\n1\n") {
+		t.Errorf("the last checkpoint does not commit to the log of 1 entry:\n%s", m.Data)
+	}
 	// A command on the data folder is refused and told how to reach the running server.
 	c = exec.Command(bin, "log", "--data", dir, "--lang", "en")
 	got, _ = c.CombinedOutput()
@@ -253,3 +287,5 @@ func TestRestoreRefusesFutureRecordingTimes(t *testing.T) {
 		t.Errorf("restored %d entries, want 599", n)
 	}
 }
+
+func readCredentials(path string) (natsCredentials, error) { return readNATSCredentials("test", path) }
