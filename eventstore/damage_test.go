@@ -192,3 +192,62 @@ func TestReadNamesALogCutShortByTheServer(t *testing.T) {
 		t.Errorf("reading 10 … 100: %v", err)
 	}
 }
+
+// The message blocks read without a server give back every intact message of a damaged block,
+// also those after the damage that nats-server drops when it rebuilds the stream without its
+// index.
+func TestBlocksGiveBackWhatTheServerDrops(t *testing.T) {
+	ctx := ctxOf(t)
+	dir := t.TempDir()
+	s, err := eventstore.Open(ctx, eventstore.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := storetest.Events("evt", 300)
+	for i := 0; i < 300; i += 100 {
+		if _, err := s.Append(ctx, fmt.Sprintf("product.p%d", i/100), 0, evs[i:i+100]...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var want []eventstore.Envelope
+	if err := s.Read(ctx, 1, func(e eventstore.Envelope) error { want = append(want, e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	storetest.FlipInMessage(t, dir, eventstore.DefaultStreamName, `"id":"evt-150"`)
+	storetest.RemoveIndex(t, dir, eventstore.DefaultStreamName)
+	b, err := eventstore.OpenBlocks(dir, eventstore.DefaultStreamName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Len() != 299 {
+		t.Errorf("the blocks hold %d intact messages, want 299", b.Len())
+	}
+	for _, w := range want {
+		e, ok, err := b.Envelope(w.Sequence)
+		switch {
+		case err != nil:
+			t.Fatalf("position %d: %v", w.Sequence, err)
+		case w.Sequence == 150:
+			if ok {
+				t.Errorf("the damaged message 150 was given back: %s", e.Body)
+			}
+		case !ok:
+			t.Errorf("position %d is not given back", w.Sequence)
+		case string(e.Body) != string(w.Body) || e.ID != w.ID || e.Stream != w.Stream || e.Version != w.Version ||
+			e.Unreadable != "" || !e.AppendedAt.Equal(w.AppendedAt):
+			t.Errorf("position %d = %+v, want %+v", w.Sequence, e, w)
+		}
+	}
+	// Through the server they are gone: it cut the block at the damage.
+	s, err = eventstore.Open(ctx, eventstore.Config{DataDir: dir, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if b, err := eventstore.OpenBlocks(dir, eventstore.DefaultStreamName); err != nil || b.Len() != 149 {
+		t.Errorf("after nats-server opened the store the blocks hold %d messages (%v); it no longer cuts them at the damage?", b.Len(), err)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -69,6 +70,9 @@ type Main struct {
 	// mirror: export --mirror)
 	StreamName string
 	ReadOnly   bool
+	// storeDir, when set, is the embedded store's folder instead of DataDir/jetstream (a copy of
+	// it: export --salvage)
+	storeDir string
 	// NewLedger: start a new ledger on purpose (--new-ledger, on the commands that may create one)
 	NewLedger bool
 	known     domain.KnownHistory // what the data directory knows of the log (history.go)
@@ -361,7 +365,7 @@ func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) {
 	cfg := eventstore.Config{NatsURL: m.NatsURL, ListenAddr: m.ListenNATS, Replicas: m.Replicas, Logger: m.Logger,
 		StreamName: m.StreamName, ReadOnly: m.ReadOnly}
 	if m.NatsURL == "" {
-		cfg.DataDir = filepath.Join(m.DataDir, "jetstream")
+		cfg.DataDir = cmp.Or(m.storeDir, filepath.Join(m.DataDir, "jetstream"))
 		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 			return nil, dataDirError(m.DataDir, err)
 		}

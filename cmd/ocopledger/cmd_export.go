@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -81,6 +82,13 @@ func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 	if exportOpts.mirror != "" {
 		m.StreamName = exportOpts.mirror
 	}
+	var blocks *eventstore.Blocks
+	if exportOpts.salvage && m.NatsURL == "" && exportOpts.mirror == "" {
+		var err error
+		if blocks, err = m.salvageCopy(); err != nil {
+			return err
+		}
+	}
 	s, err := m.Store(ctx)
 	if err != nil {
 		return err
@@ -95,6 +103,9 @@ func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 		// cut short when it opened a damaged block names what it lost.
 		if opts.End, err = m.knownEnd(ctx, s); err != nil {
 			return err
+		}
+		if blocks != nil && blocks.Last() > max(opts.End, last) {
+			opts.End = blocks.Last() // the blocks hold entries past the stream's end
 		}
 	}
 	var out io.Writer = m.Out
@@ -111,25 +122,10 @@ func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 		n          int
 		unreadable []uint64
 		missing    []eventstore.GapError
+		recovered  []uint64 // read from the block files, the server could not give them
 		line       []byte
 	)
-	if exportOpts.salvage {
-		opts.Missing = func(g *eventstore.GapError) error {
-			missing = append(missing, *g)
-			reason := missingInStore
-			if g.From > last {
-				reason = fmt.Sprintf(missingAfterEnd, last, opts.End)
-			}
-			for p := g.From; p <= g.To; p++ {
-				line = appendMissingLine(line[:0], p, reason)
-				if _, err := w.Write(line); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-	}
-	err = s.ReadWith(ctx, opts, func(e eventstore.Envelope) error {
+	entry := func(e eventstore.Envelope) error {
 		n++
 		var own bool
 		line, own = appendExportLine(line[:0], e)
@@ -138,7 +134,41 @@ func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 		}
 		_, err := w.Write(line)
 		return err
-	})
+	}
+	if exportOpts.salvage {
+		opts.Missing = func(g *eventstore.GapError) error {
+			reason := missingInStore
+			if g.From > last {
+				reason = fmt.Sprintf(missingAfterEnd, last, opts.End)
+			}
+			for p := g.From; p <= g.To; p++ {
+				if blocks != nil {
+					e, ok, err := blocks.Envelope(p)
+					if err != nil {
+						return err
+					}
+					if ok {
+						recovered = append(recovered, p)
+						if err := entry(e); err != nil {
+							return err
+						}
+						continue
+					}
+				}
+				if k := len(missing); k > 0 && missing[k-1].To+1 == p {
+					missing[k-1].To = p
+				} else {
+					missing = append(missing, eventstore.GapError{From: p, To: p})
+				}
+				line = appendMissingLine(line[:0], p, reason)
+				if _, err := w.Write(line); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	err = s.ReadWith(ctx, opts, entry)
 	if err != nil {
 		return ledger.ReadError(err)
 	}
@@ -150,6 +180,11 @@ func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 			return err
 		}
 		fmt.Fprintf(m.Err, m.t("đã xuất %d mục ghi vào %s\n", "exported %d entries to %s\n"), n, exportOpts.out)
+	}
+	if len(recovered) > 0 {
+		fmt.Fprintf(m.Err, m.t("ocopledger: cảnh báo: kho sự kiện không đọc được %d mục ghi, ở các vị trí %s; chúng được đọc thẳng từ các tệp khối dữ liệu (đã kiểm tra mã kiểm tra của từng mục) và có trong bản xuất; kho này bị hỏng: hãy khôi phục bản xuất vào một thư mục dữ liệu mới\n",
+			"ocopledger: warning: the store cannot give back %d entries, at positions %s; they were read straight from its block files (each one's checksum verified) and are in the export; the store is damaged: restore the export into a new data directory\n"),
+			len(recovered), positionList(recovered))
 	}
 	if len(unreadable) > 0 {
 		fmt.Fprintf(m.Err, m.t("%d mục ghi không phải sự kiện, được giữ nguyên byte (ocopledger_unreadable), ở các vị trí: %s\n",
@@ -169,6 +204,29 @@ func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 			where, total, gapList(missing), n)
 	}
 	return nil
+}
+
+// salvageCopy prepares export --salvage on the embedded store: the store is opened from a copy,
+// so that nats-server's repair of damaged blocks as it opens them (it cuts a block at its first
+// damaged message when the index is gone) never touches the original, and the original's block
+// files are read directly, for the entries the server cannot give back.
+func (m *Main) salvageCopy() (*eventstore.Blocks, error) {
+	orig := filepath.Join(m.DataDir, "jetstream")
+	if _, err := os.Stat(filepath.Join(orig, "jetstream")); err != nil {
+		return nil, domain.NotFound("there is no ledger in %s to read", m.DataDir)
+	}
+	dir, err := eventstore.CopyDataDir(orig, "")
+	if err != nil {
+		return nil, err
+	}
+	m.closer = append(m.closer, func() error { return os.RemoveAll(dir) })
+	m.storeDir = dir
+	blocks, err := eventstore.OpenBlocks(orig, eventstore.DefaultStreamName)
+	if err != nil {
+		fmt.Fprintf(m.Err, m.t("ocopledger: cảnh báo: không đọc được các tệp khối dữ liệu: %v\n", "ocopledger: warning: the block files cannot be read: %v\n"), err)
+		return nil, nil
+	}
+	return blocks, nil
 }
 
 // knownEnd is how many entries the data directory knows the log held (history.json or the read

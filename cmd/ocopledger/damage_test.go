@@ -179,32 +179,25 @@ func TestDamagedStoresAreNamedAndSalvaged(t *testing.T) {
 		jsDir := filepath.Join(dir, "jetstream")
 		storetest.FlipInMessage(t, jsDir, eventstore.DefaultStreamName, entryMarker(t, want[pos-1]))
 		storetest.RemoveIndex(t, jsDir, eventstore.DefaultStreamName)
-		// nats-server rebuilds the stream from its blocks when it opens them, and stops at the
-		// damage: whatever it keeps, export names everything the data directory knew and lacks.
+		before := storeFiles(t, dir)
+		// nats-server rebuilds the stream from its blocks when it opens them, and cuts the block at
+		// the damage. The salvage opens a copy, and reads the entries after the damage from the
+		// original's block files: only the damaged entry is missing.
 		file := filepath.Join(work, "noindex.jsonl")
 		code, _, errs := runCLI(t, "export", "--data", dir, "--out", file, "--salvage", "--lang", "en")
-		if code != 6 || !strings.Contains(errs, "is incomplete") {
-			t.Fatalf("export --salvage: exit %d, %q; want 6 saying the backup is incomplete", code, errs)
+		if code != 6 || !strings.Contains(errs, "is incomplete") || !strings.Contains(errs, "at positions 700;") ||
+			!strings.Contains(errs, fmt.Sprintf("the store cannot give back %d entries, at positions 701–%d; they were read straight from its block files", n-pos, n)) {
+			t.Fatalf("export --salvage: exit %d, %q; want 6 naming 700 missing and 701–%d read from the blocks", code, errs, n)
 		}
-		got := exportLines(t, file)
-		if len(got) != n {
-			t.Fatalf("the salvage has %d lines, want %d: one per position the data directory knows", len(got), n)
+		checkSalvage(t, file, want, map[int]bool{pos: true})
+		if after := storeFiles(t, dir); fmt.Sprint(after) != fmt.Sprint(before) {
+			t.Errorf("the salvage changed the store's files:\nbefore %v\nafter  %v", before, after)
 		}
-		lost := map[int]bool{}
-		for i := range got {
-			if strings.HasPrefix(got[i], `{"ocopledger_missing":`) {
-				lost[i+1] = true
-			}
-		}
-		if !lost[pos] {
-			t.Errorf("position %d is not named missing in the salvage", pos)
-		}
-		checkSalvage(t, file, want, lost)
-		t.Logf("nats-server kept %d of %d entries after the damage at %d", n-len(lost), n, pos)
-		// Without --salvage: exit 6 naming the positions, no file; and the ledger refuses to answer.
+		// Opened in place, nats-server cuts the stream at the damage: export names every position
+		// the data directory knew and the log lacks now, and the ledger refuses to answer.
 		code, _, errs = runCLI(t, "export", "--data", dir, "--lang", "en")
-		if code != 6 || !strings.Contains(errs, "at positions 700") {
-			t.Errorf("export: exit %d, %q; want 6 naming the positions from 700", code, errs)
+		if code != 6 || !strings.Contains(errs, fmt.Sprintf("lacks %d entries, at positions 700–%d", n-pos+1, n)) {
+			t.Errorf("export: exit %d, %q; want 6 naming positions 700–%d", code, errs, n)
 		}
 		code, _, errs = runCLI(t, "figures", "--data", dir)
 		if code != 6 {
