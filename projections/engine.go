@@ -145,9 +145,11 @@ func (p *Projection) load() error {
 	idx := newIndex()
 	unknown := map[string]int{}
 	var quarantine []Quarantined
+	var ckpt uint64
+	var known time.Time
 	err := p.db.View(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bMeta)
-		p.ckpt = getU64(m.Get(kCheckpoint))
+		ckpt = getU64(m.Get(kCheckpoint))
 		p.loadHistory(m)
 		p.nextRow = make([]uint64, len(figures))
 		if v := m.Get(kNextRow); len(v) == 8*len(figures) {
@@ -156,7 +158,7 @@ func (p *Projection) load() error {
 			}
 		}
 		if v := m.Get(kKnown); v != nil {
-			p.known = time.Unix(0, int64(getU64(v))).UTC()
+			known = time.Unix(0, int64(getU64(v))).UTC()
 		}
 		if v := m.Get(kUnknown); v != nil {
 			_ = json.Unmarshal(v, &unknown)
@@ -177,11 +179,12 @@ func (p *Projection) load() error {
 	if err != nil {
 		return fmt.Errorf("projections: load index: %w", err)
 	}
-	if p.ckpt > idx.lastSeq {
-		idx.lastSeq = p.ckpt
+	if ckpt > idx.lastSeq {
+		idx.lastSeq = ckpt
 	}
+	// Under the lock: after a Reset, queries and a stopped Run's follower may still be reading.
 	p.mu.Lock()
-	p.idx, p.unknown, p.quarantine = idx, unknown, quarantine
+	p.idx, p.unknown, p.quarantine, p.ckpt, p.known = idx, unknown, quarantine, ckpt, known
 	p.mu.Unlock()
 	return nil
 }
@@ -226,8 +229,8 @@ func (p *Projection) Reset() error {
 	p.cache, p.cacheOld, p.bulk = map[string]*streamState{}, nil, nil
 	p.bulkOn.Store(false)
 	p.rebuilding.Store(true)
-	p.known = time.Time{}
-	return p.load()
+	return p.load() // the checkpoint and known time too, from the emptied file
+
 }
 
 // Rebuilding reports whether the read models are being rebuilt from the log: from a Reset until
