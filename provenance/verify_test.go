@@ -14,6 +14,8 @@ import (
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/provenance"
 	"github.com/ocopledger/ocopledger/synth"
+	"github.com/transparency-dev/merkle/compact"
+	"github.com/transparency-dev/merkle/rfc6962"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -68,14 +70,28 @@ func join(lines [][]byte) []byte {
 // checkpointsOf returns the checkpoints of the given sizes over leaves, their roots computed by
 // transparency-dev/merkle (the reference of tree_test.go), not by the code under test.
 func checkpointsOf(tb testing.TB, leaves [][]byte, sizes ...int) []provenance.Checkpoint {
-	ref := newReference()
-	for _, l := range leaves {
-		ref.append(tb, l)
+	want := map[int]bool{}
+	for _, n := range sizes {
+		want[n] = true
+	}
+	rng := (&compact.RangeFactory{Hash: rfc6962.DefaultHasher.HashChildren}).NewEmptyRange(0)
+	roots := map[int][]byte{0: rfc6962.DefaultHasher.EmptyRoot()}
+	for i, l := range leaves {
+		if err := rng.Append(rfc6962.DefaultHasher.HashLeaf(l), nil); err != nil {
+			tb.Fatal(err)
+		}
+		if want[i+1] {
+			root, err := rng.GetRootHash(nil)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			roots[i+1] = root
+		}
 	}
 	var out []provenance.Checkpoint
 	for _, n := range sizes {
 		var root tlog.Hash
-		copy(root[:], ref.roots[n])
+		copy(root[:], roots[n])
 		out = append(out, provenance.Checkpoint{Origin: "ocopledger.example/test", Size: int64(n), Root: root})
 	}
 	return out
