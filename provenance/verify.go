@@ -645,13 +645,25 @@ func checkEnvelope(s []byte, no int64) (e envelope, irregular, err *domain.Error
 	}
 	version, perr := strconv.ParseUint(string(s[spans[3][0]:spans[3][1]]), 10, 64)
 	if perr != nil || version == 0 {
-		return e, domain.HistoryMismatch("line %d: \"version\" %s is not a whole number from 1", no, s[spans[3][0]:spans[3][1]]), nil
+		return e, domain.HistoryMismatch("line %d: \"version\" %s is not a whole number from 1", no, excerpt(s[spans[3][0]:spans[3][1]])), nil
 	}
 	t, terr := time.Parse(time.RFC3339Nano, string(texts[4]))
 	if terr != nil || t.Year() < 1678 || t.Year() > 2261 {
-		return e, domain.HistoryMismatch("line %d: \"recorded_at\" %q is not a time (RFC 3339, such as 2025-08-07T01:02:03Z)", no, texts[4]), nil
+		return e, domain.HistoryMismatch("line %d: \"recorded_at\" %q is not a time (RFC 3339, such as 2025-08-07T01:02:03Z)", no, excerpt(texts[4])), nil
 	}
 	return envelope{stream: texts[2], version: version, recordedAt: t.UnixNano()}, nil, nil
+}
+
+// excerpt copies at most 60 bytes of a value for a message (the line's buffer is reused).
+func excerpt(b []byte) string {
+	if len(b) <= 60 {
+		return string(b)
+	}
+	cut := 60
+	for cut > 0 && !utf8.RuneStart(b[cut]) {
+		cut--
+	}
+	return string(b[:cut]) + "…"
 }
 
 func malformed(no int64, i int) *domain.Error {

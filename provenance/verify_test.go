@@ -376,3 +376,24 @@ func TestVerifyExportIrregularEntries(t *testing.T) {
 		t.Fatalf("an irregular entry past the checkpoints: %v", le)
 	}
 }
+
+// What an irregular entry's message quotes is its own copy: the read buffers are reused.
+func TestVerifyExportIrregularMessagesSurviveBufferReuse(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large export")
+	}
+	lines := exportLines(t, 30_000)
+	lines[10] = []byte(`{"id":"junk","type":"t","stream":"s","version":1,"recorded_at":"yesterday"}`)
+	rep, le := verify(t, join(lines), checkpointsOf(t, lines, 30_000))
+	if le != nil {
+		t.Fatal(le)
+	}
+	if len(rep.Irregular) != 1 {
+		t.Fatalf("irregular: %+v", rep.Irregular)
+	}
+	for lang, want := range map[string]string{"en": `line 11: "recorded_at" "yesterday"`, "vi": `dòng 11: "recorded_at" "yesterday"`} {
+		if msg := domain.Localize(rep.Irregular[0].Err, lang); !strings.Contains(msg, want) {
+			t.Errorf("%s message after the buffers were reused: %s", lang, msg)
+		}
+	}
+}
