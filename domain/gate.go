@@ -32,9 +32,10 @@ var lastDay = MustDate(MaxYear, 12, 31)
 // that a clerk whose clock runs a few hours ahead around midnight is not refused.
 const DateLeeway = 1
 
-// datesAhead lists, by event type and field, the dates that may lie further after the day of
-// recording than DateLeeway, and by how many days at most. Every other date is of a fact that has
-// already happened when it is recorded: a decision, an opening, a closing, an expiry, a listing.
+// datesAhead lists, by event type and top-level field, the dates that may lie further after the
+// day of recording than DateLeeway, and by how many days at most. Every other date (a nested one,
+// such as a decision's, included) is of a fact that has already happened when it is recorded: a
+// decision, an opening, a closing, an expiry, a listing.
 var datesAhead = map[string]map[string]int{
 	// A fair is announced and recorded before it opens: up to a year ahead (and its 60 days).
 	TypeTradeEventHeld: {"start_date": 366, "end_date": 366 + 60},
