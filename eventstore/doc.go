@@ -65,10 +65,27 @@
 //
 // # Reading
 //
-// ReadStream loads one aggregate; Read and Follow walk the whole log from a
+// ReadStream loads one aggregate by direct get in batches (no consumer),
+// completed through the stream leader up to the last event the leader
+// reports, so that version checks see every acknowledged append; Read and
+// Follow walk the whole log from a
 // global sequence through an ordered consumer (ephemeral, flow controlled,
 // no acks), Read up to the end seen when it starts, Follow until its
 // context is done. They decode the messages ahead of the callback on a few
 // goroutines and still call it in log order on one; ReadAs and FollowAs
 // also run a conversion there, e.g. the decoding of the payloads.
+//
+// # When the broker cannot take an append
+//
+// Connected to a cluster, each request of an append or of ReadStream waits
+// at most Config.RequestTimeout (1.5 s): during a stream leader election
+// nobody answers for seconds, and the caller gets ErrUnavailable at once
+// rather than a long wait; retrying the same events is safe. In embedded
+// mode an append that would leave less than Config.MinFreeBytes free on the
+// data directory's disk fails with a *StorageFullError (ErrStorageFull)
+// before anything is written; when the disk fills anyway, the unanswered
+// publish fails the same way within a second, and once space is back the
+// store restarts JetStream in the running server to reopen the log
+// (storage.go explains what nats-server does on a full disk). CheckStorage
+// says whether appends can be written now.
 package eventstore
