@@ -353,7 +353,7 @@ func (l *Log) ProveInclusion(ctx context.Context, p *projections.Projection, pos
 			size = uint64(e.Size)
 		}
 	}
-	if err := checkProofSize(p, "size", size); err != nil {
+	if err := checkProofSize(p, size); err != nil {
 		return provenance.InclusionProof{}, err
 	}
 	if position < 1 || position > size {
@@ -378,7 +378,7 @@ func (l *Log) ProveConsistency(ctx context.Context, p *projections.Projection, f
 	if to == 0 {
 		to = p.Checkpoint()
 	}
-	if err := checkProofSize(p, "to", to); err != nil {
+	if err := checkProofSize(p, to); err != nil {
 		return provenance.ConsistencyProof{}, err
 	}
 	if from < 1 || from > to {
@@ -402,7 +402,7 @@ func (l *Log) ProveConsistency(ctx context.Context, p *projections.Projection, f
 }
 
 // checkProofSize refuses a size the read models' tree does not reach.
-func checkProofSize(p *projections.Projection, field string, size uint64) error {
+func checkProofSize(p *projections.Projection, size uint64) error {
 	n, err := p.TreeSize()
 	if err != nil {
 		return err

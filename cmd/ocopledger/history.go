@@ -98,7 +98,7 @@ func (m *Main) saveKnown(k domain.KnownHistory, replace bool) error {
 
 // beforeOpen decides whether opening the store may create the ledger's stream.
 func (m *Main) beforeOpen(cfg *eventstore.Config) error {
-	if m.StreamName != "" || m.ReadOnly {
+	if m.StreamName != "" {
 		return nil // another stream (a backup mirror) is read as it is
 	}
 	known, inUse, err := m.loadKnown()
@@ -106,13 +106,15 @@ func (m *Main) beforeOpen(cfg *eventstore.Config) error {
 		return err
 	}
 	m.known = known
-	cfg.NoCreate = !(m.NewLedger || creates[m.cmd] && known.Size == 0 && !inUse)
+	// restore may always bring a lost stream back: what it restored is checked against the
+	// known history once it is done (adoptRestored).
+	cfg.NoCreate = !(m.NewLedger || m.cmd == "restore" || creates[m.cmd] && known.Size == 0 && !inUse)
 	return nil
 }
 
 // openError says why the ledger's stream could not be opened, when it does not exist.
 func (m *Main) openError(err error) error {
-	if m.StreamName != "" || m.ReadOnly || !errors.Is(err, jetstream.ErrStreamNotFound) {
+	if m.StreamName != "" || !errors.Is(err, jetstream.ErrStreamNotFound) {
 		return nil
 	}
 	where := m.DataDir

@@ -270,3 +270,39 @@ func TestRebuildChecksTheRootTheDataDirectoryKnows(t *testing.T) {
 	}
 	wantRefused(t, dir, []string{"rebuild"}, "the first 2 entries of the log hash to the root", "the data directory's record shows the root AAAA")
 }
+
+// The remedy the refusal names: the stream lost, restore from an export brings the same history
+// back (the same entries, so the same root), and the ledger answers again without --new-ledger.
+func TestRestoreBringsTheKnownHistoryBack(t *testing.T) {
+	dir := t.TempDir()
+	recordCert(t, dir, "a", "2025-07-01T09:00:00+07:00")
+	recordCert(t, dir, "b", "2025-07-02T09:00:00+07:00")
+	recordCert(t, dir, "c", "2025-07-03T09:00:00+07:00")
+	before := mustRun(t, dir, "figures", "--json", "--as-of", "2025-08-07")
+	backup := filepath.Join(t.TempDir(), "backup.jsonl")
+	if err := os.WriteFile(backup, []byte(mustRun(t, dir, "export")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.RemoveAll(streamDir(dir))
+	wantRefused(t, dir, []string{"figures"}, "is missing")
+	mustRun(t, dir, "restore", backup)
+	after := mustRun(t, dir, "figures", "--json", "--as-of", "2025-08-07")
+	if before != after {
+		t.Fatalf("figures after the restore differ:\n%s\n%s", before, after)
+	}
+	// A backup that lacks the last entry does not bring the history back.
+	os.RemoveAll(streamDir(dir))
+	lines := strings.SplitAfter(strings.TrimSuffix(mustReadFile(t, backup), "\n"), "\n")
+	short := filepath.Join(t.TempDir(), "short.jsonl")
+	os.WriteFile(short, []byte(strings.Join(lines[:2], "")), 0o644)
+	wantRefused(t, dir, []string{"restore", short}, "holds 2 entries", "shows 3")
+}
+
+func mustReadFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
