@@ -107,8 +107,10 @@ func TestCheckpointProveVerify(t *testing.T) {
 // reconcile proves the report's checkpoint consistent with the log now, and the report's footer
 // names the history it was read from.
 func TestReconcileProvesTheReportsCheckpoint(t *testing.T) {
-	f := reportLedger(t) // recording the report (position 14) published a checkpoint of 14 entries
-	mustRun(t, f.dir, "checkpoint") // a later one, of 18: not the report's
+	// Recording the report (position 14) published a checkpoint of 14 entries; this one, of 18,
+	// is not the report's.
+	f := reportLedger(t)
+	mustRun(t, f.dir, "checkpoint")
 	recordCert(t, f.dir, "after-filing", "2025-09-20T09:00:00+07:00")
 	out, errOut, _ := f.cmd("reconcile", "470-SCT-QLTM", "--json")
 	var res struct {
