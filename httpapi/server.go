@@ -113,6 +113,12 @@ func New(cfg Config) *Server {
 	s.panics = reg.Counter("ocopledger_panics_total", "Panics recovered without stopping the process, by part.", "part")
 	s.panics.With("http")
 	s.hub = newHub(cfg.Store, cfg.RingSize, cfg.Logger)
+	reg.GaugeFunc("ocopledger_storage_full", "1 while appends are refused because the disk that holds the log is full (507 storage_full; /readyz says why).", func() float64 {
+		if errors.Is(cfg.Store.CheckStorage(), eventstore.ErrStorageFull) {
+			return 1
+		}
+		return 0
+	})
 	reg.GaugeFunc("ocopledger_projection_lag_events", "Events in the log not yet applied to the read models.", func() float64 {
 		head := s.hub.head()
 		if ck := cfg.Projection.Checkpoint(); head > ck {

@@ -59,6 +59,23 @@ func salesPoint(i int) string {
 		i, i, 1+i%12, 1+i%28)
 }
 
+// metric returns the value of an unlabelled metric of serve's /metrics, or "" if absent.
+func metric(t *testing.T, base, name string) string {
+	t.Helper()
+	res, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			return v
+		}
+	}
+	return ""
+}
+
 // A full disk under `serve`: an append answers 507 with a clerk's sentence within 2 s, /readyz
 // says not ready and why, and once space is freed appends are accepted again by the same
 // process; every acknowledged entry is in the log once. The command line says the same and exits 1.
@@ -145,9 +162,15 @@ func TestFullDiskAnswers507AndRecovers(t *testing.T) {
 	if status, body := readyz(); status != 503 || body["ready"] != false || !strings.Contains(fmt.Sprint(body["storage"]), "storage is full") {
 		t.Errorf("/readyz on a full disk: %d %v, want 503 naming the full storage", status, body)
 	}
+	if m := metric(t, base, "ocopledger_storage_full"); m != "1" {
+		t.Errorf("ocopledger_storage_full on a full disk = %q, want 1", m)
+	}
 
 	os.Remove(filler)
 	waitFor(t, "/readyz once space is freed", func() bool { s, _ := readyz(); return s == 200 })
+	if m := metric(t, base, "ocopledger_storage_full"); m != "0" {
+		t.Errorf("ocopledger_storage_full once space is freed = %q, want 0", m)
+	}
 	for i := 100; i < 105; i++ {
 		if s, _, e, _ := post(i, ""); s != 201 {
 			t.Fatalf("POST %d once space is freed: %d %+v", i, s, e)
