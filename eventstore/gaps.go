@@ -39,9 +39,9 @@ func (e *GapError) Is(target error) bool { return target == ErrGap }
 type ReadOptions struct {
 	// From is the first position to read (0 means 1).
 	From uint64
-	// End is the last position the log is known to reach, e.g. from a checkpoint the caller
-	// holds; 0 means the stream's last position when the read starts. When the stream ends
-	// before End, the positions after its end are missing.
+	// End is a position the log is known to reach, e.g. from a checkpoint the caller holds. The
+	// read goes to the stream's last position when it starts, as Read does; when that is before
+	// End, the positions after it up to End are missing. 0: nothing is known.
 	End uint64
 	// Missing, if set, is called for each run of missing positions, in log order among the
 	// events, and the read goes on past them (a salvage); an error from it stops the read.
@@ -57,16 +57,12 @@ func (s *Store) ReadWith(ctx context.Context, opts ReadOptions, fn func(Envelope
 		return err
 	}
 	from := max(opts.From, 1)
-	end := last
-	if opts.End > 0 {
-		end = min(last, opts.End)
-	}
-	if from <= end {
+	if from <= last {
 		workers := 0
-		if end-from >= minParallelRead {
+		if last-from >= minParallelRead {
 			workers = readWorkers()
 		}
-		if err := consume(ctx, s, fromConfig(from), end, workers, envelope, fn, opts.Missing); err != nil {
+		if err := consume(ctx, s, fromConfig(from), last, workers, envelope, fn, opts.Missing); err != nil {
 			return err
 		}
 	}

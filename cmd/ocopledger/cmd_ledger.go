@@ -307,7 +307,15 @@ func runLog(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error
 	if logOpts.follow {
 		err = s.Follow(ctx, from, visit)
 	} else {
-		err = s.Read(ctx, from, visit)
+		// To the end the data directory knows the log reached, at least: a log cut short names
+		// what it lost.
+		var end uint64
+		if m.StreamName == "" {
+			if end, err = m.knownEnd(ctx, s); err != nil {
+				return err
+			}
+		}
+		err = s.ReadWith(ctx, eventstore.ReadOptions{From: from, End: end}, visit)
 	}
 	if _, ok := err.(stopRead); ok || err == nil || ctx.Err() != nil && logOpts.follow {
 		err = nil

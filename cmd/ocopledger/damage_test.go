@@ -199,6 +199,10 @@ func TestDamagedStoresAreNamedAndSalvaged(t *testing.T) {
 		if code != 6 || !strings.Contains(errs, fmt.Sprintf("lacks %d entries, at positions 700–%d", n-pos+1, n)) {
 			t.Errorf("export: exit %d, %q; want 6 naming positions 700–%d", code, errs, n)
 		}
+		code, _, errs = runCLI(t, "log", "--data", dir, "--lang", "en")
+		if code != 6 || !strings.Contains(errs, fmt.Sprintf("at positions 700–%d", n)) {
+			t.Errorf("log: exit %d, %q; want 6 naming positions 700–%d", code, errs, n)
+		}
 		code, _, errs = runCLI(t, "figures", "--data", dir)
 		if code != 6 {
 			t.Errorf("figures on the cut log: exit %d, %q; want 6", code, errs)
