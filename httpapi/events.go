@@ -85,6 +85,11 @@ func (s *Server) record(r *http.Request, typ string) (ledger.Position, error) {
 		}
 		return ledger.Position{}, domain.Invalid("", "reading the body: %v", err)
 	}
+	if typ == domain.TypeQuarantineAcknowledged {
+		if err := s.checkQuarantined(body); err != nil {
+			return ledger.Position{}, err
+		}
+	}
 	meta := ledger.Meta{
 		Actor:         IdentityFrom(r.Context()), // never anything the client says
 		Source:        r.Header.Get("X-Source"),

@@ -176,6 +176,9 @@ func TestPoisonEntriesDoNotStopTheLedger(t *testing.T) {
 		return call(t, "POST", base+"/v1/events/correction.quarantine_acknowledged", token,
 			fmt.Sprintf(`{"position":%d,"reason_seen":"không phải là một mục ghi","note":"đã khóa cổng NATS"}`, pos))
 	}
+	if code, b := ack(serveAdminToken, 1); code != 400 || !bytes.Contains(b, []byte(`"field":"position"`)) {
+		t.Errorf("acknowledging an entry that is not quarantined: %d %s", code, b)
+	}
 	if code, b := ack(recorder, 2); code != 403 {
 		t.Errorf("a recorder acknowledges: %d %s", code, b)
 	}
