@@ -370,9 +370,9 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	body := map[string]any{"ready": ready, "rebuilding": rebuilding, "checkpoint": st.Checkpoint, "head": s.hub.head()}
 	// A ledger whose disk is full cannot record: not ready, so that a load balancer sends
 	// entries to an instance that can take them and an operator's probe sees why.
-	if err := s.cfg.Store.CheckStorage(); err != nil {
+	if err := s.storageProblem(); err != nil {
 		ready = false
-		body["ready"], body["storage"] = false, storageProblem(r, err)
+		body["ready"], body["storage"] = false, storageReason(r, err)
 	}
 	if err := s.HistoryError(); err != nil {
 		ready = false
@@ -386,7 +386,15 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, body)
 }
 
-// storageProblem is why /readyz says the ledger cannot record, in the reader's language.
-func storageProblem(r *http.Request, err error) string {
+// storageProblem says whether the store can write appends now (nil without a store).
+func (s *Server) storageProblem() error {
+	if s.cfg.Store == nil {
+		return nil
+	}
+	return s.cfg.Store.CheckStorage()
+}
+
+// storageReason is why /readyz says the ledger cannot record, in the reader's language.
+func storageReason(r *http.Request, err error) string {
 	return domain.Localize(ledger.StoreError(err), errorLang(r))
 }

@@ -114,7 +114,7 @@ func New(cfg Config) *Server {
 	s.panics.With("http")
 	s.hub = newHub(cfg.Store, cfg.RingSize, cfg.Logger)
 	reg.GaugeFunc("ocopledger_storage_full", "1 while appends are refused because the disk that holds the log is full (507 storage_full; /readyz says why).", func() float64 {
-		if errors.Is(cfg.Store.CheckStorage(), eventstore.ErrStorageFull) {
+		if cfg.Store != nil && errors.Is(cfg.Store.CheckStorage(), eventstore.ErrStorageFull) {
 			return 1
 		}
 		return 0
