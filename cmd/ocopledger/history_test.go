@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -305,4 +306,37 @@ func mustReadFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// The stream deleted and created again by another client, with as many entries as before: the
+// data directory's record of the stream's creation tells it apart, exit code 6.
+func TestRecreatedStreamStopsTheLedger(t *testing.T) {
+	dir := t.TempDir()
+	recordCert(t, dir, "a", "2025-07-01T09:00:00+07:00")
+	recordCert(t, dir, "b", "2025-07-02T09:00:00+07:00")
+	mustRun(t, dir, "figures")
+	ctx := context.Background()
+	cfg := eventstore.Config{DataDir: filepath.Join(dir, "jetstream")}
+	s, err := eventstore.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.JetStream().DeleteStream(ctx, eventstore.DefaultStreamName); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	time.Sleep(10 * time.Millisecond) // another creation time
+	if s, err = eventstore.Open(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if _, err := s.Append(ctx, "product.other", eventstore.AnyVersion, eventstore.Proposed{ID: fmt.Sprintf("other-%d", i), Type: "test.noted", Schema: 1, Data: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	wantRefused(t, dir, []string{"figures"}, "was created at", "deleted and created again")
+	if code, _, errOut := recordCert(t, dir, "c", "2025-07-03T09:00:00+07:00", "--lang", "en"); code != 6 || !strings.Contains(errOut, "created again") {
+		t.Fatalf("record on a recreated stream: exit %d %s", code, errOut)
+	}
 }
