@@ -230,26 +230,26 @@ func (v *exportVerifier) read(ctx context.Context) error {
 	line := int64(1)
 	var carry []byte
 	for {
-		buf := v.buffer(max(chunkSize, 2*len(carry)))
+		buf := v.buffer(min(max(chunkSize, 2*len(carry)), MaxLine+1))
 		buf = append(buf, carry...)
 		n, err := io.ReadFull(v.r, buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
-		if err != nil && !eof {
-			return send(&batch{first: line, fail: domain.Invalid("file", "the export cannot be read after line %d: %v", line-1, err), done: make(chan struct{})})
+		readErr := err
+		if eof {
+			readErr = nil
 		}
 		data := buf
 		carry = nil
-		if !eof {
-			end := bytes.LastIndexByte(buf, '\n')
-			if end < 0 { // one line longer than the buffer
-				if len(buf) >= MaxLine {
-					return send(&batch{first: line, done: make(chan struct{}),
-						fail: lineError(line, domain.HistoryMismatch("line %d is longer than %d bytes: it is not an entry of the log", line, MaxLine))})
-				}
-				carry = append([]byte(nil), buf...)
-				continue
-			}
+		end := bytes.LastIndexByte(buf, '\n')
+		tooLong := len(buf)-end-1 > MaxLine // the buffer's last line, unfinished or the file's last
+		switch {
+		case tooLong || readErr != nil: // the whole lines before
+			data = buf[:end+1]
+		case !eof && end < 0: // one line longer than the buffer: read on
+			carry = append([]byte(nil), buf...)
+			continue
+		case !eof:
 			data, carry = buf[:end+1], append([]byte(nil), buf[end+1:]...)
 		}
 		if len(data) > 0 {
@@ -261,6 +261,14 @@ func (v *exportVerifier) read(ctx context.Context) error {
 			if err := send(b); err != nil {
 				return err
 			}
+		}
+		if readErr != nil {
+			return send(&batch{first: line, done: make(chan struct{}),
+				fail: domain.Invalid("file", "the export cannot be read after line %d: %v", line-1, readErr)})
+		}
+		if tooLong {
+			return send(&batch{first: line, done: make(chan struct{}),
+				fail: lineError(line, domain.HistoryMismatch("line %d is longer than %d bytes: it is not an entry of the log", line, MaxLine))})
 		}
 		if eof {
 			return nil

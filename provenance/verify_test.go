@@ -397,3 +397,38 @@ func TestVerifyExportIrregularMessagesSurviveBufferReuse(t *testing.T) {
 		}
 	}
 }
+
+// failingReader gives its data, then an error.
+type failingReader struct{ data []byte }
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, errors.New("disk on fire")
+	}
+	n := copy(p, r.data)
+	r.data = r.data[n:]
+	return n, nil
+}
+
+// A line longer than MaxLine, and a file that cannot be read to its end, are named, after the
+// lines before them are checked.
+func TestVerifyExportUnreadableFile(t *testing.T) {
+	lines := exportLines(t, 20)
+	long := append(join(lines), bytes.Repeat([]byte("x"), provenance.MaxLine+10)...)
+	_, le := verify(t, long, nil)
+	if le == nil || le.Line != 21 || !strings.Contains(le.Error(), "longer than") {
+		t.Fatalf("a line longer than MaxLine: %v", le)
+	}
+	_, err := provenance.VerifyExport(context.Background(), &failingReader{join(lines)}, nil, provenance.VerifyOptions{})
+	if domain.ErrorCode(err) != domain.CodeInvalid || !strings.Contains(err.Error(), "after line 20") || !strings.Contains(err.Error(), "disk on fire") {
+		t.Fatalf("a read error: %v", err)
+	}
+	// An error in the lines before the read error wins: it comes first.
+	bad := join(lines)
+	bad[5] = 'x'
+	_, err = provenance.VerifyExport(context.Background(), &failingReader{bad}, nil, provenance.VerifyOptions{})
+	var e *provenance.LineError
+	if !errors.As(err, &e) || e.Line != 1 {
+		t.Fatalf("a bad line before a read error: %v", err)
+	}
+}
