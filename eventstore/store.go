@@ -419,9 +419,28 @@ func (s *Store) head(ctx context.Context, subject string) (version, seq uint64, 
 	}
 	v, err := strconv.ParseUint(m.Header.Get(HeaderVersion), 10, 64)
 	if err != nil {
-		return 0, 0, fmt.Errorf("eventstore: message %d on %s has a bad %s header %q", m.Sequence, subject, HeaderVersion, m.Header.Get(HeaderVersion))
+		// The last message on the subject is not an event (someone published it): the record's
+		// version is that of its last event, and the next append goes after the message.
+		if v, err = s.lastEventVersion(ctx, subject, m.Sequence); err != nil {
+			return 0, 0, err
+		}
 	}
 	return v, m.Sequence, nil
+}
+
+// lastEventVersion returns the version of the last event on subject up to global sequence end
+// (0 if none), passing over the messages that are not events.
+func (s *Store) lastEventVersion(ctx context.Context, subject string, end uint64) (uint64, error) {
+	envs, err := s.readSubject(ctx, subject, end)
+	if err != nil {
+		return 0, err
+	}
+	for i := len(envs) - 1; i >= 0; i-- {
+		if envs[i].Unreadable == "" {
+			return envs[i].Version, nil
+		}
+	}
+	return 0, nil
 }
 
 // lastEnvelope returns the last entry of the whole ledger, or nil if empty. It may be an

@@ -280,7 +280,9 @@ func (l *Ledger) History(ctx context.Context, stream string) ([]domain.Recorded,
 	var v uint64
 	for i, e := range envs {
 		out[i] = ToRecorded(e)
-		v = e.Version
+		if e.Unreadable == "" { // a message that is not an event has no version
+			v = e.Version
+		}
 	}
 	return out, v, nil
 }
