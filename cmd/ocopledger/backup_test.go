@@ -178,3 +178,52 @@ func TestExportKeepsEntriesThatAreNotEvents(t *testing.T) {
 		t.Fatalf("the restored ledger exports\n%s\nwant\n%s", a, b)
 	}
 }
+
+// A backup in the old format (one envelope per line, before format 2) still restores, with the
+// same history: the restored ledger exports what the original exports.
+func TestRestoreTakesTheOldFormat(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	s, err := eventstore.Open(ctx, eventstore.Config{DataDir: filepath.Join(dir, "jetstream")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Append(ctx, "product.p1", 0, storetest.Events("a", 4)...); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Append(ctx, "product.p2", 0, storetest.Events("b", 3)...); err != nil {
+		t.Fatal(err)
+	}
+	var old strings.Builder
+	if err := s.Read(ctx, 1, func(e eventstore.Envelope) error {
+		b, err := json.Marshal(e) // the old export's line: the envelope
+		old.Write(append(b, '\n'))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(old.String(), `{"sequence":1,`) {
+		t.Fatalf("the old format's line starts %.30s", old.String())
+	}
+	work := t.TempDir()
+	oldFile, want, got := filepath.Join(work, "old.jsonl"), filepath.Join(work, "want.jsonl"), filepath.Join(work, "got.jsonl")
+	if err := os.WriteFile(oldFile, []byte(old.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := runCLI(t, "export", "--data", dir, "--out", want); code != 0 {
+		t.Fatalf("export: exit %d\n%s", code, errs)
+	}
+	restored := t.TempDir()
+	if code, _, errs := runCLI(t, "restore", oldFile, "--data", restored); code != 0 {
+		t.Fatalf("restore of the old format: exit %d\n%s", code, errs)
+	}
+	if code, _, errs := runCLI(t, "export", "--data", restored, "--out", got); code != 0 {
+		t.Fatalf("export of the restored ledger: exit %d\n%s", code, errs)
+	}
+	if a, b := strings.Join(exportLines(t, got), "\n"), strings.Join(exportLines(t, want), "\n"); a != b {
+		t.Errorf("restored from the old format, the ledger exports\n%s\nwant\n%s", a, b)
+	}
+}
