@@ -217,7 +217,7 @@ func (m *Main) salvageCopy() (*eventstore.Blocks, error) {
 	}
 	dir, err := eventstore.CopyDataDir(orig, "")
 	if err != nil {
-		return nil, err
+		return nil, lockedError(m.DataDir, err)
 	}
 	m.closer = append(m.closer, func() error { return os.RemoveAll(dir) })
 	m.storeDir = dir

@@ -225,3 +225,18 @@ func TestDamagedStoresAreNamedAndSalvaged(t *testing.T) {
 		checkSalvage(t, file, want, map[int]bool{n: true})
 	})
 }
+
+// The salvage copies the store under its lock: beside a process that holds it, it is refused as
+// every command is (exit 4), and nothing is copied.
+func TestSalvageBesideAnOwnerIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	s, err := eventstore.Open(t.Context(), eventstore.Config{DataDir: filepath.Join(dir, "jetstream")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	code, _, errs := runCLI(t, "export", "--data", dir, "--salvage", "--lang", "en")
+	if code != 4 || !strings.Contains(errs, "is in use by another ocopledger process") {
+		t.Errorf("export --salvage beside the owner: exit %d, %q; want 4 saying the ledger is in use", code, errs)
+	}
+}
