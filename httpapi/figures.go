@@ -205,6 +205,8 @@ type timelineResponse struct {
 	KnownAt time.Time           `json:"known_at"`
 	Period  domain.Date         `json:"period_from"`
 	Points  []projections.Point `json:"points"`
+	// Warnings name the entries the figures leave out (see projections.Result).
+	Warnings []projections.Quarantined `json:"warnings,omitempty"`
 }
 
 func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
@@ -248,7 +250,8 @@ func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, timelineResponse{Figure: id, From: from, To: to, Step: step, KnownAt: known, Period: period, Points: pts})
+	writeJSON(w, http.StatusOK, timelineResponse{Figure: id, From: from, To: to, Step: step, KnownAt: known, Period: period, Points: pts,
+		Warnings: s.cfg.Projection.QuarantinedAt(known)})
 }
 
 func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {

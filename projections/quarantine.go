@@ -67,6 +67,14 @@ func (p *Projection) Quarantined() []Quarantined {
 	return cloneQuarantined(p.quarantine)
 }
 
+// QuarantinedAt lists the quarantined entries the ledger knew at k (zero: all applied so far):
+// the warnings of an answer as known at k.
+func (p *Projection) QuarantinedAt(k time.Time) []Quarantined {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.quarantinedUpTo(p.idx.position(k))
+}
+
 // Unacknowledged counts the quarantined entries no admin has acknowledged yet.
 func (p *Projection) Unacknowledged() int {
 	p.mu.RLock()

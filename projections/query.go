@@ -322,6 +322,8 @@ type DiffResult struct {
 	Vs        time.Time   `json:"vs,omitzero"` // zero: now
 	Positions [2]uint64   `json:"positions"`
 	Changes   []Change    `json:"changes"`
+	// Warnings name the entries up to the later position that the figures leave out.
+	Warnings []Quarantined `json:"warnings,omitempty"`
 }
 
 // Diff compares the figures of q.AsOf as known at q.KnownAt with those as known at vs (zero: now)
@@ -332,6 +334,9 @@ func (p *Projection) Diff(ctx context.Context, q domain.Query, vs time.Time) (Di
 	q2.KnownAt = vs
 	_, s2 := p.resolve(q2)
 	res := DiffResult{AsOf: q.AsOf, From: q.From, KnownAt: q.KnownAt, Vs: vs, Positions: [2]uint64{s1, s2}}
+	p.mu.RLock()
+	res.Warnings = p.quarantinedUpTo(max(s1, s2))
+	p.mu.RUnlock()
 	lo, hi := s1, s2
 	if lo > hi {
 		lo, hi = hi, lo

@@ -141,6 +141,17 @@ func TestPoisonEntriesDoNotStopTheLedger(t *testing.T) {
 		t.Errorf("/v1/figures/ocop.valid: %s", b)
 	}
 	checkNamed("/v1/figures/ocop.valid warnings", one.Warnings)
+	for _, path := range []string{"/v1/figures/ocop.valid/timeline?from=2025-01-01&to=2025-08-07", "/v1/figures/ocop.valid/explain?as_of=2025-08-07",
+		"/v1/diff?as_of=2025-08-07&known_at=2020-01-01"} {
+		code, b := call(t, "GET", base+path, recorder, "")
+		var w struct {
+			Warnings []projections.Quarantined `json:"warnings"`
+		}
+		if err := json.Unmarshal(b, &w); code != 200 || err != nil {
+			t.Errorf("%s: %d %s", path, code, b)
+		}
+		checkNamed(path+" warnings", w.Warnings)
+	}
 
 	// The log answers 200 and names the garbage.
 	code, b := call(t, "GET", base+"/v1/log?from=1", recorder, "")
