@@ -26,9 +26,18 @@ func smallDisk(t *testing.T, size string) string {
 		t.Skipf("a full disk is tested on a small tmpfs, and mounting one is not permitted here (it needs root): %v %s", err, out)
 	}
 	t.Cleanup(func() {
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount %s: %v %s", dir, err, out)
+		// Something may still be closing files on it: try again, then detach it anyway so that
+		// no mount outlives the test.
+		var out []byte
+		var err error
+		for range 20 {
+			if out, err = exec.Command("umount", dir).CombinedOutput(); err == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
+		exec.Command("umount", "-l", dir).Run()
+		t.Errorf("umount %s: %v %s", dir, err, out)
 	})
 	return dir
 }
