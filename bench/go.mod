@@ -4,7 +4,11 @@ go 1.26.0
 
 require github.com/ocopledger/ocopledger v0.0.0
 
-require github.com/gofrs/flock v0.13.2 // indirect
+require (
+	github.com/gofrs/flock v0.13.2 // indirect
+	golang.org/x/mod v0.43.0 // indirect
+	golang.org/x/sync v0.25.0 // indirect
+)
 
 require (
 	github.com/antithesishq/antithesis-sdk-go v0.8.0-default-no-op // indirect
