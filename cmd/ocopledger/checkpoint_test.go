@@ -65,6 +65,9 @@ func TestCheckpointProveVerify(t *testing.T) {
 	if _, err := provenance.Open([]byte(cp), mustVerifiers(t, key)); err != nil {
 		t.Fatalf("the published checkpoint does not verify with the key ocopledger key prints: %v", err)
 	}
+	// The export (format 2) is the log the checkpoint commits to: verify checks it offline.
+	export := tempFile(t, "log.jsonl", mustRun(t, dir, "export"))
+	mustRun(t, dir, "verify", export, "--checkpoint", tempFile(t, "cp.txt", cp), "--key", key)
 	for _, args := range [][]string{{"explain", "ocop.valid", "--json"}, {"diff", "--known-at", "2025-07-02T12:00:00+07:00", "--json"}} {
 		if out := mustRun(t, dir, args...); !strings.Contains(out, `"provenance"`) || !strings.Contains(out, `"size": 3`) {
 			t.Errorf("%v: no provenance of the 3 entries read:\n%s", args, out)
