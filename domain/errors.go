@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -38,6 +39,16 @@ var transport = map[Code]struct{ http, exit int }{
 	// log or export that does not verify from a mistake in how the command was called.
 	CodeHistoryMismatch: {409, 6},
 	CodeStorageFull:     {507, 1},
+}
+
+// Codes lists every error code, sorted: the API documents each of them.
+func Codes() []Code {
+	out := make([]Code, 0, len(transport))
+	for c := range transport {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // HTTPStatus maps a code to its HTTP status.

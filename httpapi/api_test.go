@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/httpapi"
 )
 
@@ -447,5 +449,40 @@ func TestReconcile(t *testing.T) {
 	}
 	if r := e.get("/v1/reports/1-NONE/reconcile", viewerToken); r.Status != 404 {
 		t.Errorf("unknown report: %d %s", r.Status, r.Body)
+	}
+}
+
+// The error shape's code enumeration in the OpenAPI document is exactly the ledger's codes.
+func TestOpenAPIListsEveryErrorCode(t *testing.T) {
+	e := newEnv(t, envOpt{})
+	r := e.get("/v1/openapi.json", "")
+	var doc struct {
+		Components struct {
+			Schemas struct {
+				Error struct {
+					Properties struct {
+						Error struct {
+							Properties struct {
+								Code struct {
+									Enum []string `json:"enum"`
+								} `json:"code"`
+							} `json:"properties"`
+						} `json:"error"`
+					} `json:"properties"`
+				} `json:"Error"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(r.Body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	got := doc.Components.Schemas.Error.Properties.Error.Properties.Code.Enum
+	slices.Sort(got)
+	var want []string
+	for _, c := range domain.Codes() {
+		want = append(want, string(c))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("the OpenAPI document lists the error codes %v, the ledger has %v", got, want)
 	}
 }
