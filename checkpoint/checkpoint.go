@@ -40,6 +40,10 @@ type Entry struct {
 	Size      int64     `json:"size"`       // entries of the log it commits to
 	Root      []byte    `json:"root"`       // the Merkle tree root of those entries (base64 in JSON)
 	Note      string    `json:"checkpoint"` // the signed note: the checkpoint's text, a blank line, the signatures
+	// Cosignatures are the witnesses' cosignatures of this checkpoint the ledger holds (only
+	// where asked for: the latest checkpoint), and Cosigned the note with their lines added.
+	Cosignatures []provenance.Cosignature `json:"cosignatures,omitempty"`
+	Cosigned     string                   `json:"cosigned,omitempty"`
 }
 
 // Log is the checkpoint stream of a ledger, and the key that signs (nil: it can only read).
@@ -47,6 +51,7 @@ type Log struct {
 	js     jetstream.JetStream
 	key    *provenance.Key
 	stream jetstream.Stream
+	cosig  jetstream.Stream // OCOP_COSIGNATURES, or nil
 
 	mu     sync.Mutex
 	latest *Entry // the last published, once read
@@ -99,6 +104,9 @@ func Open(ctx context.Context, s *eventstore.Store, key *provenance.Key, create 
 		return nil, domain.Internal("the stream %s allows its checkpoints to be removed: ocopledger refuses it", StreamName)
 	}
 	l.stream = st
+	if l.cosig, err = openCosignatures(ctx, l.js, st.CachedInfo().Config.Replicas, create); err != nil {
+		return nil, err
+	}
 	return l, nil
 }
 

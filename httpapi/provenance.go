@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"time"
 
@@ -80,6 +81,35 @@ func (s *Server) handleLatestCheckpoint(w http.ResponseWriter, r *http.Request) 
 	if err == nil && e == nil {
 		err = domain.NotFound("no checkpoint has been published yet")
 	}
+	if err == nil {
+		err = cl.WithCosignatures(r.Context(), e, s.cfg.Witnesses)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, e)
+}
+
+// handleCosignatures takes a witness's cosignature: the body is the signed note of a checkpoint
+// this ledger published, with the witness's signature line added (text, as the witness sends
+// it). It answers the checkpoint with every cosignature held for it.
+func (s *Server) handleCosignatures(w http.ResponseWriter, r *http.Request) {
+	if _, err := params(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cl, err := s.checkpoints()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, 64<<10))
+	if err != nil {
+		s.fail(w, r, domain.Invalid("checkpoint", "the cosigned checkpoint is too large or was cut short: send the note as the witness signed it"))
+		return
+	}
+	e, err := cl.AddCosignatures(r.Context(), body, s.cfg.Witnesses)
 	if err != nil {
 		s.fail(w, r, err)
 		return

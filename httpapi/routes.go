@@ -21,6 +21,7 @@ func (s *Server) buildRoutes() []Route {
 		r("GET", "/v1/reports/{id}/reconcile", "viewer", "A filed report set against the ledger as known at filing and now", s.handleReconcile),
 		r("GET", "/v1/checkpoints", "viewer", "The signed checkpoints of the log, oldest first, paged", s.handleCheckpoints),
 		r("GET", "/v1/checkpoints/latest", "viewer", "The last signed checkpoint of the log", s.handleLatestCheckpoint),
+		r("POST", "/v1/checkpoints/cosignatures", "viewer", "A witness's cosignature of a published checkpoint (C2SP tlog-cosignature), kept for good", s.handleCosignatures),
 		r("POST", "/v1/checkpoints", "admin", "Make and publish a signed checkpoint of the log now", s.handleMakeCheckpoint),
 		r("GET", "/v1/proofs/inclusion", "viewer", "Proof that an entry is in the log of a signed checkpoint", s.handleInclusionProof),
 		r("GET", "/v1/proofs/consistency", "viewer", "Proof that the log of one signed checkpoint is a prefix of another's", s.handleConsistencyProof),

@@ -21,6 +21,7 @@ import (
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/metrics"
 	"github.com/ocopledger/ocopledger/projections"
+	"golang.org/x/mod/sumdb/note"
 )
 
 // Config is what the server needs.
@@ -34,6 +35,9 @@ type Config struct {
 	// Checkpoints, if set, is the log's signed checkpoints: /v1/checkpoints and /v1/proofs, and
 	// the provenance of every answer (which history it came from).
 	Checkpoints *checkpoint.Log
+	// Witnesses are the keys of the witnesses whose cosignatures of the checkpoints this ledger
+	// takes (POST /v1/checkpoints/cosignatures) and shows (GET /v1/checkpoints/latest).
+	Witnesses []note.Verifier
 	// Rebuild, if set, drops the read models and starts rebuilding them in the background
 	// (POST /v1/admin/rebuild); it returns once the rebuild has started.
 	Rebuild func(ctx context.Context) error

@@ -21,6 +21,8 @@ var verifyOpts struct {
 	checkpoints multiFlag
 	keys        multiFlag
 	proof       string
+	witnessKeys multiFlag
+	witnesses   int
 }
 
 var keyOpts struct {
@@ -64,7 +66,7 @@ Examples:
 Exit codes: 0 verified, 2 invalid input, 6 does not verify (the export or proof does not match the
 checkpoints, or a signature is not valid).`},
 		flags: func(fs *flag.FlagSet) {
-			verifyOpts.checkpoints, verifyOpts.keys, verifyOpts.proof = nil, nil, "" // the flag package does not reset a Var
+			verifyOpts.checkpoints, verifyOpts.keys, verifyOpts.proof, verifyOpts.witnessKeys = nil, nil, "", nil // the flag package does not reset a Var
 			fs.Var(&verifyOpts.checkpoints, "checkpoint", flagText(
 				"tệp chứa một điểm kiểm chứng đã ký, hoặc câu trả lời JSON của sổ cái có điểm kiểm chứng (GET /v1/checkpoints, --json); có thể nêu nhiều lần",
 				"a file holding a signed checkpoint, or a JSON answer of the ledger carrying checkpoints (GET /v1/checkpoints, --json); may be given several times"))
@@ -74,6 +76,12 @@ checkpoints, or a signature is not valid).`},
 			fs.StringVar(&verifyOpts.proof, "proof", "", flagText(
 				"kiểm tra tệp bằng chứng này (JSON) thay cho một tệp xuất",
 				"check this proof file (JSON) instead of an export"))
+			fs.Var(&verifyOpts.witnessKeys, "witness-key", flagText(
+				"khóa kiểm tra của một bên chứng kiến (như ocopledger witness --print-key in ra), hoặc tệp chứa khóa đó: mỗi điểm kiểm chứng phải có chữ ký đồng xác nhận hợp lệ của bên đó; có thể nêu nhiều lần",
+				"a witness's verifier key (as ocopledger witness --print-key prints it), or a file holding it: every checkpoint must carry its valid cosignature; may be given several times"))
+			fs.IntVar(&verifyOpts.witnesses, "witnesses", 0, flagText(
+				"số bên chứng kiến tối thiểu phải đồng ký mỗi điểm kiểm chứng (mặc định: tất cả các bên đã nêu bằng --witness-key)",
+				"how many of the witnesses given must have cosigned each checkpoint (default: all given with --witness-key)"))
 		},
 		run: runVerify,
 	})
@@ -143,13 +151,26 @@ func runVerify(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 		}
 		return verifyProof(m, verifyOpts.proof, verifiers)
 	}
-	if len(args) != 1 {
+	witnesses, err := readWitnessVerifiers(verifyOpts.witnessKeys)
+	if err != nil {
+		return err
+	}
+	quorum := verifyOpts.witnesses
+	switch {
+	case quorum == 0:
+		quorum = len(witnesses)
+	case quorum < 0 || quorum > len(witnesses):
+		return usageError{domain.Invalid("witnesses", "%d is not a number of the %d witnesses given with --witness-key", quorum, len(witnesses))}
+	}
+	witnessedOnly := len(args) == 0 && len(witnesses) > 0 // the checkpoints' cosignatures alone
+	if len(args) != 1 && !witnessedOnly {
 		return usagef("verify takes one export file (or - for the standard input), got %d arguments", len(args))
 	}
 	if len(verifyOpts.checkpoints) == 0 {
 		return usageError{domain.Invalid("checkpoint", "is missing: give at least one signed checkpoint to verify the export against")}
 	}
 	var cps []provenance.Checkpoint
+	var witnessed [][]provenance.Cosignature
 	for _, path := range verifyOpts.checkpoints {
 		data, err := readSmallFile("checkpoint", path)
 		if err != nil {
@@ -160,12 +181,16 @@ func runVerify(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 			return err
 		}
 		for _, n := range notes {
-			sc, err := provenance.Open(n, verifiers)
+			sc, cs, err := provenance.CheckWitnessed(n, verifiers, witnesses, quorum)
 			if err != nil {
 				return fmt.Errorf("%s: %w", path, err)
 			}
 			cps = append(cps, sc.Checkpoint)
+			witnessed = append(witnessed, cs)
 		}
+	}
+	if witnessedOnly {
+		return printWitnessed(m, cps, witnessed)
 	}
 	var r io.Reader = m.In
 	if args[0] != "-" {
@@ -283,8 +308,11 @@ func checkpointNotes(path string, data []byte) ([][]byte, error) {
 	walk = func(v any) {
 		switch v := v.(type) {
 		case map[string]any:
+			cosigned, _ := v["cosigned"].(string) // the note with the witnesses' cosignatures
 			for k, x := range v {
-				if s, ok := x.(string); ok && k == "checkpoint" {
+				if k == "cosigned" && cosigned != "" {
+					notes = append(notes, []byte(cosigned))
+				} else if s, ok := x.(string); ok && k == "checkpoint" && cosigned == "" {
 					notes = append(notes, []byte(s))
 				} else {
 					walk(x)
@@ -318,6 +346,34 @@ func readSmallFile(field, path string) ([]byte, error) {
 		return nil, domain.Invalid(field, "%s is larger than 1 MiB: it is not a checkpoint, a key or a proof", path)
 	}
 	return data, nil
+}
+
+// printWitnessed says which witnesses cosigned each checkpoint.
+func printWitnessed(m *Main, cps []provenance.Checkpoint, witnessed [][]provenance.Cosignature) error {
+	if m.JSON {
+		type cp struct {
+			Origin       string                   `json:"origin"`
+			Size         int64                    `json:"size"`
+			Root         string                   `json:"root"`
+			Cosignatures []provenance.Cosignature `json:"cosignatures"`
+		}
+		out := struct {
+			Verified    bool `json:"verified"`
+			Checkpoints []cp `json:"checkpoints"`
+		}{Verified: true}
+		for i, c := range cps {
+			out.Checkpoints = append(out.Checkpoints, cp{c.Origin, c.Size, c.Root.String(), witnessed[i]})
+		}
+		return m.printJSON(out)
+	}
+	for i, c := range cps {
+		fmt.Fprintf(m.Out, m.t("Điểm kiểm chứng %s mục ghi của sổ cái %s, mã băm gốc %s: chữ ký của sổ cái hợp lệ, được đồng ký bởi:\n",
+			"The checkpoint of %s entries of the log %s, root %s: the log's signature verifies, cosigned by:\n"), groupDigits(c.Size, m.Lang), c.Origin, c.Root)
+		for _, w := range witnessed[i] {
+			fmt.Fprintf(m.Out, "  %s (%s)\n", w.Witness, m.instant(w.Time))
+		}
+	}
+	return nil
 }
 
 func verifyProof(m *Main, path string, verifiers note.Verifiers) error {

@@ -27,6 +27,8 @@ var serveOpts struct {
 	publicRead bool
 	demo       bool
 	instance   string
+	// witnessKeys are the witnesses whose cosignatures the ledger takes (--witness-key).
+	witnessKeys multiFlag
 }
 
 func init() {
@@ -72,6 +74,10 @@ Stops cleanly on Ctrl-C or SIGTERM.`},
 			fs.BoolVar(&serveOpts.demo, "demo", false, flagText(
 				"nạp dữ liệu demo trước khi chạy (nếu đã có thì không ghi thêm gì)",
 				"load the demo history first (idempotent)"))
+			serveOpts.witnessKeys = nil // the flag package does not reset a Var
+			fs.Var(&serveOpts.witnessKeys, "witness-key", flagText(
+				"khóa kiểm tra của một bên chứng kiến (như ocopledger witness --print-key in ra), hoặc tệp chứa khóa đó: sổ cái nhận và công bố chữ ký đồng xác nhận của bên đó; có thể nêu nhiều lần",
+				"a witness's verifier key (as ocopledger witness --print-key prints it), or a file holding it: the ledger takes and shows that witness's cosignatures; may be given several times"))
 			host, _ := os.Hostname()
 			fs.StringVar(&serveOpts.instance, "instance", envOr("OCOPLEDGER_INSTANCE", host), flagText(
 				"tên của tiến trình máy chủ này (nhiều tiến trình có thể dùng chung một cụm máy chủ NATS) ($OCOPLEDGER_INSTANCE)",
@@ -179,8 +185,12 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	if err != nil {
 		return err
 	}
+	witnesses, err := readWitnessVerifiers(serveOpts.witnessKeys)
+	if err != nil {
+		return err
+	}
 	api := httpapi.New(httpapi.Config{Ledger: l, Projection: p, Auth: auth, Logger: log.With("part", "api"), Metrics: reg, Rebuild: runner.Rebuild,
-		Checkpoints: cps})
+		Checkpoints: cps, Witnesses: witnesses})
 	mux := newRouteMux()
 	api.Mount(mux)
 	env := &serveEnv{Ledger: l, Store: l.Store(), Projection: p, Mux: mux, Require: api.Require, WriteError: httpapi.WriteError, Logger: log,
