@@ -40,8 +40,8 @@ type Entry struct {
 	Size      int64     `json:"size"`       // entries of the log it commits to
 	Root      []byte    `json:"root"`       // the Merkle tree root of those entries (base64 in JSON)
 	Note      string    `json:"checkpoint"` // the signed note: the checkpoint's text, a blank line, the signatures
-	// Cosignatures are the witnesses' cosignatures of this checkpoint the ledger holds (only
-	// where asked for: the latest checkpoint), and Cosigned the note with their lines added.
+	// Cosignatures are the witnesses' cosignatures of this checkpoint the ledger holds (filled by
+	// WithCosignatures), and Cosigned the note with their lines added.
 	Cosignatures []provenance.Cosignature `json:"cosignatures,omitempty"`
 	Cosigned     string                   `json:"cosigned,omitempty"`
 }

@@ -52,6 +52,11 @@ func (s *Server) handleCheckpoints(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	list, last, err := cl.List(r.Context(), after, int(limit))
+	for i := range list {
+		if err == nil {
+			err = cl.WithCosignatures(r.Context(), &list[i], s.cfg.Witnesses)
+		}
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

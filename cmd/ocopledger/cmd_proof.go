@@ -43,11 +43,14 @@ kiểm chứng đã ký xác nhận: mỗi dòng là một mục ghi đúng dạ
 ghi (với mọi điểm kiểm chứng đã cho; tệp xuất dài hơn vẫn được). Nếu không khớp, lệnh nêu dòng sai
 đầu tiên và lý do. Với --proof, lệnh kiểm tra một bằng chứng (một mục ghi nằm trong sổ cái, hoặc sổ
 cái cũ là phần đầu của sổ cái mới). Khóa kiểm tra (--key) là dòng mà lệnh "ocopledger key" in ra,
-hoặc một tệp chứa dòng đó. Định dạng: docs/auditors.md.
+hoặc một tệp chứa dòng đó. Với --witness-key (mỗi bên chứng kiến một lần), mỗi điểm kiểm chứng
+phải có chữ ký đồng xác nhận hợp lệ của ít nhất --witnesses bên (mặc định: tất cả); không kèm tệp
+xuất, lệnh chỉ kiểm tra các điểm kiểm chứng và nêu tên các bên đã đồng ký. Định dạng: docs/auditors.md.
 
 Ví dụ:
   ocopledger verify sao-luu.jsonl --checkpoint cp-470.txt --key ocop.key
   ocopledger verify --proof bang-chung.json --key ocop.key
+  ocopledger verify --checkpoint moi-nhat.json --key ocop.key --witness-key thanh-tra.key
 
 Mã thoát: 0 khớp, 2 dữ liệu nhập không hợp lệ, 6 không khớp (tệp xuất hoặc bằng chứng không đúng với
 điểm kiểm chứng, hoặc chữ ký không hợp lệ).`,
@@ -56,12 +59,15 @@ checkpoints vouch for: every line a well-formed entry, positions without a gap, 
 never go back, and the root hash of the first N lines equal to that of the checkpoint of N entries
 (for every checkpoint given; a longer export is fine). If not, it names the first bad line and why.
 With --proof it checks a proof (an entry is in the log, or an older log is a prefix of a newer).
-The verifier key (--key) is the line "ocopledger key" prints, or a file holding it. Formats:
-docs/auditors.md.
+The verifier key (--key) is the line "ocopledger key" prints, or a file holding it. With
+--witness-key (once per witness) every checkpoint must carry valid cosignatures by at least
+--witnesses of them (default: all); without an export it checks the checkpoints alone and names the
+witnesses. Formats: docs/auditors.md.
 
 Examples:
   ocopledger verify backup.jsonl --checkpoint cp-470.txt --key ocop.key
   ocopledger verify --proof proof.json --key ocop.key
+  ocopledger verify --checkpoint latest.json --key ocop.key --witness-key inspectorate.key
 
 Exit codes: 0 verified, 2 invalid input, 6 does not verify (the export or proof does not match the
 checkpoints, or a signature is not valid).`},

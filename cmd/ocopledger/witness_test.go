@@ -108,6 +108,9 @@ func TestWitnessCosignsAndRefusesAFork(t *testing.T) {
 		e.Cosignatures[0].Witness != "witness.example/inspectorate" || !strings.HasPrefix(e.Cosigned, e.Note) {
 		t.Fatalf("GET /v1/checkpoints/latest: %d %s", code, latest)
 	}
+	if code, list := getAuth(t, baseA+"/v1/checkpoints"); code != 200 || !strings.Contains(list, `"cosigned":"`+jsonEscape(e.Cosigned)) {
+		t.Fatalf("GET /v1/checkpoints does not carry the cosignature: %d %s", code, list)
+	}
 	cpFile := tempFile(t, "latest.json", latest)
 	if code, out, errOut := run(t, t.TempDir(), "", "verify", "--checkpoint", cpFile, "--key", keyFile, "--witness-key", wkey, "--lang", "en"); code != 0 || !strings.Contains(out, "witness.example/inspectorate") {
 		t.Fatalf("verify with the witness's key: %d\n%s%s", code, out, errOut)
@@ -197,4 +200,9 @@ func TestWitnessCosignsAndRefusesAFork(t *testing.T) {
 	if code, _, errOut := witness(baseC); code != 6 || !strings.Contains(errOut, "fewer than the 5") {
 		t.Fatalf("a ledger cut back: exit %d\n%s", code, errOut)
 	}
+}
+
+func jsonEscape(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b[1 : len(b)-1])
 }
