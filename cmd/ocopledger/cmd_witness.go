@@ -173,20 +173,21 @@ func runWitness(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	}
 	defer lock.Unlock()
 
-	w := &witness{m: m, key: key, verifiers: verifiers, dir: witnessOpts.state,
+	every, once := witnessOpts.every, witnessOpts.once
+	w := &witness{m: m, key: key, verifiers: verifiers, dir: witnessOpts.state, token: witnessOpts.token,
 		client: &http.Client{Timeout: 30 * time.Second}, base: strings.TrimRight(witnessOpts.ledger, "/")}
 	for {
 		err := w.round(ctx)
-		if witnessOpts.once || domain.ErrorCode(err) == domain.CodeHistoryMismatch {
+		if once || domain.ErrorCode(err) == domain.CodeHistoryMismatch {
 			return err // a fork stops the witness: it never signs past it
 		}
 		if err != nil && ctx.Err() == nil {
-			fmt.Fprintf(m.Err, m.t("bên chứng kiến: %s (thử lại sau %s)\n", "witness: %s (trying again in %s)\n"), domain.Localize(err, m.Lang), witnessOpts.every)
+			fmt.Fprintf(m.Err, m.t("bên chứng kiến: %s (thử lại sau %s)\n", "witness: %s (trying again in %s)\n"), domain.Localize(err, m.Lang), every)
 		}
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(witnessOpts.every):
+		case <-time.After(every):
 		}
 	}
 }
@@ -196,6 +197,7 @@ type witness struct {
 	key       *provenance.WitnessKey
 	verifiers note.Verifiers
 	dir       string
+	token     string
 	client    *http.Client
 	base      string
 }
@@ -314,8 +316,8 @@ func (w *witness) do(req *http.Request, v any, raw *[]byte) (int, error) {
 	if w.m.Lang == "vi" || w.m.Lang == "en" {
 		req.Header.Set("Accept-Language", w.m.Lang)
 	}
-	if witnessOpts.token != "" {
-		req.Header.Set("Authorization", "Bearer "+witnessOpts.token)
+	if w.token != "" {
+		req.Header.Set("Authorization", "Bearer "+w.token)
 	}
 	res, err := w.client.Do(req)
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ocopledger/ocopledger/provenance"
 )
@@ -205,4 +207,75 @@ func TestWitnessCosignsAndRefusesAFork(t *testing.T) {
 func jsonEscape(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b[1 : len(b)-1])
+}
+
+// Left running, the witness cosigns each new checkpoint as it comes; a ledger that does not know
+// the witness's cosignature (exit 5), and the witness keeps it to post again, never calling it done.
+func TestWitnessFollowsAndRetries(t *testing.T) {
+	state := t.TempDir()
+	wkey := strings.TrimSpace(mustRun(t, t.TempDir(), "witness", "--state", state, "--print-key"))
+
+	// A ledger that was not told of this witness.
+	dirU := t.TempDir()
+	baseU, _ := serveOnLoopback(t, "--data", dirU)
+	ku, _ := provenance.LoadOrCreateKey(dirU, provenance.KeyOptions{})
+	recordOn(t, baseU, "u1")
+	checkpointOn(t, baseU)
+	code, out, errOut := run(t, t.TempDir(), "", "witness", "--ledger", baseU, "--ledger-key", ku.VerifierKey, "--token", serveAdminToken,
+		"--state", state, "--once", "--lang", "en")
+	if code != 5 || !strings.Contains(errOut, "serve --witness-key") {
+		t.Fatalf("a ledger that does not know the witness: exit %d, want 5\n%s%s", code, out, errOut)
+	}
+	var st witnessState
+	b, _ := os.ReadFile(filepath.Join(state, witnessStateFile))
+	if json.Unmarshal(b, &st) != nil || st.Size != 1 || st.Posted {
+		t.Fatalf("the state after a refused post: %s", b)
+	}
+	// Run again, it posts the same cosignature again rather than calling it done.
+	if code, out, errOut := run(t, t.TempDir(), "", "witness", "--ledger", baseU, "--ledger-key", ku.VerifierKey, "--token", serveAdminToken,
+		"--state", state, "--once", "--lang", "en"); code != 5 || strings.Contains(out, "nothing new") {
+		t.Fatalf("the second run against a ledger that does not know the witness: exit %d, want 5\n%s%s", code, out, errOut)
+	}
+
+	// A ledger that knows it, followed by a witness left running.
+	state2 := t.TempDir()
+	wkey2 := strings.TrimSpace(mustRun(t, t.TempDir(), "witness", "--state", state2, "--print-key"))
+	dir := t.TempDir()
+	base, _ := serveOnLoopback(t, "--data", dir, "--witness-key", wkey, "--witness-key", wkey2)
+	k, _ := provenance.LoadOrCreateKey(dir, provenance.KeyOptions{})
+	recordOn(t, base, "f1")
+	checkpointOn(t, base)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wout, werr syncBuffer
+	m := NewMain(strings.NewReader(""), &wout, &werr)
+	exit := make(chan int, 1)
+	go func() {
+		exit <- m.Run(ctx, []string{"witness", "--ledger", base, "--ledger-key", k.VerifierKey, "--token", serveAdminToken,
+			"--state", state2, "--every", "1s", "--lang", "en", "--data", t.TempDir()})
+	}()
+	cosignedAt := func(size int64) bool {
+		_, body := getAuth(t, base+"/v1/checkpoints/latest")
+		var e struct {
+			Size         int64                    `json:"size"`
+			Cosignatures []provenance.Cosignature `json:"cosignatures"`
+		}
+		return json.Unmarshal([]byte(body), &e) == nil && e.Size == size && len(e.Cosignatures) == 1
+	}
+	waitFor(t, "the cosignature of the checkpoint of 1 entry", func() bool { return cosignedAt(1) })
+	recordOn(t, base, "f2")
+	recordOn(t, base, "f3")
+	checkpointOn(t, base)
+	waitFor(t, "the cosignature of the checkpoint of 3 entries", func() bool { return cosignedAt(3) })
+	cancel()
+	select {
+	case c := <-exit:
+		if c != 0 {
+			t.Fatalf("the witness stopped with %d\n%s%s", c, wout.String(), werr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the witness did not stop")
+	}
+	if !strings.Contains(wout.String(), "cosigned the checkpoint of 3 entries") {
+		t.Errorf("the witness's output:\n%s", wout.String())
+	}
 }
