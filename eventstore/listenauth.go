@@ -13,6 +13,10 @@ import (
 const (
 	CheckpointStream  = "OCOP_CHECKPOINTS"
 	CheckpointSubject = "ocop.checkpoints"
+	// CosignatureStream and CosignatureSubjects hold the witnesses' cosignatures of the
+	// checkpoints (package checkpoint); readers may read them, only the ledger writes them.
+	CosignatureStream   = "OCOP_COSIGNATURES"
+	CosignatureSubjects = "ocop.cosignatures.>"
 )
 
 // ListenUser is an account of the external NATS clients of the embedded server (ListenAddr).
@@ -29,12 +33,13 @@ type ListenUser struct {
 const ledgerUser = "ocopledger"
 
 // ReaderPermissions are what an external client of the embedded server may do by default (the
-// `subscriber` user of deploy/nats/accounts.conf): read the log of stream and the checkpoints —
-// stream info, message and direct gets, ordered (ephemeral) consumers — and nothing else. It
-// can neither publish events or checkpoints nor create, change, purge or delete a stream.
+// `subscriber` user of deploy/nats/accounts.conf): read the log of stream, the checkpoints and the
+// witnesses' cosignatures — stream info, message and direct gets, ordered (ephemeral) consumers —
+// and nothing else. It can neither publish events, checkpoints or cosignatures nor create, change,
+// purge or delete a stream.
 func ReaderPermissions(stream string) *server.Permissions {
 	var allow []string
-	for _, st := range []string{stream, CheckpointStream} {
+	for _, st := range []string{stream, CheckpointStream, CosignatureStream} {
 		allow = append(allow,
 			"$JS.API.STREAM.INFO."+st,
 			"$JS.API.STREAM.MSG.GET."+st,
@@ -54,12 +59,12 @@ func ReaderPermissions(stream string) *server.Permissions {
 			Allow: append(allow, "$JS.API.INFO"),
 			// Redundant with the allow list, and kept so that widening it by mistake still
 			// cannot open these.
-			Deny: []string{Subjects, CheckpointSubject, CheckpointSubject + ".>",
+			Deny: []string{Subjects, CheckpointSubject, CheckpointSubject + ".>", CosignatureSubjects,
 				"$JS.API.STREAM.CREATE.>", "$JS.API.STREAM.UPDATE.>", "$JS.API.STREAM.DELETE.>",
 				"$JS.API.STREAM.PURGE.>", "$JS.API.STREAM.MSG.DELETE.>", "$JS.API.CONSUMER.DURABLE.CREATE.>"},
 		},
 		Subscribe: &server.SubjectPermission{
-			Allow: []string{"_INBOX.>", Subjects, CheckpointSubject},
+			Allow: []string{"_INBOX.>", Subjects, CheckpointSubject, CosignatureSubjects},
 		},
 	}
 }

@@ -239,6 +239,15 @@ func TestServeListenNATSNeedsCredentials(t *testing.T) {
 	if !strings.Contains(string(m.Data), "\n1\n") {
 		t.Errorf("the last checkpoint does not commit to the log of 1 entry:\n%s", m.Data)
 	}
+	// The witnesses' cosignatures read too, and cannot be written.
+	if _, err := js.Stream(ctx, eventstore.CosignatureStream); err != nil {
+		t.Errorf("the reader's stream info of %s: %v", eventstore.CosignatureStream, err)
+	}
+	pctx, pcancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer pcancel()
+	if _, err := js.Publish(pctx, "ocop.cosignatures.1.00000000", []byte("— forged AAAA\n")); err == nil {
+		t.Error("the reader published a cosignature")
+	}
 	// A command on the data folder is refused and told how to reach the running server.
 	c = exec.Command(bin, "log", "--data", dir, "--lang", "en")
 	got, _ = c.CombinedOutput()
