@@ -240,6 +240,8 @@ func (w *witness) round(ctx context.Context) error {
 			})
 		case cp.Size == st.Size && !st.Posted:
 			return w.post(ctx, st) // the ledger did not take it last time
+		case cp.Size == st.Size && w.m.JSON:
+			return w.m.printJSON(map[string]any{"cosigned": false, "origin": cp.Origin, "size": cp.Size, "root": cp.Root, "checkpoint": st.Cosigned})
 		case cp.Size == st.Size:
 			w.say("nothing new: the checkpoint of %d entries is already cosigned\n", "không có gì mới: điểm kiểm chứng %d mục ghi đã được đồng ký\n", cp.Size)
 			return nil

@@ -150,6 +150,15 @@ func TestWitnessCosignsAndRefusesAFork(t *testing.T) {
 	if code, out, errOut := witness(baseA); code != 0 || !strings.Contains(out, "nothing new") {
 		t.Fatalf("third witness run: %d\n%s%s", code, out, errOut)
 	}
+	var again struct {
+		Cosigned bool   `json:"cosigned"`
+		Size     int64  `json:"size"`
+		Note     string `json:"checkpoint"`
+	}
+	code, out, errOut := run(t, t.TempDir(), "", "witness", "--ledger", baseA, "--ledger-key", keyFile, "--token", serveAdminToken, "--state", state, "--once", "--json")
+	if code != 0 || json.Unmarshal([]byte(out), &again) != nil || again.Cosigned || again.Size != 5 || !strings.Contains(again.Note, "— witness.example/inspectorate ") {
+		t.Fatalf("witness --json with nothing new: %d\n%s%s", code, out, errOut)
+	}
 
 	// A second ledger with the same signing key and a different third entry: a forked history.
 	dirB := t.TempDir()
@@ -164,7 +173,7 @@ func TestWitnessCosignsAndRefusesAFork(t *testing.T) {
 	if n := checkpointOn(t, baseB); n != 6 {
 		t.Fatalf("the fork's checkpoint is of %d entries, want 6", n)
 	}
-	code, out, errOut := witness(baseB)
+	code, out, errOut = witness(baseB)
 	if code != 6 || !strings.Contains(errOut, "refuses to cosign") || !strings.Contains(errOut, "does not extend the log of 5 entries") {
 		t.Fatalf("the witness shown a fork: exit %d, want 6\n%s%s", code, out, errOut)
 	}
