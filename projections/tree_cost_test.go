@@ -56,14 +56,30 @@ func TestTreeCost(t *testing.T) {
 		syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
-	var cpuWith, cpuWithout []time.Duration
-	rebuild := func(src projections.Source, batch int, upTo uint64) time.Duration {
+	// Three ways, in interleaved rounds: no tree (the baseline), the tree appended as before
+	// (tlog.StoredHashesForRecordHash over a HashReader), and as now (provenance.Appender).
+	type way struct {
+		name     string
+		src      projections.Source
+		use      func() (restore func())
+		wall, ms []time.Duration
+	}
+	nothing := func() func() { return func() {} }
+	ways := []*way{
+		{name: "without the tree", src: plainSource{s}, use: nothing},
+		{name: "tree as before (tlog's HashReader)", src: ledger.New(s, nil), use: projections.UseTlogAppender},
+		{name: "tree as now (provenance.Appender)", src: ledger.New(s, nil), use: nothing},
+	}
+	roots := map[string]string{}
+	rebuild := func(w *way, batch int, upTo uint64) {
+		defer w.use()()
 		path := filepath.Join(t.TempDir(), "rm.db")
 		p, err := projections.Open(path, projections.Options{BatchSize: batch})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer p.Close()
+		src := w.src
 		if upTo > 0 {
 			src = limited{src, upTo}
 		}
@@ -71,44 +87,53 @@ func TestTreeCost(t *testing.T) {
 		if err := p.CatchUp(t.Context(), src, nil); err != nil {
 			t.Fatal(err)
 		}
-		el := time.Since(start)
-		if isPlain(src) {
-			cpuWithout = append(cpuWithout, cpu()-c0)
-		} else {
-			cpuWith = append(cpuWith, cpu()-c0)
-		}
-		if size, _ := p.TreeSize(); (size == p.Checkpoint()) != !isPlain(src) {
+		w.wall, w.ms = append(w.wall, time.Since(start)), append(w.ms, cpu()-c0)
+		size, _ := p.TreeSize()
+		if (size == p.Checkpoint()) != !isPlain(src) {
 			t.Fatalf("tree size %d, checkpoint %d", size, p.Checkpoint())
 		}
-		return el
+		if size > 0 {
+			root, err := p.Root(size)
+			if err != nil {
+				t.Fatal(err)
+			}
+			key := strconv.FormatUint(size, 10)
+			if r, ok := roots[key]; ok && r != root.String() {
+				t.Fatalf("%s: root of %d entries %s, another way made %s", w.name, size, root, r)
+			}
+			roots[key] = root.String()
+		}
 	}
-	median := func(d []time.Duration) time.Duration { slices.Sort(d); return d[len(d)/2] }
-	var with, without []time.Duration
+	median := func(d []time.Duration) time.Duration { d = slices.Clone(d); slices.Sort(d); return d[len(d)/2] }
+	report := func(what string, per int) {
+		bw, bc := median(ways[0].wall), median(ways[0].ms)
+		for _, w := range ways {
+			mw, mc := median(w.wall), median(w.ms)
+			t.Logf("  %s: %s: wall %v (%+.1f%%; %v), CPU %v (%+.1f%%; %v)", what, w.name,
+				mw/time.Duration(per), 100*(mw.Seconds()/bw.Seconds()-1), w.wall,
+				mc/time.Duration(per), 100*(mc.Seconds()/bc.Seconds()-1), w.ms)
+		}
+		for _, w := range ways {
+			w.wall, w.ms = nil, nil
+		}
+	}
 	for range rounds {
-		without = append(without, rebuild(plainSource{s}, 0, 0))
-		with = append(with, rebuild(ledger.New(s, nil), 0, 0))
+		for _, w := range ways {
+			rebuild(w, 0, 0)
+		}
 	}
-	mw, mo := median(with), median(without)
-	t.Logf("rebuild from zero of %d events, %d interleaved rounds: with the tree %v (median of %v), without %v (median of %v): %+.1f%%",
-		end, rounds, mw, with, mo, without, 100*(mw.Seconds()/mo.Seconds()-1))
-	cw, co := median(cpuWith), median(cpuWithout)
-	t.Logf("  CPU time of the process: with the tree %v (median of %v), without %v (median of %v): %+.1f%%",
-		cw, cpuWith, co, cpuWithout, 100*(cw.Seconds()/co.Seconds()-1))
-	cpuWith, cpuWithout = nil, nil
+	t.Logf("rebuild from zero of %d events, %d interleaved rounds, medians (CPU time of the whole process):", end, rounds)
+	report("rebuild", 1)
 
 	// The live path: one transaction per event, as serve commits what arrives one at a time.
 	live := min(end, 5000)
-	with, without = nil, nil
 	for range rounds {
-		without = append(without, rebuild(plainSource{s}, 1, live))
-		with = append(with, rebuild(ledger.New(s, nil), 1, live))
+		for _, w := range ways {
+			rebuild(w, 1, live)
+		}
 	}
-	mw, mo = median(with), median(without)
-	t.Logf("%d events applied one per transaction, %d rounds: with the tree %v/event, without %v/event: %+.1f%%",
-		live, rounds, mw/time.Duration(live), mo/time.Duration(live), 100*(mw.Seconds()/mo.Seconds()-1))
-	cw, co = median(cpuWith), median(cpuWithout)
-	t.Logf("  CPU time of the process: with the tree %v/event, without %v/event: %+.1f%%",
-		cw/time.Duration(live), co/time.Duration(live), 100*(cw.Seconds()/co.Seconds()-1))
+	t.Logf("%d events applied one per transaction, %d rounds, medians per event:", live, rounds)
+	report("live", int(live))
 }
 
 func isPlain(src projections.Source) bool {

@@ -3,6 +3,7 @@ package provenance
 import (
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"sort"
 
 	bolt "go.etcd.io/bbolt"
@@ -34,16 +35,34 @@ func blockKey(index int64) []byte {
 	return k[:]
 }
 
-// storedCount is the number of stored hashes in b, from its last block.
-func storedCount(b *bolt.Bucket) (int64, error) {
+// lastBlock returns the key index and value of the tree's last block in b (nil when b is empty)
+// and the number of stored hashes in b.
+func lastBlock(b *bolt.Bucket) (first int64, v []byte, count int64, err error) {
 	k, v := b.Cursor().Last()
 	if k == nil {
-		return 0, nil
+		return 0, nil, 0, nil
 	}
 	if len(k) != 8 || len(v) == 0 || len(v) > blockBytes || len(v)%tlog.HashSize != 0 || binary.BigEndian.Uint64(k)%blockHashes != 0 {
-		return 0, fmt.Errorf("provenance: the tree's last block (key %x, %d bytes) is not a block of hashes", k, len(v))
+		return 0, nil, 0, fmt.Errorf("provenance: the tree's last block (key %x, %d bytes) is not a block of hashes", k, len(v))
 	}
-	return int64(binary.BigEndian.Uint64(k)) + int64(len(v)/tlog.HashSize), nil
+	first = int64(binary.BigEndian.Uint64(k))
+	return first, v, first + int64(len(v)/tlog.HashSize), nil
+}
+
+// storedCount is the number of stored hashes in b, from its last block.
+func storedCount(b *bolt.Bucket) (int64, error) {
+	_, _, c, err := lastBlock(b)
+	return c, err
+}
+
+// leavesOf returns the number of leaves of a tree of c stored hashes.
+func leavesOf(c int64) (int64, error) {
+	// StoredHashCount is strictly increasing and StoredHashCount(n) ≥ n.
+	n := int64(sort.Search(int(c)+1, func(n int) bool { return tlog.StoredHashCount(int64(n)) >= c }))
+	if tlog.StoredHashCount(n) != c {
+		return 0, fmt.Errorf("provenance: the tree holds %d stored hashes, which is no tree's count", c)
+	}
+	return n, nil
 }
 
 // Size returns the number of leaves of the tree stored in b.
@@ -52,12 +71,7 @@ func Size(b *bolt.Bucket) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	// StoredHashCount is strictly increasing and StoredHashCount(n) ≥ n.
-	n := int64(sort.Search(int(c)+1, func(n int) bool { return tlog.StoredHashCount(int64(n)) >= c }))
-	if tlog.StoredHashCount(n) != c {
-		return 0, fmt.Errorf("provenance: the tree holds %d stored hashes, which is no tree's count", c)
-	}
-	return n, nil
+	return leavesOf(c)
 }
 
 // Hashes returns a tlog.HashReader over the stored hashes in b.
@@ -147,26 +161,47 @@ func Append(b *bolt.Bucket, n int64, leaf tlog.Hash) error {
 	return a.Flush()
 }
 
-// Appender appends leaves to the tree in one bbolt bucket within one write transaction. The stored
-// hashes it makes are kept in memory, where the next leaves read them, and written in key order by
-// Flush, which must be called before the transaction commits (leaves not flushed are lost with the
-// Appender). It is not safe for concurrent use (nor is the transaction).
+// Appender appends leaves to the tree in one bbolt bucket within one write transaction. It makes
+// exactly the stored hashes tlog.StoredHashesForRecordHash makes (the leaf hash, then one
+// tlog.NodeHash for each subtree the leaf completes), but takes the left siblings from the tree's
+// right edge kept in memory instead of reading them back through a tlog.HashReader: appending a
+// leaf allocates nothing and reads the bucket only for a sibling stored before the Appender was
+// made, once. The new hashes are written in key order by Flush, which must be called before the
+// transaction commits (leaves not flushed are lost with the Appender). It is not safe for
+// concurrent use (nor is the transaction).
 type Appender struct {
-	b       *bolt.Bucket
-	size    int64       // leaves, including those not flushed
-	start   int64       // stored hash index of pending[0]
-	pending []tlog.Hash // stored hashes not yet written
-	read    []tlog.Hash // ReadHashes' result, reused
-	err     error
+	b    *bolt.Bucket
+	size int64 // leaves, including those not flushed
+	// buf holds the stored hashes from index start (a multiple of blockHashes): what the bucket's
+	// last block held when the Appender was made or last flushed, then the hashes not yet written.
+	start int64
+	buf   []byte
+	// stored is the number of stored hashes the bucket holds (at the last Flush).
+	stored int64
+	// edge[l] is the hash of the complete subtree of 2^l leaves at the tree's right edge, when bit
+	// l of size is set and bit l of loaded too (otherwise it is read from the tree when needed).
+	edge   [64]tlog.Hash
+	loaded uint64
+	err    error
 }
 
 // NewAppender returns an Appender adding leaves after the last leaf in b.
 func NewAppender(b *bolt.Bucket) (*Appender, error) {
-	n, err := Size(b)
+	first, v, c, err := lastBlock(b)
 	if err != nil {
 		return nil, err
 	}
-	return &Appender{b: b, size: n, start: tlog.StoredHashCount(n)}, nil
+	n, err := leavesOf(c)
+	if err != nil {
+		return nil, err
+	}
+	a := &Appender{b: b, size: n, stored: c, start: c}
+	if len(v) < blockBytes {
+		// The last block is not full: it is written again whole with the next hashes.
+		a.start = first
+		a.buf = append(make([]byte, 0, 2*blockBytes), v...)
+	}
+	return a, nil
 }
 
 // Size returns the number of leaves, including those appended and not yet flushed.
@@ -177,77 +212,80 @@ func (a *Appender) Append(leaf tlog.Hash) error {
 	if a.err != nil {
 		return a.err
 	}
-	hashes, err := tlog.StoredHashesForRecordHash(a.size, leaf, a)
-	if err != nil {
-		a.err = err
-		return err
+	n, h := a.size, leaf
+	a.buf = append(a.buf, h[:]...)
+	// Each trailing 1 bit of n is a complete subtree the new leaf's completes with it: as in
+	// tlog.StoredHashesForRecordHash, hash it with its left sibling, level by level.
+	m := bits.TrailingZeros64(uint64(n + 1))
+	for l := range m {
+		left, err := a.edgeAt(l)
+		if err != nil {
+			a.err = err
+			return err
+		}
+		h = tlog.NodeHash(left, h)
+		a.buf = append(a.buf, h[:]...)
 	}
-	a.pending = append(a.pending, hashes...)
+	// The tree of n+1 leaves ends with the subtree just made at level m, and none below it.
+	a.edge[m] = h
+	a.loaded = a.loaded&^(1<<m-1) | 1<<m
 	a.size++
 	return nil
 }
 
-// ReadHashes reads the stored hashes that Append needs: the pending ones from memory, the others
-// from the bucket. It is for tlog, through Append.
-func (a *Appender) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
-	a.read = a.read[:0]
-	var older []int64
-	for _, idx := range indexes {
-		if idx < a.start {
-			older = append(older, idx)
-		}
+// edgeAt returns the hash of the complete subtree at level l of the right edge, the one that
+// ends at leaf size−1 (bit l of size is set).
+func (a *Appender) edgeAt(l int) (tlog.Hash, error) {
+	if a.loaded&(1<<l) != 0 {
+		return a.edge[l], nil
 	}
-	var fromBucket []tlog.Hash
-	if len(older) > 0 {
-		var err error
-		if fromBucket, err = Hashes(a.b).ReadHashes(older); err != nil {
-			return nil, err
+	idx := tlog.StoredHashIndex(l, a.size>>l-1)
+	var h tlog.Hash
+	if idx >= a.start {
+		copy(h[:], a.buf[(idx-a.start)*tlog.HashSize:])
+	} else {
+		hs, err := Hashes(a.b).ReadHashes([]int64{idx})
+		if err != nil {
+			return h, err
 		}
+		h = hs[0]
 	}
-	for _, idx := range indexes {
-		if idx < a.start {
-			a.read = append(a.read, fromBucket[0])
-			fromBucket = fromBucket[1:]
-			continue
-		}
-		if idx-a.start >= int64(len(a.pending)) {
-			return nil, fmt.Errorf("provenance: stored hash %d is not made yet", idx)
-		}
-		a.read = append(a.read, a.pending[idx-a.start])
-	}
-	return a.read, nil
+	a.edge[l], a.loaded = h, a.loaded|1<<l
+	return h, nil
 }
 
-// Flush writes the pending stored hashes into the bucket, in key order.
+// Flush writes the stored hashes not yet written into the bucket, in key order.
 func (a *Appender) Flush() error {
 	if a.err != nil {
 		return a.err
 	}
-	if len(a.pending) == 0 {
+	end := a.start + int64(len(a.buf)/tlog.HashSize)
+	if end == a.stored {
 		return nil
 	}
-	// The block the pending hashes start in may already hold some: it is written again whole.
-	first := a.start - a.start%blockHashes
-	head := a.b.Get(blockKey(first))
-	if int64(len(head)) != (a.start-first)*tlog.HashSize {
-		a.err = fmt.Errorf("provenance: the tree's block at %d holds %d bytes, not the %d expected", first, len(head), (a.start-first)*tlog.HashSize)
+	// Nothing else may have written the tree meanwhile.
+	if _, _, c, err := lastBlock(a.b); err != nil || c != a.stored {
+		a.err = fmt.Errorf("provenance: the tree holds %d stored hashes, not the %d expected (written meanwhile?)", c, a.stored)
+		if err != nil {
+			a.err = err
+		}
 		return a.err
 	}
-	// bbolt keeps a value until the transaction ends: one buffer, never reused, holds them all.
-	buf := make([]byte, 0, len(head)+len(a.pending)*tlog.HashSize)
-	buf = append(buf, head...)
-	for _, h := range a.pending {
-		buf = append(buf, h[:]...)
-	}
 	a.b.FillPercent = 1 // keys only ever grow: fill pages instead of splitting them in half
-	for off, idx := 0, first; off < len(buf); off, idx = off+blockBytes, idx+blockHashes {
-		end := min(off+blockBytes, len(buf))
-		if err := a.b.Put(blockKey(idx), buf[off:end:end]); err != nil {
+	// Blocks from the one the unwritten hashes start in; bbolt keeps each value until the
+	// transaction ends, so buf is not written into again.
+	from := (a.stored - a.start) / blockHashes * blockBytes
+	for off, idx := from, a.start+from/tlog.HashSize; off < int64(len(a.buf)); off, idx = off+blockBytes, idx+blockHashes {
+		e := min(off+blockBytes, int64(len(a.buf)))
+		if err := a.b.Put(blockKey(idx), a.buf[off:e:e]); err != nil {
 			a.err = fmt.Errorf("provenance: writing the tree: %w", err)
 			return a.err
 		}
 	}
-	a.start += int64(len(a.pending))
-	a.pending = a.pending[:0]
+	// The next hashes start a new buffer, with the last block again if it is not full.
+	a.stored = end
+	tail := a.buf[int64(len(a.buf))-(end%blockHashes)*tlog.HashSize:]
+	a.start = end - end%blockHashes
+	a.buf = append(make([]byte, 0, len(tail)+blockBytes), tail...)
 	return nil
 }

@@ -273,3 +273,86 @@ func TestAppendRefusesWrongPosition(t *testing.T) {
 		return nil
 	})
 }
+
+// memHashes is a tlog.HashReader over stored hashes held in a slice.
+type memHashes []tlog.Hash
+
+func (m memHashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(indexes))
+	for i, idx := range indexes {
+		if idx < 0 || idx >= int64(len(m)) {
+			return nil, fmt.Errorf("stored hash %d of %d", idx, len(m))
+		}
+		out[i] = m[idx]
+	}
+	return out, nil
+}
+
+// TestAppenderStoresWhatTlogStores checks that the Appender, which takes left siblings from the
+// tree's right edge kept in memory, stores for every size from 1 to 2,100 leaves exactly the
+// hashes tlog.StoredHashesForRecordHash makes: appended in transactions and flushes of random
+// lengths (several flushes in one transaction too, a new Appender after each transaction), so
+// that siblings come from memory, from blocks written in the same transaction and from blocks
+// of earlier ones.
+func TestAppenderStoresWhatTlogStores(t *testing.T) {
+	db := MustOpenDB(t)
+	rnd := rand.New(rand.NewPCG(3, 4))
+	const max = 2100
+	var want memHashes
+	for n := int64(0); n < max; {
+		if err := db.Update(func(tx *bolt.Tx) error {
+			a, err := provenance.NewAppender(tx.Bucket([]byte(provenance.TreeBucket)))
+			if err != nil {
+				return err
+			}
+			if a.Size() != n {
+				return fmt.Errorf("new Appender over %d leaves says %d", n, a.Size())
+			}
+			for range 1 + rnd.IntN(3) {
+				for range 1 + rnd.IntN(1+[]int{3, 40, 300}[rnd.IntN(3)]) {
+					leaf := provenance.LeafHash(body(n))
+					hs, err := tlog.StoredHashesForRecordHash(n, leaf, want)
+					if err != nil {
+						return err
+					}
+					want = append(want, hs...)
+					if err := a.Append(leaf); err != nil {
+						return err
+					}
+					n++
+				}
+				if err := a.Flush(); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.View(func(tx *bolt.Tx) error {
+			b := tx.Bucket([]byte(provenance.TreeBucket))
+			if size, err := provenance.Size(b); err != nil || size != n {
+				return fmt.Errorf("Size = %d, %v; want %d", size, err, n)
+			}
+			indexes := make([]int64, len(want))
+			for i := range indexes {
+				indexes[i] = int64(i)
+			}
+			got, err := provenance.Hashes(b).ReadHashes(indexes)
+			if err != nil {
+				return err
+			}
+			for i := range want {
+				if got[i] != want[i] {
+					return fmt.Errorf("after %d leaves, stored hash %d = %x, tlog makes %x", n, i, got[i], want[i])
+				}
+			}
+			if _, err := provenance.Hashes(b).ReadHashes([]int64{int64(len(want))}); err == nil {
+				return fmt.Errorf("after %d leaves, stored hash %d exists, beyond tlog's %d", n, len(want), len(want))
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
