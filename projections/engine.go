@@ -69,6 +69,7 @@ type Projection struct {
 	rebuilt    bool        // the file was (re)initialised at open
 	rebuilding atomic.Bool // from a Reset until Run has caught up again (see Rebuilding)
 	hist       logHistory
+	tree       treeAppender // the Merkle tree's appender of the last commit (used in commits only)
 	waiters    []chan struct{}
 }
 
@@ -616,7 +617,7 @@ func (p *Projection) commit(b *batch, rel *releaser) error {
 	known := p.known
 	nextRow := slices.Clone(p.nextRow)
 	err := p.db.Update(func(tx *bolt.Tx) error {
-		if err := b.appendTree(tx, p.ckpt); err != nil {
+		if err := b.appendTree(tx, p.ckpt, &p.tree); err != nil {
 			return err
 		}
 		w := &writer{p: p, tx: tx, b: b, nextRow: nextRow,

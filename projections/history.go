@@ -78,13 +78,21 @@ func (b *batch) putLeaf(m *bolt.Bucket) error {
 // checkpoint, always. It runs before the events are applied (which clears them). Events from a
 // source that gives no leaf hashes (a log read from memory) keep no tree: it stays empty, and
 // the read models then prove nothing.
-func (b *batch) appendTree(tx *bolt.Tx, ckpt uint64) error {
+//
+// The appender of the last transaction goes on in this one (it is kept in *last, transactions
+// being one at a time): the tree's right edge is then in memory, not read again.
+func (b *batch) appendTree(tx *bolt.Tx, ckpt uint64, last *treeAppender) error {
 	tree, err := tx.CreateBucketIfNotExists(bTree)
 	if err != nil {
 		return err
 	}
-	a, err := newTreeAppender(tree)
-	if err != nil {
+	a := *last
+	if a == nil {
+		if a, err = newTreeAppender(tree); err != nil {
+			return err
+		}
+		*last = a
+	} else if err := a.Continue(tree); err != nil {
 		return err
 	}
 	b.leaf = [32]byte{}
@@ -94,6 +102,7 @@ func (b *batch) appendTree(tx *bolt.Tx, ckpt uint64) error {
 		}
 		return fmt.Errorf("the log's Merkle tree has %d entries but the read models %d: rebuild them (ocopledger rebuild)", a.Size(), ckpt)
 	}
+	a.Grow(len(b.events))
 	next := ckpt + 1
 	for _, r := range b.events {
 		if r.Sequence < next {
@@ -123,6 +132,8 @@ type treeAppender interface {
 	Size() int64
 	Append(leaf tlog.Hash) error
 	Flush() error
+	Grow(leaves int)
+	Continue(b *bolt.Bucket) error
 }
 
 var newTreeAppender = func(b *bolt.Bucket) (treeAppender, error) { return provenance.NewAppender(b) }

@@ -15,12 +15,16 @@ import (
 // provenance.Appender.
 func UseTlogAppender() (restore func()) {
 	return set(&newTreeAppender, func(b *bolt.Bucket) (treeAppender, error) {
-		n, err := provenance.Size(b)
-		if err != nil {
-			return nil, err
-		}
-		return &tlogAppender{b: b, size: n, start: tlog.StoredHashCount(n)}, nil
+		a := &tlogAppender{}
+		return a, a.Continue(b)
 	})
+}
+
+// Continue starts again from what b holds, every transaction.
+func (a *tlogAppender) Continue(b *bolt.Bucket) error {
+	n, err := provenance.Size(b)
+	*a = tlogAppender{b: b, size: n, start: tlog.StoredHashCount(n)}
+	return err
 }
 
 type tlogAppender struct {
@@ -32,6 +36,8 @@ type tlogAppender struct {
 }
 
 func (a *tlogAppender) Size() int64 { return a.size }
+
+func (a *tlogAppender) Grow(int) {}
 
 func (a *tlogAppender) Append(leaf tlog.Hash) error {
 	hashes, err := tlog.StoredHashesForRecordHash(a.size, leaf, a)

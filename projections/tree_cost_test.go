@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"syscall"
@@ -60,19 +61,24 @@ func TestTreeCost(t *testing.T) {
 	// (tlog.StoredHashesForRecordHash over a HashReader), and as now (provenance.Appender).
 	type way struct {
 		name     string
+		label    string // of its CPU samples, for a profile: go tool pprof -tagfocus way=after
 		src      projections.Source
 		use      func() (restore func())
 		wall, ms []time.Duration
 	}
 	nothing := func() func() { return func() {} }
 	ways := []*way{
-		{name: "without the tree", src: plainSource{s}, use: nothing},
-		{name: "tree as before (tlog's HashReader)", src: ledger.New(s, nil), use: projections.UseTlogAppender},
-		{name: "tree as now (provenance.Appender)", src: ledger.New(s, nil), use: nothing},
+		{name: "without the tree", label: "none", src: plainSource{s}, use: nothing},
+		{name: "tree as before (tlog's HashReader)", label: "before", src: ledger.New(s, nil), use: projections.UseTlogAppender},
+		{name: "tree as now (provenance.Appender)", label: "after", src: ledger.New(s, nil), use: nothing},
 	}
 	roots := map[string]string{}
 	rebuild := func(w *way, batch int, upTo uint64) {
 		defer w.use()()
+		phase := "rebuild"
+		if batch == 1 {
+			phase = "live"
+		}
 		path := filepath.Join(t.TempDir(), "rm.db")
 		p, err := projections.Open(path, projections.Options{BatchSize: batch})
 		if err != nil {
@@ -84,8 +90,12 @@ func TestTreeCost(t *testing.T) {
 			src = limited{src, upTo}
 		}
 		start, c0 := time.Now(), cpu()
-		if err := p.CatchUp(t.Context(), src, nil); err != nil {
-			t.Fatal(err)
+		var err2 error
+		pprof.Do(t.Context(), pprof.Labels("way", w.label, "phase", phase), func(ctx context.Context) {
+			err2 = p.CatchUp(ctx, src, nil)
+		})
+		if err2 != nil {
+			t.Fatal(err2)
 		}
 		w.wall, w.ms = append(w.wall, time.Since(start)), append(w.ms, cpu()-c0)
 		size, _ := p.TreeSize()

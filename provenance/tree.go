@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/bits"
+	"slices"
 	"sort"
 
 	bolt "go.etcd.io/bbolt"
@@ -176,8 +177,8 @@ type Appender struct {
 	// last block held when the Appender was made or last flushed, then the hashes not yet written.
 	start int64
 	buf   []byte
-	// stored is the number of stored hashes the bucket holds (at the last Flush).
-	stored int64
+	// stored is the number of stored hashes the bucket holds, those of flushed leaves.
+	stored, flushed int64
 	// edge[l] is the hash of the complete subtree of 2^l leaves at the tree's right edge, when bit
 	// l of size is set and bit l of loaded too (otherwise it is read from the tree when needed).
 	edge   [64]tlog.Hash
@@ -187,25 +188,48 @@ type Appender struct {
 
 // NewAppender returns an Appender adding leaves after the last leaf in b.
 func NewAppender(b *bolt.Bucket) (*Appender, error) {
-	first, v, c, err := lastBlock(b)
-	if err != nil {
+	a := &Appender{}
+	if err := a.Continue(b); err != nil {
 		return nil, err
-	}
-	n, err := leavesOf(c)
-	if err != nil {
-		return nil, err
-	}
-	a := &Appender{b: b, size: n, stored: c, start: c}
-	if len(v) < blockBytes {
-		// The last block is not full: it is written again whole with the next hashes.
-		a.start = first
-		a.buf = append(make([]byte, 0, 2*blockBytes), v...)
 	}
 	return a, nil
 }
 
+// Continue makes a append after the last leaf in b, the tree's bucket in a later write
+// transaction (the one a last wrote in has ended). When b holds the tree as a left it at its last
+// Flush, a goes on with the right edge of the tree it holds in memory; otherwise (that
+// transaction rolled back, or b is another tree) it starts again from what b holds, as
+// NewAppender. Leaves not flushed are dropped.
+func (a *Appender) Continue(b *bolt.Bucket) error {
+	first, v, c, err := lastBlock(b)
+	if err != nil {
+		return err
+	}
+	if a.b == nil || a.err != nil || c != a.stored || a.size != a.flushed {
+		n, err := leavesOf(c)
+		if err != nil {
+			return err
+		}
+		buf := a.buf
+		*a = Appender{size: n, buf: buf}
+	}
+	a.b, a.stored, a.flushed, a.start, a.buf = b, c, a.size, c, a.buf[:0]
+	if len(v) < blockBytes {
+		// The last block is not full: it is written again whole with the next hashes.
+		a.start = first
+		a.buf = append(a.buf, v...)
+	}
+	return nil
+}
+
 // Size returns the number of leaves, including those appended and not yet flushed.
 func (a *Appender) Size() int64 { return a.size }
+
+// Grow makes room for the hashes of n more leaves, so that appending them allocates nothing.
+func (a *Appender) Grow(n int) {
+	more := tlog.StoredHashCount(a.size+int64(n)) - tlog.StoredHashCount(a.size)
+	a.buf = slices.Grow(a.buf, int(more)*tlog.HashSize)
+}
 
 // Append adds a leaf (its LeafHash) after the last.
 func (a *Appender) Append(leaf tlog.Hash) error {
@@ -213,19 +237,20 @@ func (a *Appender) Append(leaf tlog.Hash) error {
 		return a.err
 	}
 	n, h := a.size, leaf
-	a.buf = append(a.buf, h[:]...)
-	// Each trailing 1 bit of n is a complete subtree the new leaf's completes with it: as in
+	buf := append(a.buf, h[:]...)
+	// Each trailing 1 bit of n is a complete subtree that the new leaf completes: as in
 	// tlog.StoredHashesForRecordHash, hash it with its left sibling, level by level.
 	m := bits.TrailingZeros64(uint64(n + 1))
 	for l := range m {
-		left, err := a.edgeAt(l)
+		left, err := a.edgeAt(l, buf)
 		if err != nil {
 			a.err = err
 			return err
 		}
 		h = tlog.NodeHash(left, h)
-		a.buf = append(a.buf, h[:]...)
+		buf = append(buf, h[:]...)
 	}
+	a.buf = buf
 	// The tree of n+1 leaves ends with the subtree just made at level m, and none below it.
 	a.edge[m] = h
 	a.loaded = a.loaded&^(1<<m-1) | 1<<m
@@ -234,22 +259,23 @@ func (a *Appender) Append(leaf tlog.Hash) error {
 }
 
 // edgeAt returns the hash of the complete subtree at level l of the right edge, the one that
-// ends at leaf size−1 (bit l of size is set).
-func (a *Appender) edgeAt(l int) (tlog.Hash, error) {
+// ends at leaf size−1 (bit l of size is set); buf is a.buf as Append has it.
+func (a *Appender) edgeAt(l int, buf []byte) (tlog.Hash, error) {
 	if a.loaded&(1<<l) != 0 {
 		return a.edge[l], nil
 	}
 	idx := tlog.StoredHashIndex(l, a.size>>l-1)
 	var h tlog.Hash
-	if idx >= a.start {
-		copy(h[:], a.buf[(idx-a.start)*tlog.HashSize:])
+	if idx < a.start {
+		buf = a.b.Get(blockKey(idx))
+		idx %= blockHashes
 	} else {
-		hs, err := Hashes(a.b).ReadHashes([]int64{idx})
-		if err != nil {
-			return h, err
-		}
-		h = hs[0]
+		idx -= a.start
 	}
+	if int64(len(buf)) < (idx+1)*tlog.HashSize {
+		return h, fmt.Errorf("provenance: stored hash %d is not in the tree", tlog.StoredHashIndex(l, a.size>>l-1))
+	}
+	copy(h[:], buf[idx*tlog.HashSize:])
 	a.edge[l], a.loaded = h, a.loaded|1<<l
 	return h, nil
 }
@@ -272,18 +298,18 @@ func (a *Appender) Flush() error {
 		return a.err
 	}
 	a.b.FillPercent = 1 // keys only ever grow: fill pages instead of splitting them in half
-	// Blocks from the one the unwritten hashes start in; bbolt keeps each value until the
-	// transaction ends, so buf is not written into again.
-	from := (a.stored - a.start) / blockHashes * blockBytes
-	for off, idx := from, a.start+from/tlog.HashSize; off < int64(len(a.buf)); off, idx = off+blockBytes, idx+blockHashes {
-		e := min(off+blockBytes, int64(len(a.buf)))
+	// buf starts in the block the unwritten hashes start in (the stored hashes before them are
+	// those it held). bbolt keeps each value until the transaction ends, so buf is not written
+	// into again.
+	for off, idx := 0, a.start; off < len(a.buf); off, idx = off+blockBytes, idx+blockHashes {
+		e := min(off+blockBytes, len(a.buf))
 		if err := a.b.Put(blockKey(idx), a.buf[off:e:e]); err != nil {
 			a.err = fmt.Errorf("provenance: writing the tree: %w", err)
 			return a.err
 		}
 	}
 	// The next hashes start a new buffer, with the last block again if it is not full.
-	a.stored = end
+	a.stored, a.flushed = end, a.size
 	tail := a.buf[int64(len(a.buf))-(end%blockHashes)*tlog.HashSize:]
 	a.start = end - end%blockHashes
 	a.buf = append(make([]byte, 0, len(tail)+blockBytes), tail...)

@@ -2,6 +2,7 @@ package provenance_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -291,44 +292,61 @@ func (m memHashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 // TestAppenderStoresWhatTlogStores checks that the Appender, which takes left siblings from the
 // tree's right edge kept in memory, stores for every size from 1 to 2,100 leaves exactly the
 // hashes tlog.StoredHashesForRecordHash makes: appended in transactions and flushes of random
-// lengths (several flushes in one transaction too, a new Appender after each transaction), so
-// that siblings come from memory, from blocks written in the same transaction and from blocks
-// of earlier ones.
+// lengths (several flushes in one transaction too), by a new Appender or one that continues from
+// the last transaction, some of them rolled back, so that siblings come from memory, from blocks
+// written in the same transaction and from blocks of earlier ones.
 func TestAppenderStoresWhatTlogStores(t *testing.T) {
 	db := MustOpenDB(t)
 	rnd := rand.New(rand.NewPCG(3, 4))
 	const max = 2100
 	var want memHashes
+	var a *provenance.Appender
+	errRollback := errors.New("rolled back")
 	for n := int64(0); n < max; {
-		if err := db.Update(func(tx *bolt.Tx) error {
-			a, err := provenance.NewAppender(tx.Bucket([]byte(provenance.TreeBucket)))
-			if err != nil {
+		rollback := rnd.IntN(5) == 0
+		m, w := n, want
+		err := db.Update(func(tx *bolt.Tx) error {
+			b := tx.Bucket([]byte(provenance.TreeBucket))
+			if a == nil || rnd.IntN(3) == 0 {
+				var err error
+				if a, err = provenance.NewAppender(b); err != nil {
+					return err
+				}
+			} else if err := a.Continue(b); err != nil {
 				return err
 			}
-			if a.Size() != n {
-				return fmt.Errorf("new Appender over %d leaves says %d", n, a.Size())
+			if a.Size() != m {
+				return fmt.Errorf("Appender over %d leaves says %d", m, a.Size())
 			}
 			for range 1 + rnd.IntN(3) {
 				for range 1 + rnd.IntN(1+[]int{3, 40, 300}[rnd.IntN(3)]) {
-					leaf := provenance.LeafHash(body(n))
-					hs, err := tlog.StoredHashesForRecordHash(n, leaf, want)
+					leaf := provenance.LeafHash(body(m))
+					hs, err := tlog.StoredHashesForRecordHash(m, leaf, w)
 					if err != nil {
 						return err
 					}
-					want = append(want, hs...)
+					w = append(w[:len(w):len(w)], hs...)
 					if err := a.Append(leaf); err != nil {
 						return err
 					}
-					n++
+					m++
 				}
 				if err := a.Flush(); err != nil {
 					return err
 				}
 			}
+			if rollback {
+				return errRollback
+			}
 			return nil
-		}); err != nil {
+		})
+		if rollback && err == errRollback {
+			continue
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
+		n, want = m, w
 		if err := db.View(func(tx *bolt.Tx) error {
 			b := tx.Bucket([]byte(provenance.TreeBucket))
 			if size, err := provenance.Size(b); err != nil || size != n {
@@ -354,5 +372,31 @@ func TestAppenderStoresWhatTlogStores(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestHashingAllocatesNothing: the readers' decode workers hash every entry, and a rebuild appends
+// every leaf; neither may cost the collector anything.
+func TestHashingAllocatesNothing(t *testing.T) {
+	b := body(12345)
+	if n := testing.AllocsPerRun(100, func() { provenance.LeafHash(b) }); n != 0 {
+		t.Errorf("LeafHash allocates %v times", n)
+	}
+	db := MustOpenDB(t)
+	appendLeaves(t, db, 0, 1000)
+	if err := db.Update(func(tx *bolt.Tx) error {
+		a, err := provenance.NewAppender(tx.Bucket([]byte(provenance.TreeBucket)))
+		if err != nil {
+			return err
+		}
+		leaf := provenance.LeafHash(b)
+		a.Append(leaf) // reads the edge of the tree from the bucket once
+		// Only the buffer of new hashes grows now and then (doubling).
+		if n := testing.AllocsPerRun(1000, func() { a.Append(leaf) }); n > 0.01 {
+			t.Errorf("Append allocates %v times per leaf", n)
+		}
+		return a.Flush()
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
