@@ -228,6 +228,7 @@ func (p *Projection) Reset() error {
 		return fmt.Errorf("projections: reset: %w", err)
 	}
 	p.cache, p.cacheOld, p.bulk = map[string]*streamState{}, nil, nil
+	p.tree = nil // the tree is dropped too: its appender starts again from the empty bucket
 	p.bulkOn.Store(false)
 	p.rebuilding.Store(true)
 	return p.load() // the checkpoint and known time too, from the emptied file
