@@ -125,6 +125,26 @@ func TestAccountPermissions(t *testing.T) {
 				return err
 			})
 	}
+	// The signed checkpoints and the witnesses' cosignatures are as immutable as the log.
+	for _, u := range []struct{ user, password string }{{"subscriber", subscriberPassword}, {"ledger", ledgerPassword}} {
+		for _, other := range []string{"OCOP_CHECKPOINTS", "OCOP_COSIGNATURES"} {
+			for _, api := range []string{"DELETE", "PURGE", "UPDATE"} {
+				subject := "$JS.API.STREAM." + api + "." + other
+				refused(u.user, u.password, strings.ToLower(api)+" "+other, subject,
+					func(ctx context.Context, nc *nats.Conn, _ jetstream.JetStream) error {
+						_, err := nc.RequestWithContext(ctx, subject, []byte(`{}`))
+						return err
+					})
+			}
+		}
+	}
+	for _, subject := range []string{"ocop.checkpoints", "ocop.cosignatures.1.ab"} {
+		refused("subscriber", subscriberPassword, "publish on "+subject, subject,
+			func(ctx context.Context, nc *nats.Conn, _ jetstream.JetStream) error {
+				_, err := nc.RequestWithContext(ctx, subject, []byte(`{}`))
+				return err
+			})
+	}
 	refused("subscriber", subscriberPassword, "publish an event", "ocop.events.x",
 		func(ctx context.Context, _ *nats.Conn, js jetstream.JetStream) error {
 			_, err := js.Publish(ctx, "ocop.events.x", []byte(`{}`))
