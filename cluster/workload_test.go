@@ -79,13 +79,26 @@ func recordRetrying(ctx context.Context, l *ledger.Ledger, id string, e domain.E
 }
 
 // readLog reads the whole log through a store.
+//
+// Right after a node was killed and restarted the cluster may still be settling (a replica
+// rebuilding its stream state, a leader being elected) and a read can time out: the checker
+// reads again, from the start, for up to a minute, since what it checks is what the log holds,
+// not how soon it can be read.
 func readLog(ctx context.Context, tb testing.TB, s *eventstore.Store) []eventstore.Envelope {
 	tb.Helper()
-	var out []eventstore.Envelope
-	if err := s.Read(ctx, 1, func(e eventstore.Envelope) error { out = append(out, e); return nil }); err != nil {
-		tb.Fatalf("read the log: %v", err)
+	deadline := time.Now().Add(time.Minute)
+	for attempt := 1; ; attempt++ {
+		var out []eventstore.Envelope
+		err := s.Read(ctx, 1, func(e eventstore.Envelope) error { out = append(out, e); return nil })
+		if err == nil {
+			return out
+		}
+		if ctx.Err() != nil || time.Now().After(deadline) {
+			tb.Fatalf("read the log (attempt %d): %v", attempt, err)
+		}
+		tb.Logf("read the log (attempt %d): %v; reading again", attempt, err)
+		time.Sleep(time.Second)
 	}
-	return out
 }
 
 func toRecorded(envs []eventstore.Envelope) []domain.Recorded {
