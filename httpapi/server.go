@@ -155,9 +155,9 @@ func New(cfg Config) *Server {
 // Routes returns the endpoints of the API.
 func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
 
-// Handler returns an http.Handler serving every route.
+// Handler returns an http.Handler serving every route, on a Mux.
 func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
+	mux := NewMux()
 	s.Mount(mux)
 	return mux
 }

@@ -191,7 +191,7 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	}
 	api := httpapi.New(httpapi.Config{Ledger: l, Projection: p, Auth: auth, Logger: log.With("part", "api"), Metrics: reg, Rebuild: runner.Rebuild,
 		Checkpoints: cps, Witnesses: witnesses})
-	mux := newRouteMux()
+	mux := httpapi.NewMux()
 	api.Mount(mux)
 	env := &serveEnv{Ledger: l, Store: l.Store(), Projection: p, Mux: mux, Require: api.Require, WriteError: httpapi.WriteError, Logger: log,
 		Instance: serveOpts.instance, Metrics: reg, OnCommit: commits.add}

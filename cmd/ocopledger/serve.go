@@ -4,8 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strings"
-	"sync"
 
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/httpapi"
@@ -22,7 +20,7 @@ type serveEnv struct {
 	// Mux is the HTTP router; parts mount their handlers on it (Go 1.22 patterns, e.g.
 	// "GET /v1/webhooks"). It keeps the patterns: serve -v logs them, and a test holds them to
 	// the OpenAPI document.
-	Mux *routeMux
+	Mux *httpapi.Mux
 	// Require wraps a handler so that it needs a bearer token with the given role
 	// ("viewer", "recorder" or "admin"); the identity is then in the request context.
 	Require func(role string, h http.Handler) http.Handler
@@ -50,62 +48,3 @@ type serveHook struct {
 var serveHooks []serveHook
 
 func registerServeHook(h serveHook) { serveHooks = append(serveHooks, h) }
-
-// routeMux is an http.ServeMux that keeps the patterns registered on it, in order.
-type routeMux struct {
-	*http.ServeMux
-	mu       sync.Mutex
-	patterns []string
-}
-
-func newRouteMux() *routeMux { return &routeMux{ServeMux: http.NewServeMux()} }
-
-// Handle registers h for pattern, as http.ServeMux.Handle does, and keeps the pattern.
-func (m *routeMux) Handle(pattern string, h http.Handler) {
-	m.ServeMux.Handle(pattern, h)
-	m.mu.Lock()
-	m.patterns = append(m.patterns, pattern)
-	m.mu.Unlock()
-}
-
-// HandleFunc registers f for pattern, as http.ServeMux.HandleFunc does, and keeps the pattern.
-func (m *routeMux) HandleFunc(pattern string, f func(http.ResponseWriter, *http.Request)) {
-	m.Handle(pattern, http.HandlerFunc(f))
-}
-
-// ServeHTTP routes r; a request under /v1/ that no route matches is answered like every other
-// error of the API (JSON, Vietnamese or English) instead of the mux's plain English text.
-func (m *routeMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !strings.HasPrefix(r.URL.Path, "/v1/") {
-		m.ServeMux.ServeHTTP(w, r)
-		return
-	}
-	// The mux's ServeHTTP matches again (it also sets the request's path values, which Handler
-	// does not): the price of the check is a second lookup for requests under /v1/.
-	if h, pattern := m.ServeMux.Handler(r); pattern == "" {
-		rec := &noRouteRecorder{header: http.Header{}}
-		h.ServeHTTP(rec, r) // what the mux would answer: 404, or 405 with Allow
-		if rec.status == http.StatusNotFound || rec.status == http.StatusMethodNotAllowed {
-			httpapi.NoRoute(w, r, rec.status, rec.header.Get("Allow"))
-			return
-		}
-	}
-	m.ServeMux.ServeHTTP(w, r)
-}
-
-// noRouteRecorder keeps the status and headers of the mux's own answer, and drops its body.
-type noRouteRecorder struct {
-	header http.Header
-	status int
-}
-
-func (n *noRouteRecorder) Header() http.Header         { return n.header }
-func (n *noRouteRecorder) Write(b []byte) (int, error) { return len(b), nil }
-func (n *noRouteRecorder) WriteHeader(status int)      { n.status = status }
-
-// Patterns returns the patterns registered so far.
-func (m *routeMux) Patterns() []string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]string(nil), m.patterns...)
-}
