@@ -13,6 +13,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/projections"
 	"github.com/ocopledger/ocopledger/report"
 )
@@ -246,7 +247,7 @@ func runFigures(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	fmt.Fprintf(m.Out, m.t("Số liệu ngày %s, %s (vị trí %d); kỳ từ %s\n\n", "Figures for %s, %s (position %d); period from %s\n\n"),
 		m.date(q.AsOf), m.knownAt(q.KnownAt), res.Position, m.date(res.From))
 	for _, f := range domain.Figures() {
-		fmt.Fprintf(m.Out, "%-31s %7s  %s\n", f.ID, groupDigits(res.Figures[f.ID], m.Lang), f.Label(m.Lang))
+		fmt.Fprintf(m.Out, "%-31s %7s  %s\n", f.ID, i18n.Int(m.Lang, res.Figures[f.ID]), f.Label(m.Lang))
 	}
 	defer m.printWarnings(m.Out, res.Warnings)
 	for _, dim := range slices.Sorted(maps.Keys(res.By)) {
@@ -293,36 +294,6 @@ func figuresJSON(res projections.Result, q domain.Query) map[string]any {
 		out["warnings"] = res.Warnings
 	}
 	return out
-}
-
-// elapsed writes a duration for people: "45 ms", or "6,2 giây" in Vietnamese and "6.2 s" in
-// English.
-func elapsed(d time.Duration, lang string) string {
-	if d < time.Second {
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	}
-	if lang == "en" {
-		return fmt.Sprintf("%.1f s", d.Seconds())
-	}
-	return strings.Replace(fmt.Sprintf("%.1f", d.Seconds()), ".", ",", 1) + " giây"
-}
-
-// groupDigits writes 1400 as "1.400" in Vietnamese and "1,400" in English.
-func groupDigits(n int64, lang string) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	sep := "."
-	if lang == "en" {
-		sep = ","
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + sep + s[i:]
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
 }
 
 func figureArg(args []string, cmd string) (domain.Figure, error) {
@@ -552,10 +523,10 @@ func runRebuild(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	}
 	rate := ""
 	if el > 0 {
-		rate = groupDigits(int64(float64(st.Checkpoint)/el.Seconds()), m.Lang)
+		rate = i18n.Int(m.Lang, int64(float64(st.Checkpoint)/el.Seconds()))
 	}
 	fmt.Fprintf(m.Out, m.t("Đã dựng lại số liệu từ %s sự kiện trong %s (%s sự kiện/giây).\n", "Rebuilt the figures from %s events in %s (%s events/s).\n"),
-		groupDigits(int64(st.Checkpoint), m.Lang), elapsed(el, m.Lang), rate)
+		i18n.Int(m.Lang, int64(st.Checkpoint)), i18n.Duration(m.Lang, el), rate)
 	for t, n := range st.Unknown {
 		fmt.Fprintf(m.Out, m.t("Cảnh báo: %d sự kiện loại %q chưa được phiên bản này hiểu; hãy nâng cấp ocopledger.\n", "Warning: %d events of type %q are unknown to this version; upgrade ocopledger.\n"), n, t)
 	}

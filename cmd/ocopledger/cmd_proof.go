@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/provenance"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -247,13 +248,13 @@ func runVerify(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 		return m.printJSON(out)
 	}
 	fmt.Fprintf(m.Out, m.t("Tệp xuất khớp với sổ cái %s: %s mục ghi đã kiểm tra trong %s.\n", "The export matches the log %s: %s entries checked in %s.\n"),
-		rep.Checkpoints[0].Origin, groupDigits(rep.Lines, m.Lang), elapsed(took, m.Lang))
+		rep.Checkpoints[0].Origin, i18n.Int(m.Lang, rep.Lines), i18n.Duration(m.Lang, took))
 	for _, c := range rep.Checkpoints {
-		fmt.Fprintf(m.Out, m.t("  điểm kiểm chứng %s mục ghi, mã băm gốc %s: khớp\n", "  checkpoint of %s entries, root %s: matches\n"), groupDigits(c.Size, m.Lang), c.Root)
+		fmt.Fprintf(m.Out, m.t("  điểm kiểm chứng %s mục ghi, mã băm gốc %s: khớp\n", "  checkpoint of %s entries, root %s: matches\n"), i18n.Int(m.Lang, c.Size), c.Root)
 	}
 	if rep.Lines > rep.Covered {
 		fmt.Fprintf(m.Out, m.t("  các dòng %s–%s sau điểm kiểm chứng lớn nhất: đúng dạng và đúng thứ tự, nhưng chưa có điểm kiểm chứng nào xác nhận\n",
-			"  lines %s–%s after the largest checkpoint: well formed and in order, but no checkpoint vouches for them yet\n"), groupDigits(rep.Covered+1, m.Lang), groupDigits(rep.Lines, m.Lang))
+			"  lines %s–%s after the largest checkpoint: well formed and in order, but no checkpoint vouches for them yet\n"), i18n.Int(m.Lang, rep.Covered+1), i18n.Int(m.Lang, rep.Lines))
 	}
 	for _, u := range rep.Unreadable {
 		fmt.Fprintf(m.Out, m.t("  vị trí %d (%s): có trong sổ cái nhưng không phải là sự kiện (không đọc được), đã tính theo nội dung lưu trữ\n",
@@ -264,7 +265,7 @@ func runVerify(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 			"  in the signed history but not as the ledger writes entries (the ledger quarantines it): %s\n"), domain.Localize(f.Err, m.Lang))
 	}
 	if more := rep.IrregularCount - int64(len(rep.Irregular)); more > 0 {
-		fmt.Fprintf(m.Out, m.t("  … và %s mục ghi như vậy nữa\n", "  … and %s more such entries\n"), groupDigits(more, m.Lang))
+		fmt.Fprintf(m.Out, m.t("  … và %s mục ghi như vậy nữa\n", "  … and %s more such entries\n"), i18n.Int(m.Lang, more))
 	}
 	if !rep.FirstRecordedAt.IsZero() {
 		fmt.Fprintf(m.Out, m.t("  ghi nhận từ %s đến %s\n", "  recorded from %s to %s\n"), m.instant(rep.FirstRecordedAt), m.instant(rep.LastRecordedAt))
@@ -374,7 +375,7 @@ func printWitnessed(m *Main, cps []provenance.Checkpoint, witnessed [][]provenan
 	}
 	for i, c := range cps {
 		fmt.Fprintf(m.Out, m.t("Điểm kiểm chứng %s mục ghi của sổ cái %s, mã băm gốc %s: chữ ký của sổ cái hợp lệ, được đồng ký bởi:\n",
-			"The checkpoint of %s entries of the log %s, root %s: the log's signature verifies, cosigned by:\n"), groupDigits(c.Size, m.Lang), c.Origin, c.Root)
+			"The checkpoint of %s entries of the log %s, root %s: the log's signature verifies, cosigned by:\n"), i18n.Int(m.Lang, c.Size), c.Origin, c.Root)
 		for _, w := range witnessed[i] {
 			fmt.Fprintf(m.Out, "  %s (%s)\n", w.Witness, m.instant(w.Time))
 		}
@@ -403,7 +404,7 @@ func verifyProof(m *Main, path string, verifiers note.Verifiers) error {
 		}
 		fmt.Fprintf(m.Out, m.t("Bằng chứng hợp lệ: mục ghi ở vị trí %d (mã băm lá %s) nằm trong sổ cái %s gồm %s mục ghi, mã băm gốc %s.\n",
 			"The proof verifies: the entry at position %d (leaf hash %s) is in the log %s of %s entries, root %s.\n"),
-			p.Position, p.LeafHash, cp.Origin, groupDigits(cp.Size, m.Lang), cp.Root)
+			p.Position, p.LeafHash, cp.Origin, i18n.Int(m.Lang, cp.Size), cp.Root)
 	case *provenance.ConsistencyProof:
 		oldCP, newCP, err := provenance.VerifyConsistency(*p, verifiers)
 		if err != nil {
@@ -415,7 +416,7 @@ func verifyProof(m *Main, path string, verifiers note.Verifiers) error {
 		}
 		fmt.Fprintf(m.Out, m.t("Bằng chứng hợp lệ: sổ cái %s gồm %s mục ghi (mã băm gốc %s) là phần đầu của sổ cái gồm %s mục ghi (mã băm gốc %s).\n",
 			"The proof verifies: the log %s of %s entries (root %s) is the beginning of the log of %s entries (root %s).\n"),
-			newCP.Origin, groupDigits(oldCP.Size, m.Lang), oldCP.Root, groupDigits(newCP.Size, m.Lang), newCP.Root)
+			newCP.Origin, i18n.Int(m.Lang, oldCP.Size), oldCP.Root, i18n.Int(m.Lang, newCP.Size), newCP.Root)
 	}
 	return nil
 }

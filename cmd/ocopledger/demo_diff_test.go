@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ocopledger/ocopledger/projections"
 )
@@ -151,21 +150,5 @@ func TestRebuildSaysWhatItDid(t *testing.T) {
 	}
 	if !strings.Contains(out, `"ocop.valid": 642`) {
 		t.Errorf("after the rebuilds, figures on 07/08/2025 as known then: %s", out)
-	}
-}
-
-func TestElapsedForPeople(t *testing.T) {
-	for _, c := range []struct {
-		d        time.Duration
-		lang, is string
-	}{
-		{36 * time.Millisecond, "vi", "36 ms"},
-		{6240 * time.Millisecond, "vi", "6,2 giây"},
-		{6240 * time.Millisecond, "en", "6.2 s"},
-		{83 * time.Second, "vi", "83,0 giây"},
-	} {
-		if got := elapsed(c.d, c.lang); got != c.is {
-			t.Errorf("elapsed(%s, %s) = %q, want %q", c.d, c.lang, got, c.is)
-		}
 	}
 }
