@@ -86,6 +86,11 @@ func (m *Main) saveKnown(k domain.KnownHistory, replace bool) error {
 	if err != nil {
 		return err
 	}
+	// With --nats the data directory holds only what this machine knows of the ledger (this
+	// file and the read models): it may not exist yet.
+	if err := os.MkdirAll(m.DataDir, 0o755); err != nil {
+		return dataDirError(m.DataDir, err)
+	}
 	tmp := m.historyFile() + ".tmp"
 	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
 		return fmt.Errorf("record the log's history: %w", err)

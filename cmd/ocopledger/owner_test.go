@@ -206,6 +206,17 @@ func TestServeListenNATSNeedsCredentials(t *testing.T) {
 	if n := strings.Count(string(got), `"salespoint.opened"`); n != 1 || strings.Contains(string(got), "garbage") {
 		t.Errorf("log read over NATS:\n%s\nwant the one entry recorded", got)
 	}
+	// The figures too, from a folder that has no data directory yet (the read models and the
+	// record of the log's history are made in ./ocopledger-data, as without --nats).
+	c = exec.Command(bin, "figures", "--nats", url, "--nats-creds", creds, "--json")
+	c.Dir = t.TempDir()
+	got, err = c.CombinedOutput()
+	if err != nil || !strings.Contains(string(got), `"salespoints.open": 1`) {
+		t.Errorf("figures --nats --nats-creds from an empty folder: %v\n%s", err, got)
+	}
+	if _, err := os.Stat(filepath.Join(c.Dir, "ocopledger-data", "history.json")); err != nil {
+		t.Errorf("figures --nats kept no record of the log's history: %v", err)
+	}
 	// The signed checkpoints read too: one made through the API, read over NATS by the reader.
 	req, _ := http.NewRequest("POST", base+"/v1/checkpoints", nil)
 	res, err := http.DefaultClient.Do(req)
