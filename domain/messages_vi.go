@@ -319,8 +319,9 @@ var messagesVI = map[string]string{
 	"line %d of %s cannot be restored: %v":                                                                                               "không khôi phục được dòng %d của tệp %s: %v",
 
 	// The ledger's storage cannot take an entry now (ledger.StoreError).
-	"the ledger's storage is full: this entry was not recorded, and every entry recorded before is kept; free disk space where the ledger keeps its data, then record this entry again": "bộ nhớ lưu trữ của sổ cái đã đầy: mục ghi này chưa được ghi, mọi mục ghi trước đó vẫn được giữ nguyên; hãy giải phóng dung lượng ổ đĩa nơi sổ cái lưu dữ liệu rồi ghi lại mục này",
-	"the ledger's storage cannot take entries right now (a server of the cluster is being replaced or the connection is being restored); record this entry again in a few seconds":      "bộ nhớ lưu trữ của sổ cái tạm thời chưa nhận mục ghi (một máy chủ của cụm đang được thay thế hoặc kết nối đang được khôi phục); hãy ghi lại mục này sau vài giây",
+	"the ledger's storage is full: this entry was not recorded, and every entry recorded before is kept; free disk space where the ledger keeps its data, then record this entry again":        "bộ nhớ lưu trữ của sổ cái đã đầy: mục ghi này chưa được ghi, mọi mục ghi trước đó vẫn được giữ nguyên; hãy giải phóng dung lượng ổ đĩa nơi sổ cái lưu dữ liệu rồi ghi lại mục này",
+	"the ledger's storage cannot take entries right now (a server of the cluster is being replaced or the connection is being restored); record this entry again in a few seconds":             "bộ nhớ lưu trữ của sổ cái tạm thời chưa nhận mục ghi (một máy chủ của cụm đang được thay thế hoặc kết nối đang được khôi phục); hãy ghi lại mục này sau vài giây",
+	"the NATS credentials this command connected with may only read the ledger: record through the API of the running server (POST /v1/events/…), or connect with credentials that may record": "tài khoản NATS mà lệnh này dùng để kết nối chỉ được đọc sổ cái: hãy ghi qua API của máy chủ đang chạy (POST /v1/events/…), hoặc kết nối bằng tài khoản được phép ghi",
 
 	// The event store's own refusals (eventstore: InvalidError), passed on by the ledger and restore.
 	"breaks the order of %s: version %d comes next in the log":           "phá vỡ thứ tự của hồ sơ %s: trong sổ cái, tiếp theo phải là phiên bản %d",

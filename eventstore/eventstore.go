@@ -176,6 +176,9 @@ var (
 	// leader election, a node restarting, a lost connection. An append that fails with it may
 	// still have been stored (its answer lost): retrying the same events (same IDs) is safe.
 	ErrUnavailable = errors.New("eventstore: the broker is unavailable for now (a leader election or a lost connection); try again shortly")
+	// ErrNotPermitted means the broker refused the request to the NATS user the store connected
+	// as (e.g. an append with the read-only credentials of serve --listen-nats).
+	ErrNotPermitted = errors.New("eventstore: the NATS user may not do this")
 	// ErrStorageFull is matched by every *StorageFullError.
 	ErrStorageFull = errors.New("eventstore: storage full")
 )

@@ -77,7 +77,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 }
 
 func (s *Store) open(ctx context.Context) error {
-	opts := append([]nats.Option{nats.Name("ocopledger-eventstore")}, s.cfg.NatsOptions...)
+	opts := append([]nats.Option{nats.Name("ocopledger-eventstore"),
+		// The broker's asynchronous errors (a permission refused…) go to the log, not to stderr;
+		// the request they concern fails with its own error (brokerError).
+		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
+			s.log.Warn("nats", "err", err)
+		})}, s.cfg.NatsOptions...)
 	url := s.cfg.NatsURL
 	if url == "" {
 		lock, err := lockDataDir(s.cfg.DataDir)

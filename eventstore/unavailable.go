@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -54,6 +55,14 @@ func (s *Store) brokerError(rctx context.Context, err error) error {
 	var full *StorageFullError
 	if cause := context.Cause(rctx); errors.As(cause, &full) {
 		return full
+	}
+	if errors.Is(err, nats.ErrPermissionViolation) {
+		return fmt.Errorf("%w: %v", ErrNotPermitted, err)
+	}
+	// A publish the user may not make gets no answer; the connection holds why.
+	if last := s.nc.LastError(); errors.Is(last, nats.ErrPermissionViolation) && strings.Contains(last.Error(), "Publish to") &&
+		(errors.Is(err, nats.ErrNoResponders) || errors.Is(err, jetstream.ErrNoStreamResponse) || errors.Is(err, nats.ErrTimeout) || errors.Is(err, context.DeadlineExceeded)) {
+		return fmt.Errorf("%w: %v", ErrNotPermitted, last)
 	}
 	if errors.Is(context.Cause(rctx), errNoAnswer) && errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("%w: %v within %s", ErrUnavailable, errNoAnswer, s.cfg.RequestTimeout)

@@ -241,6 +241,11 @@ func StoreError(err error) error {
 		e.Err = err
 		return e
 	}
+	if errors.Is(err, eventstore.ErrNotPermitted) {
+		e := domain.Forbidden("the NATS credentials this command connected with may only read the ledger: record through the API of the running server (POST /v1/events/…), or connect with credentials that may record")
+		e.Err = err
+		return e
+	}
 	if errors.Is(err, eventstore.ErrUnavailable) {
 		e := domain.Unavailable("the ledger's storage cannot take entries right now (a server of the cluster is being replaced or the connection is being restored); record this entry again in a few seconds")
 		e.Err = err

@@ -217,6 +217,15 @@ func TestServeListenNATSNeedsCredentials(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(c.Dir, "ocopledger-data", "history.json")); err != nil {
 		t.Errorf("figures --nats kept no record of the log's history: %v", err)
 	}
+	// Recording with the reader's credentials is refused at once as not permitted (exit 5),
+	// saying where to record instead, and stores nothing.
+	c = exec.Command(bin, "record", "salespoint.opened", "--nats", url, "--nats-creds", creds, "--lang", "en")
+	c.Dir, c.Stdin = t.TempDir(), strings.NewReader(salespointPayload(2))
+	start := time.Now()
+	got, _ = c.CombinedOutput()
+	if code := c.ProcessState.ExitCode(); code != 5 || !strings.Contains(string(got), "may only read the ledger: record through the API") || strings.Contains(string(got), "try again") {
+		t.Errorf("record with the reader's credentials: exit %d after %s\n%s", code, time.Since(start).Round(time.Millisecond), got)
+	}
 	// The signed checkpoints read too: one made through the API, read over NATS by the reader.
 	req, _ := http.NewRequest("POST", base+"/v1/checkpoints", nil)
 	res, err := http.DefaultClient.Do(req)
