@@ -346,25 +346,6 @@ func TestReadyz(t *testing.T) {
 	waitReady(t, e)
 }
 
-func TestMetrics(t *testing.T) {
-	e := newEnv(t, envOpt{tokens: testTokens})
-	e.record("ocop.certified", cert("toi-m", 4, "2024-01-01"))
-	e.do("POST", "/v1/events/ocop.certified", recorderToken, cert("toi-m2", 2, "2024-01-01"))
-	r := e.get("/metrics", "")
-	for _, want := range []string{
-		`ocopledger_appends_total{type="ocop.certified",status="201"} 1`,
-		`ocopledger_appends_total{type="ocop.certified",status="400"} 1`,
-		`ocopledger_append_duration_seconds_count 1`,
-		`ocopledger_projection_lag_events`,
-		`ocopledger_projection_lag_seconds`,
-		`ocopledger_sse_subscribers{stream="events"} 0`,
-	} {
-		if !strings.Contains(string(r.Body), want) {
-			t.Errorf("/metrics lacks %q:\n%s", want, r.Body)
-		}
-	}
-}
-
 func TestOpenAPICoversEveryRoute(t *testing.T) {
 	e := newEnv(t, envOpt{})
 	r := e.get("/v1/openapi.json", "")

@@ -42,15 +42,15 @@ func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request) {
 		} else {
 			status = domain.HTTPStatus(domain.ErrorCode(err))
 		}
-		s.appends.With(label, strconv.Itoa(status)).Inc()
+		s.appends.WithLabelValues(label, strconv.Itoa(status)).Inc()
 		s.fail(w, r, err)
 		return
 	}
 	if pos.Duplicate {
 		status = http.StatusOK
 	}
-	s.appends.With(label, strconv.Itoa(status)).Inc()
-	s.appendTime.With().ObserveSince(start)
+	s.appends.WithLabelValues(label, strconv.Itoa(status)).Inc()
+	s.appendTime.Observe(time.Since(start).Seconds())
 	w.Header().Set("Location", fmt.Sprintf("/v1/log?from=%d&limit=1", pos.Sequence))
 	w.Header().Set("ETag", fmt.Sprintf("%q", strconv.FormatUint(pos.Version, 10)))
 	writeJSON(w, status, recordResponse{Position: pos, Duplicate: pos.Duplicate})

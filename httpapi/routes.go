@@ -1,6 +1,10 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/ocopledger/ocopledger/metrics"
+)
 
 func (s *Server) buildRoutes() []Route {
 	r := func(method, path, role, summary string, h http.HandlerFunc) Route {
@@ -29,7 +33,7 @@ func (s *Server) buildRoutes() []Route {
 		r("GET", "/v1/openapi.json", "", "This API's OpenAPI 3.0 document", s.handleOpenAPI),
 		r("GET", "/healthz", "", "The process is up", s.handleHealthz),
 		r("GET", "/readyz", "", "The read models have caught up with the log", s.handleReadyz),
-		r("GET", "/metrics", "", "Prometheus metrics", s.cfg.Metrics.ServeHTTP),
+		r("GET", "/metrics", "", "Prometheus metrics", metrics.Handler(s.cfg.Metrics, s.log.With("part", "metrics")).ServeHTTP),
 	}
 	return routes
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/metrics"
 	"github.com/ocopledger/ocopledger/projections"
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -31,7 +32,7 @@ type Config struct {
 	Store      *eventstore.Store // default: Ledger.Store()
 	Auth       *Auth             // nil: open local mode
 	Logger     *slog.Logger
-	Metrics    *metrics.Registry // nil: a private registry
+	Metrics    *prometheus.Registry // nil: a registry of its own (metrics.NewRegistry)
 	// Checkpoints, if set, is the log's signed checkpoints: /v1/checkpoints and /v1/proofs, and
 	// the provenance of every answer (which history it came from).
 	Checkpoints *checkpoint.Log
@@ -62,13 +63,7 @@ type Server struct {
 	ctx    atomic.Pointer[context.Context] // Run's context
 	// histErr: the log does not extend the history known (history.go)
 	histErr atomic.Pointer[error]
-
-	appends     *metrics.CounterVec
-	appendTime  *metrics.HistogramVec
-	requests    *metrics.CounterVec
-	reqTime     *metrics.HistogramVec
-	subscribers *metrics.GaugeVec
-	panics      *metrics.CounterVec
+	serverMetrics
 }
 
 // Route is one endpoint of the API.
@@ -106,48 +101,8 @@ func New(cfg Config) *Server {
 		cfg.Auth, _ = NewAuth(nil, false)
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger}
-	reg := cfg.Metrics
-	s.appends = reg.Counter("ocopledger_appends_total", "Events submitted over HTTP, by event type and HTTP status.", "type", "status")
-	s.appendTime = reg.Histogram("ocopledger_append_duration_seconds", "Time to check and record an event submitted over HTTP.", nil)
-	s.requests = reg.Counter("ocopledger_http_requests_total", "HTTP requests by route and status.", "route", "status")
-	s.reqTime = reg.Histogram("ocopledger_http_request_duration_seconds", "HTTP request time by route (streams excluded).", nil, "route")
-	s.subscribers = reg.Gauge("ocopledger_sse_subscribers", "Connected Server-Sent Event subscribers.", "stream")
-	s.subscribers.With("events")
-	s.subscribers.With("figures")
-	s.panics = reg.Counter("ocopledger_panics_total", "Panics recovered without stopping the process, by part.", "part")
-	s.panics.With("http")
 	s.hub = newHub(cfg.Store, cfg.RingSize, cfg.Logger)
-	reg.GaugeFunc("ocopledger_storage_full", "1 while appends are refused because the disk that holds the log is full (507 storage_full; /readyz says why).", func() float64 {
-		if cfg.Store != nil && errors.Is(cfg.Store.CheckStorage(), eventstore.ErrStorageFull) {
-			return 1
-		}
-		return 0
-	})
-	reg.GaugeFunc("ocopledger_projection_lag_events", "Events in the log not yet applied to the read models.", func() float64 {
-		head := s.hub.head()
-		if ck := cfg.Projection.Checkpoint(); head > ck {
-			return float64(head - ck)
-		}
-		return 0
-	})
-	reg.GaugeFunc("ocopledger_projection_lag_seconds", "Age of the oldest event not yet applied to the read models.", func() float64 {
-		return s.hub.ageOf(cfg.Projection.Checkpoint()+1, cfg.Now()).Seconds()
-	})
-	reg.GaugeFunc("ocopledger_history_mismatch", "1 when the log does not extend the history this ledger knows (missing, recreated, shorter, with a gap or hashing differently): nothing is answered from it.", func() float64 {
-		if s.HistoryError() != nil {
-			return 1
-		}
-		return 0
-	})
-	reg.GaugeFunc("ocopledger_projection_checkpoint", "Last log position applied to the read models.", func() float64 {
-		return float64(cfg.Projection.Checkpoint())
-	})
-	reg.GaugeFunc("ocopledger_quarantined_entries", "Entries of the log the read models leave out (not events, unknown types, refused by a rule); see ocopledger status.", func() float64 {
-		return float64(len(cfg.Projection.Quarantined()))
-	})
-	reg.GaugeFunc("ocopledger_quarantined_unacknowledged", "Quarantined entries no admin has acknowledged yet (the ledger reports itself degraded).", func() float64 {
-		return float64(cfg.Projection.Unacknowledged())
-	})
+	s.registerMetrics(cfg.Metrics)
 	s.routes = s.buildRoutes()
 	return s
 }
@@ -229,14 +184,14 @@ func (s *Server) awaitReady(ctx context.Context, end uint64) {
 func (s *Server) instrument(rt Route, h http.Handler) http.Handler {
 	route := rt.Pattern()
 	stream := rt.Path == "/v1/stream/events" || rt.Path == "/v1/stream/figures"
-	hist := s.reqTime.With(route)
+	hist := s.reqTime.WithLabelValues(route)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: 200}
 		h.ServeHTTP(sw, r)
-		s.requests.With(route, strconv.Itoa(sw.status)).Inc()
+		s.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
 		if !stream {
-			hist.ObserveSince(start)
+			hist.Observe(time.Since(start).Seconds())
 		}
 	})
 }
@@ -257,7 +212,7 @@ func (s *Server) Recover(h http.Handler) http.Handler {
 				}
 				return
 			}
-			s.panics.With("http").Inc()
+			s.panics.WithLabelValues("http").Inc()
 			s.log.Error("recovered a panic in an HTTP handler", "method", r.Method, "path", r.URL.Path,
 				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 			if sw.wrote {

@@ -103,7 +103,7 @@ func (s *Server) handleStreamEvents(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	g := s.subscribers.With("events")
+	g := s.subscribers.WithLabelValues("events")
 	g.Inc()
 	s.hub.subs.Add(1)
 	defer func() { g.Dec(); s.hub.subs.Add(-1) }()
@@ -223,7 +223,7 @@ func (s *Server) handleStreamFigures(w http.ResponseWriter, r *http.Request) {
 		cursor = since
 	}
 	ctx := r.Context()
-	g := s.subscribers.With("figures")
+	g := s.subscribers.WithLabelValues("figures")
 	g.Inc()
 	defer g.Dec()
 	sw := startSSE(w)

@@ -1,98 +1,105 @@
 package metrics_test
 
 import (
-	"io"
+	"fmt"
+	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/ocopledger/ocopledger/metrics"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
-func TestExposition(t *testing.T) {
-	reg := metrics.NewRegistry()
-	c := reg.Counter("app_appends_total", "Events appended.", "type", "status")
-	c.With("ocop.certified", "201").Inc()
-	c.With("ocop.certified", "201").Add(2)
-	c.With(`we"ird\`, "400").Inc()
-	g := reg.Gauge("app_subscribers", "SSE subscribers.")
-	g.With().Inc()
-	g.With().Inc()
-	g.With().Dec()
-	reg.GaugeFunc("app_lag_events", "Lag.", func() float64 { return 7 })
-	h := reg.Histogram("app_latency_seconds", "Latency.", []float64{0.01, 0.1}, "op")
-	h.With("append").Observe(0.005)
-	h.With("append").Observe(0.05)
-	h.With("append").Observe(3)
-
-	rec := httptest.NewRecorder()
-	reg.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
-	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
-		t.Errorf("content type %q", ct)
+// scrape gets url over HTTP and parses the text exposition.
+func scrape(t *testing.T, url string) map[string]*dto.MetricFamily {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(rec.Body)
-	want := `# HELP app_appends_total Events appended.
-# TYPE app_appends_total counter
-app_appends_total{type="ocop.certified",status="201"} 3
-app_appends_total{type="we\"ird\\",status="400"} 1
-# HELP app_lag_events Lag.
-# TYPE app_lag_events gauge
-app_lag_events 7
-# HELP app_latency_seconds Latency.
-# TYPE app_latency_seconds histogram
-app_latency_seconds_bucket{op="append",le="0.01"} 1
-app_latency_seconds_bucket{op="append",le="0.1"} 2
-app_latency_seconds_bucket{op="append",le="+Inf"} 3
-app_latency_seconds_sum{op="append"} 3.055
-app_latency_seconds_count{op="append"} 3
-# HELP app_subscribers SSE subscribers.
-# TYPE app_subscribers gauge
-app_subscribers 1
-`
-	if string(body) != want {
-		t.Errorf("got\n%s\nwant\n%s", body, want)
+	defer res.Body.Close()
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/plain; version=0.0.4") {
+		t.Fatalf("GET %s: %d %s, want 200 in the text format", url, res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	p := expfmt.NewTextParser(model.LegacyValidation)
+	fams, err := p.TextToMetricFamilies(res.Body)
+	if err != nil {
+		t.Fatalf("GET %s: not the exposition format: %v", url, err)
+	}
+	return fams
+}
+
+func TestRegistryHasGoProcessAndBuildInfo(t *testing.T) {
+	srv := httptest.NewServer(metrics.Handler(metrics.NewRegistry(), nil))
+	defer srv.Close()
+	fams := scrape(t, srv.URL)
+	for _, name := range []string{"go_goroutines", "process_resident_memory_bytes"} {
+		f := fams[name]
+		if f == nil || f.GetType() != dto.MetricType_GAUGE || f.Metric[0].GetGauge().GetValue() <= 0 {
+			t.Errorf("%s: %v, want a gauge above 0", name, f)
+		}
+	}
+	bi := fams["ocopledger_build_info"]
+	if bi == nil || len(bi.Metric) != 1 || bi.Metric[0].GetGauge().GetValue() != 1 {
+		t.Fatalf("ocopledger_build_info: %v, want one gauge at 1", bi)
+	}
+	labels := map[string]string{}
+	for _, l := range bi.Metric[0].Label {
+		labels[l.GetName()] = l.GetValue()
+	}
+	if labels["goversion"] != runtime.Version() || labels["version"] == "" || labels["revision"] == "" || len(labels) != 3 {
+		t.Errorf("ocopledger_build_info labels %v, want version, revision and goversion %s", labels, runtime.Version())
 	}
 }
 
-func TestSameFamilyTwice(t *testing.T) {
+// Each server has a registry of its own: two in one process register the same names without a
+// clash, count apart, and leave the global default registry alone.
+func TestRegistriesAreApart(t *testing.T) {
+	a, b := metrics.NewRegistry(), metrics.NewRegistry()
+	metrics.Panics(a).WithLabelValues("http").Inc()
+	metrics.Panics(b)
+	if got := testutil.ToFloat64(metrics.Panics(b).WithLabelValues("http")); got != 0 {
+		t.Errorf("a panic counted in one registry shows in the other: %v", got)
+	}
+	fams, err := prometheus.DefaultGatherer.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fams {
+		if strings.HasPrefix(f.GetName(), "ocopledger_") {
+			t.Errorf("%s is in the global default registry", f.GetName())
+		}
+	}
+}
+
+// Two parts asking for the panics family get one family; a family of that name with other
+// labels is a programming mistake and panics.
+func TestSharedFamily(t *testing.T) {
 	reg := metrics.NewRegistry()
-	a := reg.Counter("x_total", "X.", "k")
-	b := reg.Counter("x_total", "X.", "k")
-	a.With("1").Inc()
-	b.With("1").Inc()
-	if v := a.With("1").Value(); v != 2 {
-		t.Errorf("shared family: got %v, want 2", v)
+	metrics.Panics(reg).WithLabelValues("http").Inc()
+	metrics.Panics(reg).WithLabelValues("http").Inc()
+	if got := testutil.ToFloat64(metrics.Panics(reg).WithLabelValues("http")); got != 2 {
+		t.Errorf(`ocopledger_panics_total{part="http"} = %v, want 2`, got)
 	}
 	defer func() {
 		if recover() == nil {
-			t.Error("registering x_total as a gauge did not panic")
+			t.Error("ocopledger_panics_total registered again as a gauge did not panic")
 		}
 	}()
-	reg.Gauge("x_total", "X.", "k")
+	metrics.Shared(reg, prometheus.NewGauge(prometheus.GaugeOpts{Name: "ocopledger_panics_total", Help: "Panics recovered without stopping the process, by part."}))
 }
 
-func TestConcurrent(t *testing.T) {
+func ExamplePanics() {
 	reg := metrics.NewRegistry()
-	c := reg.Counter("n_total", "N.", "w")
-	h := reg.Histogram("d_seconds", "D.", nil)
-	var wg sync.WaitGroup
-	for i := 0; i < 8; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := 0; j < 1000; j++ {
-				c.With("a").Inc()
-				h.With().Observe(0.001)
-				_ = reg.String()
-			}
-		}()
-	}
-	wg.Wait()
-	if v := c.With("a").Value(); v != 8000 {
-		t.Errorf("counter: got %v, want 8000", v)
-	}
-	if n := h.With().Count(); n != 8000 {
-		t.Errorf("histogram count: got %d, want 8000", n)
-	}
+	metrics.Panics(reg).WithLabelValues("webhooks").Inc() // in one part
+	metrics.Panics(reg).WithLabelValues("http").Inc()     // in another
+	n, _ := testutil.GatherAndCount(reg, "ocopledger_panics_total")
+	fmt.Println(n, "series")
+	// Output: 2 series
 }

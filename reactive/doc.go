@@ -60,7 +60,7 @@
 // A change NATS does not acknowledge (slow, or the stream's leader away) is published again with
 // backoff (FigureFeedConfig.Retry); one still not taken after the last retry is given up, logged
 // as an error naming the figure and position, and reported to OnDropped (serve counts it in
-// ocop_figure_changes_dropped_total).
+// ocopledger_figure_changes_dropped_total).
 //
 // # Panics
 //

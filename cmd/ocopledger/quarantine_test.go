@@ -175,10 +175,14 @@ func TestPoisonEntriesDoNotStopTheLedger(t *testing.T) {
 	if r := readyz(); r["ready"] != true || r["degraded"] != true || r["quarantined"] != 2.0 || r["unacknowledged"] != 2.0 {
 		t.Errorf("/readyz %v, want ready, degraded, 2 quarantined", r)
 	}
-	_, metrics := call(t, "GET", base+"/metrics", serveAdminToken, "")
-	for _, want := range []string{"ocopledger_quarantined_entries 2", "ocopledger_quarantined_unacknowledged 2"} {
-		if !bytes.Contains(metrics, []byte(want)) {
-			t.Errorf("/metrics lacks %q", want)
+	fams := scrapeMetrics(t, base)
+	for _, c := range []struct {
+		name   string
+		labels []string
+	}{{"ocopledger_quarantined_entries", nil}, {"ocopledger_quarantined_unacknowledged", nil},
+		{"ocopledger_appends_total", []string{"type", "ocop.certified", "status", "201"}}} {
+		if v, ok := gaugeOrCounter(fams, c.name, c.labels...); !ok || v != 2 {
+			t.Errorf("/metrics: %s%v = %v (present %v), want 2", c.name, c.labels, v, ok)
 		}
 	}
 

@@ -8,8 +8,8 @@ import (
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/httpapi"
 	"github.com/ocopledger/ocopledger/ledger"
-	"github.com/ocopledger/ocopledger/metrics"
 	"github.com/ocopledger/ocopledger/projections"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // serveEnv is what `ocopledger serve` has running, handed to the parts that plug into it.
@@ -31,7 +31,7 @@ type serveEnv struct {
 	// Instance names this ledger instance (several may share one cluster).
 	Instance string
 	// Metrics is the registry served at /metrics; parts register their own metrics on it.
-	Metrics *metrics.Registry
+	Metrics *prometheus.Registry
 	// OnCommit registers fn to be called after each commit of the read models with the first and
 	// last log positions applied (from the projection's goroutine: return quickly).
 	OnCommit func(fn func(from, to uint64))

@@ -7,7 +7,10 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/ocopledger/ocopledger/metrics"
 	"github.com/ocopledger/ocopledger/reactive"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 )
 
 // The reacting side of `ocopledger serve`: webhooks (API and delivery), figure changes on NATS
@@ -25,33 +28,40 @@ func initReactive(ctx context.Context, env *serveEnv) (func(context.Context) err
 	ncfg := reactive.NotifierConfig{Ledger: env.Ledger, Projection: env.Projection, Logger: logger.With("part", "expiry-notifier")}
 	fcfg := reactive.FigureFeedConfig{Store: env.Store, Projection: env.Projection, Logger: logger.With("part", "figure-feed")}
 	if reg := env.Metrics; reg != nil {
-		attempts := reg.Counter("ocop_webhook_attempts_total", "Webhook delivery attempts by outcome (ok or failed).", "outcome")
-		latency := reg.Histogram("ocop_webhook_latency_seconds", "Time a webhook endpoint took to answer.", nil)
-		poisoned := reg.Counter("ocop_webhook_poisoned_total", "Webhook deliveries that kept failing and went to the poison queue.")
+		f := promauto.With(reg)
+		attempts := f.NewCounterVec(prometheus.CounterOpts{Name: "ocopledger_webhook_attempts_total",
+			Help: "Webhook delivery attempts by outcome (ok or failed)."}, []string{"outcome"})
+		latency := f.NewHistogram(prometheus.HistogramOpts{Name: "ocopledger_webhook_latency_seconds",
+			Help: "Time a webhook endpoint took to answer.", Buckets: metrics.DefaultBuckets})
+		poisoned := f.NewCounter(prometheus.CounterOpts{Name: "ocopledger_webhook_poisoned_total",
+			Help: "Webhook deliveries that kept failing and went to the poison queue."})
 		wcfg.OnAttempt = func(a reactive.Attempt) {
 			outcome := "failed"
 			if a.OK {
 				outcome = "ok"
 			}
-			attempts.With(outcome).Inc()
-			latency.With().Observe(a.LatencyMS / 1000)
+			attempts.WithLabelValues(outcome).Inc()
+			latency.Observe(a.LatencyMS / 1000)
 		}
-		wcfg.OnPoisoned = func(string) { poisoned.With().Inc() }
+		wcfg.OnPoisoned = func(string) { poisoned.Inc() }
 		// The same family as the API's panics (httpapi), by part.
-		panics := reg.Counter("ocopledger_panics_total", "Panics recovered without stopping the process, by part.", "part")
-		onPanic := func(part string) { panics.With(part).Inc() }
+		panics := metrics.Panics(reg)
+		onPanic := func(part string) { panics.WithLabelValues(part).Inc() }
 		wcfg.OnPanic, ncfg.OnPanic, fcfg.OnPanic = onPanic, onPanic, onPanic
-		dropped := reg.Counter("ocop_figure_changes_dropped_total", "Figure changes given up after NATS did not take them through every retry.")
-		fcfg.OnDropped = func(reactive.FigureChange, error) { dropped.With().Inc() }
-		recorded := reg.Counter("ocop_expiry_notifier_entries_total", "Entries recorded by the expiry notifier, by type.", "type")
-		sweepErrors := reg.Counter("ocop_expiry_notifier_errors_total", "Sweeps of the expiry notifier that failed.")
+		dropped := f.NewCounter(prometheus.CounterOpts{Name: "ocopledger_figure_changes_dropped_total",
+			Help: "Figure changes given up after NATS did not take them through every retry."})
+		fcfg.OnDropped = func(reactive.FigureChange, error) { dropped.Inc() }
+		recorded := f.NewCounterVec(prometheus.CounterOpts{Name: "ocopledger_expiry_notifier_entries_total",
+			Help: "Entries recorded by the expiry notifier, by type."}, []string{"type"})
+		sweepErrors := f.NewCounter(prometheus.CounterOpts{Name: "ocopledger_expiry_notifier_errors_total",
+			Help: "Sweeps of the expiry notifier that failed."})
 		ncfg.OnSweep = func(r reactive.SweepResult, err error) {
 			if err != nil {
-				sweepErrors.With().Inc()
+				sweepErrors.Inc()
 			}
-			recorded.With("ocop.expiry_noticed").Add(float64(r.Noticed))
-			recorded.With("ocop.expired").Add(float64(r.Expired))
-			recorded.With("cnnttb.expired").Add(float64(r.CNNTTB))
+			recorded.WithLabelValues("ocop.expiry_noticed").Add(float64(r.Noticed))
+			recorded.WithLabelValues("ocop.expired").Add(float64(r.Expired))
+			recorded.WithLabelValues("cnnttb.expired").Add(float64(r.CNNTTB))
 		}
 	}
 	hooks, err := reactive.NewWebhooks(ctx, wcfg)
