@@ -1,0 +1,310 @@
+package main
+
+// Golden outputs of the command line and of the HTTP API over the demo ledger: the bytes a clerk,
+// a spreadsheet or a client program reads, kept under testdata/golden and compared byte for byte.
+//
+// The files are written only by
+//
+//	go test ./cmd/ocopledger -run TestGolden -update
+//
+// and a golden file changes only with an intended change of output, said in the commit message
+// ("figures: … (golden: figures_vi.golden changes because …)"). A redesign that keeps behaviour
+// must leave every file as it is.
+//
+// Everything is pinned where the commands let it be: dates and knowledge times by --as-of,
+// --known-at and --vs (?as_of, known_at, vs over HTTP), the demo by its fixed seed, the signing
+// key of the checkpoints by a fixed test key written into the data directory before any command
+// runs. What cannot be pinned is masked, by the masks below and only by them (see their comments):
+// masksCLI on every output, maskLogEnd and masksReconcileNow on the one HTTP answer each names.
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata/golden from the current output (TestGolden)")
+
+// goldenKey is the demo ledger's checkpoint signing key in these tests (a throwaway test key, in
+// the format of provenance.LoadOrCreateKey): with it the signed checkpoints, hence every answer that
+// quotes one, are the same bytes on every run. Ed25519 signatures are deterministic.
+const goldenKey = "PRIVATE+KEY+ocopledger.example/quang-ngai/OCOP_LEDGER+14fe7750+Acaqi2D641Af0M6reDKgRAh8g1vbDZY8ADx1YykusUjO\n"
+
+// goldenMask replaces what changes from run to run, and nothing else.
+type goldenMask struct {
+	why  string
+	re   *regexp.Regexp
+	repl string
+}
+
+var (
+	// masksCLI apply to every command's output.
+	masksCLI = []goldenMask{
+		// log --json: the time the store appended an entry, the wall clock of the demo's load.
+		{"appended_at is the wall clock of the demo's load", regexp.MustCompile(`("appended_at": ?)"[^"]*"`), `${1}"<appended_at>"`},
+		// reconcile: "known now" is the time of the question (the report's figures "as known
+		// now"); the command has no option to pin it.
+		{"reconcile's known_now is the wall clock", regexp.MustCompile(`("known_now": ?)"[^"]*"`), `${1}"<now>"`},
+		{"reconcile (vi, text and md) says when 'now' is", regexp.MustCompile(`(hiện nay đến vị trí [\d.]+ )\(\d\d:\d\d:\d\d ngày \d\d/\d\d/\d{4}\)`), `${1}(<now>)`},
+		{"reconcile (en, text and md) says when 'now' is", regexp.MustCompile(`(now position [\d,]+ )\(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d\)`), `${1}(<now>)`},
+	}
+	// serve's expiry notifier records, as soon as it starts, the expiry notices and expiries due
+	// on today's date (the wall clock), so the log "now" ends at a position and root that depend
+	// on the day the test runs, and the checkpoints serve publishes of it race with those appends.
+	// Answers pinned to a knowledge time before the end of the demo are not touched by this;
+	// these masks apply only to the two answers that cannot be pinned (goldenHTTP.masks).
+	maskLogEnd = []goldenMask{
+		{"the log's end grows with the notifier's appends", regexp.MustCompile(`"end":\d+`), `"end":"<now>"`},
+	}
+	masksReconcileNow = []goldenMask{
+		{"reconcile's second position is the log now", regexp.MustCompile(`"positions":\[(\d+),\d+\]`), `"positions":[$1,"<now>"]`},
+		{"reconcile's history of the log now", regexp.MustCompile(`"now":\{"size":\d+,"root":"[^"]*"(,"checkpoint":"[^"]*")?\}`), `"now":"<now>"`},
+		{"reconcile's checkpoint for the report (the first published after filing, racing with the notifier)", regexp.MustCompile(`"report_checkpoint":"[^"]*"`), `"report_checkpoint":"<now>"`},
+		{"reconcile's consistency proof up to the log now", regexp.MustCompile(`"consistency":\{[^{}]*\}`), `"consistency":"<now>"`},
+	}
+)
+
+func applyMasks(s string, masks []goldenMask) string {
+	for _, m := range masks {
+		s = m.re.ReplaceAllString(s, m.repl)
+	}
+	return s
+}
+
+// checkGolden compares got with testdata/golden/name.golden, or writes it with -update.
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name+".golden")
+	if *updateGolden {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Errorf("%s: %v (write the golden files with: go test ./cmd/ocopledger -run TestGolden -update)", name, err)
+		return
+	}
+	if string(want) != got {
+		t.Errorf("%s: the output differs from %s at %s\n(if the change is intended, rewrite with -update and say so in the commit message)", name, path, firstDifference(string(want), got))
+	}
+}
+
+// firstDifference shows the first line where a and b differ.
+func firstDifference(a, b string) string {
+	al, bl := strings.SplitAfter(a, "\n"), strings.SplitAfter(b, "\n")
+	for i := 0; i < max(len(al), len(bl)); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			return fmt.Sprintf("line %d:\n  golden: %q\n  now:    %q", i+1, x, y)
+		}
+	}
+	return "(no line differs)"
+}
+
+// goldenCLI is one command line, run with --data on the demo ledger unless noData.
+type goldenCLI struct {
+	name   string
+	args   []string
+	noData bool
+}
+
+// goldenHTTP is one GET of the API of `ocopledger serve` on the demo ledger.
+type goldenHTTP struct {
+	name, path string
+	masks      []goldenMask // besides masksCLI
+}
+
+const (
+	filedAt = "2025-08-07T16:00:00+07:00" // when Công văn 470/SCT-QLTM was recorded
+	asOf    = "07/08/2025"                // its reporting date
+	later   = "30/09/2025"                // after the entries that change its figures, before the demo's end
+	allDims = "stars,former_province,commune,sector,product_set,producer_kind,authority,level,funding,site_type,event_kind,platform"
+)
+
+var goldenCommands = []goldenCLI{
+	{"help", []string{"help"}, true},
+	{"help_en", []string{"help", "--lang", "en"}, true},
+	{"help_figures", []string{"help", "figures"}, true},
+	{"usage_error_figures_csv", []string{"figures", "--csv", "--as-of", asOf}, false},
+	{"usage_error_unknown_command", []string{"figure"}, true},
+
+	{"figures_list", []string{"figures", "--list"}, false},
+	{"figures_vi", []string{"figures", "--as-of", asOf, "--known-at", asOf}, false},
+	{"figures_en", []string{"figures", "--as-of", asOf, "--known-at", asOf, "--lang", "en"}, false},
+	{"figures_json", []string{"figures", "--as-of", asOf, "--known-at", asOf, "--json"}, false},
+	{"figures_filed_by_all_vi", []string{"figures", "--as-of", asOf, "--known-at", filedAt, "--by", allDims}, false},
+	{"figures_filed_by_all_en", []string{"figures", "--as-of", asOf, "--known-at", filedAt, "--by", allDims, "--lang", "en"}, false},
+	{"figures_filed_by_all_json", []string{"figures", "--as-of", asOf, "--known-at", filedAt, "--by", allDims, "--json"}, false},
+	{"figures_later_by_stars_json", []string{"figures", "--as-of", asOf, "--known-at", later, "--by", "stars,funding", "--json"}, false},
+
+	{"explain_ocop_valid_vi", []string{"explain", "ocop.valid", "--as-of", asOf, "--known-at", asOf}, false},
+	{"explain_ocop_valid_json", []string{"explain", "ocop.valid", "--as-of", asOf, "--known-at", asOf, "--json"}, false},
+	{"explain_ocop_valid_csv", []string{"explain", "ocop.valid", "--as-of", asOf, "--known-at", asOf, "--csv"}, false},
+	{"explain_salespoints_open_csv_en", []string{"explain", "salespoints.open", "--as-of", asOf, "--known-at", later, "--csv", "--lang", "en"}, false},
+	{"explain_salespoints_open_vi", []string{"explain", "salespoints.open", "--as-of", asOf, "--known-at", later}, false},
+	{"explain_salespoints_open_en", []string{"explain", "salespoints.open", "--as-of", asOf, "--known-at", later, "--lang", "en"}, false},
+	{"explain_salespoints_open_json", []string{"explain", "salespoints.open", "--as-of", asOf, "--known-at", later, "--json"}, false},
+	{"explain_salespoints_open_csv", []string{"explain", "salespoints.open", "--as-of", asOf, "--known-at", later, "--csv"}, false},
+	{"explain_fairs_province_vi", []string{"explain", "fairs.province", "--as-of", asOf, "--known-at", asOf}, false},
+	{"explain_fairs_province_json", []string{"explain", "fairs.province", "--as-of", asOf, "--known-at", asOf, "--json"}, false},
+	{"explain_fairs_province_csv", []string{"explain", "fairs.province", "--as-of", asOf, "--known-at", asOf, "--csv"}, false},
+
+	{"diff_vi", []string{"diff", "--as-of", asOf, "--known-at", filedAt, "--vs", later}, false},
+	{"diff_en", []string{"diff", "--as-of", asOf, "--known-at", filedAt, "--vs", later, "--lang", "en"}, false},
+	{"diff_json", []string{"diff", "--as-of", asOf, "--known-at", filedAt, "--vs", later, "--json"}, false},
+	{"diff_vs_now_vi", []string{"diff", "--as-of", asOf, "--known-at", asOf}, false},
+
+	{"timeline_ocop_valid_vi", []string{"timeline", "ocop.valid", "--from", "01/01/2021", "--to", asOf, "--step", "year", "--known-at", asOf}, false},
+	{"timeline_salespoints_open_en", []string{"timeline", "salespoints.open", "--from", "01/01/2025", "--to", later, "--step", "month", "--known-at", later, "--lang", "en"}, false},
+	{"timeline_salespoints_open_json", []string{"timeline", "salespoints.open", "--from", "01/07/2025", "--to", "31/08/2025", "--step", "week", "--known-at", later, "--json"}, false},
+
+	{"expiring_vi", []string{"expiring", "--as-of", asOf, "--known-at", asOf}, false},
+	{"expiring_en", []string{"expiring", "--as-of", asOf, "--known-at", asOf, "--within", "60d", "--lang", "en"}, false},
+	{"expiring_json", []string{"expiring", "--as-of", asOf, "--known-at", asOf, "--json"}, false},
+
+	{"log_slice_vi", []string{"log", "--from", "4495", "--limit", "10"}, false},
+	{"log_slice_en", []string{"log", "--from", "4495", "--limit", "10", "--lang", "en"}, false},
+	{"log_slice_json", []string{"log", "--from", "4495", "--limit", "10", "--json"}, false},
+	{"log_record_vi", []string{"log", "--stream", "product.gl-kt-0001"}, false},
+	{"log_record_json", []string{"log", "--stream", "product.gl-kt-0001", "--json"}, false},
+
+	// report before reconcile: reconcile publishes the checkpoints the report then names.
+	{"report_filed_vi", []string{"report", "--as-of", asOf, "--known-at", filedAt}, false},
+	{"report_filed_en", []string{"report", "--as-of", asOf, "--known-at", filedAt, "--lang", "en"}, false},
+	{"report_filed_json", []string{"report", "--as-of", asOf, "--known-at", filedAt, "--json"}, false},
+	{"report_filed_json_en", []string{"report", "--as-of", asOf, "--known-at", filedAt, "--json", "--lang", "en"}, false},
+	{"report_filed_md", []string{"report", "--as-of", asOf, "--known-at", filedAt, "--format", "md"}, false},
+	{"reconcile_vi", []string{"reconcile", "470/SCT-QLTM"}, false},
+	{"reconcile_en", []string{"reconcile", "470/SCT-QLTM", "--lang", "en"}, false},
+	{"reconcile_json", []string{"reconcile", "470/SCT-QLTM", "--json"}, false},
+	{"reconcile_md", []string{"reconcile", "470-SCT-QLTM", "--format", "md"}, false},
+	{"reconcile_unknown", []string{"reconcile", "471/SCT-QLTM"}, false},
+	{"report_filed_vi_after_reconcile", []string{"report", "--as-of", asOf, "--known-at", filedAt}, false},
+	{"report_later_vi", []string{"report", "--as-of", asOf, "--known-at", later}, false},
+
+	{"status_vi", []string{"status"}, false},
+	{"status_en", []string{"status", "--lang", "en"}, false},
+	{"status_json", []string{"status", "--json"}, false},
+}
+
+var goldenRequests = []goldenHTTP{
+	{"http_figures", "/v1/figures?as_of=2025-08-07&known_at=2025-08-07", nil},
+	{"http_figures_filed_by_all", "/v1/figures?as_of=2025-08-07&known_at=2025-08-07T16:00:00%2B07:00&by=" + allDims, nil},
+	{"http_figures_later_by_stars_en", "/v1/figures?as_of=2025-08-07&known_at=2025-09-30&by=stars,funding&lang=en", nil},
+	{"http_figure_ocop_valid", "/v1/figures/ocop.valid?as_of=2025-08-07&known_at=2025-08-07", nil},
+	{"http_explain_ocop_valid", "/v1/figures/ocop.valid/explain?as_of=2025-08-07&known_at=2025-08-07", nil},
+	{"http_explain_salespoints_open", "/v1/figures/salespoints.open/explain?as_of=2025-08-07&known_at=2025-09-30", nil},
+	{"http_explain_fairs_province_en", "/v1/figures/fairs.province/explain?as_of=2025-08-07&known_at=2025-08-07&lang=en", nil},
+	{"http_diff", "/v1/diff?as_of=2025-08-07&known_at=2025-08-07T16:00:00%2B07:00&vs=2025-09-30", nil},
+	{"http_timeline_salespoints_open", "/v1/figures/salespoints.open/timeline?from=2025-01-01&to=2025-09-30&step=month&known_at=2025-09-30", nil},
+	{"http_expiring", "/v1/expiring?as_of=2025-08-07&known_at=2025-08-07", nil},
+	{"http_log_slice", "/v1/log?from=4495&limit=10", maskLogEnd},
+	{"http_reconcile", "/v1/reports/470-SCT-QLTM/reconcile", masksReconcileNow},
+	{"http_reconcile_unknown_en", "/v1/reports/471-SCT-QLTM/reconcile?lang=en", nil},
+	{"http_error_bad_date", "/v1/figures?as_of=31/02/2025", nil},
+	{"http_error_unknown_figure_en", "/v1/figures/ocop.vaild?lang=en", nil},
+}
+
+// TestGolden loads the demo once, runs every command of goldenCommands on it in order, then
+// serves it and asks the API goldenRequests, comparing each answer with its golden file.
+func TestGolden(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the whole demo into JetStream")
+	}
+	start := time.Now()
+	dir := t.TempDir()
+	if code, _, errs := run(t, dir, "", "demo"); code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, errs)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "checkpoint-signing.key"), []byte(goldenKey), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	loaded := time.Since(start)
+	masks := append([]goldenMask{{"the temporary data directory", regexp.MustCompile(regexp.QuoteMeta(dir)), "<DATA>"}}, masksCLI...)
+	for _, c := range goldenCommands {
+		var code int
+		var out, errs string
+		if c.noData {
+			code, out, errs = runCLI(t, c.args...)
+		} else {
+			code, out, errs = run(t, dir, "", c.args...)
+		}
+		got := fmt.Sprintf("$ ocopledger %s\nexit %d\n--- stdout\n%s--- stderr\n%s", strings.Join(c.args, " "), code, out, errs)
+		checkGolden(t, c.name, applyMasks(got, masks))
+	}
+	ran := time.Since(start)
+
+	base := serveGolden(t, dir)
+	for _, r := range goldenRequests {
+		res, err := http.Get(base + r.path)
+		if err != nil {
+			t.Fatalf("%s: %v", r.path, err)
+		}
+		body, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", r.path, err)
+		}
+		got := fmt.Sprintf("GET %s\n%d %s\n\n%s", r.path, res.StatusCode, res.Header.Get("Content-Type"), body)
+		checkGolden(t, r.name, applyMasks(applyMasks(got, masks), r.masks))
+	}
+	t.Logf("demo loaded in %v, %d commands in %v, %d requests in %v", loaded.Round(time.Millisecond),
+		len(goldenCommands), (ran - loaded).Round(time.Millisecond), len(goldenRequests), time.Since(start.Add(ran)).Round(time.Millisecond))
+}
+
+// serveGolden runs `ocopledger serve` on dir on a free loopback port, open to the local user (no
+// tokens), until the test ends; it returns the base URL once the read models are ready.
+func serveGolden(t *testing.T, dir string) string {
+	t.Helper()
+	t.Setenv("OCOPLEDGER_TOKENS", "")
+	ctx, cancel := context.WithCancel(context.Background())
+	var logs syncBuffer
+	m := NewMain(strings.NewReader(""), io.Discard, &logs)
+	code := make(chan int, 1)
+	go func() {
+		c := m.Run(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--instance", "golden"})
+		m.Close() // before the code is sent: the data directory is removed once serve has stopped
+		code <- c
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case c := <-code:
+			if c != 0 {
+				t.Errorf("serve exit code %d after a stop; log:\n%s", c, logs.String())
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	re := regexp.MustCompile(`url=http://(127\.0\.0\.1:\d+)/`)
+	waitFor(t, "the start line", func() bool { return re.MatchString(logs.String()) })
+	base := "http://" + re.FindStringSubmatch(logs.String())[1]
+	waitFor(t, "/readyz", func() bool {
+		res, err := http.Get(base + "/readyz")
+		if err == nil {
+			res.Body.Close()
+		}
+		return err == nil && res.StatusCode == 200
+	})
+	return base
+}
