@@ -16,7 +16,6 @@ import (
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/httpapi"
-	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/metrics"
 	"github.com/ocopledger/ocopledger/projections"
 )
@@ -170,8 +169,8 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 			return err
 		}
 	}
-	commits := &commitFanout{}
-	p, err := m.Projection(projections.Options{Logger: log.With("part", "projections"), OnCommit: commits.notify})
+	commits := &projections.CommitFanout{}
+	p, err := m.Projection(projections.Options{Logger: log.With("part", "projections"), OnCommit: commits.Notify})
 	if err != nil {
 		return err
 	}
@@ -179,7 +178,7 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 		return err // the read models know more of the log than it holds
 	}
 	reg := metrics.NewRegistry()
-	runner := &projectionRunner{p: p, src: l, log: log.With("part", "projections")}
+	runner := projections.NewRunner(p, l, projections.RunnerOptions{Logger: log.With("part", "projections")})
 	// The log's signed checkpoints: the data directory's key (made on first start) signs them.
 	cps, err := m.Checkpoints(ctx, true)
 	if err != nil {
@@ -194,7 +193,7 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	mux := httpapi.NewMux()
 	api.Mount(mux)
 	env := &serveEnv{Ledger: l, Store: l.Store(), Projection: p, Mux: mux, Require: api.Require, WriteError: httpapi.WriteError, Logger: log,
-		Instance: serveOpts.instance, Metrics: reg, OnCommit: commits.add}
+		Instance: serveOpts.instance, Metrics: reg, OnCommit: commits.Add}
 
 	// Handlers (streams above all) end when this context does, before the server shuts down.
 	hctx, stopHandlers := context.WithCancel(ctx)
@@ -347,93 +346,4 @@ func runParts(ctx context.Context, log *slog.Logger, parts []namedRun) error {
 	}
 	wg.Wait()
 	return first
-}
-
-// commitFanout passes the read models' commits to every part that asked (serveEnv.OnCommit).
-type commitFanout struct {
-	mu  sync.RWMutex
-	fns []func(from, to uint64)
-}
-
-func (c *commitFanout) add(fn func(from, to uint64)) {
-	c.mu.Lock()
-	c.fns = append(c.fns, fn)
-	c.mu.Unlock()
-}
-
-func (c *commitFanout) notify(from, to uint64) {
-	c.mu.RLock()
-	fns := c.fns
-	c.mu.RUnlock()
-	for _, fn := range fns {
-		fn(from, to)
-	}
-}
-
-// projectionRunner keeps the read models following the log, and can drop and rebuild them
-// while serving (POST /v1/admin/rebuild).
-type projectionRunner struct {
-	p   *projections.Projection
-	src *ledger.Ledger
-	log *slog.Logger
-
-	mu     sync.Mutex
-	ctx    context.Context
-	cancel context.CancelFunc
-	done   chan struct{}
-}
-
-// Run follows the log until ctx is done; after a failure it retries with a growing pause.
-func (r *projectionRunner) Run(ctx context.Context) error {
-	r.mu.Lock()
-	r.ctx = ctx
-	r.startLocked()
-	r.mu.Unlock()
-	<-ctx.Done()
-	r.mu.Lock()
-	done := r.done
-	r.mu.Unlock()
-	<-done
-	return nil
-}
-
-func (r *projectionRunner) startLocked() {
-	ctx, cancel := context.WithCancel(r.ctx)
-	done := make(chan struct{})
-	r.cancel, r.done = cancel, done
-	go func() {
-		defer close(done)
-		pause := time.Second
-		for {
-			err := r.p.Run(ctx, r.src)
-			if err == nil || ctx.Err() != nil {
-				return
-			}
-			r.log.Error("read models: following the log failed; retrying", "err", err, "in", pause)
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(pause):
-			}
-			pause = min(2*pause, time.Minute)
-		}
-	}()
-}
-
-// Rebuild stops following, drops the read models and starts following again from the start of
-// the log; it returns once the rebuild has started.
-func (r *projectionRunner) Rebuild(context.Context) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.ctx == nil {
-		return errors.New("the read models are not running")
-	}
-	r.cancel()
-	<-r.done
-	if err := r.p.Reset(); err != nil {
-		r.startLocked()
-		return err
-	}
-	r.startLocked()
-	return nil
 }
