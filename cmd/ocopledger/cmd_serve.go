@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"sync"
 	"syscall"
 	"time"
 
@@ -202,11 +201,11 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	signer := &checkpointer{cl: cps, p: p, store: l.Store(), log: log.With("part", "checkpoints")}
 	parts := []namedRun{{"projections", runner.Run}, {"api", api.Run}, {"history", watch.Run}, {"checkpoints", signer.Run}}
 	for _, h := range serveHooks {
-		run, err := h.init(hctx, env)
+		runs, err := h.init(hctx, env)
 		if err != nil {
 			return fmt.Errorf("serve: %s: %w", h.name, err)
 		}
-		if run != nil {
+		for _, run := range runs {
 			parts = append(parts, namedRun{h.name, run})
 		}
 	}
@@ -318,32 +317,4 @@ func listenError(addr string, err error) error {
 	}
 	e.Err = err
 	return e
-}
-
-type namedRun struct {
-	name string
-	run  func(context.Context) error
-}
-
-// runParts runs the parts until ctx is done or one fails; then it stops the others, waits for
-// them and returns the first failure.
-func runParts(ctx context.Context, log *slog.Logger, parts []namedRun) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	var once sync.Once
-	var first error
-	for _, p := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := p.run(ctx); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, http.ErrServerClosed) {
-				log.Error("serve: a part failed; stopping", "part", p.name, "err", err)
-				once.Do(func() { first = fmt.Errorf("%s: %w", p.name, err) })
-				cancel()
-			}
-		}()
-	}
-	wg.Wait()
-	return first
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/errgroup"
 )
 
 // serveEnv is what `ocopledger serve` has running, handed to the parts that plug into it.
@@ -37,14 +40,36 @@ type serveEnv struct {
 	OnCommit func(fn func(from, to uint64))
 }
 
-// serveHook plugs a part into `ocopledger serve`: it mounts handlers on env.Mux and returns a
-// function that runs until ctx is done (nil if the part has nothing to run).
+// serveHook plugs a part into `ocopledger serve`: it mounts handlers on env.Mux and returns the
+// functions that run until ctx is done (none if the part has nothing to run).
 type serveHook struct {
 	name string
-	init func(ctx context.Context, env *serveEnv) (run func(ctx context.Context) error, err error)
+	init func(ctx context.Context, env *serveEnv) (runs []func(ctx context.Context) error, err error)
 }
 
 // serveHooks are registered by the cmd files of the parts (webhooks, dashboard…) in init.
 var serveHooks []serveHook
 
 func registerServeHook(h serveHook) { serveHooks = append(serveHooks, h) }
+
+type namedRun struct {
+	name string
+	run  func(context.Context) error
+}
+
+// runParts runs the parts until ctx is done or one fails; then it stops the others, waits for
+// them and returns the first failure, named by its part.
+func runParts(ctx context.Context, log *slog.Logger, parts []namedRun) error {
+	g, ctx := errgroup.WithContext(ctx)
+	for _, p := range parts {
+		g.Go(func() error {
+			err := p.run(ctx)
+			if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, http.ErrServerClosed) {
+				return nil
+			}
+			log.Error("serve: a part failed; stopping", "part", p.name, "err", err)
+			return fmt.Errorf("%s: %w", p.name, err)
+		})
+	}
+	return g.Wait()
+}

@@ -11,7 +11,7 @@ import (
 func init() {
 	registerServeHook(serveHook{
 		name: "dashboard",
-		init: func(ctx context.Context, env *serveEnv) (func(ctx context.Context) error, error) {
+		init: func(ctx context.Context, env *serveEnv) ([]func(ctx context.Context) error, error) {
 			h := dashboard.Handler()
 			env.Mux.Handle("GET /{$}", h)
 			env.Mux.Handle("GET /assets/", h)

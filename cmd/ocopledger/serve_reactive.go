@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
-	"sync"
 
 	"github.com/ocopledger/ocopledger/metrics"
 	"github.com/ocopledger/ocopledger/reactive"
@@ -19,7 +17,7 @@ func init() {
 	registerServeHook(serveHook{name: "reactive", init: initReactive})
 }
 
-func initReactive(ctx context.Context, env *serveEnv) (func(context.Context) error, error) {
+func initReactive(ctx context.Context, env *serveEnv) ([]func(context.Context) error, error) {
 	logger := env.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -79,31 +77,5 @@ func initReactive(ctx context.Context, env *serveEnv) (func(context.Context) err
 		return nil, err
 	}
 	notifier := reactive.NewNotifier(ncfg)
-	return func(ctx context.Context) error {
-		return runAll(ctx, hooks.Run, feed.Run, notifier.Run)
-	}, nil
-}
-
-// runAll runs the parts until ctx is done or one of them fails; then it stops the others and
-// returns the first failure.
-func runAll(ctx context.Context, parts ...func(context.Context) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg    sync.WaitGroup
-		once  sync.Once
-		first error
-	)
-	for _, run := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := run(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				once.Do(func() { first = err })
-				cancel()
-			}
-		}()
-	}
-	wg.Wait()
-	return first
+	return []func(context.Context) error{hooks.Run, feed.Run, notifier.Run}, nil
 }
