@@ -629,36 +629,40 @@ func checkStream(field, s string) error {
 
 // ---- the catalogue ----
 
-// registry maps each type name to a constructor of its zero value.
-var registry = map[string]func() Event{
-	TypeProducerRegistered:     func() Event { return &ProducerRegistered{} },
-	TypeProducerChanged:        func() Event { return &ProducerChanged{} },
-	TypeOCOPCertified:          func() Event { return &OCOPCertified{} },
-	TypeOCOPReevaluated:        func() Event { return &OCOPReevaluated{} },
-	TypeOCOPRevoked:            func() Event { return &OCOPRevoked{} },
-	TypeOCOPExpired:            func() Event { return &OCOPExpired{} },
-	TypeOCOPExpiryNoticed:      func() Event { return &OCOPExpiryNoticed{} },
-	TypeOCOPPotentialFiveStar:  func() Event { return &OCOPPotentialFiveStar{} },
-	TypeCNNTTBRecognized:       func() Event { return &CNNTTBRecognized{} },
-	TypeCNNTTBExpired:          func() Event { return &CNNTTBExpired{} },
-	TypeSalesPointOpened:       func() Event { return &SalesPointOpened{} },
-	TypeSalesPointClosed:       func() Event { return &SalesPointClosed{} },
-	TypeTradeEventHeld:         func() Event { return &TradeEventHeld{} },
-	TypeTradeEventJoined:       func() Event { return &TradeEventParticipation{} },
-	TypeListingCreated:         func() Event { return &ListingCreated{} },
-	TypeListingRemoved:         func() Event { return &ListingRemoved{} },
-	TypeUnitsMerged:            func() Event { return &UnitsMerged{} },
-	TypeReportFiled:            func() Event { return &ReportFiled{} },
-	TypeEventRetracted:         func() Event { return &EventRetracted{} },
-	TypeEventAmended:           func() Event { return &EventAmended{} },
-	TypeQuarantineAcknowledged: func() Event { return &QuarantineAcknowledged{} },
+// eventTypes is the table of event types: a new type is a struct above and one line here (its
+// labels are what feeds and lists show), plus what its aggregate does with it in aggregates.go.
+var eventTypes = []*EventType{
+	describe[ProducerRegistered]("Đăng ký chủ thể", "Producer registered"),
+	describe[ProducerChanged]("Thay đổi thông tin chủ thể", "Producer changed"),
+	describe[OCOPCertified]("Cấp chứng nhận OCOP", "OCOP certified"),
+	describe[OCOPReevaluated]("Đánh giá lại OCOP", "OCOP re-evaluated"),
+	describe[OCOPRevoked]("Thu hồi chứng nhận OCOP", "OCOP revoked"),
+	describe[OCOPExpired]("Chứng nhận OCOP hết hạn", "OCOP expired"),
+	// The notice is sent before the expiry it announces; the expiry lies up to 36 months ahead.
+	describe[OCOPExpiryNoticed]("Thông báo sắp hết hạn", "Expiry notice sent").ahead(map[string]int{"expires_on": OCOPValidityMonths*31 + DateLeeway}),
+	describe[OCOPPotentialFiveStar]("Tiềm năng 5 sao", "Potential 5-star"),
+	describe[CNNTTBRecognized]("Công nhận CNNTTB", "CNNTTB recognised"),
+	describe[CNNTTBExpired]("CNNTTB hết hiệu lực", "CNNTTB expired"),
+	describe[SalesPointOpened]("Mở điểm bán OCOP", "Sales point opened"),
+	describe[SalesPointClosed]("Đóng điểm bán OCOP", "Sales point closed"),
+	// A fair is announced and recorded before it opens: up to a year ahead (and its 60 days).
+	describe[TradeEventHeld]("Tổ chức sự kiện xúc tiến", "Trade event held").ahead(map[string]int{"start_date": 366, "end_date": 366 + 60}),
+	describe[TradeEventParticipation]("Doanh nghiệp tham gia", "Business took part"),
+	describe[ListingCreated]("Đăng sản phẩm lên sàn", "Listing created"),
+	describe[ListingRemoved]("Gỡ sản phẩm khỏi sàn", "Listing removed"),
+	// A reorganisation is resolved before it takes effect (NQ 202/2025/QH15: 12/06 for 01/07/2025).
+	describe[UnitsMerged]("Sắp xếp đơn vị hành chính", "Administrative units merged").ahead(map[string]int{"effective": 366}),
+	describe[ReportFiled]("Nộp báo cáo", "Report filed"),
+	describe[EventRetracted]("Hủy mục đã ghi", "Entry retracted"),
+	describe[EventAmended]("Sửa mục đã ghi", "Entry amended"),
+	describe[QuarantineAcknowledged]("Xác nhận mục bị cách ly", "Quarantined entry acknowledged"),
 }
 
 // EventTypes lists every event type name, sorted.
-func EventTypes() []string { return sortedKeys(registry) }
+func EventTypes() []string { return sortedKeys(eventIndex) }
 
 // KnownType reports whether t is an event type of the catalogue.
-func KnownType(t string) bool { _, ok := registry[t]; return ok }
+func KnownType(t string) bool { _, ok := eventIndex[t]; return ok }
 
 // CatalogueVersion names the catalogue of this build (a digest of its event types with their
 // schema versions): the read models record it with each entry they quarantine, so that a build
@@ -666,7 +670,7 @@ func KnownType(t string) bool { _, ok := registry[t]; return ok }
 var CatalogueVersion = sync.OnceValue(func() string {
 	h := sha256.New()
 	for _, t := range EventTypes() {
-		fmt.Fprintf(h, "%s@%d\n", t, registry[t]().SchemaVersion())
+		fmt.Fprintf(h, "%s@%d\n", t, eventIndex[t].Schema)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:12]
 })
@@ -682,41 +686,34 @@ func Decode(typ string, schema int, data []byte) (Event, error) {
 // is decoded again by encoding/json, whose verdict and wording stand; so fast must accept only
 // what encoding/json with DisallowUnknownFields accepts, to the same value. nil means none.
 func DecodeWith(fast func(data []byte, v any) bool, typ string, schema int, data []byte) (Event, error) {
-	mk, ok := registry[typ]
+	t, ok := eventIndex[typ]
 	if !ok {
 		err := Invalid("type", "%q is not a known event type; known types: %s", typ, strings.Join(EventTypes(), ", "))
 		err.Value = typ
 		return nil, err
 	}
-	e := mk()
-	if schema != e.SchemaVersion() {
-		return nil, Invalid("schema", "%s has schema version %d; version %d is not known", typ, e.SchemaVersion(), schema)
+	if schema != t.Schema {
+		return nil, Invalid("schema", "%s has schema version %d; version %d is not known", typ, t.Schema, schema)
 	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return nil, Invalid("", "the payload of %s must be a JSON object", typ)
 	}
-	if fast != nil {
-		if fast(trimmed, e) {
-			return deref(e), nil
-		}
-		e = mk() // fast may have filled e in part
-	}
-	return decodeStd(e, trimmed)
+	return t.decode(fast, trimmed)
 }
 
-// decodeStd decodes a payload with encoding/json, whose verdict on a payload is the ledger's,
-// wording its errors.
-func decodeStd(e Event, data []byte) (Event, error) {
+// decodeStd decodes a payload into v with encoding/json, whose verdict on a payload is the
+// ledger's, wording its errors.
+func decodeStd(v any, data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(e); err != nil {
-		return nil, jsonError(err, data)
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err, data)
 	}
 	if dec.More() {
-		return nil, Invalid("", "there is more than one JSON value in the payload")
+		return Invalid("", "there is more than one JSON value in the payload")
 	}
-	return deref(e), nil
+	return nil
 }
 
 // DecodeValid is Decode followed by Validate, for a payload to record: it first refuses bytes
@@ -733,55 +730,6 @@ func DecodeValid(typ string, schema int, data []byte) (Event, error) {
 		return nil, err
 	}
 	return e, nil
-}
-
-// deref turns the *T the decoder filled into the T value events are passed around as.
-func deref(e Event) Event {
-	switch v := e.(type) {
-	case *ProducerRegistered:
-		return *v
-	case *ProducerChanged:
-		return *v
-	case *OCOPCertified:
-		return *v
-	case *OCOPReevaluated:
-		return *v
-	case *OCOPRevoked:
-		return *v
-	case *OCOPExpired:
-		return *v
-	case *OCOPExpiryNoticed:
-		return *v
-	case *OCOPPotentialFiveStar:
-		return *v
-	case *CNNTTBRecognized:
-		return *v
-	case *CNNTTBExpired:
-		return *v
-	case *SalesPointOpened:
-		return *v
-	case *SalesPointClosed:
-		return *v
-	case *TradeEventHeld:
-		return *v
-	case *TradeEventParticipation:
-		return *v
-	case *ListingCreated:
-		return *v
-	case *ListingRemoved:
-		return *v
-	case *UnitsMerged:
-		return *v
-	case *ReportFiled:
-		return *v
-	case *EventRetracted:
-		return *v
-	case *EventAmended:
-		return *v
-	case *QuarantineAcknowledged:
-		return *v
-	}
-	return e
 }
 
 // jsonError turns a decoding error into one that names the field in plain words.

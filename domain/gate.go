@@ -17,7 +17,7 @@ import (
 // The gate: whatever the ledger accepts stays for ever, so every value a rule computes with is
 // bounded where it enters. Validate checks an event on its own (text, the era of its dates, years,
 // scores, counts); ValidateAt adds the one bound that needs the time of recording: a fact is not
-// dated after the day it is recorded, except the few facts planned ahead (datesAhead).
+// dated after the day it is recorded, except the few facts planned ahead (EventType.Ahead).
 
 // EraStart is the first day a fact of the programme may bear. The oldest records the ledger is
 // built to hold are the CNNTTB rounds of 2012 (demo, docs) and of 2014 (synth); OCOP starts in
@@ -32,24 +32,16 @@ var lastDay = MustDate(MaxYear, 12, 31)
 // that a clerk whose clock runs a few hours ahead around midnight is not refused.
 const DateLeeway = 1
 
-// datesAhead lists, by event type and top-level field, the dates that may lie further after the
-// day of recording than DateLeeway, and by how many days at most. Every other date (a nested one,
-// such as a decision's, included) is of a fact that has already happened when it is recorded: a
-// decision, an opening, a closing, an expiry, a listing.
-var datesAhead = map[string]map[string]int{
-	// A fair is announced and recorded before it opens: up to a year ahead (and its 60 days).
-	TypeTradeEventHeld: {"start_date": 366, "end_date": 366 + 60},
-	// A reorganisation is resolved before it takes effect (NQ 202/2025/QH15: 12/06 for 01/07/2025).
-	TypeUnitsMerged: {"effective": 366},
-	// The notice is sent before the expiry it announces; the expiry lies up to 36 months ahead.
-	TypeOCOPExpiryNoticed: {"expires_on": OCOPValidityMonths*31 + DateLeeway},
-}
-
 // DaysAhead returns how many days after the day of recording a date of the given event type and
-// field (its JSON name, "start_date") may lie: DateLeeway for a fact that has happened.
+// field (its JSON name, "start_date") may lie: DateLeeway for a fact that has happened. The few
+// facts planned ahead list their dates in their EventType's Ahead; every other date (a nested
+// one, such as a decision's, included) is of a fact that has already happened when it is
+// recorded: a decision, an opening, a closing, an expiry, a listing.
 func DaysAhead(eventType, field string) int {
-	if n, ok := datesAhead[eventType][field]; ok {
-		return n
+	if t, ok := eventIndex[eventType]; ok {
+		if n, ok := t.Ahead[field]; ok {
+			return n
+		}
 	}
 	return DateLeeway
 }
