@@ -404,7 +404,7 @@ func (p *product) contributions() []Contribution {
 		a := c.attrs
 		a.Potential5 = p.potential5.Valid() && p.potential5 >= c.start && p.potential5 < c.end
 		base := Contribution{Item: p.id, From: c.start, Until: c.end, EventID: c.eventID, Attrs: a}
-		for _, fig := range [2]string{"ocop.valid", starsFigure(c.stars)} {
+		for _, fig := range [2]string{FigureOCOPValid, starsFigure(c.stars)} {
 			cc := base
 			cc.Figure = fig
 			out = append(out, cc)
@@ -487,20 +487,20 @@ func (c *cnnttb) apply(r Recorded) {
 func starsFigure(s Stars) string {
 	switch s {
 	case 3:
-		return "ocop.valid.stars3"
+		return FigureOCOPValidStars3
 	case 4:
-		return "ocop.valid.stars4"
+		return FigureOCOPValidStars4
 	case 5:
-		return "ocop.valid.stars5"
+		return FigureOCOPValidStars5
 	}
-	return fmt.Sprintf("ocop.valid.stars%d", s)
+	return fmt.Sprintf(FigureOCOPValid+".stars%d", s)
 }
 
 // cnnttbFigures are the IDs of the figures of CNNTTB recognitions, by level: recognised, valid.
 var cnnttbFigures = map[CNNTTBLevel][2]string{
-	LevelProvince: {"cnnttb.recognized.province", "cnnttb.valid.province"},
-	LevelRegion:   {"cnnttb.recognized.region", "cnnttb.valid.region"},
-	LevelNational: {"cnnttb.recognized.national", "cnnttb.valid.national"},
+	LevelProvince: {FigureCNNTTBRecognizedProvince, FigureCNNTTBValidProvince},
+	LevelRegion:   {FigureCNNTTBRecognizedRegion, FigureCNNTTBValidRegion},
+	LevelNational: {FigureCNNTTBRecognizedNational, FigureCNNTTBValidNational},
 }
 
 func (c *cnnttb) contributions() []Contribution {
@@ -587,14 +587,14 @@ func (s *salesPoint) contributions() []Contribution {
 			continue
 		}
 		a := Attrs{Name: p.e.Name, Producer: p.e.Operator, Funding: p.e.Funding, SiteType: p.e.SiteType, Address: p.e.Address, Synthetic: p.e.Synthetic}
-		figs := []string{"salespoints.open"}
+		figs := []string{FigureSalesPointsOpen}
 		switch p.e.Funding {
 		case FundingMinistry:
-			figs = append(figs, "salespoints.open.state", "salespoints.open.ministry")
+			figs = append(figs, FigureSalesPointsOpenState, FigureSalesPointsOpenMinistry)
 		case FundingProvince:
-			figs = append(figs, "salespoints.open.state")
+			figs = append(figs, FigureSalesPointsOpenState)
 		case FundingPrivate:
-			figs = append(figs, "salespoints.open.private")
+			figs = append(figs, FigureSalesPointsOpenPrivate)
 		}
 		for _, f := range figs {
 			out = append(out, Contribution{Figure: f, Item: p.e.SalesPointID, From: p.e.OpenedOn, Until: until, EventID: p.eventID, Attrs: a})
@@ -648,10 +648,10 @@ func (t *tradeEvent) apply(r Recorded) {
 }
 
 var tradeEventFigure = map[TradeEventKind]string{
-	KindProvincialFair: "fairs.province",
-	KindDistrictFair:   "fairs.district",
-	KindMarketSession:  "market_sessions",
-	KindConference:     "supply_demand_conferences",
+	KindProvincialFair: FigureFairsProvince,
+	KindDistrictFair:   FigureFairsDistrict,
+	KindMarketSession:  FigureMarketSessions,
+	KindConference:     FigureSupplyDemandConferences,
 }
 
 // contributions returns the fair's contributions. The list is shared with the aggregate, which
@@ -687,8 +687,8 @@ func (t *tradeEvent) appendJoin(out []Contribution, j Recorded) []Contribution {
 	pa := a
 	pa.Producer = p.BusinessName
 	return append(out,
-		Contribution{Figure: "trade_events", Item: h.TradeEventID, From: h.StartDate, Until: Forever, EventID: j.ID, Attrs: a},
-		Contribution{Figure: "trade_events.participations", Item: h.TradeEventID + "/" + p.BusinessID, From: h.StartDate, Until: Forever, EventID: j.ID, Attrs: pa})
+		Contribution{Figure: FigureTradeEvents, Item: h.TradeEventID, From: h.StartDate, Until: Forever, EventID: j.ID, Attrs: a},
+		Contribution{Figure: FigureTradeEventParticipations, Item: h.TradeEventID + "/" + p.BusinessID, From: h.StartDate, Until: Forever, EventID: j.ID, Attrs: pa})
 }
 
 // ---- e-commerce listings ----
@@ -740,8 +740,8 @@ func (l *listing) contributions() []Contribution {
 	a := Attrs{Name: e.ProductName, Producer: e.BusinessName, Platform: e.Platform, Synthetic: e.Synthetic}
 	if e.Platform.Provincial() {
 		return []Contribution{
-			{Figure: "ecommerce.listed_products", Item: e.ListingID, From: e.ListedOn, Until: Forever, EventID: l.createdID, Attrs: a},
-			{Figure: "ecommerce.listed_businesses", Item: e.BusinessID, From: e.ListedOn, Until: Forever, EventID: l.createdID, Attrs: a},
+			{Figure: FigureListedProducts, Item: e.ListingID, From: e.ListedOn, Until: Forever, EventID: l.createdID, Attrs: a},
+			{Figure: FigureListedBusinesses, Item: e.BusinessID, From: e.ListedOn, Until: Forever, EventID: l.createdID, Attrs: a},
 		}
 	}
 	if !e.OCOP {
@@ -754,7 +754,7 @@ func (l *listing) contributions() []Contribution {
 	if until <= e.ListedOn {
 		return nil
 	}
-	return []Contribution{{Figure: "ecommerce.ocop_on_marketplaces", Item: e.ProductID, From: e.ListedOn, Until: until, EventID: l.createdID, Attrs: a}}
+	return []Contribution{{Figure: FigureOCOPOnMarketplaces, Item: e.ProductID, From: e.ListedOn, Until: until, EventID: l.createdID, Attrs: a}}
 }
 
 // ---- streams recorded once: producers, reorganisations, reports ----

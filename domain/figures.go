@@ -19,87 +19,100 @@ const (
 
 // Figure describes one of the figures the Department reports, under a stable ID.
 type Figure struct {
-	ID   string     `json:"id"`
-	Kind FigureKind `json:"kind"`
-	VI   string     `json:"vi"`
-	EN   string     `json:"en"`
-	Dims []string   `json:"dims"` // dimensions it can be broken down by
+	ID    string     `json:"id"`
+	Kind  FigureKind `json:"kind"`
+	VI    string     `json:"vi"`
+	EN    string     `json:"en"`
+	Dims  []string   `json:"dims"` // dimensions it can be broken down by
+	Group string     `json:"-"`    // the FigureGroup it is shown in
+	// Shared: its items gather contributions from several streams (a business behind many
+	// listings, a product listed on several marketplaces); every other item belongs to one stream.
+	Shared bool `json:"-"`
+	// Expires, for a figure of certificates, is the day a certificate counted from a day stops
+	// counting when nothing else ends it (nil for the figures of other things).
+	Expires func(from Date) Date `json:"-"`
 }
 
 // Label names the figure in a language.
 func (f Figure) Label(lang string) string { return label{f.VI, f.EN}.in(lang) }
 
-// Breakdown dimensions.
+// Figure IDs. Reports, the API and stored contributions depend on these strings: never change one.
 const (
-	DimStars          = "stars"
-	DimFormerProvince = "former_province"
-	DimCommune        = "commune"
-	DimSector         = "sector"
-	DimProductSet     = "product_set"
-	DimProducerKind   = "producer_kind"
-	DimAuthority      = "authority"
-	DimLevel          = "level"
-	DimFunding        = "funding"
-	DimSiteType       = "site_type"
-	DimEventKind      = "event_kind"
-	DimPlatform       = "platform"
+	FigureOCOPValid                = "ocop.valid"
+	FigureOCOPValidStars5          = "ocop.valid.stars5"
+	FigureOCOPValidStars4          = "ocop.valid.stars4"
+	FigureOCOPValidStars3          = "ocop.valid.stars3"
+	FigureCNNTTBRecognizedProvince = "cnnttb.recognized.province"
+	FigureCNNTTBRecognizedRegion   = "cnnttb.recognized.region"
+	FigureCNNTTBRecognizedNational = "cnnttb.recognized.national"
+	FigureCNNTTBValidProvince      = "cnnttb.valid.province"
+	FigureCNNTTBValidRegion        = "cnnttb.valid.region"
+	FigureCNNTTBValidNational      = "cnnttb.valid.national"
+	FigureSalesPointsOpen          = "salespoints.open"
+	FigureSalesPointsOpenState     = "salespoints.open.state"
+	FigureSalesPointsOpenMinistry  = "salespoints.open.ministry"
+	FigureSalesPointsOpenPrivate   = "salespoints.open.private"
+	FigureFairsProvince            = "fairs.province"
+	FigureFairsDistrict            = "fairs.district"
+	FigureMarketSessions           = "market_sessions"
+	FigureSupplyDemandConferences  = "supply_demand_conferences"
+	FigureTradeEvents              = "trade_events"
+	FigureTradeEventParticipations = "trade_events.participations"
+	FigureListedProducts           = "ecommerce.listed_products"
+	FigureListedBusinesses         = "ecommerce.listed_businesses"
+	FigureOCOPOnMarketplaces       = "ecommerce.ocop_on_marketplaces"
 )
 
-// dimLabels names the breakdown dimensions for people (the IDs are what --by and the API take).
-var dimLabels = map[string]label{
-	DimStars:          {"số sao", "stars"},
-	DimFormerProvince: {"tỉnh cũ (trước 01/07/2025)", "former province (before 01/07/2025)"},
-	DimCommune:        {"xã, phường hiện nay", "current commune"},
-	DimSector:         {"ngành, nhóm sản phẩm", "product sector and group"},
-	DimProductSet:     {"bộ sản phẩm", "product set"},
-	DimProducerKind:   {"loại chủ thể", "type of producer"},
-	DimAuthority:      {"cấp công nhận", "certifying authority"},
-	DimLevel:          {"cấp CNNTTB", "CNNTTB level"},
-	DimFunding:        {"nguồn kinh phí", "funding"},
-	DimSiteType:       {"loại địa điểm", "type of site"},
-	DimEventKind:      {"loại hoạt động xúc tiến thương mại", "kind of trade event"},
-	DimPlatform:       {"sàn thương mại điện tử", "e-commerce platform"},
+// FigureGroup is a heading the figures are shown under, in the order of the report.
+type FigureGroup struct {
+	ID    string `json:"id"`
+	Label Label  `json:"label"`
 }
 
-// DimensionLabel names a breakdown dimension in a language ("" for one that does not exist).
-func DimensionLabel(dim, lang string) string {
-	l, ok := dimLabels[dim]
-	if !ok {
-		return ""
-	}
-	return l.in(lang)
+var figureGroups = []FigureGroup{
+	{"ocop", Label{"Sản phẩm OCOP", "OCOP products"}},
+	{"cnnttb", Label{"Sản phẩm công nghiệp nông thôn tiêu biểu", "Typical rural industrial products (CNNTTB)"}},
+	{"salespoints", Label{"Điểm giới thiệu và bán sản phẩm OCOP", "OCOP introduction-and-sales points"}},
+	{"trade", Label{"Xúc tiến thương mại", "Trade promotion"}},
+	{"ecommerce", Label{"Thương mại điện tử", "E-commerce"}},
 }
+
+// FigureGroups lists the groups of figures in the order of the report.
+func FigureGroups() []FigureGroup { return append([]FigureGroup(nil), figureGroups...) }
 
 var (
-	ocopDims   = []string{DimStars, DimFormerProvince, DimCommune, DimSector, DimProductSet, DimProducerKind, DimAuthority}
-	cnnDims    = []string{DimLevel, DimFormerProvince, DimCommune}
-	spDims     = []string{DimFunding, DimSiteType, DimFormerProvince, DimCommune}
-	eventDims  = []string{DimEventKind, DimFormerProvince}
-	listDims   = []string{DimPlatform}
+	ocopDims  = []string{DimStars, DimFormerProvince, DimCommune, DimSector, DimProductSet, DimProducerKind, DimAuthority}
+	cnnDims   = []string{DimLevel, DimFormerProvince, DimCommune}
+	spDims    = []string{DimFunding, DimSiteType, DimFormerProvince, DimCommune}
+	eventDims = []string{DimEventKind, DimFormerProvince}
+	listDims  = []string{DimPlatform}
+
+	// allFigures is the table of figures, in the order of the report: a new figure is a constant
+	// and one entry here, plus the contributions its aggregate makes in aggregates.go.
 	allFigures = []Figure{
-		{"ocop.valid", Stock, "sản phẩm OCOP còn thời hạn", "OCOP products with a valid certificate", ocopDims},
-		{"ocop.valid.stars5", Stock, "sản phẩm OCOP 5 sao", "of which 5-star", ocopDims},
-		{"ocop.valid.stars4", Stock, "sản phẩm OCOP 4 sao", "of which 4-star", ocopDims},
-		{"ocop.valid.stars3", Stock, "sản phẩm OCOP 3 sao", "of which 3-star", ocopDims},
-		{"cnnttb.recognized.province", Cumulative, "sản phẩm CNNTTB cấp tỉnh đã được công nhận", "products recognised CNNTTB at provincial level", cnnDims},
-		{"cnnttb.recognized.region", Cumulative, "sản phẩm CNNTTB cấp khu vực đã được công nhận", "products recognised CNNTTB at regional level", cnnDims},
-		{"cnnttb.recognized.national", Cumulative, "sản phẩm CNNTTB cấp quốc gia đã được công nhận", "products recognised CNNTTB at national level", cnnDims},
-		{"cnnttb.valid.province", Stock, "chứng nhận CNNTTB cấp tỉnh còn hiệu lực", "provincial CNNTTB certificates still valid", cnnDims},
-		{"cnnttb.valid.region", Stock, "chứng nhận CNNTTB cấp khu vực còn hiệu lực", "regional CNNTTB certificates still valid", cnnDims},
-		{"cnnttb.valid.national", Stock, "chứng nhận CNNTTB cấp quốc gia còn hiệu lực", "national CNNTTB certificates still valid", cnnDims},
-		{"salespoints.open", Stock, "điểm giới thiệu và bán sản phẩm OCOP", "OCOP introduction-and-sales points operating", spDims},
-		{"salespoints.open.state", Stock, "điểm do Nhà nước hỗ trợ", "of which State-supported", spDims},
-		{"salespoints.open.ministry", Stock, "điểm do Bộ Công Thương hỗ trợ", "of which supported by the Ministry of Industry and Trade", spDims},
-		{"salespoints.open.private", Stock, "điểm xã hội hóa 100%", "of which 100% privately funded", spDims},
-		{"fairs.province", Flow, "hội chợ cấp tỉnh", "provincial trade fairs held", eventDims},
-		{"fairs.district", Flow, "hội chợ cấp huyện", "district trade fairs held", eventDims},
-		{"market_sessions", Flow, "phiên chợ/đợt hàng Việt về nông thôn, miền núi, hải đảo", "Vietnamese-goods market sessions held", eventDims},
-		{"supply_demand_conferences", Flow, "hội nghị kết nối cung cầu", "supply-demand conferences held", eventDims},
-		{"trade_events", Flow, "đợt hội chợ, phiên chợ, hội nghị có doanh nghiệp tham gia", "trade-promotion events businesses joined", eventDims},
-		{"trade_events.participations", Flow, "lượt doanh nghiệp tham gia", "business participations in trade events", eventDims},
-		{"ecommerce.listed_products", Cumulative, "sản phẩm được hỗ trợ đăng lên sàn TMĐT của tỉnh", "products listed on the provincial e-commerce platform", listDims},
-		{"ecommerce.listed_businesses", Cumulative, "doanh nghiệp, cơ sở có sản phẩm trên sàn TMĐT của tỉnh", "businesses behind those listings", listDims},
-		{"ecommerce.ocop_on_marketplaces", Stock, "sản phẩm OCOP bán trên các sàn TMĐT", "OCOP products listed on third-party marketplaces", listDims},
+		{ID: FigureOCOPValid, Kind: Stock, VI: "sản phẩm OCOP còn thời hạn", EN: "OCOP products with a valid certificate", Dims: ocopDims, Group: "ocop", Expires: OCOPValidUntil},
+		{ID: FigureOCOPValidStars5, Kind: Stock, VI: "sản phẩm OCOP 5 sao", EN: "of which 5-star", Dims: ocopDims, Group: "ocop"},
+		{ID: FigureOCOPValidStars4, Kind: Stock, VI: "sản phẩm OCOP 4 sao", EN: "of which 4-star", Dims: ocopDims, Group: "ocop"},
+		{ID: FigureOCOPValidStars3, Kind: Stock, VI: "sản phẩm OCOP 3 sao", EN: "of which 3-star", Dims: ocopDims, Group: "ocop"},
+		{ID: FigureCNNTTBRecognizedProvince, Kind: Cumulative, VI: "sản phẩm CNNTTB cấp tỉnh đã được công nhận", EN: "products recognised CNNTTB at provincial level", Dims: cnnDims, Group: "cnnttb"},
+		{ID: FigureCNNTTBRecognizedRegion, Kind: Cumulative, VI: "sản phẩm CNNTTB cấp khu vực đã được công nhận", EN: "products recognised CNNTTB at regional level", Dims: cnnDims, Group: "cnnttb"},
+		{ID: FigureCNNTTBRecognizedNational, Kind: Cumulative, VI: "sản phẩm CNNTTB cấp quốc gia đã được công nhận", EN: "products recognised CNNTTB at national level", Dims: cnnDims, Group: "cnnttb"},
+		{ID: FigureCNNTTBValidProvince, Kind: Stock, VI: "chứng nhận CNNTTB cấp tỉnh còn hiệu lực", EN: "provincial CNNTTB certificates still valid", Dims: cnnDims, Group: "cnnttb", Expires: CNNTTBValidUntil},
+		{ID: FigureCNNTTBValidRegion, Kind: Stock, VI: "chứng nhận CNNTTB cấp khu vực còn hiệu lực", EN: "regional CNNTTB certificates still valid", Dims: cnnDims, Group: "cnnttb", Expires: CNNTTBValidUntil},
+		{ID: FigureCNNTTBValidNational, Kind: Stock, VI: "chứng nhận CNNTTB cấp quốc gia còn hiệu lực", EN: "national CNNTTB certificates still valid", Dims: cnnDims, Group: "cnnttb", Expires: CNNTTBValidUntil},
+		{ID: FigureSalesPointsOpen, Kind: Stock, VI: "điểm giới thiệu và bán sản phẩm OCOP", EN: "OCOP introduction-and-sales points operating", Dims: spDims, Group: "salespoints"},
+		{ID: FigureSalesPointsOpenState, Kind: Stock, VI: "điểm do Nhà nước hỗ trợ", EN: "of which State-supported", Dims: spDims, Group: "salespoints"},
+		{ID: FigureSalesPointsOpenMinistry, Kind: Stock, VI: "điểm do Bộ Công Thương hỗ trợ", EN: "of which supported by the Ministry of Industry and Trade", Dims: spDims, Group: "salespoints"},
+		{ID: FigureSalesPointsOpenPrivate, Kind: Stock, VI: "điểm xã hội hóa 100%", EN: "of which 100% privately funded", Dims: spDims, Group: "salespoints"},
+		{ID: FigureFairsProvince, Kind: Flow, VI: "hội chợ cấp tỉnh", EN: "provincial trade fairs held", Dims: eventDims, Group: "trade"},
+		{ID: FigureFairsDistrict, Kind: Flow, VI: "hội chợ cấp huyện", EN: "district trade fairs held", Dims: eventDims, Group: "trade"},
+		{ID: FigureMarketSessions, Kind: Flow, VI: "phiên chợ/đợt hàng Việt về nông thôn, miền núi, hải đảo", EN: "Vietnamese-goods market sessions held", Dims: eventDims, Group: "trade"},
+		{ID: FigureSupplyDemandConferences, Kind: Flow, VI: "hội nghị kết nối cung cầu", EN: "supply-demand conferences held", Dims: eventDims, Group: "trade"},
+		{ID: FigureTradeEvents, Kind: Flow, VI: "đợt hội chợ, phiên chợ, hội nghị có doanh nghiệp tham gia", EN: "trade-promotion events businesses joined", Dims: eventDims, Group: "trade"},
+		{ID: FigureTradeEventParticipations, Kind: Flow, VI: "lượt doanh nghiệp tham gia", EN: "business participations in trade events", Dims: eventDims, Group: "trade"},
+		{ID: FigureListedProducts, Kind: Cumulative, VI: "sản phẩm được hỗ trợ đăng lên sàn TMĐT của tỉnh", EN: "products listed on the provincial e-commerce platform", Dims: listDims, Group: "ecommerce"},
+		{ID: FigureListedBusinesses, Kind: Cumulative, VI: "doanh nghiệp, cơ sở có sản phẩm trên sàn TMĐT của tỉnh", EN: "businesses behind those listings", Dims: listDims, Group: "ecommerce", Shared: true},
+		{ID: FigureOCOPOnMarketplaces, Kind: Stock, VI: "sản phẩm OCOP bán trên các sàn TMĐT", EN: "OCOP products listed on third-party marketplaces", Dims: listDims, Group: "ecommerce", Shared: true},
 	}
 	figureIndex = func() map[string]int {
 		m := map[string]int{}

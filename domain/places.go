@@ -65,42 +65,12 @@ func (m *UnitMap) CurrentCommune(a Address) string {
 	return a.Commune
 }
 
-// Dimension returns the value of a breakdown dimension for an item's attributes, in a language.
+// Dimension returns the value of a breakdown dimension for an item's attributes, in a language
+// ("" for a dimension that does not exist).
 func (m *UnitMap) Dimension(dim string, a Attrs, lang string) string {
-	switch dim {
-	case DimStars:
-		if a.Stars == 0 {
-			return ""
-		}
-		return string(rune('0'+int(a.Stars))) + "★"
-	case DimFormerProvince:
-		return m.FormerProvince(a.Address).Label(lang)
-	case DimCommune:
-		return m.CurrentCommune(a.Address)
-	case DimSector:
-		return string(a.ProductSet.Sector()) + " " + a.ProductSet.Sector().Label(lang)
-	case DimProductSet:
-		return string(a.ProductSet) + " " + a.ProductSet.Label(lang)
-	case DimProducerKind:
-		return a.ProducerKind.Label(lang)
-	case DimAuthority:
-		return a.Authority.Label(lang)
-	case DimLevel:
-		return a.Level.Label(lang)
-	case DimFunding:
-		return a.Funding.Label(lang)
-	case DimSiteType:
-		return a.SiteType.Label(lang)
-	case DimEventKind:
-		return a.EventKind.Label(lang)
-	case DimPlatform:
-		return a.Platform.Label(lang)
+	d, ok := dimensionIndex[dim]
+	if !ok {
+		return ""
 	}
-	return ""
-}
-
-// Dimensions lists every breakdown dimension.
-func Dimensions() []string {
-	return []string{DimStars, DimFormerProvince, DimCommune, DimSector, DimProductSet, DimProducerKind,
-		DimAuthority, DimLevel, DimFunding, DimSiteType, DimEventKind, DimPlatform}
+	return d.value(m, a, lang)
 }

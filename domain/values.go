@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -448,3 +449,96 @@ func (d Decision) check(field string) error {
 }
 
 func (d Decision) String() string { return fmt.Sprintf("QĐ %s ngày %s", d.Number, d.Date.VN()) }
+
+// Enumeration IDs: the closed sets of values the events and the breakdowns use.
+const (
+	EnumStars            = "stars"
+	EnumAuthority        = "authority"
+	EnumCNNTTBLevel      = "cnnttb_level"
+	EnumFunding          = "funding"
+	EnumSiteType         = "site_type"
+	EnumTradeEventKind   = "trade_event_kind"
+	EnumProducerKind     = "producer_kind"
+	EnumPlatform         = "platform"
+	EnumRevocationReason = "revocation_reason"
+	EnumReevalOutcome    = "reeval_outcome"
+	EnumSector           = "sector"
+	EnumProductSet       = "product_set"
+	EnumFormerProvince   = "former_province"
+)
+
+// Enumeration describes a closed set of values: its ID, what a value is, the Go type that holds
+// one, and each value with its labels, in increasing order of value.
+type Enumeration struct {
+	ID     string       `json:"id"`
+	Label  Label        `json:"label"`
+	GoType reflect.Type `json:"-"`
+	Values []EnumValue  `json:"values"`
+}
+
+// EnumValue is one value of an Enumeration. Value is the JSON the API takes: a string, or a
+// number for the stars.
+type EnumValue struct {
+	Value any   `json:"value"`
+	Label Label `json:"label"`
+}
+
+// enumeration describes an enum of strings.
+func enumeration[T ~string](id string, e enum[T]) Enumeration {
+	keys := make([]string, 0, len(e.labels))
+	for k := range e.labels {
+		keys = append(keys, string(k))
+	}
+	sort.Strings(keys)
+	out := Enumeration{ID: id, Label: Label{e.what.vi, e.what.en}, GoType: reflect.TypeFor[T]()}
+	for _, k := range keys {
+		l := e.labels[T(k)]
+		out.Values = append(out.Values, EnumValue{k, Label{l.vi, l.en}})
+	}
+	return out
+}
+
+// enumerations is the table of enumerations; the sets themselves are declared above, each beside
+// its type.
+var enumerations = []Enumeration{
+	{ID: EnumStars, Label: Label{"hạng sao", "stars"}, GoType: reflect.TypeFor[Stars](), Values: []EnumValue{
+		{3, Label{"3 sao", "3 stars"}}, {4, Label{"4 sao", "4 stars"}}, {5, Label{"5 sao", "5 stars"}}}},
+	enumeration(EnumAuthority, authorities),
+	enumeration(EnumCNNTTBLevel, cnnttbLevels),
+	enumeration(EnumFunding, fundings),
+	enumeration(EnumSiteType, siteTypes),
+	enumeration(EnumTradeEventKind, tradeEventKinds),
+	enumeration(EnumProducerKind, producerKinds),
+	enumeration(EnumPlatform, platforms),
+	enumeration(EnumRevocationReason, revocationReasons),
+	enumeration(EnumReevalOutcome, outcomes),
+	enumeration(EnumSector, sectors),
+	enumeration(EnumProductSet, productSets),
+	{ID: EnumFormerProvince, Label: Label{"tỉnh cũ", "former province"}, GoType: reflect.TypeFor[FormerProvince](), Values: []EnumValue{
+		{string(FormerKonTum), Label{FormerKonTum.Label("vi"), FormerKonTum.Label("en")}},
+		{string(FormerQuangNgai), Label{FormerQuangNgai.Label("vi"), FormerQuangNgai.Label("en")}},
+		{string(FormerUnknown), Label{FormerUnknown.Label("vi"), FormerUnknown.Label("en")}}}},
+}
+
+// Enumerations lists every enumeration.
+func Enumerations() []Enumeration { return append([]Enumeration(nil), enumerations...) }
+
+// LookupEnumeration returns the enumeration with the given ID.
+func LookupEnumeration(id string) (Enumeration, bool) {
+	for _, e := range enumerations {
+		if e.ID == id {
+			return e, true
+		}
+	}
+	return Enumeration{}, false
+}
+
+// EnumerationOf returns the enumeration whose values a Go type holds (Stars, ProductSet…).
+func EnumerationOf(t reflect.Type) (Enumeration, bool) {
+	for _, e := range enumerations {
+		if e.GoType == t {
+			return e, true
+		}
+	}
+	return Enumeration{}, false
+}

@@ -471,6 +471,18 @@ type Expiry struct {
 	Attrs    domain.Attrs `json:"attrs"`
 }
 
+// expiringFigures are the figures of certificates that expire (domain.Figure.Expires), in the
+// order of the report.
+var expiringFigures = func() []domain.Figure {
+	var out []domain.Figure
+	for _, f := range domain.Figures() {
+		if f.Expires != nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}()
+
 // Expiring lists the certificates valid on q.AsOf whose validity ends by expiry within the next
 // `within` days (the issuer must warn producers 30 days ahead), soonest first.
 func (p *Projection) Expiring(ctx context.Context, q domain.Query, within int) ([]Expiry, error) {
@@ -484,16 +496,13 @@ func (p *Projection) Expiring(ctx context.Context, q domain.Query, within int) (
 	var out []Expiry
 	err := p.db.View(func(tx *bolt.Tx) error {
 		var soon []row // the attributes of the certificates that expire soon only
-		for _, fig := range []string{"ocop.valid", "cnnttb.valid.province", "cnnttb.valid.region", "cnnttb.valid.national"} {
-			rows, err := p.counted(tx, fig, q, s)
+		for _, fig := range expiringFigures {
+			rows, err := p.counted(tx, fig.ID, q, s)
 			if err != nil {
 				return err
 			}
 			for _, r := range rows {
-				natural := domain.OCOPValidUntil(r.From)
-				if fig != "ocop.valid" {
-					natural = domain.CNNTTBValidUntil(r.From)
-				}
+				natural := fig.Expires(r.From)
 				if r.Until == natural && int(r.Until.AddDays(-1)-q.AsOf) <= within {
 					soon = append(soon, r)
 				}

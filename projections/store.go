@@ -52,10 +52,18 @@ var (
 	kBulk       = []byte("bulk")
 )
 
-// sharedItems are the figures whose items gather contributions from several streams (a business
-// behind many listings, a product listed on several marketplaces). Their coverage is computed
-// through the items bucket; every other item belongs to one stream.
-var sharedItems = map[string]bool{"ecommerce.listed_businesses": true, "ecommerce.ocop_on_marketplaces": true}
+// sharedItems are the figures whose items gather contributions from several streams
+// (domain.Figure.Shared). Their coverage is computed through the items bucket; every other item
+// belongs to one stream.
+var sharedItems = func() map[string]bool {
+	m := map[string]bool{}
+	for _, f := range domain.Figures() {
+		if f.Shared {
+			m[f.ID] = true
+		}
+	}
+	return m
+}()
 
 // row is a contribution as the projection stores it, with the log positions between which the
 // ledger held it true: it counts as known at S when KnownFrom ≤ S and (KnownTo == 0 or S < KnownTo).
