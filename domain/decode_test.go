@@ -178,3 +178,21 @@ func TestDecodeDateOfWrongKind(t *testing.T) {
 		wantError(t, err, refused{domain.CodeInvalid, "decision.date", `a date in quotes`})
 	}
 }
+
+// typicalEvents are the events most read models read most.
+var typicalEvents = []string{domain.TypeOCOPCertified, domain.TypeListingCreated, domain.TypeTradeEventJoined}
+
+func BenchmarkDecodeJSON(b *testing.B) {
+	for _, typ := range typicalEvents {
+		data := []byte(compact(goodPayloads[typ]))
+		b.Run(typ, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := domain.Decode(typ, 1, data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,6 +1,10 @@
 package projections
 
-import "github.com/ocopledger/ocopledger/domain"
+import (
+	"encoding/json"
+
+	"github.com/ocopledger/ocopledger/domain"
+)
 
 // set sets *v to x for a test and returns the function that restores it.
 func set[T any](v *T, x T) (restore func()) {
@@ -45,3 +49,16 @@ const (
 	RebuildGCPercent = rebuildGCPercent
 	RebuildHeapLimit = rebuildHeapLimit
 )
+
+// The read models' cache encoding of event payloads, for the tests of its format.
+var (
+	AppendBinary = appendBinary
+	DecodeBinary = decodeBinary
+)
+
+// AppendJSONFormat appends the cache encoding of e in its JSON form, the one of a type without a
+// codec.
+func AppendJSONFormat(b []byte, e domain.Event) ([]byte, error) {
+	j, err := json.Marshal(e)
+	return append(append(b, jsonFormat), j...), err
+}

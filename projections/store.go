@@ -274,7 +274,7 @@ func appendLogOf(b []byte, r domain.Recorded) ([]byte, error) {
 	// placeholder of the largest length prefix and close the gap.
 	at := len(b)
 	b = append(b, make([]byte, binary.MaxVarintLen32)...)
-	b, err := domain.AppendBinary(b, r.Event)
+	b, err := appendBinary(b, r.Event)
 	if err != nil {
 		return b[:at], err
 	}
@@ -519,7 +519,7 @@ func (e logRecord) recorded() (domain.Recorded, error) {
 		return r, fmt.Errorf("projections: the read models have no entry at log position %d; run ocopledger rebuild", e.Seq)
 	}
 	if len(e.Data) > 0 {
-		ev, err := domain.DecodeBinary(e.Type, e.Data)
+		ev, err := decodeBinary(e.Type, e.Data)
 		if err != nil {
 			return r, fmt.Errorf("projections: entry %s at log position %d: %w; run ocopledger rebuild", e.ID, e.Seq, err)
 		}

@@ -1,52 +1,66 @@
-package domain
+package projections
 
 import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
+	"sort"
+
+	"github.com/ocopledger/ocopledger/domain"
 )
 
-// The binary encoding is a private cache format for the read models, several times faster to
-// decode than the JSON of the event store, which stays the format of record. It is written by
-// AppendBinary and read by DecodeBinary, both in one switch per event type below: a format byte
-// (binaryFormat), then the event's fields in the order of those switches, each as
+// The binary encoding is the read models' private cache format for event payloads, several times
+// faster to decode than the JSON of the event store, which stays the format of record. It is
+// written by appendBinary and read by decodeBinary: a format byte, then
 //
-//	string, enum              uvarint length, then the bytes
-//	int, Stars, Date          varint (zigzag)
-//	float64                   8 bytes, IEEE 754 bits, little-endian
-//	bool                      1 byte, 0 or 1
-//	struct (Address…)         its fields in order
-//	*Address                  1 byte, 0 for nil or 1 followed by the Address
-//	slice, map, RawMessage    uvarint 0 for nil, else the length + 1; then the elements (map
-//	                          entries as key and value, keys in increasing order)
+//   - binaryFormat (1): the event's fields in the order of its cases in those two functions, each as
+//
+//     string, enum              uvarint length, then the bytes
+//     int, Stars, Date          varint (zigzag)
+//     float64                   8 bytes, IEEE 754 bits, little-endian
+//     bool                      1 byte, 0 or 1
+//     struct (Address…)         its fields in order
+//     *Address                  1 byte, 0 for nil or 1 followed by the Address
+//     slice, map, RawMessage    uvarint 0 for nil, else the length + 1; then the elements (map
+//     entries as key and value, keys in increasing order)
+//
+//   - jsonFormat (2): the event's JSON, for a type of the catalogue that has no case in them
+//     (a new type works before anyone writes its codec; it is decoded as the log's JSON is, and
+//     exactly but for the spacing within raw JSON fields, which encoding/json compacts).
 //
 // The type name is not written: it is stored beside the bytes, as it is beside the JSON.
-// Decoding is exact: DecodeBinary(e.EventType(), AppendBinary(nil, e)) is reflect.DeepEqual to
-// e, nil and empty slices, maps and pointers included, so it is equal to what Decode returns for
-// the JSON of e. Any change to the layout of any type must bump binaryFormat, so that bytes an
-// older build wrote are refused (and rebuilt from the log) rather than misread.
-const binaryFormat byte = 1
+// Decoding is exact: decodeBinary(e.EventType(), appendBinary(nil, e)) is reflect.DeepEqual to
+// e, nil and empty slices, maps and pointers included, so it is equal to what domain.Decode
+// returns for the JSON of e. Any change to the layout of any type must bump binaryFormat, so that
+// bytes an older build wrote are refused (and rebuilt from the log) rather than misread.
+const (
+	binaryFormat byte = 1
+	jsonFormat   byte = 2
+)
 
-// AppendBinary appends a compact binary encoding of e to b. e is an event value of the catalogue,
-// as Decode returns it (not a pointer); anything else is refused and b is returned unchanged.
-func AppendBinary(b []byte, e Event) ([]byte, error) {
+// appendBinary appends the cache encoding of e to b. e is an event value of the catalogue, as
+// domain.Decode returns it (not a pointer); anything else is refused and b is returned unchanged.
+// A type has a case here and one in decodeBinary, reading its fields in the order written; one
+// without is cached as its JSON.
+func appendBinary(b []byte, e domain.Event) ([]byte, error) {
 	w := binWriter(append(b, binaryFormat))
 	switch e := e.(type) {
-	case ProducerRegistered:
+	case domain.ProducerRegistered:
 		w.str(e.ProducerID)
 		w.str(e.Name)
 		w.str(string(e.Kind))
 		w.address(e.Address)
 		w.str(e.TaxCode)
 		w.bool(e.Synthetic)
-	case ProducerChanged:
+	case domain.ProducerChanged:
 		w.str(e.ProducerID)
 		w.str(e.Name)
 		w.str(string(e.Kind))
 		w.addressPtr(e.Address)
 		w.int(int64(e.Effective))
-	case OCOPCertified:
+	case domain.OCOPCertified:
 		w.str(e.ProductID)
 		w.str(e.ProductName)
 		w.str(e.ProducerID)
@@ -58,7 +72,7 @@ func AppendBinary(b []byte, e Event) ([]byte, error) {
 		w.decision(e.Decision)
 		w.address(e.Address)
 		w.bool(e.Synthetic)
-	case OCOPReevaluated:
+	case domain.OCOPReevaluated:
 		w.str(e.ProductID)
 		w.str(e.Supersedes)
 		w.str(string(e.Outcome))
@@ -67,27 +81,27 @@ func AppendBinary(b []byte, e Event) ([]byte, error) {
 		w.decision(e.Decision)
 		w.str(e.ProductName)
 		w.addressPtr(e.Address)
-	case OCOPRevoked:
+	case domain.OCOPRevoked:
 		w.str(e.ProductID)
 		w.str(e.Certificate)
 		w.str(string(e.Reason))
 		w.decision(e.Decision)
 		w.str(e.ReasonDetail)
-	case OCOPExpired:
+	case domain.OCOPExpired:
 		w.str(e.ProductID)
 		w.str(e.Certificate)
 		w.int(int64(e.ExpiredOn))
-	case OCOPExpiryNoticed:
+	case domain.OCOPExpiryNoticed:
 		w.str(e.ProductID)
 		w.str(e.Certificate)
 		w.int(int64(e.ExpiresOn))
 		w.int(int64(e.NoticedOn))
-	case OCOPPotentialFiveStar:
+	case domain.OCOPPotentialFiveStar:
 		w.str(e.ProductID)
 		w.int(int64(e.Date))
 		w.str(e.Decision)
 		w.str(e.Note)
-	case CNNTTBRecognized:
+	case domain.CNNTTBRecognized:
 		w.str(e.ProductID)
 		w.str(e.ProductName)
 		w.str(e.ProducerName)
@@ -97,12 +111,12 @@ func AppendBinary(b []byte, e Event) ([]byte, error) {
 		w.int(int64(e.IssuedOn))
 		w.address(e.Address)
 		w.bool(e.Synthetic)
-	case CNNTTBExpired:
+	case domain.CNNTTBExpired:
 		w.str(e.ProductID)
 		w.str(string(e.Level))
 		w.str(e.Certificate)
 		w.int(int64(e.ExpiredOn))
-	case SalesPointOpened:
+	case domain.SalesPointOpened:
 		w.str(e.SalesPointID)
 		w.str(e.Name)
 		w.str(string(e.SiteType))
@@ -111,11 +125,11 @@ func AppendBinary(b []byte, e Event) ([]byte, error) {
 		w.address(e.Address)
 		w.int(int64(e.OpenedOn))
 		w.bool(e.Synthetic)
-	case SalesPointClosed:
+	case domain.SalesPointClosed:
 		w.str(e.SalesPointID)
 		w.int(int64(e.ClosedOn))
 		w.str(e.Reason)
-	case TradeEventHeld:
+	case domain.TradeEventHeld:
 		w.str(e.TradeEventID)
 		w.str(string(e.Kind))
 		w.str(e.Name)
@@ -125,12 +139,12 @@ func AppendBinary(b []byte, e Event) ([]byte, error) {
 		w.str(e.Organiser)
 		w.address(e.Address)
 		w.bool(e.Synthetic)
-	case TradeEventParticipation:
+	case domain.TradeEventParticipation:
 		w.str(e.TradeEventID)
 		w.str(e.BusinessID)
 		w.str(e.BusinessName)
 		w.bool(e.Synthetic)
-	case ListingCreated:
+	case domain.ListingCreated:
 		w.str(e.ListingID)
 		w.str(string(e.Platform))
 		w.str(e.ProductName)
@@ -140,11 +154,11 @@ func AppendBinary(b []byte, e Event) ([]byte, error) {
 		w.str(e.BusinessName)
 		w.int(int64(e.ListedOn))
 		w.bool(e.Synthetic)
-	case ListingRemoved:
+	case domain.ListingRemoved:
 		w.str(e.ListingID)
 		w.int(int64(e.RemovedOn))
 		w.str(e.Reason)
-	case UnitsMerged:
+	case domain.UnitsMerged:
 		w.str(e.ReorganisationID)
 		w.int(int64(e.Effective))
 		w.str(e.LegalBasis)
@@ -156,7 +170,7 @@ func AppendBinary(b []byte, e Event) ([]byte, error) {
 			w.str(u.NewCommune)
 			w.str(u.NewProvince)
 		}
-	case ReportFiled:
+	case domain.ReportFiled:
 		w.str(e.ReportID)
 		w.str(e.DocumentNumber)
 		w.str(e.Title)
@@ -170,102 +184,131 @@ func AppendBinary(b []byte, e Event) ([]byte, error) {
 			w.str(k)
 			w.int(e.Figures[k])
 		}
-	case EventRetracted:
+	case domain.EventRetracted:
 		w.str(e.TargetStream)
 		w.str(e.TargetID)
 		w.str(e.Reason)
-	case EventAmended:
+	case domain.EventAmended:
 		w.str(e.TargetStream)
 		w.str(e.TargetID)
 		w.str(e.TargetType)
 		w.str(e.Reason)
 		w.count(len(e.Replacement), e.Replacement == nil)
 		w = append(w, e.Replacement...)
-	case QuarantineAcknowledged:
+	case domain.QuarantineAcknowledged:
 		w.int(int64(e.Position))
 		w.str(e.ReasonSeen)
 		w.str(e.Note)
 	case nil:
 		return b, fmt.Errorf("binary encoding: the event is nil")
 	default:
-		return b, fmt.Errorf("binary encoding: %T has no binary encoding (events are encoded as the values Decode returns)", e)
+		if t, ok := domain.LookupEventType(e.EventType()); ok && t.GoType == reflect.TypeOf(e) {
+			j, err := json.Marshal(e)
+			if err != nil {
+				return b, fmt.Errorf("binary encoding: %s: %w", e.EventType(), err)
+			}
+			return append(append(b, jsonFormat), j...), nil
+		}
+		return b, fmt.Errorf("binary encoding: %T has no binary encoding (events are encoded as the values domain.Decode returns)", e)
 	}
 	return w, nil
 }
 
-// DecodeBinary decodes an event of the given stored type name from AppendBinary's output. It
+// decodeBinary decodes an event of the given stored type name from appendBinary's output. It
 // refuses an unknown type, another format and bytes that are truncated, garbled or left over,
 // with an error that says where. The event does not share memory with b, which may be reused;
 // its strings share one copy of b, so keeping any of them keeps that copy.
-func DecodeBinary(typ string, b []byte) (Event, error) {
+func decodeBinary(typ string, b []byte) (domain.Event, error) {
 	r := binReader{typ: typ, b: b}
 	switch {
-	case !KnownType(typ):
+	case !domain.KnownType(typ):
 		return nil, fmt.Errorf("binary event: %q is not a known event type", typ)
 	case len(b) == 0:
 		return nil, fmt.Errorf("binary %s: empty input, not even a format byte", typ)
+	case b[0] == jsonFormat:
+		return decodeJSONFormat(typ, b[1:])
 	case b[0] != binaryFormat:
-		return nil, fmt.Errorf("binary %s: format %d is not known; this build reads format %d", typ, b[0], binaryFormat)
+		return nil, fmt.Errorf("binary %s: format %d is not known; this build reads formats %d and %d", typ, b[0], binaryFormat, jsonFormat)
 	}
 	r.s, r.off = string(b), 1
 	switch typ {
-	case TypeProducerRegistered:
-		return r.done(ProducerRegistered{ProducerID: r.str(), Name: r.str(), Kind: ProducerKind(r.str()),
+	case domain.TypeProducerRegistered:
+		return r.done(domain.ProducerRegistered{ProducerID: r.str(), Name: r.str(), Kind: domain.ProducerKind(r.str()),
 			Address: r.address(), TaxCode: r.str(), Synthetic: r.bool()})
-	case TypeProducerChanged:
-		return r.done(ProducerChanged{ProducerID: r.str(), Name: r.str(), Kind: ProducerKind(r.str()),
+	case domain.TypeProducerChanged:
+		return r.done(domain.ProducerChanged{ProducerID: r.str(), Name: r.str(), Kind: domain.ProducerKind(r.str()),
 			Address: r.addressPtr(), Effective: r.date()})
-	case TypeOCOPCertified:
-		return r.done(OCOPCertified{ProductID: r.str(), ProductName: r.str(), ProducerID: r.str(), ProducerName: r.str(),
-			ProducerKind: ProducerKind(r.str()), ProductSet: ProductSet(r.str()), Stars: Stars(r.int()), Score: r.float(),
+	case domain.TypeOCOPCertified:
+		return r.done(domain.OCOPCertified{ProductID: r.str(), ProductName: r.str(), ProducerID: r.str(), ProducerName: r.str(),
+			ProducerKind: domain.ProducerKind(r.str()), ProductSet: domain.ProductSet(r.str()), Stars: domain.Stars(r.int()), Score: r.float(),
 			Decision: r.decision(), Address: r.address(), Synthetic: r.bool()})
-	case TypeOCOPReevaluated:
-		return r.done(OCOPReevaluated{ProductID: r.str(), Supersedes: r.str(), Outcome: ReevalOutcome(r.str()),
-			Stars: Stars(r.int()), Score: r.float(), Decision: r.decision(), ProductName: r.str(), Address: r.addressPtr()})
-	case TypeOCOPRevoked:
-		return r.done(OCOPRevoked{ProductID: r.str(), Certificate: r.str(), Reason: RevocationReason(r.str()),
+	case domain.TypeOCOPReevaluated:
+		return r.done(domain.OCOPReevaluated{ProductID: r.str(), Supersedes: r.str(), Outcome: domain.ReevalOutcome(r.str()),
+			Stars: domain.Stars(r.int()), Score: r.float(), Decision: r.decision(), ProductName: r.str(), Address: r.addressPtr()})
+	case domain.TypeOCOPRevoked:
+		return r.done(domain.OCOPRevoked{ProductID: r.str(), Certificate: r.str(), Reason: domain.RevocationReason(r.str()),
 			Decision: r.decision(), ReasonDetail: r.str()})
-	case TypeOCOPExpired:
-		return r.done(OCOPExpired{ProductID: r.str(), Certificate: r.str(), ExpiredOn: r.date()})
-	case TypeOCOPExpiryNoticed:
-		return r.done(OCOPExpiryNoticed{ProductID: r.str(), Certificate: r.str(), ExpiresOn: r.date(), NoticedOn: r.date()})
-	case TypeOCOPPotentialFiveStar:
-		return r.done(OCOPPotentialFiveStar{ProductID: r.str(), Date: r.date(), Decision: r.str(), Note: r.str()})
-	case TypeCNNTTBRecognized:
-		return r.done(CNNTTBRecognized{ProductID: r.str(), ProductName: r.str(), ProducerName: r.str(),
-			Level: CNNTTBLevel(r.str()), RoundYear: r.int(), Certificate: r.str(), IssuedOn: r.date(),
+	case domain.TypeOCOPExpired:
+		return r.done(domain.OCOPExpired{ProductID: r.str(), Certificate: r.str(), ExpiredOn: r.date()})
+	case domain.TypeOCOPExpiryNoticed:
+		return r.done(domain.OCOPExpiryNoticed{ProductID: r.str(), Certificate: r.str(), ExpiresOn: r.date(), NoticedOn: r.date()})
+	case domain.TypeOCOPPotentialFiveStar:
+		return r.done(domain.OCOPPotentialFiveStar{ProductID: r.str(), Date: r.date(), Decision: r.str(), Note: r.str()})
+	case domain.TypeCNNTTBRecognized:
+		return r.done(domain.CNNTTBRecognized{ProductID: r.str(), ProductName: r.str(), ProducerName: r.str(),
+			Level: domain.CNNTTBLevel(r.str()), RoundYear: r.int(), Certificate: r.str(), IssuedOn: r.date(),
 			Address: r.address(), Synthetic: r.bool()})
-	case TypeCNNTTBExpired:
-		return r.done(CNNTTBExpired{ProductID: r.str(), Level: CNNTTBLevel(r.str()), Certificate: r.str(), ExpiredOn: r.date()})
-	case TypeSalesPointOpened:
-		return r.done(SalesPointOpened{SalesPointID: r.str(), Name: r.str(), SiteType: SiteType(r.str()),
-			Funding: Funding(r.str()), Operator: r.str(), Address: r.address(), OpenedOn: r.date(), Synthetic: r.bool()})
-	case TypeSalesPointClosed:
-		return r.done(SalesPointClosed{SalesPointID: r.str(), ClosedOn: r.date(), Reason: r.str()})
-	case TypeTradeEventHeld:
-		return r.done(TradeEventHeld{TradeEventID: r.str(), Kind: TradeEventKind(r.str()), Name: r.str(),
+	case domain.TypeCNNTTBExpired:
+		return r.done(domain.CNNTTBExpired{ProductID: r.str(), Level: domain.CNNTTBLevel(r.str()), Certificate: r.str(), ExpiredOn: r.date()})
+	case domain.TypeSalesPointOpened:
+		return r.done(domain.SalesPointOpened{SalesPointID: r.str(), Name: r.str(), SiteType: domain.SiteType(r.str()),
+			Funding: domain.Funding(r.str()), Operator: r.str(), Address: r.address(), OpenedOn: r.date(), Synthetic: r.bool()})
+	case domain.TypeSalesPointClosed:
+		return r.done(domain.SalesPointClosed{SalesPointID: r.str(), ClosedOn: r.date(), Reason: r.str()})
+	case domain.TypeTradeEventHeld:
+		return r.done(domain.TradeEventHeld{TradeEventID: r.str(), Kind: domain.TradeEventKind(r.str()), Name: r.str(),
 			StartDate: r.date(), EndDate: r.date(), Venue: r.str(), Organiser: r.str(), Address: r.address(), Synthetic: r.bool()})
-	case TypeTradeEventJoined:
-		return r.done(TradeEventParticipation{TradeEventID: r.str(), BusinessID: r.str(), BusinessName: r.str(), Synthetic: r.bool()})
-	case TypeListingCreated:
-		return r.done(ListingCreated{ListingID: r.str(), Platform: Platform(r.str()), ProductName: r.str(), ProductID: r.str(),
+	case domain.TypeTradeEventJoined:
+		return r.done(domain.TradeEventParticipation{TradeEventID: r.str(), BusinessID: r.str(), BusinessName: r.str(), Synthetic: r.bool()})
+	case domain.TypeListingCreated:
+		return r.done(domain.ListingCreated{ListingID: r.str(), Platform: domain.Platform(r.str()), ProductName: r.str(), ProductID: r.str(),
 			OCOP: r.bool(), BusinessID: r.str(), BusinessName: r.str(), ListedOn: r.date(), Synthetic: r.bool()})
-	case TypeListingRemoved:
-		return r.done(ListingRemoved{ListingID: r.str(), RemovedOn: r.date(), Reason: r.str()})
-	case TypeUnitsMerged:
-		return r.done(UnitsMerged{ReorganisationID: r.str(), Effective: r.date(), LegalBasis: r.str(), Units: r.units()})
-	case TypeReportFiled:
-		return r.done(ReportFiled{ReportID: r.str(), DocumentNumber: r.str(), Title: r.str(), Issuer: r.str(),
+	case domain.TypeListingRemoved:
+		return r.done(domain.ListingRemoved{ListingID: r.str(), RemovedOn: r.date(), Reason: r.str()})
+	case domain.TypeUnitsMerged:
+		return r.done(domain.UnitsMerged{ReorganisationID: r.str(), Effective: r.date(), LegalBasis: r.str(), Units: r.units()})
+	case domain.TypeReportFiled:
+		return r.done(domain.ReportFiled{ReportID: r.str(), DocumentNumber: r.str(), Title: r.str(), Issuer: r.str(),
 			Recipient: r.str(), Date: r.date(), AsOf: r.date(), PeriodFrom: r.date(), Figures: r.figures()})
-	case TypeEventRetracted:
-		return r.done(EventRetracted{TargetStream: r.str(), TargetID: r.str(), Reason: r.str()})
-	case TypeEventAmended:
-		return r.done(EventAmended{TargetStream: r.str(), TargetID: r.str(), TargetType: r.str(), Reason: r.str(),
+	case domain.TypeEventRetracted:
+		return r.done(domain.EventRetracted{TargetStream: r.str(), TargetID: r.str(), Reason: r.str()})
+	case domain.TypeEventAmended:
+		return r.done(domain.EventAmended{TargetStream: r.str(), TargetID: r.str(), TargetType: r.str(), Reason: r.str(),
 			Replacement: r.bytes()})
-	case TypeQuarantineAcknowledged:
-		return r.done(QuarantineAcknowledged{Position: r.int(), ReasonSeen: r.str(), Note: r.str()})
+	case domain.TypeQuarantineAcknowledged:
+		return r.done(domain.QuarantineAcknowledged{Position: r.int(), ReasonSeen: r.str(), Note: r.str()})
 	}
-	return nil, fmt.Errorf("binary event: %s has no binary encoding", typ)
+	return nil, fmt.Errorf("binary %s: format %d is not known for this type; it is cached in format %d", typ, binaryFormat, jsonFormat)
+}
+
+// decodeJSONFormat decodes the JSON an event of the type was cached as.
+func decodeJSONFormat(typ string, data []byte) (domain.Event, error) {
+	t, _ := domain.LookupEventType(typ)
+	e, err := domain.Decode(typ, t.Schema, data)
+	if err != nil {
+		return nil, fmt.Errorf("binary %s: %w", typ, err)
+	}
+	return e, nil
+}
+
+// sortedKeys returns the keys of a map in increasing order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // binWriter appends the encoding of values to a buffer.
@@ -296,21 +339,21 @@ func (w *binWriter) count(n int, isNil bool) {
 	*w = binary.AppendUvarint(*w, uint64(n)+1)
 }
 
-func (w *binWriter) address(a Address) {
+func (w *binWriter) address(a domain.Address) {
 	w.str(a.Detail)
 	w.str(a.Commune)
 	w.str(a.District)
 	w.str(a.Province)
 }
 
-func (w *binWriter) addressPtr(a *Address) {
+func (w *binWriter) addressPtr(a *domain.Address) {
 	w.bool(a != nil)
 	if a != nil {
 		w.address(*a)
 	}
 }
 
-func (w *binWriter) decision(d Decision) {
+func (w *binWriter) decision(d domain.Decision) {
 	w.str(d.Number)
 	w.int(int64(d.Date))
 	w.str(string(d.Authority))
@@ -339,7 +382,7 @@ func (r *binReader) truncated(what string) {
 }
 
 // done returns e, or the first error, or an error if bytes are left over.
-func (r *binReader) done(e Event) (Event, error) {
+func (r *binReader) done(e domain.Event) (domain.Event, error) {
 	if r.err == nil && r.off != len(r.b) {
 		r.fail("%d bytes left over after the event, from byte %d", len(r.b)-r.off, r.off)
 	}
@@ -385,14 +428,14 @@ func (r *binReader) int() int {
 	return int(v)
 }
 
-func (r *binReader) date() Date {
+func (r *binReader) date() domain.Date {
 	at := r.off
 	v := r.varint()
-	if int64(Date(v)) != v {
+	if int64(domain.Date(v)) != v {
 		r.fail("%d at byte %d is not a date: a date is a day number of 32 bits", v, at)
 		return 0
 	}
-	return Date(v)
+	return domain.Date(v)
 }
 
 // str reads a string; those shorter than 128 bytes, nearly all, take the short path.
@@ -466,11 +509,11 @@ func (r *binReader) count(min int) (n int, ok bool) {
 	return int(v - 1), true
 }
 
-func (r *binReader) address() Address {
-	return Address{Detail: r.str(), Commune: r.str(), District: r.str(), Province: r.str()}
+func (r *binReader) address() domain.Address {
+	return domain.Address{Detail: r.str(), Commune: r.str(), District: r.str(), Province: r.str()}
 }
 
-func (r *binReader) addressPtr() *Address {
+func (r *binReader) addressPtr() *domain.Address {
 	if !r.bool() {
 		return nil
 	}
@@ -478,18 +521,18 @@ func (r *binReader) addressPtr() *Address {
 	return &a
 }
 
-func (r *binReader) decision() Decision {
-	return Decision{Number: r.str(), Date: r.date(), Authority: Authority(r.str()), Issuer: r.str()}
+func (r *binReader) decision() domain.Decision {
+	return domain.Decision{Number: r.str(), Date: r.date(), Authority: domain.Authority(r.str()), Issuer: r.str()}
 }
 
-func (r *binReader) units() []UnitMapping {
+func (r *binReader) units() []domain.UnitMapping {
 	n, ok := r.count(5)
 	if !ok {
 		return nil
 	}
-	units := make([]UnitMapping, n)
+	units := make([]domain.UnitMapping, n)
 	for i := range units {
-		units[i] = UnitMapping{OldCommune: r.str(), OldDistrict: r.str(), OldProvince: r.str(), NewCommune: r.str(), NewProvince: r.str()}
+		units[i] = domain.UnitMapping{OldCommune: r.str(), OldDistrict: r.str(), OldProvince: r.str(), NewCommune: r.str(), NewProvince: r.str()}
 	}
 	return units
 }
