@@ -10,6 +10,7 @@ import (
 	"github.com/ocopledger/ocopledger/demo"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
 )
@@ -103,7 +104,7 @@ func TestLoadRefusesALedgerWithLaterEntries(t *testing.T) {
 		t.Fatalf("Load on a ledger with an entry recorded now: recorded %d, err %v; want a conflict and nothing recorded", st.Recorded, err)
 	}
 	// The clerk reads why, in Vietnamese, naming the field and what to do.
-	if vi := domain.Localize(err, "vi"); domain.ErrorField(err) != "recorded_at" ||
+	if vi := i18n.Localize(err, "vi"); domain.ErrorField(err) != "recorded_at" ||
 		!strings.HasPrefix(vi, "recorded_at: dữ liệu demo ghi bổ sung lịch sử") || !strings.Contains(vi, "hãy nạp dữ liệu demo vào một sổ cái trống") {
 		t.Errorf("in Vietnamese: %s", vi)
 	}

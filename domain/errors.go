@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // Code classifies an error for transports. The set is small on purpose: a caller needs to know
@@ -70,8 +69,9 @@ func ExitCode(c Code) int {
 // Error is an application error with a code, the field at fault (if any) and a message a clerk
 // can act on, e.g. `stars: 2 stars get no certificate; only 3, 4 or 5 stars are certified`.
 //
-// Message is English. Format and Args record how it was built, so that Localize can build it
-// again from the Vietnamese format of the same message (see messages_vi.go).
+// Message is English. Format and Args record how it was built, so that i18n.Localize can build
+// it again from the Vietnamese format of the same message (messages_vi.go here for the domain's
+// own messages, the catalogue of package i18n for the adapters').
 type Error struct {
 	Code    Code
 	Field   string // JSON path of the offending field, e.g. "decision.date"
@@ -92,7 +92,7 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Invalid returns a CodeInvalid error for a field. The format is English and a constant: its
-// Vietnamese form is looked up by it (messages_vi.go).
+// Vietnamese form is looked up by it (messages_vi.go, or package i18n).
 func Invalid(field, format string, args ...any) *Error {
 	return newError(CodeInvalid, field, format, args...)
 }
@@ -148,84 +148,26 @@ func newError(c Code, field, format string, args ...any) *Error {
 }
 
 // message is an error without a code (a date that does not exist, say) whose English text is
-// built from a format, kept so that Localize can translate it like an *Error.
+// built from a format, kept so that i18n.Localize can translate it like an *Error.
 type message struct {
 	text   string
 	format string
 	args   []any
 }
 
-// errorf is fmt.Errorf without %w for messages a clerk may read: Localize translates them.
+// errorf is fmt.Errorf without %w for messages a clerk may read: i18n.Localize translates them.
 func errorf(format string, args ...any) error {
 	return &message{fmt.Sprintf(format, args...), format, args}
 }
 
 func (m *message) Error() string { return m.text }
 
-// Localize returns the message of err for a reader of lang: English (err.Error()) unless lang
-// is "vi", and then the Vietnamese form of the domain error err holds, with its field prefix
-// kept ("stars: 2 sao không được cấp giấy chứng nhận: …"). Text that wraps the domain error,
-// and messages the catalogue does not have, stay English. Transports call it at the edge.
-func Localize(err error, lang string) string {
-	if err == nil {
-		return ""
-	}
-	en := err.Error()
-	if lang != "vi" {
-		return en
-	}
-	var l interface {
-		error
-		vi() string
-	}
-	if !errors.As(err, &l) {
-		return en
-	}
-	inner := l.Error()
-	if i := strings.Index(en, inner); i >= 0 {
-		return en[:i] + l.vi() + en[i+len(inner):]
-	}
-	return en
-}
+// Template returns the English format Message was built from and its arguments, so that a
+// message catalogue (package i18n) can build it again in another language.
+func (e *Error) Template() (format string, args []any) { return e.Format, e.Args }
 
-// vi is the Error() text of e in Vietnamese.
-func (e *Error) vi() string {
-	msg := e.Message
-	// Translate only a message that is still what Format and Args make (one built by hand, or
-	// changed after it was built, stays as it is).
-	if f, ok := messagesVI[e.Format]; ok && e.Format != "" && fmt.Sprintf(e.Format, e.Args...) == e.Message {
-		msg = fmt.Sprintf(f, viArgs(e.Args)...)
-	}
-	if e.Field != "" {
-		return e.Field + ": " + msg
-	}
-	return msg
-}
-
-func (m *message) vi() string {
-	if f, ok := messagesVI[m.format]; ok {
-		return fmt.Sprintf(f, viArgs(m.args)...)
-	}
-	return m.text
-}
-
-// viArgs puts the arguments of a message in Vietnamese: errors (a cause quoted in the message)
-// and labels (an authority, a level); anything else (numbers, IDs, dates already written
-// dd/mm/yyyy) reads the same in both languages.
-func viArgs(args []any) []any {
-	out := make([]any, len(args))
-	for i, a := range args {
-		switch a := a.(type) {
-		case error:
-			out[i] = Localize(a, "vi")
-		case label:
-			out[i] = a.vi
-		default:
-			out[i] = a
-		}
-	}
-	return out
-}
+// Template returns the English format of m and its arguments, like (*Error).Template.
+func (m *message) Template() (format string, args []any) { return m.format, m.args }
 
 // ErrorCode returns the code of err: the Code of a wrapped *Error, CodeInternal otherwise.
 func ErrorCode(err error) Code {

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/i18n"
 )
 
 // Fuzzing the gate and everything behind it: no function of domain may panic on anything that
@@ -106,7 +107,7 @@ func FuzzDecide(f *testing.F) {
 			if c := domain.ErrorCode(err); c != domain.CodeInvalid && c != domain.CodeConflict {
 				t.Fatalf("Decide refused %s with code %s: %v", e.EventType(), c, err)
 			}
-			_ = domain.Localize(err, "vi")
+			_ = i18n.Localize(err, "vi")
 			return
 		}
 		if len(got) != 1 {
@@ -303,7 +304,7 @@ func FuzzRules(f *testing.F) {
 			t.Fatalf("Validate accepts %d stars, score %g, decision dated %d", stars, score, day)
 		}
 		_ = domain.ValidateAt(c, t0)
-		_ = domain.Localize(err, "vi")
+		_ = i18n.Localize(err, "vi")
 	})
 }
 
@@ -341,7 +342,7 @@ func FuzzDecodeValid(f *testing.F) {
 			if !errors.As(err, &de) || de.Code != domain.CodeInvalid {
 				t.Fatalf("DecodeValid refused with %T %v; want an invalid *domain.Error", err, err)
 			}
-			_ = domain.Localize(err, "vi")
+			_ = i18n.Localize(err, "vi")
 			return
 		}
 		if !utf8.Valid(payload) {

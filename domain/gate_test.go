@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/i18n"
 )
 
 // at is when the entries of these tests are recorded: 07/08/2025 09:00 in Vietnam.
@@ -20,7 +21,7 @@ func TestGateFarFutureDates(t *testing.T) {
 	r := cnnttb(domain.LevelProvince, 2099, "CN-2099", "2099-05-01")
 	err := domain.ValidateAt(r, at)
 	wantError(t, err, refused{code: domain.CodeInvalid, field: "issued_on", msg: "01/05/2099 is after 07/08/2025"})
-	if vi := domain.Localize(err, "vi"); !strings.Contains(vi, "issued_on: ngày 01/05/2099 muộn hơn ngày 07/08/2025") {
+	if vi := i18n.Localize(err, "vi"); !strings.Contains(vi, "issued_on: ngày 01/05/2099 muộn hơn ngày 07/08/2025") {
 		t.Errorf("Vietnamese: %q", vi)
 	}
 	c := cert4("1/QĐ-UBND", "2099-01-01")

@@ -18,7 +18,7 @@ var knowers = map[Knower]label{
 	KnownByCheckpoints: {vi: "điểm kiểm chứng (checkpoint) mới nhất trong luồng điểm kiểm chứng", en: "the last checkpoint in the checkpoint stream"},
 }
 
-// Label is the name of k in messages (English, and Vietnamese through Localize).
+// Label is the name of k in messages (English, and Vietnamese through i18n.Localize).
 func (k Knower) Label() any { return knowers[k] }
 
 // KnownHistory is what the ledger has recorded of its log: which stream it read and the prefix

@@ -1,24 +1,25 @@
 package domain
 
-// messagesVI is the Vietnamese form of every message format of domain and ledger, of the
-// packages whose errors reach a clerk through the API (httpapi, reactive, projections, report),
-// and of the command line with its demo (cmd/ocopledger, demo; see messageDirs in
-// messages_test.go), by its English format: the format given to Invalid, Conflict, NotFound,
-// Unauthorized, Forbidden, Internal, errorf or the command line's usagef. A Vietnamese format reads
-// the same arguments with the same verbs; where Vietnamese needs them in another order it names
-// them ("%[2]s"). Dates arrive already written dd/mm/yyyy; labels (an authority, a level) and
-// quoted causes arrive in Vietnamese (see viArgs). TestEveryMessageHasAVietnameseForm keeps this
-// table complete.
+import (
+	"iter"
+	"maps"
+)
+
+// messagesVI is the Vietnamese form of the domain's own messages, by their English format: the
+// format given to Invalid, Conflict, NotFound, Unauthorized, Forbidden, Internal or errorf by the
+// rules of this package (values, dates, the gate, decoding a payload, events and their history).
+// They are part of the rules: a clerk reads them, and what they say is what the rule checks. A
+// Vietnamese format reads the same arguments with the same verbs; where Vietnamese needs them in
+// another order it names them ("%[2]s"). Dates arrive already written dd/mm/yyyy; labels (an
+// authority, a level) and quoted causes arrive in Vietnamese. The adapters' messages (the HTTP
+// API, webhooks, the command line, the event store, proofs) are not here: they are in the
+// message catalogue of package i18n, which renders these too (i18n.Localize), and whose tests
+// keep both complete.
 //
 // Words used throughout: certificate = giấy chứng nhận, decision = quyết định, record or stream =
 // hồ sơ, entry = mục ghi, producer = chủ thể, sales point = điểm bán, trade event = hoạt động xúc
 // tiến thương mại, listing = tin đăng bán, correction = đính chính, amend = sửa đổi, retract =
-// rút lại, round = đợt; for the API: the log = sổ cái, parameter = tham số, dimension = tiêu chí
-// phân tổ, figure = chỉ tiêu, the body of a request = nội dung gửi lên, token = mã truy cập, role =
-// vai trò (its names viewer, recorder, admin stay as they are written), webhook = webhook; for the
-// command line: command = lệnh, argument = tham số, option (--name) = tùy chọn, file = tệp, folder =
-// thư mục, event store = kho sự kiện, server = máy chủ (option names, command names and the
-// values a clerk types, such as events or figures, stay as they are written).
+// rút lại, round = đợt.
 var messagesVI = map[string]string{
 	// A message that only quotes another error: the quoted error is translated on its own.
 	"%v": "%v",
@@ -60,20 +61,16 @@ var messagesVI = map[string]string{
 	"%s is after the day the figures are counted (as_of %s)":                             "ngày %s sau ngày chốt số liệu (as_of %s)",
 
 	// Decoding a payload (events.go).
-	"%q is not a known event type; known types: %s":                                                                         "%q không phải là loại sự kiện đã biết; các loại đã biết: %s",
-	"%s has schema version %d; version %d is not known":                                                                     "%s có phiên bản lược đồ %d; chưa hỗ trợ phiên bản %d",
-	"the payload of %s must be a JSON object":                                                                               "nội dung của %s phải là một đối tượng JSON",
-	"the message stored at position %d is not an entry of the ledger: %s":                                                   "thông điệp lưu tại vị trí %d không phải là một mục ghi của sổ cái: %s",
-	"is missing: give the log position of the quarantined entry (ocopledger status)":                                        "còn thiếu: hãy ghi vị trí trong sổ cái của mục ghi bị cách ly (ocopledger status)",
-	"the entry at position %d is not quarantined: nothing to acknowledge (ocopledger status lists the quarantined entries)": "mục ghi tại vị trí %d không bị cách ly: không có gì để xác nhận (lệnh ocopledger status liệt kê các mục ghi bị cách ly)",
-	"the quarantined entry at position %d is already acknowledged":                                                          "mục ghi bị cách ly tại vị trí %d đã được xác nhận",
-	"%q is not an event type this build knows; upgrade ocopledger":                                                          "%q không phải là loại sự kiện mà phiên bản này biết; hãy nâng cấp ocopledger",
-	"folding this entry into its record failed (%v); it is left out of the figures":                                         "không đưa được mục ghi này vào hồ sơ của nó (%v); mục ghi không được tính vào các chỉ tiêu",
-	"there is more than one JSON value in the payload":                                                                      "nội dung có nhiều hơn một giá trị JSON",
-	"has the wrong kind of value: a JSON %s where %s is expected":                                                           "có giá trị sai kiểu: JSON ghi %s trong khi cần %s",
-	"the JSON is malformed at byte %d: %v":                                                                                  "JSON sai cú pháp tại byte %d: %v",
-	"is not a field of this event type (check the spelling in docs/events.md)":                                              "không phải là trường của loại sự kiện này (hãy kiểm tra chính tả trong docs/events.md)",
-	"the JSON is malformed: %v":                                                                                             "JSON sai cú pháp: %v",
+	"%q is not a known event type; known types: %s":                                  "%q không phải là loại sự kiện đã biết; các loại đã biết: %s",
+	"%s has schema version %d; version %d is not known":                              "%s có phiên bản lược đồ %d; chưa hỗ trợ phiên bản %d",
+	"the payload of %s must be a JSON object":                                        "nội dung của %s phải là một đối tượng JSON",
+	"is missing: give the log position of the quarantined entry (ocopledger status)": "còn thiếu: hãy ghi vị trí trong sổ cái của mục ghi bị cách ly (ocopledger status)",
+	"the quarantined entry at position %d is already acknowledged":                   "mục ghi bị cách ly tại vị trí %d đã được xác nhận",
+	"there is more than one JSON value in the payload":                               "nội dung có nhiều hơn một giá trị JSON",
+	"has the wrong kind of value: a JSON %s where %s is expected":                    "có giá trị sai kiểu: JSON ghi %s trong khi cần %s",
+	"the JSON is malformed at byte %d: %v":                                           "JSON sai cú pháp tại byte %d: %v",
+	"is not a field of this event type (check the spelling in docs/events.md)":       "không phải là trường của loại sự kiện này (hãy kiểm tra chính tả trong docs/events.md)",
+	"the JSON is malformed: %v":                                                      "JSON sai cú pháp: %v",
 
 	// Events, one at a time (events.go).
 	"nothing changes: give a new name, kind or address": "không có gì thay đổi: hãy ghi tên, loại hình hoặc địa chỉ mới",
@@ -149,353 +146,7 @@ var messagesVI = map[string]string{
 	"no producer %s is registered":                                            "chủ thể %s chưa được đăng ký",
 	"%s is already recorded; amend it (correction.amended) to change it":      "%s đã được ghi nhận; muốn thay đổi thì hãy sửa đổi (correction.amended)",
 	"%s does not belong to stream %s":                                         "%s không thuộc hồ sơ %s",
-
-	// Recording (ledger).
-	"the payload is %d bytes; an entry may be at most %d KiB":                                        "nội dung dài %d byte; mỗi mục ghi tối đa %d KiB",
-	"the record %s has changed since you read it (you expected version %d): reload it and try again": "hồ sơ %s đã thay đổi kể từ khi bạn đọc (bạn dự kiến phiên bản %d): hãy tải lại rồi thử lại",
-	"the record %s is being changed by others too often; try again":                                  "hồ sơ %s đang bị người khác thay đổi quá thường xuyên; hãy thử lại",
-	"is longer than 128 characters":                                                                  "dài quá 128 ký tự",
-	"%q may only hold printable ASCII without spaces":                                                "%q chỉ được chứa ký tự ASCII in được, không có dấu cách",
-
-	// The HTTP API (httpapi): query parameters and headers.
-	"is not a parameter of %s; it takes: %s":                                   "không phải là tham số của %s; các tham số dùng được: %s",
-	"is not a parameter of %s, which takes none (besides lang)":                "không phải là tham số của %s; địa chỉ này không nhận tham số nào (ngoài lang)",
-	"is given %d times; give it once":                                          "được ghi %d lần; chỉ ghi một lần",
-	"%q is not a whole number":                                                 "%q không phải là số tự nhiên (0, 1, 2, …)",
-	"%q: give vi or en":                                                        "%q: hãy ghi vi (tiếng Việt) hoặc en (tiếng Anh)",
-	"%d: give 1 to 1000":                                                       "%d: hãy ghi một số từ 1 đến 1000",
-	"%q is not a log position":                                                 "%q không phải là vị trí trong sổ cái",
-	"%q is not a version: give the version of the record you read, e.g. \"3\"": "%q không phải là số phiên bản: hãy ghi phiên bản của hồ sơ mà bạn đã đọc, ví dụ \"3\"",
-	"reading the body: %v":                                                     "không đọc được nội dung gửi lên: %v",
-	"%q is not a dimension; give one or more of %s, separated by commas":       "%q không phải là tiêu chí phân tổ; hãy ghi một hoặc nhiều tiêu chí trong số: %s, cách nhau bằng dấu phẩy",
-	"%s cannot be broken down by %s; it can by: %s":                            "chỉ tiêu %s không phân tổ được theo %s; chỉ phân tổ được theo: %s",
-	"%d days is not a window: give 0 to 3660 days":                             "%d ngày không phải là khoảng thời gian hợp lệ: hãy ghi từ 0 đến 3660 ngày",
-	"%q is not a figure ID; known figures: %s":                                 "%q không phải là mã chỉ tiêu; các chỉ tiêu đã biết: %s",
-	"no report %s in the ledger (no report.filed entry in %s)":                 "không có báo cáo %s trong sổ cái (hồ sơ %s không có mục ghi report.filed nào)",
-
-	// The HTTP API: streams resumed from a position (httpapi/stream.go).
-	"%d is beyond the end of the log (position %d): this ledger has no such position; reconnect without it to follow from now": "%d nằm sau cuối sổ cái (vị trí %d): sổ cái này không có vị trí đó; hãy kết nối lại mà không ghi giá trị này để theo dõi từ bây giờ",
-
-	// The HTTP API: tokens and roles (httpapi/auth.go).
-	"give a bearer token: Authorization: Bearer <token>":                "hãy gửi kèm mã truy cập theo dạng: Authorization: Bearer <mã truy cập>",
-	"this token is not known":                                           "mã truy cập này không có trong danh sách của máy chủ",
-	"this needs a bearer token with the role %s or above":               "thao tác này cần mã truy cập có vai trò %s trở lên",
-	"%s has the role %s; this needs %s":                                 "%s có vai trò %s; thao tác này cần vai trò %s",
-	"%q is not a role: give viewer, recorder or admin":                  "%q không phải là vai trò: hãy ghi viewer, recorder hoặc admin",
-	"the token file is not a JSON array of {token, role, identity}: %v": "tệp mã truy cập không phải là mảng JSON gồm các mục {token, role, identity}: %v",
-	"line %d: give \"token role identity\"":                             "dòng %d: hãy ghi theo dạng \"token role identity\" (mã truy cập, vai trò, danh tính)",
-	"%q: give token:role:identity":                                      "%q: hãy ghi theo dạng token:role:identity (mã truy cập:vai trò:danh tính)",
-	"token %d (%s) is shorter than 16 characters":                       "mã truy cập thứ %d (%s) ngắn hơn 16 ký tự",
-	"token %d (%s): %q is not a role: give viewer, recorder or admin":   "mã truy cập thứ %d (%s): %q không phải là vai trò: hãy ghi viewer, recorder hoặc admin",
-	"token %d has no identity":                                          "mã truy cập thứ %d chưa ghi danh tính (identity)",
-	"token %d (%s) is given twice":                                      "mã truy cập thứ %d (%s) bị ghi hai lần",
-
-	// Webhook subscriptions (reactive).
-	"is empty: give the http(s) address that receives the events":                                       "đang để trống: hãy ghi địa chỉ http(s) sẽ nhận các sự kiện",
-	"%q is not a URL that can be read: write it like https://example.gov.vn/ocop-hooks, without spaces": "%q không phải là địa chỉ URL đọc được: hãy ghi theo dạng https://example.gov.vn/ocop-hooks, không có dấu cách",
-	"%q must start with http:// or https://":                                                            "%q phải bắt đầu bằng http:// hoặc https://",
-	"%q has no host":                                                                                    "%q thiếu tên máy chủ (host)",
-	"must not carry a user name or password; the signature authenticates the ledger":                    "không được chứa tên đăng nhập hay mật khẩu; bên nhận xác thực sổ cái bằng chữ ký",
-	"is longer than 2000 characters":                                                                    "dài quá 2000 ký tự",
-	"must be at least %d characters (it keys the HMAC-SHA256 signature)":                                "phải dài ít nhất %d ký tự (đây là khóa của chữ ký HMAC-SHA256)",
-	"is longer than 512 characters":                                                                     "dài quá 512 ký tự",
-	"at most 100 types and 100 streams":                                                                 "tối đa 100 loại sự kiện và 100 hồ sơ",
-	"%q is not an event type; known types: %s":                                                          "%q không phải là loại sự kiện; các loại đã biết: %s",
-	"%q: give a stream such as product.toi-ly-son, or a prefix ending in *, such as cnnttb.*":           "%q: hãy ghi một hồ sơ, ví dụ product.toi-ly-son, hoặc một tiền tố kết thúc bằng *, ví dụ cnnttb.*",
-	"%q is not a stream name: write kind.id with one dot, using only letters a–z or A–Z, digits, '-' and '_', at most %d characters (e.g. product.toi-ly-son)": "%q không phải là tên hồ sơ: hãy ghi loại.mã với đúng một dấu chấm, chỉ dùng chữ cái a–z hoặc A–Z (không dấu), chữ số, '-' và '_', tối đa %d ký tự (ví dụ product.toi-ly-son)",
-	"the body is empty: give a JSON object {\"url\": …, \"secret\": …, \"filter\": {\"types\": […], \"streams\": […]}}":                                        "nội dung gửi lên đang để trống: hãy gửi một đối tượng JSON {\"url\": …, \"secret\": …, \"filter\": {\"types\": […], \"streams\": […]}}",
-	"the JSON of the body stops before its end (at most 64 KiB are read)":                                                                                      "JSON của nội dung gửi lên bị dừng giữa chừng (chỉ đọc tối đa 64 KiB)",
-	"the body is not valid JSON: the error is at byte %d":                                                                                                      "nội dung gửi lên không phải là JSON hợp lệ: lỗi ở byte %d",
-	"must be a list of texts in quotes, e.g. [\"ocop.certified\"]":                                                                                             "phải là một danh sách chữ trong dấu ngoặc kép, ví dụ [\"ocop.certified\"]",
-	"must be an object {\"types\": […], \"streams\": […]}":                                                                                                     "phải là một đối tượng {\"types\": […], \"streams\": […]}",
-	"the body must be a JSON object {\"url\": …, \"secret\": …, \"filter\": …}":                                                                                "nội dung gửi lên phải là một đối tượng JSON {\"url\": …, \"secret\": …, \"filter\": …}",
-	"must be text in quotes": "phải là chữ trong dấu ngoặc kép",
-	"is not a field of a webhook subscription: give url, secret and filter (types, streams)": "không phải là trường của đăng ký webhook: hãy ghi url, secret và filter (types, streams)",
-	"the body is not a webhook subscription: %v":                                             "nội dung gửi lên không phải là một đăng ký webhook: %v",
-	"%q: give a number from 1 to 10000":                                                      "%q: hãy ghi một số từ 1 đến 10000",
-	"no webhook %q":                                                                          "không có webhook %q",
-	"webhook %s is being changed by others; try again":                                       "webhook %s đang bị người khác thay đổi; hãy thử lại",
-
-	// Questions to the read models (projections) and reports (report).
-	"%q is not a dimension; give one of %s":           "%q không phải là tiêu chí phân tổ; hãy ghi một trong số: %s",
-	"%s is before from %s":                            "ngày %s trước ngày %s của tham số from",
-	"%q is not a step; give day, week, month or year": "%q không phải là bước thời gian; hãy ghi day (ngày), week (tuần), month (tháng) hoặc year (năm)",
-	"more than 20000 points: take a longer step":      "nhiều hơn 20000 điểm: hãy chọn bước thời gian dài hơn",
-	"%q is not a language: give vi or en":             "%q không phải là ngôn ngữ: hãy ghi vi (tiếng Việt) hoặc en (tiếng Anh)",
-	"%q is not a format: give text, md or json":       "%q không phải là định dạng: hãy ghi text, md hoặc json",
-
-	// The command line (cmd/ocopledger): how a command is called.
-	"%q is not a command of ocopledger; the commands are listed below":                                        "%q không phải là lệnh của ocopledger; danh sách các lệnh ở bên dưới",
-	"is not an option of every command: write it after the command's name, as in ocopledger <command> --%s …": "không phải là tùy chọn chung của mọi lệnh: hãy ghi sau tên lệnh, ví dụ ocopledger <lệnh> --%s …",
-	"%q is not a format of the items: give json or csv":                                                       "%q không phải là định dạng của danh sách: hãy ghi json hoặc csv",
-	"give --csv or --json, not both":                                                                          "hãy chọn --csv hoặc --json, không dùng cả hai",
-	"%s takes no arguments":                                                                                   "lệnh %s không nhận tham số nào",
-	"is not an option of ocopledger %s":                                                                       "không phải là tùy chọn của lệnh ocopledger %s",
-	"has no value: write --%s and its value":                                                                  "thiếu giá trị: hãy ghi --%s kèm theo giá trị",
-	"%q is not an option: write an option as --name value or --name=value":                                    "%q không phải là tùy chọn: hãy ghi tùy chọn theo dạng --tên giá-trị hoặc --tên=giá-trị",
-	"%q is not true or false: write --%s, or --%s=false":                                                      "%q không phải là true hay false: hãy ghi --%s, hoặc --%s=false",
-	"%q is too large a number":                                                                                "%q là số quá lớn",
-	"%q is not a value this option takes (%s)":                                                                "%q không phải là giá trị hợp lệ của tùy chọn này (%s)",
-
-	// The command line: files and folders.
-	"there is no file %s":                                                    "không có tệp %s",
-	"%s is a folder, not a file":                                             "%s là thư mục, không phải tệp",
-	"%s cannot be read: you have no permission to read it":                   "không đọc được %s: bạn không có quyền đọc tệp này",
-	"%s cannot be read: %v":                                                  "không đọc được %s: %v",
-	"the folder %s does not exist":                                           "không có thư mục %s",
-	"%s cannot be written: you have no permission to write there":            "không ghi được %s: bạn không có quyền ghi vào đó",
-	"%s cannot be written: %v":                                               "không ghi được %s: %v",
-	"the folder %s cannot be created: you have no permission to write there": "không tạo được thư mục %s: bạn không có quyền ghi vào đó",
-	"%s, or a folder above it, is a file, not a folder":                      "%s, hoặc một thư mục chứa nó, là tệp chứ không phải thư mục",
-	"the folder %s cannot be created: %v":                                    "không tạo được thư mục %s: %v",
-	"the event store in %s cannot be opened: %v":                             "không mở được kho sự kiện trong thư mục %s: %v",
-	"the event store on the NATS server %s cannot be opened: %v":             "không mở được kho sự kiện trên máy chủ NATS %s: %v",
-
-	// The command line: record, log, restore.
-	"record needs an event type; one of: %s":                                                 "lệnh record cần một loại sự kiện, là một trong các loại: %s",
-	"record takes one event type, got %d arguments":                                          "lệnh record chỉ nhận một loại sự kiện, nhưng bạn đã ghi %d tham số",
-	"give the payload either with --file or with --set, not both":                            "hãy nhập nội dung sự kiện bằng --file hoặc bằng --set, không dùng cả hai",
-	"%q: write field=value, e.g. --set stars=4":                                              "%q: hãy ghi theo dạng trường=giá trị, ví dụ --set stars=4",
-	"no payload: pipe the event's JSON to stdin, or use --file or --set":                     "chưa có nội dung sự kiện: hãy chuyển JSON của sự kiện vào đầu vào chuẩn (stdin), hoặc dùng --file hay --set",
-	"%q is not an RFC 3339 time such as 2025-08-15T09:00:00+07:00":                           "%q không phải là thời điểm theo chuẩn RFC 3339, ví dụ 2025-08-15T09:00:00+07:00",
-	"status takes no arguments":                                                              "lệnh status không nhận tham số nào",
-	"log takes no arguments; filter with --stream, --type, --from, --to":                     "lệnh log không nhận tham số nào; hãy lọc bằng --stream, --type, --from, --to",
-	"restore takes one file, written by ocopledger export ('-' for stdin)":                   "lệnh restore cần đúng một tệp do lệnh ocopledger export ghi ra ('-' để đọc từ đầu vào chuẩn)",
-	"line %d is not an event written by ocopledger export":                                   "dòng %d không phải là sự kiện do lệnh ocopledger export ghi ra",
-	"line %d is not an event written by ocopledger export: its JSON is malformed at byte %d": "dòng %d không phải là sự kiện do lệnh ocopledger export ghi ra: JSON sai cú pháp tại byte %d",
-	"line %d is longer than %d bytes: it is not an event written by ocopledger export":       "dòng %d dài quá %d byte: đây không phải là sự kiện do lệnh ocopledger export ghi ra",
-
-	// Export (format 2) and restore of it (cmd/ocopledger/cmd_export.go, cmd_import.go).
-	"is missing":                          "bị thiếu",
-	"is not a subject of the ledger (%s)": "không phải chủ đề của sổ cái (%s)",
-	"line %d cannot be restored: %v":      "không khôi phục được dòng %d: %v",
-	"line %d holds the entry of position %d: the lines of an export are its positions in order":                                                                                                      "dòng %d chứa mục ghi ở vị trí %d: các dòng của một bản xuất phải đúng theo thứ tự vị trí",
-	"line %d is not an event written by ocopledger export: %v":                                                                                                                                       "dòng %d không phải là sự kiện do lệnh ocopledger export ghi ra: %v",
-	"line %d is not an ocopledger_missing entry of position %d as ocopledger export writes it":                                                                                                       "dòng %d không phải là dòng ocopledger_missing của vị trí %d như lệnh ocopledger export ghi ra",
-	"line %d is not an ocopledger_unreadable entry as ocopledger export writes it (position, subject, body_base64)":                                                                                  "dòng %d không phải là dòng ocopledger_unreadable như lệnh ocopledger export ghi ra (position, subject, body_base64)",
-	"line %d: position %d is missing from this backup (%s): restore refuses an incomplete backup; give --allow-missing to store a marker entry in its place":                                         "dòng %d: bản sao lưu này thiếu vị trí %d (%s): lệnh restore không khôi phục một bản sao lưu không đầy đủ; thêm --allow-missing để ghi một mục đánh dấu vào chỗ đó",
-	"the backup in %s is incomplete: the store cannot give back %d entries, at positions %s; each is written as an ocopledger_missing line, and the other %d entries are saved":                      "bản sao lưu trong %s không đầy đủ: kho sự kiện không đọc được %d mục ghi, ở các vị trí %s; mỗi vị trí được ghi thành một dòng ocopledger_missing, %d mục ghi còn lại đã được lưu",
-	"the log lacks %d entries, at positions %s: the store cannot read them (a damaged or deleted message, or a log cut short); ocopledger export --salvage saves every entry that can still be read": "sổ cái bị thiếu %d mục ghi, ở các vị trí %s: kho sự kiện không đọc được chúng (dữ liệu bị hỏng hoặc bị xóa, hoặc sổ cái bị cắt ngắn); lệnh ocopledger export --salvage lưu lại mọi mục ghi còn đọc được",
-	"there is no ledger in %s to read": "không có sổ cái nào trong %s để đọc",
-
-	// The command line: figures, explain, diff, timeline, expiring, report, reconcile.
-	"figures takes no arguments (did you mean: ocopledger explain %s?)":                                             "lệnh figures không nhận tham số nào (có phải bạn muốn dùng: ocopledger explain %s?)",
-	"%s takes one figure ID, e.g. ocop.valid (ocopledger figures --list)":                                           "lệnh %s cần đúng một mã chỉ tiêu, ví dụ ocop.valid (xem danh sách bằng lệnh ocopledger figures --list)",
-	"%q is not a figure ID; see ocopledger figures --list":                                                          "%q không phải là mã chỉ tiêu; xem danh sách chỉ tiêu bằng lệnh ocopledger figures --list",
-	"is missing: diff compares the figures as known at --known-at with the figures as known at --vs (default: now)": "còn thiếu: lệnh diff so sánh số liệu theo sổ cái tại thời điểm --known-at với số liệu theo sổ cái tại thời điểm --vs (mặc định: bây giờ)",
-	"is missing: give the first day of the series (yyyy-mm-dd or dd/mm/yyyy)":                                       "còn thiếu: hãy ghi ngày đầu tiên của chuỗi số liệu (yyyy-mm-dd hoặc dd/mm/yyyy)",
-	"%q is not a number of days such as 30d":                                                                        "%q không phải là số ngày, ví dụ 30d",
-	"report takes no arguments; give the day with --as-of":                                                          "lệnh report không nhận tham số nào; hãy ghi ngày báo cáo bằng --as-of",
-	"%s is after --as-of %s": "ngày %s sau ngày %s của --as-of",
-	"reconcile takes one report: its document number (470/SCT-QLTM) or report ID (470-SCT-QLTM)":               "lệnh reconcile cần đúng một báo cáo: số hiệu văn bản (470/SCT-QLTM) hoặc mã báo cáo (470-SCT-QLTM)",
-	"%q is not a document number or report ID":                                                                 "%q không phải là số hiệu văn bản hay mã báo cáo",
-	"no report %s in the ledger (no report.filed entry in %s); record it with: ocopledger record report.filed": "không có báo cáo %s trong sổ cái (hồ sơ %s không có mục ghi report.filed nào); hãy ghi báo cáo bằng lệnh: ocopledger record report.filed",
-	"report %s did not match the ledger at filing time: %s":                                                    "báo cáo %s không khớp với sổ cái tại thời điểm gửi: %s",
-
-	// The command line: serve and watch.
-	"no tokens are configured, so the server would be open to anyone who reaches %s: give --tokens FILE or $OCOPLEDGER_TOKENS, or listen on 127.0.0.1": "chưa cấu hình mã truy cập nào, nên bất kỳ ai truy cập được %s cũng dùng được máy chủ: hãy dùng --tokens TỆP hoặc $OCOPLEDGER_TOKENS, hoặc chỉ lắng nghe trên 127.0.0.1",
-	"%s is already in use by another program: stop that program, or give another --addr":                                                               "%s đang được một chương trình khác sử dụng: hãy tắt chương trình đó, hoặc chọn địa chỉ khác bằng --addr",
-	"%s is not an address of this machine: give one of its addresses, such as 127.0.0.1:8080":                                                          "%s không phải là địa chỉ của máy này: hãy ghi một địa chỉ của máy này, ví dụ 127.0.0.1:8080",
-	"you have no permission to listen on %s: give a port above 1023, such as 127.0.0.1:8080":                                                           "bạn không có quyền lắng nghe trên %s: hãy chọn cổng lớn hơn 1023, ví dụ 127.0.0.1:8080",
-	"%q is not an address to listen on: write it as host:port, such as 127.0.0.1:8080":                                                                 "%q không phải là địa chỉ lắng nghe hợp lệ: hãy ghi theo dạng máy:cổng, ví dụ 127.0.0.1:8080",
-	"cannot listen on %s: %v":                                                "không lắng nghe được trên %s: %v",
-	"watch takes one argument: events or figures":                            "lệnh watch chỉ nhận một tham số: events (sự kiện) hoặc figures (số liệu)",
-	"%q is not something to watch: give events or figures":                   "không theo dõi được %q: hãy ghi events (sự kiện) hoặc figures (số liệu)",
-	"%q is not the address of a server: write it like http://127.0.0.1:8080": "%q không phải là địa chỉ máy chủ: hãy ghi theo dạng http://127.0.0.1:8080",
-	"the server %s answered %d: %s":                                          "máy chủ %s trả lời mã %d: %s",
-
-	// The demo (demo, cmd/ocopledger).
-	"the demo cannot read the ledger: %v": "không đọc được sổ cái để nạp dữ liệu demo: %v",
-	"the demo's entry %s belongs to %s, but this ledger holds an entry %s in %s: the ledger holds other data than the demo; load the demo into an empty ledger (another --data directory)":                "mục ghi demo %s thuộc hồ sơ %s, nhưng sổ cái này có mục ghi %s trong hồ sơ %s: sổ cái đang chứa dữ liệu khác với dữ liệu demo; hãy nạp dữ liệu demo vào một sổ cái trống (một thư mục --data khác)",
-	"the demo's entry %s (%s in %s) is refused by what this ledger holds: %v; load the demo into an empty ledger (another --data directory)":                                                              "mục ghi demo %s (%s trong hồ sơ %s) bị từ chối vì mâu thuẫn với dữ liệu đang có trong sổ cái này: %v; hãy nạp dữ liệu demo vào một sổ cái trống (một thư mục --data khác)",
-	"the demo backfills history recorded from 2012 to 30/10/2025, and this ledger already holds entries recorded later than entry %s (%s): load the demo into an empty ledger (another --data directory)": "dữ liệu demo ghi bổ sung lịch sử được ghi nhận từ năm 2012 đến ngày 30/10/2025, nhưng sổ cái này đã có mục ghi được ghi nhận muộn hơn mục ghi %s (%s): hãy nạp dữ liệu demo vào một sổ cái trống (một thư mục --data khác)",
-	"the demo's entries from %s on cannot be recorded: %v":                                                                               "không ghi được các mục ghi demo từ %s trở đi: %v",
-	"the ledger does not reproduce the figures of Công văn 470/SCT-QLTM: %s":                                                             "sổ cái không tái lập được số liệu của Công văn 470/SCT-QLTM: %s",
-	"there is no stream %s to read on this NATS server":                                                                                  "máy chủ NATS này không có luồng %s để đọc",
-	"%s is earlier than a time the ledger already holds (%s): backfilled entries are recorded in the order the ledger learned of them":   "%s sớm hơn một thời điểm đã có trong sổ cái (%s): các mục ghi bổ sung phải được ghi theo đúng thứ tự sổ cái biết đến chúng",
-	"TLS options apply to a NATS server given with --nats, not to the embedded one":                                                      "các tùy chọn TLS dùng cho máy chủ NATS chỉ định bằng --nats, không dùng cho máy chủ nhúng",
-	"give --nats-cert and --nats-key together":                                                                                           "hãy ghi --nats-cert và --nats-key cùng nhau",
-	"the read models are being rebuilt from the log (%d events so far); this answer needs them whole: ask again when /readyz says ready": "số liệu tổng hợp đang được dựng lại từ sổ cái (đã xong %d sự kiện); câu trả lời này cần số liệu đầy đủ: hãy hỏi lại khi /readyz báo sẵn sàng",
-	"line %d of %s cannot be restored: %v":                                                                                               "không khôi phục được dòng %d của tệp %s: %v",
-
-	// The ledger's storage cannot take an entry now (ledger.StoreError).
-	"the ledger's storage is full: this entry was not recorded, and every entry recorded before is kept; free disk space where the ledger keeps its data, then record this entry again":        "bộ nhớ lưu trữ của sổ cái đã đầy: mục ghi này chưa được ghi, mọi mục ghi trước đó vẫn được giữ nguyên; hãy giải phóng dung lượng ổ đĩa nơi sổ cái lưu dữ liệu rồi ghi lại mục này",
-	"the ledger's storage cannot take entries right now (a server of the cluster is being replaced or the connection is being restored); record this entry again in a few seconds":             "bộ nhớ lưu trữ của sổ cái tạm thời chưa nhận mục ghi (một máy chủ của cụm đang được thay thế hoặc kết nối đang được khôi phục); hãy ghi lại mục này sau vài giây",
-	"the NATS credentials this command connected with may only read the ledger: record through the API of the running server (POST /v1/events/…), or connect with credentials that may record": "tài khoản NATS mà lệnh này dùng để kết nối chỉ được đọc sổ cái: hãy ghi qua API của máy chủ đang chạy (POST /v1/events/…), hoặc kết nối bằng tài khoản được phép ghi",
-
-	// The event store's own refusals (eventstore: InvalidError), passed on by the ledger and restore.
-	"breaks the order of %s: version %d comes next in the log":           "phá vỡ thứ tự của hồ sơ %s: trong sổ cái, tiếp theo phải là phiên bản %d",
-	"contains %q; only letters A-Z, digits, '_' and '-' are allowed":     "chứa ký tự %q; chỉ được dùng chữ cái A-Z, chữ số, '_' và '-'",
-	"has an empty id after the dot":                                      "thiếu mã sau dấu chấm",
-	"has an empty kind before the dot":                                   "thiếu loại hồ sơ trước dấu chấm",
-	"has an invalid port":                                                "có cổng không hợp lệ",
-	"is %d characters long, at most %d allowed":                          "dài %d ký tự, tối đa chỉ được %d",
-	"is empty; it must be a JSON object":                                 "đang để trống; phải là một đối tượng JSON",
-	"is empty; set DataDir (embedded server) or NatsURL":                 "đang để trống; hãy đặt DataDir (máy chủ nhúng) hoặc NatsURL",
-	"is longer than 256 characters":                                      "dài quá 256 ký tự",
-	"is missing: an imported event keeps the time the ledger learned it": "còn thiếu: sự kiện được khôi phục phải giữ thời điểm sổ cái biết đến nó",
-	"is not valid UTF-8":                                                 "không phải văn bản UTF-8 hợp lệ",
-	"is the same as event %d's":                                          "trùng với mã của sự kiện thứ %d",
-	"is too large: %d bytes":                                             "quá lớn: %d byte",
-	"is too large: the event is %d bytes, at most %d allowed":            "quá lớn: sự kiện có %d byte, tối đa chỉ được %d",
-	"may only contain printable ASCII without spaces":                    "chỉ được chứa ký tự ASCII in được, không có dấu cách",
-	"must be 0 or more, or AnyVersion (-1)":                              "phải từ 0 trở lên, hoặc AnyVersion (-1)",
-	"must be 1 or more":                                                  "phải từ 1 trở lên",
-	"must be \"<kind>.<id>\", e.g. \"product.p1\"":                       "phải có dạng \"<loại>.<mã>\", ví dụ \"product.p1\"",
-	"must be a JSON object":                                              "phải là một đối tượng JSON",
-	"must be between 1 and 5":                                            "phải từ 1 đến 5",
-	"must be host:port, e.g. 127.0.0.1:4222":                             "phải có dạng máy:cổng, ví dụ 127.0.0.1:4222",
-	"must have exactly one dot":                                          "phải có đúng một dấu chấm",
-	"none given; append at least one":                                    "không có sự kiện nào; hãy ghi ít nhất một sự kiện",
-	"only applies to the embedded server, not with NatsURL":              "chỉ dùng cho máy chủ nhúng, không dùng cùng NatsURL",
-	"too many in one append; at most %d":                                 "quá nhiều trong một lần ghi; tối đa %d",
-
-	// Settings of a JetStream stream that could lose history (eventstore: StreamConfigError).
-	"allows deletion":                               "cho phép xóa",
-	"allows messages to expire":                     "cho phép sự kiện hết hạn và bị xóa",
-	"allows purging":                                "cho phép xóa sạch",
-	"allows roll-ups that replace history":          "cho phép gộp (roll-up) thay thế lịch sử",
-	"cannot append several events all-or-nothing":   "không ghi được nhiều sự kiện theo kiểu tất cả hoặc không",
-	"cannot serve version checks by direct get":     "không cho đọc trực tiếp (direct get) để kiểm tra phiên bản",
-	"discards old messages when a limit is reached": "bỏ sự kiện cũ khi chạm giới hạn",
-	"does not hold exactly ocop.events.>":           "không giữ đúng và chỉ các chủ đề ocop.events.>",
-	"expires old messages":                          "cho sự kiện cũ hết hạn",
-	"is a mirror and accepts no appends":            "là một bản sao (mirror), không nhận ghi thêm",
-	"is not stored on disk":                         "không lưu trên đĩa",
-	"is sealed and accepts no appends":              "đã bị niêm phong, không nhận ghi thêm",
-	"limits messages per aggregate stream":          "giới hạn số sự kiện của mỗi hồ sơ",
-	"limits the number of messages":                 "giới hạn số sự kiện",
-	"limits the stored size":                        "giới hạn dung lượng lưu",
-	"removes messages once consumed":                "xóa sự kiện khi đã được đọc",
-	"rewrites subjects":                             "viết lại chủ đề",
-	"the stream %s %v (%s=%s): ocopledger refuses a ledger that could lose history or break its guarantees": "luồng %s %v (%s=%s): ocopledger không dùng một sổ cái có thể mất lịch sử hoặc mất các bảo đảm của nó",
-
-	// Provable history: checkpoints, keys and proofs (provenance). checkpoint = điểm kiểm chứng,
-	// root hash = mã băm gốc, signing key = khóa ký, verifier key = khóa kiểm tra, proof = bằng chứng.
-	"is not a checkpoint: its text must end with a new line":                                                      "không phải là điểm kiểm chứng: văn bản phải kết thúc bằng một dấu xuống dòng",
-	"is not a checkpoint: it needs three lines (the log's name, the number of entries, the root hash), it has %d": "không phải là điểm kiểm chứng: cần ba dòng (tên sổ cái, số mục ghi, mã băm gốc), ở đây có %d dòng",
-	"line 2 %q is not a number of entries (decimal digits, no leading zero)":                                      "dòng 2 %q không phải là số mục ghi (chữ số thập phân, không có số 0 ở đầu)",
-	"line 3 %q is not a root hash (32 bytes in base64)":                                                           "dòng 3 %q không phải là mã băm gốc (32 byte viết theo base64)",
-	"line %d is empty: a checkpoint has no empty line":                                                            "dòng %d để trống: điểm kiểm chứng không có dòng trống",
-	"is empty: give the log's name, a schema-less URL such as %s":                                                 "đang để trống: hãy ghi tên sổ cái, dạng địa chỉ không có giao thức, ví dụ %s",
-	"%q may not contain spaces, '+' or control characters: give a schema-less URL such as %s":                     "%q không được chứa dấu cách, dấu '+' hay ký tự điều khiển: hãy ghi dạng địa chỉ không có giao thức, ví dụ %s",
-	"the checkpoint of %q cannot be signed with the key of %q: a log signs with a key of its own name":            "không thể ký điểm kiểm chứng của %q bằng khóa của %q: mỗi sổ cái ký bằng khóa mang tên của chính nó",
-	"the checkpoint is not signed by the key given (it is signed by: %s)":                                         "điểm kiểm chứng không được ký bằng khóa đã cho (chữ ký của: %s)",
-	"the checkpoint's signature by %s does not verify: the checkpoint was altered after it was signed":            "chữ ký của %s trên điểm kiểm chứng không hợp lệ: điểm kiểm chứng đã bị sửa sau khi ký",
-	"is not a signed checkpoint: %v":                                                                              "không phải là điểm kiểm chứng có chữ ký: %v",
-	"the checkpoint of %s is not signed by that log's key (it is signed by %s)":                                   "điểm kiểm chứng của %s không được ký bằng khóa của chính sổ cái đó (chữ ký của %s)",
-	"there is no key file %s": "không có tệp khóa %s",
-	"the file %s does not hold a signing key (a line PRIVATE+KEY+…, as ocopledger key makes)":                           "tệp %s không chứa khóa ký (một dòng PRIVATE+KEY+…, như lệnh ocopledger key tạo ra)",
-	"the signing key in %s is the key of %q, not of %q: a log keeps its name for good":                                  "khóa ký trong %s là khóa của %q, không phải của %q: tên của sổ cái không bao giờ đổi",
-	"%q is not a verifier key (it looks like name+1a2b3c4d+base64…, as ocopledger key prints it)":                       "%q không phải là khóa kiểm tra (khóa có dạng tên+1a2b3c4d+base64…, như lệnh ocopledger key in ra)",
-	"there is no entry at position %d in the log of %d entries of this checkpoint":                                      "không có mục ghi ở vị trí %d trong sổ cái %d mục ghi của điểm kiểm chứng này",
-	"a consistency proof goes from a checkpoint of 1 entry or more to one at least as large, not from %d entries to %d": "bằng chứng nhất quán đi từ một điểm kiểm chứng có ít nhất 1 mục ghi đến một điểm kiểm chứng không nhỏ hơn, không phải từ %d mục ghi đến %d",
-	"the checkpoint covers %d entries but the log's tree has only %d":                                                   "điểm kiểm chứng bao gồm %d mục ghi nhưng cây của sổ cái chỉ có %d",
-	"the log's first %d entries do not hash to the root of the checkpoint of %d entries":                                "mã băm của %d mục ghi đầu tiên của sổ cái không khớp với mã băm gốc của điểm kiểm chứng %d mục ghi",
-	"the proof is for a log of %d entries but its checkpoint is of %d":                                                  "bằng chứng dành cho sổ cái %d mục ghi nhưng điểm kiểm chứng của nó có %d mục ghi",
-	"%d is not a position in a log of %d entries":                                                                       "%d không phải là vị trí trong sổ cái %d mục ghi",
-	"the proof does not show the entry at position %d in the log of the checkpoint of %d entries":                       "bằng chứng không chứng minh được mục ghi ở vị trí %d nằm trong sổ cái của điểm kiểm chứng %d mục ghi",
-	"the two checkpoints are of different logs, %s and %s":                                                              "hai điểm kiểm chứng thuộc hai sổ cái khác nhau, %s và %s",
-	"the proof is from %d entries to %d but its checkpoints are of %d and %d":                                           "bằng chứng đi từ %d mục ghi đến %d nhưng các điểm kiểm chứng của nó có %d và %d mục ghi",
-	"the log of %d entries is not shown to begin with the log of %d entries: the proof does not verify":                 "không chứng minh được sổ cái %d mục ghi bắt đầu bằng sổ cái %d mục ghi: bằng chứng không hợp lệ",
-	"is not a proof in JSON: %v":                               "không phải là bằng chứng dạng JSON: %v",
-	"%q is not a kind of proof: give inclusion or consistency": "%q không phải là loại bằng chứng: hãy ghi inclusion hoặc consistency",
-	"is not a proof of its kind: %v":                           "không phải là bằng chứng đúng loại: %v",
-	// Witnesses and their cosignatures (provenance/cosign.go, checkpoint/cosign.go, cmd_witness.go).
-	// witness = bên chứng kiến, cosignature = chữ ký đồng xác nhận, cosign = đồng ký, state folder =
-	// thư mục trạng thái, evidence = bằng chứng.
-	"%d is not a number of the %d witnesses given with --witness-key":                                                                       "%d không phải là một số trong %d bên chứng kiến đã nêu bằng --witness-key",
-	"%q is not a witness key (it looks like name+1a2b3c4d+base64…, as ocopledger witness --print-key prints it)":                            "%q không phải là khóa của bên chứng kiến (khóa có dạng tên+1a2b3c4d+base64…, như ocopledger witness --print-key in ra)",
-	"%q may not contain spaces, '+' or control characters: give a schema-less URL such as witness.example/inspectorate":                     "%q không được chứa dấu cách, dấu '+' hay ký tự điều khiển: hãy ghi một địa chỉ không có giao thức, ví dụ witness.example/inspectorate",
-	"%s is too short: check at most once a second":                                                                                          "%s quá ngắn: kiểm tra nhiều nhất mỗi giây một lần",
-	"another witness is running with the state folder %s":                                                                                   "một bên chứng kiến khác đang chạy với thư mục trạng thái %s",
-	"is missing: give the ledger's address, like http://127.0.0.1:8080":                                                                     "còn thiếu: hãy ghi địa chỉ của sổ cái, ví dụ http://127.0.0.1:8080",
-	"is missing: give the ledger's verifier key, as ocopledger key prints it":                                                               "còn thiếu: hãy ghi khóa kiểm tra của sổ cái, như lệnh ocopledger key in ra",
-	"is missing: give the witness's state folder (its key and what it cosigned are kept there)":                                             "còn thiếu: hãy ghi thư mục trạng thái của bên chứng kiến (nơi giữ khóa và những gì nó đã đồng ký)",
-	"is not a signed checkpoint: there is no blank line before its signatures":                                                              "không phải là điểm kiểm chứng đã ký: không có dòng trống trước các chữ ký",
-	"the checkpoint carries no cosignature by a witness this ledger knows (its operator names each witness's key with serve --witness-key)": "điểm kiểm chứng không có chữ ký đồng xác nhận của bên chứng kiến nào mà sổ cái này biết (người vận hành khai báo khóa của từng bên chứng kiến bằng serve --witness-key)",
-	"the checkpoint of %d entries is cosigned by %d of the witnesses given, %d are required":                                                "điểm kiểm chứng %d mục ghi được %d trong số các bên chứng kiến đã nêu đồng ký, cần %d bên",
-	"the cosignature of witness %s does not verify: the checkpoint was altered after the witness signed it":                                 "chữ ký đồng xác nhận của bên chứng kiến %s không hợp lệ: điểm kiểm chứng đã bị sửa sau khi bên chứng kiến ký",
-	"the cosigned checkpoint is too large or was cut short: send the note as the witness signed it":                                         "điểm kiểm chứng đồng ký quá lớn hoặc bị cắt cụt: hãy gửi đúng văn bản mà bên chứng kiến đã ký",
-	"the file %s does not hold a witness key (a line PRIVATE+KEY+…, as ocopledger witness makes)":                                           "tệp %s không chứa khóa của bên chứng kiến (một dòng PRIVATE+KEY+…, như ocopledger witness tạo ra)",
-	"the file %s is not a witness's state (the last checkpoint it cosigned): restore it from a backup":                                      "tệp %s không phải là trạng thái của bên chứng kiến (điểm kiểm chứng đồng ký gần nhất): hãy khôi phục từ bản sao lưu",
-	"the folder %s cannot be made: %v":                                                                                                      "không tạo được thư mục %s: %v",
-	"the ledger at %s cannot be reached: %v":                                                                                                "không kết nối được sổ cái tại %s: %v",
-	"the server %s did not answer JSON: %v":                                                                                                 "máy chủ %s không trả lời bằng JSON: %v",
-	"the witness key in %s is the key of %q, not of %q: a witness keeps its name for good":                                                  "khóa của bên chứng kiến trong %s là khóa của %q, không phải của %q: bên chứng kiến giữ nguyên tên của mình",
-	"this ledger knows no witness: its operator names each witness's key with serve --witness-key":                                          "sổ cái này không biết bên chứng kiến nào: người vận hành khai báo khóa của từng bên chứng kiến bằng serve --witness-key",
-	"this ledger published no checkpoint of %d entries with the root %s":                                                                    "sổ cái này chưa công bố điểm kiểm chứng nào gồm %d mục ghi với mã băm gốc %s",
-	"this witness follows the log %s, not %s: use another state folder for another log":                                                     "bên chứng kiến này theo dõi sổ cái %s, không phải %s: hãy dùng một thư mục trạng thái khác cho sổ cái khác",
-	"the witness refuses to cosign: the ledger's latest checkpoint is of %d entries, fewer than the %d of the checkpoint this witness cosigned (the history was cut back). The evidence is kept in %s":                 "bên chứng kiến từ chối đồng ký: điểm kiểm chứng mới nhất của sổ cái gồm %d mục ghi, ít hơn %d mục ghi của điểm kiểm chứng bên chứng kiến đã đồng ký (lịch sử đã bị cắt bớt). Bằng chứng được lưu trong %s",
-	"the witness refuses to cosign: the ledger's checkpoint of %d entries has the root %s, but the one this witness cosigned has %s (two different histories). The evidence is kept in %s":                             "bên chứng kiến từ chối đồng ký: điểm kiểm chứng %d mục ghi của sổ cái có mã băm gốc %s, nhưng điểm bên chứng kiến đã đồng ký có mã băm gốc %s (hai lịch sử khác nhau). Bằng chứng được lưu trong %s",
-	"the witness refuses to cosign: the ledger gives no proof that its log of %d entries extends the one of %d entries this witness cosigned (%v). The evidence is kept in %s":                                         "bên chứng kiến từ chối đồng ký: sổ cái không đưa ra được bằng chứng rằng sổ cái gồm %d mục ghi nối tiếp sổ cái gồm %d mục ghi mà bên chứng kiến đã đồng ký (%v). Bằng chứng được lưu trong %s",
-	"the witness refuses to cosign: the ledger's log of %d entries (root %s) does not extend the log of %d entries (root %s) this witness cosigned: the consistency proof does not verify. The evidence is kept in %s": "bên chứng kiến từ chối đồng ký: sổ cái gồm %d mục ghi (mã băm gốc %s) không nối tiếp sổ cái gồm %d mục ghi (mã băm gốc %s) mà bên chứng kiến đã đồng ký: bằng chứng nhất quán không hợp lệ. Bằng chứng được lưu trong %s",
-
-	// The command line: verify and key.
-	"%s is larger than 1 MiB: it is not a checkpoint, a key or a proof":                       "%s lớn hơn 1 MiB: đó không phải là điểm kiểm chứng, khóa hay bằng chứng",
-	"%s is JSON without a signed checkpoint in it (a member \"checkpoint\" holding the note)": "%s là JSON nhưng không chứa điểm kiểm chứng đã ký nào (một trường \"checkpoint\" chứa văn bản đã ký)",
-	"%s is neither a signed checkpoint nor a JSON answer holding one: %v":                     "%s không phải là điểm kiểm chứng đã ký, cũng không phải là câu trả lời JSON chứa điểm kiểm chứng: %v",
-	"give either an export with its checkpoints or --proof, not both":                         "hãy đưa hoặc một tệp xuất cùng các điểm kiểm chứng, hoặc --proof, không đưa cả hai",
-	"holds no verifier key": "không chứa khóa kiểm tra nào",
-	"is missing: give at least one signed checkpoint to verify the export against": "còn thiếu: hãy đưa ít nhất một điểm kiểm chứng đã ký để kiểm tra tệp xuất",
-	"is missing: give the log's verifier key, as ocopledger key prints it":         "còn thiếu: hãy đưa khóa kiểm tra của sổ cái, như lệnh ocopledger key in ra",
-	"verify takes one export file (or - for the standard input), got %d arguments": "lệnh verify nhận một tệp xuất (hoặc - để đọc từ đầu vào chuẩn), ở đây có %d tham số",
-	// Verifying an export offline (provenance.VerifyExport); line = dòng, export = tệp xuất.
-	"%v; the first line there that is not as the ledger writes it: %v":                                                                            "%v; dòng đầu tiên trong số đó không đúng như sổ cái ghi: %v",
-	"%v; no checkpoint vouches for this line":                                                                                                     "%v; không có điểm kiểm chứng nào xác nhận dòng này",
-	"%v; line %d is the first after the last matching checkpoint whose entry does not follow its stream (%s begins at version %d)":                "%v; dòng %d là dòng đầu tiên sau điểm kiểm chứng khớp cuối cùng có mục ghi không nối tiếp hồ sơ của nó (%s bắt đầu ở phiên bản %d)",
-	"%v; line %d is the first after the last matching checkpoint whose entry does not follow its stream (%s: version %d after %d)":                "%v; dòng %d là dòng đầu tiên sau điểm kiểm chứng khớp cuối cùng có mục ghi không nối tiếp hồ sơ của nó (%s: phiên bản %d sau phiên bản %d)",
-	"line %d differs from the log: the first %d lines match the checkpoint of %d entries, the first %d do not match the checkpoint of %d entries": "dòng %d khác với sổ cái: %d dòng đầu khớp với điểm kiểm chứng %d mục ghi, %d dòng đầu không khớp với điểm kiểm chứng %d mục ghi",
-	"line %d ends with a carriage return: the file was changed to Windows line ends; verify the export as it was written":                         "dòng %d kết thúc bằng ký tự về đầu dòng (\\r): tệp đã bị đổi sang kiểu xuống dòng của Windows; hãy kiểm tra tệp xuất nguyên như khi được tạo ra",
-	"line %d has %q twice": "dòng %d có %q hai lần",
-	"line %d has no %q: every entry has id, type, stream, version and recorded_at":                                                        "dòng %d không có %q: mục ghi nào cũng có id, type, stream, version và recorded_at",
-	"line %d holds more than one JSON value (from byte %d on)":                                                                            "dòng %d chứa nhiều hơn một giá trị JSON (từ byte %d)",
-	"line %d holds the unreadable entry of position %d: every line is the entry of its own position":                                      "dòng %d chứa mục ghi không đọc được của vị trí %d: mỗi dòng là mục ghi của đúng vị trí của nó",
-	"line %d is JSON but not an object: an entry is a JSON object":                                                                        "dòng %d là JSON nhưng không phải là đối tượng: mỗi mục ghi là một đối tượng JSON",
-	"line %d is empty: every line of an export is an entry":                                                                               "dòng %d để trống: mỗi dòng của tệp xuất là một mục ghi",
-	"line %d is longer than %d bytes: it is not an entry of the log":                                                                      "dòng %d dài hơn %d byte: đó không phải là mục ghi của sổ cái",
-	"line %d is not a well-formed unreadable entry: {\"ocopledger_unreadable\":{\"position\":N,\"subject\":\"…\",\"body_base64\":\"…\"}}": "dòng %d không phải là mục ghi không đọc được đúng dạng: {\"ocopledger_unreadable\":{\"position\":N,\"subject\":\"…\",\"body_base64\":\"…\"}}",
-	"line %d is not valid UTF-8 text":                                                                                                     "dòng %d không phải là văn bản UTF-8 hợp lệ",
-	"line %d is not valid JSON (from byte %d on)":                                                                                         "dòng %d không phải là JSON hợp lệ (từ byte %d)",
-	"line %d marks the entry at position %d as missing from the store (%s): an export with a missing entry is not the log":                "dòng %d ghi nhận mục ghi ở vị trí %d bị mất khỏi kho (%s): tệp xuất thiếu mục ghi thì không phải là sổ cái",
-	"line %d was recorded at %s, before line %d (%s): recording times never go back along the log":                                        "dòng %d được ghi nhận lúc %s, trước dòng %d (%s): thời điểm ghi nhận dọc theo sổ cái không bao giờ lùi lại",
-	"line %d: \"recorded_at\" %q is not a time (RFC 3339, such as 2025-08-07T01:02:03Z)":                                                  "dòng %d: \"recorded_at\" %q không phải là thời điểm (theo RFC 3339, ví dụ 2025-08-07T01:02:03Z)",
-	"line %d: \"version\" %s is not a whole number from 1":                                                                                "dòng %d: \"version\" %s không phải là số nguyên từ 1 trở lên",
-	"line %d: %q is empty or not a text":                                                                                                  "dòng %d: %q để trống hoặc không phải là chuỗi ký tự",
-	"line %d: the body_base64 of the unreadable entry is not base64":                                                                      "dòng %d: body_base64 của mục ghi không đọc được không phải là base64",
-	"the checkpoints are of different logs, %s and %s: give checkpoints of one log":                                                       "các điểm kiểm chứng thuộc các sổ cái khác nhau, %s và %s: hãy đưa các điểm kiểm chứng của cùng một sổ cái",
-	"the export cannot be read after line %d: %v":                                                                                         "không đọc được tệp xuất sau dòng %d: %v",
-	"the export ends after line %d but the checkpoint of %d entries covers %d: line %d is missing":                                        "tệp xuất kết thúc sau dòng %d nhưng điểm kiểm chứng %d mục ghi bao gồm %d mục: thiếu dòng %d",
-	"the export ends after line %d but the checkpoint of %d entries covers %d: lines %d–%d are missing":                                   "tệp xuất kết thúc sau dòng %d nhưng điểm kiểm chứng %d mục ghi bao gồm %d mục: thiếu các dòng %d–%d",
-	"the first %d lines do not hash to the root of the checkpoint of %d entries: one of lines %d–%d differs from the log":                 "mã băm của %d dòng đầu không khớp với mã băm gốc của điểm kiểm chứng %d mục ghi: một trong các dòng %d–%d khác với sổ cái",
-	"two checkpoints of %d entries have different roots: the log's key signed two different histories":                                    "hai điểm kiểm chứng cùng %d mục ghi có mã băm gốc khác nhau: khóa của sổ cái đã ký hai lịch sử khác nhau",
-
-	// The log's history (ledger/history.go, projections/history.go, cmd/ocopledger/history.go).
-	"the log (stream %s) is missing from %s, but %s shows %d entries of it: ocopledger stops rather than start an empty ledger in its place; restore the stream from a backup (ocopledger restore), or start a new ledger on purpose with --new-ledger": "sổ cái (luồng %s) không còn trong %s, nhưng %s đã ghi nhận %d mục ghi của nó: ocopledger dừng lại chứ không lập một sổ cái trống thay thế; hãy khôi phục luồng từ bản sao lưu (ocopledger restore), hoặc chủ động bắt đầu sổ cái mới bằng --new-ledger",
-	"the log (stream %s on %s) was created at %s, but %s shows %d entries of a stream %s created at %s: the log was deleted and created again; restore it from a backup, or start a new ledger on purpose with --new-ledger":                            "sổ cái (luồng %s trên %s) được tạo lúc %s, nhưng %s đã ghi nhận %d mục ghi của luồng %s tạo lúc %s: sổ cái đã bị xóa rồi tạo lại; hãy khôi phục từ bản sao lưu, hoặc chủ động bắt đầu sổ cái mới bằng --new-ledger",
-	"the log (stream %s on %s) holds %d entries, but %s shows %d: entries %d to %d are gone; restore the stream from a backup":                                                                                                                          "sổ cái (luồng %s trên %s) chỉ còn %d mục ghi, nhưng %s đã ghi nhận %d: các mục ghi từ %d đến %d đã mất; hãy khôi phục luồng từ bản sao lưu",
-	"the log (stream %s on %s) starts at position %d: entries 1 to %d are gone; restore the stream from a backup":                                                                                                                                       "sổ cái (luồng %s trên %s) bắt đầu từ vị trí %d: các mục ghi từ 1 đến %d đã mất; hãy khôi phục luồng từ bản sao lưu",
-	"the log (stream %s on %s) lacks %d entries inside it, at positions %s: restore the stream from a backup":                                                                                                                                           "sổ cái (luồng %s trên %s) bị thiếu %d mục ghi ở giữa, tại các vị trí %s: hãy khôi phục luồng từ bản sao lưu",
-	"the log (stream %s on %s) has no entry at position %d, which %s shows: restore the stream from a backup":                                                                                                                                           "sổ cái (luồng %s trên %s) không có mục ghi ở vị trí %d mà %s đã ghi nhận: hãy khôi phục luồng từ bản sao lưu",
-	"the entry at position %d of the log (stream %s on %s) is not the one %s shows (its hash differs): the log was changed or replaced; restore it from a backup":                                                                                       "mục ghi ở vị trí %d của sổ cái (luồng %s trên %s) không phải mục ghi mà %s đã ghi nhận (mã băm khác): sổ cái đã bị sửa hoặc thay thế; hãy khôi phục từ bản sao lưu",
-	"the log holds %d entries, but %s shows %d: entries %d to %d are gone; restore the log from a backup":                                                                                                                                               "sổ cái chỉ còn %d mục ghi, nhưng %s đã ghi nhận %d: các mục ghi từ %d đến %d đã mất; hãy khôi phục sổ cái từ bản sao lưu",
-	"%s is damaged (%v): it records the history of the log; restore it from a backup, or remove it to trust the log as it is":                                                                                                                           "%s bị hỏng (%v): tệp này ghi nhận lịch sử của sổ cái; hãy khôi phục nó từ bản sao lưu, hoặc xóa nó để tin sổ cái như hiện có",
-	"the first %d entries of the log hash to the root %s, but %s shows the root %s for them: the log's history was changed; restore it from a backup":                                                                                                   "%d mục ghi đầu tiên của sổ cái có mã băm gốc %s, nhưng %s ghi nhận mã băm gốc %s cho chúng: lịch sử của sổ cái đã bị thay đổi; hãy khôi phục từ bản sao lưu",
-	// Checkpoints and proofs of the running ledger (checkpoint, httpapi/provenance.go, cmd_checkpoint.go).
-	"a consistency proof goes from a log of 1 entry or more to one at least as large, not from %d entries to %d": "bằng chứng nhất quán đi từ một sổ cái có ít nhất 1 mục ghi đến một sổ cái không nhỏ hơn, không phải từ %d mục ghi đến %d",
-	"give a number from 1 to 1000": "hãy ghi một số từ 1 đến 1000",
-	"give an entry (--position N or --id ID) or the older log's size (--from M)":         "hãy nêu một mục ghi (--position N hoặc --id MÃ) hoặc số mục ghi của sổ cái cũ (--from M)",
-	"give either an entry (--position or --id) or two sizes (--from, --to), not both":    "hãy nêu hoặc một mục ghi (--position hoặc --id), hoặc hai số mục ghi (--from, --to), không nêu cả hai",
-	"give the entry by --position or by --id, not both":                                  "hãy nêu mục ghi bằng --position hoặc bằng --id, không nêu cả hai",
-	"give the entry by position or by id, not both":                                      "hãy nêu mục ghi bằng position hoặc bằng id, không nêu cả hai",
-	"give the entry's position (1 or more) or its id":                                    "hãy nêu vị trí của mục ghi (từ 1) hoặc mã của nó",
-	"no checkpoint has been published yet":                                               "chưa có điểm kiểm chứng nào được công bố",
-	"the log is empty: there is nothing to commit to yet":                                "sổ cái còn trống: chưa có gì để lập điểm kiểm chứng",
-	"the log's Merkle tree holds %d entries, not %d: ask for a size the ledger has read": "cây Merkle của sổ cái có %d mục ghi, không phải %d: hãy hỏi một số mục ghi mà sổ cái đã đọc",
-	"the read models are still reading the log (%d events so far); ask again shortly":    "số liệu tổng hợp vẫn đang đọc sổ cái (đã xong %d sự kiện); hãy hỏi lại sau giây lát",
-	"the stream %s allows its checkpoints to be removed: ocopledger refuses it":          "luồng %s cho phép xóa các điểm kiểm chứng: ocopledger không dùng luồng này",
-	"there is no entry %s in the log":                                                    "không có mục ghi %s trong sổ cái",
-	"there is no entry at position %d in the log of %d entries":                          "không có mục ghi ở vị trí %d trong sổ cái %d mục ghi",
-	"this server keeps no signed checkpoints":                                            "máy chủ này không lưu điểm kiểm chứng đã ký",
-	"there is no ledger in %s yet: ocopledger record or ocopledger serve starts one":     "chưa có sổ cái nào trong %s: lệnh ocopledger record hoặc ocopledger serve sẽ lập sổ cái",
 }
+
+// MessagesVI yields the domain's messages: each English format with its Vietnamese form.
+func MessagesVI() iter.Seq2[string, string] { return maps.All(messagesVI) }

@@ -19,8 +19,11 @@ func (l label) in(lang string) string {
 }
 
 // String is the English name: a label given as an argument of an error message reads in English
-// in Message and in Vietnamese through Localize.
+// in Message and in Vietnamese through i18n.Localize.
 func (l label) String() string { return l.en }
+
+// Vietnamese is the Vietnamese name.
+func (l label) Vietnamese() string { return l.vi }
 
 // enum checks membership and names values of a closed set of strings.
 type enum[T ~string] struct {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
 	"github.com/ocopledger/ocopledger/report"
@@ -379,7 +380,7 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := s.HistoryError(); err != nil {
 		ready = false
-		body["ready"], body["reason"] = false, errorDetail{Code: domain.ErrorCode(err), Message: domain.Localize(err, errorLang(r)), MessageEN: err.Error()}
+		body["ready"], body["reason"] = false, errorDetail{Code: domain.ErrorCode(err), Message: i18n.Localize(err, errorLang(r)), MessageEN: err.Error()}
 	}
 	degraded(body, st)
 	if !ready {
@@ -399,5 +400,5 @@ func (s *Server) storageProblem() error {
 
 // storageReason is why /readyz says the ledger cannot record, in the reader's language.
 func storageReason(r *http.Request, err error) string {
-	return domain.Localize(ledger.StoreError(err), errorLang(r))
+	return i18n.Localize(ledger.StoreError(err), errorLang(r))
 }

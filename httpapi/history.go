@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/i18n"
 )
 
 // A ledger whose log does not extend the history it knows (see ledger.CheckHistory) answers
@@ -41,7 +42,7 @@ func (s *Server) refuseOnMismatch(rt Route, h http.Handler) http.Handler {
 		if err := s.HistoryError(); err != nil {
 			// 503 rather than the code's 409: the request is fine, the ledger cannot answer it.
 			WriteError(w, r, nil, newHTTPError(http.StatusServiceUnavailable, domain.CodeHistoryMismatch, "",
-				err.Error(), domain.Localize(err, "vi")))
+				err.Error(), i18n.Localize(err, "vi")))
 			return
 		}
 		h.ServeHTTP(w, r)

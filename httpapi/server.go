@@ -18,6 +18,7 @@ import (
 	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/metrics"
 	"github.com/ocopledger/ocopledger/projections"
@@ -324,7 +325,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	} else {
 		code := domain.ErrorCode(err)
 		status = domain.HTTPStatus(code)
-		body = errorDetail{Code: code, Field: domain.ErrorField(err), Message: domain.Localize(err, lang), MessageEN: err.Error()}
+		body = errorDetail{Code: code, Field: domain.ErrorField(err), Message: i18n.Localize(err, lang), MessageEN: err.Error()}
 		if code == domain.CodeInternal {
 			if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 				return // the client went away

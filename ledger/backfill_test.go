@@ -10,6 +10,7 @@ import (
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/eventstore/storetest"
+	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/ledger"
 )
 
@@ -30,7 +31,7 @@ func TestBackfillOutOfOrderIsExplained(t *testing.T) {
 	if !errors.Is(err, eventstore.ErrBackfillOrder) || domain.ErrorCode(err) != domain.CodeInvalid || domain.ErrorField(err) != "recorded_at" {
 		t.Fatalf("backfill out of order: %v (code %s, field %q); want an invalid recorded_at", err, domain.ErrorCode(err), domain.ErrorField(err))
 	}
-	vi := domain.Localize(err, "vi")
+	vi := i18n.Localize(err, "vi")
 	if !strings.Contains(vi, "sổ cái") || !strings.Contains(vi, "03/03/2024 09:00:00") || !strings.Contains(vi, "05/03/2024 09:00:00") {
 		t.Errorf("Vietnamese message %q does not explain it with both times", vi)
 	}

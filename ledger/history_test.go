@@ -12,6 +12,7 @@ import (
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/eventstore/storetest"
+	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/ledger"
 )
 
@@ -52,7 +53,7 @@ func wantMismatch(t *testing.T, err error, wants ...string) {
 			t.Errorf("message %q does not say %q", err.Error(), w)
 		}
 	}
-	if vi := domain.Localize(err, "vi"); vi == err.Error() {
+	if vi := i18n.Localize(err, "vi"); vi == err.Error() {
 		t.Errorf("no Vietnamese message: %s", vi)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/projections"
 	bolt "go.etcd.io/bbolt"
 )
@@ -274,8 +275,8 @@ func TestQuestionsDuringARebuildFromZero(t *testing.T) {
 	if _, err := p.Expiring(ctx, q, 30); domain.ErrorCode(err) != domain.CodeUnavailable {
 		t.Errorf("expiring during a rebuild from zero: %v; want unavailable", err)
 	}
-	if !strings.Contains(domain.Localize(err, "vi"), "đang được dựng lại") {
-		t.Errorf("the refusal in Vietnamese: %q", domain.Localize(err, "vi"))
+	if !strings.Contains(i18n.Localize(err, "vi"), "đang được dựng lại") {
+		t.Errorf("the refusal in Vietnamese: %q", i18n.Localize(err, "vi"))
 	}
 	got := p.Figures(domain.Query{AsOf: q.AsOf, KnownAt: g.log[139].RecordedAt})
 	want := domain.Evaluate(g.log[:140], domain.Query{AsOf: q.AsOf, KnownAt: g.log[139].RecordedAt})

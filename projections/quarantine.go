@@ -8,6 +8,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/i18n"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -116,7 +117,7 @@ func cloneQuarantined(qs []Quarantined) []Quarantined {
 // quarantineOf describes the entry r quarantined for err.
 func quarantineOf(r domain.Recorded, err error) Quarantined {
 	return Quarantined{Position: r.Sequence, Subject: eventstore.SubjectPrefix + r.Stream, Stream: r.Stream, ID: r.ID, Type: r.Type,
-		Reason: domain.Localize(err, "en"), ReasonVI: domain.Localize(err, "vi"), Judge: Judge()}
+		Reason: i18n.Localize(err, "en"), ReasonVI: i18n.Localize(err, "vi"), Judge: Judge()}
 }
 
 // unfoldable is why an entry without an event (Event nil) is not folded.

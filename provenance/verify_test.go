@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/provenance"
 	"github.com/ocopledger/ocopledger/synth"
 	"github.com/transparency-dev/merkle/compact"
@@ -176,7 +177,7 @@ func TestVerifyExportTampered(t *testing.T) {
 				t.Errorf("%s: %q does not say %q", name, le, s)
 			}
 		}
-		if vi := domain.Localize(le, "vi"); vi == le.Error() {
+		if vi := i18n.Localize(le, "vi"); vi == le.Error() {
 			t.Errorf("%s: no Vietnamese message: %s", name, vi)
 		}
 		return le
@@ -392,7 +393,7 @@ func TestVerifyExportIrregularMessagesSurviveBufferReuse(t *testing.T) {
 		t.Fatalf("irregular: %+v", rep.Irregular)
 	}
 	for lang, want := range map[string]string{"en": `line 11: "recorded_at" "yesterday"`, "vi": `dòng 11: "recorded_at" "yesterday"`} {
-		if msg := domain.Localize(rep.Irregular[0].Err, lang); !strings.Contains(msg, want) {
+		if msg := i18n.Localize(rep.Irregular[0].Err, lang); !strings.Contains(msg, want) {
 			t.Errorf("%s message after the buffers were reused: %s", lang, msg)
 		}
 	}

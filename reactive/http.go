@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/i18n"
 )
 
 // Mount puts the webhook API on mux (an *http.ServeMux, or anything that registers patterns the
@@ -242,7 +243,7 @@ func writeJSON(rw http.ResponseWriter, status int, v any) {
 // are logged and not shown.
 func (w *Webhooks) writeError(rw http.ResponseWriter, r *http.Request, err error) {
 	code := domain.ErrorCode(err)
-	vi, en := domain.Localize(err, "vi"), err.Error()
+	vi, en := i18n.Localize(err, "vi"), err.Error()
 	if code == domain.CodeInternal {
 		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 			return // the client went away

@@ -22,6 +22,7 @@ import (
 	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
 )
@@ -224,7 +225,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		if m.JSON {
 			return m.fail(err)
 		}
-		fmt.Fprintf(m.Err, "ocopledger: lỗi: %s\nocopledger: error: %s\n", domain.Localize(err, "vi"), err)
+		fmt.Fprintf(m.Err, "ocopledger: lỗi: %s\nocopledger: error: %s\n", i18n.Localize(err, "vi"), err)
 		return domain.ExitCode(domain.CodeInvalid)
 	}
 	level := slog.LevelWarn
@@ -291,7 +292,7 @@ func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
 // usagef returns a usage error. The format is English and a constant; its Vietnamese form is in
-// the catalogue (domain/messages_vi.go).
+// the catalogue (i18n/messages_vi.go).
 func usagef(format string, args ...any) error {
 	return usageError{domain.Invalid("", format, args...)}
 }
@@ -342,7 +343,7 @@ func (m *Main) fail(err error) int {
 	}
 	err = ledger.ReadError(err) // whichever command read the log: the positions it lacks are named (exit 6)
 	code := domain.ErrorCode(err)
-	msg := domain.Localize(err, m.Lang)
+	msg := i18n.Localize(err, m.Lang)
 	var ue usageError
 	usage := errors.As(err, &ue)
 	if m.JSON {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/ledger"
 )
 
@@ -235,7 +236,7 @@ func (m *Main) salvageCopy() (*eventstore.Blocks, error) {
 func (m *Main) knownEnd(ctx context.Context, s *eventstore.Store) (uint64, error) {
 	known, _, err := m.loadKnown()
 	if err != nil {
-		fmt.Fprintf(m.Err, m.t("ocopledger: cảnh báo: %s\n", "ocopledger: warning: %s\n"), domain.Localize(err, m.Lang))
+		fmt.Fprintf(m.Err, m.t("ocopledger: cảnh báo: %s\n", "ocopledger: warning: %s\n"), i18n.Localize(err, m.Lang))
 		return 0, nil
 	}
 	if known.Size == 0 {

@@ -237,7 +237,7 @@ func runVerify(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 		}{Verified: true, Lines: rep.Lines, Covered: rep.Covered, Unreadable: rep.Unreadable, Irregular: []irregular{},
 			IrregularN: rep.IrregularCount, First: rep.FirstRecordedAt, Last: rep.LastRecordedAt}
 		for _, f := range rep.Irregular {
-			out.Irregular = append(out.Irregular, irregular{f.Line, domain.Localize(f.Err, m.Lang)})
+			out.Irregular = append(out.Irregular, irregular{f.Line, i18n.Localize(f.Err, m.Lang)})
 		}
 		for _, c := range rep.Checkpoints {
 			out.Checkpoints = append(out.Checkpoints, cp{c.Origin, c.Size, c.Root.String()})
@@ -262,7 +262,7 @@ func runVerify(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 	}
 	for _, f := range rep.Irregular {
 		fmt.Fprintf(m.Out, m.t("  có trong lịch sử đã ký nhưng không đúng như sổ cái ghi (sổ cái cách ly mục ghi này): %s\n",
-			"  in the signed history but not as the ledger writes entries (the ledger quarantines it): %s\n"), domain.Localize(f.Err, m.Lang))
+			"  in the signed history but not as the ledger writes entries (the ledger quarantines it): %s\n"), i18n.Localize(f.Err, m.Lang))
 	}
 	if more := rep.IrregularCount - int64(len(rep.Irregular)); more > 0 {
 		fmt.Fprintf(m.Out, m.t("  … và %s mục ghi như vậy nữa\n", "  … and %s more such entries\n"), i18n.Int(m.Lang, more))

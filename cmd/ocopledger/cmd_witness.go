@@ -21,6 +21,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/provenance"
 )
 
@@ -182,7 +183,7 @@ func runWitness(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 			return err // a fork stops the witness: it never signs past it
 		}
 		if err != nil && ctx.Err() == nil {
-			fmt.Fprintf(m.Err, m.t("bên chứng kiến: %s (thử lại sau %s)\n", "witness: %s (trying again in %s)\n"), domain.Localize(err, m.Lang), every)
+			fmt.Fprintf(m.Err, m.t("bên chứng kiến: %s (thử lại sau %s)\n", "witness: %s (trying again in %s)\n"), i18n.Localize(err, m.Lang), every)
 		}
 		select {
 		case <-ctx.Done():

@@ -1,4 +1,4 @@
-package domain
+package i18n
 
 import (
 	"errors"
@@ -7,14 +7,19 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/language"
+
+	"github.com/ocopledger/ocopledger/domain"
 )
 
 // formatArg is where the format is among the arguments of the functions that build messages:
-// the constructors of this package, and the command line's usagef (a usage error, exit code 2).
+// domain's constructors and errorf, the event store's invalid and the gate's risky, and the
+// command line's usagef (a usage error, exit code 2).
 var formatArg = map[string]int{"Invalid": 1, "Conflict": 0, "NotFound": 0, "Unauthorized": 1, "Forbidden": 0, "Internal": 0, "Unavailable": 0, "HistoryMismatch": 0, "StorageFull": 0, "errorf": 0, "invalid": 3, "risky": 2,
 	"usagef": 0}
 
@@ -213,39 +218,98 @@ func checkTranslation(en, vi string) error {
 	return nil
 }
 
-// messageDirs are the packages whose messages reach a clerk through Localize: domain and ledger,
-// the HTTP API and the parts mounted beside it (webhooks), the packages whose errors the API
-// passes on (the read models' queries, reports), and the command line with the demo it loads.
-var messageDirs = []string{".", "../ledger", "../httpapi", "../reactive", "../projections", "../report", "../cmd/ocopledger", "../demo", "../eventstore", "../provenance", "../checkpoint"}
+// messageDirs are the packages whose messages reach a clerk through Localize: domain (its rule
+// messages, which it keeps: domain.MessagesVI) and, with their words in this catalogue, the ledger,
+// the HTTP API and the parts mounted beside it (webhooks), the packages whose errors the API passes
+// on (the read models' queries, reports), the command line with the demo it loads, the event store,
+// proofs and checkpoints.
+var messageDirs = []string{"../domain", "../ledger", "../httpapi", "../reactive", "../projections", "../report", "../cmd/ocopledger", "../demo", "../eventstore", "../provenance", "../checkpoint"}
 
+// TestEveryMessageHasAVietnameseForm: every message format written in those packages has its
+// Vietnamese form, which reads the same arguments; every form is of a message still written; and
+// each is where it belongs: the domain's rule messages in domain, the adapters' here.
 func TestEveryMessageHasAVietnameseForm(t *testing.T) {
-	var dirs []string
+	formats := map[string][]string{} // format → where it is written
+	ofDomain := map[string]bool{}    // formats written in domain
 	for _, d := range messageDirs {
-		dirs = append(dirs, filepath.FromSlash(d))
+		for f, at := range sourceFormats(t, filepath.FromSlash(d)) {
+			formats[f] = append(formats[f], at...)
+			if d == "../domain" {
+				ofDomain[f] = true
+			}
+		}
 	}
-	formats := sourceFormats(t, dirs...)
-	if len(formats) < 130 {
-		t.Fatalf("found %d message formats in %s; the scan is broken (expected more than 130)", len(formats), strings.Join(messageDirs, ", "))
+	if len(formats) < 400 {
+		t.Fatalf("found %d message formats in %s; the scan is broken (expected more than 400)", len(formats), strings.Join(messageDirs, ", "))
 	}
 	var keys []string
 	for f := range formats {
 		keys = append(keys, f)
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
 	for _, en := range keys {
-		vi, ok := messagesVI[en]
+		vi, ok := format("vi", en)
 		if !ok {
-			t.Errorf("%s: no Vietnamese form in messagesVI for %q", formats[en][0], en)
+			t.Errorf("%s: no Vietnamese form for %q (domain/messages_vi.go if domain writes it, i18n/messages_vi.go if not)", formats[en][0], en)
 			continue
 		}
 		if err := checkTranslation(en, vi); err != nil {
-			t.Errorf("messagesVI[%q] = %q: %v", en, vi, err)
+			t.Errorf("the Vietnamese form of %q, %q: %v", en, vi, err)
 		}
 	}
-	for en := range messagesVI {
-		if _, ok := formats[en]; !ok {
-			t.Errorf("messagesVI has %q, which no message of %s uses any more; remove it", en, strings.Join(messageDirs, ", "))
+	inDomain := map[string]bool{}
+	for en := range domain.MessagesVI() {
+		inDomain[en] = true
+		if !ofDomain[en] {
+			t.Errorf("domain.MessagesVI has %q, which domain does not write: move it to i18n/messages_vi.go, or remove it if nothing writes it", en)
 		}
+	}
+	for _, table := range []map[string]string{messagesVI, messagesVIGuard} {
+		for en := range table {
+			switch {
+			case inDomain[en]:
+				t.Errorf("%q is in domain/messages_vi.go and in i18n: keep it in domain only", en)
+			case ofDomain[en]:
+				t.Errorf("i18n has %q, which domain writes: move it to domain/messages_vi.go", en)
+			case formats[en] == nil:
+				t.Errorf("i18n has %q, which no message of %s uses any more; remove it", en, strings.Join(messageDirs, ", "))
+			}
+		}
+	}
+}
+
+// TestEveryKeyIsInBothLanguages: the catalogue was built without error, speaks Vietnamese and
+// English, and holds every message in both; the English text of a message is its key.
+func TestEveryKeyIsInBothLanguages(t *testing.T) {
+	if buildErr != nil {
+		t.Fatalf("building the catalogue: %v", buildErr)
+	}
+	langs := catalogue.Languages()
+	for _, want := range []language.Tag{language.Vietnamese, language.English} {
+		if !slices.Contains(langs, want) {
+			t.Errorf("the catalogue has the languages %v, not %v", langs, want)
+		}
+	}
+	n := 0
+	for _, table := range tables() {
+		for key, want := range table {
+			n++
+			if en, ok := format("en", key); !ok || en != key {
+				t.Errorf("English of %q: %q, %v", key, en, ok)
+			}
+			if vi, ok := format("vi", key); !ok || vi != want {
+				t.Errorf("Vietnamese of %q: %q, %v; want %q", key, vi, ok, want)
+			}
+			if strings.Contains(key, "${") || strings.Contains(want, "${") {
+				t.Errorf("%q: ${ is a substitution of the catalogue; write it otherwise", key)
+			}
+		}
+	}
+	if n < 400 {
+		t.Errorf("the catalogue has %d messages; expected more than 400", n)
+	}
+	if _, ok := format("vi", "not a message of the ledger"); ok {
+		t.Error("a key the catalogue does not have has a Vietnamese form")
 	}
 }
 
@@ -270,34 +334,58 @@ func TestCheckTranslationCatchesMistakes(t *testing.T) {
 }
 
 func TestLocalize(t *testing.T) {
-	date := MustDate(2025, 8, 7)
+	date := domain.MustDate(2025, 8, 7)
+	cert := func(stars int, a domain.Authority) domain.OCOPCertified {
+		return domain.OCOPCertified{
+			ProductID: "toi-ly-son", ProductName: "Tỏi Lý Sơn", ProducerID: "phu-sinh", ProducerName: "Công ty TNHH Phú Sinh",
+			ProducerKind: "enterprise", ProductSet: "I.4b", Stars: domain.Stars(stars),
+			Decision: domain.Decision{Number: "1/QĐ", Date: date, Authority: a},
+			Address:  domain.Address{Commune: "xã An Vĩnh", District: "huyện Lý Sơn", Province: "Quảng Ngãi"},
+		}
+	}
+	noName := cert(4, domain.AuthorityProvince)
+	noName.ProductName = " "
+	noDate := cert(4, domain.AuthorityProvince)
+	noDate.Decision.Date = domain.NoDate
+	_, badDate := domain.ParseDate("2025-02-30")
 	for _, c := range []struct {
 		err    error
 		en, vi string
 	}{
-		{Stars(2).check("stars"),
+		{cert(2, domain.AuthorityProvince).Validate(),
 			"stars: 2 stars get no certificate: only 3, 4 or 5 stars are certified",
 			"stars: 2 sao không được cấp giấy chứng nhận: chỉ sản phẩm 3, 4 hoặc 5 sao mới được chứng nhận"},
-		{checkText("product_name", " ", 300),
+		{noName.Validate(),
 			"product_name: is empty",
 			"product_name: đang để trống"},
-		{checkDate("decision.date", NoDate),
+		{noDate.Validate(),
 			"decision.date: is missing: give a date as yyyy-mm-dd",
 			"decision.date: còn thiếu: hãy ghi ngày theo dạng yyyy-mm-dd"},
-		{Invalid("noticed_on", "%s is after the expiry %s", date.VN(), date.AddDays(-1).VN()),
+		{domain.Invalid("noticed_on", "%s is after the expiry %s", date.VN(), date.AddDays(-1).VN()),
 			"noticed_on: 07/08/2025 is after the expiry 06/08/2025",
 			"noticed_on: ngày 07/08/2025 sau ngày hết hạn 06/08/2025"},
 		// A label argument is named in the reader's language.
-		{checkAuthority("decision.authority", 4, Decision{Number: "1/QĐ", Date: date, Authority: AuthorityDistrict}),
+		{cert(4, domain.AuthorityDistrict).Validate(),
 			"decision.authority: District People's Committee may not certify 4 stars on 07/08/2025; on that date 4-star certificates are issued by Provincial People's Committee",
 			"decision.authority: UBND huyện không có thẩm quyền chứng nhận sản phẩm 4 sao vào ngày 07/08/2025; vào ngày đó, giấy chứng nhận 4 sao do UBND tỉnh cấp"},
-		// A cause quoted in a message is translated too.
-		{fmt.Errorf("import line 3: %w", prefixField("decision", Invalid("date", "%v", errorf("%q is not a real date: %v", "2025-02-30", errorf("day %d does not exist in %02d/%d", 30, 2, 2025))))),
+		// A cause quoted in a message is translated too, and text that wraps it stays.
+		{fmt.Errorf("import line 3: %w", domain.Invalid("decision.date", "%v", badDate)),
 			`import line 3: decision.date: "2025-02-30" is not a real date: day 30 does not exist in 02/2025`,
 			`import line 3: decision.date: "2025-02-30" không phải là ngày có thật: tháng 02/2025 không có ngày 30`},
+		// An adapter's message, from this catalogue.
+		{domain.Unauthorized("Authorization", "this token is not known"),
+			"Authorization: this token is not known",
+			"Authorization: mã truy cập này không có trong danh sách của máy chủ"},
+		// Numbers in a message are written as they are, not grouped: a year is not "2.025".
+		{domain.Invalid("round_year", "%d is not a year of the programme: give a year from %d to %d", 1999, 2018, 2099),
+			"round_year: 1999 is not a year of the programme: give a year from 2018 to 2099",
+			"round_year: 1999 không phải là năm của chương trình: hãy ghi một năm từ 2018 đến 2099"},
 		// Not a domain error: the same in both languages.
 		{errors.New("disk full"), "disk full", "disk full"},
 	} {
+		if c.err == nil {
+			t.Fatalf("no error; want %s", c.en)
+		}
 		if got := Localize(c.err, "en"); got != c.en {
 			t.Errorf("Localize(en)\n got %s\nwant %s", got, c.en)
 		}
@@ -325,9 +413,9 @@ func TestLocalizeDecodeErrors(t *testing.T) {
 		{"ocop.certified", `{"starz": 4}`,
 			"starz: không phải là trường của loại sự kiện này (hãy kiểm tra chính tả trong docs/events.md)"},
 		{"ocop.unknown", `{}`,
-			`type: "ocop.unknown" không phải là loại sự kiện đã biết; các loại đã biết: ` + strings.Join(EventTypes(), ", ")},
+			`type: "ocop.unknown" không phải là loại sự kiện đã biết; các loại đã biết: ` + strings.Join(domain.EventTypes(), ", ")},
 	} {
-		_, err := Decode(c.typ, 1, []byte(c.payload))
+		_, err := domain.Decode(c.typ, 1, []byte(c.payload))
 		if err == nil {
 			t.Fatalf("Decode(%s, %s) accepted it", c.typ, c.payload)
 		}
@@ -340,7 +428,7 @@ func TestLocalizeDecodeErrors(t *testing.T) {
 // A message whose text was changed after it was built is not replaced by a translation of what
 // it used to say.
 func TestLocalizeKeepsAMessageChangedByHand(t *testing.T) {
-	e := Invalid("stars", "is empty")
+	e := domain.Invalid("stars", "is empty")
 	e.Message = "must be given"
 	if got := Localize(e, "vi"); got != "stars: must be given" {
 		t.Errorf("Localize = %q, want the message as changed", got)

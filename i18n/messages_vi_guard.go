@@ -1,8 +1,8 @@
-package domain
+package i18n
 
 // messagesVIGuard is the Vietnamese form of the messages of the ledger's guards against hostile
 // input and misuse (issue 14): one process per data folder, the NATS listener's credentials, the
-// recording clock and entry keys. Kept apart from messagesVI, into which init merges it.
+// recording clock and entry keys. Kept apart from messagesVI; the catalogue holds both.
 var messagesVIGuard = map[string]string{
 	// One owner per data folder (cmd/ocopledger serve_info.go).
 	"the ledger %s is in use by a running `ocopledger serve` (pid %d): read it with --nats %s --nats-creds %s, or use the API at %s": "sổ cái %s đang được một tiến trình `ocopledger serve` (pid %d) sử dụng: hãy đọc nó qua --nats %s --nats-creds %s, hoặc dùng API tại %s",
@@ -27,10 +27,4 @@ var messagesVIGuard = map[string]string{
 	// Recording times cannot lie in the future (eventstore validate.go, cmd/ocopledger restore).
 	"of entry %s is in the future: the ledger's clock says %s, and recording times may be at most %s ahead of it":                                    "của mục ghi %s nằm ở tương lai: đồng hồ của sổ cái đang là %s, và thời điểm ghi chỉ được đi trước tối đa %s",
 	"line %d of %s (entry %s) was recorded at %s, later than now (%s) by more than %s: a ledger cannot have learned of it yet; nothing was restored": "dòng %d của %s (mục ghi %s) được ghi lúc %s, muộn hơn hiện tại (%s) quá %s: sổ cái không thể đã biết mục ghi này; chưa khôi phục gì cả",
-}
-
-func init() {
-	for en, vi := range messagesVIGuard {
-		messagesVI[en] = vi
-	}
 }
