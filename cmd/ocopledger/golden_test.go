@@ -98,7 +98,37 @@ func checkGolden(t *testing.T, name, got string) {
 		return
 	}
 	if string(want) != got {
-		t.Errorf("%s: the output differs from %s at %s\n(if the change is intended, rewrite with -update and say so in the commit message)", name, path, firstDifference(string(want), got))
+		// The output as it is now, beside the golden file's name, for a diff.
+		now := filepath.Join(os.TempDir(), "ocopledger-golden", name+".golden")
+		if os.MkdirAll(filepath.Dir(now), 0o755) == nil && os.WriteFile(now, []byte(got), 0o644) == nil {
+			now = "; diff -u " + path + " " + now
+		} else {
+			now = ""
+		}
+		t.Errorf("%s: the output differs from %s at %s%s\n(if the change is intended, rewrite with -update and say so in the commit message)", name, path, firstDifference(string(want), got), now)
+	}
+}
+
+// checkNoStrayGoldens fails on a golden file no case writes (a case removed or renamed must take
+// its file with it, or the file would check nothing); -update removes such files.
+func checkNoStrayGoldens(t *testing.T, names map[string]bool) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("testdata", "golden", "*.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".golden")
+		if names[name] {
+			continue
+		}
+		if *updateGolden {
+			if err := os.Remove(f); err != nil {
+				t.Error(err)
+			}
+			continue
+		}
+		t.Errorf("%s is checked by no case of TestGolden (remove it with -update)", f)
 	}
 }
 
@@ -125,12 +155,15 @@ type goldenCLI struct {
 	name   string
 	args   []string
 	noData bool
+	stdin  string
 }
 
-// goldenHTTP is one GET of the API of `ocopledger serve` on the demo ledger.
+// goldenHTTP is one request to the API of `ocopledger serve` on the demo ledger: a GET, or a
+// POST of body as JSON.
 type goldenHTTP struct {
 	name, path string
 	masks      []goldenMask // besides masksCLI
+	body       string
 }
 
 const (
@@ -141,87 +174,101 @@ const (
 )
 
 var goldenCommands = []goldenCLI{
-	{"help", []string{"help"}, true},
-	{"help_en", []string{"help", "--lang", "en"}, true},
-	{"help_figures", []string{"help", "figures"}, true},
-	{"usage_error_figures_csv", []string{"figures", "--csv", "--as-of", asOf}, false},
-	{"usage_error_unknown_command", []string{"figure"}, true},
+	{"help", []string{"help"}, true, ""},
+	{"help_en", []string{"help", "--lang", "en"}, true, ""},
+	{"help_figures", []string{"help", "figures"}, true, ""},
+	{"usage_error_figures_csv", []string{"figures", "--csv", "--as-of", asOf}, false, ""},
+	{"usage_error_unknown_command", []string{"figure"}, true, ""},
 
-	{"figures_list", []string{"figures", "--list"}, false},
-	{"figures_vi", []string{"figures", "--as-of", asOf, "--known-at", asOf}, false},
-	{"figures_en", []string{"figures", "--as-of", asOf, "--known-at", asOf, "--lang", "en"}, false},
-	{"figures_json", []string{"figures", "--as-of", asOf, "--known-at", asOf, "--json"}, false},
-	{"figures_filed_by_all_vi", []string{"figures", "--as-of", asOf, "--known-at", filedAt, "--by", allDims}, false},
-	{"figures_filed_by_all_en", []string{"figures", "--as-of", asOf, "--known-at", filedAt, "--by", allDims, "--lang", "en"}, false},
-	{"figures_filed_by_all_json", []string{"figures", "--as-of", asOf, "--known-at", filedAt, "--by", allDims, "--json"}, false},
-	{"figures_later_by_stars_json", []string{"figures", "--as-of", asOf, "--known-at", later, "--by", "stars,funding", "--json"}, false},
+	{"figures_list", []string{"figures", "--list"}, false, ""},
+	{"figures_list_en", []string{"figures", "--list", "--lang", "en"}, false, ""},
+	{"figures_list_json", []string{"figures", "--list", "--json"}, false, ""},
+	{"figures_vi", []string{"figures", "--as-of", asOf, "--known-at", asOf}, false, ""},
+	{"figures_en", []string{"figures", "--as-of", asOf, "--known-at", asOf, "--lang", "en"}, false, ""},
+	{"figures_json", []string{"figures", "--as-of", asOf, "--known-at", asOf, "--json"}, false, ""},
+	{"figures_filed_by_all_vi", []string{"figures", "--as-of", asOf, "--known-at", filedAt, "--by", allDims}, false, ""},
+	{"figures_filed_by_all_en", []string{"figures", "--as-of", asOf, "--known-at", filedAt, "--by", allDims, "--lang", "en"}, false, ""},
+	{"figures_filed_by_all_json", []string{"figures", "--as-of", asOf, "--known-at", filedAt, "--by", allDims, "--json"}, false, ""},
+	{"figures_later_by_stars_json", []string{"figures", "--as-of", asOf, "--known-at", later, "--by", "stars,funding", "--json"}, false, ""},
 
-	{"explain_ocop_valid_vi", []string{"explain", "ocop.valid", "--as-of", asOf, "--known-at", asOf}, false},
-	{"explain_ocop_valid_json", []string{"explain", "ocop.valid", "--as-of", asOf, "--known-at", asOf, "--json"}, false},
-	{"explain_ocop_valid_csv", []string{"explain", "ocop.valid", "--as-of", asOf, "--known-at", asOf, "--csv"}, false},
-	{"explain_salespoints_open_csv_en", []string{"explain", "salespoints.open", "--as-of", asOf, "--known-at", later, "--csv", "--lang", "en"}, false},
-	{"explain_salespoints_open_vi", []string{"explain", "salespoints.open", "--as-of", asOf, "--known-at", later}, false},
-	{"explain_salespoints_open_en", []string{"explain", "salespoints.open", "--as-of", asOf, "--known-at", later, "--lang", "en"}, false},
-	{"explain_salespoints_open_json", []string{"explain", "salespoints.open", "--as-of", asOf, "--known-at", later, "--json"}, false},
-	{"explain_salespoints_open_csv", []string{"explain", "salespoints.open", "--as-of", asOf, "--known-at", later, "--csv"}, false},
-	{"explain_fairs_province_vi", []string{"explain", "fairs.province", "--as-of", asOf, "--known-at", asOf}, false},
-	{"explain_fairs_province_json", []string{"explain", "fairs.province", "--as-of", asOf, "--known-at", asOf, "--json"}, false},
-	{"explain_fairs_province_csv", []string{"explain", "fairs.province", "--as-of", asOf, "--known-at", asOf, "--csv"}, false},
+	{"explain_ocop_valid_vi", []string{"explain", "ocop.valid", "--as-of", asOf, "--known-at", asOf}, false, ""},
+	{"explain_ocop_valid_json", []string{"explain", "ocop.valid", "--as-of", asOf, "--known-at", asOf, "--json"}, false, ""},
+	{"explain_ocop_valid_csv", []string{"explain", "ocop.valid", "--as-of", asOf, "--known-at", asOf, "--csv"}, false, ""},
+	{"explain_salespoints_open_csv_en", []string{"explain", "salespoints.open", "--as-of", asOf, "--known-at", later, "--csv", "--lang", "en"}, false, ""},
+	{"explain_salespoints_open_vi", []string{"explain", "salespoints.open", "--as-of", asOf, "--known-at", later}, false, ""},
+	{"explain_salespoints_open_en", []string{"explain", "salespoints.open", "--as-of", asOf, "--known-at", later, "--lang", "en"}, false, ""},
+	{"explain_salespoints_open_json", []string{"explain", "salespoints.open", "--as-of", asOf, "--known-at", later, "--json"}, false, ""},
+	{"explain_salespoints_open_csv", []string{"explain", "salespoints.open", "--as-of", asOf, "--known-at", later, "--csv"}, false, ""},
+	{"explain_fairs_province_vi", []string{"explain", "fairs.province", "--as-of", asOf, "--known-at", asOf}, false, ""},
+	{"explain_fairs_province_json", []string{"explain", "fairs.province", "--as-of", asOf, "--known-at", asOf, "--json"}, false, ""},
+	{"explain_fairs_province_csv", []string{"explain", "fairs.province", "--as-of", asOf, "--known-at", asOf, "--csv"}, false, ""},
 
-	{"diff_vi", []string{"diff", "--as-of", asOf, "--known-at", filedAt, "--vs", later}, false},
-	{"diff_en", []string{"diff", "--as-of", asOf, "--known-at", filedAt, "--vs", later, "--lang", "en"}, false},
-	{"diff_json", []string{"diff", "--as-of", asOf, "--known-at", filedAt, "--vs", later, "--json"}, false},
-	{"diff_vs_now_vi", []string{"diff", "--as-of", asOf, "--known-at", asOf}, false},
+	{"diff_vi", []string{"diff", "--as-of", asOf, "--known-at", filedAt, "--vs", later}, false, ""},
+	{"diff_en", []string{"diff", "--as-of", asOf, "--known-at", filedAt, "--vs", later, "--lang", "en"}, false, ""},
+	{"diff_json", []string{"diff", "--as-of", asOf, "--known-at", filedAt, "--vs", later, "--json"}, false, ""},
+	{"diff_vs_now_vi", []string{"diff", "--as-of", asOf, "--known-at", asOf}, false, ""},
 
-	{"timeline_ocop_valid_vi", []string{"timeline", "ocop.valid", "--from", "01/01/2021", "--to", asOf, "--step", "year", "--known-at", asOf}, false},
-	{"timeline_salespoints_open_en", []string{"timeline", "salespoints.open", "--from", "01/01/2025", "--to", later, "--step", "month", "--known-at", later, "--lang", "en"}, false},
-	{"timeline_salespoints_open_json", []string{"timeline", "salespoints.open", "--from", "01/07/2025", "--to", "31/08/2025", "--step", "week", "--known-at", later, "--json"}, false},
+	{"timeline_ocop_valid_vi", []string{"timeline", "ocop.valid", "--from", "01/01/2021", "--to", asOf, "--step", "year", "--known-at", asOf}, false, ""},
+	{"timeline_salespoints_open_en", []string{"timeline", "salespoints.open", "--from", "01/01/2025", "--to", later, "--step", "month", "--known-at", later, "--lang", "en"}, false, ""},
+	{"timeline_salespoints_open_json", []string{"timeline", "salespoints.open", "--from", "01/07/2025", "--to", "31/08/2025", "--step", "week", "--known-at", later, "--json"}, false, ""},
 
-	{"expiring_vi", []string{"expiring", "--as-of", asOf, "--known-at", asOf}, false},
-	{"expiring_en", []string{"expiring", "--as-of", asOf, "--known-at", asOf, "--within", "60d", "--lang", "en"}, false},
-	{"expiring_json", []string{"expiring", "--as-of", asOf, "--known-at", asOf, "--json"}, false},
+	{"expiring_vi", []string{"expiring", "--as-of", asOf, "--known-at", asOf}, false, ""},
+	{"expiring_en", []string{"expiring", "--as-of", asOf, "--known-at", asOf, "--within", "60d", "--lang", "en"}, false, ""},
+	{"expiring_json", []string{"expiring", "--as-of", asOf, "--known-at", asOf, "--json"}, false, ""},
 
-	{"log_slice_vi", []string{"log", "--from", "4495", "--limit", "10"}, false},
-	{"log_slice_en", []string{"log", "--from", "4495", "--limit", "10", "--lang", "en"}, false},
-	{"log_slice_json", []string{"log", "--from", "4495", "--limit", "10", "--json"}, false},
-	{"log_record_vi", []string{"log", "--stream", "product.gl-kt-0001"}, false},
-	{"log_record_json", []string{"log", "--stream", "product.gl-kt-0001", "--json"}, false},
+	{"log_slice_vi", []string{"log", "--from", "4495", "--limit", "10"}, false, ""},
+	{"log_slice_en", []string{"log", "--from", "4495", "--limit", "10", "--lang", "en"}, false, ""},
+	{"log_slice_json", []string{"log", "--from", "4495", "--limit", "10", "--json"}, false, ""},
+	{"log_record_vi", []string{"log", "--stream", "product.gl-kt-0001"}, false, ""},
+	{"log_record_json", []string{"log", "--stream", "product.gl-kt-0001", "--json"}, false, ""},
 
 	// report before reconcile: reconcile publishes the checkpoints the report then names.
-	{"report_filed_vi", []string{"report", "--as-of", asOf, "--known-at", filedAt}, false},
-	{"report_filed_en", []string{"report", "--as-of", asOf, "--known-at", filedAt, "--lang", "en"}, false},
-	{"report_filed_json", []string{"report", "--as-of", asOf, "--known-at", filedAt, "--json"}, false},
-	{"report_filed_json_en", []string{"report", "--as-of", asOf, "--known-at", filedAt, "--json", "--lang", "en"}, false},
-	{"report_filed_md", []string{"report", "--as-of", asOf, "--known-at", filedAt, "--format", "md"}, false},
-	{"reconcile_vi", []string{"reconcile", "470/SCT-QLTM"}, false},
-	{"reconcile_en", []string{"reconcile", "470/SCT-QLTM", "--lang", "en"}, false},
-	{"reconcile_json", []string{"reconcile", "470/SCT-QLTM", "--json"}, false},
-	{"reconcile_md", []string{"reconcile", "470-SCT-QLTM", "--format", "md"}, false},
-	{"reconcile_unknown", []string{"reconcile", "471/SCT-QLTM"}, false},
-	{"report_filed_vi_after_reconcile", []string{"report", "--as-of", asOf, "--known-at", filedAt}, false},
-	{"report_later_vi", []string{"report", "--as-of", asOf, "--known-at", later}, false},
+	{"report_filed_vi", []string{"report", "--as-of", asOf, "--known-at", filedAt}, false, ""},
+	{"report_filed_en", []string{"report", "--as-of", asOf, "--known-at", filedAt, "--lang", "en"}, false, ""},
+	{"report_filed_json", []string{"report", "--as-of", asOf, "--known-at", filedAt, "--json"}, false, ""},
+	{"report_filed_json_en", []string{"report", "--as-of", asOf, "--known-at", filedAt, "--json", "--lang", "en"}, false, ""},
+	{"report_filed_md", []string{"report", "--as-of", asOf, "--known-at", filedAt, "--format", "md"}, false, ""},
+	{"reconcile_vi", []string{"reconcile", "470/SCT-QLTM"}, false, ""},
+	{"reconcile_en", []string{"reconcile", "470/SCT-QLTM", "--lang", "en"}, false, ""},
+	{"reconcile_json", []string{"reconcile", "470/SCT-QLTM", "--json"}, false, ""},
+	{"reconcile_md", []string{"reconcile", "470-SCT-QLTM", "--format", "md"}, false, ""},
+	{"reconcile_unknown", []string{"reconcile", "471/SCT-QLTM"}, false, ""},
+	{"report_filed_vi_after_reconcile", []string{"report", "--as-of", asOf, "--known-at", filedAt}, false, ""},
+	{"report_later_vi", []string{"report", "--as-of", asOf, "--known-at", later}, false, ""},
 
-	{"status_vi", []string{"status"}, false},
-	{"status_en", []string{"status", "--lang", "en"}, false},
-	{"status_json", []string{"status", "--json"}, false},
+	// The gate's refusals, in the clerk's words (nothing is recorded, so the ledger stays the demo's).
+	{"record_refused_empty_field", []string{"record", "ocop.certified"}, false, `{"product_id":"x","stars":6}`},
+	{"record_refused_stars_en", []string{"record", "ocop.certified", "--lang", "en"}, false, `{"product_id":"x","product_name":"X","producer_id":"p","producer_name":"P","producer_kind":"enterprise","product_set":"I.1","stars":6,"decision":{"number":"1/QĐ-UBND","date":"2025-01-01","authority":"province"},"address":{"province":"Quảng Ngãi"}}`},
+	{"record_refused_unknown_type", []string{"record", "ocop.nope"}, false, `{}`},
+	{"record_refused_not_an_object", []string{"record", "ocop.certified"}, false, `[1]`},
+
+	{"status_vi", []string{"status"}, false, ""},
+	{"status_en", []string{"status", "--lang", "en"}, false, ""},
+	{"status_json", []string{"status", "--json"}, false, ""},
 }
 
 var goldenRequests = []goldenHTTP{
-	{"http_figures", "/v1/figures?as_of=2025-08-07&known_at=2025-08-07", nil},
-	{"http_figures_filed_by_all", "/v1/figures?as_of=2025-08-07&known_at=2025-08-07T16:00:00%2B07:00&by=" + allDims, nil},
-	{"http_figures_later_by_stars_en", "/v1/figures?as_of=2025-08-07&known_at=2025-09-30&by=stars,funding&lang=en", nil},
-	{"http_figure_ocop_valid", "/v1/figures/ocop.valid?as_of=2025-08-07&known_at=2025-08-07", nil},
-	{"http_explain_ocop_valid", "/v1/figures/ocop.valid/explain?as_of=2025-08-07&known_at=2025-08-07", nil},
-	{"http_explain_salespoints_open", "/v1/figures/salespoints.open/explain?as_of=2025-08-07&known_at=2025-09-30", nil},
-	{"http_explain_fairs_province_en", "/v1/figures/fairs.province/explain?as_of=2025-08-07&known_at=2025-08-07&lang=en", nil},
-	{"http_diff", "/v1/diff?as_of=2025-08-07&known_at=2025-08-07T16:00:00%2B07:00&vs=2025-09-30", nil},
-	{"http_timeline_salespoints_open", "/v1/figures/salespoints.open/timeline?from=2025-01-01&to=2025-09-30&step=month&known_at=2025-09-30", nil},
-	{"http_expiring", "/v1/expiring?as_of=2025-08-07&known_at=2025-08-07", nil},
-	{"http_log_slice", "/v1/log?from=4495&limit=10", maskLogEnd},
-	{"http_reconcile", "/v1/reports/470-SCT-QLTM/reconcile", masksReconcileNow},
-	{"http_reconcile_unknown_en", "/v1/reports/471-SCT-QLTM/reconcile?lang=en", nil},
-	{"http_error_bad_date", "/v1/figures?as_of=31/02/2025", nil},
-	{"http_error_unknown_figure_en", "/v1/figures/ocop.vaild?lang=en", nil},
+	{"http_figures", "/v1/figures?as_of=2025-08-07&known_at=2025-08-07", nil, ""},
+	{"http_figures_filed_by_all", "/v1/figures?as_of=2025-08-07&known_at=2025-08-07T16:00:00%2B07:00&by=" + allDims, nil, ""},
+	{"http_figures_later_by_stars_en", "/v1/figures?as_of=2025-08-07&known_at=2025-09-30&by=stars,funding&lang=en", nil, ""},
+	{"http_figure_ocop_valid", "/v1/figures/ocop.valid?as_of=2025-08-07&known_at=2025-08-07", nil, ""},
+	{"http_explain_ocop_valid", "/v1/figures/ocop.valid/explain?as_of=2025-08-07&known_at=2025-08-07", nil, ""},
+	{"http_explain_salespoints_open", "/v1/figures/salespoints.open/explain?as_of=2025-08-07&known_at=2025-09-30", nil, ""},
+	{"http_explain_fairs_province_en", "/v1/figures/fairs.province/explain?as_of=2025-08-07&known_at=2025-08-07&lang=en", nil, ""},
+	{"http_diff", "/v1/diff?as_of=2025-08-07&known_at=2025-08-07T16:00:00%2B07:00&vs=2025-09-30", nil, ""},
+	{"http_timeline_salespoints_open", "/v1/figures/salespoints.open/timeline?from=2025-01-01&to=2025-09-30&step=month&known_at=2025-09-30", nil, ""},
+	{"http_expiring", "/v1/expiring?as_of=2025-08-07&known_at=2025-08-07", nil, ""},
+	{"http_log_slice", "/v1/log?from=4495&limit=10", maskLogEnd, ""},
+	{"http_reconcile", "/v1/reports/470-SCT-QLTM/reconcile", masksReconcileNow, ""},
+	{"http_reconcile_unknown_en", "/v1/reports/471-SCT-QLTM/reconcile?lang=en", nil, ""},
+	{"http_definitions", "/v1/definitions", nil, ""},
+	{"http_definitions_en", "/v1/definitions?lang=en", nil, ""},
+	{"http_timeline_ocop_valid", "/v1/figures/ocop.valid/timeline?from=2021-01-01&to=2025-08-07&step=year&known_at=2025-08-07", nil, ""},
+	{"http_expiring_60_en", "/v1/expiring?as_of=2025-08-07&known_at=2025-08-07&within=60&lang=en", nil, ""},
+	{"http_record_refused", "/v1/events/ocop.certified", nil, `{"product_id":"x","stars":6}`},
+	{"http_record_refused_en", "/v1/events/ocop.certified?lang=en", nil, `{"product_id":"x","product_name":"X","producer_id":"p","producer_name":"P","producer_kind":"enterprise","product_set":"I.1","stars":6,"decision":{"number":"1/QĐ-UBND","date":"2025-01-01","authority":"province"},"address":{"province":"Quảng Ngãi"}}`},
+	{"http_error_bad_date", "/v1/figures?as_of=31/02/2025", nil, ""},
+	{"http_error_unknown_figure_en", "/v1/figures/ocop.vaild?lang=en", nil, ""},
 }
 
 // TestGolden loads the demo once, runs every command of goldenCommands on it in order, then
@@ -230,6 +277,18 @@ func TestGolden(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the whole demo into JetStream")
 	}
+	names := map[string]bool{}
+	for _, c := range goldenCommands {
+		names[c.name] = true
+	}
+	for _, r := range goldenRequests {
+		names[r.name] = true
+	}
+	if len(names) != len(goldenCommands)+len(goldenRequests) {
+		t.Fatal("two cases have the same name")
+	}
+	checkNoStrayGoldens(t, names)
+
 	start := time.Now()
 	dir := t.TempDir()
 	if code, _, errs := run(t, dir, "", "demo"); code != 0 {
@@ -246,16 +305,25 @@ func TestGolden(t *testing.T) {
 		if c.noData {
 			code, out, errs = runCLI(t, c.args...)
 		} else {
-			code, out, errs = run(t, dir, "", c.args...)
+			code, out, errs = run(t, dir, c.stdin, c.args...)
 		}
 		got := fmt.Sprintf("$ ocopledger %s\nexit %d\n--- stdout\n%s--- stderr\n%s", strings.Join(c.args, " "), code, out, errs)
+		if c.stdin != "" {
+			got = fmt.Sprintf("$ echo '%s' |%s", c.stdin, strings.TrimPrefix(got, "$"))
+		}
 		checkGolden(t, c.name, applyMasks(got, masks))
 	}
 	ran := time.Since(start)
 
 	base := serveGolden(t, dir)
 	for _, r := range goldenRequests {
-		res, err := http.Get(base + r.path)
+		method, res, err := "GET", (*http.Response)(nil), error(nil)
+		if r.body != "" {
+			method = "POST"
+			res, err = http.Post(base+r.path, "application/json", strings.NewReader(r.body))
+		} else {
+			res, err = http.Get(base + r.path)
+		}
 		if err != nil {
 			t.Fatalf("%s: %v", r.path, err)
 		}
@@ -264,7 +332,11 @@ func TestGolden(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", r.path, err)
 		}
-		got := fmt.Sprintf("GET %s\n%d %s\n\n%s", r.path, res.StatusCode, res.Header.Get("Content-Type"), body)
+		req := method + " " + r.path + "\n"
+		if r.body != "" {
+			req += r.body + "\n"
+		}
+		got := fmt.Sprintf("%s%d %s\n\n%s", req, res.StatusCode, res.Header.Get("Content-Type"), body)
 		checkGolden(t, r.name, applyMasks(applyMasks(got, masks), r.masks))
 	}
 	t.Logf("demo loaded in %v, %d commands in %v, %d requests in %v", loaded.Round(time.Millisecond),
