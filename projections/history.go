@@ -156,6 +156,38 @@ func (p *Projection) TreeSize() (uint64, error) {
 	return uint64(n), err
 }
 
+// Leaves returns the leaf hashes the log's Merkle tree holds for positions from…from+count−1
+// (for ledger.Scrub).
+func (p *Projection) Leaves(from uint64, count int) ([][32]byte, error) {
+	if from == 0 || count < 0 {
+		return nil, fmt.Errorf("projections: no leaves from position %d", from)
+	}
+	idx := make([]int64, count)
+	for i := range idx {
+		idx[i] = tlog.StoredHashIndex(0, int64(from)-1+int64(i))
+	}
+	var out [][32]byte
+	err := p.Tree(func(t *bolt.Bucket) error {
+		n, err := provenance.Size(t)
+		if err != nil {
+			return err
+		}
+		if from-1+uint64(count) > uint64(n) {
+			return fmt.Errorf("projections: the log's Merkle tree holds %d leaves, not positions %d–%d", n, from, from-1+uint64(count))
+		}
+		hs, err := provenance.Hashes(t).ReadHashes(idx)
+		if err != nil {
+			return err
+		}
+		out = make([][32]byte, len(hs))
+		for i, h := range hs {
+			out[i] = h
+		}
+		return nil
+	})
+	return out, err
+}
+
 // Tree calls fn with the bucket of the log's Merkle tree in a read transaction (for proofs and
 // roots; see provenance). The bucket may be empty.
 func (p *Projection) Tree(fn func(tree *bolt.Bucket) error) error {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
 )
 
@@ -41,6 +42,8 @@ type statusJSON struct {
 	Unacknowledged int                       `json:"unacknowledged"`
 	Quarantined    []projections.Quarantined `json:"quarantined"`
 	Judge          string                    `json:"judge"`
+	// Scrub: the log read again against its Merkle tree (size, checked, missing, changed).
+	Scrub ledger.ScrubReport `json:"scrub"`
 }
 
 func runStatus(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
@@ -53,22 +56,44 @@ func runStatus(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 	}
 	st := p.Status()
 	qs := p.Quarantined()
+	// Every entry the read models applied is read again and compared with the log's Merkle tree:
+	// an entry damaged or changed in the store since is named (exit 6).
+	var scrub ledger.ScrubReport
+	if m.ledger != nil {
+		n, err := p.TreeSize()
+		if err != nil {
+			return err
+		}
+		bar := newProgress(m.Err, m.Lang)
+		scrub, err = m.ledger.Scrub(ctx, n, p.Leaves, bar.update)
+		bar.done()
+		if err != nil {
+			return err
+		}
+	}
 	if m.JSON {
 		if qs == nil {
 			qs = []projections.Quarantined{}
 		}
-		return m.printJSON(statusJSON{Checkpoint: st.Checkpoint, Degraded: st.Unacknowledged > 0, Unacknowledged: st.Unacknowledged,
-			Quarantined: qs, Judge: projections.Judge()})
+		if err := m.printJSON(statusJSON{Checkpoint: st.Checkpoint, Degraded: st.Unacknowledged > 0, Unacknowledged: st.Unacknowledged,
+			Quarantined: qs, Judge: projections.Judge(), Scrub: scrub}); err != nil {
+			return err
+		}
+		return scrub.Err()
 	}
 	fmt.Fprintf(m.Out, m.t("Số liệu đã áp dụng sổ cái đến vị trí %d.\n", "The read models have applied the log up to position %d.\n"), st.Checkpoint)
+	if scrub.Size > 0 && scrub.Err() == nil {
+		fmt.Fprintf(m.Out, m.t("Đã đọc lại %d mục ghi của sổ cái: tất cả đúng như cây Merkle của sổ cái xác nhận.\n",
+			"Read the log's %d entries again: every one is as the log's Merkle tree holds it.\n"), scrub.Size)
+	}
 	if len(qs) == 0 {
 		fmt.Fprintln(m.Out, m.t("Không có mục ghi nào bị cách ly.", "No entry is quarantined."))
-		return nil
+	} else {
+		fmt.Fprintf(m.Out, m.t("%d mục ghi bị cách ly (không tính vào số liệu), %d chưa được xác nhận:\n\n",
+			"%d entries quarantined (left out of the figures), %d not acknowledged:\n\n"), len(qs), st.Unacknowledged)
+		m.printQuarantined(m.Out, qs)
 	}
-	fmt.Fprintf(m.Out, m.t("%d mục ghi bị cách ly (không tính vào số liệu), %d chưa được xác nhận:\n\n",
-		"%d entries quarantined (left out of the figures), %d not acknowledged:\n\n"), len(qs), st.Unacknowledged)
-	m.printQuarantined(m.Out, qs)
-	return nil
+	return scrub.Err()
 }
 
 // printQuarantined lists quarantined entries as a table: position, record, type, reason.

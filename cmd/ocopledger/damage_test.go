@@ -120,6 +120,12 @@ func TestDamagedStoresAreNamedAndSalvaged(t *testing.T) {
 		if code != 6 || !strings.Contains(errs, "positions "+named+":") {
 			t.Errorf("log: exit %d, %q; want 6 naming position %s", code, errs, named)
 		}
+		// The read models applied entry 700 before it was damaged: status reads the log again
+		// against their Merkle tree and names it.
+		code, _, errs = runCLI(t, "status", "--data", dir, "--lang", "en")
+		if code != 6 || !strings.Contains(errs, fmt.Sprintf("reading the log again, 1 of its %d entries are missing, at positions 700:", n)) {
+			t.Errorf("status: exit %d, %q; want 6 naming position 700", code, errs)
+		}
 		file := filepath.Join(work, "flip.jsonl")
 		code, _, errs = runCLI(t, "export", "--data", dir, "--out", file)
 		if code != 6 || !strings.Contains(errs, "ở các vị trí "+named+":") || !strings.Contains(errs, "export --salvage") {

@@ -239,23 +239,64 @@ type historyWatch struct {
 	api *httpapi.Server
 	cl  *checkpoint.Log
 	log *slog.Logger
+	// scrubErr is what the last scrub found wrong (nil: nothing, or no scrub yet).
+	scrubErr error
 }
+
+// scrubAfter and scrubEvery are when serve reads the whole log again against the read models'
+// Merkle tree (ledger.Scrub): soon after it starts, then every scrubEvery.
+var scrubAfter, scrubEvery = time.Minute, 6 * time.Hour
 
 func (w *historyWatch) Run(ctx context.Context) error {
 	t := time.NewTicker(historyEvery)
 	defer t.Stop()
+	scrub := time.NewTimer(scrubAfter)
+	defer scrub.Stop()
 	for {
 		w.check(ctx)
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
+		case <-scrub.C:
+			w.scrub(ctx)
+			scrub.Reset(scrubEvery)
 		}
 	}
 }
 
+// scrub reads every entry the read models applied again and compares it with the log's Merkle
+// tree: an entry damaged or changed in the store since it was applied is a history mismatch
+// until a scrub finds the log whole again (after a restore).
+func (w *historyWatch) scrub(ctx context.Context) {
+	n, err := w.p.TreeSize()
+	if err != nil {
+		w.log.Warn("cannot read the log's Merkle tree to check the log against it", "err", err)
+		return
+	}
+	start := time.Now()
+	r, err := w.l.Scrub(ctx, n, w.p.Leaves, nil)
+	switch {
+	case ctx.Err() != nil:
+	case err != nil:
+		w.log.Warn("cannot read the log again to check it against its Merkle tree now", "err", err)
+	case r.Err() != nil:
+		w.log.Error("reading the log again: entries are not as recorded", "err", r.Err())
+		w.scrubErr = r.Err()
+	default:
+		if w.scrubErr != nil {
+			w.log.Info("reading the log again: every entry is as recorded again", "entries", n)
+		}
+		w.scrubErr = nil
+		w.log.Info("read the log again: every entry is as its Merkle tree holds it", "entries", n, "took", time.Since(start).Round(time.Millisecond))
+	}
+}
+
 func (w *historyWatch) check(ctx context.Context) {
-	err := w.l.CheckHistory(ctx, w.m.known)
+	err := w.scrubErr
+	if err == nil {
+		err = w.l.CheckHistory(ctx, w.m.known)
+	}
 	if err == nil {
 		err = w.l.CheckHistory(ctx, w.p.Known())
 	}

@@ -340,3 +340,38 @@ func TestRecreatedStreamStopsTheLedger(t *testing.T) {
 		t.Fatalf("record on a recreated stream: exit %d %s", code, errOut)
 	}
 }
+
+// An entry the read models applied long ago, damaged in the store since: serve reads the whole
+// log again against the read models' Merkle tree soon after it starts (then every few hours),
+// and stops answering from it, naming the position, as for any other loss of history.
+func TestServeScrubFindsAnEntryDamagedAfterItWasApplied(t *testing.T) {
+	oldAfter := scrubAfter
+	scrubAfter = 200 * time.Millisecond
+	t.Cleanup(func() { scrubAfter = oldAfter })
+	dir := t.TempDir()
+	recordCert(t, dir, "a", "2025-07-01T09:00:00+07:00")
+	recordCert(t, dir, "b", "2025-07-02T09:00:00+07:00")
+	recordCert(t, dir, "c", "2025-07-03T09:00:00+07:00")
+	mustRun(t, dir, "figures")
+	storetest.FlipInMessage(t, filepath.Join(dir, "jetstream"), eventstore.DefaultStreamName, `"id":"c-b"`)
+	base, logs := serveOnLoopback(t, "--data", dir)
+	var ready struct {
+		Reason struct {
+			Code      string `json:"code"`
+			MessageEN string `json:"message_en"`
+		} `json:"reason"`
+	}
+	waitFor(t, "/readyz to say not ready", func() bool {
+		code, body := getAuth(t, base+"/readyz")
+		return code == 503 && json.Unmarshal([]byte(body), &ready) == nil && ready.Reason.Code == "history_mismatch"
+	})
+	if want := "reading the log again, 1 of its 3 entries are missing, at positions 2:"; !strings.Contains(ready.Reason.MessageEN, want) {
+		t.Errorf("/readyz says %q, want %q", ready.Reason.MessageEN, want)
+	}
+	if code, body := getAuth(t, base+"/v1/figures"); code != 503 || !strings.Contains(body, `"code":"history_mismatch"`) {
+		t.Errorf("figures with entry 2 damaged: %d %s", code, body)
+	}
+	if !strings.Contains(logs.String(), "entries are not as recorded") {
+		t.Errorf("the log does not say it:\n%s", logs.String())
+	}
+}
