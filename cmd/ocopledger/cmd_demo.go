@@ -12,6 +12,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/demo"
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/projections"
 )
 
@@ -131,7 +132,7 @@ func (m *Main) printDemo(out demoResult) {
 	} else {
 		fmt.Fprintf(m.Out, m.t("Đã ghi %d bút toán demo (%d đã có từ trước) trong %s, %d lần ghi.\n",
 			"Recorded %d demo entries (%d were already there) in %s, %d appends.\n"),
-			st.Recorded, st.Skipped, st.Elapsed.Round(10*time.Millisecond), st.Appends)
+			st.Recorded, st.Skipped, i18n.Duration(m.Lang, st.Elapsed), st.Appends)
 	}
 	day := m.date(out.AsOf)
 	fmt.Fprintf(m.Out, m.t("\nCông văn %s — số liệu ngày %s\n\n", "\nCông văn %s — figures of %s\n\n"), out.Report, day)

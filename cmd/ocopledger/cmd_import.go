@@ -14,6 +14,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/ledger"
 )
 
@@ -107,7 +108,7 @@ func runRestore(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	if err := m.adoptRestored(ctx, s); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Out, m.t("đã khôi phục %d sự kiện trong %s\n", "restored %d events in %s\n"), n, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(m.Out, m.t("đã khôi phục %d sự kiện trong %s\n", "restored %d events in %s\n"), n, i18n.Duration(m.Lang, time.Since(start)))
 	return nil
 }
 
