@@ -109,6 +109,10 @@ var messagesVI = map[string]string{
 	"%q is not true or false: write --%s, or --%s=false":                                                      "%q không phải là true hay false: hãy ghi --%s, hoặc --%s=false",
 	"%q is too large a number":                                                                                "%q là số quá lớn",
 	"%q is not a value this option takes (%s)":                                                                "%q không phải là giá trị hợp lệ của tùy chọn này (%s)",
+	"completion takes one shell: bash, zsh, fish or powershell":                                               "lệnh completion cần tên một shell: bash, zsh, fish hoặc powershell",
+	"%q is not the name of a nats context":                                                                    "%q không phải là tên của một ngữ cảnh (context) của nats",
+	"%s is not a nats context: %v":                                                                            "%s không phải là tệp ngữ cảnh (context) của nats: %v",
+	"the nats context %s signs in with an NKey or a token, which ocopledger does not take: give creds, or user and password": "ngữ cảnh nats %s đăng nhập bằng NKey hoặc token, cách mà ocopledger không dùng: hãy dùng tệp creds, hoặc tên người dùng và mật khẩu",
 
 	// The command line: files and folders.
 	"there is no file %s":                                                    "không có tệp %s",

@@ -5,13 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -25,27 +23,9 @@ import (
 	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
-
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
-
-// command is one subcommand of the tool. Each lives in its own cmd_*.go file and registers
-// itself in init, so commands can be added without touching this file.
-type command struct {
-	name    string
-	summary text // one line for the command list
-	usage   text // arguments after the command name, e.g. "<event-type> [options]"
-	help    text // longer help, printed by `ocopledger help <command>` and -h
-	run     func(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error
-	// flags registers the command's own flags (besides the common ones), each described in both
-	// languages with flagText.
-	flags func(fs *flag.FlagSet)
-}
-
-var commands = map[string]*command{}
-
-func register(c *command) { commands[c.name] = c }
 
 // Main holds what a command needs: the streams, the common options and, opened on demand, the
 // event store, the ledger and the projections.
@@ -54,19 +34,22 @@ type Main struct {
 	Out, Err io.Writer
 
 	// common options
-	DataDir    string
-	NatsURL    string
-	NatsUser   string
-	NatsPass   string
-	NatsCreds  string
-	NatsCA     string // TLS: the CA that signed the NATS servers' certificates
-	NatsCert   string // mutual TLS: this client's certificate and key
-	NatsKey    string
-	ListenNATS string
-	Lang       string
-	JSON       bool
-	Verbose    bool
-	Replicas   int
+	DataDir   string
+	NatsURL   string
+	NatsUser  string
+	NatsPass  string
+	NatsCreds string
+	NatsCA    string // TLS: the CA that signed the NATS servers' certificates
+	NatsCert  string // mutual TLS: this client's certificate and key
+	NatsKey   string
+	// NatsContext names a context of the nats command line tool (--context) that gives the NATS
+	// options not given otherwise.
+	NatsContext string
+	ListenNATS  string
+	Lang        string
+	JSON        bool
+	Verbose     bool
+	Replicas    int
 	// StreamName and ReadOnly, when a command reads another stream than the ledger's (a backup
 	// mirror: export --mirror)
 	StreamName string
@@ -113,46 +96,58 @@ func defaultDataDir() string {
 	return "./ocopledger-data"
 }
 
-func (m *Main) commonFlags(fs *flag.FlagSet) {
-	fs.StringVar(&m.DataDir, "data", defaultDataDir(), flagText(
+// commonFlags defines the options every command takes, on the root command. The NATS options
+// fall back on the nats command line tool's variables ($NATS_URL, $NATS_CREDS …), and --context
+// reads one of its contexts.
+func (m *Main) commonFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&m.DataDir, "data", defaultDataDir(), m.t(
 		"thư mục chứa kho sự kiện (NATS JetStream nhúng) và số liệu đã tổng hợp ($OCOPLEDGER_DATA)",
 		"directory of the embedded JetStream store and the read models ($OCOPLEDGER_DATA)"))
-	fs.StringVar(&m.NatsURL, "nats", os.Getenv("OCOPLEDGER_NATS"), flagText(
-		"dùng một máy chủ hoặc cụm máy chủ NATS có sẵn (ví dụ nats://n1:4222,nats://n2:4222) thay cho máy chủ nhúng ($OCOPLEDGER_NATS)",
-		"use an existing NATS server or cluster (e.g. nats://n1:4222,nats://n2:4222) instead of the embedded one ($OCOPLEDGER_NATS)"))
-	fs.StringVar(&m.NatsUser, "nats-user", os.Getenv("OCOPLEDGER_NATS_USER"), flagText(
-		"tên người dùng trên máy chủ NATS của --nats ($OCOPLEDGER_NATS_USER)",
-		"user name for --nats ($OCOPLEDGER_NATS_USER)"))
-	fs.StringVar(&m.NatsPass, "nats-password", os.Getenv("OCOPLEDGER_NATS_PASSWORD"), flagText(
-		"mật khẩu trên máy chủ NATS của --nats ($OCOPLEDGER_NATS_PASSWORD)",
-		"password for --nats ($OCOPLEDGER_NATS_PASSWORD)"))
-	fs.StringVar(&m.NatsCreds, "nats-creds", os.Getenv("OCOPLEDGER_NATS_CREDS"), flagText(
-		"tệp thông tin xác thực (credentials) để kết nối máy chủ NATS của --nats: tệp .creds của NATS, hoặc tệp nats-reader.json của --listen-nats ($OCOPLEDGER_NATS_CREDS)",
-		"credentials file for --nats: a NATS .creds file, or the nats-reader.json of --listen-nats ($OCOPLEDGER_NATS_CREDS)"))
-	fs.StringVar(&m.NatsCA, "nats-ca", os.Getenv("OCOPLEDGER_NATS_CA"), flagText(
-		"tệp chứng chỉ CA (PEM) dùng để kiểm tra máy chủ NATS khi kết nối qua TLS ($OCOPLEDGER_NATS_CA)",
-		"CA certificate file (PEM) to verify the NATS servers over TLS ($OCOPLEDGER_NATS_CA)"))
-	fs.StringVar(&m.NatsCert, "nats-cert", os.Getenv("OCOPLEDGER_NATS_CERT"), flagText(
-		"tệp chứng chỉ (PEM) của chương trình này khi máy chủ NATS đòi TLS hai chiều; đi kèm --nats-key ($OCOPLEDGER_NATS_CERT)",
-		"this client's certificate file (PEM) when the NATS servers require mutual TLS; goes with --nats-key ($OCOPLEDGER_NATS_CERT)"))
-	fs.StringVar(&m.NatsKey, "nats-key", os.Getenv("OCOPLEDGER_NATS_KEY"), flagText(
-		"tệp khóa riêng (PEM) của chứng chỉ --nats-cert ($OCOPLEDGER_NATS_KEY)",
-		"the private key file (PEM) of --nats-cert ($OCOPLEDGER_NATS_KEY)"))
-	fs.StringVar(&m.ListenNATS, "listen-nats", "", flagText(
+	fs.StringVar(&m.NatsURL, "nats", cmp.Or(os.Getenv("OCOPLEDGER_NATS"), os.Getenv("NATS_URL")), m.t(
+		"dùng một máy chủ hoặc cụm máy chủ NATS có sẵn (ví dụ nats://n1:4222,nats://n2:4222) thay cho máy chủ nhúng ($OCOPLEDGER_NATS, $NATS_URL)",
+		"use an existing NATS server or cluster (e.g. nats://n1:4222,nats://n2:4222) instead of the embedded one ($OCOPLEDGER_NATS, $NATS_URL)"))
+	fs.StringVar(&m.NatsUser, "nats-user", cmp.Or(os.Getenv("OCOPLEDGER_NATS_USER"), os.Getenv("NATS_USER")), m.t(
+		"tên người dùng trên máy chủ NATS của --nats ($OCOPLEDGER_NATS_USER, $NATS_USER)",
+		"user name for --nats ($OCOPLEDGER_NATS_USER, $NATS_USER)"))
+	fs.StringVar(&m.NatsPass, "nats-password", cmp.Or(os.Getenv("OCOPLEDGER_NATS_PASSWORD"), os.Getenv("NATS_PASSWORD")), m.t(
+		"mật khẩu trên máy chủ NATS của --nats ($OCOPLEDGER_NATS_PASSWORD, $NATS_PASSWORD)",
+		"password for --nats ($OCOPLEDGER_NATS_PASSWORD, $NATS_PASSWORD)"))
+	fs.StringVar(&m.NatsCreds, "nats-creds", cmp.Or(os.Getenv("OCOPLEDGER_NATS_CREDS"), os.Getenv("NATS_CREDS")), m.t(
+		"tệp thông tin xác thực (credentials) để kết nối máy chủ NATS của --nats: tệp .creds của NATS, hoặc tệp nats-reader.json của --listen-nats ($OCOPLEDGER_NATS_CREDS, $NATS_CREDS)",
+		"credentials file for --nats: a NATS .creds file, or the nats-reader.json of --listen-nats ($OCOPLEDGER_NATS_CREDS, $NATS_CREDS)"))
+	fs.StringVar(&m.NatsCA, "nats-ca", cmp.Or(os.Getenv("OCOPLEDGER_NATS_CA"), os.Getenv("NATS_CA")), m.t(
+		"tệp chứng chỉ CA (PEM) dùng để kiểm tra máy chủ NATS khi kết nối qua TLS ($OCOPLEDGER_NATS_CA, $NATS_CA)",
+		"CA certificate file (PEM) to verify the NATS servers over TLS ($OCOPLEDGER_NATS_CA, $NATS_CA)"))
+	fs.StringVar(&m.NatsCert, "nats-cert", cmp.Or(os.Getenv("OCOPLEDGER_NATS_CERT"), os.Getenv("NATS_CERT")), m.t(
+		"tệp chứng chỉ (PEM) của chương trình này khi máy chủ NATS đòi TLS hai chiều; đi kèm --nats-key ($OCOPLEDGER_NATS_CERT, $NATS_CERT)",
+		"this client's certificate file (PEM) when the NATS servers require mutual TLS; goes with --nats-key ($OCOPLEDGER_NATS_CERT, $NATS_CERT)"))
+	fs.StringVar(&m.NatsKey, "nats-key", cmp.Or(os.Getenv("OCOPLEDGER_NATS_KEY"), os.Getenv("NATS_KEY")), m.t(
+		"tệp khóa riêng (PEM) của chứng chỉ --nats-cert ($OCOPLEDGER_NATS_KEY, $NATS_KEY)",
+		"the private key file (PEM) of --nats-cert ($OCOPLEDGER_NATS_KEY, $NATS_KEY)"))
+	fs.StringVar(&m.NatsContext, "context", "", m.t(
+		"đọc địa chỉ máy chủ NATS và thông tin đăng nhập từ một ngữ cảnh (context) của công cụ dòng lệnh nats, tệp ~/.config/nats/context/TÊN.json; --nats, --nats-creds… và các biến môi trường của chúng (kể cả $NATS_URL) được ưu tiên",
+		"read the NATS server's address and the credentials from a context of the nats command line tool, the file ~/.config/nats/context/NAME.json; --nats, --nats-creds… and their variables ($NATS_URL too) come first"))
+	fs.StringVar(&m.ListenNATS, "listen-nats", "", m.t(
 		"khi dùng máy chủ nhúng: nhận thêm kết nối của các chương trình NATS (ví dụ công cụ dòng lệnh nats) tại địa chỉ này, ví dụ 127.0.0.1:4222; các chương trình đó chỉ được đọc, và đăng nhập bằng tài khoản trong tệp nats-reader.json của thư mục dữ liệu (tạo ra lần đầu) hoặc $OCOPLEDGER_NATS_READER (tài_khoản:mật_khẩu)",
 		"embedded mode: also accept NATS clients (e.g. the nats CLI) on this address, e.g. 127.0.0.1:4222; they may only read, and sign in with the user and password in nats-reader.json of the data folder (made on first use) or $OCOPLEDGER_NATS_READER (user:password)"))
-	fs.IntVar(&m.Replicas, "replicas", 1, flagText(
+	fs.IntVar(&m.Replicas, "replicas", 1, m.t(
 		"số bản sao của luồng sổ cái khi tạo mới (3 trên một cụm máy chủ)",
 		"replicas of the ledger stream when it is created (3 on a cluster)"))
-	fs.StringVar(&m.Lang, "lang", envOr("OCOPLEDGER_LANG", "vi"), flagText(
-		"ngôn ngữ hiển thị: vi (tiếng Việt) hoặc en (tiếng Anh) ($OCOPLEDGER_LANG)",
-		"language of the output: vi or en ($OCOPLEDGER_LANG)"))
-	fs.BoolVar(&m.JSON, "json", false, flagText(
-		"in kết quả dạng JSON thay cho văn bản",
-		"print JSON instead of text"))
-	fs.BoolVar(&m.Verbose, "v", false, flagText(
+
+	fs.BoolVarP(&m.Verbose, "v", "v", false, m.t(
 		"ghi nhật ký hoạt động của sổ cái ra stderr",
 		"log what the ledger does to stderr"))
+	// Defining --lang and --json sets them to their defaults: keep what preScan read of the line,
+	// the language the help is written in.
+	lang, asJSON := m.Lang, m.JSON
+	fs.StringVar(&m.Lang, "lang", envOr("OCOPLEDGER_LANG", "vi"), m.t(
+		"ngôn ngữ hiển thị: vi (tiếng Việt) hoặc en (tiếng Anh) ($OCOPLEDGER_LANG)",
+		"language of the output: vi or en ($OCOPLEDGER_LANG)"))
+	m.Lang = lang
+	fs.BoolVar(&m.JSON, "json", false, m.t(
+		"in kết quả dạng JSON thay cho văn bản",
+		"print JSON instead of text"))
+	m.JSON = asJSON
 }
 
 func envOr(k, def string) string {
@@ -162,102 +157,108 @@ func envOr(k, def string) string {
 	return def
 }
 
-// Run runs the command named by args[0] and returns the process exit code.
+// Run runs the command line args and returns the process exit code.
 func (m *Main) Run(ctx context.Context, args []string) int {
-	// Messages, and help, are in the language the line asks for, until the flags are parsed.
+	// The help and the messages are in the language the line asks for, before it is parsed.
 	m.Lang, m.JSON = preScan(args)
-	topic, help, args := helpRequest(args)
-	if help && topic == "" {
-		m.usage(m.Out)
-		return 0
+	if len(args) > 0 && args[0] == "--version" {
+		args = append([]string{"version"}, args[1:]...)
 	}
-	if help {
-		args = []string{topic, "-h"}
-	}
-	name := args[0]
-	if name == "--version" {
-		name = "version"
-	}
-	c, ok := commands[name]
-	if !ok && strings.HasPrefix(name, "-") && name != "-" {
-		// Only the options every command takes may stand before it (see helpRequest).
-		flagName, _, _ := strings.Cut(strings.TrimLeft(name, "-"), "=")
-		return m.fail(usageError{domain.Invalid(flagName, "is not an option of every command: write it after the command's name, as in ocopledger <command> --%s …", flagName)})
-	}
-	if !ok {
-		code := m.fail(domain.Invalid("", "%q is not a command of ocopledger; the commands are listed below", name))
+	root := newRootCmd(m)
+	root.SetArgs(args)
+	if err := root.ExecuteContext(ctx); err != nil {
+		var nc notACommand
+		if !errors.As(err, &nc) {
+			return m.fail(err)
+		}
+		code := m.fail(domain.Invalid("", "%q is not a command of ocopledger; the commands are listed below", string(nc)))
 		fmt.Fprintln(m.Err)
-		m.usage(m.Err)
+		m.usage(m.Err, root)
 		return code
 	}
-	m.cmd = c.name
-	lang := m.Lang // registering --lang sets m.Lang to its default
-	fs := flag.NewFlagSet("ocopledger "+c.name, flag.ContinueOnError)
-	fs.SetOutput(m.Err)
-	m.commonFlags(fs)
-	if c.flags != nil {
-		c.flags(fs)
+	return 0
+}
+
+// notACommand is a word where a command's name should stand.
+type notACommand string
+
+func (n notACommand) Error() string { return string(n) + " is not a command" }
+
+// newRootCmd builds the command line: the options every command takes, and each command.
+func newRootCmd(m *Main) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "ocopledger",
+		Short: m.t("sổ cái sự kiện của Chương trình OCOP", "the event ledger of the OCOP programme"),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return notACommand(args[0])
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, _ []string) error {
+			m.usage(m.Out, c)
+			return nil
+		},
+		PersistentPreRunE: func(c *cobra.Command, _ []string) error { return m.setUp(c) },
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
-	if creates[c.name] {
-		newLedgerFlag(m, fs)
-	}
-	fs.Usage = func() { m.commandHelp(fs.Output(), c, fs) }
-	for _, a := range args[1:] {
-		if a == "-h" || a == "-help" || a == "--help" {
-			m.Lang = lang
-			fs.SetOutput(m.Out) // asked for: help goes to stdout, once
-			fs.Usage()
-			return 0
+	root.SetIn(m.In)
+	root.SetOut(m.Out)
+	root.SetErr(m.Err)
+	m.commonFlags(root.PersistentFlags())
+	root.SetFlagErrorFunc(m.flagError)
+	root.SetHelpFunc(func(c *cobra.Command, _ []string) { m.help(m.Out, c) })
+	root.SetUsageFunc(func(c *cobra.Command) error { m.help(m.Err, c); return nil })
+	root.SetHelpCommand(newHelpCmd(m))
+	root.AddCommand(
+		newFiguresCmd(m), newExplainCmd(m), newDiffCmd(m), newTimelineCmd(m), newExpiringCmd(m), newRebuildCmd(m),
+		newRecordCmd(m), newLogCmd(m), newExportCmd(m), newRestoreCmd(m), newStatusCmd(m), newDemoCmd(m),
+		newReportCmd(m), newReconcileCmd(m), newServeCmd(m), newWatchCmd(m),
+		newCheckpointCmd(m), newProveCmd(m), newVerifyCmd(m), newKeyCmd(m), newWitnessCmd(m),
+		newVersionCmd(m), newCompletionCmd(m),
+	)
+	for _, c := range root.Commands() {
+		if creates[c.Name()] {
+			newLedgerFlag(m, c.Flags())
 		}
 	}
-	// The flag package's own messages are English: it stays silent, and fail says what it found.
-	fs.SetOutput(io.Discard)
-	rest, err := parseInterspersed(fs, args[1:])
-	fs.SetOutput(m.Err)
-	if err != nil {
-		m.Lang, m.JSON = preScan(args[1:])
-		return m.fail(flagError(fs, c.name, err))
+	return root
+}
+
+// setUp checks the common options once parsed and readies the logger.
+func (m *Main) setUp(c *cobra.Command) error {
+	m.cmd = c.Name()
+	if !c.Flags().Changed("lang") {
+		m.Lang = envOr("OCOPLEDGER_LANG", "vi")
 	}
 	if m.Lang != "vi" && m.Lang != "en" {
 		// Which language the clerk reads is what is in doubt: say it in both.
 		err := domain.Invalid("lang", "%q is not a language: give vi or en", m.Lang)
 		m.Lang = "vi"
 		if m.JSON {
-			return m.fail(err)
+			return err
 		}
-		fmt.Fprintf(m.Err, "ocopledger: lỗi: %s\nocopledger: error: %s\n", i18n.Localize(err, "vi"), err)
-		return domain.ExitCode(domain.CodeInvalid)
+		return bilingual{err}
 	}
 	level := slog.LevelWarn
 	if m.Verbose {
 		level = slog.LevelInfo
 	}
 	m.Logger = slog.New(slog.NewTextHandler(m.Err, &slog.HandlerOptions{Level: level}))
-	if err := c.run(ctx, m, fs, rest); err != nil {
-		return m.fail(err)
-	}
-	return 0
+	return m.natsContext()
 }
 
-// parseInterspersed parses flags that may come before, between or after positional arguments.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var rest []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return rest, nil
-		}
-		rest = append(rest, args[0])
-		args = args[1:]
-	}
-}
+// bilingual is an error said in Vietnamese and in English, whatever --lang asks for.
+type bilingual struct{ err error }
 
-// preScan finds --lang and --json in arguments not yet parsed (or that failed to parse), so that
-// the messages about them are in the language asked for: the last --lang, else $OCOPLEDGER_LANG,
-// else Vietnamese; a language that is neither vi nor en is Vietnamese.
+func (b bilingual) Error() string { return b.err.Error() }
+func (b bilingual) Unwrap() error { return b.err }
+
+// preScan finds --lang and --json in arguments not yet parsed, so that the help and the messages
+// about them are in the language asked for: the last --lang, else $OCOPLEDGER_LANG, else
+// Vietnamese; a language that is neither vi nor en is Vietnamese.
 func preScan(args []string) (lang string, asJSON bool) {
 	lang = envOr("OCOPLEDGER_LANG", "vi")
 	for i, a := range args {
@@ -297,49 +298,60 @@ func usagef(format string, args ...any) error {
 	return usageError{domain.Invalid("", format, args...)}
 }
 
-// flagError says in words a clerk understands what the flag package refused, naming the flag.
-func flagError(fs *flag.FlagSet, cmd string, err error) error {
-	msg := err.Error()
-	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
-		return usageError{domain.Invalid(name, "is not an option of ocopledger %s", cmd)}
+// flagError says in words a clerk understands what the options parser refused, naming the flag.
+func (m *Main) flagError(c *cobra.Command, err error) error {
+	m.cmd = c.Name()
+	if !c.HasParent() {
+		m.cmd = ""
 	}
-	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+	var (
+		notExist *pflag.NotExistError
+		noValue  *pflag.ValueRequiredError
+		badValue *pflag.InvalidValueError
+		syntax   *pflag.InvalidSyntaxError
+	)
+	switch {
+	case errors.As(err, &notExist):
+		name := notExist.GetSpecifiedName()
+		if sh := notExist.GetSpecifiedShortnames(); len(sh) > 1 {
+			// -data: a long option written with one dash, as the flag package allowed.
+			return usageError{domain.Invalid("", "%q is not an option: write an option as --name value or --name=value", "-"+sh)}
+		}
+		if m.cmd == "" {
+			return usageError{domain.Invalid(name, "is not an option of every command: write it after the command's name, as in ocopledger <command> --%s …", name)}
+		}
+		return usageError{domain.Invalid(name, "is not an option of ocopledger %s", m.cmd)}
+	case errors.As(err, &noValue):
+		name := noValue.GetFlag().Name
 		return usageError{domain.Invalid(name, "has no value: write --%s and its value", name)}
-	}
-	if s, ok := strings.CutPrefix(msg, "bad flag syntax: "); ok {
-		return usageError{domain.Invalid("", "%q is not an option: write an option as --name value or --name=value", s)}
-	}
-	if sub := badFlagValue.FindStringSubmatch(msg); sub != nil {
-		value, _ := strconv.Unquote(sub[1])
-		name, cause := sub[2], sub[3]
-		var v any
-		if f := fs.Lookup(name); f != nil {
-			if g, ok := f.Value.(flag.Getter); ok {
-				v = g.Get()
+	case errors.As(err, &syntax):
+		return usageError{domain.Invalid("", "%q is not an option: write an option as --name value or --name=value", syntax.GetSpecifiedFlag())}
+	case errors.As(err, &badValue):
+		f, value := badValue.GetFlag(), badValue.GetValue()
+		switch f.Value.Type() {
+		case "bool":
+			return usageError{domain.Invalid(f.Name, "%q is not true or false: write --%s, or --%s=false", value, f.Name, f.Name)}
+		case "int", "int64", "uint", "uint64":
+			if errors.Is(err, strconv.ErrRange) {
+				return usageError{domain.Invalid(f.Name, "%q is too large a number", value)}
 			}
+			return usageError{domain.Invalid(f.Name, "%q is not a whole number", value)}
 		}
-		switch v.(type) {
-		case bool:
-			return usageError{domain.Invalid(name, "%q is not true or false: write --%s, or --%s=false", value, name, name)}
-		case int, int64, uint, uint64:
-			if strings.Contains(cause, "out of range") {
-				return usageError{domain.Invalid(name, "%q is too large a number", value)}
-			}
-			return usageError{domain.Invalid(name, "%q is not a whole number", value)}
-		}
-		return usageError{domain.Invalid(name, "%q is not a value this option takes (%s)", value, cause)}
+		return usageError{domain.Invalid(f.Name, "%q is not a value this option takes (%s)", value, cause(errors.Unwrap(err)))}
 	}
 	return usageError{domain.Invalid("", "%v", err)}
 }
-
-// badFlagValue matches the flag package's refusal of a value: the value quoted, the flag, why.
-var badFlagValue = regexp.MustCompile(`^invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for (?:flag )?-(\S+): (.*)$`)
 
 // fail prints err for a clerk and returns the exit code its kind means.
 func (m *Main) fail(err error) int {
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(m.Err, m.t("ocopledger: lệnh đã bị ngắt giữa chừng", "ocopledger: interrupted"))
 		return 130
+	}
+	var bi bilingual
+	if errors.As(err, &bi) {
+		fmt.Fprintf(m.Err, "ocopledger: lỗi: %s\nocopledger: error: %s\n", i18n.Localize(bi.err, "vi"), bi.err)
+		return domain.ExitCode(domain.CodeInvalid)
 	}
 	err = ledger.ReadError(err) // whichever command read the log: the positions it lacks are named (exit 6)
 	code := domain.ErrorCode(err)

@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
+	"github.com/spf13/cobra"
 	"io"
 	"os"
 	"strings"
@@ -18,13 +18,12 @@ import (
 
 // demo: load the demo history and set the ledger's figures of 07/08/2025 against Công văn 470.
 
-func init() {
-	register(&command{
-		name: "demo",
-		summary: text{"nạp dữ liệu mẫu (demo) tái hiện Công văn 470/SCT-QLTM và đối chiếu số liệu",
-			"load a demo history that reproduces Công văn 470/SCT-QLTM, and compare the figures"},
-		usage: text{"[--data THƯ-MỤC] [--json] [--lang vi|en]", "[--data DIR] [--json] [--lang vi|en]"},
-		help: text{`Nạp vào sổ cái một bộ dữ liệu demo cố định (khoảng 4.500 mục ghi, từ 2012 đến 30/10/2025):
+func newDemoCmd(m *Main) *cobra.Command {
+	c := &cobra.Command{
+		Use: "demo " + m.t("[--data THƯ-MỤC] [--json] [--lang vi|en]", "[--data DIR] [--json] [--lang vi|en]"),
+		Short: m.t("nạp dữ liệu mẫu (demo) tái hiện Công văn 470/SCT-QLTM và đối chiếu số liệu",
+			"load a demo history that reproduces Công văn 470/SCT-QLTM, and compare the figures"),
+		Long: m.t(`Nạp vào sổ cái một bộ dữ liệu demo cố định (khoảng 4.500 mục ghi, từ 2012 đến 30/10/2025):
 các sản phẩm, chủ thể và địa danh có thật của Chương trình OCOP tại Quảng Ngãi và Kon Tum, cùng dữ
 liệu giả lập, có ghi rõ "(dữ liệu giả lập)", cho đủ các số mà báo cáo nêu. Sau đó, với mỗi chỉ
 tiêu của ngày 07/08/2025, in ra: số mà Công văn 470/SCT-QLTM nêu; số của sổ cái theo những gì đã
@@ -45,9 +44,12 @@ change some), with the entries that explain each difference.
 The demo is a backfill of past recording times: load it into an empty ledger (a new --data
 directory). Running it again stores nothing.
 
-Exit codes: 0 the ledger reproduces the report, 1 it does not or something failed.`},
-		run: runDemo,
-	})
+Exit codes: 0 the ledger reproduces the report, 1 it does not or something failed.`),
+		Example: `  ocopledger demo --data ./demo
+  ocopledger demo --data ./demo --lang en --json`,
+		RunE: func(c *cobra.Command, args []string) error { return runDemo(c.Context(), m, args) },
+	}
+	return c
 }
 
 // demoFigure is one line of the comparison.
@@ -70,7 +72,7 @@ type demoResult struct {
 	Changes      []projections.Change `json:"changes"` // figures that differ as known now, and the entries why
 }
 
-func runDemo(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+func runDemo(ctx context.Context, m *Main, args []string) error {
 	if len(args) > 0 {
 		return usagef("%s takes no arguments", "demo")
 	}

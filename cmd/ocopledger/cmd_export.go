@@ -5,8 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
+	"github.com/spf13/cobra"
 	"io"
 	"os"
 	"path/filepath"
@@ -24,18 +24,18 @@ import (
 // the log holds wrapped so that its exact bytes survive (ocopledger_unreadable); under --salvage,
 // what the store cannot give back named in its place (ocopledger_missing).
 
-var exportOpts struct {
+type exportOptions struct {
 	out, mirror string
 	salvage     bool
 }
 
-func init() {
-	register(&command{
-		name: "export",
-		summary: text{"xuất toàn bộ sổ cái, mỗi dòng một mục ghi đúng như đã lưu, theo thứ tự vị trí (định dạng sao lưu)",
-			"write the whole log, one entry per line exactly as stored, in position order (the backup format)"},
-		usage: text{"[--out TỆP] [--mirror LUỒNG] [--salvage]", "[--out FILE] [--mirror STREAM] [--salvage]"},
-		help: text{`Dòng thứ i là mục ghi ở vị trí i của sổ cái, đúng từng byte như sổ cái lưu (định dạng 2,
+func newExportCmd(m *Main) *cobra.Command {
+	o := &exportOptions{}
+	c := &cobra.Command{
+		Use: "export " + m.t("[--out TỆP] [--mirror LUỒNG] [--salvage]", "[--out FILE] [--mirror STREAM] [--salvage]"),
+		Short: m.t("xuất toàn bộ sổ cái, mỗi dòng một mục ghi đúng như đã lưu, theo thứ tự vị trí (định dạng sao lưu)",
+			"write the whole log, one entry per line exactly as stored, in position order (the backup format)"),
+		Long: m.t(`Dòng thứ i là mục ghi ở vị trí i của sổ cái, đúng từng byte như sổ cái lưu (định dạng 2,
 docs/export.md). Một mục ghi không phải sự kiện (dữ liệu lạ ai đó đã gửi vào) vẫn được giữ nguyên
 byte, gói trong {"ocopledger_unreadable":…}. Kho sự kiện chỉ được đọc, không ghi gì.
 
@@ -57,34 +57,38 @@ missing position (line numbers stay positions), and lists them.
 
 Exit codes: 0 exported in full (entries that are not events included); 6 positions are missing
 from the log (with --salvage: the file is written but incomplete); 3 no stream to read; 1 other
-failure.`},
-		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&exportOpts.out, "out", "", flagText(
-				"ghi ra tệp này thay vì stdout",
-				"write to this file instead of stdout"))
-			fs.StringVar(&exportOpts.mirror, "mirror", "", flagText(
-				"đọc bản sao lưu: luồng JetStream sao chép sổ cái (ví dụ OCOP_LEDGER_BACKUP), mở ở chế độ chỉ đọc",
-				"read a backup: the JetStream stream that mirrors the ledger (e.g. OCOP_LEDGER_BACKUP), opened read-only"))
-			fs.BoolVar(&exportOpts.salvage, "salvage", false, flagText(
-				"cứu dữ liệu từ một kho bị hỏng: ghi mọi mục ghi còn đọc được và đánh dấu các vị trí bị thiếu thay vì dừng lại",
-				"salvage a damaged store: write every entry that can be read and mark the missing positions instead of stopping"))
-		},
-		run: runExport,
-	})
+failure.`),
+		Example: `  ocopledger export --out sao-luu.jsonl
+  ocopledger export --nats nats://backup:4222 --mirror OCOP_LEDGER_BACKUP --out sao-luu.jsonl
+  ocopledger export --salvage --out cuu-du-lieu.jsonl`,
+		RunE: func(c *cobra.Command, args []string) error { return runExport(c.Context(), m, o, args) },
+	}
+	fs := c.Flags()
+
+	fs.StringVar(&o.out, "out", "", m.t(
+		"ghi ra tệp này thay vì stdout",
+		"write to this file instead of stdout"))
+	fs.StringVar(&o.mirror, "mirror", "", m.t(
+		"đọc bản sao lưu: luồng JetStream sao chép sổ cái (ví dụ OCOP_LEDGER_BACKUP), mở ở chế độ chỉ đọc",
+		"read a backup: the JetStream stream that mirrors the ledger (e.g. OCOP_LEDGER_BACKUP), opened read-only"))
+	fs.BoolVar(&o.salvage, "salvage", false, m.t(
+		"cứu dữ liệu từ một kho bị hỏng: ghi mọi mục ghi còn đọc được và đánh dấu các vị trí bị thiếu thay vì dừng lại",
+		"salvage a damaged store: write every entry that can be read and mark the missing positions instead of stopping"))
+	return c
 }
 
-func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+func runExport(ctx context.Context, m *Main, o *exportOptions, args []string) error {
 	if len(args) > 0 {
 		return usagef("%s takes no arguments", "export")
 	}
 	// Export only reads: the store opens read-only, so that a damaged one can still be read
 	// and nothing is created or written.
 	m.ReadOnly = true
-	if exportOpts.mirror != "" {
-		m.StreamName = exportOpts.mirror
+	if o.mirror != "" {
+		m.StreamName = o.mirror
 	}
 	var blocks *eventstore.Blocks
-	if exportOpts.salvage && m.NatsURL == "" && exportOpts.mirror == "" {
+	if o.salvage && m.NatsURL == "" && o.mirror == "" {
 		var err error
 		if blocks, err = m.salvageCopy(); err != nil {
 			return err
@@ -99,7 +103,7 @@ func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 		return err
 	}
 	opts := eventstore.ReadOptions{}
-	if exportOpts.mirror == "" {
+	if o.mirror == "" {
 		// The log must reach as far as the data directory knows it did: a stream that nats-server
 		// cut short when it opened a damaged block names what it lost.
 		if opts.End, err = m.knownEnd(ctx, s); err != nil {
@@ -111,8 +115,8 @@ func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 	}
 	var out io.Writer = m.Out
 	var file *partialFile
-	if exportOpts.out != "" {
-		if file, err = createPartial("out", exportOpts.out); err != nil {
+	if o.out != "" {
+		if file, err = createPartial("out", o.out); err != nil {
 			return err
 		}
 		defer file.abandon()
@@ -136,7 +140,7 @@ func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 		_, err := w.Write(line)
 		return err
 	}
-	if exportOpts.salvage {
+	if o.salvage {
 		opts.Missing = func(g *eventstore.GapError) error {
 			reason := missingInStore
 			if g.From > last {
@@ -180,7 +184,7 @@ func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 		if err := file.keep(); err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Err, m.t("đã xuất %d mục ghi vào %s\n", "exported %d entries to %s\n"), n, exportOpts.out)
+		fmt.Fprintf(m.Err, m.t("đã xuất %d mục ghi vào %s\n", "exported %d entries to %s\n"), n, o.out)
 	}
 	if len(recovered) > 0 {
 		fmt.Fprintf(m.Err, m.t("ocopledger: cảnh báo: kho sự kiện không đọc được %d mục ghi, ở các vị trí %s; chúng được đọc thẳng từ các tệp khối dữ liệu (đã kiểm tra mã kiểm tra của từng mục) và có trong bản xuất; kho này bị hỏng: hãy khôi phục bản xuất vào một thư mục dữ liệu mới\n",
@@ -198,8 +202,8 @@ func runExport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 			total += g.Count()
 		}
 		where := m.t("đầu ra", "the output")
-		if exportOpts.out != "" {
-			where = exportOpts.out
+		if o.out != "" {
+			where = o.out
 		}
 		return domain.HistoryMismatch("the backup in %s is incomplete: the store cannot give back %d entries, at positions %s; each is written as an ocopledger_missing line, and the other %d entries are saved",
 			where, total, gapList(missing), n)

@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
+	"github.com/spf13/cobra"
 	"maps"
 	"slices"
 	"strconv"
@@ -16,6 +16,7 @@ import (
 	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/projections"
 	"github.com/ocopledger/ocopledger/report"
+	"github.com/spf13/pflag"
 )
 
 // figures, explain, diff, timeline, expiring, rebuild: questions put to the read models.
@@ -25,24 +26,24 @@ type queryFlags struct {
 	asOf, knownAt, from string
 }
 
-func (q *queryFlags) register(fs *flag.FlagSet) {
-	q.registerFrom(fs, flagText(
+func (q *queryFlags) register(m *Main, fs *pflag.FlagSet) {
+	q.registerFrom(m, fs, m.t(
 		"ngày đầu kỳ của các chỉ tiêu phát sinh trong kỳ, như số hội chợ (mặc định: 2021-01-01)",
 		"start of the period of flow figures such as fairs (default 2021-01-01)"))
 }
 
 // registerFrom registers the time flags with the given description of --from.
-func (q *queryFlags) registerFrom(fs *flag.FlagSet, from string) {
-	fs.StringVar(&q.asOf, "as-of", "", flagText(
+func (q *queryFlags) registerFrom(m *Main, fs *pflag.FlagSet, from string) {
+	fs.StringVar(&q.asOf, "as-of", "", m.t(
 		"ngày lấy số liệu (yyyy-mm-dd hoặc dd/mm/yyyy; mặc định: hôm nay theo giờ Việt Nam)",
 		"the day the figures are for (yyyy-mm-dd or dd/mm/yyyy; default: today in Vietnam)"))
-	q.registerSeries(fs, from)
+	q.registerSeries(m, fs, from)
 }
 
 // registerSeries registers --known-at and --from, for a series of days (timeline), which has no
 // single --as-of day.
-func (q *queryFlags) registerSeries(fs *flag.FlagSet, from string) {
-	fs.StringVar(&q.knownAt, "known-at", "", flagText(
+func (q *queryFlags) registerSeries(m *Main, fs *pflag.FlagSet, from string) {
+	fs.StringVar(&q.knownAt, "known-at", "", m.t(
 		"theo những gì sổ cái đã biết tại thời điểm này (ghi một ngày nghĩa là cuối ngày đó theo giờ Việt Nam; mặc định: bây giờ)",
 		"as the ledger knew it at this time (a date means the end of that day in Vietnam; default: now)"))
 	fs.StringVar(&q.from, "from", "", from)
@@ -83,130 +84,176 @@ func (q *queryFlags) periodQuery() (domain.Query, error) {
 	return out, err
 }
 
-var (
-	figQ         queryFlags
-	figBy        string
-	figList      bool
-	explainQ     queryFlags
-	explainN     int
-	explainCSV   bool
-	diffQ        queryFlags
-	diffVs       string
-	tlQ          queryFlags
-	tlTo         string
-	tlStep       string
-	expQ         queryFlags
-	expWithin    string
-	rebuildBatch int
-)
+type figuresOptions struct {
+	q    queryFlags
+	by   string
+	list bool
+}
 
-func init() {
-	register(&command{
-		name: "figures",
-		summary: text{"số liệu của báo cáo cho một ngày, theo sổ cái tại một thời điểm, có phân tổ",
-			"the report's figures for a day, as known at a time, with breakdowns"},
-		usage: text{"[--as-of NGÀY] [--known-at THỜI-ĐIỂM] [--from NGÀY-ĐẦU-KỲ] [--by TIÊU-CHÍ[,TIÊU-CHÍ]] [--json]",
-			"[--as-of D] [--known-at K] [--from D0] [--by DIM[,DIM]] [--json]"},
-		help: text{`Mỗi chỉ tiêu có một mã cố định (ocop.valid, salespoints.open, fairs.province…); lệnh
+type explainOptions struct {
+	q     queryFlags
+	limit int
+	csv   bool
+}
+
+type diffOptions struct {
+	q  queryFlags
+	vs string
+}
+
+type timelineOptions struct {
+	q        queryFlags
+	to, step string
+}
+
+type expiringOptions struct {
+	q      queryFlags
+	within string
+}
+
+type rebuildOptions struct{ batch int }
+
+func newFiguresCmd(m *Main) *cobra.Command {
+	o := &figuresOptions{}
+	c := &cobra.Command{
+		Use: "figures " + m.t("[--as-of NGÀY] [--known-at THỜI-ĐIỂM] [--from NGÀY-ĐẦU-KỲ] [--by TIÊU-CHÍ[,TIÊU-CHÍ]] [--json]",
+			"[--as-of D] [--known-at K] [--from D0] [--by DIM[,DIM]] [--json]"),
+		Short: m.t("số liệu của báo cáo cho một ngày, theo sổ cái tại một thời điểm, có phân tổ",
+			"the report's figures for a day, as known at a time, with breakdowns"),
+		Long: m.t(`Mỗi chỉ tiêu có một mã cố định (ocop.valid, salespoints.open, fairs.province…); lệnh
 "ocopledger figures --list" liệt kê các mã cùng ý nghĩa của chúng. Chỉ tiêu thời điểm đếm những gì
 đang có vào ngày đó; chỉ tiêu phát sinh trong kỳ (hội chợ, lượt tham gia) đếm những gì diễn ra từ
 --from đến --as-of.
-Tiêu chí phân tổ dùng cho --by: ` + strings.Join(domain.Dimensions(), ", "),
+Tiêu chí phân tổ dùng cho --by: `+strings.Join(domain.Dimensions(), ", "),
 			`Figures are identified by stable IDs (ocop.valid, salespoints.open, fairs.province…);
 "ocopledger figures --list" lists them with their meaning. Stock figures count what holds on the
 day; flow figures (fairs, participations) count what happened from --from to --as-of.
-Dimensions for --by: ` + strings.Join(domain.Dimensions(), ", ")},
-		flags: func(fs *flag.FlagSet) {
-			figQ.register(fs)
-			fs.StringVar(&figBy, "by", "", flagText(
-				"phân tổ số liệu theo các tiêu chí này, cách nhau bằng dấu phẩy",
-				"break the figures down by these dimensions, comma-separated"))
-			fs.BoolVar(&figList, "list", false, flagText(
-				"liệt kê các mã chỉ tiêu và ý nghĩa của chúng",
-				"list the figure IDs and what they mean"))
-		},
-		run: runFigures,
-	})
-	register(&command{
-		name: "explain",
-		summary: text{"liệt kê từng đối tượng (sản phẩm, điểm bán…) được tính vào một chỉ tiêu, kèm các mục ghi làm căn cứ",
-			"list the items that make up a figure, each with the entries behind it"},
-		usage: text{"MÃ-CHỈ-TIÊU [--as-of NGÀY] [--known-at THỜI-ĐIỂM] [--from NGÀY-ĐẦU-KỲ] [--csv | --json]",
-			"FIGURE [--as-of D] [--known-at K] [--from D0] [--csv | --json]"},
-		flags: func(fs *flag.FlagSet) {
-			explainQ.register(fs)
-			fs.IntVar(&explainN, "limit", 0, flagText(
-				"chỉ hiển thị tối đa bấy nhiêu đối tượng (0: tất cả)",
-				"show at most this many items (0: all)"))
-			fs.BoolVar(&explainCSV, "csv", false, flagText(
-				"in danh sách dạng CSV (UTF-8, mở được bằng Excel), mỗi đối tượng một dòng, đủ mọi cột",
-				"print the list as CSV (UTF-8, opens in Excel), one item a line, every column"))
-		},
-		run: runExplain,
-	})
-	register(&command{
-		name: "diff",
-		summary: text{"so sánh số liệu của một ngày theo sổ cái tại hai thời điểm, kèm các mục ghi đã làm số liệu thay đổi",
-			"how the figures of a day differ between two knowledge times, and the entries that changed them"},
-		usage: text{"--as-of NGÀY --known-at THỜI-ĐIỂM-1 [--vs THỜI-ĐIỂM-2]",
-			"--as-of D --known-at K1 [--vs K2]"},
-		flags: func(fs *flag.FlagSet) {
-			diffQ.register(fs)
-			fs.StringVar(&diffVs, "vs", "", flagText(
-				"thời điểm thứ hai để so sánh (mặc định: bây giờ)",
-				"the other knowledge time (default: now)"))
-		},
-		run: runDiff,
-	})
-	register(&command{
-		name: "timeline",
-		summary: text{"diễn biến của một chỉ tiêu theo ngày, tuần, tháng hoặc năm (để vẽ biểu đồ)",
-			"a figure day by day, week by week or month by month (for charts)"},
-		usage: text{"MÃ-CHỈ-TIÊU --from NGÀY-1 --to NGÀY-2 [--step day|week|month|year] [--known-at THỜI-ĐIỂM]",
-			"FIGURE --from D1 --to D2 [--step day|week|month|year] [--known-at K]"},
-		flags: func(fs *flag.FlagSet) {
-			tlQ.registerSeries(fs, flagText(
-				"ngày đầu tiên của chuỗi số liệu (bắt buộc; yyyy-mm-dd hoặc dd/mm/yyyy)",
-				"first day of the series (required; yyyy-mm-dd or dd/mm/yyyy)"))
-			fs.StringVar(&tlTo, "to", "", flagText(
-				"ngày cuối (mặc định: hôm nay)",
-				"last day (default: today)"))
-			fs.StringVar(&tlStep, "step", "month", flagText(
-				"bước thời gian: day (ngày), week (tuần), month (tháng) hoặc year (năm)",
-				"day, week, month or year"))
-		},
-		run: runTimeline,
-	})
-	register(&command{
-		name: "expiring",
-		summary: text{"các giấy chứng nhận sắp hết hiệu lực (phải báo trước cho chủ thể 30 ngày)",
-			"certificates that reach the end of their validity soon (producers must be warned 30 days ahead)"},
-		usage: text{"[--within 30d] [--as-of NGÀY] [--known-at THỜI-ĐIỂM]",
-			"[--within 30d] [--as-of D] [--known-at K]"},
-		flags: func(fs *flag.FlagSet) {
-			expQ.register(fs)
-			fs.StringVar(&expWithin, "within", "30d", flagText(
-				"khoảng thời gian tính bằng ngày (30d hoặc 30)",
-				"the window, in days (30d or 30)"))
-		},
-		run: runExpiring,
-	})
-	register(&command{
-		name: "rebuild",
-		summary: text{"xóa số liệu đã tổng hợp và dựng lại từ sổ cái (có thanh tiến độ)",
-			"drop the read models and rebuild them from the log (with a progress bar)"},
-		usage: text{"[--batch SỐ]", "[--batch N]"},
-		flags: func(fs *flag.FlagSet) {
-			fs.IntVar(&rebuildBatch, "batch", projections.DefaultBatchSize, flagText(
-				"số sự kiện được áp dụng trong mỗi lần ghi số liệu đã tổng hợp",
-				"events applied per read-model transaction"))
-		},
-		run: runRebuild,
-	})
+Dimensions for --by: `+strings.Join(domain.Dimensions(), ", ")),
+		Example: `  ocopledger figures --as-of 07/08/2025 --known-at 07/08/2025
+  ocopledger figures --as-of 30/06/2025 --by stars,former_province
+  ocopledger figures --list`,
+		RunE: func(c *cobra.Command, args []string) error { return runFigures(c.Context(), m, o, args) },
+	}
+	fs := c.Flags()
+
+	o.q.register(m, fs)
+	fs.StringVar(&o.by, "by", "", m.t(
+		"phân tổ số liệu theo các tiêu chí này, cách nhau bằng dấu phẩy",
+		"break the figures down by these dimensions, comma-separated"))
+	fs.BoolVar(&o.list, "list", false, m.t(
+		"liệt kê các mã chỉ tiêu và ý nghĩa của chúng",
+		"list the figure IDs and what they mean"))
+	return c
 }
 
-func runFigures(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
-	if figList {
+func newExplainCmd(m *Main) *cobra.Command {
+	o := &explainOptions{}
+	c := &cobra.Command{
+		Use: "explain " + m.t("MÃ-CHỈ-TIÊU [--as-of NGÀY] [--known-at THỜI-ĐIỂM] [--from NGÀY-ĐẦU-KỲ] [--csv | --json]",
+			"FIGURE [--as-of D] [--known-at K] [--from D0] [--csv | --json]"),
+		Short: m.t("liệt kê từng đối tượng (sản phẩm, điểm bán…) được tính vào một chỉ tiêu, kèm các mục ghi làm căn cứ",
+			"list the items that make up a figure, each with the entries behind it"),
+		Example: `  ocopledger explain ocop.valid --as-of 07/08/2025
+  ocopledger explain ocop.valid --as-of 07/08/2025 --csv > 642.csv`,
+		RunE: func(c *cobra.Command, args []string) error { return runExplain(c.Context(), m, o, args) },
+	}
+	fs := c.Flags()
+
+	o.q.register(m, fs)
+	fs.IntVar(&o.limit, "limit", 0, m.t(
+		"chỉ hiển thị tối đa bấy nhiêu đối tượng (0: tất cả)",
+		"show at most this many items (0: all)"))
+	fs.BoolVar(&o.csv, "csv", false, m.t(
+		"in danh sách dạng CSV (UTF-8, mở được bằng Excel), mỗi đối tượng một dòng, đủ mọi cột",
+		"print the list as CSV (UTF-8, opens in Excel), one item a line, every column"))
+	return c
+}
+
+func newDiffCmd(m *Main) *cobra.Command {
+	o := &diffOptions{}
+	c := &cobra.Command{
+		Use: "diff " + m.t("--as-of NGÀY --known-at THỜI-ĐIỂM-1 [--vs THỜI-ĐIỂM-2]",
+			"--as-of D --known-at K1 [--vs K2]"),
+		Short: m.t("so sánh số liệu của một ngày theo sổ cái tại hai thời điểm, kèm các mục ghi đã làm số liệu thay đổi",
+			"how the figures of a day differ between two knowledge times, and the entries that changed them"),
+		Example: `  ocopledger diff --as-of 07/08/2025 --known-at 07/08/2025
+  ocopledger diff --as-of 07/08/2025 --known-at 07/08/2025 --vs 30/09/2025`,
+		RunE: func(c *cobra.Command, args []string) error { return runDiff(c.Context(), m, o, args) },
+	}
+	fs := c.Flags()
+
+	o.q.register(m, fs)
+	fs.StringVar(&o.vs, "vs", "", m.t(
+		"thời điểm thứ hai để so sánh (mặc định: bây giờ)",
+		"the other knowledge time (default: now)"))
+	return c
+}
+
+func newTimelineCmd(m *Main) *cobra.Command {
+	o := &timelineOptions{}
+	c := &cobra.Command{
+		Use: "timeline " + m.t("MÃ-CHỈ-TIÊU --from NGÀY-1 --to NGÀY-2 [--step day|week|month|year] [--known-at THỜI-ĐIỂM]",
+			"FIGURE --from D1 --to D2 [--step day|week|month|year] [--known-at K]"),
+		Short: m.t("diễn biến của một chỉ tiêu theo ngày, tuần, tháng hoặc năm (để vẽ biểu đồ)",
+			"a figure day by day, week by week or month by month (for charts)"),
+		Example: `  ocopledger timeline ocop.valid --from 01/01/2025 --to 30/10/2025
+  ocopledger timeline salespoints.open --from 2024-01-01 --step year --json`,
+		RunE: func(c *cobra.Command, args []string) error { return runTimeline(c.Context(), m, o, args) },
+	}
+	fs := c.Flags()
+
+	o.q.registerSeries(m, fs, m.t(
+		"ngày đầu tiên của chuỗi số liệu (bắt buộc; yyyy-mm-dd hoặc dd/mm/yyyy)",
+		"first day of the series (required; yyyy-mm-dd or dd/mm/yyyy)"))
+	fs.StringVar(&o.to, "to", "", m.t(
+		"ngày cuối (mặc định: hôm nay)",
+		"last day (default: today)"))
+	fs.StringVar(&o.step, "step", "month", m.t(
+		"bước thời gian: day (ngày), week (tuần), month (tháng) hoặc year (năm)",
+		"day, week, month or year"))
+	return c
+}
+
+func newExpiringCmd(m *Main) *cobra.Command {
+	o := &expiringOptions{}
+	c := &cobra.Command{
+		Use: "expiring " + m.t("[--within 30d] [--as-of NGÀY] [--known-at THỜI-ĐIỂM]",
+			"[--within 30d] [--as-of D] [--known-at K]"),
+		Short: m.t("các giấy chứng nhận sắp hết hiệu lực (phải báo trước cho chủ thể 30 ngày)",
+			"certificates that reach the end of their validity soon (producers must be warned 30 days ahead)"),
+		Example: `  ocopledger expiring --as-of 07/08/2025
+  ocopledger expiring --within 90d --json`,
+		RunE: func(c *cobra.Command, args []string) error { return runExpiring(c.Context(), m, o, args) },
+	}
+	fs := c.Flags()
+
+	o.q.register(m, fs)
+	fs.StringVar(&o.within, "within", "30d", m.t(
+		"khoảng thời gian tính bằng ngày (30d hoặc 30)",
+		"the window, in days (30d or 30)"))
+	return c
+}
+
+func newRebuildCmd(m *Main) *cobra.Command {
+	o := &rebuildOptions{}
+	c := &cobra.Command{
+		Use: "rebuild " + m.t("[--batch SỐ]", "[--batch N]"),
+		Short: m.t("xóa số liệu đã tổng hợp và dựng lại từ sổ cái (có thanh tiến độ)",
+			"drop the read models and rebuild them from the log (with a progress bar)"),
+		Example: `  ocopledger rebuild --data ./demo
+  ocopledger rebuild --nats nats://n1:4222,nats://n2:4222 --batch 5000`,
+		RunE: func(c *cobra.Command, args []string) error { return runRebuild(c.Context(), m, o, args) },
+	}
+	fs := c.Flags()
+
+	fs.IntVar(&o.batch, "batch", projections.DefaultBatchSize, m.t(
+		"số sự kiện được áp dụng trong mỗi lần ghi số liệu đã tổng hợp",
+		"events applied per read-model transaction"))
+	return c
+}
+
+func runFigures(ctx context.Context, m *Main, o *figuresOptions, args []string) error {
+	if o.list {
 		if m.JSON {
 			return m.printJSON(domain.Figures())
 		}
@@ -219,7 +266,7 @@ func runFigures(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	if len(args) > 0 {
 		return usagef("figures takes no arguments (did you mean: ocopledger explain %s?)", args[0])
 	}
-	q, err := figQ.periodQuery()
+	q, err := o.q.periodQuery()
 	if err != nil {
 		return err
 	}
@@ -228,9 +275,9 @@ func runFigures(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 		return err
 	}
 	res := p.Figures(q)
-	if figBy != "" {
+	if o.by != "" {
 		res.By = map[string]map[string]map[string]int64{}
-		for _, dim := range strings.Split(figBy, ",") {
+		for _, dim := range strings.Split(o.by, ",") {
 			dim = strings.TrimSpace(dim)
 			by, err := p.Breakdown(ctx, q, dim, m.Lang)
 			if err != nil {
@@ -309,16 +356,16 @@ func figureArg(args []string, cmd string) (domain.Figure, error) {
 	return f, nil
 }
 
-func runExplain(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+func runExplain(ctx context.Context, m *Main, o *explainOptions, args []string) error {
 	f, err := figureArg(args, "explain")
 	if err != nil {
 		return err
 	}
-	q, err := explainQ.periodQuery()
+	q, err := o.q.periodQuery()
 	if err != nil {
 		return err
 	}
-	if explainCSV && m.JSON {
+	if o.csv && m.JSON {
 		return usagef("give --csv or --json, not both")
 	}
 	p, err := m.Figures(ctx)
@@ -334,7 +381,7 @@ func runExplain(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 		return m.printJSON(map[string]any{"figure": f.ID, "as_of": q.AsOf.String(), "count": len(items), "items": items,
 			"position": pos, "provenance": m.provenance(ctx, p, pos)})
 	}
-	if explainCSV {
+	if o.csv {
 		return report.ItemsCSV(m.Out, items, m.Lang)
 	}
 	fmt.Fprintf(m.Out, m.t("%s — %s: %d, ngày %s, %s\n\n", "%s — %s: %d, on %s, %s\n\n"),
@@ -342,7 +389,7 @@ func runExplain(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	tw := tabwriter.NewWriter(m.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, m.t("#\tMÃ\tTÊN\tSAO/CẤP\tQUYẾT ĐỊNH\tTỪ\tĐẾN\tCHỦ THỂ\tĐỊA CHỈ\tBÚT TOÁN", "#\tITEM\tNAME\tSTARS/LEVEL\tDECISION\tFROM\tUNTIL\tPRODUCER\tPLACE\tENTRIES"))
 	for i, it := range items {
-		if explainN > 0 && i >= explainN {
+		if o.limit > 0 && i >= o.limit {
 			fmt.Fprintf(tw, m.t("… và %d mục khác\n", "… and %d more\n"), len(items)-i)
 			break
 		}
@@ -364,18 +411,18 @@ func runExplain(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	return tw.Flush()
 }
 
-func runDiff(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+func runDiff(ctx context.Context, m *Main, o *diffOptions, args []string) error {
 	if len(args) > 0 {
 		return usagef("%s takes no arguments", "diff")
 	}
-	q, err := diffQ.periodQuery()
+	q, err := o.q.periodQuery()
 	if err != nil {
 		return err
 	}
-	if diffQ.knownAt == "" {
+	if o.q.knownAt == "" {
 		return domain.Invalid("known-at", "is missing: diff compares the figures as known at --known-at with the figures as known at --vs (default: now)")
 	}
-	vs, err := domain.ParseKnownAt(diffVs)
+	vs, err := domain.ParseKnownAt(o.vs)
 	if err != nil {
 		return domain.Invalid("vs", "%v", err)
 	}
@@ -413,21 +460,21 @@ func runDiff(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) erro
 	return nil
 }
 
-func runTimeline(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+func runTimeline(ctx context.Context, m *Main, o *timelineOptions, args []string) error {
 	f, err := figureArg(args, "timeline")
 	if err != nil {
 		return err
 	}
-	q, err := tlQ.query()
+	q, err := o.q.query()
 	if err != nil {
 		return err
 	}
-	if tlQ.from == "" {
+	if o.q.from == "" {
 		return domain.Invalid("from", "is missing: give the first day of the series (yyyy-mm-dd or dd/mm/yyyy)")
 	}
 	to := domain.DateOf(time.Now())
-	if tlTo != "" {
-		if to, err = domain.ParseDate(tlTo); err != nil {
+	if o.to != "" {
+		if to, err = domain.ParseDate(o.to); err != nil {
 			return domain.Invalid("to", "%v", err)
 		}
 	}
@@ -437,7 +484,7 @@ func runTimeline(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) 
 	}
 	start := q.From
 	// For a flow figure the series counts from the first day of the series.
-	pts, err := p.Timeline(f.ID, start, to, tlStep, q.KnownAt, start)
+	pts, err := p.Timeline(f.ID, start, to, o.step, q.KnownAt, start)
 	if err != nil {
 		return err
 	}
@@ -457,17 +504,17 @@ func runTimeline(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) 
 	return nil
 }
 
-func runExpiring(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+func runExpiring(ctx context.Context, m *Main, o *expiringOptions, args []string) error {
 	if len(args) > 0 {
 		return usagef("%s takes no arguments", "expiring")
 	}
-	q, err := expQ.query()
+	q, err := o.q.query()
 	if err != nil {
 		return err
 	}
-	days, err := strconv.Atoi(strings.TrimSuffix(expWithin, "d"))
+	days, err := strconv.Atoi(strings.TrimSuffix(o.within, "d"))
 	if err != nil {
-		return domain.Invalid("within", "%q is not a number of days such as 30d", expWithin)
+		return domain.Invalid("within", "%q is not a number of days such as 30d", o.within)
 	}
 	p, err := m.Figures(ctx)
 	if err != nil {
@@ -489,7 +536,7 @@ func runExpiring(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) 
 	return tw.Flush()
 }
 
-func runRebuild(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+func runRebuild(ctx context.Context, m *Main, o *rebuildOptions, args []string) error {
 	if len(args) > 0 {
 		return usagef("%s takes no arguments", "rebuild")
 	}
@@ -497,7 +544,7 @@ func runRebuild(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	if err != nil {
 		return err
 	}
-	p, err := m.Projection(projections.Options{BatchSize: rebuildBatch})
+	p, err := m.Projection(projections.Options{BatchSize: o.batch})
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/spf13/cobra"
 	"io"
 	"os"
 	"time"
@@ -18,13 +18,13 @@ import (
 	"github.com/ocopledger/ocopledger/ledger"
 )
 
-func init() {
-	register(&command{
-		name: "restore",
-		summary: text{"khôi phục bản xuất của `ocopledger export` vào một sổ cái trống (bị ngắt thì chạy lại để làm tiếp)",
-			"restore a log exported with `ocopledger export` into an empty ledger (resumable)"},
-		usage: text{"TỆP.jsonl [--allow-missing]", "FILE.jsonl [--allow-missing]"},
-		help: text{`Đọc tệp do "ocopledger export" ghi ra và ghi lại từng mục ghi vào đúng vị trí của nó: với định
+func newRestoreCmd(m *Main) *cobra.Command {
+	o := &restoreOptions{}
+	c := &cobra.Command{
+		Use: "restore " + m.t("TỆP.jsonl [--allow-missing]", "FILE.jsonl [--allow-missing]"),
+		Short: m.t("khôi phục bản xuất của `ocopledger export` vào một sổ cái trống (bị ngắt thì chạy lại để làm tiếp)",
+			"restore a log exported with `ocopledger export` into an empty ledger (resumable)"),
+		Long: m.t(`Đọc tệp do "ocopledger export" ghi ra và ghi lại từng mục ghi vào đúng vị trí của nó: với định
 dạng 2, đúng từng byte như sổ cái gốc đã lưu (kể cả các mục ghi không phải sự kiện), nên sổ cái
 khôi phục có cùng gốc cây Merkle; với định dạng cũ (các dòng bắt đầu bằng {"sequence":), giữ
 nguyên mã, phiên bản và thời điểm ghi ban đầu. Sổ cái phải trống, hoặc chỉ chứa những mục ghi đầu
@@ -45,17 +45,20 @@ deleted or rewritten.
 An export made with --salvage holds {"ocopledger_missing":…} lines where the store could not read
 an entry: such an incomplete backup is refused unless --allow-missing is given; each missing
 position then gets a marker entry (the line itself, on subject ocop.events.ocopledger.missing) so
-that every other entry keeps its position.`},
-		flags: func(fs *flag.FlagSet) {
-			fs.BoolVar(&restoreOpts.allowMissing, "allow-missing", false, flagText(
-				"khôi phục cả một bản sao lưu không đầy đủ (export --salvage): ghi một mục đánh dấu vào mỗi vị trí bị thiếu",
-				"restore an incomplete backup (export --salvage) too: store a marker entry at each missing position"))
-		},
-		run: runRestore,
-	})
+that every other entry keeps its position.`),
+		Example: `  ocopledger restore sao-luu.jsonl --data ./khoi-phuc
+  ocopledger restore cuu-du-lieu.jsonl --data ./khoi-phuc --allow-missing`,
+		RunE: func(c *cobra.Command, args []string) error { return runRestore(c.Context(), m, o, args) },
+	}
+	fs := c.Flags()
+
+	fs.BoolVar(&o.allowMissing, "allow-missing", false, m.t(
+		"khôi phục cả một bản sao lưu không đầy đủ (export --salvage): ghi một mục đánh dấu vào mỗi vị trí bị thiếu",
+		"restore an incomplete backup (export --salvage) too: store a marker entry at each missing position"))
+	return c
 }
 
-func runRestore(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+func runRestore(ctx context.Context, m *Main, o *restoreOptions, args []string) error {
 	if len(args) != 1 {
 		return usagef("restore takes one file, written by ocopledger export ('-' for stdin)")
 	}
@@ -83,7 +86,7 @@ func runRestore(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	if _, err := in.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	if err := checkRecordingTimes(args[0], exportReader(in, restoreOpts.allowMissing), time.Now()); err != nil {
+	if err := checkRecordingTimes(args[0], exportReader(in, o.allowMissing), time.Now()); err != nil {
 		return err
 	}
 	if _, err := in.Seek(0, io.SeekStart); err != nil {
@@ -94,7 +97,7 @@ func runRestore(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 		return err
 	}
 	start := time.Now()
-	n, err := s.Import(ctx, exportReader(in, restoreOpts.allowMissing))
+	n, err := s.Import(ctx, exportReader(in, o.allowMissing))
 	var inv *eventstore.InvalidError
 	if errors.As(err, &inv) && inv.Event > 0 {
 		// The store counts the file's events from 1, as the file's lines are counted.
@@ -112,7 +115,7 @@ func runRestore(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 	return nil
 }
 
-var restoreOpts struct{ allowMissing bool }
+type restoreOptions struct{ allowMissing bool }
 
 // missingSubject is where restore --allow-missing stores the marker of a position missing from
 // the backup: a subject of the ledger that no event uses, so readers take it for what it is.

@@ -4,8 +4,8 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
+	"github.com/spf13/cobra"
 	"io"
 	"strconv"
 	"strings"
@@ -19,112 +19,98 @@ import (
 
 // record, log, export, version: the commands of the ledger core.
 
-var recordOpts struct {
+type recordOptions struct {
 	file, id, actor, source, correlation, recordedAt string
 	expected                                         int64
-	fields                                           multiFlag
+	fields                                           []string
 }
 
-type multiFlag []string
-
-func (f *multiFlag) String() string     { return strings.Join(*f, ",") }
-func (f *multiFlag) Set(v string) error { *f = append(*f, v); return nil }
-
-func init() {
-	register(&command{
-		name: "record",
-		summary: text{"ghi một sự kiện (nội dung JSON qua stdin, từ --file, hoặc bằng --set trường=giá-trị)",
-			"record an event (payload as JSON on stdin, from --file, or as --set field=value)"},
-		usage: text{"<loại-sự-kiện> [--file TỆP | --set a.b=v ...] [tùy chọn]",
-			"<event-type> [--file F | --set a.b=v ...] [options]"},
-		help: text{`Ghi một sự kiện sau khi kiểm tra nó theo các quy định và theo lịch sử của hồ sơ chứa nó.
+func newRecordCmd(m *Main) *cobra.Command {
+	o := &recordOptions{}
+	c := &cobra.Command{
+		Use: "record " + m.t("<loại-sự-kiện> [--file TỆP | --set a.b=v ...] [tùy chọn]",
+			"<event-type> [--file F | --set a.b=v ...] [options]"),
+		Short: m.t("ghi một sự kiện (nội dung JSON qua stdin, từ --file, hoặc bằng --set trường=giá-trị)",
+			"record an event (payload as JSON on stdin, from --file, or as --set field=value)"),
+		Long: m.t(`Ghi một sự kiện sau khi kiểm tra nó theo các quy định và theo lịch sử của hồ sơ chứa nó.
 In ra vị trí đã lưu trong sổ cái. Các loại sự kiện và trường của từng loại: docs/events.md; lệnh
 "ocopledger record" không kèm loại sự kiện sẽ liệt kê các loại.
-
-Ví dụ:
-  echo '{"salespoint_id":"sp-ly-son",...}' | ocopledger record salespoint.opened --source "QĐ 12/QĐ-SCT"
-  ocopledger record salespoint.closed --set salespoint_id=sp-ly-son --set closed_on=2025-09-30
-
 Mã thoát: 0 đã ghi (hoặc đã ghi trước đó với cùng --id), 2 dữ liệu nhập không hợp lệ, 4 mâu thuẫn
 với lịch sử của hồ sơ hoặc --expected-version đã cũ, 1 lỗi khác.`,
 			`Records one event after checking it against the rules and the history of its record.
 Prints the stored position. Event types and their fields: docs/events.md; "ocopledger record"
 without an event type lists the types.
-
-Examples:
-  echo '{"salespoint_id":"sp-ly-son",...}' | ocopledger record salespoint.opened --source "QĐ 12/QĐ-SCT"
-  ocopledger record salespoint.closed --set salespoint_id=sp-ly-son --set closed_on=2025-09-30
-
 Exit codes: 0 recorded (or already recorded with the same --id), 2 invalid input, 4 conflict with the
-history or a stale --expected-version, 1 other failure.`},
-		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&recordOpts.file, "file", "", flagText(
-				"đọc nội dung JSON từ tệp này ('-' hoặc để trống: đọc từ stdin)",
-				"read the JSON payload from this file ('-' or empty: stdin)"))
-			recordOpts.fields = nil // the flag package does not reset a Var
-			fs.Var(&recordOpts.fields, "set", flagText(
-				"gán giá trị cho một trường của nội dung, ví dụ --set stars=4 --set decision.date=2025-07-20 (dùng được nhiều lần)",
-				"set a payload field, e.g. --set stars=4 --set decision.date=2025-07-20 (repeatable)"))
-			fs.StringVar(&recordOpts.id, "id", "", flagText(
-				"mã của mục ghi; ghi lại với cùng mã thì sổ cái không bao giờ ghi hai lần (mặc định: một mã mới)",
-				"entry ID; retrying with the same ID never records twice (default: a new ID)"))
-			fs.StringVar(&recordOpts.actor, "actor", envOr("USER", "cli"), flagText(
-				"người ghi mục này",
-				"who records the entry"))
-			fs.StringVar(&recordOpts.source, "source", "", flagText(
-				"văn bản làm căn cứ, ví dụ \"QĐ 1425/QĐ-UBND\"",
-				"the source document, e.g. \"QĐ 1425/QĐ-UBND\""))
-			fs.StringVar(&recordOpts.correlation, "correlation-id", "", flagText(
-				"mã dùng để liên kết các mục ghi có liên quan với nhau",
-				"correlation ID to link entries"))
-			fs.StringVar(&recordOpts.recordedAt, "recorded-at", "", flagText(
-				"ghi bổ sung: thời điểm sổ cái biết đến sự việc (theo chuẩn RFC 3339); chỉ dùng khi chuyển dữ liệu từ sổ theo dõi cũ",
-				"backfill: when the ledger learned it (RFC 3339); only for migrations of old registers"))
-			fs.Int64Var(&recordOpts.expected, "expected-version", -1, flagText(
-				"chỉ ghi nếu hồ sơ đang ở đúng phiên bản này (tránh ghi đè khi nhiều người cùng ghi)",
-				"refuse unless the record is at this version (optimistic concurrency)"))
-		},
-		run: runRecord,
-	})
-	register(&command{
-		name: "log",
-		summary: text{"liệt kê các sự kiện đã ghi, lọc theo hồ sơ, loại sự kiện và vị trí",
-			"list recorded events, filtered by stream, type and position"},
-		usage: text{"[--stream HỒ-SƠ] [--type LOẠI] [--from SỐ] [--to SỐ] [--limit SỐ]",
-			"[--stream S] [--type T] [--from N] [--to N] [--limit N]"},
-		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&logOpts.stream, "stream", "", flagText(
-				"chỉ hồ sơ này, ví dụ product.toi-ly-son (dấu * ở cuối để lấy mọi hồ sơ bắt đầu như vậy: product.*)",
-				"only this record, e.g. product.toi-ly-son (a trailing * matches a prefix: product.*)"))
-			fs.StringVar(&logOpts.typ, "type", "", flagText(
-				"chỉ các sự kiện thuộc loại này (dấu * ở cuối để lấy mọi loại bắt đầu như vậy: ocop.*)",
-				"only events of this type (a trailing * matches a prefix: ocop.*)"))
-			fs.Uint64Var(&logOpts.from, "from", 1, flagText(
-				"vị trí đầu tiên trong sổ cái",
-				"first log position"))
-			fs.Uint64Var(&logOpts.to, "to", 0, flagText(
-				"vị trí cuối cùng trong sổ cái (0: đến hết)",
-				"last log position (0: the end)"))
-			fs.IntVar(&logOpts.limit, "limit", 0, flagText(
-				"tối đa bấy nhiêu sự kiện (0: tất cả)",
-				"at most this many events (0: all)"))
-			fs.BoolVar(&logOpts.follow, "follow", false, flagText(
-				"tiếp tục theo dõi các sự kiện mới",
-				"keep following new events"))
-		},
-		run: runLog,
-	})
-	register(&command{
-		name:    "version",
-		summary: text{"in số phiên bản của ocopledger", "print the version"},
-		run: func(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
-			fmt.Fprintf(m.Out, "ocopledger %s\n", version)
-			return nil
-		},
-	})
+history or a stale --expected-version, 1 other failure.`),
+		Example: `  echo '{"salespoint_id":"sp-ly-son",...}' | ocopledger record salespoint.opened --source "QĐ 12/QĐ-SCT"
+  ocopledger record salespoint.closed --set salespoint_id=sp-ly-son --set closed_on=2025-09-30`,
+		RunE: func(c *cobra.Command, args []string) error { return runRecord(c.Context(), m, o, args) },
+	}
+	fs := c.Flags()
+
+	fs.StringVar(&o.file, "file", "", m.t(
+		"đọc nội dung JSON từ tệp này ('-' hoặc để trống: đọc từ stdin)",
+		"read the JSON payload from this file ('-' or empty: stdin)"))
+	fs.StringArrayVar(&o.fields, "set", nil, m.t(
+		"gán giá trị cho một trường của nội dung, ví dụ --set stars=4 --set decision.date=2025-07-20 (dùng được nhiều lần)",
+		"set a payload field, e.g. --set stars=4 --set decision.date=2025-07-20 (repeatable)"))
+	fs.StringVar(&o.id, "id", "", m.t(
+		"mã của mục ghi; ghi lại với cùng mã thì sổ cái không bao giờ ghi hai lần (mặc định: một mã mới)",
+		"entry ID; retrying with the same ID never records twice (default: a new ID)"))
+	fs.StringVar(&o.actor, "actor", envOr("USER", "cli"), m.t(
+		"người ghi mục này",
+		"who records the entry"))
+	fs.StringVar(&o.source, "source", "", m.t(
+		"văn bản làm căn cứ, ví dụ \"QĐ 1425/QĐ-UBND\"",
+		"the source document, e.g. \"QĐ 1425/QĐ-UBND\""))
+	fs.StringVar(&o.correlation, "correlation-id", "", m.t(
+		"mã dùng để liên kết các mục ghi có liên quan với nhau",
+		"correlation ID to link entries"))
+	fs.StringVar(&o.recordedAt, "recorded-at", "", m.t(
+		"ghi bổ sung: thời điểm sổ cái biết đến sự việc (theo chuẩn RFC 3339); chỉ dùng khi chuyển dữ liệu từ sổ theo dõi cũ",
+		"backfill: when the ledger learned it (RFC 3339); only for migrations of old registers"))
+	fs.Int64Var(&o.expected, "expected-version", -1, m.t(
+		"chỉ ghi nếu hồ sơ đang ở đúng phiên bản này (tránh ghi đè khi nhiều người cùng ghi)",
+		"refuse unless the record is at this version (optimistic concurrency)"))
+	return c
 }
 
-func runRecord(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+func newLogCmd(m *Main) *cobra.Command {
+	o := &logOptions{}
+	c := &cobra.Command{
+		Use: "log " + m.t("[--stream HỒ-SƠ] [--type LOẠI] [--from SỐ] [--to SỐ] [--limit SỐ]",
+			"[--stream S] [--type T] [--from N] [--to N] [--limit N]"),
+		Short: m.t("liệt kê các sự kiện đã ghi, lọc theo hồ sơ, loại sự kiện và vị trí",
+			"list recorded events, filtered by stream, type and position"),
+		Example: `  ocopledger log --stream 'product.*' --type 'ocop.*'
+  ocopledger log --from 4500 --limit 20 --json
+  ocopledger log --follow`,
+		RunE: func(c *cobra.Command, args []string) error { return runLog(c.Context(), m, o, args) },
+	}
+	fs := c.Flags()
+
+	fs.StringVar(&o.stream, "stream", "", m.t(
+		"chỉ hồ sơ này, ví dụ product.toi-ly-son (dấu * ở cuối để lấy mọi hồ sơ bắt đầu như vậy: product.*)",
+		"only this record, e.g. product.toi-ly-son (a trailing * matches a prefix: product.*)"))
+	fs.StringVar(&o.typ, "type", "", m.t(
+		"chỉ các sự kiện thuộc loại này (dấu * ở cuối để lấy mọi loại bắt đầu như vậy: ocop.*)",
+		"only events of this type (a trailing * matches a prefix: ocop.*)"))
+	fs.Uint64Var(&o.from, "from", 1, m.t(
+		"vị trí đầu tiên trong sổ cái",
+		"first log position"))
+	fs.Uint64Var(&o.to, "to", 0, m.t(
+		"vị trí cuối cùng trong sổ cái (0: đến hết)",
+		"last log position (0: the end)"))
+	fs.IntVar(&o.limit, "limit", 0, m.t(
+		"tối đa bấy nhiêu sự kiện (0: tất cả)",
+		"at most this many events (0: all)"))
+	fs.BoolVar(&o.follow, "follow", false, m.t(
+		"tiếp tục theo dõi các sự kiện mới",
+		"keep following new events"))
+	return c
+}
+
+func runRecord(ctx context.Context, m *Main, o *recordOptions, args []string) error {
 	if len(args) == 0 {
 		return usagef("record needs an event type; one of: %s", strings.Join(domain.EventTypes(), ", "))
 	}
@@ -135,20 +121,20 @@ func runRecord(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 	if !domain.KnownType(typ) {
 		return domain.Invalid("type", "%q is not a known event type; known types: %s", typ, strings.Join(domain.EventTypes(), ", "))
 	}
-	payload, err := readPayload(m, recordOpts.file, recordOpts.fields)
+	payload, err := readPayload(m, o.file, o.fields)
 	if err != nil {
 		return err
 	}
-	meta := ledger.Meta{ID: recordOpts.id, Actor: recordOpts.actor, Source: recordOpts.source, CorrelationID: recordOpts.correlation}
-	if recordOpts.recordedAt != "" {
-		t, err := time.Parse(time.RFC3339Nano, recordOpts.recordedAt)
+	meta := ledger.Meta{ID: o.id, Actor: o.actor, Source: o.source, CorrelationID: o.correlation}
+	if o.recordedAt != "" {
+		t, err := time.Parse(time.RFC3339Nano, o.recordedAt)
 		if err != nil {
-			return domain.Invalid("recorded-at", "%q is not an RFC 3339 time such as 2025-08-15T09:00:00+07:00", recordOpts.recordedAt)
+			return domain.Invalid("recorded-at", "%q is not an RFC 3339 time such as 2025-08-15T09:00:00+07:00", o.recordedAt)
 		}
 		meta.RecordedAt = t
 	}
-	if recordOpts.expected >= 0 {
-		meta.ExpectedVersion = &recordOpts.expected
+	if o.expected >= 0 {
+		meta.ExpectedVersion = &o.expected
 	}
 	l, err := m.Ledger(ctx)
 	if err != nil {
@@ -243,7 +229,7 @@ func parseValue(v string) any {
 	return v
 }
 
-var logOpts struct {
+type logOptions struct {
 	stream, typ string
 	from, to    uint64
 	limit       int
@@ -254,7 +240,7 @@ type stopRead struct{}
 
 func (stopRead) Error() string { return "stop" }
 
-func runLog(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+func runLog(ctx context.Context, m *Main, o *logOptions, args []string) error {
 	if len(args) > 0 {
 		return usagef("log takes no arguments; filter with --stream, --type, --from, --to")
 	}
@@ -270,10 +256,10 @@ func runLog(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error
 	}
 	n := 0
 	visit := func(e eventstore.Envelope) error {
-		if logOpts.to > 0 && e.Sequence > logOpts.to {
+		if o.to > 0 && e.Sequence > o.to {
 			return stopRead{}
 		}
-		if !eventstore.MatchPattern(logOpts.stream, e.Stream) || !eventstore.MatchPattern(logOpts.typ, e.Type) {
+		if !eventstore.MatchPattern(o.stream, e.Stream) || !eventstore.MatchPattern(o.typ, e.Type) {
 			return nil
 		}
 		if m.JSON {
@@ -291,20 +277,20 @@ func runLog(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error
 			fmt.Fprintf(tw, "%d\t%s%s\t%s\t%s\t%d\t%s\t%s\n", e.Sequence, m.instant(e.RecordedAt), bf, e.Type, e.Stream, e.Version, e.ID, e.Source)
 		}
 		n++
-		if logOpts.follow {
+		if o.follow {
 			tw.Flush()
 			w.Flush()
 		}
-		if logOpts.limit > 0 && n >= logOpts.limit {
+		if o.limit > 0 && n >= o.limit {
 			return stopRead{}
 		}
 		return nil
 	}
-	from := logOpts.from
+	from := o.from
 	if from == 0 {
 		from = 1
 	}
-	if logOpts.follow {
+	if o.follow {
 		err = s.Follow(ctx, from, visit)
 	} else {
 		// To the end the data directory knows the log reached, at least: a log cut short names
@@ -317,7 +303,7 @@ func runLog(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error
 		}
 		err = s.ReadWith(ctx, eventstore.ReadOptions{From: from, End: end}, visit)
 	}
-	if _, ok := err.(stopRead); ok || err == nil || ctx.Err() != nil && logOpts.follow {
+	if _, ok := err.(stopRead); ok || err == nil || ctx.Err() != nil && o.follow {
 		err = nil
 	}
 	if !m.JSON {

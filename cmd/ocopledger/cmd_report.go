@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
+	"github.com/spf13/cobra"
 	"strings"
 
 	"github.com/ocopledger/ocopledger/domain"
@@ -13,52 +13,51 @@ import (
 // report, reconcile: the Department's report written from the ledger, and a filed report checked
 // against it.
 
-var (
-	reportQ      queryFlags
-	reportFormat string
-	reconFormat  string
-)
+type reportOptions struct {
+	q      queryFlags
+	format string
+}
 
-func init() {
-	register(&command{
-		name: "report",
-		summary: text{"viết phần số liệu của báo cáo OCOP (theo lời văn của Công văn 470/SCT-QLTM) cho một ngày",
-			"write the figures section of the OCOP report (Công văn 470/SCT-QLTM wording) for a day"},
-		usage: text{"[--as-of NGÀY] [--known-at THỜI-ĐIỂM] [--from NGÀY-ĐẦU-KỲ] [--format text|md|json] [--lang vi|en]",
-			"[--as-of D] [--known-at K] [--from D0] [--format text|md|json] [--lang vi|en]"},
-		help: text{`Viết các câu của phần số liệu trong báo cáo (CNNTTB, sản phẩm OCOP theo hạng sao, điểm bán,
+type reconcileOptions struct{ format string }
+
+func newReportCmd(m *Main) *cobra.Command {
+	o := &reportOptions{}
+	c := &cobra.Command{
+		Use: "report " + m.t("[--as-of NGÀY] [--known-at THỜI-ĐIỂM] [--from NGÀY-ĐẦU-KỲ] [--format text|md|json] [--lang vi|en]",
+			"[--as-of D] [--known-at K] [--from D0] [--format text|md|json] [--lang vi|en]"),
+		Short: m.t("viết phần số liệu của báo cáo OCOP (theo lời văn của Công văn 470/SCT-QLTM) cho một ngày",
+			"write the figures section of the OCOP report (Công văn 470/SCT-QLTM wording) for a day"),
+		Long: m.t(`Viết các câu của phần số liệu trong báo cáo (CNNTTB, sản phẩm OCOP theo hạng sao, điểm bán,
 thương mại điện tử, xúc tiến thương mại) bằng số liệu của sổ cái cho ngày --as-of, theo những gì
 sổ cái đã biết tại --known-at, kèm chú thích nêu tên các sản phẩm 5 sao và các sản phẩm CNNTTB cấp
 quốc gia. Bản tiếng Việt theo văn phong của báo cáo: "02" cho số nhỏ hơn mười, "1.400" cho hàng
-nghìn, ngày ghi dd/mm/yyyy.
-
-Ví dụ:
-  ocopledger report --as-of 07/08/2025 --known-at 07/08/2025
-  ocopledger report --as-of 2025-08-07 --format md --lang en`,
+nghìn, ngày ghi dd/mm/yyyy.`,
 			`Writes the sentences of the report's figures section (CNNTTB, OCOP stars, sales points,
 e-commerce, trade promotion) with the ledger's numbers for --as-of, as the ledger knew them at
 --known-at, and footnotes naming the 5-star products and the national CNNTTB products.
 Vietnamese follows the report's style: "02" for numbers under ten, "1.400" for thousands,
-dates dd/mm/yyyy.
+dates dd/mm/yyyy.`),
+		Example: `  ocopledger report --as-of 07/08/2025 --known-at 07/08/2025
+  ocopledger report --as-of 2025-08-07 --format md --lang en`,
+		RunE: func(c *cobra.Command, args []string) error { return runReport(c.Context(), m, o, args) },
+	}
+	fs := c.Flags()
 
-Examples:
-  ocopledger report --as-of 07/08/2025 --known-at 07/08/2025
-  ocopledger report --as-of 2025-08-07 --format md --lang en`},
-		flags: func(fs *flag.FlagSet) {
-			reportQ.register(fs)
-			fs.StringVar(&reportFormat, "format", "text", flagText(
-				"định dạng: text (văn bản), md (Markdown) hoặc json (--json tương đương với --format json)",
-				"text, md or json (--json is the same as --format json)"))
-		},
-		run: runReport,
-	})
-	register(&command{
-		name: "reconcile",
-		summary: text{"đối chiếu một báo cáo đã nộp với sổ cái: theo những gì biết khi nộp, và hiện nay",
-			"check a filed report against the ledger: as known when it was filed, and now"},
-		usage: text{"SỐ-HIỆU-VĂN-BẢN|MÃ-BÁO-CÁO [--format text|md|json]",
-			"DOCUMENT-NUMBER|REPORT-ID [--format text|md|json]"},
-		help: text{`Tìm mục ghi report.filed của báo cáo (theo số hiệu văn bản, ví dụ 470/SCT-QLTM, hoặc theo mã
+	o.q.register(m, fs)
+	fs.StringVar(&o.format, "format", "text", m.t(
+		"định dạng: text (văn bản), md (Markdown) hoặc json (--json tương đương với --format json)",
+		"text, md or json (--json is the same as --format json)"))
+	return c
+}
+
+func newReconcileCmd(m *Main) *cobra.Command {
+	o := &reconcileOptions{}
+	c := &cobra.Command{
+		Use: "reconcile " + m.t("SỐ-HIỆU-VĂN-BẢN|MÃ-BÁO-CÁO [--format text|md|json]",
+			"DOCUMENT-NUMBER|REPORT-ID [--format text|md|json]"),
+		Short: m.t("đối chiếu một báo cáo đã nộp với sổ cái: theo những gì biết khi nộp, và hiện nay",
+			"check a filed report against the ledger: as known when it was filed, and now"),
+		Long: m.t(`Tìm mục ghi report.filed của báo cáo (theo số hiệu văn bản, ví dụ 470/SCT-QLTM, hoặc theo mã
 báo cáo, ví dụ 470-SCT-QLTM) và đối chiếu từng chỉ tiêu báo cáo đã nêu với sổ cái cho ngày lấy số
 liệu của báo cáo: theo những gì sổ cái biết khi báo cáo được ghi nhận, và theo những gì biết đến
 nay. Nêu các mục ghi từ đó đến nay đã làm thay đổi từng chỉ tiêu; chỉ tiêu nào mà sổ cái lúc nộp
@@ -74,14 +73,17 @@ recorded since that change each figure, and, where the ledger at filing did not 
 figure, lists the items it counted.
 
 Exit codes: 0 the report matched the ledger at filing time (figures may have changed since),
-4 it did not (flagged in the output), 3 no such report, 2 invalid input, 1 other failure.`},
-		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&reconFormat, "format", "text", flagText(
-				"định dạng: text (văn bản), md (Markdown) hoặc json (--json tương đương với --format json)",
-				"text, md or json (--json is the same as --format json)"))
-		},
-		run: runReconcile,
-	})
+4 it did not (flagged in the output), 3 no such report, 2 invalid input, 1 other failure.`),
+		Example: `  ocopledger reconcile 470/SCT-QLTM
+  ocopledger reconcile 470-SCT-QLTM --format md --lang en`,
+		RunE: func(c *cobra.Command, args []string) error { return runReconcile(c.Context(), m, o, args) },
+	}
+	fs := c.Flags()
+
+	fs.StringVar(&o.format, "format", "text", m.t(
+		"định dạng: text (văn bản), md (Markdown) hoặc json (--json tương đương với --format json)",
+		"text, md or json (--json is the same as --format json)"))
+	return c
 }
 
 func outputFormat(m *Main, format string) string {
@@ -91,15 +93,15 @@ func outputFormat(m *Main, format string) string {
 	return format
 }
 
-func runReport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+func runReport(ctx context.Context, m *Main, o *reportOptions, args []string) error {
 	if len(args) > 0 {
 		return usagef("report takes no arguments; give the day with --as-of")
 	}
-	format := outputFormat(m, reportFormat)
+	format := outputFormat(m, o.format)
 	if format != "text" && format != "md" && format != "json" {
 		return domain.Invalid("format", "%q is not a format: give text, md or json", format)
 	}
-	q, err := reportQ.query()
+	q, err := o.q.query()
 	if err != nil {
 		return err
 	}
@@ -123,11 +125,11 @@ func runReport(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) er
 	return nil
 }
 
-func runReconcile(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+func runReconcile(ctx context.Context, m *Main, o *reconcileOptions, args []string) error {
 	if len(args) != 1 {
 		return usagef("reconcile takes one report: its document number (470/SCT-QLTM) or report ID (470-SCT-QLTM)")
 	}
-	format := outputFormat(m, reconFormat)
+	format := outputFormat(m, o.format)
 	if format != "text" && format != "md" && format != "json" {
 		return domain.Invalid("format", "%q is not a format: give text, md or json", format)
 	}

@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/spf13/cobra"
 	"io"
 	"log/slog"
 	"net"
@@ -19,24 +19,24 @@ import (
 	"github.com/ocopledger/ocopledger/projections"
 )
 
-var serveOpts struct {
+type serveOptions struct {
 	addr       string
 	tokens     string
 	publicRead bool
 	demo       bool
 	instance   string
 	// witnessKeys are the witnesses whose cosignatures the ledger takes (--witness-key).
-	witnessKeys multiFlag
+	witnessKeys []string
 }
 
-func init() {
-	register(&command{
-		name: "serve",
-		summary: text{"chạy máy chủ HTTP: API, các luồng cập nhật trực tiếp và bảng điều khiển (một tiến trình: sổ cái + API)",
-			"serve the HTTP API, the streams and the dashboard (one process: the ledger and the API)"},
-		usage: text{"[--addr 127.0.0.1:8080] [--tokens TỆP] [--public-read] [--demo]",
-			"[--addr 127.0.0.1:8080] [--tokens FILE] [--public-read] [--demo]"},
-		help: text{`Chạy sổ cái trong một tiến trình: kho sự kiện (nhúng, hoặc --nats), số liệu đã tổng hợp được
+func newServeCmd(m *Main) *cobra.Command {
+	o := &serveOptions{}
+	c := &cobra.Command{
+		Use: "serve " + m.t("[--addr 127.0.0.1:8080] [--tokens TỆP] [--public-read] [--demo]",
+			"[--addr 127.0.0.1:8080] [--tokens FILE] [--public-read] [--demo]"),
+		Short: m.t("chạy máy chủ HTTP: API, các luồng cập nhật trực tiếp và bảng điều khiển (một tiến trình: sổ cái + API)",
+			"serve the HTTP API, the streams and the dashboard (one process: the ledger and the API)"),
+		Long: m.t(`Chạy sổ cái trong một tiến trình: kho sự kiện (nhúng, hoặc --nats), số liệu đã tổng hợp được
 cập nhật liên tục ở chế độ nền, API HTTP dưới /v1 (mô tả OpenAPI tại /v1/openapi.json), các luồng
 cập nhật trực tiếp (Server-Sent Events), /healthz, /readyz, /metrics, và các phần gắn thêm (bảng
 điều khiển, webhook…).
@@ -57,31 +57,33 @@ Access: bearer tokens with the roles viewer < recorder < admin, from --tokens FI
 ("token:role:identity,…"); --public-read lets anyone read. With no tokens at all the server runs
 in open local mode (everything allowed, as "local"), which it only does on a loopback address.
 
-Stops cleanly on Ctrl-C or SIGTERM.`},
-		run: runServe,
-		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&serveOpts.addr, "addr", envOr("OCOPLEDGER_ADDR", "127.0.0.1:8080"), flagText(
-				"địa chỉ HTTP mà máy chủ nhận kết nối ($OCOPLEDGER_ADDR)",
-				"HTTP address to listen on ($OCOPLEDGER_ADDR)"))
-			fs.StringVar(&serveOpts.tokens, "tokens", os.Getenv("OCOPLEDGER_TOKENS_FILE"), flagText(
-				"tệp mã truy cập (JSON, hoặc mỗi dòng \"token role identity\") ($OCOPLEDGER_TOKENS_FILE)",
-				"file of bearer tokens (JSON, or lines \"token role identity\") ($OCOPLEDGER_TOKENS_FILE)"))
-			fs.BoolVar(&serveOpts.publicRead, "public-read", false, flagText(
-				"cho phép mọi người xem số liệu, sổ cái và các luồng cập nhật mà không cần mã truy cập",
-				"let anyone read figures, the log and the streams without a token"))
-			fs.BoolVar(&serveOpts.demo, "demo", false, flagText(
-				"nạp dữ liệu demo trước khi chạy (nếu đã có thì không ghi thêm gì)",
-				"load the demo history first (idempotent)"))
-			serveOpts.witnessKeys = nil // the flag package does not reset a Var
-			fs.Var(&serveOpts.witnessKeys, "witness-key", flagText(
-				"khóa kiểm tra của một bên chứng kiến (như ocopledger witness --print-key in ra), hoặc tệp chứa khóa đó: sổ cái nhận và công bố chữ ký đồng xác nhận của bên đó; có thể nêu nhiều lần",
-				"a witness's verifier key (as ocopledger witness --print-key prints it), or a file holding it: the ledger takes and shows that witness's cosignatures; may be given several times"))
-			host, _ := os.Hostname()
-			fs.StringVar(&serveOpts.instance, "instance", envOr("OCOPLEDGER_INSTANCE", host), flagText(
-				"tên của tiến trình máy chủ này (nhiều tiến trình có thể dùng chung một cụm máy chủ NATS) ($OCOPLEDGER_INSTANCE)",
-				"name of this instance (several may share one cluster) ($OCOPLEDGER_INSTANCE)"))
-		},
-	})
+Stops cleanly on Ctrl-C or SIGTERM.`),
+		Example: `  ocopledger serve --demo --data ./demo
+  ocopledger serve --addr 0.0.0.0:8080 --tokens /etc/ocopledger/tokens.json --nats nats://n1:4222,nats://n2:4222`,
+		RunE: func(c *cobra.Command, args []string) error { return runServe(c.Context(), m, o, args) },
+	}
+	fs := c.Flags()
+
+	fs.StringVar(&o.addr, "addr", envOr("OCOPLEDGER_ADDR", "127.0.0.1:8080"), m.t(
+		"địa chỉ HTTP mà máy chủ nhận kết nối ($OCOPLEDGER_ADDR)",
+		"HTTP address to listen on ($OCOPLEDGER_ADDR)"))
+	fs.StringVar(&o.tokens, "tokens", os.Getenv("OCOPLEDGER_TOKENS_FILE"), m.t(
+		"tệp mã truy cập (JSON, hoặc mỗi dòng \"token role identity\") ($OCOPLEDGER_TOKENS_FILE)",
+		"file of bearer tokens (JSON, or lines \"token role identity\") ($OCOPLEDGER_TOKENS_FILE)"))
+	fs.BoolVar(&o.publicRead, "public-read", false, m.t(
+		"cho phép mọi người xem số liệu, sổ cái và các luồng cập nhật mà không cần mã truy cập",
+		"let anyone read figures, the log and the streams without a token"))
+	fs.BoolVar(&o.demo, "demo", false, m.t(
+		"nạp dữ liệu demo trước khi chạy (nếu đã có thì không ghi thêm gì)",
+		"load the demo history first (idempotent)"))
+	fs.StringArrayVar(&o.witnessKeys, "witness-key", nil, m.t(
+		"khóa kiểm tra của một bên chứng kiến (như ocopledger witness --print-key in ra), hoặc tệp chứa khóa đó: sổ cái nhận và công bố chữ ký đồng xác nhận của bên đó; có thể nêu nhiều lần",
+		"a witness's verifier key (as ocopledger witness --print-key prints it), or a file holding it: the ledger takes and shows that witness's cosignatures; may be given several times"))
+	host, _ := os.Hostname()
+	fs.StringVar(&o.instance, "instance", envOr("OCOPLEDGER_INSTANCE", host), m.t(
+		"tên của tiến trình máy chủ này (nhiều tiến trình có thể dùng chung một cụm máy chủ NATS) ($OCOPLEDGER_INSTANCE)",
+		"name of this instance (several may share one cluster) ($OCOPLEDGER_INSTANCE)"))
+	return c
 }
 
 // loadTokens reads --tokens FILE and $OCOPLEDGER_TOKENS.
@@ -132,7 +134,7 @@ func loopback(addr string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) error {
 	if len(args) > 0 {
 		return usagef("%s takes no arguments", "serve")
 	}
@@ -144,26 +146,26 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	log := slog.New(slog.NewTextHandler(m.Err, &slog.HandlerOptions{Level: level}))
 	m.Logger = log
 
-	tokens, err := loadTokens(serveOpts.tokens)
+	tokens, err := loadTokens(o.tokens)
 	if err != nil {
 		return err
 	}
-	auth, err := httpapi.NewAuth(tokens, serveOpts.publicRead)
+	auth, err := httpapi.NewAuth(tokens, o.publicRead)
 	if err != nil {
 		return err
 	}
 	if auth.Open() {
-		if !loopback(serveOpts.addr) {
-			return domain.Invalid("addr", "no tokens are configured, so the server would be open to anyone who reaches %s: give --tokens FILE or $OCOPLEDGER_TOKENS, or listen on 127.0.0.1", serveOpts.addr)
+		if !loopback(o.addr) {
+			return domain.Invalid("addr", "no tokens are configured, so the server would be open to anyone who reaches %s: give --tokens FILE or $OCOPLEDGER_TOKENS, or listen on 127.0.0.1", o.addr)
 		}
-		log.Warn("OPEN LOCAL MODE: no tokens configured; everyone who can reach " + serveOpts.addr + " may read and record, as \"local\". Give --tokens FILE or $OCOPLEDGER_TOKENS to require tokens.")
+		log.Warn("OPEN LOCAL MODE: no tokens configured; everyone who can reach " + o.addr + " may read and record, as \"local\". Give --tokens FILE or $OCOPLEDGER_TOKENS to require tokens.")
 	}
 
 	l, err := m.Ledger(ctx)
 	if err != nil {
 		return err
 	}
-	if serveOpts.demo {
+	if o.demo {
 		if err := loadDemo(ctx, l, log); err != nil {
 			return err
 		}
@@ -183,7 +185,7 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	if err != nil {
 		return err
 	}
-	witnesses, err := readWitnessVerifiers(serveOpts.witnessKeys)
+	witnesses, err := readWitnessVerifiers(o.witnessKeys)
 	if err != nil {
 		return err
 	}
@@ -192,7 +194,7 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	mux := httpapi.NewMux()
 	api.Mount(mux)
 	env := &serveEnv{Ledger: l, Store: l.Store(), Projection: p, Mux: mux, Require: api.Require, WriteError: httpapi.WriteError, Logger: log,
-		Instance: serveOpts.instance, Metrics: reg, OnCommit: commits.Add}
+		Instance: o.instance, Metrics: reg, OnCommit: commits.Add}
 
 	// Handlers (streams above all) end when this context does, before the server shuts down.
 	hctx, stopHandlers := context.WithCancel(ctx)
@@ -212,9 +214,9 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	for _, p := range mux.Patterns() {
 		log.Debug("route", "pattern", p)
 	}
-	ln, err := net.Listen("tcp", serveOpts.addr)
+	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
-		return listenError(serveOpts.addr, err)
+		return listenError(o.addr, err)
 	}
 	// Recover: the parts mounted beside the API (webhooks, dashboard) answer a panic as the API does.
 	srv := &http.Server{Handler: api.Recover(mux), ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return hctx },
@@ -247,13 +249,13 @@ func runServe(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	mode := "tokens"
 	if auth.Open() {
 		mode = "open-local"
-	} else if serveOpts.publicRead {
+	} else if o.publicRead {
 		mode = "tokens, public read"
 	}
 	log.Info("ocopledger serving", "url", "http://"+ln.Addr().String()+"/", "api", "http://"+ln.Addr().String()+"/v1/openapi.json",
-		"access", mode, "instance", serveOpts.instance, "version", version)
+		"access", mode, "instance", o.instance, "version", version)
 	if !m.JSON {
-		m.serveBanner("http://"+ln.Addr().String(), auth.Open(), serveOpts.publicRead)
+		m.serveBanner("http://"+ln.Addr().String(), auth.Open(), o.publicRead)
 		m.natsBanner(l.Store().ClientURL())
 	}
 	err = runParts(hctx, log, parts)

@@ -5,8 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/spf13/cobra"
 	"io"
 	"net"
 	"net/http"
@@ -21,19 +21,19 @@ import (
 	"github.com/ocopledger/ocopledger/httpapi"
 )
 
-var watchOpts struct {
+type watchOptions struct {
 	typ, stream, server, token, asOf string
 	since                            int64
 }
 
-func init() {
-	register(&command{
-		name: "watch",
-		summary: text{"theo dõi trực tiếp các sự kiện hoặc các thay đổi số liệu ngay khi chúng xảy ra",
-			"follow events or figure changes as they happen"},
-		usage: text{"[events|figures] [--type LOẠI] [--stream HỒ-SƠ] [--as-of NGÀY] [--since SỐ] [--server URL] [--token MÃ]",
-			"[events|figures] [--type T] [--stream S] [--as-of D] [--since N] [--server URL] [--token T]"},
-		help: text{`In ra một dòng cho mỗi sự kiện (hoặc mỗi thay đổi số liệu) ngay khi được ghi. Lệnh kết nối tới
+func newWatchCmd(m *Main) *cobra.Command {
+	o := &watchOptions{}
+	c := &cobra.Command{
+		Use: "watch " + m.t("[events|figures] [--type LOẠI] [--stream HỒ-SƠ] [--as-of NGÀY] [--since SỐ] [--server URL] [--token MÃ]",
+			"[events|figures] [--type T] [--stream S] [--as-of D] [--since N] [--server URL] [--token T]"),
+		Short: m.t("theo dõi trực tiếp các sự kiện hoặc các thay đổi số liệu ngay khi chúng xảy ra",
+			"follow events or figure changes as they happen"),
+		Long: m.t(`In ra một dòng cho mỗi sự kiện (hoặc mỗi thay đổi số liệu) ngay khi được ghi. Lệnh kết nối tới
 một máy chủ "ocopledger serve" đang chạy qua Server-Sent Events và tự nối lại từ chỗ đã dừng nếu
 mất kết nối; khi không kết nối được máy chủ nào, lệnh theo dõi trực tiếp sổ cái trong kho sự kiện
 (--data hoặc --nats). --type và --stream nhận một tên chính xác hoặc phần đầu của tên kết thúc
@@ -41,32 +41,35 @@ bằng * (ví dụ --type 'ocop.*').`,
 			`Prints one line per event (or per figure change) as it is recorded. It connects to a running
 "ocopledger serve" over Server-Sent Events and resumes where it left off if the connection drops;
 when no server is reachable it follows the log directly from the store (--data or --nats).
---type and --stream take an exact name or a prefix ending in * (e.g. --type 'ocop.*').`},
-		run: runWatch,
-		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&watchOpts.typ, "type", "", flagText(
-				"chỉ các sự kiện thuộc loại này (hoặc phần đầu của tên loại kết thúc bằng *)",
-				"only events of this type (or prefix*)"))
-			fs.StringVar(&watchOpts.stream, "stream", "", flagText(
-				"chỉ các sự kiện của hồ sơ này (hoặc phần đầu của tên kết thúc bằng *), ví dụ product.*",
-				"only events of this record (or prefix*), e.g. product.*"))
-			fs.StringVar(&watchOpts.asOf, "as-of", "", flagText(
-				"khi theo dõi figures: ngày của số liệu cần theo dõi (mặc định: hôm nay)",
-				"figures: the day whose figures to watch (default today)"))
-			fs.Int64Var(&watchOpts.since, "since", -1, flagText(
-				"bắt đầu sau vị trí này trong sổ cái (mặc định: từ bây giờ trở đi)",
-				"start after this log position (default: from now on)"))
-			fs.StringVar(&watchOpts.server, "server", envOr("OCOPLEDGER_SERVER", "http://127.0.0.1:8080"), flagText(
-				"địa chỉ URL của máy chủ ocopledger serve đang chạy ($OCOPLEDGER_SERVER)",
-				"URL of a running ocopledger serve ($OCOPLEDGER_SERVER)"))
-			fs.StringVar(&watchOpts.token, "token", os.Getenv("OCOPLEDGER_TOKEN"), flagText(
-				"mã truy cập của máy chủ ($OCOPLEDGER_TOKEN)",
-				"bearer token for the server ($OCOPLEDGER_TOKEN)"))
-		},
-	})
+--type and --stream take an exact name or a prefix ending in * (e.g. --type 'ocop.*').`),
+		Example: `  ocopledger watch events --type 'ocop.*'
+  ocopledger watch figures --as-of 07/08/2025 --server http://127.0.0.1:8080`,
+		RunE: func(c *cobra.Command, args []string) error { return runWatch(c.Context(), m, o, args) },
+	}
+	fs := c.Flags()
+
+	fs.StringVar(&o.typ, "type", "", m.t(
+		"chỉ các sự kiện thuộc loại này (hoặc phần đầu của tên loại kết thúc bằng *)",
+		"only events of this type (or prefix*)"))
+	fs.StringVar(&o.stream, "stream", "", m.t(
+		"chỉ các sự kiện của hồ sơ này (hoặc phần đầu của tên kết thúc bằng *), ví dụ product.*",
+		"only events of this record (or prefix*), e.g. product.*"))
+	fs.StringVar(&o.asOf, "as-of", "", m.t(
+		"khi theo dõi figures: ngày của số liệu cần theo dõi (mặc định: hôm nay)",
+		"figures: the day whose figures to watch (default today)"))
+	fs.Int64Var(&o.since, "since", -1, m.t(
+		"bắt đầu sau vị trí này trong sổ cái (mặc định: từ bây giờ trở đi)",
+		"start after this log position (default: from now on)"))
+	fs.StringVar(&o.server, "server", envOr("OCOPLEDGER_SERVER", "http://127.0.0.1:8080"), m.t(
+		"địa chỉ URL của máy chủ ocopledger serve đang chạy ($OCOPLEDGER_SERVER)",
+		"URL of a running ocopledger serve ($OCOPLEDGER_SERVER)"))
+	fs.StringVar(&o.token, "token", os.Getenv("OCOPLEDGER_TOKEN"), m.t(
+		"mã truy cập của máy chủ ($OCOPLEDGER_TOKEN)",
+		"bearer token for the server ($OCOPLEDGER_TOKEN)"))
+	return c
 }
 
-func runWatch(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+func runWatch(ctx context.Context, m *Main, o *watchOptions, args []string) error {
 	what := "events"
 	if len(args) > 0 {
 		what = args[0]
@@ -77,8 +80,8 @@ func runWatch(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	if what != "events" && what != "figures" {
 		return usagef("%q is not something to watch: give events or figures", what)
 	}
-	if watchOpts.asOf != "" {
-		if _, err := domain.ParseDate(watchOpts.asOf); err != nil {
+	if o.asOf != "" {
+		if _, err := domain.ParseDate(o.asOf); err != nil {
 			return domain.Invalid("as-of", "%v", err)
 		}
 	}
@@ -86,50 +89,50 @@ func runWatch(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) err
 	path := "/v1/stream/events"
 	if what == "figures" {
 		path = "/v1/stream/figures"
-		if watchOpts.asOf != "" {
-			q.Set("as_of", watchOpts.asOf)
+		if o.asOf != "" {
+			q.Set("as_of", o.asOf)
 		}
 	} else {
-		if watchOpts.typ != "" {
-			q.Set("type", watchOpts.typ)
+		if o.typ != "" {
+			q.Set("type", o.typ)
 		}
-		if watchOpts.stream != "" {
-			q.Set("stream", watchOpts.stream)
+		if o.stream != "" {
+			q.Set("stream", o.stream)
 		}
 	}
 	last := ""
-	if watchOpts.since >= 0 {
-		last = strconv.FormatInt(watchOpts.since, 10)
+	if o.since >= 0 {
+		last = strconv.FormatInt(o.since, 10)
 	}
-	u := strings.TrimRight(watchOpts.server, "/") + path
+	u := strings.TrimRight(o.server, "/") + path
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
 	print := func(id, event, data string) error { return m.printWatched(what, id, data) }
-	err := watchSSE(ctx, m, u, &last, print)
+	err := watchSSE(ctx, m, o, u, &last, print)
 	var unreachable *net.OpError
 	if errors.As(err, &unreachable) { // never connected (after a drop, watchSSE reconnects)
-		fmt.Fprintf(m.Err, "%s\n", m.t("(không kết nối được "+watchOpts.server+"; theo dõi trực tiếp sổ cái)",
-			"(no server at "+watchOpts.server+"; following the log directly)"))
-		return m.watchLocal(ctx, what, watchOpts.since)
+		fmt.Fprintf(m.Err, "%s\n", m.t("(không kết nối được "+o.server+"; theo dõi trực tiếp sổ cái)",
+			"(no server at "+o.server+"; following the log directly)"))
+		return m.watchLocal(ctx, o, what, o.since)
 	}
 	return err
 }
 
 // watchSSE reads a stream, reconnecting with Last-Event-ID after a drop, until ctx is done.
-func watchSSE(ctx context.Context, m *Main, u string, last *string, fn func(id, event, data string) error) error {
+func watchSSE(ctx context.Context, m *Main, o *watchOptions, u string, last *string, fn func(id, event, data string) error) error {
 	connected := false
 	for attempt := 0; ; attempt++ {
 		req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
 		if err != nil {
-			return domain.Invalid("server", "%q is not the address of a server: write it like http://127.0.0.1:8080", watchOpts.server)
+			return domain.Invalid("server", "%q is not the address of a server: write it like http://127.0.0.1:8080", o.server)
 		}
 		req.Header.Set("Accept", "text/event-stream")
 		if m.Lang == "vi" || m.Lang == "en" {
 			req.Header.Set("Accept-Language", m.Lang) // the language of the server's error messages
 		}
-		if watchOpts.token != "" {
-			req.Header.Set("Authorization", "Bearer "+watchOpts.token)
+		if o.token != "" {
+			req.Header.Set("Authorization", "Bearer "+o.token)
 		}
 		if *last != "" {
 			req.Header.Set("Last-Event-ID", *last)
@@ -278,7 +281,7 @@ func (m *Main) printFigureChanges(ch httpapi.FigureChanges) error {
 }
 
 // watchLocal follows the log (or the figures) through the store when no server is reachable.
-func (m *Main) watchLocal(ctx context.Context, what string, since int64) error {
+func (m *Main) watchLocal(ctx context.Context, o *watchOptions, what string, since int64) error {
 	l, err := m.Ledger(ctx)
 	if err != nil {
 		return err
@@ -297,7 +300,7 @@ func (m *Main) watchLocal(ctx context.Context, what string, since int64) error {
 	}
 	if what == "events" {
 		return st.Follow(ctx, from, func(e eventstore.Envelope) error {
-			if !eventstore.MatchPattern(watchOpts.typ, e.Type) || !eventstore.MatchPattern(watchOpts.stream, e.Stream) {
+			if !eventstore.MatchPattern(o.typ, e.Type) || !eventstore.MatchPattern(o.stream, e.Stream) {
 				return nil
 			}
 			if m.JSON {
@@ -312,8 +315,8 @@ func (m *Main) watchLocal(ctx context.Context, what string, since int64) error {
 	}
 	go p.Run(ctx, l)
 	asOf := domain.DateOf(time.Now())
-	if watchOpts.asOf != "" {
-		asOf, _ = domain.ParseDate(watchOpts.asOf)
+	if o.asOf != "" {
+		asOf, _ = domain.ParseDate(o.asOf)
 	}
 	q := domain.Query{AsOf: asOf}
 	cursor := from - 1

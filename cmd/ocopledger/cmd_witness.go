@@ -5,8 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/spf13/cobra"
 	"io"
 	"net/http"
 	"net/url"
@@ -31,9 +31,9 @@ import (
 // (c2sp.org/tlog-cosignature), posting the cosignature back to the ledger. Its state folder holds
 // its key, the last checkpoint it cosigned, and the evidence of any fork it refused.
 
-var witnessOpts struct {
+type witnessOptions struct {
 	ledger    string
-	ledgerKey multiFlag
+	ledgerKey []string
 	token     string
 	state     string
 	name      string
@@ -56,14 +56,14 @@ type witnessState struct {
 	Posted     bool      `json:"posted"` // the ledger took the cosignature
 }
 
-func init() {
-	register(&command{
-		name: "witness",
-		summary: text{"làm bên chứng kiến: theo dõi các điểm kiểm chứng của sổ cái, kiểm tra tính nhất quán và đồng ký xác nhận",
-			"act as a witness: follow the ledger's checkpoints, check each is consistent with the last, and cosign it"},
-		usage: text{"--ledger URL --ledger-key KHÓA --state THƯ-MỤC [--token MÃ] [--every 1m] [--once] | --state THƯ-MỤC --print-key",
-			"--ledger URL --ledger-key KEY --state DIR [--token T] [--every 1m] [--once] | --state DIR --print-key"},
-		help: text{`Chạy bởi một bên khác (ví dụ thanh tra tỉnh) để không ai, kể cả Sở, có thể đưa ra hai lịch sử
+func newWitnessCmd(m *Main) *cobra.Command {
+	o := &witnessOptions{}
+	c := &cobra.Command{
+		Use: "witness " + m.t("--ledger URL --ledger-key KHÓA --state THƯ-MỤC [--token MÃ] [--every 1m] [--once] | --state THƯ-MỤC --print-key",
+			"--ledger URL --ledger-key KEY --state DIR [--token T] [--every 1m] [--once] | --state DIR --print-key"),
+		Short: m.t("làm bên chứng kiến: theo dõi các điểm kiểm chứng của sổ cái, kiểm tra tính nhất quán và đồng ký xác nhận",
+			"act as a witness: follow the ledger's checkpoints, check each is consistent with the last, and cosign it"),
+		Long: m.t(`Chạy bởi một bên khác (ví dụ thanh tra tỉnh) để không ai, kể cả Sở, có thể đưa ra hai lịch sử
 khác nhau. Bên chứng kiến định kỳ lấy điểm kiểm chứng mới nhất của sổ cái (GET /v1/checkpoints/latest),
 kiểm tra chữ ký của sổ cái bằng khóa kiểm tra (--ledger-key), lấy bằng chứng nhất quán từ điểm kiểm
 chứng nó đã đồng ký lần trước (GET /v1/proofs/consistency) và tự kiểm tra bằng chứng đó với mã băm gốc
@@ -73,11 +73,6 @@ nó từ chối ký, lưu bằng chứng (hai điểm kiểm chứng và bằng 
 và dừng với mã thoát 6. Khóa ký của bên chứng kiến được tạo ở lần chạy đầu trong thư mục trạng thái;
 --print-key in khóa kiểm tra để sổ cái (serve --witness-key) và kiểm toán viên (verify --witness-key)
 dùng.
-
-Ví dụ:
-  ocopledger witness --state /var/lib/thanh-tra --print-key > thanh-tra.key
-  ocopledger witness --ledger https://so-cong-thuong.example --ledger-key ocop.key --state /var/lib/thanh-tra
-
 Mã thoát: 0 xong (với --once), 2 dữ liệu nhập không hợp lệ, 5 không được phép, 6 sổ cái không nhất
 quán với điểm kiểm chứng đã đồng ký.`,
 			`Run by another party (the provincial inspectorate, say) so that no one, the Department
@@ -91,53 +86,52 @@ history), it refuses to sign, keeps the evidence (both checkpoints and the faili
 folder and stops with exit code 6. The witness's signing key is made on first start in its state
 folder; --print-key prints its verifier key for the ledger (serve --witness-key) and auditors
 (verify --witness-key).
-
-Examples:
-  ocopledger witness --state /var/lib/inspectorate --print-key > inspectorate.key
-  ocopledger witness --ledger https://ledger.example --ledger-key ocop.key --state /var/lib/inspectorate
-
 Exit codes: 0 done (with --once), 2 invalid input, 5 unauthorised, 6 the ledger is not consistent
-with a checkpoint the witness cosigned.`},
-		flags: func(fs *flag.FlagSet) {
-			witnessOpts.ledgerKey = nil // the flag package does not reset a Var
-			fs.StringVar(&witnessOpts.ledger, "ledger", "", flagText(
-				"địa chỉ HTTP của sổ cái, ví dụ http://127.0.0.1:8080",
-				"the ledger's HTTP address, e.g. http://127.0.0.1:8080"))
-			fs.Var(&witnessOpts.ledgerKey, "ledger-key", flagText(
-				"khóa kiểm tra của sổ cái (như ocopledger key in ra), hoặc tệp chứa khóa đó",
-				"the ledger's verifier key (as ocopledger key prints it), or a file holding it"))
-			fs.StringVar(&witnessOpts.token, "token", os.Getenv("OCOPLEDGER_TOKEN"), flagText(
-				"mã truy cập của sổ cái ($OCOPLEDGER_TOKEN)",
-				"bearer token for the ledger ($OCOPLEDGER_TOKEN)"))
-			fs.StringVar(&witnessOpts.state, "state", "", flagText(
-				"thư mục trạng thái của bên chứng kiến: khóa ký, điểm kiểm chứng đồng ký gần nhất, bằng chứng",
-				"the witness's state folder: its signing key, the last checkpoint it cosigned, evidence"))
-			fs.StringVar(&witnessOpts.name, "name", "", flagText(
-				"tên của bên chứng kiến khi tạo khóa mới, dạng địa chỉ không có giao thức (mặc định witness.example/<tên máy>)",
-				"the witness's name for a new key, a schema-less URL (default witness.example/<host name>)"))
-			fs.DurationVar(&witnessOpts.every, "every", time.Minute, flagText(
-				"khoảng thời gian giữa hai lần kiểm tra", "how often to check the ledger"))
-			fs.BoolVar(&witnessOpts.once, "once", false, flagText(
-				"kiểm tra và đồng ký một lần rồi dừng", "check and cosign once, then stop"))
-			fs.BoolVar(&witnessOpts.printKey, "print-key", false, flagText(
-				"in khóa kiểm tra của bên chứng kiến (tạo khóa nếu chưa có) rồi dừng",
-				"print the witness's verifier key (making the key if there is none), then stop"))
-		},
-		run: runWitness,
-	})
+with a checkpoint the witness cosigned.`),
+		Example: m.t(`  ocopledger witness --state /var/lib/thanh-tra --print-key > thanh-tra.key
+  ocopledger witness --ledger https://so-cong-thuong.example --ledger-key ocop.key --state /var/lib/thanh-tra`,
+			`  ocopledger witness --state /var/lib/inspectorate --print-key > inspectorate.key
+  ocopledger witness --ledger https://ledger.example --ledger-key ocop.key --state /var/lib/inspectorate`),
+		RunE: func(c *cobra.Command, args []string) error { return runWitness(c.Context(), m, o, args) },
+	}
+	fs := c.Flags()
+
+	fs.StringVar(&o.ledger, "ledger", "", m.t(
+		"địa chỉ HTTP của sổ cái, ví dụ http://127.0.0.1:8080",
+		"the ledger's HTTP address, e.g. http://127.0.0.1:8080"))
+	fs.StringArrayVar(&o.ledgerKey, "ledger-key", nil, m.t(
+		"khóa kiểm tra của sổ cái (như ocopledger key in ra), hoặc tệp chứa khóa đó",
+		"the ledger's verifier key (as ocopledger key prints it), or a file holding it"))
+	fs.StringVar(&o.token, "token", os.Getenv("OCOPLEDGER_TOKEN"), m.t(
+		"mã truy cập của sổ cái ($OCOPLEDGER_TOKEN)",
+		"bearer token for the ledger ($OCOPLEDGER_TOKEN)"))
+	fs.StringVar(&o.state, "state", "", m.t(
+		"thư mục trạng thái của bên chứng kiến: khóa ký, điểm kiểm chứng đồng ký gần nhất, bằng chứng",
+		"the witness's state folder: its signing key, the last checkpoint it cosigned, evidence"))
+	fs.StringVar(&o.name, "name", "", m.t(
+		"tên của bên chứng kiến khi tạo khóa mới, dạng địa chỉ không có giao thức (mặc định witness.example/<tên máy>)",
+		"the witness's name for a new key, a schema-less URL (default witness.example/<host name>)"))
+	fs.DurationVar(&o.every, "every", time.Minute, m.t(
+		"khoảng thời gian giữa hai lần kiểm tra", "how often to check the ledger"))
+	fs.BoolVar(&o.once, "once", false, m.t(
+		"kiểm tra và đồng ký một lần rồi dừng", "check and cosign once, then stop"))
+	fs.BoolVar(&o.printKey, "print-key", false, m.t(
+		"in khóa kiểm tra của bên chứng kiến (tạo khóa nếu chưa có) rồi dừng",
+		"print the witness's verifier key (making the key if there is none), then stop"))
+	return c
 }
 
-func runWitness(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) error {
+func runWitness(ctx context.Context, m *Main, o *witnessOptions, args []string) error {
 	if len(args) > 0 {
 		return usagef("%s takes no arguments", "witness")
 	}
-	if witnessOpts.state == "" {
+	if o.state == "" {
 		return usageError{domain.Invalid("state", "is missing: give the witness's state folder (its key and what it cosigned are kept there)")}
 	}
-	if err := os.MkdirAll(witnessOpts.state, 0o700); err != nil {
-		return domain.Invalid("state", "the folder %s cannot be made: %v", witnessOpts.state, cause(err))
+	if err := os.MkdirAll(o.state, 0o700); err != nil {
+		return domain.Invalid("state", "the folder %s cannot be made: %v", o.state, cause(err))
 	}
-	key, err := provenance.LoadOrCreateWitnessKey(witnessOpts.state, witnessOpts.name)
+	key, err := provenance.LoadOrCreateWitnessKey(o.state, o.name)
 	if err != nil {
 		return err
 	}
@@ -145,38 +139,38 @@ func runWitness(ctx context.Context, m *Main, fs *flag.FlagSet, args []string) e
 		fmt.Fprintf(m.Err, m.t("đã tạo khóa ký mới cho bên chứng kiến %s trong %s; hãy sao lưu tệp này ở nơi an toàn\n",
 			"made a new signing key for the witness %s in %s; back this file up somewhere safe\n"), key.Name, key.Path)
 	}
-	if witnessOpts.printKey {
+	if o.printKey {
 		if m.JSON {
 			return m.printJSON(map[string]any{"verifier_key": key.VerifierKey, "name": key.Name, "signing_key_file": key.Path, "created": key.Created})
 		}
 		fmt.Fprintln(m.Out, key.VerifierKey)
 		return nil
 	}
-	if witnessOpts.ledger == "" {
+	if o.ledger == "" {
 		return usageError{domain.Invalid("ledger", "is missing: give the ledger's address, like http://127.0.0.1:8080")}
 	}
-	if u, err := url.Parse(witnessOpts.ledger); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return usageError{domain.Invalid("ledger", "%q is not the address of a server: write it like http://127.0.0.1:8080", witnessOpts.ledger)}
+	if u, err := url.Parse(o.ledger); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usageError{domain.Invalid("ledger", "%q is not the address of a server: write it like http://127.0.0.1:8080", o.ledger)}
 	}
-	if len(witnessOpts.ledgerKey) == 0 {
+	if len(o.ledgerKey) == 0 {
 		return usageError{domain.Invalid("ledger-key", "is missing: give the ledger's verifier key, as ocopledger key prints it")}
 	}
-	verifiers, err := readVerifiers(witnessOpts.ledgerKey)
+	verifiers, err := readVerifiers(o.ledgerKey)
 	if err != nil {
 		return err
 	}
-	if witnessOpts.every < time.Second {
-		return usageError{domain.Invalid("every", "%s is too short: check at most once a second", witnessOpts.every)}
+	if o.every < time.Second {
+		return usageError{domain.Invalid("every", "%s is too short: check at most once a second", o.every)}
 	}
-	lock := flock.New(filepath.Join(witnessOpts.state, "witness.lock"))
+	lock := flock.New(filepath.Join(o.state, "witness.lock"))
 	if ok, err := lock.TryLock(); err != nil || !ok {
-		return domain.Conflict("another witness is running with the state folder %s", witnessOpts.state)
+		return domain.Conflict("another witness is running with the state folder %s", o.state)
 	}
 	defer lock.Unlock()
 
-	every, once := witnessOpts.every, witnessOpts.once
-	w := &witness{m: m, key: key, verifiers: verifiers, dir: witnessOpts.state, token: witnessOpts.token,
-		client: &http.Client{Timeout: 30 * time.Second}, base: strings.TrimRight(witnessOpts.ledger, "/")}
+	every, once := o.every, o.once
+	w := &witness{m: m, key: key, verifiers: verifiers, dir: o.state, token: o.token,
+		client: &http.Client{Timeout: 30 * time.Second}, base: strings.TrimRight(o.ledger, "/")}
 	for {
 		err := w.round(ctx)
 		if once || domain.ErrorCode(err) == domain.CodeHistoryMismatch {

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // properNames are the Vietnamese names that English help writes as they are: a document, a
@@ -28,13 +31,25 @@ func englishOnly(s string) (rune, bool) {
 	return 0, true
 }
 
-// flagsOf returns the flag set command c parses: the common flags and its own.
-func flagsOf(c *command) *flag.FlagSet {
-	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
-	new(Main).commonFlags(fs)
-	if c.flags != nil {
-		c.flags(fs)
+// commandsIn builds the command line in lang and returns its commands by name (help and the
+// hidden ones left out).
+func commandsIn(lang string) map[string]*cobra.Command {
+	m := NewMain(strings.NewReader(""), io.Discard, io.Discard)
+	m.Lang = lang
+	out := map[string]*cobra.Command{}
+	for _, c := range newRootCmd(m).Commands() {
+		if c.IsAvailableCommand() {
+			out[c.Name()] = c
+		}
 	}
+	return out
+}
+
+// flagsOf returns the flags command c parses: the common flags and its own.
+func flagsOf(c *cobra.Command) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(c.Name(), pflag.ContinueOnError)
+	fs.AddFlagSet(c.LocalNonPersistentFlags())
+	fs.AddFlagSet(c.InheritedFlags())
 	return fs
 }
 
@@ -53,7 +68,7 @@ func TestHelpIsInTheClerksLanguage(t *testing.T) {
 		}
 		return out.String()
 	}
-	check := func(lang string, help string, args []string, c *command) {
+	check := func(lang string, help string, args []string, c *cobra.Command) {
 		t.Helper()
 		if lang == "en" {
 			if r, ok := englishOnly(help); !ok {
@@ -63,22 +78,26 @@ func TestHelpIsInTheClerksLanguage(t *testing.T) {
 			t.Errorf("%v: the help is not in Vietnamese:\n%s", args, help)
 		}
 		if c == nil {
-			for name, c := range commands {
-				if !strings.Contains(help, "\n  "+name+" ") || !strings.Contains(help, c.summary.in(lang)) {
+			for name, c := range commandsIn(lang) {
+				if !strings.Contains(help, "\n  "+name+" ") || !strings.Contains(help, c.Short) {
 					t.Errorf("%v: the list does not give the command %s with its summary in %s:\n%s", args, name, lang, help)
 				}
 			}
 			return
 		}
-		if !strings.Contains(help, "ocopledger "+c.name) || !strings.Contains(help, c.summary.in(lang)) {
-			t.Errorf("%v: the help does not name %s with its summary in %s:\n%s", args, c.name, lang, help)
+		c = commandsIn(lang)[c.Name()]
+		if !strings.Contains(help, "ocopledger "+c.Name()) || !strings.Contains(help, c.Short) {
+			t.Errorf("%v: the help does not name %s with its summary in %s:\n%s", args, c.Name(), lang, help)
 		}
-		flagsOf(c).VisitAll(func(f *flag.Flag) {
+		if !strings.Contains(help, "\n"+map[string]string{"vi": "Ví dụ:", "en": "Examples:"}[lang]+"\n"+c.Example+"\n") || !strings.Contains(c.Example, "ocopledger "+c.Name()) {
+			t.Errorf("%v: the help has no example:\n%s", args, help)
+		}
+		flagsOf(c).VisitAll(func(f *pflag.Flag) {
 			name := "--" + f.Name
 			if len(f.Name) == 1 {
 				name = "-" + f.Name
 			}
-			desc, _ := flagDescription(f, lang)
+			desc := f.Usage
 			if !strings.Contains(help, "\n  "+name+"\n") && !strings.Contains(help, "\n  "+name+" <") {
 				t.Errorf("%v: the help does not name the flag %s:\n%s", args, name, help)
 			} else if first := wrap(desc, 80)[0]; !strings.Contains(help, first) {
@@ -88,11 +107,11 @@ func TestHelpIsInTheClerksLanguage(t *testing.T) {
 	}
 
 	t.Setenv("OCOPLEDGER_LANG", "")
-	figures := commands["figures"]
+	figures := commandsIn("vi")["figures"]
 	for _, c := range []struct {
 		lang string
 		args []string
-		cmd  *command
+		cmd  *cobra.Command
 	}{
 		{"vi", nil, nil},
 		{"vi", []string{"help"}, nil},
@@ -115,7 +134,7 @@ func TestHelpIsInTheClerksLanguage(t *testing.T) {
 	} {
 		check(c.lang, run(c.args...), c.args, c.cmd)
 	}
-	for name, c := range commands {
+	for name, c := range commandsIn("vi") {
 		check("vi", run("help", name), []string{"help", name}, c)
 		check("vi", run(name, "-h"), []string{name, "-h"}, c)
 		check("en", run("help", name, "--lang", "en"), []string{"help", name, "--lang", "en"}, c)
@@ -140,8 +159,8 @@ func TestLangBeforeTheCommand(t *testing.T) {
 }
 
 // The options every command takes may stand before it too ("ocopledger --data DIR figures"), with
-// or without their values after "=", switches included; a command's own option may not, and says
-// so, naming it.
+// or without their values after "=", switches included; so may a command's own option with its
+// value; an option nobody takes is named.
 func TestCommonOptionsBeforeTheCommand(t *testing.T) {
 	dir := t.TempDir()
 	run := func(args ...string) (int, string, string) {
@@ -166,52 +185,57 @@ func TestCommonOptionsBeforeTheCommand(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "jetstream")); err != nil {
 		t.Errorf("--data before the command was not used: %v", err)
 	}
-	code, _, errs = run("--data="+dir, "--lang", "en", "--as-of", "2025-08-07", "figures")
-	if want := "ocopledger: error: as-of: is not an option of every command: write it after the command's name"; code != 2 || !strings.HasPrefix(errs, want) {
-		t.Errorf("a command's option before it: exit %d, %q; want 2 and %q", code, errs, want)
+	// A command's own option before it, with its value, is the command's.
+	code, out, errs = run("--data="+dir, "--as-of", "2025-08-07", "figures", "--json")
+	if err := json.Unmarshal([]byte(out), &res); code != 0 || err != nil || res.AsOf != "2025-08-07" {
+		t.Errorf("a command's option before it: exit %d, %v, %q (stderr %q); want 0 and the figures of 2025-08-07", code, err, out, errs)
+	}
+	code, _, errs = run("--data="+dir, "--lang", "en", "--as-at", "figures")
+	if want := "ocopledger: error: as-at: is not an option of every command: write it after the command's name"; code != 2 || !strings.HasPrefix(errs, want) {
+		t.Errorf("an unknown option before the command: exit %d, %q; want 2 and %q", code, errs, want)
 	}
 }
 
 // Every command and every flag it takes is described in Vietnamese and in English: a command or
 // a flag added in one language only fails here.
 func TestEveryCommandAndFlagIsDescribedInBothLanguages(t *testing.T) {
-	bilingual := func(what string, tx text, required bool) {
-		t.Helper()
-		if tx.vi == "" && tx.en == "" && !required {
-			return
-		}
-		if tx.vi == "" || tx.en == "" {
-			t.Errorf("%s: Vietnamese %q, English %q; want both", what, tx.vi, tx.en)
-			return
-		}
-		if r, ok := englishOnly(tx.en); !ok {
-			t.Errorf("%s: the English %q has the Vietnamese letter %q", what, tx.en, r)
-		}
+	vi, en := commandsIn("vi"), commandsIn("en")
+	names := slices.Sorted(maps.Keys(vi))
+	if len(names) < 16 || len(en) != len(vi) {
+		t.Fatalf("%d commands in Vietnamese, %d in English: %v", len(vi), len(en), names)
 	}
-	names := slices.Sorted(maps.Keys(commands))
-	if len(names) < 16 {
-		t.Fatalf("only %d commands registered: %v", len(names), names)
+	bilingual := func(what, v, e string) {
+		t.Helper()
+		if v == "" || e == "" {
+			t.Errorf("%s: Vietnamese %q, English %q; want both", what, v, e)
+			return
+		}
+		if r, ok := englishOnly(e); !ok {
+			t.Errorf("%s: the English %q has the Vietnamese letter %q", what, e, r)
+		}
 	}
 	for _, name := range names {
-		c := commands[name]
-		bilingual(name+": summary", c.summary, true)
-		bilingual(name+": help", c.help, false)
-		bilingual(name+": usage", c.usage, false)
-		for _, tx := range []text{c.summary, c.help} {
-			if tx.vi != "" && !vietnameseLetter.MatchString(tx.vi) {
-				t.Errorf("%s: %q is not Vietnamese", name, tx.vi)
+		v, e := vi[name], en[name]
+		bilingual(name+": summary", v.Short, e.Short)
+		bilingual(name+": example", v.Example, e.Example)
+		if v.Long != "" || e.Long != "" {
+			bilingual(name+": help", v.Long, e.Long)
+		}
+		for _, s := range []string{v.Short, v.Long} {
+			if s != "" && !vietnameseLetter.MatchString(s) {
+				t.Errorf("%s: %q is not Vietnamese", name, s)
 			}
 		}
-		flagsOf(c).VisitAll(func(f *flag.Flag) {
-			vi, _ := flagDescription(f, "vi")
-			en, ok := flagDescription(f, "en")
-			if !ok {
-				t.Errorf("%s --%s: the description %q is in one language only: write it with flagText(vi, en)", name, f.Name, f.Usage)
+		fe := flagsOf(e)
+		flagsOf(v).VisitAll(func(f *pflag.Flag) {
+			g := fe.Lookup(f.Name)
+			if g == nil {
+				t.Errorf("%s --%s: no such flag in English", name, f.Name)
 				return
 			}
-			bilingual(name+" --"+f.Name, text{vi, en}, true)
-			if !vietnameseLetter.MatchString(vi) {
-				t.Errorf("%s --%s: %q is not Vietnamese", name, f.Name, vi)
+			bilingual(name+" --"+f.Name, f.Usage, g.Usage)
+			if !vietnameseLetter.MatchString(f.Usage) {
+				t.Errorf("%s --%s: %q is not Vietnamese", name, f.Name, f.Usage)
 			}
 		})
 	}

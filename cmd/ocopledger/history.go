@@ -6,8 +6,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/spf13/pflag"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -39,8 +39,8 @@ var creates = map[string]bool{"serve": true, "record": true, "restore": true, "d
 // check nothing against the known history (and never create the stream).
 var readsAsIs = map[string]bool{"export": true, "log": true}
 
-func newLedgerFlag(m *Main, fs *flag.FlagSet) {
-	fs.BoolVar(&m.NewLedger, "new-ledger", false, flagText(
+func newLedgerFlag(m *Main, fs *pflag.FlagSet) {
+	fs.BoolVar(&m.NewLedger, "new-ledger", false, m.t(
 		"bắt đầu một sổ cái mới có chủ đích: tạo luồng sổ cái nếu chưa có, quên lịch sử mà thư mục dữ liệu đã ghi nhận và dựng lại số liệu tổng hợp từ sổ cái hiện có",
 		"start a new ledger on purpose: create the ledger's stream if missing, forget the history the data directory recorded and rebuild the read models from the log as it is"))
 }
