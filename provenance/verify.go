@@ -70,6 +70,10 @@ func (e *LineError) Unwrap() error { return e.Err }
 // VerifyOptions tunes VerifyExport.
 type VerifyOptions struct {
 	Workers int // goroutines hashing and checking lines; default GOMAXPROCS
+	// Leaves, if set, are the leaf hashes of the log's entries from a source checked against the
+	// checkpoints (CheckLeaves; e.g. the hashes file export --hashes wrote): a line whose hash
+	// differs is then named exactly where the checkpoints alone bound it to a range.
+	Leaves []tlog.Hash
 }
 
 const (
@@ -117,6 +121,7 @@ func VerifyExport(ctx context.Context, r io.Reader, checkpoints []Checkpoint, op
 		free:    make(chan []byte, 3*workers+4),
 		streams: make(map[uint64]uint64),
 		report:  &ExportReport{},
+		leaves:  opt.Leaves,
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return v.read(gctx) })
@@ -166,6 +171,9 @@ type exportVerifier struct {
 	// irregular entries since then, listed in the report once a checkpoint vouches for them.
 	unvouched *Irregularity
 	pending   []Irregularity
+	// leaves are VerifyOptions.Leaves; differs is the first line whose hash is not among them.
+	leaves  []tlog.Hash
+	differs int64
 }
 
 // irregular notes an entry that is not as the ledger writes it.
@@ -364,6 +372,9 @@ func (v *exportVerifier) consume(ctx context.Context) error {
 				v.maxTime, v.maxLine = t, line
 				v.follow(line, b.streams[i], b.versions[i], b, i)
 			}
+			if v.differs == 0 && line <= int64(len(v.leaves)) && v.leaves[line-1] != b.leaves[i] {
+				v.differs = line
+			}
 			if err := v.frontier.append(line-1, b.leaves[i]); err != nil {
 				return err
 			}
@@ -427,6 +438,11 @@ func (v *exportVerifier) reach(n int64, next *int) error {
 				"two checkpoints of %d entries have different roots: the log's key signed two different histories", n)}
 		}
 		from := v.matched + 1
+		if v.differs >= from && v.differs <= n {
+			return lineError(v.differs, domain.HistoryMismatch(
+				"line %d differs from the log: its hash is not the leaf hash of position %d that the hashes file holds, and the hashes file matches the checkpoint of %d entries",
+				v.differs, v.differs, v.leafCheckpoint()))
+		}
 		if from == n {
 			return lineError(n, v.withHint(domain.HistoryMismatch(
 				"line %d differs from the log: the first %d lines match the checkpoint of %d entries, the first %d do not match the checkpoint of %d entries",
@@ -714,4 +730,15 @@ func checkUnreadable(line []byte, no int64) (*UnreadableEntry, []byte, *domain.E
 		return nil, nil, domain.HistoryMismatch("line %d: the body_base64 of the unreadable entry is not base64", no)
 	}
 	return &UnreadableEntry{Position: no, Subject: u.Subject}, body, nil
+}
+
+// leafCheckpoint is the size of the largest checkpoint the leaves cover.
+func (v *exportVerifier) leafCheckpoint() int64 {
+	var size int64
+	for _, c := range v.cps {
+		if c.Size <= int64(len(v.leaves)) {
+			size = c.Size
+		}
+	}
+	return size
 }
