@@ -70,9 +70,8 @@ func (s *Server) record(r *http.Request, typ string) (ledger.Position, error) {
 	}
 	if !isJSON(r.Header.Get("Content-Type")) {
 		ct := r.Header.Get("Content-Type")
-		return ledger.Position{}, newHTTPError(http.StatusUnsupportedMediaType, domain.CodeInvalid, "Content-Type",
-			fmt.Sprintf("must be application/json: the body of an event is JSON, not %q", ct),
-			fmt.Sprintf("phải là application/json: nội dung của một sự kiện là JSON, không phải %q", ct))
+		return ledger.Position{}, withStatus(http.StatusUnsupportedMediaType, domain.CodeInvalid,
+			domain.Invalid("Content-Type", "must be application/json: the body of an event is JSON, not %q", ct))
 	}
 	if r.ContentLength > ledger.MaxPayload {
 		return ledger.Position{}, tooLarge(r.ContentLength)
@@ -114,13 +113,11 @@ func (s *Server) record(r *http.Request, typ string) (ledger.Position, error) {
 // tooLarge refuses a body of n bytes (n ≤ 0: its length is not known, only that it is too long).
 func tooLarge(n int64) error {
 	kib := ledger.MaxPayload >> 10
-	en := fmt.Sprintf("the body is longer than %d KiB, the most an entry may hold", kib)
-	vi := fmt.Sprintf("nội dung gửi lên dài hơn %d KiB, mức tối đa của một mục ghi", kib)
+	err := domain.Invalid("", "the body is longer than %d KiB, the most an entry may hold", kib)
 	if n > 0 {
-		en = fmt.Sprintf("the body is %d bytes; an entry may be at most %d KiB", n, kib)
-		vi = fmt.Sprintf("nội dung gửi lên dài %d byte; mỗi mục ghi tối đa %d KiB", n, kib)
+		err = domain.Invalid("", "the body is %d bytes; an entry may be at most %d KiB", n, kib)
 	}
-	return newHTTPError(http.StatusRequestEntityTooLarge, domain.CodeInvalid, "", en, vi)
+	return withStatus(http.StatusRequestEntityTooLarge, domain.CodeInvalid, err)
 }
 
 func isJSON(ct string) bool {

@@ -342,9 +342,8 @@ func (s *Server) handleDefinitions(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleRebuild(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Rebuild == nil {
-		s.fail(w, r, newHTTPError(http.StatusNotImplemented, domain.CodeInternal, "",
-			"this server cannot rebuild its read models",
-			"máy chủ này không có chức năng dựng lại số liệu (read models)"))
+		s.fail(w, r, withStatus(http.StatusNotImplemented, domain.CodeInternal,
+			domain.Internal("this server cannot rebuild its read models")))
 		return
 	}
 	end, err := s.cfg.Store.LastSequence(r.Context())

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/ocopledger/ocopledger/domain"
-	"github.com/ocopledger/ocopledger/i18n"
 )
 
 // A ledger whose log does not extend the history it knows (see ledger.CheckHistory) answers
@@ -41,8 +40,7 @@ func (s *Server) refuseOnMismatch(rt Route, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := s.HistoryError(); err != nil {
 			// 503 rather than the code's 409: the request is fine, the ledger cannot answer it.
-			WriteError(w, r, nil, newHTTPError(http.StatusServiceUnavailable, domain.CodeHistoryMismatch, "",
-				err.Error(), i18n.Localize(err, "vi")))
+			WriteError(w, r, nil, withStatus(http.StatusServiceUnavailable, domain.CodeHistoryMismatch, err))
 			return
 		}
 		h.ServeHTTP(w, r)

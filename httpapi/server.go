@@ -264,22 +264,22 @@ type errorDetail struct {
 	MessageEN string      `json:"message_en"` // in English, always
 }
 
-// httpError is a refusal whose status is not one of the domain's (413, 415, 501…). Its message
-// is written in both languages where it is made (newHTTPError); like a domain error's, it starts
-// with the field, if any.
+// httpError answers err with a status that is not its code's (413, 415, 501…) and with code; its
+// message is err's, which the catalogue translates like any other (i18n.Localize), and, unlike an
+// internal error's, is shown.
 type httpError struct {
 	status int
 	code   domain.Code
-	field  string
-	en, vi string
+	err    error
 }
 
-// newHTTPError returns an httpError with its message in English and in Vietnamese.
-func newHTTPError(status int, code domain.Code, field, en, vi string) *httpError {
-	return &httpError{status: status, code: code, field: field, en: en, vi: vi}
+// withStatus returns err answered with status and code.
+func withStatus(status int, code domain.Code, err error) *httpError {
+	return &httpError{status: status, code: code, err: err}
 }
 
-func (e *httpError) Error() string { return e.message("en") }
+func (e *httpError) Error() string { return e.err.Error() }
+func (e *httpError) Unwrap() error { return e.err }
 
 // NoRoute answers a request that no route of the server matches, as every other error of the
 // API is answered (JSON, in the reader's language): 404 for a path the API does not have, 405
@@ -287,26 +287,13 @@ func (e *httpError) Error() string { return e.message("en") }
 func NoRoute(w http.ResponseWriter, r *http.Request, status int, allow string) {
 	if status == http.StatusMethodNotAllowed {
 		w.Header().Set("Allow", allow)
-		WriteError(w, r, nil, newHTTPError(status, domain.CodeInvalid, "method",
-			fmt.Sprintf("%s is not a method of %s; it takes: %s", r.Method, r.URL.Path, allow),
-			fmt.Sprintf("%s không áp dụng cho %s; đường dẫn này nhận: %s", r.Method, r.URL.Path, allow)))
+		WriteError(w, r, nil, withStatus(status, domain.CodeInvalid,
+			domain.Invalid("method", "%s is not a method of %s; it takes: %s", r.Method, r.URL.Path, allow)))
 		return
 	}
-	WriteError(w, r, nil, newHTTPError(http.StatusNotFound, domain.CodeNotFound, "path",
-		fmt.Sprintf("the API has no %s; its routes are listed in /v1/openapi.json", r.URL.Path),
-		fmt.Sprintf("API không có đường dẫn %s; danh sách đường dẫn có trong /v1/openapi.json", r.URL.Path)))
-}
-
-// message is the error's text for a reader of lang ("vi" or "en").
-func (e *httpError) message(lang string) string {
-	msg := e.en
-	if lang == "vi" && e.vi != "" {
-		msg = e.vi
-	}
-	if e.field != "" {
-		return e.field + ": " + msg
-	}
-	return msg
+	e := domain.NotFound("the API has no %s; its routes are listed in /v1/openapi.json", r.URL.Path)
+	e.Field = "path"
+	WriteError(w, r, nil, e)
 }
 
 // WriteError answers err as the API answers every error: the HTTP status of its code (or of
@@ -321,7 +308,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	lang := errorLang(r)
 	err = ledger.ReadError(err) // positions missing from the log are named, not an internal error
 	if errors.As(err, &he) {
-		status, body = he.status, errorDetail{Code: he.code, Field: he.field, Message: he.message(lang), MessageEN: he.message("en")}
+		status, body = he.status, errorDetail{Code: he.code, Field: domain.ErrorField(he.err), Message: i18n.Localize(he.err, lang), MessageEN: he.err.Error()}
 	} else {
 		code := domain.ErrorCode(err)
 		status = domain.HTTPStatus(code)

@@ -46,6 +46,14 @@ var messagesVI = map[string]string{
 	"%q is not a figure ID; known figures: %s":                                 "%q không phải là mã chỉ tiêu; các chỉ tiêu đã biết: %s",
 	"no report %s in the ledger (no report.filed entry in %s)":                 "không có báo cáo %s trong sổ cái (hồ sơ %s không có mục ghi report.filed nào)",
 
+	// The HTTP API: routes, methods, the body of an event, rebuilding (httpapi).
+	"%s is not a method of %s; it takes: %s":                         "%s không áp dụng cho %s; đường dẫn này nhận: %s",
+	"the API has no %s; its routes are listed in /v1/openapi.json":   "API không có đường dẫn %s; danh sách đường dẫn có trong /v1/openapi.json",
+	"must be application/json: the body of an event is JSON, not %q": "phải là application/json: nội dung của một sự kiện là JSON, không phải %q",
+	"the body is longer than %d KiB, the most an entry may hold":     "nội dung gửi lên dài hơn %d KiB, mức tối đa của một mục ghi",
+	"the body is %d bytes; an entry may be at most %d KiB":           "nội dung gửi lên dài %d byte; mỗi mục ghi tối đa %d KiB",
+	"this server cannot rebuild its read models":                     "máy chủ này không có chức năng dựng lại số liệu (read models)",
+
 	// The HTTP API: streams resumed from a position (httpapi/stream.go).
 	"%d is beyond the end of the log (position %d): this ledger has no such position; reconnect without it to follow from now": "%d nằm sau cuối sổ cái (vị trí %d): sổ cái này không có vị trí đó; hãy kết nối lại mà không ghi giá trị này để theo dõi từ bây giờ",
 
