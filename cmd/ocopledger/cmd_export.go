@@ -17,6 +17,7 @@ import (
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/ledger"
+	"github.com/ocopledger/ocopledger/provenance"
 )
 
 // export: the backup of the log (format 2, docs/export.md). Line i is the entry at position i:
@@ -25,14 +26,14 @@ import (
 // what the store cannot give back named in its place (ocopledger_missing).
 
 type exportOptions struct {
-	out, mirror string
-	salvage     bool
+	out, mirror, hashes string
+	salvage             bool
 }
 
 func newExportCmd(m *Main) *cobra.Command {
 	o := &exportOptions{}
 	c := &cobra.Command{
-		Use: "export " + m.t("[--out TỆP] [--mirror LUỒNG] [--salvage]", "[--out FILE] [--mirror STREAM] [--salvage]"),
+		Use: "export " + m.t("[--out TỆP] [--hashes TỆP] [--mirror LUỒNG] [--salvage]", "[--out FILE] [--hashes FILE] [--mirror STREAM] [--salvage]"),
 		Short: m.t("xuất toàn bộ sổ cái, mỗi dòng một mục ghi đúng như đã lưu, theo thứ tự vị trí (định dạng sao lưu)",
 			"write the whole log, one entry per line exactly as stored, in position order (the backup format)"),
 		Long: m.t(`Dòng thứ i là mục ghi ở vị trí i của sổ cái, đúng từng byte như sổ cái lưu (định dạng 2,
@@ -60,7 +61,8 @@ from the log (with --salvage: the file is written but incomplete); 3 no stream t
 failure.`),
 		Example: `  ocopledger export --out sao-luu.jsonl
   ocopledger export --nats nats://backup:4222 --mirror OCOP_LEDGER_BACKUP --out sao-luu.jsonl
-  ocopledger export --salvage --out cuu-du-lieu.jsonl`,
+  ocopledger export --salvage --out cuu-du-lieu.jsonl
+  ocopledger export --out sao-luu.jsonl --hashes sao-luu.hashes`,
 		RunE: func(c *cobra.Command, args []string) error { return runExport(c.Context(), m, o, args) },
 	}
 	fs := c.Flags()
@@ -71,6 +73,9 @@ failure.`),
 	fs.StringVar(&o.mirror, "mirror", "", m.t(
 		"đọc bản sao lưu: luồng JetStream sao chép sổ cái (ví dụ OCOP_LEDGER_BACKUP), mở ở chế độ chỉ đọc",
 		"read a backup: the JetStream stream that mirrors the ledger (e.g. OCOP_LEDGER_BACKUP), opened read-only"))
+	fs.StringVar(&o.hashes, "hashes", "", m.t(
+		"ghi thêm tệp mã băm: dòng i là mã băm lá (base64) của mục ghi ở vị trí i; ocopledger verify --hashes dùng nó để chỉ đúng dòng bị sửa của một bản xuất",
+		"also write a hashes file: line i is the leaf hash (base64) of the entry at position i; ocopledger verify --hashes uses it to name the very line of an export that was changed"))
 	fs.BoolVar(&o.salvage, "salvage", false, m.t(
 		"cứu dữ liệu từ một kho bị hỏng: ghi mọi mục ghi còn đọc được và đánh dấu các vị trí bị thiếu thay vì dừng lại",
 		"salvage a damaged store: write every entry that can be read and mark the missing positions instead of stopping"))
@@ -80,6 +85,9 @@ failure.`),
 func runExport(ctx context.Context, m *Main, o *exportOptions, args []string) error {
 	if len(args) > 0 {
 		return usagef("%s takes no arguments", "export")
+	}
+	if o.hashes != "" && o.salvage {
+		return usagef("--hashes and --salvage do not go together: a salvaged export lacks entries whose hashes nobody can know")
 	}
 	// Export only reads: the store opens read-only, so that a damaged one can still be read
 	// and nothing is created or written.
@@ -123,6 +131,15 @@ func runExport(ctx context.Context, m *Main, o *exportOptions, args []string) er
 		out = file
 	}
 	w := bufio.NewWriterSize(out, 1<<20)
+	var hashes *bufio.Writer
+	var hashFile *partialFile
+	if o.hashes != "" {
+		if hashFile, err = createPartial("hashes", o.hashes); err != nil {
+			return err
+		}
+		defer hashFile.abandon()
+		hashes = bufio.NewWriterSize(hashFile, 1<<16)
+	}
 	var (
 		n          int
 		unreadable []uint64
@@ -136,6 +153,11 @@ func runExport(ctx context.Context, m *Main, o *exportOptions, args []string) er
 		line, own = appendExportLine(line[:0], e)
 		if !own {
 			unreadable = append(unreadable, e.Sequence)
+		}
+		if hashes != nil {
+			if err := provenance.WriteLeaf(hashes, provenance.LeafHash(e.Body)); err != nil {
+				return err
+			}
 		}
 		_, err := w.Write(line)
 		return err
@@ -179,6 +201,14 @@ func runExport(ctx context.Context, m *Main, o *exportOptions, args []string) er
 	}
 	if err := w.Flush(); err != nil {
 		return err
+	}
+	if hashes != nil {
+		if err := hashes.Flush(); err != nil {
+			return err
+		}
+		if err := hashFile.keep(); err != nil {
+			return err
+		}
 	}
 	if file != nil {
 		if err := file.keep(); err != nil {

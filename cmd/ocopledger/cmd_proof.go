@@ -24,6 +24,7 @@ type verifyOptions struct {
 	proof       string
 	witnessKeys []string
 	witnesses   int
+	hashes      string
 }
 
 type keyOptions struct {
@@ -61,9 +62,11 @@ witnesses. Formats: docs/auditors.md.
 Exit codes: 0 verified, 2 invalid input, 6 does not verify (the export or proof does not match the
 checkpoints, or a signature is not valid).`),
 		Example: m.t(`  ocopledger verify sao-luu.jsonl --checkpoint cp-470.txt --key ocop.key
+  ocopledger verify sao-luu.jsonl --checkpoint cp-470.txt --key ocop.key --hashes sao-luu.hashes
   ocopledger verify --proof bang-chung.json --key ocop.key
   ocopledger verify --checkpoint moi-nhat.json --key ocop.key --witness-key thanh-tra.key`,
 			`  ocopledger verify backup.jsonl --checkpoint cp-470.txt --key ocop.key
+  ocopledger verify backup.jsonl --checkpoint cp-470.txt --key ocop.key --hashes backup.hashes
   ocopledger verify --proof proof.json --key ocop.key
   ocopledger verify --checkpoint latest.json --key ocop.key --witness-key inspectorate.key`),
 		RunE: func(c *cobra.Command, args []string) error { return runVerify(c.Context(), m, o, args) },
@@ -82,6 +85,9 @@ checkpoints, or a signature is not valid).`),
 	fs.StringArrayVar(&o.witnessKeys, "witness-key", nil, m.t(
 		"khóa kiểm tra của một bên chứng kiến (như ocopledger witness --print-key in ra), hoặc tệp chứa khóa đó: mỗi điểm kiểm chứng phải có chữ ký đồng xác nhận hợp lệ của bên đó; có thể nêu nhiều lần",
 		"a witness's verifier key (as ocopledger witness --print-key prints it), or a file holding it: every checkpoint must carry its valid cosignature; may be given several times"))
+	fs.StringVar(&o.hashes, "hashes", "", m.t(
+		"tệp mã băm của bản xuất (ocopledger export --hashes): nếu khớp với các điểm kiểm chứng, lệnh chỉ đúng dòng bị sửa thay vì một khoảng dòng",
+		"the export's hashes file (ocopledger export --hashes): when it matches the checkpoints, a changed line is named exactly instead of a range of lines"))
 	fs.IntVar(&o.witnesses, "witnesses", 0, m.t(
 		"số bên chứng kiến tối thiểu phải đồng ký mỗi điểm kiểm chứng (mặc định: tất cả các bên đã nêu bằng --witness-key)",
 		"how many of the witnesses given must have cosigned each checkpoint (default: all given with --witness-key)"))
@@ -202,7 +208,22 @@ func runVerify(ctx context.Context, m *Main, o *verifyOptions, args []string) er
 		r = f
 	}
 	start := time.Now()
-	rep, err := provenance.VerifyExport(ctx, bufio.NewReaderSize(r, 1<<20), cps, provenance.VerifyOptions{})
+	var vopts provenance.VerifyOptions
+	if o.hashes != "" {
+		f, err := openInput("hashes", o.hashes)
+		if err != nil {
+			return err
+		}
+		leaves, err := provenance.ReadLeaves(bufio.NewReader(f))
+		f.Close()
+		if err != nil {
+			return err
+		}
+		if vopts.Leaves, err = provenance.CheckLeaves(leaves, cps); err != nil {
+			return fmt.Errorf("%s: %w", o.hashes, err)
+		}
+	}
+	rep, err := provenance.VerifyExport(ctx, bufio.NewReaderSize(r, 1<<20), cps, vopts)
 	if err != nil {
 		return err
 	}

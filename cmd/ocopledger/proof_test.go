@@ -254,3 +254,50 @@ func TestVerifyCommand(t *testing.T) {
 		t.Errorf("a proof that is not one: exit %d, %s", code, errOut)
 	}
 }
+
+// export --hashes writes the leaf hash of each line beside the export; verify --hashes checks
+// it against the checkpoints and then names the very line of a tampered export, where the
+// checkpoint alone says "one of lines 1–N". A hashes file of another log is refused, by name.
+func TestExportHashesNameTheChangedLine(t *testing.T) {
+	t.Setenv(provenance.KeyFileEnv, "")
+	dir, files := t.TempDir(), t.TempDir()
+	for i, p := range []string{"a", "b", "c", "d", "e"} {
+		recordCert(t, dir, p, fmt.Sprintf("2025-07-0%dT09:00:00+07:00", i+1))
+	}
+	exp, hashes := filepath.Join(files, "backup.jsonl"), filepath.Join(files, "backup.hashes")
+	mustRun(t, dir, "export", "--out", exp, "--hashes", hashes)
+	cp := writeFile(t, filepath.Join(files, "cp.txt"), []byte(mustRun(t, dir, "checkpoint")))
+	key := writeFile(t, filepath.Join(files, "ocop.key"), []byte(mustRun(t, dir, "key")))
+	if h := mustReadFile(t, hashes); strings.Count(h, "\n") != 5 || len(h) != 5*45 {
+		t.Fatalf("hashes file:\n%s", h)
+	}
+	if code, out, errOut := runCLI(t, "verify", exp, "--checkpoint", cp, "--key", key, "--hashes", hashes); code != 0 {
+		t.Fatalf("verify --hashes of the export as written: exit %d\n%s%s", code, out, errOut)
+	}
+	data := []byte(mustReadFile(t, exp))
+	i := bytes.Index(data, []byte(`"product_id":"d"`))
+	data[i+len(`"product_id":"`)] = 'x' // line 4, still valid JSON
+	bad := writeFile(t, filepath.Join(files, "tampered.jsonl"), data)
+	code, _, errOut := runCLI(t, "verify", bad, "--checkpoint", cp, "--key", key, "--lang", "en")
+	if code != 6 || !strings.Contains(errOut, "one of lines 1–5 differs") {
+		t.Errorf("verify without the hashes: exit %d, %s", code, errOut)
+	}
+	code, _, errOut = runCLI(t, "verify", bad, "--checkpoint", cp, "--key", key, "--hashes", hashes, "--lang", "en")
+	if code != 6 || !strings.Contains(errOut, "line 4 differs from the log") {
+		t.Errorf("verify --hashes: exit %d, %s; want line 4 named", code, errOut)
+	}
+	// The hashes of the tampered export are not the log's: refused, naming the file.
+	badHashes := filepath.Join(files, "tampered.hashes")
+	var b bytes.Buffer
+	for _, l := range bytes.SplitAfter(bytes.TrimSuffix(data, []byte("\n")), []byte("\n")) {
+		provenance.WriteLeaf(&b, provenance.LeafHash(bytes.TrimSuffix(l, []byte("\n"))))
+	}
+	writeFile(t, badHashes, b.Bytes())
+	code, _, errOut = runCLI(t, "verify", bad, "--checkpoint", cp, "--key", key, "--hashes", badHashes, "--lang", "en")
+	if code != 6 || !strings.Contains(errOut, "tampered.hashes") || !strings.Contains(errOut, "it is not this log's") {
+		t.Errorf("verify with the tampered export's own hashes: exit %d, %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "export", "--data", dir, "--salvage", "--hashes", badHashes); code != 2 {
+		t.Errorf("export --salvage --hashes: exit %d, %s", code, errOut)
+	}
+}
