@@ -1,7 +1,6 @@
 package dashboard_test
 
 import (
-	"encoding/json"
 	"io"
 	"io/fs"
 	"net/http"
@@ -13,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/ocopledger/ocopledger/dashboard"
-	"github.com/ocopledger/ocopledger/domain"
 )
 
 func newServer(t *testing.T) *httptest.Server {
@@ -50,7 +48,6 @@ func TestHandlerServesThePageAndItsAssets(t *testing.T) {
 		{"/assets/app.css", "text/css", "--brand"},
 		{"/assets/app.js", "javascript", "/v1/stream/events"},
 		{"/assets/favicon.svg", "image/svg+xml", "<svg"},
-		{"/assets/labels.json", "application/json", "ocop.valid"},
 	} {
 		res, body := get(t, srv.URL+c.path)
 		if res.StatusCode != http.StatusOK {
@@ -71,35 +68,6 @@ func TestHandlerServesThePageAndItsAssets(t *testing.T) {
 		if res, _ := get(t, srv.URL+p); res.StatusCode != http.StatusNotFound {
 			t.Errorf("GET %s: status %d, want 404", p, res.StatusCode)
 		}
-	}
-}
-
-func TestLabelsComeFromTheDomain(t *testing.T) {
-	var got struct {
-		Figures []domain.Figure                       `json:"figures"`
-		Values  map[string]map[string]dashboard.Label `json:"values"`
-	}
-	if err := json.Unmarshal(dashboard.Labels(), &got); err != nil {
-		t.Fatal(err)
-	}
-	want := domain.Figures()
-	if len(got.Figures) != len(want) {
-		t.Fatalf("%d figures, want %d", len(got.Figures), len(want))
-	}
-	for i, f := range want {
-		if got.Figures[i].ID != f.ID || got.Figures[i].VI != f.VI || got.Figures[i].EN != f.EN {
-			t.Errorf("figure %d: got %+v, want %+v", i, got.Figures[i], f)
-		}
-	}
-	for dim, vals := range got.Values {
-		for k, l := range vals {
-			if l.VI == "" || l.EN == "" {
-				t.Errorf("%s %q: a label is missing: %+v", dim, k, l)
-			}
-		}
-	}
-	if l := got.Values[domain.DimFunding]["private"]; l.VI != "xã hội hóa 100%" {
-		t.Errorf("funding private: %q, want the domain's wording", l.VI)
 	}
 }
 

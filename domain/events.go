@@ -429,8 +429,8 @@ func (e ListingRemoved) Validate() error {
 // UnitMapping maps one former unit to the unit that replaced it.
 type UnitMapping struct {
 	OldCommune  string `json:"old_commune"`
-	OldDistrict string `json:"old_district"`
-	OldProvince string `json:"old_province"` // "Quảng Ngãi" or "Kon Tum"
+	OldDistrict string `json:"old_district" schema:"optional"` // may be empty
+	OldProvince string `json:"old_province"`                   // "Quảng Ngãi" or "Kon Tum"
 	NewCommune  string `json:"new_commune"`
 	NewProvince string `json:"new_province"`
 }

@@ -18,6 +18,7 @@ func (s *Server) buildRoutes() []Route {
 		r("GET", "/v1/figures/{id}/explain", "viewer", "The items a figure counts and the events behind them", s.handleExplain),
 		r("GET", "/v1/figures/{id}/timeline", "viewer", "A figure day by day, week by week or month by month", s.handleTimeline),
 		r("GET", "/v1/definitions", "viewer", "Figure definitions, event types and dimensions", s.handleDefinitions),
+		r("GET", "/v1/catalogue", "", "Event types, figures, dimensions and enumerations, with their labels in Vietnamese and English", s.handleCatalogue),
 		r("GET", "/v1/diff", "viewer", "Figures of a day as known at two times, and the entries in between", s.handleDiff),
 		r("GET", "/v1/expiring", "viewer", "Certificates whose validity ends soon", s.handleExpiring),
 		r("GET", "/v1/stream/events", "viewer", "Server-Sent Events: the log as it grows, resumable", s.handleStreamEvents),

@@ -26,7 +26,6 @@
       expiringHeading: 'Chứng nhận sắp hết hạn trong 30 ngày',
       footer: 'Nguồn: sổ cái sự kiện ocopledger (NATS JetStream). Số liệu của Công văn 470/SCT-QLTM ngày 07/08/2025. Mục đánh dấu “dữ liệu giả lập” là dữ liệu minh họa, không phải hồ sơ thật.',
       split: 'Sản phẩm OCOP còn thời hạn theo tỉnh trước sáp nhập (01/07/2025)',
-      groups: { ocop: 'Sản phẩm OCOP', cnnttb: 'Sản phẩm công nghiệp nông thôn tiêu biểu', salespoints: 'Điểm giới thiệu và bán sản phẩm OCOP', trade: 'Xúc tiến thương mại', ecommerce: 'Thương mại điện tử' },
       period: (from, to) => `từ ${from} đến ${to}`,
       live: { connecting: 'Đang kết nối…', open: 'Trực tiếp', retry: 'Mất kết nối, đang thử lại…' },
       badDate: 'Ngày không hợp lệ: nhập ngày/tháng/năm, ví dụ 07/08/2025.',
@@ -49,16 +48,8 @@
       feedPast: 'Đang xem số liệu như biết tại một thời điểm đã qua: mục mới hiện ở đây nhưng không làm đổi số liệu đang xem.',
       recordedAt: 'ghi lúc', by: 'bởi',
       apiError: (m) => `Không đọc được số liệu: ${m}`,
-      types: {
-        'ocop.certified': 'Cấp chứng nhận OCOP', 'ocop.reevaluated': 'Đánh giá lại OCOP', 'ocop.revoked': 'Thu hồi chứng nhận OCOP',
-        'ocop.expired': 'Chứng nhận OCOP hết hạn', 'ocop.expiry_noticed': 'Thông báo sắp hết hạn', 'ocop.potential_5star': 'Tiềm năng 5 sao',
-        'cnnttb.recognized': 'Công nhận CNNTTB', 'cnnttb.expired': 'CNNTTB hết hiệu lực', 'salespoint.opened': 'Mở điểm bán OCOP',
-        'salespoint.closed': 'Đóng điểm bán OCOP', 'trade_event.held': 'Tổ chức sự kiện xúc tiến', 'trade_event.participation': 'Doanh nghiệp tham gia',
-        'listing.created': 'Đăng sản phẩm lên sàn', 'listing.removed': 'Gỡ sản phẩm khỏi sàn', 'admin.units_merged': 'Sắp xếp đơn vị hành chính',
-        'report.filed': 'Nộp báo cáo', 'correction.retracted': 'Hủy mục đã ghi', 'correction.amended': 'Sửa mục đã ghi',
-        'correction.quarantine_acknowledged': 'Xác nhận mục bị cách ly', unreadable: 'Mục không đọc được (bị cách ly)',
-        'producer.registered': 'Đăng ký chủ thể'
-      },
+      // the labels of event types come from the catalogue (GET /v1/catalogue); this one is the page's own
+      types: { unreadable: 'Mục không đọc được (bị cách ly)' },
       province: (p) => p
     },
     en: {
@@ -77,7 +68,6 @@
       expiringHeading: 'Certificates expiring within 30 days',
       footer: 'Source: the ocopledger event ledger (NATS JetStream). Figures of report 470/SCT-QLTM of 07/08/2025. Items marked “synthetic” are demo data, not real records.',
       split: 'Valid OCOP products by province before the merger (01/07/2025)',
-      groups: { ocop: 'OCOP products', cnnttb: 'Typical rural industrial products (CNNTTB)', salespoints: 'OCOP introduction-and-sales points', trade: 'Trade promotion', ecommerce: 'E-commerce' },
       period: (from, to) => `from ${from} to ${to}`,
       live: { connecting: 'Connecting…', open: 'Live', retry: 'Disconnected, retrying…' },
       badDate: 'Not a date: give day/month/year, e.g. 07/08/2025.',
@@ -100,16 +90,7 @@
       feedPast: 'You are viewing the figures as known at a past time: new entries appear here but do not change the figures shown.',
       recordedAt: 'recorded', by: 'by',
       apiError: (m) => `Could not read the figures: ${m}`,
-      types: {
-        'ocop.certified': 'OCOP certified', 'ocop.reevaluated': 'OCOP re-evaluated', 'ocop.revoked': 'OCOP revoked',
-        'ocop.expired': 'OCOP expired', 'ocop.expiry_noticed': 'Expiry notice sent', 'ocop.potential_5star': 'Potential 5-star',
-        'cnnttb.recognized': 'CNNTTB recognised', 'cnnttb.expired': 'CNNTTB expired', 'salespoint.opened': 'Sales point opened',
-        'salespoint.closed': 'Sales point closed', 'trade_event.held': 'Trade event held', 'trade_event.participation': 'Business took part',
-        'listing.created': 'Listing created', 'listing.removed': 'Listing removed', 'admin.units_merged': 'Administrative units merged',
-        'report.filed': 'Report filed', 'correction.retracted': 'Entry retracted', 'correction.amended': 'Entry amended',
-        'correction.quarantine_acknowledged': 'Quarantined entry acknowledged', unreadable: 'Unreadable entry (quarantined)',
-        'producer.registered': 'Producer registered'
-      },
+      types: { unreadable: 'Unreadable entry (quarantined)' },
       province: (p) => p
     }
   };
@@ -121,7 +102,7 @@
     asOf: isoDate(params.get('as_of')) || todayVN(),
     knownMode: params.get('known_at') ? 'at' : 'now',
     knownDate: '', knownTime: '',
-    labels: { figures: [], values: {} },
+    labels: { figures: [], groups: [], types: {}, values: {} },
     result: null, prev: null, queryKey: '',
     drill: null, drillItems: [],
     token: sessionStorage.getItem('ocopledger.token') || '',
@@ -256,6 +237,19 @@
     const ad = (a && a.address) || {};
     return [ad.detail, ad.commune, ad.district, ad.province].filter(Boolean).join(', ');
   }
+  // readCatalogue turns GET /v1/catalogue (the domain's tables) into what the page looks up:
+  // figures and their groups, event-type labels, and the labels of the values of each dimension.
+  function readCatalogue(c) {
+    const enums = Object.fromEntries((c.enumerations || []).map((e) => [e.id, e]));
+    const values = {};
+    for (const d of c.dimensions || []) {
+      const e = enums[d.enum];
+      if (e) values[d.id] = Object.fromEntries(e.values.map((v) => [String(v.value), v.label]));
+    }
+    const types = Object.fromEntries((c.event_types || []).map((e) => [e.type, e.label]));
+    return { figures: c.figures || [], groups: c.figure_groups || [], types, values };
+  }
+  function typeLabel(typ) { const l = state.labels.types[typ]; return (l && l[state.lang]) || t().types[typ] || typ; }
   function figureDef(id) { return state.labels.figures.find((f) => f.id === id) || { id, vi: id, en: id, kind: 'stock' }; }
   function figureLabel(id) { const f = figureDef(id); return f[state.lang] || id; }
 
@@ -317,20 +311,18 @@
   }
 
   // ---- figures ---------------------------------------------------------------------------
-  const GROUPS = [
-    { key: 'ocop', cls: 'two-thirds', ids: ['ocop.valid', 'ocop.valid.stars5', 'ocop.valid.stars4', 'ocop.valid.stars3'] },
-    { key: 'salespoints', cls: 'third', ids: ['salespoints.open', 'salespoints.open.state', 'salespoints.open.ministry', 'salespoints.open.private'] },
-    { key: 'cnnttb', cls: '', ids: ['cnnttb.recognized.province', 'cnnttb.recognized.region', 'cnnttb.recognized.national', 'cnnttb.valid.province', 'cnnttb.valid.region', 'cnnttb.valid.national'] },
-    { key: 'trade', cls: '', flow: true, ids: ['fairs.province', 'fairs.district', 'market_sessions', 'supply_demand_conferences', 'trade_events', 'trade_events.participations'] },
-    { key: 'ecommerce', cls: 'wide', ids: ['ecommerce.listed_products', 'ecommerce.listed_businesses', 'ecommerce.ocop_on_marketplaces'] }
-  ];
+  // The figures and their groups come from the catalogue; the page only lays the groups out.
+  const LAYOUT = { ocop: 'two-thirds', salespoints: 'third', cnnttb: '', trade: '', ecommerce: 'wide' };
+  function figureGroups() {
+    const order = Object.keys(LAYOUT);
+    const rank = (id) => { const i = order.indexOf(id); return i < 0 ? order.length : i; };
+    return state.labels.groups.filter((g) => g.figures.length).sort((a, b) => rank(a.id) - rank(b.id))
+      .map((g) => ({ key: g.id, label: g.label, cls: LAYOUT[g.id] ?? 'wide', flow: g.figures.every((id) => figureDef(id).kind === 'flow'), ids: g.figures }));
+  }
   function buildCards() {
     const root = $('figure-groups');
     root.replaceChildren();
-    const known = new Set(GROUPS.flatMap((g) => g.ids));
-    const extra = state.labels.figures.map((f) => f.id).filter((id) => !known.has(id));
-    const groups = extra.length ? [...GROUPS, { key: 'other', cls: 'wide', ids: extra }] : GROUPS;
-    for (const g of groups) {
+    for (const g of figureGroups()) {
       const cards = g.ids.map((id) => {
         const m = /stars(\d)$/.exec(id);
         return h('button', { type: 'button', class: 'card' + (id === 'ocop.valid' ? ' hero' : '') + (m ? ' s' + m[1] : ''), 'data-figure': id, 'aria-expanded': 'false', 'aria-controls': 'drill', onclick: () => openDrill(id) },
@@ -339,8 +331,9 @@
           h('span', { class: 'label', text: figureLabel(id) }),
           h('span', { class: 'fid', text: id }));
       });
-      root.append(h('section', { class: 'group ' + g.cls, 'aria-label': (t().groups[g.key] || g.key) },
-        h('div', { class: 'group-head' }, h('h3', { text: t().groups[g.key] || '' }), g.flow ? h('span', { class: 'period', 'data-period': '' }) : null),
+      const title = g.label[state.lang] || g.key;
+      root.append(h('section', { class: 'group ' + g.cls, 'aria-label': title },
+        h('div', { class: 'group-head' }, h('h3', { text: title }), g.flow ? h('span', { class: 'period', 'data-period': '' }) : null),
         h('div', { class: 'cards' }, cards),
         g.key === 'ocop' ? h('div', { id: 'split', class: 'split', hidden: true }) : null));
     }
@@ -406,13 +399,8 @@
   }
 
   // ---- drill-down ------------------------------------------------------------------------
-  function family(id) {
-    if (id.startsWith('ocop.')) return 'ocop';
-    if (id.startsWith('cnnttb.')) return 'cnnttb';
-    if (id.startsWith('salespoints.')) return 'sp';
-    if (id.startsWith('ecommerce.')) return 'ec';
-    return 'trade';
-  }
+  // family picks the columns of a figure's drill-down by the group it is shown in.
+  function family(id) { return { ocop: 'ocop', cnnttb: 'cnnttb', salespoints: 'sp', ecommerce: 'ec' }[figureDef(id).group] || 'trade'; }
   function columns(fam) {
     const c = t().cols;
     const name = (it) => [h('span', { text: it.attrs.name || it.item }), ...badges(it.attrs)];
@@ -435,7 +423,7 @@
     const evs = it.events || [];
     if (!evs.length) return '';
     return h('details', {}, h('summary', { text: t().eventsN(evs.length) }),
-      h('ol', {}, evs.map((e) => h('li', {}, `#${e.sequence} `, h('strong', { text: t().types[e.type] || e.type }), ` · ${fmtInstant(e.recorded_at)}`, e.source ? ` · ${e.source}` : ''))));
+      h('ol', {}, evs.map((e) => h('li', {}, `#${e.sequence} `, h('strong', { text: typeLabel(e.type) }), ` · ${fmtInstant(e.recorded_at)}`, e.source ? ` · ${e.source}` : ''))));
   }
   async function openDrill(id) {
     state.drill = id;
@@ -624,7 +612,7 @@
     const { name, detail } = env.unreadable ? { name: env.stream || '', detail: env.unreadable } : summarize(typ, env.data);
     const li = h('li', { class: fresh ? 'new' : null, 'data-seq': seq || '', 'data-type': typ },
       h('span', { class: 'seq', text: seq ? '#' + seq : '' }),
-      h('span', { class: 'what' }, h('span', { class: 'type' + (typ.startsWith('ocop.') ? ' ocop' : ''), text: t().types[typ] || typ }), name, ...badges({ ...(env.data || {}), name })),
+      h('span', { class: 'what' }, h('span', { class: 'type' + (typ.startsWith('ocop.') ? ' ocop' : ''), text: typeLabel(typ) }), name, ...badges({ ...(env.data || {}), name })),
       h('span', { class: 'meta', text: [detail, `${t().recordedAt} ${fmtInstant(env.unreadable ? env.appended_at : env.recorded_at)}`, env.actor ? `${t().by} ${env.actor}` : ''].filter(Boolean).join(' · ') }));
     const feed = $('feed');
     feed.querySelector('.empty')?.remove();
@@ -743,7 +731,7 @@
 
   async function main() {
     applyLang();
-    try { state.labels = await (await fetch('/assets/labels.json')).json(); } catch (e) { /* ids stand in for labels */ }
+    try { state.labels = readCatalogue(await api('/v1/catalogue')); } catch (e) { showError(e); }
     buildCards();
     fillControls();
     $('controls').addEventListener('submit', (e) => { e.preventDefault(); if (readControls()) refreshAll(); });
