@@ -246,7 +246,7 @@ func obj(kv ...any) *omap {
 	return m
 }
 
-func (m *omap) get(k string) any   { return m.vals[k] }
+func (m *omap) get(k string) any  { return m.vals[k] }
 func (m *omap) has(k string) bool { _, ok := m.vals[k]; return ok }
 
 func (m *omap) set(k string, v any) {
