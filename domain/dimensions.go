@@ -16,6 +16,35 @@ const (
 	DimPlatform       = "platform"
 )
 
+// The dimensions each family of figures can be broken down by (Figure.Dims).
+var (
+	ocopDims  = []string{DimStars, DimFormerProvince, DimCommune, DimSector, DimProductSet, DimProducerKind, DimAuthority}
+	cnnDims   = []string{DimLevel, DimFormerProvince, DimCommune}
+	spDims    = []string{DimFunding, DimSiteType, DimFormerProvince, DimCommune}
+	eventDims = []string{DimEventKind, DimFormerProvince}
+	listDims  = []string{DimPlatform}
+)
+
+// Attrs are what the ledger knows of an item that a figure counts: enough to list it, explain it
+// and break figures down by dimension. Empty fields do not apply to the item.
+type Attrs struct {
+	Name         string         `json:"name,omitempty"`
+	Producer     string         `json:"producer,omitempty"`
+	ProducerKind ProducerKind   `json:"producer_kind,omitempty"`
+	ProductSet   ProductSet     `json:"product_set,omitempty"`
+	Stars        Stars          `json:"stars,omitempty"`
+	Authority    Authority      `json:"authority,omitempty"`
+	Decision     string         `json:"decision,omitempty"`
+	Level        CNNTTBLevel    `json:"level,omitempty"`
+	Funding      Funding        `json:"funding,omitempty"`
+	SiteType     SiteType       `json:"site_type,omitempty"`
+	EventKind    TradeEventKind `json:"event_kind,omitempty"`
+	Platform     Platform       `json:"platform,omitempty"`
+	Address      Address        `json:"address"`
+	Potential5   bool           `json:"potential_5star,omitempty"`
+	Synthetic    bool           `json:"synthetic,omitempty"`
+}
+
 // Dimension describes a breakdown dimension: its ID, its name for people, the enumeration its
 // values come from (when they come from one) and how an item's value is read from its Attrs.
 type Dimension struct {
@@ -30,8 +59,9 @@ type Dimension struct {
 // recorded address to today's units (nil: none known).
 func (d Dimension) Value(m *UnitMap, a Attrs, lang string) string { return d.value(m, a, lang) }
 
-// dimensions is the table of breakdown dimensions: a new dimension is a constant and one entry
-// here (plus, for the figures it applies to, its ID in their Dims in figures.go).
+// dimensions is the table of breakdown dimensions: a new dimension is a constant, one entry here
+// and its ID in the lists above of the figures it applies to (plus, when it reads an attribute
+// items do not carry yet, a field of Attrs set by the aggregates).
 var dimensions = []Dimension{
 	{DimStars, Label{"số sao", "stars"}, EnumStars, func(_ *UnitMap, a Attrs, _ string) string {
 		if a.Stars == 0 {

@@ -81,12 +81,6 @@ var figureGroups = []FigureGroup{
 func FigureGroups() []FigureGroup { return append([]FigureGroup(nil), figureGroups...) }
 
 var (
-	ocopDims  = []string{DimStars, DimFormerProvince, DimCommune, DimSector, DimProductSet, DimProducerKind, DimAuthority}
-	cnnDims   = []string{DimLevel, DimFormerProvince, DimCommune}
-	spDims    = []string{DimFunding, DimSiteType, DimFormerProvince, DimCommune}
-	eventDims = []string{DimEventKind, DimFormerProvince}
-	listDims  = []string{DimPlatform}
-
 	// allFigures is the table of figures, in the order of the report: a new figure is a constant
 	// and one entry here, plus the contributions its aggregate makes in aggregates.go.
 	allFigures = []Figure{
@@ -141,26 +135,6 @@ func FigureIndex(id string) int {
 		return i
 	}
 	return -1
-}
-
-// Attrs are what the ledger knows of an item that a figure counts: enough to list it, explain it
-// and break figures down by dimension. Empty fields do not apply to the item.
-type Attrs struct {
-	Name         string         `json:"name,omitempty"`
-	Producer     string         `json:"producer,omitempty"`
-	ProducerKind ProducerKind   `json:"producer_kind,omitempty"`
-	ProductSet   ProductSet     `json:"product_set,omitempty"`
-	Stars        Stars          `json:"stars,omitempty"`
-	Authority    Authority      `json:"authority,omitempty"`
-	Decision     string         `json:"decision,omitempty"`
-	Level        CNNTTBLevel    `json:"level,omitempty"`
-	Funding      Funding        `json:"funding,omitempty"`
-	SiteType     SiteType       `json:"site_type,omitempty"`
-	EventKind    TradeEventKind `json:"event_kind,omitempty"`
-	Platform     Platform       `json:"platform,omitempty"`
-	Address      Address        `json:"address"`
-	Potential5   bool           `json:"potential_5star,omitempty"`
-	Synthetic    bool           `json:"synthetic,omitempty"`
 }
 
 // Contribution says that an item counts towards a figure on the days [From, Until). Cumulative and
