@@ -332,7 +332,8 @@ func (m *Main) flagError(c *cobra.Command, err error) error {
 		case "bool":
 			return usageError{domain.Invalid(f.Name, "%q is not true or false: write --%s, or --%s=false", value, f.Name, f.Name)}
 		case "int", "int64", "uint", "uint64":
-			if errors.Is(err, strconv.ErrRange) {
+			// pflag keeps no cause ("must be an integer"): whether the number is too large is ours.
+			if _, perr := strconv.ParseInt(strings.TrimPrefix(value, "-"), 0, 64); errors.Is(perr, strconv.ErrRange) {
 				return usageError{domain.Invalid(f.Name, "%q is too large a number", value)}
 			}
 			return usageError{domain.Invalid(f.Name, "%q is not a whole number", value)}

@@ -57,6 +57,21 @@ func TestCompletion(t *testing.T) {
 	if want := "complete -o default -F __start_ocopledger ocopledger"; err != nil || strings.TrimSpace(string(out)) != want {
 		t.Errorf("bash: %v, %q; want %q", err, out, want)
 	}
+	// Tab after "ocopledger fig" and "ocopledger figures --as", with the program on the PATH
+	// (_get_comp_words_by_ref stands in for the bash-completion package the script expects).
+	bin := buildBinary(t)
+	cmd := exec.Command(bash, "-c", `
+_get_comp_words_by_ref() { cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; }
+source `+file+`
+tab() { COMP_WORDS=("$@"); COMP_CWORD=$(($#-1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}; COMPREPLY=(); __start_ocopledger 2>/dev/null; echo "${COMPREPLY[*]}"; }
+tab ocopledger fig
+tab ocopledger figures --as
+tab ocopledger completion f`)
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	out, err = cmd.Output()
+	if want := "figures\n--as-of\nfish\n"; err != nil || string(out) != want {
+		t.Errorf("bash completing: %v, %q; want %q", err, out, want)
+	}
 }
 
 // `ocopledger version` reads the build information Go writes into the binary: the module's

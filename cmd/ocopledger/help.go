@@ -16,9 +16,6 @@ import (
 // each written in both languages where the command is defined
 // (TestEveryCommandAndFlagIsDescribedInBothLanguages builds them in both and compares).
 
-// secretFlags are flags whose default, taken from the environment, must not be shown.
-var secretFlags = map[string]bool{"nats-password": true, "token": true}
-
 // userInfo is the user and password written in a URL (nats://user:secret@host).
 var userInfo = regexp.MustCompile(`://[^/@,\s]*@`)
 
@@ -67,7 +64,8 @@ func valueName(f *pflag.Flag, lang string) string {
 // URL without its password.
 func shownDefault(f *pflag.Flag) string {
 	d := f.DefValue
-	if secretFlags[f.Name] || d == "" || d == "0" || d == "false" || d == "[]" || strings.HasPrefix(d, "-") {
+	secret := f.Name == "nats-password" || f.Name == "token" // a default from the environment not to show
+	if secret || d == "" || d == "0" || d == "false" || d == "[]" || strings.HasPrefix(d, "-") {
 		return ""
 	}
 	return userInfo.ReplaceAllString(d, "://…@")
