@@ -313,7 +313,7 @@ func appendExportLine(buf []byte, e eventstore.Envelope) (line []byte, own bool)
 // ownBody reports whether a stored message is written as it is: the JSON object of one of our
 // entries, on one line.
 func ownBody(b []byte) bool {
-	return bytes.HasPrefix(b, []byte(`{"id":`)) && bytes.IndexAny(b, "\n\r") < 0 && utf8.Valid(b) && json.Valid(b)
+	return bytes.HasPrefix(b, []byte(`{"id":`)) && !bytes.ContainsAny(b, "\n\r") && utf8.Valid(b) && json.Valid(b)
 }
 
 // unreadableEntry is the content of an ocopledger_unreadable line.
