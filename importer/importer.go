@@ -75,6 +75,10 @@ func (e RowError) Sentence(lang string) string {
 	return fmt.Sprintf("Row %d, column '%s': %s", e.Row, e.Column, e.Message(lang))
 }
 
+// Message is an error of this package (reading a file, writing a template) in a language; any
+// other error as i18n gives it.
+func Message(err error, lang string) string { return RowError{Err: err}.Message(lang) }
+
 // message is an error of this package, in both languages.
 type message struct{ vi, en string }
 
@@ -135,7 +139,7 @@ func readWorkbook(f *excelize.File) ([][]string, error) {
 	return f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
 }
 
-// ReadCSV reads comma- or semicolon-separated text (the separator of its first line), with or
+// ReadCSV reads comma- or semicolon-separated text, with or
 // without a byte-order mark.
 func ReadCSV(r io.Reader) ([][]string, error) {
 	b, err := io.ReadAll(r)
@@ -143,9 +147,19 @@ func ReadCSV(r io.Reader) ([][]string, error) {
 		return nil, err
 	}
 	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
-	first, _, _ := bytes.Cut(b, []byte("\n"))
+	// The separator: whichever of ';' and ',' the first lines hold more of (title lines have
+	// neither, decimal commas make a few).
+	head := b
+	for i, n := 0, 0; i < len(b); i++ {
+		if b[i] == '\n' {
+			if n++; n == 20 {
+				head = b[:i]
+				break
+			}
+		}
+	}
 	cr := csv.NewReader(bytes.NewReader(b))
-	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+	if bytes.Count(head, []byte(";")) > bytes.Count(head, []byte(",")) {
 		cr.Comma = ';'
 	}
 	cr.FieldsPerRecord = -1

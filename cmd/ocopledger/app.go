@@ -214,7 +214,7 @@ func newRootCmd(m *Main) *cobra.Command {
 	root.SetHelpCommand(newHelpCmd(m))
 	root.AddCommand(
 		newFiguresCmd(m), newExplainCmd(m), newDiffCmd(m), newTimelineCmd(m), newExpiringCmd(m), newRebuildCmd(m),
-		newRecordCmd(m), newLogCmd(m), newExportCmd(m), newRestoreCmd(m), newStatusCmd(m), newDemoCmd(m),
+		newRecordCmd(m), newImportCmd(m), newLogCmd(m), newExportCmd(m), newRestoreCmd(m), newStatusCmd(m), newDemoCmd(m),
 		newReportCmd(m), newReconcileCmd(m), newServeCmd(m), newWatchCmd(m),
 		newCheckpointCmd(m), newProveCmd(m), newVerifyCmd(m), newKeyCmd(m), newWitnessCmd(m),
 		newVersionCmd(m), newCompletionCmd(m),

@@ -33,7 +33,7 @@ func (m *Main) historyFile() string { return filepath.Join(m.DataDir, "history.j
 
 // creates are the commands that may create the ledger's stream (on an empty data directory, or
 // with --new-ledger).
-var creates = map[string]bool{"serve": true, "record": true, "restore": true, "demo": true}
+var creates = map[string]bool{"serve": true, "record": true, "restore": true, "demo": true, "import": true}
 
 // readsAsIs are the commands that read the log as it is, to save or show what is there: they
 // check nothing against the known history (and never create the stream).

@@ -1,0 +1,95 @@
+package importer_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ocopledger/ocopledger/importer"
+	"github.com/xuri/excelize/v2"
+)
+
+// examples are the rows of the committed example files docs/examples/<kind>.xlsx (clean) and
+// <kind>-errors.xlsx, filled into the kind's template. Only the decision's values given once
+// (B2:B4 of the template) and the table's rows are written.
+var examples = map[string]struct {
+	once       []any
+	clean, bad [][]any
+}{
+	"ocop-decision": {
+		once: []any{"1425/QĐ-UBND", "25/12/2023", "UBND tỉnh"},
+		clean: [][]any{
+			{"toi-ly-son", "Tỏi Lý Sơn", "phu-sinh", "Công ty TNHH Phú Sinh", "doanh nghiệp", "I.4b – Gia vị khác", 78, 4, "thôn Đông", "đặc khu Lý Sơn", "", "Quảng Ngãi"},
+			{"mach-nha-mantoza", "Mạch nha Mantoza", "mantoza", "HTX Mantoza", "hợp tác xã", "I.6 – Bánh, mứt, kẹo, đồ ăn nhẹ", 82.5, 4, "", "xã Tịnh Ấn", "", "Quảng Ngãi"},
+			{"sam-dat-ly-son", "Sâm đất Lý Sơn", "thien-loc", "Hộ kinh doanh Thiên Lộc", "hộ kinh doanh", "I.1 – Nông sản tươi sống", 85, 4, "", "đặc khu Lý Sơn", "", "Quảng Ngãi"},
+		},
+		bad: [][]any{
+			{"toi-ly-son", "Tỏi Lý Sơn", "phu-sinh", "Công ty TNHH Phú Sinh", "doanh nghiệp", "I.4b", 78, 2, "", "đặc khu Lý Sơn", "", "Quảng Ngãi"},
+			{"mach-nha", "Mạch nha", "mantoza", "HTX Mantoza", "hợp tác xã", "I.6", 78, "bốn", "", "xã Tịnh Ấn", "", "Quảng Ngãi"},
+			{"ruou-bau-da", "Rượu Bàu Đá", "bau-da", "HTX Bàu Đá", "hợp tác xã", "I.6", 95, 4, "", "", "", "Quảng Ngãi"},
+			{"nuoc-mam", "Nước mắm", "sa-huynh", "Công ty Sa Huỳnh", "doanh nghiệp", "Z.9", 78, 4, "", "", "", "Quảng Ngãi"},
+			{"dau-phong", "Đậu phộng", "co-so-a", "Cơ sở A", "công ty", "I.2", 78, 4, "", "", "", "Quảng Ngãi"},
+			{"", "Bánh tráng", "co-so-b", "Cơ sở B", "doanh nghiệp", "I.6", 78, 4, "", "", "", "Quảng Ngãi"},
+			{"banh-it", "", "co-so-c", "Cơ sở C", "doanh nghiệp", "I.6", 78, 4, "", "", "", "Quảng Ngãi"},
+			{"Cá bống sông Trà", "Cá bống", "co-so-d", "Cơ sở D", "doanh nghiệp", "I.5", 78, 4, "", "", "", "Quảng Ngãi"},
+			{"mi-gao", "Mì gạo", "co-so-e", "Cơ sở E", "doanh nghiệp", "I.2", 78, 4, "", "", "", ""},
+			{"tra-xanh", "Trà xanh", "co-so-f", "Cơ sở F", "doanh nghiệp", "I.7", "bảy mươi", 4, "", "", "", "Quảng Ngãi"},
+			{"tra-xanh-2", "Trà xanh", "co-so-f", "", "doanh nghiệp", "I.7", 75, 4, "", "", "", "Quảng Ngãi"},
+			{"mien-dong", "Miến dong", "", "Cơ sở G", "doanh nghiệp", "I.2", 75, 4, "", "", "", "Quảng Ngãi"},
+			{"sam-dat", "Sâm đất", "co-so-h", "Cơ sở H", "doanh nghiệp", "I.1", 75, 4, "", "", "", "Quảng Ngãi"},
+			{"sam-dat", "Sâm đất", "co-so-h", "Cơ sở H", "doanh nghiệp", "I.1", 75, 4, "", "", "", "Quảng Ngãi"},
+		},
+	},
+	"salespoints": {
+		clean: [][]any{
+			{"dgt-ly-son", "Điểm bán OCOP Lý Sơn", "khu, điểm du lịch, nhà hàng, khách sạn", "xã hội hóa 100%", "HTX Lý Sơn", "", "đặc khu Lý Sơn", "", "Quảng Ngãi", "15/08/2025"},
+			{"dgt-sa-huynh", "Điểm bán OCOP Sa Huỳnh", "làng nghề", "Nhà nước hỗ trợ (tỉnh)", "Công ty Sa Huỳnh", "", "phường Sa Huỳnh", "", "Quảng Ngãi", "01/09/2025", "30/09/2025", "hết hợp đồng thuê"},
+		},
+		bad: [][]any{
+			{"dgt-1", "Điểm 1", "chợ đêm", "xã hội hóa 100%", "HTX", "", "", "", "Quảng Ngãi", "15/08/2025"},
+			{"dgt-2", "Điểm 2", "làng nghề", "ngân hàng", "HTX", "", "", "", "Quảng Ngãi", "15/08/2025"},
+			{"dgt-3", "Điểm 3", "làng nghề", "xã hội hóa 100%", "HTX", "", "", "", "Quảng Ngãi", "31/02/2025"},
+			{"dgt-4", "Điểm 4", "làng nghề", "xã hội hóa 100%", "HTX", "", "", "", "", "15/08/2025"},
+			{"dgt-5", "", "làng nghề", "xã hội hóa 100%", "HTX", "", "", "", "Quảng Ngãi", ""},
+		},
+	},
+}
+
+// writeExample fills a kind's template with rows and saves it.
+func writeExample(t *testing.T, k *importer.Kind, once []any, rows [][]any, path string) {
+	t.Helper()
+	f, err := importer.Template(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for i, v := range once {
+		cell, _ := excelize.CoordinatesToCellName(2, i+2)
+		if err := f.SetCellValue("Bảng", cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	header := len(once) + 3
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, header+1+i)
+		if err := f.SetSheetRow("Bảng", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWriteExamples writes docs/examples/ again when OCOPLEDGER_WRITE_EXAMPLES=1; the command's
+// tests import the committed files.
+func TestWriteExamples(t *testing.T) {
+	if os.Getenv("OCOPLEDGER_WRITE_EXAMPLES") != "1" {
+		t.Skip("set OCOPLEDGER_WRITE_EXAMPLES=1 to write docs/examples/ again")
+	}
+	for id, ex := range examples {
+		k := importer.LookupKindMust(id)
+		writeExample(t, k, ex.once, ex.clean, filepath.Join("..", "docs", "examples", id+".xlsx"))
+		writeExample(t, k, ex.once, ex.bad, filepath.Join("..", "docs", "examples", id+"-errors.xlsx"))
+	}
+}
