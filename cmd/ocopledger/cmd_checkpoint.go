@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"github.com/spf13/cobra"
+	"io"
 	"log/slog"
 	"time"
 
@@ -237,18 +238,31 @@ func (m *Main) provenance(ctx context.Context, p *projections.Projection, size u
 
 // historyFooter writes under a text or Markdown answer which history it was read from.
 func (m *Main) historyFooter(format string, pv checkpoint.Provenance) {
-	if pv.Size == 0 {
+	m.historyFooterTo(m.Out, format, pv)
+}
+
+func (m *Main) historyFooterTo(w io.Writer, format string, pv checkpoint.Provenance) {
+	line := m.historySource(pv)
+	if line == "" {
 		return
-	}
-	signed := m.t("chưa có điểm kiểm chứng đã ký cho đúng số mục ghi này", "no signed checkpoint was published for exactly this size")
-	if pv.Checkpoint != "" {
-		signed = m.t("có điểm kiểm chứng đã ký (ocopledger checkpoint, GET /v1/checkpoints)", "a signed checkpoint was published for it (ocopledger checkpoint, GET /v1/checkpoints)")
 	}
 	prefix := "\n"
 	if format == "md" {
 		prefix = "\n---\n"
 	}
-	fmt.Fprintf(m.Out, prefix+m.t("Nguồn: %d mục ghi đầu của sổ cái, mã băm gốc %s; %s.\n", "Source: the first %d entries of the log, root hash %s; %s.\n"),
+	fmt.Fprint(w, prefix+line+"\n")
+}
+
+// historySource is the sentence naming the log prefix an answer was read from, "" when none.
+func (m *Main) historySource(pv checkpoint.Provenance) string {
+	if pv.Size == 0 {
+		return ""
+	}
+	signed := m.t("chưa có điểm kiểm chứng đã ký cho đúng số mục ghi này", "no signed checkpoint was published for exactly this size")
+	if pv.Checkpoint != "" {
+		signed = m.t("có điểm kiểm chứng đã ký (ocopledger checkpoint, GET /v1/checkpoints)", "a signed checkpoint was published for it (ocopledger checkpoint, GET /v1/checkpoints)")
+	}
+	return fmt.Sprintf(m.t("Nguồn: %d mục ghi đầu của sổ cái, mã băm gốc %s; %s.", "Source: the first %d entries of the log, root hash %s; %s."),
 		pv.Size, base64.StdEncoding.EncodeToString(pv.Root), signed)
 }
 

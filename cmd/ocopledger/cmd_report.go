@@ -16,6 +16,7 @@ import (
 type reportOptions struct {
 	q      queryFlags
 	format string
+	out    string
 }
 
 type reconcileOptions struct{ format string }
@@ -23,8 +24,8 @@ type reconcileOptions struct{ format string }
 func newReportCmd(m *Main) *cobra.Command {
 	o := &reportOptions{}
 	c := &cobra.Command{
-		Use: "report " + m.t("[--as-of NGÀY] [--known-at THỜI-ĐIỂM] [--from NGÀY-ĐẦU-KỲ] [--format text|md|json] [--lang vi|en]",
-			"[--as-of D] [--known-at K] [--from D0] [--format text|md|json] [--lang vi|en]"),
+		Use: "report " + m.t("[--as-of NGÀY] [--known-at THỜI-ĐIỂM] [--from NGÀY-ĐẦU-KỲ] [--format text|md|json|pdf] [--out TỆP] [--lang vi|en]",
+			"[--as-of D] [--known-at K] [--from D0] [--format text|md|json|pdf] [--out FILE] [--lang vi|en]"),
 		Short: m.t("viết phần số liệu của báo cáo OCOP (theo lời văn của Công văn 470/SCT-QLTM) cho một ngày",
 			"write the figures section of the OCOP report (Công văn 470/SCT-QLTM wording) for a day"),
 		Long: m.t(`Viết các câu của phần số liệu trong báo cáo (CNNTTB, sản phẩm OCOP theo hạng sao, điểm bán,
@@ -38,15 +39,19 @@ e-commerce, trade promotion) with the ledger's numbers for --as-of, as the ledge
 Vietnamese follows the report's style: "02" for numbers under ten, "1.400" for thousands,
 dates dd/mm/yyyy.`),
 		Example: `  ocopledger report --as-of 07/08/2025 --known-at 07/08/2025
-  ocopledger report --as-of 2025-08-07 --format md --lang en`,
+  ocopledger report --as-of 2025-08-07 --format md --lang en
+  ocopledger report --as-of 07/08/2025 --format pdf --out bao-cao.pdf`,
 		RunE: func(c *cobra.Command, args []string) error { return runReport(c.Context(), m, o, args) },
 	}
 	fs := c.Flags()
 
 	o.q.register(m, fs)
 	fs.StringVar(&o.format, "format", "text", m.t(
-		"định dạng: text (văn bản), md (Markdown) hoặc json (--json tương đương với --format json)",
-		"text, md or json (--json is the same as --format json)"))
+		"định dạng: text (văn bản), md (Markdown), json (--json tương đương với --format json) hoặc pdf (bản in khổ A4 theo thể thức công văn)",
+		"text, md, json (--json is the same as --format json) or pdf (an A4 print in the layout of the Công văn)"))
+	fs.StringVar(&o.out, "out", "", m.t(
+		"ghi ra tệp này thay vì stdout",
+		"write to this file instead of stdout"))
 	return c
 }
 
@@ -98,8 +103,8 @@ func runReport(ctx context.Context, m *Main, o *reportOptions, args []string) er
 		return usagef("report takes no arguments; give the day with --as-of")
 	}
 	format := outputFormat(m, o.format)
-	if format != "text" && format != "md" && format != "json" {
-		return domain.Invalid("format", "%q is not a format: give text, md or json", format)
+	if format != "text" && format != "md" && format != "json" && format != "pdf" {
+		return domain.Invalid("format", "%q is not a format: give text, md, json or pdf", format)
 	}
 	q, err := o.q.query()
 	if err != nil {
@@ -118,11 +123,28 @@ func runReport(ctx context.Context, m *Main, o *reportOptions, args []string) er
 	}
 	pv := m.provenance(ctx, p, facts.Position)
 	facts.Provenance = pv
-	if err := report.Render(m.Out, facts, m.Lang, format); err != nil || format == "json" {
+	out, keep := m.Out, func() error { return nil }
+	if o.out != "" {
+		file, err := createPartial("out", o.out)
+		if err != nil {
+			return err
+		}
+		defer file.abandon()
+		out, keep = file, file.keep
+	}
+	if format == "pdf" {
+		if err := report.RenderPDF(out, facts, m.Lang, m.historySource(pv)); err != nil {
+			return err
+		}
+		return keep()
+	}
+	if err := report.Render(out, facts, m.Lang, format); err != nil {
 		return err
 	}
-	m.historyFooter(format, pv)
-	return nil
+	if format != "json" {
+		m.historyFooterTo(out, format, pv)
+	}
+	return keep()
 }
 
 func runReconcile(ctx context.Context, m *Main, o *reconcileOptions, args []string) error {

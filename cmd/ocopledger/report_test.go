@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -223,8 +227,49 @@ func TestReportCommand(t *testing.T) {
 		}
 	})
 
+	t.Run("pdf says what the text says, with the source", func(t *testing.T) {
+		text, errOut, code := f.cmd("report", "--as-of", "07/08/2025", "--known-at", "2025-08-07T16:00:00+07:00")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		path := filepath.Join(t.TempDir(), "bao-cao.pdf")
+		out, errOut, code := f.cmd("report", "--as-of", "07/08/2025", "--known-at", "2025-08-07T16:00:00+07:00", "--format", "pdf", "--out", path)
+		if code != 0 || out != "" {
+			t.Fatalf("exit %d, stdout %q: %s", code, out, errOut)
+		}
+		pdf, err := os.ReadFile(path)
+		if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+			t.Fatalf("no PDF in --out: %v %.40q", err, pdf)
+		}
+		tool, err := exec.LookPath("pdftotext")
+		if err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("pdftotext not found (install poppler-utils): %v", err)
+			}
+			t.Skip("pdftotext not found: install poppler-utils to check the PDF report")
+		}
+		raw, err := exec.Command(tool, "-enc", "UTF-8", path, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext: %v", err)
+		}
+		// Pages 2 on begin with their number (Nghị định 30/2020/NĐ-CP), which is not part of the
+		// sentence it interrupts.
+		got := strings.Join(strings.Fields(regexp.MustCompile(`\f\s*\d+\n`).ReplaceAllString(string(raw), "\f")), " ")
+		// Every line of the text report, its source line (size and root of the log) included.
+		var n int
+		for _, l := range strings.Split(text, "\n") {
+			if l = strings.Join(strings.Fields(l), " "); l != "" && l != "---" {
+				n++
+				wantIn(t, got, l)
+			}
+		}
+		if n < 10 || !strings.Contains(text, "Nguồn: ") {
+			t.Errorf("the text report has %d lines and no source line?\n%s", n, text)
+		}
+	})
+
 	t.Run("bad format is a usage error", func(t *testing.T) {
-		if _, _, code := f.cmd("report", "--format", "pdf"); code != 2 {
+		if _, _, code := f.cmd("report", "--format", "docx"); code != 2 {
 			t.Errorf("exit %d; want 2", code)
 		}
 	})
