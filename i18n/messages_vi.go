@@ -104,6 +104,7 @@ var messagesVI = map[string]string{
 	"more than 20000 points: take a longer step":      "nhiều hơn 20000 điểm: hãy chọn bước thời gian dài hơn",
 	"%q is not a language: give vi or en":             "%q không phải là ngôn ngữ: hãy ghi vi (tiếng Việt) hoặc en (tiếng Anh)",
 	"%q is not a format: give text, md or json":       "%q không phải là định dạng: hãy ghi text, md hoặc json",
+	"%q is not a format: give text, md, json or pdf":  "%q không phải là định dạng: hãy ghi text, md, json hoặc pdf",
 
 	// The command line (cmd/ocopledger): how a command is called.
 	"%q is not a command of ocopledger; the commands are listed below":                                        "%q không phải là lệnh của ocopledger; danh sách các lệnh ở bên dưới",
