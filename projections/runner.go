@@ -103,28 +103,3 @@ func (r *Runner) Rebuild(context.Context) error {
 	r.startLocked()
 	return err
 }
-
-// CommitFanout passes the commits of a Projection (Options.OnCommit = CommitFanout.Notify) to
-// every part that asked for them with Add, in the order they asked. The zero value is ready.
-type CommitFanout struct {
-	mu  sync.RWMutex
-	fns []func(from, to uint64)
-}
-
-// Add registers fn to be called after each commit with the first and last log positions
-// applied; it is called from the projection's goroutine, so it must return quickly.
-func (c *CommitFanout) Add(fn func(from, to uint64)) {
-	c.mu.Lock()
-	c.fns = append(c.fns, fn)
-	c.mu.Unlock()
-}
-
-// Notify calls every registered function with from and to.
-func (c *CommitFanout) Notify(from, to uint64) {
-	c.mu.RLock()
-	fns := c.fns
-	c.mu.RUnlock()
-	for _, fn := range fns {
-		fn(from, to)
-	}
-}

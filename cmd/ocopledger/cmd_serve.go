@@ -13,12 +13,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ocopledger/ocopledger/dashboard"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/httpapi"
 	"github.com/ocopledger/ocopledger/metrics"
 	"github.com/ocopledger/ocopledger/projections"
 )
 
+// serveOptions are the settings of `ocopledger serve` (its flags).
 type serveOptions struct {
 	addr       string
 	tokens     string
@@ -134,6 +136,7 @@ func loopback(addr string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// runServe runs the ledger, the API and the parts beside it until ctx is done or a part fails.
 func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) error {
 	if len(args) > 0 {
 		return usagef("%s takes no arguments", "serve")
@@ -170,8 +173,7 @@ func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) erro
 			return err
 		}
 	}
-	commits := &projections.CommitFanout{}
-	p, err := m.Projection(projections.Options{Logger: log.With("part", "projections"), OnCommit: commits.Notify})
+	p, err := m.Projection(projections.Options{Logger: log.With("part", "projections")})
 	if err != nil {
 		return err
 	}
@@ -193,8 +195,11 @@ func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) erro
 		Checkpoints: cps, Witnesses: witnesses})
 	mux := httpapi.NewMux()
 	api.Mount(mux)
-	env := &serveEnv{Ledger: l, Store: l.Store(), Projection: p, Mux: mux, Require: api.Require, WriteError: httpapi.WriteError, Logger: log,
-		Instance: o.instance, Metrics: reg, OnCommit: commits.Add}
+	// The dashboard: the page at "/" and its embedded assets hold no data, so they are public even
+	// when the API needs a token; the page asks for one when the API says so.
+	dash := dashboard.Handler()
+	mux.Handle("GET /{$}", dash)
+	mux.Handle("GET /assets/", dash)
 
 	// Handlers (streams above all) end when this context does, before the server shuts down.
 	hctx, stopHandlers := context.WithCancel(ctx)
@@ -202,14 +207,13 @@ func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) erro
 	watch := &historyWatch{m: m, l: l, p: p, api: api, cl: cps, log: log.With("part", "history")}
 	signer := &checkpointer{cl: cps, p: p, store: l.Store(), log: log.With("part", "checkpoints")}
 	parts := []namedRun{{"projections", runner.Run}, {"api", api.Run}, {"history", watch.Run}, {"checkpoints", signer.Run}}
-	for _, h := range serveHooks {
-		runs, err := h.init(hctx, env)
-		if err != nil {
-			return fmt.Errorf("serve: %s: %w", h.name, err)
-		}
-		for _, run := range runs {
-			parts = append(parts, namedRun{h.name, run})
-		}
+	reacting, err := newReactive(hctx, reactiveOptions{Ledger: l, Projection: p, Mux: mux, Require: api.Require, Logger: log,
+		Instance: o.instance, Metrics: reg})
+	if err != nil {
+		return fmt.Errorf("serve: reactive: %w", err)
+	}
+	for _, run := range reacting {
+		parts = append(parts, namedRun{"reactive", run})
 	}
 	for _, p := range mux.Patterns() {
 		log.Debug("route", "pattern", p)

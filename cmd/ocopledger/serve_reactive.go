@@ -5,27 +5,43 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/ocopledger/ocopledger/httpapi"
+	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/metrics"
+	"github.com/ocopledger/ocopledger/projections"
 	"github.com/ocopledger/ocopledger/reactive"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 )
 
-// The reacting side of `ocopledger serve`: webhooks (API and delivery), figure changes on NATS
-// (ocop.figures.<figure-id>) and the daily expiry notifier. See package reactive.
-func init() {
-	registerServeHook(serveHook{name: "reactive", init: initReactive})
+// reactiveOptions are what the reacting side of `ocopledger serve` needs.
+type reactiveOptions struct {
+	Ledger     *ledger.Ledger
+	Projection *projections.Projection
+	// Mux is serve's router: the webhook API is mounted on it beside the API.
+	Mux *httpapi.Mux
+	// Require wraps a handler so that it needs a bearer token with the given role (the API's).
+	Require func(role string, h http.Handler) http.Handler
+	Logger  *slog.Logger
+	// Instance names this ledger instance (several may share one cluster).
+	Instance string
+	// Metrics is the registry served at /metrics; nil registers nothing.
+	Metrics *prometheus.Registry
 }
 
-func initReactive(ctx context.Context, env *serveEnv) ([]func(context.Context) error, error) {
-	logger := env.Logger
+// newReactive builds the reacting side of `ocopledger serve`: webhooks (API and delivery), figure
+// changes on NATS (ocop.figures.<figure-id>) and the daily expiry notifier (see package
+// reactive). It mounts the webhook API on o.Mux and returns the parts to run.
+func newReactive(ctx context.Context, o reactiveOptions) ([]func(context.Context) error, error) {
+	logger := o.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	wcfg := reactive.WebhooksConfig{Store: env.Store, Logger: logger.With("part", "webhooks"), Instance: env.Instance}
-	ncfg := reactive.NotifierConfig{Ledger: env.Ledger, Projection: env.Projection, Logger: logger.With("part", "expiry-notifier")}
-	fcfg := reactive.FigureFeedConfig{Store: env.Store, Projection: env.Projection, Logger: logger.With("part", "figure-feed")}
-	if reg := env.Metrics; reg != nil {
+	store := o.Ledger.Store()
+	wcfg := reactive.WebhooksConfig{Store: store, Logger: logger.With("part", "webhooks"), Instance: o.Instance}
+	ncfg := reactive.NotifierConfig{Ledger: o.Ledger, Projection: o.Projection, Logger: logger.With("part", "expiry-notifier")}
+	fcfg := reactive.FigureFeedConfig{Store: store, Projection: o.Projection, Logger: logger.With("part", "figure-feed")}
+	if reg := o.Metrics; reg != nil {
 		f := promauto.With(reg)
 		attempts := f.NewCounterVec(prometheus.CounterOpts{Name: "ocopledger_webhook_attempts_total",
 			Help: "Webhook delivery attempts by outcome (ok or failed)."}, []string{"outcome"})
@@ -66,12 +82,10 @@ func initReactive(ctx context.Context, env *serveEnv) ([]func(context.Context) e
 	if err != nil {
 		return nil, err
 	}
-	var writeError func(http.ResponseWriter, *http.Request, error)
-	if env.WriteError != nil {
-		apiLog := logger.With("part", "webhooks-api")
-		writeError = func(w http.ResponseWriter, r *http.Request, err error) { env.WriteError(w, r, apiLog, err) }
-	}
-	hooks.Mount(env.Mux, env.Require, writeError)
+	// The webhook API answers its errors as the API does.
+	apiLog := logger.With("part", "webhooks-api")
+	writeError := func(w http.ResponseWriter, r *http.Request, err error) { httpapi.WriteError(w, r, apiLog, err) }
+	hooks.Mount(o.Mux, o.Require, writeError)
 	feed, err := reactive.NewFigureFeed(ctx, fcfg)
 	if err != nil {
 		return nil, err
