@@ -37,21 +37,10 @@ func (s *Server) handleFigures(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res := s.cfg.Projection.Figures(fq)
-	// Pin the breakdowns to the position the figures were read at, so they add up even while
-	// the log grows.
-	if len(dims) > 0 {
-		bq := fq
-		bq.KnownAt = res.KnownAt
-		res.By = map[string]map[string]map[string]int64{}
-		for _, d := range dims {
-			b, err := s.cfg.Projection.Breakdown(r.Context(), bq, d, lang)
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			res.By[d] = b
-		}
+	res, err := s.cfg.Projection.FiguresBy(r.Context(), fq, dims, lang)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	writeJSON(w, http.StatusOK, figuresResponse{res, s.provenanceOf(r.Context(), res.Position)})
 }

@@ -59,6 +59,29 @@ func (p *Projection) Figures(q domain.Query) Result {
 	return out
 }
 
+// FiguresBy answers every figure for q and, for each of dims, its breakdown (values labelled
+// in lang), read at the knowledge time of the figures (Result.KnownAt: the clock's time when q
+// asks "as known now"), so that the breakdowns add up to the figures even while the log grows
+// and the answer says the one knowledge time it was computed for. The CLI and the API both
+// answer with it.
+func (p *Projection) FiguresBy(ctx context.Context, q domain.Query, dims []string, lang string) (Result, error) {
+	res := p.Figures(q)
+	if len(dims) == 0 {
+		return res, nil
+	}
+	bq := q
+	bq.KnownAt = res.KnownAt
+	res.By = make(map[string]map[string]map[string]int64, len(dims))
+	for _, d := range dims {
+		b, err := p.Breakdown(ctx, bq, d, lang)
+		if err != nil {
+			return Result{}, err
+		}
+		res.By[d] = b
+	}
+	return res, nil
+}
+
 // Value returns one figure for a query.
 func (p *Projection) Value(figure string, q domain.Query) (int64, error) {
 	f, ok := domain.LookupFigure(figure)

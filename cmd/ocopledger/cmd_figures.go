@@ -274,17 +274,15 @@ func runFigures(ctx context.Context, m *Main, o *figuresOptions, args []string) 
 	if err != nil {
 		return err
 	}
-	res := p.Figures(q)
+	var dims []string
 	if o.by != "" {
-		res.By = map[string]map[string]map[string]int64{}
 		for _, dim := range strings.Split(o.by, ",") {
-			dim = strings.TrimSpace(dim)
-			by, err := p.Breakdown(ctx, q, dim, m.Lang)
-			if err != nil {
-				return err
-			}
-			res.By[dim] = by
+			dims = append(dims, strings.TrimSpace(dim))
 		}
+	}
+	res, err := p.FiguresBy(ctx, q, dims, m.Lang)
+	if err != nil {
+		return err
 	}
 	if m.JSON {
 		out := figuresJSON(res, q)
