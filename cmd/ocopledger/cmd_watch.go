@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/spf13/cobra"
-	"io"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"strconv"
@@ -104,131 +101,17 @@ func runWatch(ctx context.Context, m *Main, o *watchOptions, args []string) erro
 	if o.since >= 0 {
 		last = strconv.FormatInt(o.since, 10)
 	}
-	u := strings.TrimRight(o.server, "/") + path
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	print := func(id, event, data string) error { return m.printWatched(what, id, data) }
-	err := watchSSE(ctx, m, o, u, &last, print)
+	c := httpapi.Client{Server: o.server, Token: o.token, Lang: m.Lang}
+	err := c.Follow(ctx, path, q, httpapi.FollowOptions{LastEventID: last, OnReconnect: func() {
+		fmt.Fprintln(m.Err, m.t("(mất kết nối; đang nối lại…)", "(connection lost; reconnecting…)"))
+	}}, func(e httpapi.Event) error { return m.printWatched(what, e.ID, e.Data) })
 	var unreachable *net.OpError
-	if errors.As(err, &unreachable) { // never connected (after a drop, watchSSE reconnects)
+	if errors.As(err, &unreachable) { // never connected (after a drop, Follow reconnects)
 		fmt.Fprintf(m.Err, "%s\n", m.t("(không kết nối được "+o.server+"; theo dõi trực tiếp sổ cái)",
 			"(no server at "+o.server+"; following the log directly)"))
 		return m.watchLocal(ctx, o, what, o.since)
 	}
 	return err
-}
-
-// watchSSE reads a stream, reconnecting with Last-Event-ID after a drop, until ctx is done.
-func watchSSE(ctx context.Context, m *Main, o *watchOptions, u string, last *string, fn func(id, event, data string) error) error {
-	connected := false
-	for attempt := 0; ; attempt++ {
-		req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
-		if err != nil {
-			return domain.Invalid("server", "%q is not the address of a server: write it like http://127.0.0.1:8080", o.server)
-		}
-		req.Header.Set("Accept", "text/event-stream")
-		if m.Lang == "vi" || m.Lang == "en" {
-			req.Header.Set("Accept-Language", m.Lang) // the language of the server's error messages
-		}
-		if o.token != "" {
-			req.Header.Set("Authorization", "Bearer "+o.token)
-		}
-		if *last != "" {
-			req.Header.Set("Last-Event-ID", *last)
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			if !connected {
-				return err // never reached: the caller may follow the log itself
-			}
-		} else if res.StatusCode != 200 {
-			var body struct {
-				Error struct {
-					Code    domain.Code `json:"code"`
-					Field   string      `json:"field"`
-					Message string      `json:"message"`
-				} `json:"error"`
-			}
-			json.NewDecoder(res.Body).Decode(&body)
-			res.Body.Close()
-			msg := body.Error.Message // already in the language asked for (Accept-Language)
-			if msg == "" {
-				msg = http.StatusText(res.StatusCode)
-			}
-			e := domain.Invalid("", "the server %s answered %d: %s", u, res.StatusCode, msg)
-			e.Code = body.Error.Code
-			if e.Code == "" {
-				e.Code = domain.CodeInternal
-			}
-			if e.Code == domain.CodeUnauthorized || e.Code == domain.CodeForbidden {
-				e.Field = "token" // the flag to fix
-			}
-			return e
-		} else {
-			connected, attempt = true, 0
-			err = readEvents(res.Body, func(id, event, data string) error {
-				if id != "" {
-					*last = id
-				}
-				return fn(id, event, data)
-			})
-			res.Body.Close()
-			if ctx.Err() != nil {
-				return nil
-			}
-			if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-				var ne net.Error
-				if !errors.As(err, &ne) {
-					return err
-				}
-			}
-		}
-		fmt.Fprintln(m.Err, m.t("(mất kết nối; đang nối lại…)", "(connection lost; reconnecting…)"))
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(time.Duration(min(attempt+1, 10)) * 500 * time.Millisecond):
-		}
-	}
-}
-
-// readEvents parses Server-Sent Events.
-func readEvents(r io.Reader, fn func(id, event, data string) error) error {
-	br := bufio.NewReader(r)
-	var id, event string
-	var data []string
-	for {
-		line, err := br.ReadString('\n')
-		if err != nil {
-			return err
-		}
-		line = strings.TrimRight(line, "\r\n")
-		switch {
-		case line == "":
-			if len(data) > 0 {
-				if err := fn(id, event, strings.Join(data, "\n")); err != nil {
-					return err
-				}
-			}
-			event, data = "", nil
-		case strings.HasPrefix(line, ":"):
-		default:
-			k, v, _ := strings.Cut(line, ":")
-			v = strings.TrimPrefix(v, " ")
-			switch k {
-			case "id":
-				id = v
-			case "event":
-				event = v
-			case "data":
-				data = append(data, v)
-			}
-		}
-	}
 }
 
 // printWatched prints one message of a stream as a line.
