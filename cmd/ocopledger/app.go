@@ -21,6 +21,7 @@ import (
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/i18n"
+	"github.com/ocopledger/ocopledger/internal/progress"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
 	"github.com/spf13/cobra"
@@ -498,9 +499,9 @@ func (m *Main) Figures(ctx context.Context) (*projections.Projection, error) {
 	if err != nil {
 		return nil, err
 	}
-	bar := newProgress(m.Err, m.Lang)
-	err = p.CatchUp(ctx, src, bar.update)
-	bar.done()
+	bar := progress.New(m.Err, progress.Options{Label: m.t("dựng lại số liệu", "building figures")})
+	err = p.CatchUp(ctx, src, bar.Update)
+	bar.Done()
 	if err == nil && m.store != nil {
 		// The last published checkpoint is history known too.
 		cl, cerr := checkpoint.Open(ctx, m.store, nil, false)
@@ -549,48 +550,6 @@ func (m *Main) knownAt(t time.Time) string {
 		return m.t("theo sổ cái hiện nay", "as known now")
 	}
 	return m.t("theo sổ cái tại ", "as known at ") + m.instant(t)
-}
-
-// progress draws a progress bar on a terminal; elsewhere it stays silent.
-type progress struct {
-	w       io.Writer
-	lang    string
-	tty     bool
-	start   time.Time
-	last    time.Time
-	started bool
-}
-
-func newProgress(w io.Writer, lang string) *progress {
-	tty := false
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			tty = true
-		}
-	}
-	return &progress{w: w, lang: lang, tty: tty, start: time.Now()}
-}
-
-func (p *progress) update(done, total uint64) {
-	if !p.tty || total == 0 || time.Since(p.last) < 100*time.Millisecond && done < total {
-		return
-	}
-	if !p.started && time.Since(p.start) < 300*time.Millisecond && done < total {
-		return
-	}
-	p.started = true
-	p.last = time.Now()
-	const width = 30
-	n := int(float64(width) * float64(done) / float64(total))
-	rate := float64(done) / time.Since(p.start).Seconds()
-	label := map[string]string{"vi": "dựng lại số liệu", "en": "building figures"}[p.lang]
-	fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d (%.0f/s) ", label, strings.Repeat("█", n), strings.Repeat("·", width-n), done, total, rate)
-}
-
-func (p *progress) done() {
-	if p.started {
-		fmt.Fprintln(p.w)
-	}
 }
 
 // dataDirError says why the data folder (--data) cannot be made.

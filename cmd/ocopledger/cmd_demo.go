@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"github.com/spf13/cobra"
-	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -13,6 +11,7 @@ import (
 	"github.com/ocopledger/ocopledger/demo"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/i18n"
+	"github.com/ocopledger/ocopledger/internal/progress"
 	"github.com/ocopledger/ocopledger/projections"
 )
 
@@ -80,9 +79,9 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	bar := newDemoProgress(m.Err, m.t("nạp dữ liệu demo", "loading the demo"))
-	st, err := demo.Load(ctx, l, bar.update)
-	bar.done()
+	bar := progress.New(m.Err, progress.Options{Label: m.t("nạp dữ liệu demo", "loading the demo")})
+	st, err := demo.Load(ctx, l, func(done, total int) { bar.Update(uint64(done), uint64(total)) })
+	bar.Done()
 	if err != nil {
 		return err
 	}
@@ -163,40 +162,5 @@ func (m *Main) printDemo(out demoResult) {
 		for _, e := range c.Entries {
 			fmt.Fprintf(m.Out, "    %+d  #%d %s  %s %s  %s\n", e.Delta, e.Sequence, m.instant(e.RecordedAt), e.Type, e.Stream, e.Source)
 		}
-	}
-}
-
-// demoProgress writes a progress line on a terminal; elsewhere it stays silent.
-type demoProgress struct {
-	w     io.Writer
-	label string
-	tty   bool
-	start time.Time
-	last  time.Time
-	shown bool
-}
-
-func newDemoProgress(w io.Writer, label string) *demoProgress {
-	p := &demoProgress{w: w, label: label, start: time.Now()}
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			p.tty = true
-		}
-	}
-	return p
-}
-
-func (p *demoProgress) update(done, total int) {
-	if !p.tty || total == 0 || time.Since(p.last) < 100*time.Millisecond && done < total {
-		return
-	}
-	p.shown, p.last = true, time.Now()
-	rate := float64(done) / time.Since(p.start).Seconds()
-	fmt.Fprintf(p.w, "\r%s %d/%d (%.0f/s) ", p.label, done, total, rate)
-}
-
-func (p *demoProgress) done() {
-	if p.shown {
-		fmt.Fprintln(p.w)
 	}
 }

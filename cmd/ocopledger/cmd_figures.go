@@ -14,6 +14,7 @@ import (
 	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/i18n"
+	"github.com/ocopledger/ocopledger/internal/progress"
 	"github.com/ocopledger/ocopledger/projections"
 	"github.com/ocopledger/ocopledger/report"
 	"github.com/spf13/pflag"
@@ -550,10 +551,9 @@ func runRebuild(ctx context.Context, m *Main, o *rebuildOptions, args []string) 
 		return err
 	}
 	start := time.Now()
-	bar := newProgress(m.Err, m.Lang)
-	bar.tty = bar.tty || m.Verbose
-	err = p.CatchUp(ctx, l, bar.update)
-	bar.done()
+	bar := progress.New(m.Err, progress.Options{Label: m.t("dựng lại số liệu", "building figures"), Always: m.Verbose})
+	err = p.CatchUp(ctx, l, bar.Update)
+	bar.Done()
 	if err == nil {
 		err = m.recordKnown(p)
 	}

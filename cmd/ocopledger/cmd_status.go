@@ -6,6 +6,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/ocopledger/ocopledger/internal/progress"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
 	"github.com/spf13/cobra"
@@ -64,9 +65,9 @@ func runStatus(ctx context.Context, m *Main, args []string) error {
 		if err != nil {
 			return err
 		}
-		bar := newProgress(m.Err, m.Lang)
-		scrub, err = m.ledger.Scrub(ctx, n, p.Leaves, bar.update)
-		bar.done()
+		bar := progress.New(m.Err, progress.Options{Label: m.t("dựng lại số liệu", "building figures")})
+		scrub, err = m.ledger.Scrub(ctx, n, p.Leaves, bar.Update)
+		bar.Done()
 		if err != nil {
 			return err
 		}
