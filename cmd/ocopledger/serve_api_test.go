@@ -27,8 +27,9 @@ func serveOnLoopback(t *testing.T, args ...string) (string, *syncBuffer) {
 	m := NewMain(strings.NewReader(""), io.Discard, &logs)
 	code := make(chan int, 1)
 	go func() {
-		code <- m.Run(ctx, append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--instance", "test"}, args...))
-		m.Close()
+		c := m.Run(ctx, append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--instance", "test"}, args...))
+		m.Close() // the store closed before the cleanup removes its folder (a consumer's state written late)
+		code <- c
 	}()
 	t.Cleanup(func() {
 		cancel()
