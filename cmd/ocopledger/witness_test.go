@@ -270,11 +270,21 @@ func TestWitnessFollowsAndRetries(t *testing.T) {
 		}
 		return json.Unmarshal([]byte(body), &e) == nil && e.Size == size && len(e.Cosignatures) == 1
 	}
-	waitFor(t, "the cosignature of the checkpoint of 1 entry", func() bool { return cosignedAt(1) })
+	// The witness polls every second; on a loaded machine a round (checkpoints, a consistency
+	// proof, the post) can take several: wait for a minute, not waitFor's 15 s.
+	waitLong := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s; the witness said:\n%s%s", what, wout.String(), werr.String())
+			}
+		}
+	}
+	waitLong("the cosignature of the checkpoint of 1 entry", func() bool { return cosignedAt(1) })
 	recordOn(t, base, "f2")
 	recordOn(t, base, "f3")
 	checkpointOn(t, base)
-	waitFor(t, "the cosignature of the checkpoint of 3 entries", func() bool { return cosignedAt(3) })
+	waitLong("the cosignature of the checkpoint of 3 entries", func() bool { return cosignedAt(3) })
 	cancel()
 	select {
 	case c := <-exit:
