@@ -6,6 +6,7 @@ require github.com/ocopledger/ocopledger v0.0.0
 
 require (
 	github.com/gofrs/flock v0.13.2 // indirect
+	github.com/transparency-dev/formats v0.1.0 // indirect
 	golang.org/x/mod v0.43.0 // indirect
 	golang.org/x/sync v0.25.0 // indirect
 )

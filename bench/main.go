@@ -48,7 +48,12 @@ var (
 	seed    = flag.Int64("seed", 1, "generator seed")
 	runs    = flag.Int("runs", 3, "runs of the rebuild against a separate nats-server (the median and the range are reported)")
 	rawURL  = flag.String("raw-read", "", "(used by the benchmark itself) read the whole log at this NATS URL with a bare ordered consumer in this process, print the seconds it took and exit")
+	compare variants
 )
+
+func init() {
+	flag.Var(&compare, "compare", "`NAME=[BINARY] [VAR=VALUE]…`: also rebuild (--nats) with another ocopledger binary or environment, interleaved with this build --runs times, print only that comparison and exit (repeatable)")
+}
 
 type row struct{ what, value, note string }
 
@@ -162,6 +167,9 @@ func run(ctx context.Context) error {
 	report("ordered read decoding the envelopes (eventstore.Read)", rate(cnt, time.Since(t0)), "")
 	if err := store.Close(); err != nil {
 		return err
+	}
+	if len(compare) > 0 {
+		return compareRebuilds(ctx, data, bin, n)
 	}
 
 	// Rebuild in its own process, measuring its peak RSS; on a new read-model file, or over the
@@ -572,4 +580,115 @@ var benchUser = eventstore.ListenUser{User: "bench", Password: eventstore.NewPas
 // benchURL is url with benchUser's user and password in it.
 func benchURL(url string) string {
 	return strings.Replace(url, "nats://", "nats://"+benchUser.User+":"+benchUser.Password+"@", 1)
+}
+
+// variant is an ocopledger binary and environment to rebuild with (--compare).
+type variant struct {
+	name, bin string
+	env       []string
+}
+
+type variants []variant
+
+func (v *variants) String() string { return fmt.Sprint(len(*v)) }
+
+// Set reads NAME=[BINARY] [VAR=VALUE]…: a word with "=" is a variable of the environment,
+// another the binary (default: this build).
+func (v *variants) Set(s string) error {
+	name, spec, ok := strings.Cut(s, "=")
+	if !ok || name == "" {
+		return fmt.Errorf("%q: write NAME=[BINARY] [VAR=VALUE]…", s)
+	}
+	x := variant{name: name}
+	for _, w := range strings.Fields(spec) {
+		if strings.Contains(w, "=") {
+			x.env = append(x.env, w)
+		} else {
+			x.bin = w
+		}
+	}
+	*v = append(*v, x)
+	return nil
+}
+
+// compareRebuilds rebuilds the read models against a separate nats-server with this build and
+// each --compare variant, interleaved (the order turns each round, since this machine varies
+// from one minute to the next), and prints each variant's catch-up rate and peak RSS beside
+// this build's of the same round.
+func compareRebuilds(ctx context.Context, data, bin string, n int) error {
+	store, err := eventstore.Open(ctx, eventstore.Config{DataDir: filepath.Join(data, "jetstream"), ListenAddr: "127.0.0.1:0",
+		ListenUsers: []eventstore.ListenUser{benchUser}})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	all := append(variants{{name: "this build", bin: bin}}, compare...)
+	secs := make([][]float64, len(all))
+	hwms := make([][]int64, len(all))
+	for round := range max(*runs, 1) {
+		for k := range all {
+			i := (k + round) % len(all)
+			v := all[i]
+			if v.bin == "" {
+				v.bin = bin
+			}
+			if err := os.Remove(filepath.Join(data, "readmodels.db")); err != nil && !os.IsNotExist(err) {
+				return err
+			}
+			cmd := exec.CommandContext(ctx, v.bin, "rebuild", "--data", data, "--json", "--nats", benchURL(store.ClientURL()))
+			cmd.Env = append(os.Environ(), v.env...)
+			cmd.Stderr = os.Stderr
+			var out strings.Builder
+			cmd.Stdout = &out
+			if err := cmd.Start(); err != nil {
+				return err
+			}
+			var mem memPeak
+			stop, polled := make(chan struct{}), make(chan struct{})
+			go func() {
+				defer close(polled)
+				for {
+					mem.max(readMem(cmd.Process.Pid))
+					select {
+					case <-stop:
+						return
+					case <-time.After(20 * time.Millisecond):
+					}
+				}
+			}()
+			err := cmd.Wait()
+			close(stop)
+			<-polled
+			if err != nil {
+				return fmt.Errorf("rebuild (%s): %w", v.name, err)
+			}
+			var res struct{ Seconds float64 }
+			if err := json.Unmarshal([]byte(out.String()), &res); err != nil {
+				return fmt.Errorf("rebuild output %q: %w", out.String(), err)
+			}
+			secs[i], hwms[i] = append(secs[i], res.Seconds), append(hwms[i], mem.hwm)
+			fmt.Fprintf(os.Stderr, "  round %d, %-12s %.2f s, peak RSS %s\n", round+1, v.name, res.Seconds, mib(mem.hwm))
+		}
+	}
+	median := func(xs []float64) float64 { xs = slices.Clone(xs); slices.Sort(xs); return xs[len(xs)/2] }
+	fmt.Printf("\n| rebuild --nats, %s events, %d rounds | catch-up, median (range) | time against this build's of the same round, median | peak RSS, median (range) |\n|---|---|---|---|\n",
+		group(n), len(secs[0]))
+	for i, v := range all {
+		ratios := make([]float64, len(secs[i]))
+		rss := make([]float64, len(hwms[i]))
+		for r := range secs[i] {
+			ratios[r] = secs[i][r] / secs[0][r]
+			rss[r] = float64(hwms[i][r])
+		}
+		name := v.name
+		if v.bin != "" && i > 0 {
+			name += " (" + filepath.Base(v.bin) + ")"
+		}
+		if len(v.env) > 0 {
+			name += " " + strings.Join(v.env, " ")
+		}
+		fmt.Printf("| %s | %.2f s (%.2f–%.2f), %s | %+.1f%% | %s (%s–%s) |\n", name, median(secs[i]), slices.Min(secs[i]), slices.Max(secs[i]),
+			rate(n, time.Duration(median(secs[i])*float64(time.Second))), 100*(median(ratios)-1), mib(int64(median(rss))), mib(slices.Min(hwms[i])), mib(slices.Max(hwms[i])))
+	}
+	return nil
 }
