@@ -31,6 +31,11 @@ type Options struct {
 	// OnCommit, if set, is called after each committed batch with the first and last positions
 	// applied (outside any lock), e.g. to publish figure changes.
 	OnCommit func(from, to uint64)
+	// TuneProcess lets a catch-up tune what the whole process shares: the garbage collector
+	// during a rebuild from zero (rebuildGC), and the read-model file's pages dropped from the
+	// process's memory while its resident memory is high (releaser). A library leaves it off;
+	// the commands that own their process (ocopledger rebuild and serve) turn it on.
+	TuneProcess bool
 }
 
 // DefaultBatchSize is how many events a catch-up applies per bbolt transaction. Measured on a
@@ -282,7 +287,7 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 		p.bulkOn.Store(true)
 	}
 	var gc *rebuildGC
-	if p.bulk != nil {
+	if p.bulk != nil && p.opts.TuneProcess {
 		gc = startRebuildGC()
 		defer gc.stop()
 	}
@@ -472,7 +477,9 @@ func (w *sortedWriter) commit(last func(*bolt.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("projections: write the indexes: %w", err)
 	}
-	w.p.releaseMapped()
+	if w.p.opts.TuneProcess {
+		w.p.releaseMapped()
+	}
 	return nil
 }
 

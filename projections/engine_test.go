@@ -247,7 +247,11 @@ func TestQuestionsDuringARebuildFromZero(t *testing.T) {
 	for len(g.log) < 300 {
 		g.step()
 	}
-	p, _ := MustOpenProjection(t)
+	p, err := projections.Open(filepath.Join(t.TempDir(), "p.db"), projections.Options{BatchSize: 7, TuneProcess: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
 	src := pausingSource{projections.SliceSource(g.log), 150, make(chan struct{}), make(chan struct{})}
 	done := make(chan error, 1)
 	gc, limit := gcPercent(), debug.SetMemoryLimit(-1)
@@ -265,7 +269,7 @@ func TestQuestionsDuringARebuildFromZero(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := domain.Query{AsOf: domain.MustDate(2025, 8, 7)}
-	_, err := p.Explain(ctx, "ocop.valid", q)
+	_, err = p.Explain(ctx, "ocop.valid", q)
 	if domain.ErrorCode(err) != domain.CodeUnavailable || domain.HTTPStatus(domain.ErrorCode(err)) != 503 {
 		t.Fatalf("explain during a rebuild from zero: %v; want unavailable (503)", err)
 	}

@@ -50,18 +50,24 @@ func TestFiguresMatchNaiveRecomputation(t *testing.T) {
 				// Snapshots of the index every few deltas: questions about the past read them.
 				defer projections.SetSnapshotEvery(1 + h%7)()
 			}
+			opts := projections.Options{BatchSize: 7}
 			if h%5 != 0 {
 				// The mapped file released at every request, while transactions run.
 				defer projections.SetReleaseAbove(0)()
+				opts.TuneProcess = true
 			}
-			p, _ := MustOpenProjection(t)
+			p, err := projections.Open(filepath.Join(t.TempDir(), "p.db"), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
 			if h%2 == 1 {
 				// One transaction for the whole history: log pages fill and flush inside it,
 				// corrections refold from the page still being written, and with a cache of two
 				// streams, streams changed earlier in the transaction are evicted and found again.
 				defer projections.SetCacheMax(2)()
-				var err error
-				p, err = projections.Open(filepath.Join(t.TempDir(), "one.db"), projections.Options{BatchSize: 1000})
+				opts.BatchSize = 1000
+				p, err = projections.Open(filepath.Join(t.TempDir(), "one.db"), opts)
 				if err != nil {
 					t.Fatal(err)
 				}

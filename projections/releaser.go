@@ -25,8 +25,12 @@ type releaser struct {
 }
 
 // startReleaser starts a releaser that looks every so often, and releases when the resident
-// memory is above the given bytes (0: always).
+// memory is above the given bytes (0: always); nil (nothing released) unless the projection may
+// tune the process (Options.TuneProcess).
 func (p *Projection) startReleaser(every time.Duration, above int64) *releaser {
+	if !p.opts.TuneProcess {
+		return nil
+	}
 	r := &releaser{ask: make(chan struct{}, 1)}
 	r.wg.Go(func() {
 		t := time.NewTicker(every)
@@ -58,8 +62,11 @@ func (r *releaser) poke() {
 	}
 }
 
-// stop waits for the release under way, if any.
+// stop waits for the release under way, if any; a nil releaser does nothing.
 func (r *releaser) stop() {
+	if r == nil {
+		return
+	}
 	close(r.ask)
 	r.wg.Wait()
 }

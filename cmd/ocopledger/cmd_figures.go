@@ -543,7 +543,7 @@ func runRebuild(ctx context.Context, m *Main, o *rebuildOptions, args []string) 
 	if err != nil {
 		return err
 	}
-	p, err := m.Projection(projections.Options{BatchSize: o.batch})
+	p, err := m.Projection(projections.Options{BatchSize: o.batch, TuneProcess: true})
 	if err != nil {
 		return err
 	}

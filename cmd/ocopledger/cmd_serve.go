@@ -173,7 +173,7 @@ func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) erro
 			return err
 		}
 	}
-	p, err := m.Projection(projections.Options{Logger: log.With("part", "projections")})
+	p, err := m.Projection(projections.Options{Logger: log.With("part", "projections"), TuneProcess: true})
 	if err != nil {
 		return err
 	}
