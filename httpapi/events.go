@@ -15,10 +15,9 @@ import (
 	"github.com/ocopledger/ocopledger/ledger"
 )
 
-// Envelope is the JSON form of a stored event, as in `ocopledger export`.
-type Envelope = eventstore.Envelope
-
-func wire(e eventstore.Envelope) Envelope { return e }
+// Envelope is the JSON form of an entry of the log, as in `ocopledger export`: the ledger's
+// wire type.
+type Envelope = ledger.Entry
 
 // recordResponse answers POST /v1/events/{type}.
 type recordResponse struct {
@@ -172,21 +171,21 @@ func (s *Server) handleLog(w http.ResponseWriter, r *http.Request) {
 		from = 1
 	}
 	match := filter(q.get("type"), q.get("stream"))
-	end, err := s.cfg.Store.LastSequence(r.Context())
+	end, err := s.cfg.Ledger.LastSequence(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	page := logPage{Events: []Envelope{}, End: end}
 	last, scanned := from-1, 0
-	err = s.cfg.Store.Read(r.Context(), from, func(e eventstore.Envelope) error {
+	err = s.cfg.Ledger.ReadEntries(r.Context(), from, func(e Envelope) error {
 		if e.Sequence > end {
 			return errPageFull
 		}
 		last = e.Sequence
 		scanned++
 		if match(e.Type, e.Stream) {
-			page.Events = append(page.Events, wire(e))
+			page.Events = append(page.Events, e)
 		}
 		if uint64(len(page.Events)) >= limit || scanned >= maxScan {
 			return errPageFull

@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/ledger"
 )
 
 // hub follows the log once for every subscriber of /v1/stream/events: each event is encoded
@@ -20,9 +20,9 @@ import (
 // then rejoins the ring. No subscriber can slow the others down, and none misses or repeats a
 // position.
 type hub struct {
-	store *eventstore.Store
-	log   *slog.Logger
-	size  int
+	ledger *ledger.Ledger
+	log    *slog.Logger
+	size   int
 
 	started chan struct{}
 	once    sync.Once
@@ -57,12 +57,12 @@ type frame struct {
 	msg      []byte
 }
 
-func newHub(store *eventstore.Store, size int, log *slog.Logger) *hub {
-	return &hub{store: store, log: log, size: size, ring: make([]frame, size), started: make(chan struct{}), wake: make(chan struct{})}
+func newHub(l *ledger.Ledger, size int, log *slog.Logger) *hub {
+	return &hub{ledger: l, log: log, size: size, ring: make([]frame, size), started: make(chan struct{}), wake: make(chan struct{})}
 }
 
-func render(e eventstore.Envelope) (frame, error) {
-	data, err := json.Marshal(wire(e))
+func render(e Envelope) (frame, error) {
+	data, err := json.Marshal(e)
 	if err != nil {
 		return frame{}, err
 	}
@@ -85,7 +85,7 @@ func (h *hub) run(ctx context.Context, end uint64) error {
 	h.once.Do(func() { close(h.started) })
 	backoff := 100 * time.Millisecond
 	for {
-		err := h.store.Follow(ctx, h.head()+1, func(e eventstore.Envelope) error {
+		err := h.ledger.FollowEntries(ctx, h.head()+1, func(e Envelope) error {
 			f, err := render(e)
 			if err != nil {
 				return err

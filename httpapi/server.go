@@ -102,7 +102,7 @@ func New(cfg Config) *Server {
 		cfg.Auth, _ = NewAuth(nil, false)
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger}
-	s.hub = newHub(cfg.Store, cfg.RingSize, cfg.Logger)
+	s.hub = newHub(cfg.Ledger, cfg.RingSize, cfg.Logger)
 	s.registerMetrics(cfg.Metrics)
 	s.routes = s.buildRoutes()
 	return s

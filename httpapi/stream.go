@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/ocopledger/ocopledger/domain"
-	"github.com/ocopledger/ocopledger/eventstore"
 )
 
 // sseWriter writes Server-Sent Events and flushes them.
@@ -64,7 +63,7 @@ func (s *Server) resumeFrom(r *http.Request, q query) (uint64, bool, error) {
 	default:
 		return 0, false, nil
 	}
-	end, err := s.cfg.Store.LastSequence(r.Context())
+	end, err := s.cfg.Ledger.LastSequence(r.Context())
 	if err != nil {
 		return 0, false, err
 	}
@@ -98,7 +97,7 @@ func (s *Server) handleStreamEvents(w http.ResponseWriter, r *http.Request) {
 	// now (the shared follower may not have seen it yet).
 	cursor := since
 	if !resume {
-		if cursor, err = s.cfg.Store.LastSequence(ctx); err != nil {
+		if cursor, err = s.cfg.Ledger.LastSequence(ctx); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -159,7 +158,7 @@ func (s *Server) handleStreamEvents(w http.ResponseWriter, r *http.Request) {
 // the new cursor.
 func (s *Server) replay(ctx context.Context, sw *sseWriter, cursor uint64, match func(t, s string) bool) (uint64, error) {
 	n := 0
-	err := s.cfg.Store.Read(ctx, cursor+1, func(e eventstore.Envelope) error {
+	err := s.cfg.Ledger.ReadEntries(ctx, cursor+1, func(e Envelope) error {
 		if match(e.Type, e.Stream) {
 			f, err := render(e)
 			if err != nil {
