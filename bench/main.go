@@ -189,25 +189,7 @@ func run(ctx context.Context) error {
 		if err := cmd.Start(); err != nil {
 			return 0, 0, mem, err
 		}
-		// The child's own peak RSS: VmHWM from /proc while it runs, with the largest anonymous
-		// and file-backed parts seen. (The rusage of a child also counts what it inherited from
-		// this process at fork, which here is the generated ledger.)
-		stop := make(chan struct{})
-		polled := make(chan struct{})
-		go func() {
-			defer close(polled)
-			for {
-				mem.max(readMem(cmd.Process.Pid))
-				select {
-				case <-stop:
-					return
-				case <-time.After(20 * time.Millisecond):
-				}
-			}
-		}()
-		err = cmd.Wait()
-		close(stop)
-		<-polled
+		mem, err = waitPeak(cmd)
 		if err != nil {
 			return 0, 0, mem, fmt.Errorf("rebuild: %w", err)
 		}
@@ -471,6 +453,29 @@ func (m *memPeak) max(o memPeak) {
 	m.hwm, m.anon, m.file = max(m.hwm, o.hwm), max(m.anon, o.anon), max(m.file, o.file)
 }
 
+// waitPeak waits for a started child and returns its own peak RSS: VmHWM from /proc while it
+// runs, with the largest anonymous and file-backed parts seen. (The rusage of a child also
+// counts what it inherited from this process at fork, which here is the generated ledger.)
+func waitPeak(cmd *exec.Cmd) (memPeak, error) {
+	var mem memPeak
+	stop, polled := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(polled)
+		for {
+			mem.max(readMem(cmd.Process.Pid))
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	err := cmd.Wait()
+	close(stop)
+	<-polled
+	return mem, err
+}
+
 // readMem reads a process's peak resident set (VmHWM) and its current anonymous and file-backed
 // parts from /proc.
 func readMem(pid int) memPeak {
@@ -643,22 +648,7 @@ func compareRebuilds(ctx context.Context, data, bin string, n int) error {
 			if err := cmd.Start(); err != nil {
 				return err
 			}
-			var mem memPeak
-			stop, polled := make(chan struct{}), make(chan struct{})
-			go func() {
-				defer close(polled)
-				for {
-					mem.max(readMem(cmd.Process.Pid))
-					select {
-					case <-stop:
-						return
-					case <-time.After(20 * time.Millisecond):
-					}
-				}
-			}()
-			err := cmd.Wait()
-			close(stop)
-			<-polled
+			mem, err := waitPeak(cmd)
 			if err != nil {
 				return fmt.Errorf("rebuild (%s): %w", v.name, err)
 			}
