@@ -618,8 +618,9 @@ func (v *variants) Set(s string) error {
 
 // compareRebuilds rebuilds the read models against a separate nats-server with this build and
 // each --compare variant, interleaved (the order turns each round, since this machine varies
-// from one minute to the next), and prints each variant's catch-up rate and peak RSS beside
-// this build's of the same round.
+// from one minute to the next), and prints each variant's catch-up time, the CPU time of its
+// process (user and system: on a machine others load, the work done, where the time says
+// mostly how busy the processors were) and its peak RSS, beside this build's of the same round.
 func compareRebuilds(ctx context.Context, data, bin string, n int) error {
 	store, err := eventstore.Open(ctx, eventstore.Config{DataDir: filepath.Join(data, "jetstream"), ListenAddr: "127.0.0.1:0",
 		ListenUsers: []eventstore.ListenUser{benchUser}})
@@ -628,8 +629,8 @@ func compareRebuilds(ctx context.Context, data, bin string, n int) error {
 	}
 	defer store.Close()
 	all := append(variants{{name: "this build", bin: bin}}, compare...)
-	secs := make([][]float64, len(all))
-	hwms := make([][]int64, len(all))
+	type result struct{ secs, cpu, rss []float64 }
+	res := make([]result, len(all))
 	for round := range max(*runs, 1) {
 		for k := range all {
 			i := (k + round) % len(all)
@@ -652,24 +653,28 @@ func compareRebuilds(ctx context.Context, data, bin string, n int) error {
 			if err != nil {
 				return fmt.Errorf("rebuild (%s): %w", v.name, err)
 			}
-			var res struct{ Seconds float64 }
-			if err := json.Unmarshal([]byte(out.String()), &res); err != nil {
+			var got struct{ Seconds float64 }
+			if err := json.Unmarshal([]byte(out.String()), &got); err != nil {
 				return fmt.Errorf("rebuild output %q: %w", out.String(), err)
 			}
-			secs[i], hwms[i] = append(secs[i], res.Seconds), append(hwms[i], mem.hwm)
-			fmt.Fprintf(os.Stderr, "  round %d, %-12s %.2f s, peak RSS %s\n", round+1, v.name, res.Seconds, mib(mem.hwm))
+			cpu := (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+			r := &res[i]
+			r.secs, r.cpu, r.rss = append(r.secs, got.Seconds), append(r.cpu, cpu), append(r.rss, float64(mem.hwm))
+			fmt.Fprintf(os.Stderr, "  round %d, %-12s %.2f s, CPU %.2f s, peak RSS %s\n", round+1, v.name, got.Seconds, cpu, mib(mem.hwm))
 		}
 	}
 	median := func(xs []float64) float64 { xs = slices.Clone(xs); slices.Sort(xs); return xs[len(xs)/2] }
-	fmt.Printf("\n| rebuild --nats, %s events, %d rounds | catch-up, median (range) | time against this build's of the same round, median | peak RSS, median (range) |\n|---|---|---|---|\n",
-		group(n), len(secs[0]))
-	for i, v := range all {
-		ratios := make([]float64, len(secs[i]))
-		rss := make([]float64, len(hwms[i]))
-		for r := range secs[i] {
-			ratios[r] = secs[i][r] / secs[0][r]
-			rss[r] = float64(hwms[i][r])
+	against := func(xs, base []float64) float64 { // the median of the rounds' ratios, as a change
+		r := make([]float64, len(xs))
+		for k := range xs {
+			r[k] = xs[k] / base[k]
 		}
+		return 100 * (median(r) - 1)
+	}
+	fmt.Printf("\n| rebuild --nats, %s events, %d rounds, medians (ranges) | catch-up | against this build | CPU of the process | against this build | peak RSS | against this build |\n|---|---|---|---|---|---|---|\n",
+		group(n), len(res[0].secs))
+	for i, v := range all {
+		r := res[i]
 		name := v.name
 		if v.bin != "" && i > 0 {
 			name += " (" + filepath.Base(v.bin) + ")"
@@ -677,8 +682,10 @@ func compareRebuilds(ctx context.Context, data, bin string, n int) error {
 		if len(v.env) > 0 {
 			name += " " + strings.Join(v.env, " ")
 		}
-		fmt.Printf("| %s | %.2f s (%.2f–%.2f), %s | %+.1f%% | %s (%s–%s) |\n", name, median(secs[i]), slices.Min(secs[i]), slices.Max(secs[i]),
-			rate(n, time.Duration(median(secs[i])*float64(time.Second))), 100*(median(ratios)-1), mib(int64(median(rss))), mib(slices.Min(hwms[i])), mib(slices.Max(hwms[i])))
+		fmt.Printf("| %s | %.2f s (%.2f–%.2f) | %+.1f%% | %.2f s (%.2f–%.2f) | %+.1f%% | %s (%s–%s) | %+.1f%% |\n", name,
+			median(r.secs), slices.Min(r.secs), slices.Max(r.secs), against(r.secs, res[0].secs),
+			median(r.cpu), slices.Min(r.cpu), slices.Max(r.cpu), against(r.cpu, res[0].cpu),
+			mib(int64(median(r.rss))), mib(int64(slices.Min(r.rss))), mib(int64(slices.Max(r.rss))), against(r.rss, res[0].rss))
 	}
 	return nil
 }
