@@ -9,6 +9,7 @@ require (
 	github.com/transparency-dev/formats v0.1.0 // indirect
 	golang.org/x/mod v0.43.0 // indirect
 	golang.org/x/sync v0.25.0 // indirect
+	golang.org/x/text v0.44.0 // indirect
 )
 
 require (
