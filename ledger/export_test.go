@@ -2,7 +2,4 @@ package ledger
 
 // ParseFast is the fast first try of ToRecorded's decoding, for the tests that compare it with
 // encoding/json.
-var (
-	ParseFast = parseFast
-	ParseHand = parseHand
-)
+var ParseFast = parseFast

@@ -157,44 +157,6 @@ func TestParseFastAgrees(t *testing.T) {
 	}
 }
 
-// The hand-written reader of the commonest types, alone: what it accepts encoding/json accepts,
-// to the same event, and it takes every real payload of those types.
-func TestParseHandAgrees(t *testing.T) {
-	seeds := seedPayloads(t)
-	// Fields that marshalled payloads leave out: a re-evaluation's new address, a score.
-	seeds[domain.TypeOCOPReevaluated] = append(seeds[domain.TypeOCOPReevaluated],
-		[]byte(`{"product_id":"p","supersedes":"1/QĐ","outcome":"keep","stars":4,"score":81.5,"decision":{"number":"2/QĐ","date":"2025-01-02","authority":"province"},"address":{"commune":"xã An Vĩnh","province":"Quảng Ngãi"}}`),
-		[]byte(`{"product_id":"p","supersedes":"1/QĐ","outcome":"keep","stars":4,"decision":{"number":"2/QĐ","date":"2025-01-02","authority":"province"},"address":{}}`))
-	hand := map[string]int{}
-	for _, typ := range domain.EventTypes() {
-		for _, p := range seeds[typ] {
-			if agreeWith(t, ledger.ParseHand, typ, p) {
-				hand[typ]++
-			}
-			for _, v := range variants(p) {
-				if agreeWith(t, ledger.ParseHand, typ, v) {
-					hand[typ]++
-				}
-			}
-		}
-	}
-	for _, typ := range []string{domain.TypeListingCreated, domain.TypeListingRemoved, domain.TypeTradeEventJoined,
-		domain.TypeTradeEventHeld, domain.TypeOCOPCertified, domain.TypeOCOPReevaluated, domain.TypeOCOPExpired,
-		domain.TypeOCOPExpiryNoticed, domain.TypeProducerRegistered, domain.TypeCNNTTBRecognized, domain.TypeCNNTTBExpired} {
-		for _, p := range seeds[typ] {
-			var probe bool
-			if _, err := domain.DecodeWith(func(d []byte, v any) bool { probe = ledger.ParseHand(d, v); return probe }, typ, 1, p); err != nil || !probe {
-				t.Errorf("%s %s: the hand-written reader refused a payload encoding/json marshalled (%v)", typ, p, err)
-			}
-		}
-	}
-	t.Logf("variants the hand-written reader took, by type: %v", hand)
-}
-
-// FuzzParseHandAgrees is TestParseHandAgrees on any input (go test -fuzz FuzzParseHandAgrees
-// ./ledger/).
-func FuzzParseHandAgrees(f *testing.F) { fuzzAgree(f, ledger.ParseHand) }
-
 // FuzzParseFastAgrees is TestParseFastAgrees on any input (go test -fuzz FuzzParseFastAgrees
 // ./ledger/).
 func FuzzParseFastAgrees(f *testing.F) { fuzzAgree(f, ledger.ParseFast) }
