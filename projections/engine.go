@@ -31,10 +31,11 @@ type Options struct {
 	// OnCommit, if set, is called after each committed batch with the first and last positions
 	// applied (outside any lock), e.g. to publish figure changes.
 	OnCommit func(from, to uint64)
-	// TuneProcess lets a catch-up tune what the whole process shares: the garbage collector
-	// during a rebuild from zero (rebuildGC), and the read-model file's pages dropped from the
-	// process's memory while its resident memory is high (releaser). A library leaves it off;
-	// the commands that own their process (ocopledger rebuild and serve) turn it on.
+	// TuneProcess lets a catch-up drop the read-model file's pages from the process's memory
+	// while the process's resident memory, polled from /proc, is high (releaser): a setting of
+	// the whole process's memory, which a library leaves alone; the commands that own their
+	// process (ocopledger rebuild and serve) turn it on. (The collector is never tuned: GOGC and
+	// GOMEMLIMIT are the process's owner's, see docs/performance.md.)
 	TuneProcess bool
 }
 
@@ -286,11 +287,6 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 		p.bulk = newBulk()
 		p.bulkOn.Store(true)
 	}
-	var gc *rebuildGC
-	if p.bulk != nil && p.opts.TuneProcess {
-		gc = startRebuildGC()
-		defer gc.stop()
-	}
 	// Reading (and decoding) the log and applying it run side by side: the reader hands batches
 	// to the applier through a small queue.
 	batches := make(chan *batch, 1)
@@ -307,7 +303,6 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 					p.bulkBroken = p.bulk != nil
 					continue
 				}
-				gc.adjust()
 				rel.poke()
 				if progress != nil {
 					progress(p.Checkpoint(), end)

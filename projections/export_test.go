@@ -45,11 +45,6 @@ func SetCatalogueVersion(v string) (restore func()) {
 	return set(&catalogueVersion, func() string { return v })
 }
 
-const (
-	RebuildGCPercent = rebuildGCPercent
-	RebuildHeapLimit = rebuildHeapLimit
-)
-
 // The read models' cache encoding of event payloads, for the tests of its format.
 var (
 	AppendBinary = appendBinary
