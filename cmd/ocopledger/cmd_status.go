@@ -65,7 +65,7 @@ func runStatus(ctx context.Context, m *Main, args []string) error {
 		if err != nil {
 			return err
 		}
-		bar := progress.New(m.Err, progress.Options{Label: m.t("dựng lại số liệu", "building figures")})
+		bar := progress.New(m.Err, progress.Options{Label: m.t("đọc lại sổ cái", "reading the log again")})
 		scrub, err = m.ledger.Scrub(ctx, n, p.Leaves, bar.Update)
 		bar.Done()
 		if err != nil {
