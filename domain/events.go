@@ -7,9 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -496,7 +497,7 @@ func (e ReportFiled) Validate() error {
 	if err == nil && len(e.Figures) == 0 {
 		err = Invalid("figures", "is empty: give the figures the report stated")
 	}
-	for _, id := range sortedKeys(e.Figures) {
+	for _, id := range slices.Sorted(maps.Keys(e.Figures)) {
 		if err != nil {
 			break
 		}
@@ -659,7 +660,7 @@ var eventTypes = []*EventType{
 }
 
 // EventTypes lists every event type name, sorted.
-func EventTypes() []string { return sortedKeys(eventIndex) }
+func EventTypes() []string { return slices.Sorted(maps.Keys(eventIndex)) }
 
 // KnownType reports whether t is an event type of the catalogue.
 func KnownType(t string) bool { _, ok := eventIndex[t]; return ok }
@@ -772,7 +773,7 @@ func findString(doc any, path, v string) string {
 			return path
 		}
 	case map[string]any:
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			p := k
 			if path != "" {
 				p = path + "." + k
@@ -829,13 +830,4 @@ func first(errs ...error) error {
 		}
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -4,9 +4,10 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
-	"sort"
+	"slices"
 
 	"github.com/ocopledger/ocopledger/domain"
 )
@@ -180,7 +181,7 @@ func appendBinary(b []byte, e domain.Event) ([]byte, error) {
 		w.int(int64(e.AsOf))
 		w.int(int64(e.PeriodFrom))
 		w.count(len(e.Figures), e.Figures == nil)
-		for _, k := range sortedKeys(e.Figures) {
+		for _, k := range slices.Sorted(maps.Keys(e.Figures)) {
 			w.str(k)
 			w.int(e.Figures[k])
 		}
@@ -299,16 +300,6 @@ func decodeJSONFormat(typ string, data []byte) (domain.Event, error) {
 		return nil, fmt.Errorf("binary %s: %w", typ, err)
 	}
 	return e, nil
-}
-
-// sortedKeys returns the keys of a map in increasing order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // binWriter appends the encoding of values to a buffer.
