@@ -69,9 +69,9 @@ func (l *Ledger) Scrub(ctx context.Context, n uint64, leaves func(from uint64, c
 	if n == 0 {
 		return r, nil
 	}
-	var first uint64 // the position of got[0]
+	// got holds the leaf hashes of consecutive entries from position first; a gap ends a batch.
+	var first uint64
 	got := make([][32]byte, 0, scrubBatch)
-	present := make([]bool, 0, scrubBatch)
 	compare := func() error {
 		if len(got) == 0 {
 			return nil
@@ -81,49 +81,36 @@ func (l *Ledger) Scrub(ctx context.Context, n uint64, leaves func(from uint64, c
 			return err
 		}
 		for i := range got {
-			switch {
-			case !present[i]:
-			case got[i] != want[i]:
+			if got[i] != want[i] {
 				r.Changed = append(r.Changed, first+uint64(i))
-			default:
+			} else {
 				r.Checked++
 			}
 		}
 		if progress != nil {
 			progress(first+uint64(len(got))-1, n)
 		}
-		got, present = got[:0], present[:0]
-		return nil
-	}
-	add := func(seq uint64, leaf [32]byte, ok bool) error {
-		if len(got) == 0 {
-			first = seq
-		}
-		got, present = append(got, leaf), append(present, ok)
-		if len(got) == scrubBatch {
-			return compare()
-		}
+		got = got[:0]
 		return nil
 	}
 	opts := eventstore.ReadOptions{From: 1, End: n, Missing: func(g *eventstore.GapError) error {
-		gap := *g
-		gap.To = min(gap.To, n)
-		if gap.From > gap.To {
+		if g.From > n {
 			return nil
 		}
-		r.Missing = append(r.Missing, gap)
-		for seq := gap.From; seq <= gap.To; seq++ {
-			if err := add(seq, [32]byte{}, false); err != nil {
-				return err
-			}
-		}
-		return nil
+		r.Missing = append(r.Missing, eventstore.GapError{From: g.From, To: min(g.To, n)})
+		return compare()
 	}}
 	err := l.store.ReadWith(ctx, opts, func(e eventstore.Envelope) error {
 		if e.Sequence > n {
 			return errScrubDone
 		}
-		return add(e.Sequence, LeafHash(e.Body), true)
+		if len(got) == 0 {
+			first = e.Sequence
+		}
+		if got = append(got, LeafHash(e.Body)); len(got) == scrubBatch {
+			return compare()
+		}
+		return nil
 	})
 	if err != nil && !errors.Is(err, errScrubDone) {
 		return r, err
