@@ -18,7 +18,6 @@ package main
 // masksCLI on every output, maskLogEnd and masksReconcileNow on the one HTTP answer each names.
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -355,35 +354,6 @@ func TestGolden(t *testing.T) {
 func serveGolden(t *testing.T, dir string) string {
 	t.Helper()
 	t.Setenv("OCOPLEDGER_TOKENS", "")
-	ctx, cancel := context.WithCancel(context.Background())
-	var logs syncBuffer
-	m := NewMain(strings.NewReader(""), io.Discard, &logs)
-	code := make(chan int, 1)
-	go func() {
-		c := m.Run(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--instance", "golden"})
-		m.Close() // before the code is sent: the data directory is removed once serve has stopped
-		code <- c
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case c := <-code:
-			if c != 0 {
-				t.Errorf("serve exit code %d after a stop; log:\n%s", c, logs.String())
-			}
-		case <-time.After(15 * time.Second):
-			t.Error("serve did not stop")
-		}
-	})
-	re := regexp.MustCompile(`url=http://(127\.0\.0\.1:\d+)/`)
-	waitFor(t, "the start line", func() bool { return re.MatchString(logs.String()) })
-	base := "http://" + re.FindStringSubmatch(logs.String())[1]
-	waitFor(t, "/readyz", func() bool {
-		res, err := http.Get(base + "/readyz")
-		if err == nil {
-			res.Body.Close()
-		}
-		return err == nil && res.StatusCode == 200
-	})
+	base, _ := serveInProcess(t, "--data", dir, "--instance", "golden")
 	return base
 }

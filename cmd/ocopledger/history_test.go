@@ -223,17 +223,7 @@ func TestServeStopsAnsweringWhenTheStreamIsDeleted(t *testing.T) {
 	if err := js.DeleteStream(t.Context(), eventstore.DefaultStreamName); err != nil {
 		t.Fatal(err)
 	}
-	var ready struct {
-		Ready  bool `json:"ready"`
-		Reason struct {
-			Code      string `json:"code"`
-			MessageEN string `json:"message_en"`
-		} `json:"reason"`
-	}
-	waitFor(t, "/readyz to say not ready", func() bool {
-		code, body := getAuth(t, base+"/readyz")
-		return code == 503 && json.Unmarshal([]byte(body), &ready) == nil && ready.Reason.Code == "history_mismatch"
-	})
+	ready := waitHistoryMismatch(t, base)
 	if ready.Ready || !strings.Contains(ready.Reason.MessageEN, "is missing") {
 		t.Errorf("/readyz: %+v", ready)
 	}
@@ -355,16 +345,7 @@ func TestServeScrubFindsAnEntryDamagedAfterItWasApplied(t *testing.T) {
 	mustRun(t, dir, "figures")
 	storetest.FlipInMessage(t, filepath.Join(dir, "jetstream"), eventstore.DefaultStreamName, `"id":"c-b"`)
 	base, logs := serveOnLoopback(t, "--data", dir)
-	var ready struct {
-		Reason struct {
-			Code      string `json:"code"`
-			MessageEN string `json:"message_en"`
-		} `json:"reason"`
-	}
-	waitFor(t, "/readyz to say not ready", func() bool {
-		code, body := getAuth(t, base+"/readyz")
-		return code == 503 && json.Unmarshal([]byte(body), &ready) == nil && ready.Reason.Code == "history_mismatch"
-	})
+	ready := waitHistoryMismatch(t, base)
 	if want := "reading the log again, 1 of its 3 entries are missing, at positions 2:"; !strings.Contains(ready.Reason.MessageEN, want) {
 		t.Errorf("/readyz says %q, want %q", ready.Reason.MessageEN, want)
 	}
@@ -374,4 +355,25 @@ func TestServeScrubFindsAnEntryDamagedAfterItWasApplied(t *testing.T) {
 	if !strings.Contains(logs.String(), "entries are not as recorded") {
 		t.Errorf("the log does not say it:\n%s", logs.String())
 	}
+}
+
+// readyz is serve's /readyz answer, as far as the history checks need it.
+type readyz struct {
+	Ready  bool `json:"ready"`
+	Reason struct {
+		Code      string `json:"code"`
+		MessageEN string `json:"message_en"`
+	} `json:"reason"`
+}
+
+// waitHistoryMismatch waits until serve's /readyz answers 503 with a history mismatch, and returns
+// that answer.
+func waitHistoryMismatch(t *testing.T, base string) readyz {
+	t.Helper()
+	var ready readyz
+	waitFor(t, "/readyz to say not ready", func() bool {
+		code, body := getAuth(t, base+"/readyz")
+		return code == 503 && json.Unmarshal([]byte(body), &ready) == nil && ready.Reason.Code == "history_mismatch"
+	})
+	return ready
 }

@@ -22,12 +22,20 @@ func serveOnLoopback(t *testing.T, args ...string) (string, *syncBuffer) {
 	t.Helper()
 	t.Setenv("OCOPLEDGER_TOKENS", serveAdminToken+":admin:ana")
 	dir := t.TempDir() // made before the stop is registered, so it is removed after serve stopped
+	return serveInProcess(t, append([]string{"--data", dir, "--instance", "test"}, args...)...)
+}
+
+// serveInProcess runs `ocopledger serve` with args in this process on a free loopback port, with
+// the tokens the environment gives, until the test ends (failing it if serve does not stop
+// cleanly), and returns its base URL once it is ready, and its log.
+func serveInProcess(t *testing.T, args ...string) (string, *syncBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs syncBuffer
 	m := NewMain(strings.NewReader(""), io.Discard, &logs)
 	code := make(chan int, 1)
 	go func() {
-		c := m.Run(ctx, append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--instance", "test"}, args...))
+		c := m.Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...))
 		m.Close() // the store closed before the cleanup removes its folder (a consumer's state written late)
 		code <- c
 	}()
