@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -11,17 +10,19 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/ocopledger/ocopledger/httpapi"
+	"github.com/ocopledger/ocopledger/internal/syncbuf"
 	"github.com/ocopledger/ocopledger/metrics"
 	"github.com/ocopledger/ocopledger/projections"
-	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
 // A handler that panics gets a 500 in the API's error shape, in the reader's language; the panic
 // is logged once with its stack and counted; the server keeps serving. A panic after a stream has
 // started can only end that connection.
 func TestRecoverAnswersAPanicWith500(t *testing.T) {
-	var logs bytes.Buffer
+	var logs syncbuf.Buffer // the handlers write it while the test reads
 	reg := metrics.NewRegistry()
 	p, err := projections.Open(filepath.Join(t.TempDir(), "rm.db"), projections.Options{})
 	if err != nil {

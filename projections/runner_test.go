@@ -1,7 +1,6 @@
 package projections_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore/storetest"
+	"github.com/ocopledger/ocopledger/internal/syncbuf"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
 )
@@ -38,18 +38,8 @@ func (s *brokenOnce) Read(ctx context.Context, from uint64, fn func(domain.Recor
 	})
 }
 
-// syncBuffer is a log a test reads while the runner writes it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.b.String() }
+// syncBuffer is a log a test reads while other goroutines write it.
+type syncBuffer = syncbuf.Buffer
 
 // The runner keeps the read models on a real store following the log through a failure (logged,
 // retried), follows new entries, and rebuilds from the start of the log on demand, with the

@@ -1,7 +1,6 @@
 package reactive
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
@@ -11,24 +10,16 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/internal/syncbuf"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
 )
 
-// syncBuffer is a log sink tests read while the parts write.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+// syncBuffer is a log a test reads while other goroutines write it.
+type syncBuffer = syncbuf.Buffer
 
 // feedEnv runs a figure feed over a real store and projection; NATS can be made slow for it: the
 // OCOP_FIGURES stream taken away and a subscriber that never answers put in its place, so that

@@ -224,9 +224,8 @@ func startServe(t *testing.T, ctx context.Context) string {
 	base := "http://" + addr
 	sctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
-	var buf bytes.Buffer
-	out := &syncWriter{w: &buf}
-	m := NewMain(strings.NewReader(""), io.Discard, out)
+	var buf syncBuffer // the server's goroutines write it while the test reads
+	m := NewMain(strings.NewReader(""), io.Discard, &buf)
 	go func() {
 		defer close(done)
 		if code := m.Run(sctx, []string{"serve", "--demo", "--data", t.TempDir(), "--addr", addr}); code != 0 && sctx.Err() == nil {
@@ -252,18 +251,6 @@ func startServe(t *testing.T, ctx context.Context) string {
 	}
 	t.Fatalf("the server did not answer GET /v1/figures within 60 s:\n%s", buf.String())
 	return ""
-}
-
-// syncWriter lets the server's goroutines write the log the test prints on failure.
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }
 
 func postEvent(t *testing.T, ctx context.Context, base, typ string, payload any) {
