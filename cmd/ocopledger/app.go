@@ -61,6 +61,9 @@ type Main struct {
 	// NewLedger: start a new ledger on purpose (--new-ledger, on the commands that may create one)
 	NewLedger bool
 	known     domain.KnownHistory // what the data directory knows of the log (history.go)
+	// historyEvery and scrubAfter, when set, are how often serve checks the log's history and
+	// when it first reads the whole log again (the tests' shorter times; ledger.WatchConfig).
+	historyEvery, scrubAfter time.Duration
 
 	Logger *slog.Logger
 	cmd    string // the command being run, named in the hint of a usage error
@@ -506,7 +509,7 @@ func (m *Main) Figures(ctx context.Context) (*projections.Projection, error) {
 		// The last published checkpoint is history known too.
 		cl, cerr := checkpoint.Open(ctx, m.store, nil, false)
 		if err = cerr; err == nil {
-			err = checkCheckpoints(ctx, cl, m.ledger, p)
+			err = cl.Check(ctx, m.ledger, p)
 		}
 	}
 	if err == nil {

@@ -4,16 +4,12 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"github.com/spf13/cobra"
 	"io"
-	"log/slog"
-	"time"
 
-	"github.com/nats-io/nats.go"
+	"github.com/spf13/cobra"
 
 	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/domain"
-	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/projections"
 	"github.com/ocopledger/ocopledger/provenance"
 )
@@ -162,68 +158,6 @@ func runProve(ctx context.Context, m *Main, o *proveOptions, args []string) erro
 		return err
 	}
 	return m.printJSON(proof)
-}
-
-// checkpointEvery is how often serve checks whether entries arrived since the last checkpoint.
-var checkpointEvery = time.Minute
-
-// checkpointer is the part of serve that signs and publishes checkpoints: at start, every
-// checkpointEvery while entries arrive, and as soon as a report is filed (a report.filed entry
-// seen on NATS), once the read models hold it.
-type checkpointer struct {
-	cl    *checkpoint.Log
-	p     *projections.Projection
-	store *eventstore.Store
-	log   *slog.Logger
-}
-
-func (c *checkpointer) Run(ctx context.Context) error {
-	filed := make(chan struct{}, 1)
-	sub, err := c.store.Conn().Subscribe(eventstore.SubjectPrefix+"report.>", func(msg *nats.Msg) {
-		if msg.Header.Get(eventstore.HeaderType) == "report.filed" {
-			select {
-			case filed <- struct{}{}:
-			default:
-			}
-		}
-	})
-	if err != nil {
-		return err
-	}
-	defer sub.Unsubscribe()
-	t := time.NewTicker(checkpointEvery)
-	defer t.Stop()
-	for {
-		c.make(ctx)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		case <-filed:
-		}
-	}
-}
-
-// make waits for the read models to hold the log as it stands, then publishes a checkpoint of it
-// if it grew.
-func (c *checkpointer) make(ctx context.Context) {
-	end, err := c.store.LastSequence(ctx)
-	if err != nil {
-		return
-	}
-	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if c.p.WaitReady(wctx, end) != nil {
-		return // next time
-	}
-	e, made, err := c.cl.Make(ctx, c.p)
-	switch {
-	case ctx.Err() != nil:
-	case err != nil:
-		c.log.Warn("cannot publish a checkpoint of the log", "err", err)
-	case made:
-		c.log.Info("published a signed checkpoint", "size", e.Size, "root", base64.StdEncoding.EncodeToString(e.Root), "seq", e.Seq)
-	}
 }
 
 // provenance is the provenance of an answer read from the first size entries of the log: the

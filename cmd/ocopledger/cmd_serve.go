@@ -13,9 +13,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/dashboard"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/httpapi"
+	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/metrics"
 	"github.com/ocopledger/ocopledger/projections"
 )
@@ -204,8 +206,12 @@ func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) erro
 	// Handlers (streams above all) end when this context does, before the server shuts down.
 	hctx, stopHandlers := context.WithCancel(ctx)
 	defer stopHandlers()
-	watch := &historyWatch{m: m, l: l, p: p, api: api, cl: cps, log: log.With("part", "history")}
-	signer := &checkpointer{cl: cps, p: p, store: l.Store(), log: log.With("part", "checkpoints")}
+	watch := ledger.NewHistoryWatch(ledger.WatchConfig{Ledger: l, Tree: p, Gate: api, Logger: log.With("part", "history"),
+		Known:  func() domain.KnownHistory { return m.known },
+		Check:  func(ctx context.Context) error { return cps.Check(ctx, l, p) },
+		Record: func() error { return m.recordKnown(p) },
+		Every:  m.historyEvery, ScrubAfter: m.scrubAfter})
+	signer := checkpoint.NewPublisher(checkpoint.PublisherConfig{Log: cps, Projection: p, Store: l.Store(), Logger: log.With("part", "checkpoints")})
 	parts := []namedRun{{"projections", runner.Run}, {"api", api.Run}, {"history", watch.Run}, {"checkpoints", signer.Run}}
 	reacting, err := newReactive(hctx, reactiveOptions{Ledger: l, Projection: p, Mux: mux, Require: api.Require, Logger: log,
 		Instance: o.instance, Metrics: reg})

@@ -1,23 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/spf13/pflag"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
-	"github.com/ocopledger/ocopledger/httpapi"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
 )
@@ -205,13 +202,8 @@ func (m *Main) recordKnown(p *projections.Projection) error {
 	k := p.Known()
 	if len(m.known.Root) > 0 && m.known.Size > 0 && len(k.Root) > 0 && m.known.Size <= k.Size {
 		// The read models' tree of the log, rebuilt or grown, must hold the prefix known.
-		root, err := p.Root(m.known.Size)
-		if err != nil {
+		if err := checkpoint.CheckRoot(p, m.known); err != nil {
 			return err
-		}
-		if !bytes.Equal(root[:], m.known.Root) {
-			return domain.HistoryMismatch("the first %d entries of the log hash to the root %s, but %s shows the root %s for them: the log's history was changed; restore it from a backup",
-				m.known.Size, base64.StdEncoding.EncodeToString(root[:]), m.known.By.Label(), base64.StdEncoding.EncodeToString(m.known.Root))
 		}
 	}
 	if k.Size < m.known.Size {
@@ -223,104 +215,6 @@ func (m *Main) recordKnown(p *projections.Projection) error {
 	}
 	m.known = k
 	return nil
-}
-
-// historyEvery is how often serve checks that the log still extends the known history.
-var historyEvery = 10 * time.Second
-
-// historyWatch is the part of serve that checks, at start and then every historyEvery, that the
-// log extends what the data directory and the read models know, stops the API answering while it
-// does not (httpapi.Server.SetHistoryError), and records in the data directory how far the read
-// models have read.
-type historyWatch struct {
-	m   *Main
-	l   *ledger.Ledger
-	p   *projections.Projection
-	api *httpapi.Server
-	cl  *checkpoint.Log
-	log *slog.Logger
-	// scrubErr is what the last scrub found wrong (nil: nothing, or no scrub yet).
-	scrubErr error
-}
-
-// scrubAfter and scrubEvery are when serve reads the whole log again against the read models'
-// Merkle tree (ledger.Scrub): soon after it starts, then every scrubEvery.
-var scrubAfter, scrubEvery = time.Minute, 6 * time.Hour
-
-func (w *historyWatch) Run(ctx context.Context) error {
-	t := time.NewTicker(historyEvery)
-	defer t.Stop()
-	scrub := time.NewTimer(scrubAfter)
-	defer scrub.Stop()
-	for {
-		w.check(ctx)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		case <-scrub.C:
-			w.scrub(ctx)
-			scrub.Reset(scrubEvery)
-		}
-	}
-}
-
-// scrub reads every entry the read models applied again and compares it with the log's Merkle
-// tree: an entry damaged or changed in the store since it was applied is a history mismatch
-// until a scrub finds the log whole again (after a restore).
-func (w *historyWatch) scrub(ctx context.Context) {
-	n, err := w.p.TreeSize()
-	if err != nil {
-		w.log.Warn("cannot read the log's Merkle tree to check the log against it", "err", err)
-		return
-	}
-	start := time.Now()
-	r, err := w.l.Scrub(ctx, n, w.p.Leaves, nil)
-	switch {
-	case ctx.Err() != nil:
-	case err != nil:
-		w.log.Warn("cannot read the log again to check it against its Merkle tree now", "err", err)
-	case r.Err() != nil:
-		w.log.Error("reading the log again: entries are not as recorded", "err", r.Err())
-		w.scrubErr = r.Err()
-	default:
-		if w.scrubErr != nil {
-			w.log.Info("reading the log again: every entry is as recorded again", "entries", n)
-		}
-		w.scrubErr = nil
-		w.log.Info("read the log again: every entry is as its Merkle tree holds it", "entries", n, "took", time.Since(start).Round(time.Millisecond))
-	}
-}
-
-func (w *historyWatch) check(ctx context.Context) {
-	err := w.scrubErr
-	if err == nil {
-		err = w.l.CheckHistory(ctx, w.m.known)
-	}
-	if err == nil {
-		err = w.l.CheckHistory(ctx, w.p.Known())
-	}
-	if err == nil {
-		err = checkCheckpoints(ctx, w.cl, w.l, w.p)
-	}
-	switch {
-	case ctx.Err() != nil:
-	case domain.ErrorCode(err) == domain.CodeHistoryMismatch:
-		if w.api.HistoryError() == nil {
-			w.log.Error("the log does not extend the history this ledger knows: nothing is answered from it until it does", "err", err)
-		}
-		w.api.SetHistoryError(err)
-	case err != nil:
-		w.log.Warn("cannot check the log's history now", "err", err)
-	default:
-		if w.api.HistoryError() != nil {
-			w.log.Info("the log extends the known history again")
-			w.api.SetHistoryError(nil)
-		}
-		if err := w.m.recordKnown(w.p); err != nil {
-			w.log.Warn("cannot record the log's history in the data directory", "err", err)
-		}
-	}
 }
 
 // forgetReadModels drops what the read models hold, for a new ledger started on purpose: the
@@ -345,33 +239,4 @@ func (m *Main) forgetReadModels() error {
 func (m *Main) noLedgerYet(err error) bool {
 	return err != nil && m.StreamName == "" && m.known.Size == 0 && domain.ErrorCode(err) == domain.CodeNotFound &&
 		errors.Is(err, jetstream.ErrStreamNotFound)
-}
-
-// checkCheckpoints checks the log and the read models against the last published checkpoint:
-// the log holds at least its entries and, once the read models' tree reaches its size, their
-// root is the one signed.
-func checkCheckpoints(ctx context.Context, cl *checkpoint.Log, l *ledger.Ledger, p *projections.Projection) error {
-	if cl == nil {
-		return nil
-	}
-	e, err := cl.Latest(ctx)
-	if err != nil || e == nil {
-		return err
-	}
-	known := domain.KnownHistory{Size: uint64(e.Size), Root: e.Root, By: domain.KnownByCheckpoints}
-	if err := l.CheckHistory(ctx, known); err != nil {
-		return err
-	}
-	if n, err := p.TreeSize(); err != nil || n < known.Size {
-		return err
-	}
-	root, err := p.Root(known.Size)
-	if err != nil {
-		return err
-	}
-	if !bytes.Equal(root[:], e.Root) {
-		return domain.HistoryMismatch("the first %d entries of the log hash to the root %s, but %s shows the root %s for them: the log's history was changed; restore it from a backup",
-			known.Size, base64.StdEncoding.EncodeToString(root[:]), known.By.Label(), base64.StdEncoding.EncodeToString(e.Root))
-	}
-	return nil
 }

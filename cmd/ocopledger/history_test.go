@@ -198,11 +198,8 @@ func getAuth(t *testing.T, url string) (int, string) {
 // serve on an external server where a client deletes the stream while it runs: /readyz says not
 // ready and why, the metric says so, and the API answers the mismatch instead of figures.
 func TestServeStopsAnsweringWhenTheStreamIsDeleted(t *testing.T) {
-	old := historyEvery
-	historyEvery = 100 * time.Millisecond
-	t.Cleanup(func() { historyEvery = old })
 	srv := storetest.RunServer(t)
-	base, logs := serveOnLoopback(t, "--nats", srv.ClientURL())
+	base, logs := serveOnLoopbackWith(t, func(m *Main) { m.historyEvery = 100 * time.Millisecond }, "--nats", srv.ClientURL())
 	req, _ := http.NewRequest("POST", base+"/v1/events/ocop.certified", strings.NewReader(servePayload))
 	req.Header.Set("Authorization", "Bearer "+serveAdminToken)
 	req.Header.Set("Content-Type", "application/json")
@@ -335,16 +332,13 @@ func TestRecreatedStreamStopsTheLedger(t *testing.T) {
 // log again against the read models' Merkle tree soon after it starts (then every few hours),
 // and stops answering from it, naming the position, as for any other loss of history.
 func TestServeScrubFindsAnEntryDamagedAfterItWasApplied(t *testing.T) {
-	oldAfter := scrubAfter
-	scrubAfter = 200 * time.Millisecond
-	t.Cleanup(func() { scrubAfter = oldAfter })
 	dir := t.TempDir()
 	recordCert(t, dir, "a", "2025-07-01T09:00:00+07:00")
 	recordCert(t, dir, "b", "2025-07-02T09:00:00+07:00")
 	recordCert(t, dir, "c", "2025-07-03T09:00:00+07:00")
 	mustRun(t, dir, "figures")
 	storetest.FlipInMessage(t, filepath.Join(dir, "jetstream"), eventstore.DefaultStreamName, `"id":"c-b"`)
-	base, logs := serveOnLoopback(t, "--data", dir)
+	base, logs := serveOnLoopbackWith(t, func(m *Main) { m.scrubAfter = 200 * time.Millisecond }, "--data", dir)
 	ready := waitHistoryMismatch(t, base)
 	if want := "reading the log again, 1 of its 3 entries are missing, at positions 2:"; !strings.Contains(ready.Reason.MessageEN, want) {
 		t.Errorf("/readyz says %q, want %q", ready.Reason.MessageEN, want)

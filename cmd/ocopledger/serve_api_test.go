@@ -20,9 +20,15 @@ const serveAdminToken = "admin-token-0123456789"
 // when the test ends.
 func serveOnLoopback(t *testing.T, args ...string) (string, *syncBuffer) {
 	t.Helper()
+	return serveOnLoopbackWith(t, nil, args...)
+}
+
+// serveOnLoopbackWith is serveOnLoopback with set, if not nil, changing the Main before it runs.
+func serveOnLoopbackWith(t *testing.T, set func(*Main), args ...string) (string, *syncBuffer) {
+	t.Helper()
 	t.Setenv("OCOPLEDGER_TOKENS", serveAdminToken+":admin:ana")
 	dir := t.TempDir() // made before the stop is registered, so it is removed after serve stopped
-	return serveInProcess(t, append([]string{"--data", dir, "--instance", "test"}, args...)...)
+	return serveInProcessWith(t, set, append([]string{"--data", dir, "--instance", "test"}, args...)...)
 }
 
 // serveInProcess runs `ocopledger serve` with args in this process on a free loopback port, with
@@ -30,9 +36,17 @@ func serveOnLoopback(t *testing.T, args ...string) (string, *syncBuffer) {
 // cleanly), and returns its base URL once it is ready, and its log.
 func serveInProcess(t *testing.T, args ...string) (string, *syncBuffer) {
 	t.Helper()
+	return serveInProcessWith(t, nil, args...)
+}
+
+func serveInProcessWith(t *testing.T, set func(*Main), args ...string) (string, *syncBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs syncBuffer
 	m := NewMain(strings.NewReader(""), io.Discard, &logs)
+	if set != nil {
+		set(m)
+	}
 	code := make(chan int, 1)
 	go func() {
 		c := m.Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...))
