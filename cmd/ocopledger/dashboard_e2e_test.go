@@ -216,9 +216,10 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// startServe runs `ocopledger serve --demo` in process on a free port and returns its base URL
-// once the API answers.
-func startServe(t *testing.T, ctx context.Context) string {
+// startServe runs `ocopledger serve --demo` in process on a free port, with the extra flags
+// given, and returns its base URL once the read models have caught up (GET /readyz answers 200,
+// with or without tokens).
+func startServe(t *testing.T, ctx context.Context, flags ...string) string {
 	t.Helper()
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	base := "http://" + addr
@@ -228,7 +229,8 @@ func startServe(t *testing.T, ctx context.Context) string {
 	m := NewMain(strings.NewReader(""), io.Discard, &buf)
 	go func() {
 		defer close(done)
-		if code := m.Run(sctx, []string{"serve", "--demo", "--data", t.TempDir(), "--addr", addr}); code != 0 && sctx.Err() == nil {
+		args := append([]string{"serve", "--demo", "--data", t.TempDir(), "--addr", addr}, flags...)
+		if code := m.Run(sctx, args); code != 0 && sctx.Err() == nil {
 			t.Errorf("ocopledger serve exited with %d:\n%s", code, buf.String())
 		}
 		m.Close()
@@ -236,7 +238,7 @@ func startServe(t *testing.T, ctx context.Context) string {
 	t.Cleanup(func() { stop(); <-done })
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		res, err := http.Get(base + "/v1/figures")
+		res, err := http.Get(base + "/readyz")
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
@@ -249,7 +251,7 @@ func startServe(t *testing.T, ctx context.Context) string {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	t.Fatalf("the server did not answer GET /v1/figures within 60 s:\n%s", buf.String())
+	t.Fatalf("the server was not ready (GET /readyz) within 60 s:\n%s", buf.String())
 	return ""
 }
 
@@ -411,6 +413,12 @@ func (br *browser) waitJS(what, expr string) {
 		}
 		br.fail("wait for "+what, err)
 	}
+}
+
+// viewport sets the size of the page's window in CSS pixels, as a phone or a laptop would.
+func (br *browser) viewport(width, height int64) {
+	br.t.Helper()
+	br.do(fmt.Sprintf("set the viewport to %dx%d", width, height), chromedp.EmulateViewport(width, height))
 }
 
 // cardValue reads the number on a figure's card.

@@ -14,7 +14,13 @@
       skip: 'Bỏ qua, đến nội dung chính',
       title: 'Sổ cái Chương trình OCOP — Sở Công Thương Quảng Ngãi',
       tagline: 'Chương trình mỗi xã một sản phẩm · số liệu dựng lại từ sổ cái sự kiện, cho bất kỳ ngày nào, như đã biết tại bất kỳ thời điểm nào',
-      tokenLabel: 'Khóa truy cập (vai trò viewer)', tokenSave: 'Dùng khóa này', tokenHint: 'Máy chủ yêu cầu khóa để đọc số liệu.',
+      tokenLabel: 'Khóa truy cập', tokenSave: 'Dùng khóa này', tokenOpen: 'Khóa truy cập',
+      tokenHint: 'Khóa chỉ được giữ trong thẻ trình duyệt này (sessionStorage) và mất khi đóng thẻ.',
+      tokenNeed: (role) => `Thao tác này cần vai trò ${role} (hoặc cao hơn): nhập khóa truy cập do quản trị viên cấp.`,
+      tokenBad: (role) => `Khóa đang dùng không được máy chủ chấp nhận; thao tác này cần vai trò ${role}.`,
+      tokenWeak: (role) => `Khóa đang dùng không đủ quyền: thao tác này cần vai trò ${role}.`,
+      tokenShort: (role) => `Cần khóa truy cập có vai trò ${role}.`,
+      pageOf: (a, b, n) => `Mục ${a}–${b} / ${n}`, prev: '‹ Trang trước', next: 'Trang sau ›', showAll: 'Xem tất cả', paged: 'Chia trang',
       asOf: 'Số liệu tại ngày', today: 'Hôm nay', reportDay: '07/08/2025 · Công văn 470', dateHint: 'Ngày/tháng/năm, ví dụ 07/08/2025',
       knowledge: 'Theo hiểu biết của sổ cái', knownNow: 'như biết hiện nay', knownAt: 'như biết tại',
       knownDate: 'Ngày ghi nhận (ngày/tháng/năm)', knownTime: 'Giờ (để trống: cuối ngày)',
@@ -27,7 +33,7 @@
       footer: 'Nguồn: sổ cái sự kiện ocopledger (NATS JetStream). Số liệu của Công văn 470/SCT-QLTM ngày 07/08/2025. Mục đánh dấu “dữ liệu giả lập” là dữ liệu minh họa, không phải hồ sơ thật.',
       split: 'Sản phẩm OCOP còn thời hạn theo tỉnh trước sáp nhập (01/07/2025)',
       period: (from, to) => `từ ${from} đến ${to}`,
-      live: { connecting: 'Đang kết nối…', open: 'Trực tiếp', retry: 'Mất kết nối, đang thử lại…' },
+      live: { connecting: 'Đang kết nối…', open: 'Trực tiếp', retry: 'Mất kết nối, đang thử lại…', auth: 'Cần khóa truy cập' },
       badDate: 'Ngày không hợp lệ: nhập ngày/tháng/năm, ví dụ 07/08/2025.',
       badTime: 'Giờ không hợp lệ: nhập giờ:phút, ví dụ 17:30, hoặc để trống.',
       summary: (asOf, known, past) => `Số liệu tại ngày <strong>${asOf}</strong>, ${past ? `như sổ cái biết tại <strong>${known}</strong><span class="mode past">như biết tại</span>` : `như sổ cái biết hiện nay (đến mục <strong>#${known}</strong>)<span class="mode">như biết hiện nay</span>`}`,
@@ -56,7 +62,13 @@
       skip: 'Skip to the main content',
       title: 'OCOP Programme Ledger — Quảng Ngãi Department of Industry and Trade',
       tagline: 'One Commune One Product · figures rebuilt from the event ledger, for any day, as known at any time',
-      tokenLabel: 'Access token (viewer role)', tokenSave: 'Use this token', tokenHint: 'The server needs a token to read the figures.',
+      tokenLabel: 'Access token', tokenSave: 'Use this token', tokenOpen: 'Access token',
+      tokenHint: 'The token is kept in this browser tab only (sessionStorage) and forgotten when the tab closes.',
+      tokenNeed: (role) => `This needs the role ${role} (or above): enter an access token from your administrator.`,
+      tokenBad: (role) => `The server does not accept the token in use; this needs the role ${role}.`,
+      tokenWeak: (role) => `The token in use does not allow this: it needs the role ${role}.`,
+      tokenShort: (role) => `An access token with the role ${role} is needed.`,
+      pageOf: (a, b, n) => `Items ${a}–${b} of ${n}`, prev: '‹ Previous', next: 'Next ›', showAll: 'Show all', paged: 'Show in pages',
       asOf: 'Figures on', today: 'Today', reportDay: '07/08/2025 · Report 470', dateHint: 'Day/month/year, e.g. 07/08/2025',
       knowledge: 'As the ledger knew it', knownNow: 'as known now', knownAt: 'as known at',
       knownDate: 'Knowledge date (day/month/year)', knownTime: 'Time (empty: end of day)',
@@ -69,7 +81,7 @@
       footer: 'Source: the ocopledger event ledger (NATS JetStream). Figures of report 470/SCT-QLTM of 07/08/2025. Items marked “synthetic” are demo data, not real records.',
       split: 'Valid OCOP products by province before the merger (01/07/2025)',
       period: (from, to) => `from ${from} to ${to}`,
-      live: { connecting: 'Connecting…', open: 'Live', retry: 'Disconnected, retrying…' },
+      live: { connecting: 'Connecting…', open: 'Live', retry: 'Disconnected, retrying…', auth: 'Token needed' },
       badDate: 'Not a date: give day/month/year, e.g. 07/08/2025.',
       badTime: 'Not a time: give hours:minutes, e.g. 17:30, or leave it empty.',
       summary: (asOf, known, past) => `Figures on <strong>${asOf}</strong>, ${past ? `as the ledger knew them at <strong>${known}</strong><span class="mode past">as known at</span>` : `as the ledger knows them now (up to entry <strong>#${known}</strong>)<span class="mode">as known now</span>`}`,
@@ -175,19 +187,52 @@
   function knownText() { return state.knownMode === 'at' ? t().asKnownAt(knownWhen()) : t().asKnownNow; }
 
   // ---- HTTP ------------------------------------------------------------------------------
-  class APIError extends Error { constructor(status, msg) { super(msg); this.status = status; } }
-  async function api(path) {
-    const headers = { Accept: 'application/json' };
+  // An answer of 401 or 403 is an authorisation problem, never a lost connection: the page asks
+  // for a token, saying which role the server wants, and keeps it for this tab only.
+  class APIError extends Error {
+    constructor(status, msg, body) { super(msg); this.status = status; this.body = body || {}; this.auth = status === 401 || status === 403; }
+  }
+  function neededRole(err, method) {
+    const m = /needs (?:a bearer token with the role )?(\w+)/.exec((err && err.message_en) || '');
+    return (m && m[1]) || (method && method !== 'GET' ? 'recorder' : 'viewer');
+  }
+  // request fetches a path of the API with the token; a 401 or 403 opens the token prompt.
+  async function request(path, opts = {}) {
+    const headers = { Accept: 'application/json', ...(opts.headers || {}) };
     if (state.token) headers.Authorization = 'Bearer ' + state.token;
-    const res = await fetch(path, { headers, cache: 'no-store' });
-    if (res.status === 401 || res.status === 403) { $('auth').hidden = false; }
-    if (!res.ok) {
-      let msg = res.status + ' ' + res.statusText;
-      try { const j = await res.json(); msg = (j.error && (j.error.message || j.error)) || j.message || msg; } catch (e) { /* not JSON */ }
-      throw new APIError(res.status, msg);
+    const res = await fetch(path, { method: opts.method || 'GET', body: opts.body, headers, cache: 'no-store' });
+    if (res.status === 401 || res.status === 403) {
+      const err = await errorOf(res);
+      askToken(neededRole(err, opts.method), res.status, err.text);
+      throw new APIError(res.status, err.text, err);
     }
+    return res;
+  }
+  async function errorOf(res) {
+    let err = {};
+    try { const j = await res.clone().json(); err = (j && typeof j.error === 'object' && j.error) || j || {}; } catch (e) { /* not JSON */ }
+    err.text = (state.lang === 'en' && err.message_en) || err.message || (typeof err.error === 'string' && err.error) || `${res.status} ${res.statusText}`;
+    return err;
+  }
+  async function api(path, opts) {
+    const res = await request(path, opts);
+    if (!res.ok) { const err = await errorOf(res); throw new APIError(res.status, err.text, err); }
     return res.json();
   }
+  const tokenWaiters = [];
+  function askToken(role, status, detail) {
+    $('auth-form').dataset.role = role;
+    $('auth-title').textContent = !state.token ? t().tokenNeed(role) : status === 403 ? t().tokenWeak(role) : t().tokenBad(role);
+    $('auth-detail').textContent = detail || '';
+    if ($('auth').hidden) { $('auth').hidden = false; $('token').focus({ preventScroll: true }); }
+  }
+  function useToken(tok) {
+    state.token = tok;
+    if (tok) sessionStorage.setItem('ocopledger.token', tok); else sessionStorage.removeItem('ocopledger.token');
+    $('auth').hidden = true;
+    for (const wake of tokenWaiters.splice(0)) wake();
+  }
+  function errText(e) { return e && e.auth ? t().tokenShort(neededRole(e.body)) : t().apiError((e && e.message) || String(e)); }
   function qs(o) {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries(o)) if (v !== '' && v !== null && v !== undefined) p.set(k, v);
@@ -196,7 +241,7 @@
   }
   function showError(err) {
     const el = $('api-error');
-    if (!err) { el.hidden = true; return; }
+    if (!err || err.auth) { el.hidden = true; return; } // the token prompt says what is wrong
     el.textContent = t().apiError(err.message || String(err));
     el.hidden = false;
   }
@@ -445,7 +490,7 @@
       if (state.drill !== id) return;
       state.drillItems = (r.items || []).map((it) => ({ ...it, attrs: it.attrs || {} }));
       renderDrill();
-    } catch (e) { $('drill-sub').textContent = t().apiError(e.message); }
+    } catch (e) { $('drill-sub').textContent = errText(e); }
   }
   function renderDrill() {
     const id = state.drill;
@@ -474,18 +519,45 @@
     for (const c of document.querySelectorAll('.card[data-figure]')) c.setAttribute('aria-expanded', 'false');
   }
 
+  // ---- paging ----------------------------------------------------------------------------
+  // paginate returns the rows of the page shown and draws the pager below the table (#key-pager):
+  // pages of ten, with a way to all the rows at once.
+  const PAGE = 10;
+  const pages = {};
+  function paginate(key, rows, redraw) {
+    const pg = pages[key] || (pages[key] = { page: 0, all: false });
+    const n = rows.length;
+    const last = Math.max(0, Math.ceil(n / PAGE) - 1);
+    pg.page = Math.min(pg.page, last);
+    const nav = $(key + '-pager');
+    nav.hidden = n <= PAGE;
+    if (n <= PAGE) return rows;
+    const a = pg.all ? 0 : pg.page * PAGE;
+    const b = pg.all ? n : Math.min(n, a + PAGE);
+    const go = (f) => () => { f(); redraw(); };
+    nav.setAttribute('aria-label', t().pageOf(a + 1, b, n));
+    nav.replaceChildren(
+      h('span', { class: 'pager-pos', 'data-pos': `${a + 1}-${b}/${n}`, text: t().pageOf(fmtNum(a + 1), fmtNum(b), fmtNum(n)) }),
+      pg.all ? null : h('button', { type: 'button', class: 'chip', 'data-page': 'prev', disabled: pg.page === 0, onclick: go(() => pg.page--) }, t().prev),
+      pg.all ? null : h('button', { type: 'button', class: 'chip', 'data-page': 'next', disabled: pg.page === last, onclick: go(() => pg.page++) }, t().next),
+      h('button', { type: 'button', class: 'chip', 'data-page': pg.all ? 'paged' : 'all', onclick: go(() => { pg.all = !pg.all; }) }, pg.all ? t().paged : t().showAll));
+    return rows.slice(a, b);
+  }
+
   // ---- expiring --------------------------------------------------------------------------
   async function loadExpiring() {
     try {
       const r = await api('/v1/expiring' + qs({ within: EXPIRY_WINDOW, as_of: state.asOf, known_at: knownParam() }));
-      renderExpiring(r.items || []);
-    } catch (e) { $('expiring-sub').textContent = t().apiError(e.message); }
+      state.expiring = r.items || [];
+      renderExpiring();
+    } catch (e) { $('expiring-sub').textContent = errText(e); }
   }
-  function renderExpiring(items) {
+  function renderExpiring() {
+    const items = state.expiring || [];
     const c = t().cols;
     $('expiring-sub').textContent = t().expiringSub(fmtDate(state.asOf), fmtNum(items.length));
     const thead = h('thead', {}, h('tr', {}, [c.product, c.figure, c.producer, c.place, c.lastDay, c.daysLeft].map((x) => h('th', { scope: 'col', text: x }))));
-    const rows = items.map((it) => {
+    const rows = paginate('expiring', items, renderExpiring).map((it) => {
       const a = it.attrs || {};
       const left = it.days_left;
       return h('tr', { 'data-item': it.item },
@@ -514,7 +586,7 @@
       const all = await Promise.all(SERIES.map((sr) => api(`/v1/figures/${sr.id}/timeline` + qs({ from: CHART_FROM, to, step: 'month', known_at: k }))));
       chartData = { to, series: all.map((r) => (r.points || [])) };
       drawChart();
-    } catch (e) { $('chart').textContent = t().apiError(e.message); }
+    } catch (e) { $('chart').textContent = errText(e); }
   }
   function niceStep(max) {
     const raw = max / 5;
@@ -644,7 +716,13 @@
         if (lastID) headers['Last-Event-ID'] = String(lastID);
         if (state.token) headers.Authorization = 'Bearer ' + state.token;
         const res = await fetch(url, { headers, cache: 'no-store' });
-        if (res.status === 401 || res.status === 403) $('auth').hidden = false;
+        if (res.status === 401 || res.status === 403) {
+          const err = await errorOf(res);
+          askToken(neededRole(err, 'GET'), res.status, err.text);
+          setLive('auth');
+          await new Promise((wake) => tokenWaiters.push(wake)); // not a lost connection: wait for a token
+          continue;
+        }
         if (res.status === 400) lastID = ''; // a position this log does not have (restored?): follow from now
         if (!res.ok || !res.body) throw new Error('HTTP ' + res.status);
         setLive('open'); delay = 1000;
@@ -729,10 +807,14 @@
     syncURL();
   }
 
+  async function loadCatalogue() {
+    try { state.catalogue = await api('/v1/catalogue'); state.labels = readCatalogue(state.catalogue); } catch (e) { showError(e); }
+    buildCards();
+  }
+
   async function main() {
     applyLang();
-    try { state.labels = readCatalogue(await api('/v1/catalogue')); } catch (e) { showError(e); }
-    buildCards();
+    await loadCatalogue();
     fillControls();
     $('controls').addEventListener('submit', (e) => { e.preventDefault(); if (readControls()) refreshAll(); });
     for (const r of document.querySelectorAll('input[name="known"]')) r.addEventListener('change', () => { syncKnownInputs(); if (readControls()) refreshAll(); });
@@ -744,7 +826,15 @@
     $('drill-close').addEventListener('click', closeDrill);
     $('drill-filter').addEventListener('input', renderDrill);
     for (const b of document.querySelectorAll('.lang-switch button')) b.addEventListener('click', () => { state.lang = b.dataset.lang; localStorage.setItem('ocopledger.lang', state.lang); rerender(); });
-    $('auth-form').addEventListener('submit', (e) => { e.preventDefault(); state.token = $('token').value.trim(); sessionStorage.setItem('ocopledger.token', state.token); $('auth').hidden = true; location.reload(); });
+    $('auth-form').addEventListener('submit', async (e) => {
+      e.preventDefault();
+      useToken($('token').value.trim());
+      $('token').value = '';
+      if (!state.labels.figures.length) await loadCatalogue();
+      refreshAll();
+    });
+    $('auth-open').addEventListener('click', () => askToken($('auth-form').dataset.role || 'viewer', 0, ''));
+    $('auth-cancel').addEventListener('click', () => { $('auth').hidden = true; });
     let rz = 0;
     window.addEventListener('resize', () => { clearTimeout(rz); rz = setTimeout(drawChart, 150); });
 
