@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/eventstore/storetest"
+	"github.com/ocopledger/ocopledger/ledger"
 )
 
 // exportLines reads an export's lines, exactly.
@@ -153,7 +154,7 @@ func TestExportKeepsEntriesThatAreNotEvents(t *testing.T) {
 	}
 	for i, p := range poison {
 		var w struct {
-			U *unreadableEntry `json:"ocopledger_unreadable"`
+			U *ledger.UnreadableEntry `json:"ocopledger_unreadable"`
 		}
 		pos := uint64(4 + i)
 		if err := json.Unmarshal([]byte(lines[pos-1]), &w); err != nil || w.U == nil || w.U.Position != pos ||

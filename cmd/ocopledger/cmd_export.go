@@ -1,29 +1,21 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
+	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
-	"github.com/spf13/cobra"
-	"io"
 	"os"
 	"path/filepath"
-	"strings"
-	"unicode/utf8"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/ledger"
-	"github.com/ocopledger/ocopledger/provenance"
 )
 
-// export: the backup of the log (format 2, docs/export.md). Line i is the entry at position i:
-// the message exactly as the log stores it when it is one of the ledger's entries; anything else
-// the log holds wrapped so that its exact bytes survive (ocopledger_unreadable); under --salvage,
-// what the store cannot give back named in its place (ocopledger_missing).
+// export: the backup of the log (ledger.Export, format 2, docs/export.md).
 
 type exportOptions struct {
 	out, mirror, hashes string
@@ -95,10 +87,10 @@ func runExport(ctx context.Context, m *Main, o *exportOptions, args []string) er
 	if o.mirror != "" {
 		m.StreamName = o.mirror
 	}
-	var blocks *eventstore.Blocks
+	var opts ledger.ExportOptions
 	if o.salvage && m.NatsURL == "" && o.mirror == "" {
 		var err error
-		if blocks, err = m.salvageCopy(); err != nil {
+		if opts.Blocks, err = m.salvageCopy(); err != nil {
 			return err
 		}
 	}
@@ -106,139 +98,56 @@ func runExport(ctx context.Context, m *Main, o *exportOptions, args []string) er
 	if err != nil {
 		return err
 	}
-	last, err := s.LastSequence(ctx)
-	if err != nil {
-		return err
-	}
-	opts := eventstore.ReadOptions{}
 	if o.mirror == "" {
 		// The log must reach as far as the data directory knows it did: a stream that nats-server
 		// cut short when it opened a damaged block names what it lost.
 		if opts.End, err = m.knownEnd(ctx, s); err != nil {
 			return err
 		}
-		if blocks != nil && blocks.Last() > max(opts.End, last) {
-			opts.End = blocks.Last() // the blocks hold entries past the stream's end
-		}
 	}
-	var out io.Writer = m.Out
-	var file *partialFile
+	opts.Out, opts.Salvage = m.Out, o.salvage
 	if o.out != "" {
-		if file, err = createPartial("out", o.out); err != nil {
+		file, err := createPartial("out", o.out)
+		if err != nil {
 			return err
 		}
 		defer file.abandon()
-		out = file
+		opts.Out = file
 	}
-	w := bufio.NewWriterSize(out, 1<<20)
-	var hashes *bufio.Writer
 	var hashFile *partialFile
 	if o.hashes != "" {
 		if hashFile, err = createPartial("hashes", o.hashes); err != nil {
 			return err
 		}
 		defer hashFile.abandon()
-		hashes = bufio.NewWriterSize(hashFile, 1<<16)
+		opts.Hashes = hashFile
 	}
-	var (
-		n          int
-		unreadable []uint64
-		missing    []eventstore.GapError
-		recovered  []uint64 // read from the block files, the server could not give them
-		line       []byte
-	)
-	entry := func(e eventstore.Envelope) error {
-		n++
-		var own bool
-		line, own = appendExportLine(line[:0], e)
-		if !own {
-			unreadable = append(unreadable, e.Sequence)
-		}
-		if hashes != nil {
-			if err := provenance.WriteLeaf(hashes, provenance.LeafHash(e.Body)); err != nil {
-				return err
-			}
-		}
-		_, err := w.Write(line)
-		return err
-	}
-	if o.salvage {
-		opts.Missing = func(g *eventstore.GapError) error {
-			reason := missingInStore
-			if g.From > last {
-				reason = fmt.Sprintf(missingAfterEnd, last, opts.End)
-			}
-			for p := g.From; p <= g.To; p++ {
-				if blocks != nil {
-					e, ok, err := blocks.Envelope(p)
-					if err != nil {
-						return err
-					}
-					if ok {
-						recovered = append(recovered, p)
-						if err := entry(e); err != nil {
-							return err
-						}
-						continue
-					}
-				}
-				if k := len(missing); k > 0 && missing[k-1].To+1 == p {
-					missing[k-1].To = p
-				} else {
-					missing = append(missing, eventstore.GapError{From: p, To: p})
-				}
-				line = appendMissingLine(line[:0], p, reason)
-				if _, err := w.Write(line); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-	}
-	err = s.ReadWith(ctx, opts, entry)
+	r, err := ledger.Export(ctx, s, opts)
 	if err != nil {
-		return ledger.ReadError(err)
-	}
-	if err := w.Flush(); err != nil {
 		return err
 	}
-	if hashes != nil {
-		if err := hashes.Flush(); err != nil {
-			return err
-		}
+	if hashFile != nil {
 		if err := hashFile.keep(); err != nil {
 			return err
 		}
 	}
-	if file != nil {
+	if file, ok := opts.Out.(*partialFile); ok {
 		if err := file.keep(); err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Err, m.t("đã xuất %d mục ghi vào %s\n", "exported %d entries to %s\n"), n, o.out)
+		fmt.Fprintf(m.Err, m.t("đã xuất %d mục ghi vào %s\n", "exported %d entries to %s\n"), r.Entries, o.out)
 	}
-	if len(recovered) > 0 {
+	if len(r.Recovered) > 0 {
 		fmt.Fprintf(m.Err, m.t("ocopledger: cảnh báo: kho sự kiện không đọc được %d mục ghi, ở các vị trí %s; chúng được đọc thẳng từ các tệp khối dữ liệu (đã kiểm tra mã kiểm tra của từng mục) và có trong bản xuất; kho này bị hỏng: hãy khôi phục bản xuất vào một thư mục dữ liệu mới\n",
 			"ocopledger: warning: the store cannot give back %d entries, at positions %s; they were read straight from its block files (each one's checksum verified) and are in the export; the store is damaged: restore the export into a new data directory\n"),
-			len(recovered), positionList(recovered))
+			len(r.Recovered), ledger.PositionList(r.Recovered))
 	}
-	if len(unreadable) > 0 {
+	if len(r.Unreadable) > 0 {
 		fmt.Fprintf(m.Err, m.t("%d mục ghi không phải sự kiện, được giữ nguyên byte (ocopledger_unreadable), ở các vị trí: %s\n",
 			"%d entries are not events and are kept byte for byte (ocopledger_unreadable), at positions: %s\n"),
-			len(unreadable), positionList(unreadable))
+			len(r.Unreadable), ledger.PositionList(r.Unreadable))
 	}
-	if len(missing) > 0 {
-		total := uint64(0)
-		for _, g := range missing {
-			total += g.Count()
-		}
-		where := m.t("đầu ra", "the output")
-		if o.out != "" {
-			where = o.out
-		}
-		return domain.HistoryMismatch("the backup in %s is incomplete: the store cannot give back %d entries, at positions %s; each is written as an ocopledger_missing line, and the other %d entries are saved",
-			where, total, gapList(missing), n)
-	}
-	return nil
+	return r.Err(cmp.Or(o.out, m.t("đầu ra", "the output")))
 }
 
 // salvageCopy prepares export --salvage on the embedded store: the store is opened from a copy,
@@ -284,86 +193,6 @@ func (m *Main) knownEnd(ctx context.Context, s *eventstore.Store) (uint64, error
 		return 0, nil // another stream than the one the data directory knows: read it as it is
 	}
 	return known.Size, nil
-}
-
-// Reasons written in ocopledger_missing lines.
-const (
-	missingInStore  = "the store cannot read this entry: its message is damaged or was deleted"
-	missingAfterEnd = "the log ends at position %d, but the data directory knows it held %d entries"
-)
-
-// appendExportLine appends the export's line for entry e to buf: its stored message when that
-// is one of the ledger's entries written on one line (own), else the unreadable wrapper. A
-// message that is not an entry of ours, or is not one line of valid UTF-8 JSON, is always
-// wrapped: written as it is it could break the line structure or pass for a wrapper itself.
-func appendExportLine(buf []byte, e eventstore.Envelope) (line []byte, own bool) {
-	if e.Unreadable == "" && ownBody(e.Body) {
-		return append(append(buf, e.Body...), '\n'), true
-	}
-	w := struct {
-		U unreadableEntry `json:"ocopledger_unreadable"`
-	}{unreadableEntry{Position: e.Sequence, Subject: eventstore.SubjectPrefix + e.Stream, Body: e.Body}}
-	b, err := json.Marshal(w)
-	if err != nil {
-		panic(err) // a struct of a number, a string and bytes always encodes
-	}
-	return append(append(buf, b...), '\n'), false
-}
-
-// ownBody reports whether a stored message is written as it is: the JSON object of one of our
-// entries, on one line.
-func ownBody(b []byte) bool {
-	return bytes.HasPrefix(b, []byte(`{"id":`)) && !bytes.ContainsAny(b, "\n\r") && utf8.Valid(b) && json.Valid(b)
-}
-
-// unreadableEntry is the content of an ocopledger_unreadable line.
-type unreadableEntry struct {
-	Position uint64 `json:"position"`
-	Subject  string `json:"subject"`
-	Body     []byte `json:"body_base64"` // standard base64 with padding, as encoding/json writes bytes
-}
-
-// missingEntry is the content of an ocopledger_missing line.
-type missingEntry struct {
-	Position uint64 `json:"position"`
-	Reason   string `json:"reason"`
-}
-
-func appendMissingLine(buf []byte, position uint64, reason string) []byte {
-	b, err := json.Marshal(struct {
-		M missingEntry `json:"ocopledger_missing"`
-	}{missingEntry{position, reason}})
-	if err != nil {
-		panic(err)
-	}
-	return append(append(buf, b...), '\n')
-}
-
-// gapList writes runs of positions for a clerk: "150, 300 to 310", the first few only.
-func gapList(gaps []eventstore.GapError) string {
-	const most = 10
-	var parts []string
-	for i, g := range gaps {
-		if i == most {
-			parts = append(parts, fmt.Sprintf("… (%d more runs)", len(gaps)-most))
-			break
-		}
-		parts = append(parts, ledger.Positions(g))
-	}
-	return strings.Join(parts, ", ")
-}
-
-// positionList is gapList for single positions, in increasing order.
-func positionList(ps []uint64) string {
-	var gaps []eventstore.GapError
-	for _, p := range ps {
-		if n := len(gaps); n > 0 && gaps[n-1].To+1 == p {
-			gaps[n-1].To = p
-			continue
-		}
-		gaps = append(gaps, eventstore.GapError{From: p, To: p})
-	}
-	return gapList(gaps)
 }
 
 // partialFile is an output written under a temporary name beside its own and renamed to it

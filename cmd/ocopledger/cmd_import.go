@@ -1,16 +1,14 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/spf13/cobra"
 	"io"
 	"os"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
@@ -86,7 +84,7 @@ func runRestore(ctx context.Context, m *Main, o *restoreOptions, args []string) 
 	if _, err := in.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	if err := checkRecordingTimes(args[0], exportReader(in, o.allowMissing), time.Now()); err != nil {
+	if err := ledger.CheckRecordingTimes(args[0], ledger.ReadExport(in, o.allowMissing), time.Now()); err != nil {
 		return err
 	}
 	if _, err := in.Seek(0, io.SeekStart); err != nil {
@@ -97,7 +95,7 @@ func runRestore(ctx context.Context, m *Main, o *restoreOptions, args []string) 
 		return err
 	}
 	start := time.Now()
-	n, err := s.Import(ctx, exportReader(in, o.allowMissing))
+	n, err := s.Import(ctx, ledger.ReadExport(in, o.allowMissing))
 	var inv *eventstore.InvalidError
 	if errors.As(err, &inv) && inv.Event > 0 {
 		// The store counts the file's events from 1, as the file's lines are counted.
@@ -116,86 +114,3 @@ func runRestore(ctx context.Context, m *Main, o *restoreOptions, args []string) 
 }
 
 type restoreOptions struct{ allowMissing bool }
-
-// missingSubject is where restore --allow-missing stores the marker of a position missing from
-// the backup: a subject of the ledger that no event uses, so readers take it for what it is.
-const missingSubject = eventstore.SubjectPrefix + "ocopledger.missing"
-
-// exportReader reads export lines one at a time for Store.Import: format 2 (a stored message,
-// or an ocopledger_unreadable or ocopledger_missing line) and the old one (an envelope).
-func exportReader(r io.Reader, allowMissing bool) func() (eventstore.Imported, bool, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), eventstore.MaxEventSize*2)
-	line := 0
-	return func() (eventstore.Imported, bool, error) {
-		if !sc.Scan() {
-			if errors.Is(sc.Err(), bufio.ErrTooLong) {
-				return eventstore.Imported{}, false, domain.Invalid("file", "line %d is longer than %d bytes: it is not an event written by ocopledger export", line+1, eventstore.MaxEventSize*2)
-			}
-			return eventstore.Imported{}, false, sc.Err()
-		}
-		line++
-		b := sc.Bytes()
-		switch {
-		case bytes.HasPrefix(b, []byte(`{"sequence":`)):
-			return envelopeLine(b, line)
-		case bytes.HasPrefix(b, []byte(`{"ocopledger_unreadable":`)):
-			var w struct {
-				U *unreadableEntry `json:"ocopledger_unreadable"`
-			}
-			if err := json.Unmarshal(b, &w); err != nil || w.U == nil {
-				return eventstore.Imported{}, false, domain.Invalid("file", "line %d is not an ocopledger_unreadable entry as ocopledger export writes it (position, subject, body_base64)", line)
-			}
-			if w.U.Position != uint64(line) {
-				return eventstore.Imported{}, false, domain.Invalid("file", "line %d holds the entry of position %d: the lines of an export are its positions in order", line, w.U.Position)
-			}
-			e, err := eventstore.ImportedUnreadable(w.U.Subject, w.U.Body)
-			if err != nil {
-				return e, false, domain.Invalid("file", "line %d cannot be restored: %v", line, ledger.StoreError(err))
-			}
-			return e, true, nil
-		case bytes.HasPrefix(b, []byte(`{"ocopledger_missing":`)):
-			var w struct {
-				M *missingEntry `json:"ocopledger_missing"`
-			}
-			if err := json.Unmarshal(b, &w); err != nil || w.M == nil || w.M.Position != uint64(line) {
-				return eventstore.Imported{}, false, domain.Invalid("file", "line %d is not an ocopledger_missing entry of position %d as ocopledger export writes it", line, line)
-			}
-			if !allowMissing {
-				return eventstore.Imported{}, false, domain.Invalid("file", "line %d: position %d is missing from this backup (%s): restore refuses an incomplete backup; give --allow-missing to store a marker entry in its place",
-					line, line, w.M.Reason)
-			}
-			e, err := eventstore.ImportedUnreadable(missingSubject, b)
-			e.Missing = true
-			return e, err == nil, err
-		}
-		e, err := eventstore.ImportedBody(b)
-		if err != nil {
-			var syntax *json.SyntaxError
-			var inv *eventstore.InvalidError
-			switch {
-			case errors.As(err, &syntax):
-				return e, false, domain.Invalid("file", "line %d is not an event written by ocopledger export: its JSON is malformed at byte %d", line, syntax.Offset)
-			case errors.As(err, &inv):
-				return e, false, domain.Invalid("file", "line %d is not an event written by ocopledger export: %v", line, ledger.StoreError(err))
-			}
-			return e, false, domain.Invalid("file", "line %d is not an event written by ocopledger export", line)
-		}
-		return e, true, nil
-	}
-}
-
-// envelopeLine reads a line of the old export format: an envelope.
-func envelopeLine(b []byte, line int) (eventstore.Imported, bool, error) {
-	var w eventstore.Envelope
-	if err := json.Unmarshal(b, &w); err != nil {
-		var syntax *json.SyntaxError
-		if errors.As(err, &syntax) {
-			return eventstore.Imported{}, false, domain.Invalid("file", "line %d is not an event written by ocopledger export: its JSON is malformed at byte %d", line, syntax.Offset)
-		}
-		return eventstore.Imported{}, false, domain.Invalid("file", "line %d is not an event written by ocopledger export", line)
-	}
-	return eventstore.Imported{Stream: w.Stream, Version: w.Version, Backfilled: w.Backfilled, Proposed: eventstore.Proposed{
-		ID: w.ID, Type: w.Type, Schema: w.Schema, Data: w.Data, Actor: w.Actor, Source: w.Source,
-		CorrelationID: w.CorrelationID, RecordedAt: w.RecordedAt}}, true, nil
-}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/eventstore/storetest"
+	"github.com/ocopledger/ocopledger/ledger"
 )
 
 // Issue 15's damaged stores, on the demo's ledger: bytes flipped in one message, the same with
@@ -170,7 +171,7 @@ func TestDamagedStoresAreNamedAndSalvaged(t *testing.T) {
 			}
 		}
 		var marker struct {
-			U *unreadableEntry `json:"ocopledger_unreadable"`
+			U *ledger.UnreadableEntry `json:"ocopledger_unreadable"`
 		}
 		salvaged := exportLines(t, file)
 		if err := json.Unmarshal([]byte(got[pos-1]), &marker); err != nil || marker.U == nil || marker.U.Position != pos ||
