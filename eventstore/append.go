@@ -137,7 +137,6 @@ func (s *Store) publish(ctx context.Context, stream string, cur, lastSeq uint64,
 		}
 	}
 	now := s.cfg.Clock().UTC()
-	subject := SubjectPrefix + stream
 	msgs := make([]*nats.Msg, len(events))
 	for i, e := range events {
 		rec := now
@@ -156,23 +155,10 @@ func (s *Store) publish(ctx context.Context, stream string, cur, lastSeq uint64,
 		} else {
 			last, lastFrom = rec, fmt.Sprintf("the recorded time of event %d", i+1)
 		}
-		version := cur + uint64(i) + 1
-		body, err := encode(body{
-			ID: e.ID, Type: e.Type, Schema: e.Schema, Stream: stream, Version: version,
-			RecordedAt: rec, Backfilled: !e.RecordedAt.IsZero(),
-			Actor: e.Actor, Source: e.Source, CorrelationID: e.CorrelationID, Data: data[i],
-		})
+		m, err := eventMsg(i+1, stream, cur+uint64(i)+1, rec, e, data[i])
 		if err != nil {
-			return AppendResult{}, fmt.Errorf("eventstore: encode event %d: %w", i+1, err)
+			return AppendResult{}, err
 		}
-		if len(body) > MaxEventSize {
-			return AppendResult{}, invalid(i+1, "data", "", "is too large: the event is %d bytes, at most %d allowed", len(body), MaxEventSize)
-		}
-		m := nats.NewMsg(subject)
-		m.Data = body
-		m.Header.Set(jetstream.MsgIDHeader, e.ID)
-		m.Header.Set(HeaderType, e.Type)
-		m.Header.Set(HeaderVersion, strconv.FormatUint(version, 10))
 		msgs[i] = m
 	}
 	// Only the first message of an atomic batch may carry an expected

@@ -87,49 +87,59 @@ func checkVersions(stream string, envs []Envelope) error {
 // pending > 0 means the replica that answered holds more of them than it sent (the batch was
 // full): ask again after the last.
 func (s *Store) directBatch(ctx context.Context, subject string, from, end uint64) (envs []Envelope, pending uint64, err error) {
+	pending, err = s.directGet(ctx, subject, msgGetRequest{Seq: from, NextFor: subject, Batch: directBatch, MaxByte: directMaxBytes},
+		func(m *nats.Msg, seq uint64, at time.Time) {
+			if seq <= end { // later ones were appended after the head was read; the EOB follows
+				envs = append(envs, decode(m.Data, seq, at, m.Header.Get(jetstream.SubjectHeader), m.Header.Get(HeaderVersion)))
+			}
+		})
+	return envs, pending, err
+}
+
+// directGet sends one direct get request and calls fn for every message of the answer, with
+// its global sequence and time stamp. what names what is read, in errors. pending > 0 means the
+// replica that answered holds more than it sent.
+func (s *Store) directGet(ctx context.Context, what string, r msgGetRequest, fn func(m *nats.Msg, seq uint64, at time.Time)) (pending uint64, err error) {
 	rctx, cancel := s.requestCtx(ctx)
 	defer cancel()
 	inbox := s.nc.NewInbox()
 	sub, err := s.nc.SubscribeSync(inbox)
 	if err != nil {
-		return nil, 0, fmt.Errorf("eventstore: read %s: %w", subject, s.brokerError(rctx, err))
+		return 0, fmt.Errorf("eventstore: read %s: %w", what, s.brokerError(rctx, err))
 	}
 	defer sub.Unsubscribe()
-	req, err := json.Marshal(msgGetRequest{Seq: from, NextFor: subject, Batch: directBatch, MaxByte: directMaxBytes})
+	req, err := json.Marshal(r)
 	if err != nil {
-		return nil, 0, err
+		return 0, err
 	}
 	if err := s.nc.PublishRequest("$JS.API.DIRECT.GET."+s.cfg.StreamName, inbox, req); err != nil {
-		return nil, 0, fmt.Errorf("eventstore: read %s: %w", subject, s.brokerError(rctx, err))
+		return 0, fmt.Errorf("eventstore: read %s: %w", what, s.brokerError(rctx, err))
 	}
 	for {
 		m, err := sub.NextMsgWithContext(rctx)
 		if err != nil {
-			return nil, 0, fmt.Errorf("eventstore: read %s: %w", subject, s.brokerError(rctx, err))
+			return 0, fmt.Errorf("eventstore: read %s: %w", what, s.brokerError(rctx, err))
 		}
 		switch status := m.Header.Get("Status"); status {
 		case "": // a message
 		case "204": // end of the batch
 			pending, _ = strconv.ParseUint(m.Header.Get("Nats-Num-Pending"), 10, 64)
-			return envs, pending, nil
-		case "404": // nothing from `from` on, on this replica
-			return envs, 0, nil
+			return pending, nil
+		case "404": // nothing (more) on this replica
+			return 0, nil
 		case "503":
-			return nil, 0, fmt.Errorf("eventstore: read %s: %w", subject, s.brokerError(rctx, nats.ErrNoResponders))
+			return 0, fmt.Errorf("eventstore: read %s: %w", what, s.brokerError(rctx, nats.ErrNoResponders))
 		default:
-			return nil, 0, fmt.Errorf("eventstore: read %s: direct get answered %s %s", subject, status, m.Header.Get("Description"))
+			return 0, fmt.Errorf("eventstore: read %s: direct get answered %s %s", what, status, m.Header.Get("Description"))
 		}
 		seq, err := strconv.ParseUint(m.Header.Get(jetstream.SequenceHeader), 10, 64)
 		if err != nil {
-			return nil, 0, fmt.Errorf("eventstore: read %s: direct get answer without a sequence: %w", subject, err)
+			return 0, fmt.Errorf("eventstore: read %s: direct get answer without a sequence: %w", what, err)
 		}
 		at, err := time.Parse(time.RFC3339Nano, m.Header.Get(jetstream.TimeStampHeaer))
 		if err != nil {
-			return nil, 0, fmt.Errorf("eventstore: read %s: message %d: bad time stamp: %w", subject, seq, err)
+			return 0, fmt.Errorf("eventstore: read %s: message %d: bad time stamp: %w", what, seq, err)
 		}
-		if seq > end {
-			continue // appended after the head was read; the EOB follows
-		}
-		envs = append(envs, decode(m.Data, seq, at, m.Header.Get(jetstream.SubjectHeader), m.Header.Get(HeaderVersion)))
+		fn(m, seq, at)
 	}
 }

@@ -470,6 +470,8 @@ type msgGetRequest struct {
 	NextFor string `json:"next_by_subj,omitempty"` // with Seq: the first message from Seq on whose subject matches
 	Batch   int    `json:"batch,omitempty"`        // direct get only
 	MaxByte int    `json:"max_bytes,omitempty"`    // direct get only
+	// MultiLast: the last message of each of these subjects (direct get only, at most 1024)
+	MultiLast []string `json:"multi_last,omitempty"`
 }
 
 // leaderGet reads one message through the stream leader (STREAM.MSG.GET). A leader that does

@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ocopledger/ocopledger/domain"
@@ -102,6 +103,7 @@ type Batch struct {
 	Items  []Item
 	Errors []RowError
 	header map[int]string // the header of each kind column as the file writes it
+	head   int            // the index of the header row in the table (-1: none found)
 }
 
 // ReadFile reads an XLSX or CSV file as a table of cell texts (raw: Excel dates as serials).
@@ -216,7 +218,7 @@ func (k *Kind) column(header string) int {
 // given once, such as "Số quyết định: 1425/QĐ-UBND"), reads every row below it into items and
 // decodes and validates each by the domain's rules. It touches no ledger; Check does.
 func Parse(k *Kind, table [][]string, source string) *Batch {
-	b := &Batch{Kind: k, Source: source}
+	b := &Batch{Kind: k, Source: source, head: -1}
 	head, cols := -1, map[int]int{} // sheet column index → kind column index
 	for r, row := range table {
 		found := map[int]int{}
@@ -251,6 +253,7 @@ func Parse(k *Kind, table [][]string, source string) *Batch {
 			"no header row found: the table needs the columns %s (see docs/import.md, or write a template with ocopledger import --template %s)", strings.Join(want, ", "), k.ID)})
 		return b
 	}
+	b.head = head
 	once := onceValues(k, table[:head])
 	// The header of each column as the file writes it, for the errors.
 	header := map[int]string{}
@@ -427,26 +430,52 @@ func notANumber(c Column, v any) *message {
 // enumValue finds the value of an enumeration a cell names: by its value, its Vietnamese or
 // English label, or "value – label" (what the template's drop-downs offer).
 func enumValue(id, s string) (string, bool) {
-	e, ok := domain.LookupEnumeration(id)
-	if !ok {
+	names := enumNames(id)
+	if names == nil {
 		return "", false
 	}
 	f := fold(s)
 	for _, sep := range []string{" – ", " - "} {
 		if code, _, ok := strings.Cut(f, sep); ok {
-			for _, v := range e.Values {
-				if fold(fmt.Sprint(v.Value)) == code {
-					return fmt.Sprint(v.Value), true
-				}
+			if v, ok := names.codes[code]; ok {
+				return v, true
 			}
 		}
 	}
-	for _, v := range e.Values {
-		if fold(fmt.Sprint(v.Value)) == f || fold(v.Label.VI) == f || fold(v.Label.EN) == f {
-			return fmt.Sprint(v.Value), true
+	v, ok := names.all[f]
+	return v, ok
+}
+
+// names are the values of an enumeration by their folded value (codes), and by their folded
+// value and labels (all).
+type names struct{ codes, all map[string]string }
+
+var (
+	namesMu sync.Mutex
+	namesOf = map[string]*names{}
+)
+
+// enumNames returns the names of an enumeration (nil if there is none), folded once.
+func enumNames(id string) *names {
+	namesMu.Lock()
+	defer namesMu.Unlock()
+	if n, ok := namesOf[id]; ok {
+		return n
+	}
+	e, ok := domain.LookupEnumeration(id)
+	if !ok {
+		return nil
+	}
+	n := &names{codes: map[string]string{}, all: map[string]string{}}
+	for _, v := range slices.Backward(e.Values) { // the first value that a name fits wins
+		code := fmt.Sprint(v.Value)
+		n.codes[fold(code)] = code
+		for _, name := range []string{v.Label.EN, v.Label.VI, code} {
+			n.all[fold(name)] = code
 		}
 	}
-	return "", false
+	namesOf[id] = n
+	return n
 }
 
 // rowError places a domain error in the column of the field it names.
@@ -481,88 +510,178 @@ func headerOf(k *Kind, header map[int]string, c int) string {
 // Outcome is what checking or storing a batch found.
 type Outcome struct {
 	Kind    string     `json:"kind"`
-	Rows    int        `json:"rows"`
-	Entries int        `json:"entries"`
+	Rows    int        `json:"rows"`    // data rows read
+	Valid   int        `json:"valid"`   // rows without an error
+	Entries int        `json:"entries"` // entries the valid rows record
 	Stored  int        `json:"stored"`
-	Present int        `json:"already_present"`
+	Present int        `json:"already_present"` // entries recorded before (same key, same content)
 	Errors  []RowError `json:"-"`
 	DryRun  bool       `json:"dry_run,omitempty"`
+	// Rejected are the rows with an error, as the file holds them (header: RejectedHeader), for
+	// a file of rejects to fix and import again.
+	Rejected [][]string `json:"-"`
+	// RejectedHeader is the header row of the table, as the file writes it.
+	RejectedHeader []string `json:"-"`
+}
+
+// Options say how to import a table.
+type Options struct {
+	Source string // the document, as each entry records it (default: the kind's ID)
+	Actor  string // who records the entries
+	// DryRun checks everything against the ledger and stores nothing.
+	DryRun bool
+	// Partial stores the valid rows even when others have errors; a row stores all its entries
+	// or none.
+	Partial bool
+	// Progress, if not nil, is told how many of the entries to store are stored.
+	Progress func(done, total int)
 }
 
 // Check checks every item against the ledger as `record` would (its history, and the items of
-// the same record earlier in the batch) and adds what is wrong to b.Errors. It stores nothing.
-func (b *Batch) Check(ctx context.Context, l *ledger.Ledger, actor string) (present int, err error) {
-	pending := map[string][]domain.Recorded{}
+// the same record earlier in the batch) and adds what is wrong to b.Errors. The histories of
+// the records are read once for the whole table. It stores nothing; the ledger batch it
+// returns holds the items that passed, ready to commit.
+func (b *Batch) Check(ctx context.Context, l *ledger.Ledger, actor string) (lb *ledger.Batch, present int, err error) {
+	var streams []string
+	seen := map[string]bool{}
 	for _, it := range b.Items {
-		dup, err := l.Check(ctx, it.Event, b.meta(it, actor), pending[it.Event.Stream()])
+		if s := it.Event.Stream(); !seen[s] {
+			seen[s] = true
+			streams = append(streams, s)
+		}
+	}
+	lb, err = l.NewBatch(ctx, streams)
+	if err != nil {
+		return nil, 0, err
+	}
+	bad := b.badRows()
+	mark, row := 0, 0
+	for _, it := range b.Items {
+		if it.Row != row {
+			mark, row = lb.Mark(), it.Row
+		}
+		if bad[it.Row] {
+			continue // a row stores all its entries or none
+		}
+		dup, err := lb.Check(ctx, it.Event, b.meta(it, actor))
 		var de *domain.Error
 		if err != nil && !errors.As(err, &de) {
-			return present, err
+			return nil, present, err
 		}
 		if err != nil {
 			re := rowError(b.Kind, b.header, it.Row, err)
 			if re.Column == "" && de.Code == domain.CodeConflict {
-				re.Column = b.Kind.Columns[keyColumn(b.Kind)].VI
+				re.Column = headerOf(b.Kind, b.header, keyColumn(b.Kind))
 			}
 			b.Errors = append(b.Errors, re)
+			bad[it.Row] = true
+			lb.Rollback(mark)
 			continue
 		}
 		if dup {
 			present++
-			continue
 		}
-		pending[it.Event.Stream()] = append(pending[it.Event.Stream()], ledger.Pending(it.Event, it.ID))
 	}
-	return present, nil
+	return lb, present, nil
+}
+
+// badRows are the rows with an error.
+func (b *Batch) badRows() map[int]bool {
+	bad := map[int]bool{}
+	for _, e := range b.Errors {
+		bad[e.Row] = true
+	}
+	return bad
 }
 
 func (b *Batch) meta(it Item, actor string) ledger.Meta {
 	return ledger.Meta{ID: it.ID, Actor: actor, Source: b.Source}
 }
 
-// Store records every item (an item recorded before stores nothing) and returns how many were
-// stored and how many were already present. Call it only on a batch without errors.
-func (b *Batch) Store(ctx context.Context, l *ledger.Ledger, actor string, progress func(done int)) (stored, present int, err error) {
-	for i, it := range b.Items {
-		pos, err := l.RecordEvent(ctx, it.Event, b.meta(it, actor))
-		if err != nil {
-			return stored, present, fmt.Errorf("%s: %w", RowError{Row: it.Row}.Sentence("en"), err)
-		}
-		if pos.Duplicate {
-			present++
-		} else {
-			stored++
-		}
-		if progress != nil {
-			progress(i + 1)
+// Import parses and checks a table and — unless o.DryRun, and only when every row is valid or
+// o.Partial — stores the entries of its valid rows.
+func Import(ctx context.Context, l *ledger.Ledger, k *Kind, table [][]string, o Options) (Outcome, error) {
+	if o.Source == "" {
+		o.Source = k.ID
+	}
+	b := Parse(k, table, o.Source)
+	out := Outcome{Kind: k.ID, Rows: b.Rows, DryRun: o.DryRun}
+	var lb *ledger.Batch
+	if len(b.Items) > 0 {
+		var err error
+		if lb, out.Present, err = b.Check(ctx, l, o.Actor); err != nil {
+			return out, err
 		}
 	}
-	return stored, present, nil
-}
-
-// Import parses, checks and — unless dryRun, and only when every row is valid — stores a table.
-func Import(ctx context.Context, l *ledger.Ledger, k *Kind, table [][]string, source, actor string, dryRun bool, progress func(done, total int)) (Outcome, error) {
-	b := Parse(k, table, source)
-	out := Outcome{Kind: k.ID, Rows: b.Rows, Entries: len(b.Items), DryRun: dryRun}
-	present, err := b.Check(ctx, l, actor)
-	if err != nil {
-		return out, err
+	sortErrors(b.Errors)
+	out.Errors = b.Errors
+	bad := b.badRows()
+	delete(bad, 0)
+	out.Valid = b.Rows - len(bad)
+	for _, it := range b.Items {
+		if !bad[it.Row] {
+			out.Entries++
+		}
 	}
-	out.Present = present
-	if len(b.Errors) > 0 {
-		sortErrors(b.Errors)
-		out.Errors = b.Errors
-		return out, nil
+	if len(bad) > 0 {
+		out.RejectedHeader, out.Rejected = b.rejected(table, bad)
 	}
-	if dryRun {
+	if lb == nil || o.DryRun || len(b.Errors) > 0 && !o.Partial {
 		return out, nil
 	}
 	var pf func(int)
-	if progress != nil {
-		pf = func(n int) { progress(n, len(b.Items)) }
+	if o.Progress != nil {
+		pf = func(n int) { o.Progress(n, lb.Len()) }
 	}
-	out.Stored, out.Present, err = b.Store(ctx, l, actor, pf)
+	stored, present, err := lb.Commit(ctx, pf)
+	out.Stored, out.Present = stored, out.Present+present
+	var ee *ledger.EntryError
+	if errors.As(err, &ee) {
+		for _, it := range b.Items {
+			if it.ID == ee.ID {
+				return out, fmt.Errorf("%s: %w", RowError{Row: it.Row}.Sentence("en"), ee.Err)
+			}
+		}
+	}
 	return out, err
+}
+
+// rejected returns the header row and the rows with an error, as the table holds them, each with
+// its errors in a last column.
+func (b *Batch) rejected(table [][]string, bad map[int]bool) (header []string, rows [][]string) {
+	if b.head < 0 {
+		return nil, nil
+	}
+	width := len(table[b.head])
+	for r := b.head + 1; r < len(table); r++ {
+		width = max(width, len(table[r]))
+	}
+	header = append(append(make([]string, 0, width+1), table[b.head]...), make([]string, width-len(table[b.head]))...)
+	header = append(header, RejectColumn)
+	msgs := map[int][]string{}
+	for _, e := range b.Errors {
+		msgs[e.Row] = append(msgs[e.Row], e.sentenceInRow())
+	}
+	for r := b.head + 1; r < len(table); r++ {
+		if !bad[r+1] {
+			continue
+		}
+		row := append(append(make([]string, 0, width+1), table[r]...), make([]string, width-len(table[r]))...)
+		rows = append(rows, append(row, strings.Join(msgs[r+1], "; ")))
+	}
+	return header, rows
+}
+
+// RejectColumn is the header of the column a file of rejected rows adds for their errors.
+const RejectColumn = "Lỗi cần sửa"
+
+// sentenceInRow is the error as the file of rejects writes it in its row: the column and the
+// clerk's sentence, in Vietnamese.
+func (e RowError) sentenceInRow() string {
+	if e.Column == "" {
+		return e.Message("vi")
+	}
+	return fmt.Sprintf("cột '%s': %s", e.Column, e.Message("vi"))
 }
 
 // sortErrors orders errors by row; the errors of one row stay in the order they were found.

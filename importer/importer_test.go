@@ -71,7 +71,7 @@ func TestDecisionErrorsAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := importer.Import(t.Context(), l, importer.LookupKindMust("ocop-decision"), table, "QĐ 1425/QĐ-UBND", "test", false, nil)
+	out, err := importer.Import(t.Context(), l, importer.LookupKindMust("ocop-decision"), table, importer.Options{Source: "QĐ 1425/QĐ-UBND", Actor: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,14 +123,14 @@ func TestDecisionImportTwice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dry, err := importer.Import(t.Context(), l, k, table, "QĐ 1425/QĐ-UBND", "test", true, nil)
+	dry, err := importer.Import(t.Context(), l, k, table, importer.Options{Source: "QĐ 1425/QĐ-UBND", Actor: "test", DryRun: true})
 	if err != nil || len(dry.Errors) > 0 || dry.Entries != 2 || dry.Stored != 0 {
 		t.Fatalf("dry run: %+v %v %v", dry, err, dry.Errors)
 	}
 	if n, _ := l.LastSequence(t.Context()); n != 0 {
 		t.Fatalf("a dry run stored %d entries", n)
 	}
-	first, err := importer.Import(t.Context(), l, k, table, "QĐ 1425/QĐ-UBND", "test", false, nil)
+	first, err := importer.Import(t.Context(), l, k, table, importer.Options{Source: "QĐ 1425/QĐ-UBND", Actor: "test"})
 	if err != nil || first.Stored != 2 || first.Present != 0 {
 		t.Fatalf("first import: %+v %v %v", first, err, first.Errors)
 	}
@@ -138,7 +138,7 @@ func TestDecisionImportTwice(t *testing.T) {
 	rows[1][1] = norm.NFD.String("1425/QĐ-UBND  ")
 	rows[6][2] = norm.NFD.String(" Mạch  nha")
 	table, _ = importer.ReadFile(writeXLSX(t, rows))
-	again, err := importer.Import(t.Context(), l, k, table, "QĐ 1425/QĐ-UBND", "test", false, nil)
+	again, err := importer.Import(t.Context(), l, k, table, importer.Options{Source: "QĐ 1425/QĐ-UBND", Actor: "test"})
 	if err != nil || again.Stored != 0 || again.Present != 2 || len(again.Errors) > 0 {
 		t.Fatalf("second import: %+v %v %v", again, err, again.Errors)
 	}

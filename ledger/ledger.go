@@ -277,19 +277,11 @@ func NewID() string {
 
 // History reads the recorded events of a stream and its version.
 func (l *Ledger) History(ctx context.Context, stream string) ([]domain.Recorded, uint64, error) {
-	envs, err := l.store.ReadStream(ctx, stream)
+	r, err := l.readRecord(ctx, stream)
 	if err != nil {
-		return nil, 0, fmt.Errorf("ledger: read %s: %w", stream, err)
+		return nil, 0, err
 	}
-	out := make([]domain.Recorded, len(envs))
-	var v uint64
-	for i, e := range envs {
-		out[i] = ToRecorded(e)
-		if e.Unreadable == "" { // a message that is not an event has no version
-			v = e.Version
-		}
-	}
-	return out, v, nil
+	return r.all, r.head.Version, nil
 }
 
 // ToRecorded turns a stored envelope into a domain event. An entry this build cannot fold —

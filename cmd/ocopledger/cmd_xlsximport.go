@@ -89,7 +89,7 @@ func runImport(ctx context.Context, m *Main, o *importOptions, args []string) er
 	if source == "" {
 		source = filepath.Base(args[0])
 	}
-	out, err := importer.Import(ctx, l, k, table, source, o.actor, o.dryRun, nil)
+	out, err := importer.Import(ctx, l, k, table, importer.Options{Source: source, Actor: o.actor, DryRun: o.dryRun})
 	if err != nil {
 		return err
 	}
