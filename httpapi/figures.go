@@ -154,7 +154,7 @@ func (s *Server) handleFigure(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleExplain(w http.ResponseWriter, r *http.Request) {
-	resp, q, ok := s.figureCommon(w, r, "format")
+	resp, q, ok := s.figureCommon(w, r, "format", "limit", "after")
 	if !ok {
 		return
 	}
@@ -163,27 +163,33 @@ func (s *Server) handleExplain(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, domain.Invalid("format", "%q is not a format of the items: give json or csv", format))
 		return
 	}
-	items, err := s.cfg.Projection.Explain(r.Context(), resp.Figure.ID, domain.Query{AsOf: resp.AsOf, KnownAt: resp.KnownAt, From: resp.From})
+	page, paged, err := s.explainPage(w, r, resp, q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if format == "csv" {
-		lang, _ := q.lang() // checked by figureCommon
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s_%s.csv"`, resp.Figure.ID, resp.AsOf))
-		if err := report.ItemsCSV(w, items, lang); err != nil {
-			s.log.Warn("explain: writing the CSV failed", "err", err)
-		}
+	if paged && format != "csv" {
+		writeJSON(w, http.StatusOK, explainPageResponse{resp, page.Items, page.Next})
 		return
 	}
-	if items == nil {
-		items = []projections.ExplainItem{}
+	if !paged && format != "csv" {
+		s.streamExplain(w, r, resp)
+		return
 	}
-	writeJSON(w, http.StatusOK, struct {
-		figureResponse
-		Items []projections.ExplainItem `json:"items"`
-	}{resp, items})
+	items := page.Items
+	if !paged {
+		items, err = s.cfg.Projection.Explain(r.Context(), resp.Figure.ID, domain.Query{AsOf: resp.AsOf, KnownAt: resp.KnownAt, From: resp.From})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	lang, _ := q.lang() // checked by figureCommon
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s_%s.csv"`, resp.Figure.ID, resp.AsOf))
+	if err := report.ItemsCSV(w, items, lang); err != nil {
+		s.log.Warn("explain: writing the CSV failed", "err", err)
+	}
 }
 
 // timelineResponse answers GET /v1/figures/{id}/timeline.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -82,6 +83,7 @@ func TestFiguresMatchNaiveRecomputation(t *testing.T) {
 					q.KnownAt = g.log[g.r.Intn(len(g.log))].RecordedAt.Add(time.Duration(g.r.Intn(3)-1) * time.Hour)
 				}
 				compare(t, ctx, fmt.Sprintf("history %d query %d", h, i), p, g.log, q)
+				compareBreakdowns(t, ctx, fmt.Sprintf("history %d query %d", h, i), p, g.log, q)
 				// A timeline through the day asked gives the figure of every day it passes.
 				f := domain.Figures()[g.r.Intn(len(domain.Figures()))]
 				from := q.AsOf.AddDays(-60 + g.r.Intn(40))
@@ -127,6 +129,7 @@ func compare(t *testing.T, ctx context.Context, name string, p *projections.Proj
 		if fmt.Sprint(gi) != fmt.Sprint(wi) {
 			t.Errorf("%s: explain %s lists %v, naive recomputation %v", name, f.ID, gi, wi)
 		}
+		comparePages(t, ctx, name, p, f.ID, q, items)
 		wantAttrs := map[string]domain.Attrs{}
 		for _, c := range want.Items[f.ID] {
 			wantAttrs[c.Item] = c.Attrs
@@ -135,6 +138,76 @@ func compare(t *testing.T, ctx context.Context, name string, p *projections.Proj
 			if it.Attrs != wantAttrs[it.Item] {
 				t.Errorf("%s: explain %s item %s has attributes %+v, naive recomputation %+v", name, f.ID, it.Item, it.Attrs, wantAttrs[it.Item])
 			}
+		}
+	}
+}
+
+// compareBreakdowns checks the breakdown of every figure by every dimension, in both languages,
+// against the naive recomputation: each counted item under the value of its counting
+// contribution's attributes, with the administrative units as known at the time asked.
+func compareBreakdowns(t *testing.T, ctx context.Context, name string, p *projections.Projection, log []domain.Recorded, q domain.Query) {
+	t.Helper()
+	want := domain.Evaluate(log, q)
+	for _, dim := range domain.Dimensions() {
+		for _, lang := range []string{"vi", "en"} {
+			got, err := p.Breakdown(ctx, q, dim, lang)
+			if err != nil {
+				t.Fatalf("%s: breakdown by %s: %v", name, dim, err)
+			}
+			for _, f := range domain.Figures() {
+				if !slices.Contains(f.Dims, dim) {
+					if _, ok := got[f.ID]; ok {
+						t.Errorf("%s: breakdown by %s lists %s, which it does not apply to", name, dim, f.ID)
+					}
+					continue
+				}
+				w := map[string]int64{}
+				for _, c := range want.Items[f.ID] {
+					w[want.Units.Dimension(dim, c.Attrs, lang)]++
+				}
+				if fmt.Sprint(got[f.ID]) != fmt.Sprint(w) || got[f.ID] == nil {
+					t.Errorf("%s: %s by %s (%s) on %s known at %v = %v, naive recomputation %v", name, f.ID, dim, lang, q.AsOf, q.KnownAt, got[f.ID], w)
+				}
+			}
+		}
+	}
+}
+
+// comparePages checks that the pages of explain, of random sizes, and its stream give the list
+// Explain gives, in the same order.
+func comparePages(t *testing.T, ctx context.Context, name string, p *projections.Projection, fig string, q domain.Query, all []projections.ExplainItem) {
+	t.Helper()
+	limit := 1 + len(all)%4
+	var paged []projections.ExplainItem
+	after := ""
+	for pages := 0; ; pages++ {
+		pg, err := p.ExplainPage(ctx, fig, q, after, limit)
+		if err != nil {
+			t.Fatalf("%s: explain %s page after %q: %v", name, fig, after, err)
+		}
+		if len(pg.Items) > limit || pg.Next != "" && len(pg.Items) != limit {
+			t.Fatalf("%s: explain %s: a page of %d items (limit %d) with next %q", name, fig, len(pg.Items), limit, pg.Next)
+		}
+		paged = append(paged, pg.Items...)
+		if pg.Next == "" {
+			break
+		}
+		if pages > len(all) {
+			t.Fatalf("%s: explain %s: more pages than items", name, fig)
+		}
+		after = pg.Next
+	}
+	var streamed []projections.ExplainItem
+	for it, err := range p.ExplainSeq(ctx, fig, q, "") {
+		if err != nil {
+			t.Fatalf("%s: explain %s streamed: %v", name, fig, err)
+		}
+		streamed = append(streamed, it)
+	}
+	a, _ := jsonMarshal(all)
+	for what, got := range map[string][]projections.ExplainItem{"pages": paged, "stream": streamed} {
+		if b, _ := jsonMarshal(got); string(a) != string(b) {
+			t.Errorf("%s: explain %s by %s differs from the whole list:\n%s\nwhole:\n%s", name, fig, what, b, a)
 		}
 	}
 }

@@ -3,9 +3,12 @@ package projections
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"iter"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ocopledger/ocopledger/domain"
 	bolt "go.etcd.io/bbolt"
@@ -197,31 +200,137 @@ func (p *Projection) indexesReady() error {
 	return nil
 }
 
-// Explain lists the items that make up a figure for a query, each with the events behind it.
+// Explain lists the items that make up a figure for a query, each with the events behind it,
+// in the order of the items' IDs. It holds the whole list: ExplainPage and ExplainSeq do not.
 func (p *Projection) Explain(ctx context.Context, figure string, q domain.Query) ([]ExplainItem, error) {
+	var out []ExplainItem
+	for it, err := range p.ExplainSeq(ctx, figure, q, "") {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, nil
+}
+
+// ExplainPage is a page of the items a figure counts, in the order of their IDs.
+type ExplainPage struct {
+	Items []ExplainItem `json:"items"`
+	// Next is the cursor of the page that follows (give it as after), empty after the last.
+	Next string `json:"next,omitempty"`
+}
+
+// MaxExplainLimit is the largest page ExplainPage gives.
+const MaxExplainLimit = 10000
+
+// ExplainPage returns at most limit items of Explain's list, those after the cursor after (""
+// from the first), and the cursor of the next page. The items of a page are read alone: its cost
+// does not grow with the pages before it or after it. A cursor names an item; pages of the same
+// query (as_of, known_at pinned to a time) never skip or repeat an item.
+func (p *Projection) ExplainPage(ctx context.Context, figure string, q domain.Query, after string, limit int) (ExplainPage, error) {
+	if limit < 1 || limit > MaxExplainLimit {
+		return ExplainPage{}, domain.Invalid("limit", "%d is not a page size: give 1 to %d items", limit, MaxExplainLimit)
+	}
+	page := ExplainPage{Items: []ExplainItem{}}
+	err := p.explain(ctx, figure, q, after, limit, func(it ExplainItem, more bool) bool {
+		page.Items = append(page.Items, it)
+		if len(page.Items) < limit {
+			return true
+		}
+		if more {
+			page.Next = ExplainCursor(it.Item)
+		}
+		return false
+	})
+	return page, err
+}
+
+// ExplainSeq yields Explain's items after the cursor after ("" from the first), reading them a
+// few hundred at a time: the list is never held whole, only the keys of the items it counts.
+// An error ends the sequence.
+func (p *Projection) ExplainSeq(ctx context.Context, figure string, q domain.Query, after string) iter.Seq2[ExplainItem, error] {
+	return func(yield func(ExplainItem, error) bool) {
+		stopped := false
+		err := p.explain(ctx, figure, q, after, explainChunk, func(it ExplainItem, _ bool) bool {
+			stopped = !yield(it, nil)
+			return !stopped
+		})
+		if err != nil && !stopped {
+			yield(ExplainItem{}, err)
+		}
+	}
+}
+
+// explainChunk is how many items ExplainSeq reads in one transaction.
+const explainChunk = 256
+
+// ExplainCursor is the cursor that lists the items after item.
+func ExplainCursor(item string) string { return base64.RawURLEncoding.EncodeToString([]byte(item)) }
+
+func explainAfter(cursor string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil || !utf8.Valid(b) {
+		return "", domain.Invalid("after", "%q is not a cursor of this list: give the next cursor of the page before", cursor)
+	}
+	return string(b), nil
+}
+
+// explain calls fn for the items after the cursor, in order, until fn returns false; more says
+// whether items follow the one given. The counting rows are found once; their attributes and
+// events are read chunk items at a time, each chunk in a read transaction of its own, so that a
+// slow reader does not hold one open (what a position knows never changes).
+func (p *Projection) explain(ctx context.Context, figure string, q domain.Query, cursor string, chunk int, fn func(it ExplainItem, more bool) bool) error {
+	after, err := explainAfter(cursor)
+	if err != nil {
+		return err
+	}
 	if err := p.indexesReady(); err != nil {
-		return nil, err
+		return err
 	}
 	q, s := p.resolve(q)
-	var out []ExplainItem
-	err := p.db.View(func(tx *bolt.Tx) error {
-		rows, err := p.counting(tx, figure, q, s)
+	var rows []row
+	if err := p.db.View(func(tx *bolt.Tx) error {
+		rows, err = p.counted(tx, figure, q, s)
+		return err
+	}); err != nil {
+		return err
+	}
+	if cursor != "" {
+		rows = rows[sort.Search(len(rows), func(i int) bool { return rows[i].Item > after }):]
+	}
+	for len(rows) > 0 {
+		part := rows[:min(chunk, len(rows))]
+		rows = rows[len(part):]
+		items := make([]ExplainItem, 0, len(part))
+		err := p.db.View(func(tx *bolt.Tx) error {
+			if err := p.indexesReady(); err != nil {
+				return err // a rebuild from zero began meanwhile
+			}
+			if err := attrsOf(tx, part); err != nil {
+				return err
+			}
+			for _, r := range part {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				evs, err := streamEvents(tx, r.Stream, s)
+				if err != nil {
+					return err
+				}
+				items = append(items, ExplainItem{Item: r.Item, Stream: r.Stream, From: r.From, Until: r.Until, Attrs: r.Attrs, EventID: r.EventID, Events: evs})
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		for i, r := range rows {
-			if i%1000 == 0 && ctx.Err() != nil {
-				return ctx.Err()
+		for i, it := range items {
+			if !fn(it, i < len(items)-1 || len(rows) > 0) {
+				return nil
 			}
-			evs, err := streamEvents(tx, r.Stream, s)
-			if err != nil {
-				return err
-			}
-			out = append(out, ExplainItem{Item: r.Item, Stream: r.Stream, From: r.From, Until: r.Until, Attrs: r.Attrs, EventID: r.EventID, Events: evs})
 		}
-		return nil
-	})
-	return out, err
+	}
+	return nil
 }
 
 func streamEvents(tx *bolt.Tx, stream string, s uint64) ([]EventRef, error) {

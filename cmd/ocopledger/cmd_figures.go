@@ -94,6 +94,7 @@ type figuresOptions struct {
 type explainOptions struct {
 	q     queryFlags
 	limit int
+	after string
 	csv   bool
 }
 
@@ -162,8 +163,11 @@ func newExplainCmd(m *Main) *cobra.Command {
 
 	o.q.register(m, fs)
 	fs.IntVar(&o.limit, "limit", 0, m.t(
-		"chỉ hiển thị tối đa bấy nhiêu đối tượng (0: tất cả)",
-		"show at most this many items (0: all)"))
+		"chỉ liệt kê tối đa bấy nhiêu đối tượng, một trang (0: tất cả); trang sau: --after",
+		"list at most this many items, a page (0: all); the next page: --after"))
+	fs.StringVar(&o.after, "after", "", m.t(
+		"liệt kê các đối tượng sau con trỏ này (dòng \"trang sau\" của trang trước)",
+		"list the items after this cursor (the \"next\" line of the page before)"))
 	fs.BoolVar(&o.csv, "csv", false, m.t(
 		"in danh sách dạng CSV (UTF-8, mở được bằng Excel), mỗi đối tượng một dòng, đủ mọi cột",
 		"print the list as CSV (UTF-8, opens in Excel), one item a line, every column"))
@@ -371,27 +375,27 @@ func runExplain(ctx context.Context, m *Main, o *explainOptions, args []string) 
 	if err != nil {
 		return err
 	}
-	items, err := p.Explain(ctx, f.ID, q)
+	items, next, total, err := explainItems(ctx, p, f.ID, q, o.limit, o.after)
 	if err != nil {
 		return err
 	}
 	if m.JSON {
 		pos := p.Figures(q).Position
-		return m.printJSON(map[string]any{"figure": f.ID, "as_of": q.AsOf.String(), "count": len(items), "items": items,
-			"position": pos, "provenance": m.provenance(ctx, p, pos)})
+		out := map[string]any{"figure": f.ID, "as_of": q.AsOf.String(), "count": len(items), "items": items,
+			"position": pos, "provenance": m.provenance(ctx, p, pos)}
+		if next != "" {
+			out["next"] = next
+		}
+		return m.printJSON(out)
 	}
 	if o.csv {
 		return report.ItemsCSV(m.Out, items, m.Lang)
 	}
 	fmt.Fprintf(m.Out, m.t("%s — %s: %d, ngày %s, %s\n\n", "%s — %s: %d, on %s, %s\n\n"),
-		f.ID, f.Label(m.Lang), len(items), m.date(q.AsOf), m.knownAt(q.KnownAt))
+		f.ID, f.Label(m.Lang), total, m.date(q.AsOf), m.knownAt(q.KnownAt))
 	tw := tabwriter.NewWriter(m.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, m.t("#\tMÃ\tTÊN\tSAO/CẤP\tQUYẾT ĐỊNH\tTỪ\tĐẾN\tCHỦ THỂ\tĐỊA CHỈ\tBÚT TOÁN", "#\tITEM\tNAME\tSTARS/LEVEL\tDECISION\tFROM\tUNTIL\tPRODUCER\tPLACE\tENTRIES"))
 	for i, it := range items {
-		if o.limit > 0 && i >= o.limit {
-			fmt.Fprintf(tw, m.t("… và %d mục khác\n", "… and %d more\n"), len(items)-i)
-			break
-		}
 		var ids []string
 		for _, e := range it.Events {
 			ids = append(ids, fmt.Sprintf("#%d %s", e.Sequence, e.Type))
@@ -406,6 +410,9 @@ func runExplain(ctx context.Context, m *Main, o *explainOptions, args []string) 
 		}
 		place := strings.Trim(strings.Join([]string{it.Attrs.Address.Commune, it.Attrs.Address.District, it.Attrs.Address.Province}, ", "), ", ")
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", i+1, it.Item, name, report.Grade(it.Attrs, m.Lang), it.Attrs.Decision, m.date(it.From), until, it.Attrs.Producer, place, strings.Join(ids, "; "))
+	}
+	if next != "" {
+		fmt.Fprintf(tw, m.t("… trang sau: --after %s\n", "… next page: --after %s\n"), next)
 	}
 	return tw.Flush()
 }
