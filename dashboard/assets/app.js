@@ -20,6 +20,15 @@
       tokenBad: (role) => `Khóa đang dùng không được máy chủ chấp nhận; thao tác này cần vai trò ${role}.`,
       tokenWeak: (role) => `Khóa đang dùng không đủ quyền: thao tác này cần vai trò ${role}.`,
       tokenShort: (role) => `Cần khóa truy cập có vai trò ${role}.`,
+      tabsLabel: 'Các trang', tabOverview: 'Số liệu', tabRecord: 'Ghi vào sổ cái', tabAudit: 'Đối chiếu báo cáo', tabImport: 'Nhập từ tệp',
+      recordHeading: 'Ghi vào sổ cái', recordSub: 'Cần vai trò recorder. Máy chủ kiểm tra từng mục theo đúng quy tắc của lệnh record; lỗi hiện ngay cạnh ô cần sửa.',
+      recordFigures: 'Số liệu liên quan', recordFiguresSub: (d) => `Tại ngày ${d}, như sổ cái biết hiện nay; cập nhật trực tiếp khi mục mới được ghi.`,
+      recordSubmit: 'Ghi vào sổ cái', recordReset: 'Xóa trắng', required: 'bắt buộc', choose: '— chọn —',
+      recordSending: 'Đang gửi…', recordDone: (seq) => `Đã ghi: mục #${seq}. Số liệu cập nhật trực tiếp.`, recordDuplicate: (seq) => `Mục này đã được ghi trước đó (mục #${seq}); không ghi lại lần nữa.`,
+      recordFailed: (m) => `Chưa ghi: ${m}`, recordFieldFailed: 'Chưa ghi: xem ô được đánh dấu.', recordAuth: 'Chưa ghi: cần khóa truy cập có vai trò recorder. Nhập khóa ở trên rồi bấm ghi lại.',
+      jsonHint: 'Một đối tượng JSON, ví dụ {"stars": 4}', dateFieldHint: 'ngày/tháng/năm',
+      kinds: { 'ocop.certified': 'Cấp chứng nhận OCOP', 'ocop.reevaluated': 'Đánh giá lại sản phẩm OCOP', 'ocop.revoked': 'Thu hồi chứng nhận OCOP', 'salespoint.opened': 'Mở điểm bán', 'salespoint.closed': 'Đóng điểm bán', 'trade_event.participation': 'Ghi nhận tham gia sự kiện xúc tiến', 'listing.created': 'Đăng sản phẩm lên sàn TMĐT', 'listing.removed': 'Gỡ sản phẩm khỏi sàn TMĐT', 'correction.amended': 'Sửa một mục đã ghi', 'correction.retracted': 'Hủy một mục đã ghi' },
+      fields: { product_id: 'Mã sản phẩm', product_name: 'Tên sản phẩm', producer_id: 'Mã chủ thể', producer_name: 'Tên chủ thể', producer_kind: 'Loại hình chủ thể', product_set: 'Bộ sản phẩm', stars: 'Số sao', score: 'Điểm (trên 100)', decision: 'Quyết định', number: 'Số quyết định', date: 'Ngày quyết định', authority: 'Cơ quan ban hành', issuer: 'Tên cơ quan ban hành', address: 'Địa chỉ', detail: 'Số nhà, thôn', commune: 'Xã, phường', district: 'Huyện (trước 01/07/2025)', province: 'Tỉnh', synthetic: 'Dữ liệu giả lập (không phải hồ sơ thật)', supersedes: 'Số quyết định của chứng nhận được thay thế', outcome: 'Kết quả đánh giá lại', certificate: 'Số quyết định của chứng nhận', reason: 'Lý do', reason_detail: 'Chi tiết lý do', salespoint_id: 'Mã điểm bán', name: 'Tên', site_type: 'Loại địa điểm', funding: 'Nguồn vốn', operator: 'Đơn vị vận hành', opened_on: 'Ngày khai trương', closed_on: 'Ngày đóng cửa', trade_event_id: 'Mã sự kiện xúc tiến', business_id: 'Mã doanh nghiệp', business_name: 'Tên doanh nghiệp', listing_id: 'Mã tin đăng', platform: 'Sàn TMĐT', ocop: 'Là sản phẩm OCOP', listed_on: 'Ngày đăng', removed_on: 'Ngày gỡ', target_stream: 'Hồ sơ của mục cần sửa (stream)', target_id: 'Mã mục cần sửa (id)', target_type: 'Loại sự kiện của mục', replacement: 'Nội dung thay thế (JSON)' },
       pageOf: (a, b, n) => `Mục ${a}–${b} / ${n}`, prev: '‹ Trang trước', next: 'Trang sau ›', showAll: 'Xem tất cả', paged: 'Chia trang',
       asOf: 'Số liệu tại ngày', today: 'Hôm nay', reportDay: '07/08/2025 · Công văn 470', dateHint: 'Ngày/tháng/năm, ví dụ 07/08/2025',
       knowledge: 'Theo hiểu biết của sổ cái', knownNow: 'như biết hiện nay', knownAt: 'như biết tại',
@@ -68,6 +77,15 @@
       tokenBad: (role) => `The server does not accept the token in use; this needs the role ${role}.`,
       tokenWeak: (role) => `The token in use does not allow this: it needs the role ${role}.`,
       tokenShort: (role) => `An access token with the role ${role} is needed.`,
+      tabsLabel: 'Pages', tabOverview: 'Figures', tabRecord: 'Record', tabAudit: 'Audit a report', tabImport: 'Import a file',
+      recordHeading: 'Record in the ledger', recordSub: 'Needs the recorder role. The server checks each entry by the same rules as the record command; an error shows beside the field to fix.',
+      recordFigures: 'Figures concerned', recordFiguresSub: (d) => `On ${d}, as the ledger knows them now; updated live as entries are recorded.`,
+      recordSubmit: 'Record', recordReset: 'Clear', required: 'required', choose: '— choose —',
+      recordSending: 'Sending…', recordDone: (seq) => `Recorded: entry #${seq}. The figures update live.`, recordDuplicate: (seq) => `This was recorded before (entry #${seq}); not recorded again.`,
+      recordFailed: (m) => `Not recorded: ${m}`, recordFieldFailed: 'Not recorded: see the field marked.', recordAuth: 'Not recorded: an access token with the recorder role is needed. Give it above, then record again.',
+      jsonHint: 'A JSON object, e.g. {"stars": 4}', dateFieldHint: 'day/month/year',
+      kinds: { 'ocop.certified': 'Certify an OCOP product', 'ocop.reevaluated': 'Re-evaluate an OCOP product', 'ocop.revoked': 'Revoke an OCOP certificate', 'salespoint.opened': 'Open a sales point', 'salespoint.closed': 'Close a sales point', 'trade_event.participation': 'Record a trade-event participation', 'listing.created': 'List a product on a marketplace', 'listing.removed': 'Remove a listing', 'correction.amended': 'Amend an entry', 'correction.retracted': 'Retract an entry' },
+      fields: { product_id: 'Product ID', product_name: 'Product name', producer_id: 'Producer ID', producer_name: 'Producer name', producer_kind: 'Producer kind', product_set: 'Product set', stars: 'Stars', score: 'Score (of 100)', decision: 'Decision', number: 'Decision number', date: 'Decision date', authority: 'Issuing authority', issuer: 'Issuer', address: 'Address', detail: 'House, hamlet', commune: 'Commune', district: 'District (before 01/07/2025)', province: 'Province', synthetic: 'Synthetic (not a real record)', supersedes: 'Decision number of the certificate replaced', outcome: 'Outcome', certificate: 'Decision number of the certificate', reason: 'Reason', reason_detail: 'Reason in detail', salespoint_id: 'Sales point ID', name: 'Name', site_type: 'Site type', funding: 'Funding', operator: 'Operator', opened_on: 'Opened on', closed_on: 'Closed on', trade_event_id: 'Trade event ID', business_id: 'Business ID', business_name: 'Business name', listing_id: 'Listing ID', platform: 'Marketplace', ocop: 'An OCOP product', listed_on: 'Listed on', removed_on: 'Removed on', target_stream: 'Record of the entry (stream)', target_id: 'Entry ID', target_type: 'Event type of the entry', replacement: 'Replacement (JSON)' },
       pageOf: (a, b, n) => `Items ${a}–${b} of ${n}`, prev: '‹ Previous', next: 'Next ›', showAll: 'Show all', paged: 'Show in pages',
       asOf: 'Figures on', today: 'Today', reportDay: '07/08/2025 · Report 470', dateHint: 'Day/month/year, e.g. 07/08/2025',
       knowledge: 'As the ledger knew it', knownNow: 'as known now', knownAt: 'as known at',
@@ -387,7 +405,8 @@
     const r = state.result;
     if (!r) return;
     const sameQuery = state.prev && state.prev.key === state.queryKey;
-    for (const card of document.querySelectorAll('.card[data-figure]')) {
+    renderRecordFigures();
+    for (const card of document.querySelectorAll('#figure-groups .card[data-figure]')) {
       const id = card.dataset.figure;
       const v = r.figures ? r.figures[id] : undefined;
       const el = card.querySelector('[data-value]');
@@ -783,6 +802,197 @@
     follow('/v1/stream/figures', tail, () => scheduleRefresh());
   }
 
+
+  // ---- pages -----------------------------------------------------------------------------
+  const PANES = ['overview', 'record', 'audit', 'import'];
+  function currentPane() { const p = location.hash.slice(1).split('?')[0]; return PANES.includes(p) ? p : 'overview'; }
+  function showPane() {
+    const p = currentPane();
+    for (const el of document.querySelectorAll('.pane[data-pane], form[data-pane]')) el.hidden = el.dataset.pane !== p;
+    for (const a of document.querySelectorAll('[data-tab]')) { if (a.dataset.tab === p) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current'); }
+    document.body.dataset.view = p;
+    if (p === 'record') openRecord();
+    if (p === 'audit' && typeof openAudit === 'function') openAudit();
+    if (p === 'import' && typeof openImport === 'function') openImport();
+    if (p === 'overview') drawChart();
+  }
+
+  // ---- recording -------------------------------------------------------------------------
+  // The forms are built from the API's own description of each event (GET /v1/openapi.json, whose
+  // event schemas are generated from the domain's tables) with the enumerations' labels from the
+  // catalogue; the server checks the entry and names the field it rejects.
+  const RECORD_KINDS = ['ocop.certified', 'ocop.reevaluated', 'ocop.revoked', 'salespoint.opened', 'salespoint.closed', 'trade_event.participation', 'listing.created', 'listing.removed', 'correction.amended', 'correction.retracted'];
+  const KIND_GROUP = { ocop: 'ocop', salespoint: 'salespoints', trade_event: 'trade', listing: 'ecommerce', correction: 'ocop' };
+  const rec = { kind: RECORD_KINDS[0], schemas: null, key: '' };
+  async function loadSchemas() {
+    if (rec.schemas) return rec.schemas;
+    const doc = await api('/v1/openapi.json');
+    const all = (doc.components && doc.components.schemas) || {};
+    rec.schemas = { all, byType: Object.fromEntries(Object.values(all).filter((x) => x.title).map((x) => [x.title, x])) };
+    return rec.schemas;
+  }
+  function resolve(p) {
+    const ref = p && p.$ref;
+    return ref ? { ...rec.schemas.all[ref.split('/').pop()], refName: ref.split('/').pop() } : p;
+  }
+  // enumOf finds the catalogue's enumeration a schema property draws on (its description is the
+  // enumeration's label, "english (tiếng Việt)"; failing that, the same set of values).
+  function enumOf(p) {
+    const list = (state.catalogue && state.catalogue.enumerations) || [];
+    const same = (e) => e.values.length === p.enum.length && e.values.every((v) => p.enum.includes(v.value));
+    return list.find((e) => `${e.label.en} (${e.label.vi})` === p.description) || list.find(same) || null;
+  }
+  function fieldLabel(name) { return t().fields[name] || name; }
+  function fieldControl(path, name, p, required) {
+    const id = 'f-' + path.replace(/\W/g, '-');
+    const label = h('label', { for: id }, fieldLabel(name), required ? h('span', { class: 'req', title: t().required, text: ' *' }) : null);
+    const err = h('p', { class: 'field-error', id: id + '-error', role: 'alert', hidden: true });
+    let input;
+    if (p.enum) {
+      const e = enumOf(p);
+      const label1 = (v) => { const x = e && e.values.find((ev) => ev.value === v); return x ? `${x.label[state.lang]} (${v})` : String(v); };
+      input = h('select', { id, name: path, 'data-kind': p.type === 'integer' ? 'int' : 'string' },
+        h('option', { value: '', text: t().choose }), p.enum.map((v) => h('option', { value: String(v), text: label1(v) })));
+    } else if (p.type === 'boolean') {
+      input = h('input', { id, name: path, type: 'checkbox', 'data-kind': 'bool' });
+      return h('div', { class: 'ff check', 'data-field': path }, h('label', { class: 'radio' }, input, ' ', fieldLabel(name)), err);
+    } else if (p.refName === 'Date') {
+      input = h('input', { id, name: path, inputmode: 'numeric', autocomplete: 'off', placeholder: 'dd/mm/yyyy', 'data-kind': 'date', size: 11 });
+    } else if (p.type === 'object') {
+      input = h('textarea', { id, name: path, rows: 3, spellcheck: 'false', placeholder: t().jsonHint, 'data-kind': 'json' });
+    } else {
+      input = h('input', { id, name: path, autocomplete: 'off', 'data-kind': p.type === 'number' || p.type === 'integer' ? p.type : 'string', inputmode: p.type === 'number' ? 'decimal' : null });
+    }
+    input.setAttribute('aria-describedby', id + '-error');
+    if (required) input.setAttribute('aria-required', 'true');
+    return h('div', { class: 'ff', 'data-field': path }, label, input, err);
+  }
+  function fieldsOf(schema, prefix) {
+    const req = new Set(schema.required || []);
+    return Object.entries(schema.properties || {}).map(([name, raw]) => {
+      const p = resolve(raw);
+      const path = prefix ? `${prefix}.${name}` : name;
+      if (p.type === 'object' && p.properties) {
+        return h('fieldset', { class: 'ff-group', 'data-field': path }, h('legend', {}, fieldLabel(name), req.has(name) ? h('span', { class: 'req', text: ' *' }) : null),
+          h('p', { class: 'field-error', role: 'alert', hidden: true }), h('div', { class: 'ff-grid' }, fieldsOf(p, path)));
+      }
+      return fieldControl(path, name, p, req.has(name));
+    });
+  }
+  async function openRecord() {
+    renderRecordFigures();
+    if (!rec.schemas) {
+      try { await loadSchemas(); } catch (e) { $('record-form').replaceChildren(h('p', { class: 'banner', text: errText(e) })); return; }
+    }
+    if (!$('record-kinds').children.length || $('record-form').dataset.lang !== state.lang) buildRecord();
+  }
+  function buildRecord() {
+    $('record-kinds').replaceChildren(...RECORD_KINDS.map((k) => h('li', {}, h('button', { type: 'button', class: 'kind' + (k === rec.kind ? ' on' : ''), 'data-kind': k, 'aria-pressed': String(k === rec.kind), onclick: () => { rec.kind = k; buildRecord(); renderRecordFigures(); } },
+      h('span', { text: t().kinds[k] || typeLabel(k) }), h('span', { class: 'fid', text: k })))));
+    const schema = rec.schemas && rec.schemas.byType[rec.kind];
+    const form = $('record-form');
+    form.dataset.lang = state.lang;
+    form.dataset.kind = rec.kind;
+    rec.key = '';
+    if (!schema) { form.replaceChildren(h('p', { class: 'banner', text: rec.kind })); return; }
+    form.replaceChildren(
+      h('h2', { id: 'record-title', text: t().kinds[rec.kind] || typeLabel(rec.kind) }),
+      h('p', { class: 'panel-sub' }, typeLabel(rec.kind), ' · ', h('code', { text: 'POST /v1/events/' + rec.kind })),
+      h('div', { class: 'ff-grid' }, fieldsOf(schema, '')),
+      h('div', { class: 'form-actions' },
+        h('button', { type: 'submit', class: 'primary', id: 'record-submit', text: t().recordSubmit }),
+        h('button', { type: 'reset', class: 'chip', text: t().recordReset }),
+        h('p', { id: 'record-status', class: 'form-status', role: 'status', 'aria-live': 'polite' })));
+  }
+  // readForm turns the form into the event's JSON: dates dd/mm/yyyy to ISO, numbers to numbers,
+  // empty optional parts left out. What does not read is sent as typed, for the server to name.
+  function readForm(form) {
+    const out = {};
+    for (const el of form.querySelectorAll('[name]')) {
+      const kind = el.dataset.kind;
+      let v;
+      if (kind === 'bool') { if (!el.checked) continue; v = true; } else {
+        const raw = el.value.trim();
+        if (raw === '') continue;
+        v = raw;
+        if (kind === 'date') v = isoDate(raw) || raw;
+        else if (kind === 'int' || kind === 'integer' || kind === 'number') { const n = Number(raw.replace(',', '.')); v = Number.isFinite(n) ? n : raw; }
+        else if (kind === 'json') { try { v = JSON.parse(raw); } catch (e) { v = raw; } }
+      }
+      const path = el.name.split('.');
+      let o = out;
+      for (const k of path.slice(0, -1)) o = o[k] || (o[k] = {});
+      o[path[path.length - 1]] = v;
+    }
+    return out;
+  }
+  function clearFieldErrors(form) {
+    for (const p of form.querySelectorAll('.field-error')) { p.hidden = true; p.textContent = ''; }
+    for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    for (const el of form.querySelectorAll('.ff.invalid, .ff-group.invalid')) el.classList.remove('invalid');
+  }
+  // showFieldError puts the server's message beside the field it names (or the nearest part of
+  // it the form has) and reports whether it found one.
+  function showFieldError(form, field, message) {
+    let path = field || '';
+    let box = null;
+    while (path && !(box = form.querySelector(`[data-field="${CSS.escape(path)}"]`))) path = path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : '';
+    if (!box) return false;
+    const text = message.startsWith(field + ': ') ? message.slice(field.length + 2) : message;
+    const p = box.querySelector('.field-error');
+    p.textContent = text; p.hidden = false;
+    box.classList.add('invalid');
+    const input = box.querySelector('[name]');
+    if (input) { input.setAttribute('aria-invalid', 'true'); input.focus(); }
+    return true;
+  }
+  function newKey() {
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    return 'dash-' + [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  }
+  async function submitRecord(e) {
+    e.preventDefault();
+    const form = $('record-form');
+    const status = $('record-status');
+    clearFieldErrors(form);
+    status.className = 'form-status';
+    status.textContent = t().recordSending;
+    const body = JSON.stringify(readForm(form));
+    // One key per content: pressing twice, or again after a lost answer, records it once.
+    if (!rec.key || rec.keyBody !== body) { rec.key = newKey(); rec.keyBody = body; }
+    $('record-submit').disabled = true;
+    try {
+      const res = await request('/v1/events/' + encodeURIComponent(form.dataset.kind), { method: 'POST', body, headers: { 'Content-Type': 'application/json', 'Idempotency-Key': rec.key, 'Accept-Language': state.lang } });
+      if (res.ok) {
+        const pos = await res.json();
+        status.className = 'form-status ok';
+        status.textContent = pos.duplicate ? t().recordDuplicate(pos.sequence) : t().recordDone(pos.sequence);
+        status.dataset.sequence = pos.sequence;
+        if (pos.sequence > state.pendingSeq) state.pendingSeq = pos.sequence;
+        rec.key = '';
+        scheduleRefresh();
+        return;
+      }
+      const err = await errorOf(res);
+      status.className = 'form-status bad';
+      status.textContent = showFieldError(form, err.field, err.text) ? t().recordFieldFailed : t().recordFailed(err.text);
+    } catch (err) {
+      status.className = 'form-status bad';
+      status.textContent = err.auth ? t().recordAuth : t().recordFailed(err.message);
+    } finally { $('record-submit').disabled = false; }
+  }
+  function renderRecordFigures() {
+    const box = $('record-figures');
+    if (!box) return;
+    const g = state.labels.groups.find((x) => x.id === KIND_GROUP[rec.kind.split('.')[0]]);
+    const r = state.result;
+    $('record-figures-sub').textContent = t().recordFiguresSub(fmtDate(state.asOf));
+    box.replaceChildren(...((g && g.figures) || []).map((id) => {
+      const v = r && r.figures ? r.figures[id] : undefined;
+      return h('div', { class: 'card static', 'data-figure': id }, h('span', { class: 'value', 'data-value': '', text: v === undefined ? '–' : fmtNum(v) }), h('span', { class: 'label', text: figureLabel(id) }), h('span', { class: 'fid', text: id }));
+    }));
+  }
+
   // ---- wiring ----------------------------------------------------------------------------
   async function refreshAll() {
     showError(null);
@@ -795,6 +1005,7 @@
   }
   function rerender() {
     applyLang(); buildCards(); renderFigures(); drawChart();
+    if (currentPane() !== 'overview') showPane();
     if (state.drill) renderDrill();
     loadExpiring();
     const envs = state.feedEnvs.splice(0);
@@ -835,6 +1046,10 @@
     });
     $('auth-open').addEventListener('click', () => askToken($('auth-form').dataset.role || 'viewer', 0, ''));
     $('auth-cancel').addEventListener('click', () => { $('auth').hidden = true; });
+    $('record-form').addEventListener('submit', submitRecord);
+    $('record-form').addEventListener('input', (e) => { const box = e.target.closest('.ff'); if (box) { box.classList.remove('invalid'); e.target.removeAttribute('aria-invalid'); const p = box.querySelector('.field-error'); if (p) p.hidden = true; } });
+    window.addEventListener('hashchange', showPane);
+    showPane();
     let rz = 0;
     window.addEventListener('resize', () => { clearTimeout(rz); rz = setTimeout(drawChart, 150); });
 
