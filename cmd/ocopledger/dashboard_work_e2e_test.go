@@ -107,6 +107,29 @@ func TestDashboardAtWork(t *testing.T) {
 		t.Errorf("sessionStorage keeps %q, want the token given", got)
 	}
 
+	// The audit of the demo's filed report 470/SCT-QLTM: five figures changed since filing, each
+	// with the entry behind it; each figure opens its items, downloadable as XLSX.
+	br.click(`a[data-tab="audit"]`)
+	br.waitJS("the audit of 470/SCT-QLTM", `document.querySelector('#audit-title').textContent.includes('470/SCT-QLTM') && document.querySelectorAll('#audit-diffs > li[data-figure]').length > 0`)
+	diffs := br.jsString(`[...document.querySelectorAll('#audit-diffs > li[data-figure]')].map(li => li.dataset.figure + '=' + [...li.querySelectorAll('a.entry-link')].map(a => a.dataset.seq).join('+')).sort().join(' ')`)
+	if want := "ecommerce.listed_products=4502 ocop.valid.stars3=4503 ocop.valid.stars4=4500 salespoints.open.private=4501 salespoints.open=4501"; diffs != want {
+		t.Errorf("the audit of 470/SCT-QLTM shows the differences and entries\n%s\nwant the demo's five\n%s", diffs, want)
+	}
+	if n := evaluate[int](br, `document.querySelectorAll('#audit-table tbody tr').length`); n != 23 {
+		t.Errorf("the audit table has %d figures, want the 23 the report stated", n)
+	}
+	br.click(`#audit-diffs li[data-figure="ocop.valid.stars4"] a.entry-link`)
+	br.waitJS("the entry behind the difference", `(document.querySelector('#audit-diffs li[data-figure="ocop.valid.stars4"] pre.entry') || {}).textContent?.includes('gl-kt-0737')`)
+	br.click(`#audit-diffs li[data-figure="ocop.valid.stars4"] button[data-items]`)
+	br.waitJS("the items of ocop.valid.stars4 then and now", `document.querySelector('#audit-items-sub').textContent.includes('48 mục') && document.querySelector('#audit-items-sub').textContent.includes('49 mục như biết hiện nay') && document.querySelectorAll('#audit-items-table tr[data-mark="added"]').length === 1`)
+	for _, id := range []string{"audit-xlsx-then", "audit-xlsx-now"} {
+		if href := br.jsString(`document.getElementById('` + id + `').getAttribute('href')`); !strings.Contains(href, "/v1/figures/ocop.valid.stars4/explain?") || !strings.Contains(href, "format=xlsx") || !strings.Contains(href, "as_of=2025-08-07") {
+			t.Errorf("#%s links to %q, want the explain of ocop.valid.stars4 on 2025-08-07 as XLSX", id, href)
+		}
+	}
+	br.js(`window.scrollTo(0, 0), true`)
+	keepScreenshot(t, br, artefacts, "dashboard-audit.png")
+
 	// Record a certification through the form: with the viewer's token the server refuses and the
 	// prompt names the recorder role; with the recorder's, the server names the field it rejects,
 	// and once it is fixed the figure changes, without a reload.

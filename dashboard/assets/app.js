@@ -29,6 +29,20 @@
       jsonHint: 'Một đối tượng JSON, ví dụ {"stars": 4}', dateFieldHint: 'ngày/tháng/năm',
       kinds: { 'ocop.certified': 'Cấp chứng nhận OCOP', 'ocop.reevaluated': 'Đánh giá lại sản phẩm OCOP', 'ocop.revoked': 'Thu hồi chứng nhận OCOP', 'salespoint.opened': 'Mở điểm bán', 'salespoint.closed': 'Đóng điểm bán', 'trade_event.participation': 'Ghi nhận tham gia sự kiện xúc tiến', 'listing.created': 'Đăng sản phẩm lên sàn TMĐT', 'listing.removed': 'Gỡ sản phẩm khỏi sàn TMĐT', 'correction.amended': 'Sửa một mục đã ghi', 'correction.retracted': 'Hủy một mục đã ghi' },
       fields: { product_id: 'Mã sản phẩm', product_name: 'Tên sản phẩm', producer_id: 'Mã chủ thể', producer_name: 'Tên chủ thể', producer_kind: 'Loại hình chủ thể', product_set: 'Bộ sản phẩm', stars: 'Số sao', score: 'Điểm (trên 100)', decision: 'Quyết định', number: 'Số quyết định', date: 'Ngày quyết định', authority: 'Cơ quan ban hành', issuer: 'Tên cơ quan ban hành', address: 'Địa chỉ', detail: 'Số nhà, thôn', commune: 'Xã, phường', district: 'Huyện (trước 01/07/2025)', province: 'Tỉnh', synthetic: 'Dữ liệu giả lập (không phải hồ sơ thật)', supersedes: 'Số quyết định của chứng nhận được thay thế', outcome: 'Kết quả đánh giá lại', certificate: 'Số quyết định của chứng nhận', reason: 'Lý do', reason_detail: 'Chi tiết lý do', salespoint_id: 'Mã điểm bán', name: 'Tên', site_type: 'Loại địa điểm', funding: 'Nguồn vốn', operator: 'Đơn vị vận hành', opened_on: 'Ngày khai trương', closed_on: 'Ngày đóng cửa', trade_event_id: 'Mã sự kiện xúc tiến', business_id: 'Mã doanh nghiệp', business_name: 'Tên doanh nghiệp', listing_id: 'Mã tin đăng', platform: 'Sàn TMĐT', ocop: 'Là sản phẩm OCOP', listed_on: 'Ngày đăng', removed_on: 'Ngày gỡ', target_stream: 'Hồ sơ của mục cần sửa (stream)', target_id: 'Mã mục cần sửa (id)', target_type: 'Loại sự kiện của mục', replacement: 'Nội dung thay thế (JSON)' },
+      auditHeading: 'Đối chiếu báo cáo với sổ cái', auditSub: 'Số liệu báo cáo ghi, số liệu sổ cái biết khi báo cáo được nộp, và số liệu sổ cái biết hiện nay; mỗi chênh lệch dẫn đến các mục sổ cái gây ra nó.',
+      auditWhat: 'Đối chiếu', auditByReport: 'báo cáo đã nộp', auditByDate: 'số liệu tại ngày', auditKnownAt: 'như biết tại', auditReport: 'Báo cáo đã nộp', auditGo: 'Đối chiếu',
+      auditNoReports: 'Sổ cái chưa có báo cáo nào được nộp.', auditLoading: 'Đang đối chiếu…',
+      auditReportTitle: (doc, d) => `Báo cáo ${doc} ngày ${d}`, auditDateTitle: (d, k) => `Số liệu tại ngày ${d}, như biết tại ${k} và như biết hiện nay`,
+      auditReportSub: (asOf, filed, now, n, bad) => `Số liệu tại ngày ${asOf}. Sổ cái khi nộp: ${filed}; hiện nay: đến mục #${now}. ${bad ? `${bad} chỉ tiêu không khớp sổ cái ngay khi nộp. ` : 'Khi nộp, mọi chỉ tiêu khớp sổ cái. '}${n ? `${n} chỉ tiêu đã thay đổi từ khi nộp.` : 'Không chỉ tiêu nào thay đổi từ khi nộp.'}`,
+      auditDateSub: (n) => n ? `${n} chỉ tiêu khác nhau giữa hai thời điểm.` : 'Hai thời điểm cho cùng số liệu.',
+      auditDiffs: (n) => n ? `Các chênh lệch (${n})` : 'Không có chênh lệch', upTo: (seq, when) => `đến mục #${seq} (${when})`,
+      acols: { figure: 'Chỉ tiêu', stated: 'Báo cáo ghi', then: 'Sổ cái biết khi đó', now: 'Sổ cái biết hiện nay', delta: 'Chênh lệch', status: 'Đối chiếu', items: 'Danh sách' },
+      status: { ok: 'khớp', changed_since: 'đã thay đổi từ khi nộp', mismatch_at_filing: 'không khớp ngay khi nộp', changed: 'khác nhau' },
+      statedVs: (stated, then) => `báo cáo ghi ${stated}, sổ cái khi nộp cho ${then}`,
+      itemsLink: 'danh sách', entryOpen: 'xem mục', sourceOf: 'nguồn',
+      itemsTitle: (f) => `Danh sách: ${f}`, itemsSub: (d, nThen, nNow, k) => `Tại ngày ${d}: ${nThen} mục như biết ${k}, ${nNow} mục như biết hiện nay. Mục “mới” có trong danh sách hiện nay mà khi đó chưa có; mục “đã bỏ” thì ngược lại.`,
+      atFiling: 'khi nộp', xlsxThen: 'Tải XLSX (như biết khi đó)', xlsxNow: 'Tải XLSX (như biết hiện nay)', csvNow: 'Tải CSV',
+      added: 'mới', dropped: 'đã bỏ', downloadFailed: (m) => `Không tải được: ${m}`,
       pageOf: (a, b, n) => `Mục ${a}–${b} / ${n}`, prev: '‹ Trang trước', next: 'Trang sau ›', showAll: 'Xem tất cả', paged: 'Chia trang',
       asOf: 'Số liệu tại ngày', today: 'Hôm nay', reportDay: '07/08/2025 · Công văn 470', dateHint: 'Ngày/tháng/năm, ví dụ 07/08/2025',
       knowledge: 'Theo hiểu biết của sổ cái', knownNow: 'như biết hiện nay', knownAt: 'như biết tại',
@@ -86,6 +100,20 @@
       jsonHint: 'A JSON object, e.g. {"stars": 4}', dateFieldHint: 'day/month/year',
       kinds: { 'ocop.certified': 'Certify an OCOP product', 'ocop.reevaluated': 'Re-evaluate an OCOP product', 'ocop.revoked': 'Revoke an OCOP certificate', 'salespoint.opened': 'Open a sales point', 'salespoint.closed': 'Close a sales point', 'trade_event.participation': 'Record a trade-event participation', 'listing.created': 'List a product on a marketplace', 'listing.removed': 'Remove a listing', 'correction.amended': 'Amend an entry', 'correction.retracted': 'Retract an entry' },
       fields: { product_id: 'Product ID', product_name: 'Product name', producer_id: 'Producer ID', producer_name: 'Producer name', producer_kind: 'Producer kind', product_set: 'Product set', stars: 'Stars', score: 'Score (of 100)', decision: 'Decision', number: 'Decision number', date: 'Decision date', authority: 'Issuing authority', issuer: 'Issuer', address: 'Address', detail: 'House, hamlet', commune: 'Commune', district: 'District (before 01/07/2025)', province: 'Province', synthetic: 'Synthetic (not a real record)', supersedes: 'Decision number of the certificate replaced', outcome: 'Outcome', certificate: 'Decision number of the certificate', reason: 'Reason', reason_detail: 'Reason in detail', salespoint_id: 'Sales point ID', name: 'Name', site_type: 'Site type', funding: 'Funding', operator: 'Operator', opened_on: 'Opened on', closed_on: 'Closed on', trade_event_id: 'Trade event ID', business_id: 'Business ID', business_name: 'Business name', listing_id: 'Listing ID', platform: 'Marketplace', ocop: 'An OCOP product', listed_on: 'Listed on', removed_on: 'Removed on', target_stream: 'Record of the entry (stream)', target_id: 'Entry ID', target_type: 'Event type of the entry', replacement: 'Replacement (JSON)' },
+      auditHeading: 'Audit a report against the ledger', auditSub: 'The figures a report stated, what the ledger knew when it was filed, and what it knows now; every difference leads to the ledger entries behind it.',
+      auditWhat: 'Audit', auditByReport: 'a filed report', auditByDate: 'the figures on', auditKnownAt: 'as known at', auditReport: 'Filed report', auditGo: 'Audit',
+      auditNoReports: 'No report has been filed in the ledger.', auditLoading: 'Auditing…',
+      auditReportTitle: (doc, d) => `Report ${doc} of ${d}`, auditDateTitle: (d, k) => `Figures on ${d}, as known at ${k} and as known now`,
+      auditReportSub: (asOf, filed, now, n, bad) => `Figures on ${asOf}. The ledger at filing: ${filed}; now: up to entry #${now}. ${bad ? `${bad} figures did not match the ledger when filed. ` : 'Every figure matched the ledger when filed. '}${n ? `${n} figures changed since filing.` : 'No figure changed since filing.'}`,
+      auditDateSub: (n) => n ? `${n} figures differ between the two times.` : 'Both times give the same figures.',
+      auditDiffs: (n) => n ? `Differences (${n})` : 'No differences', upTo: (seq, when) => `up to entry #${seq} (${when})`,
+      acols: { figure: 'Figure', stated: 'Stated', then: 'Known then', now: 'Known now', delta: 'Difference', status: 'Check', items: 'Items' },
+      status: { ok: 'matches', changed_since: 'changed since filing', mismatch_at_filing: 'did not match when filed', changed: 'differs' },
+      statedVs: (stated, then) => `stated ${stated}, the ledger gave ${then} at filing`,
+      itemsLink: 'items', entryOpen: 'open entry', sourceOf: 'source',
+      itemsTitle: (f) => `Items: ${f}`, itemsSub: (d, nThen, nNow, k) => `On ${d}: ${nThen} items as known ${k}, ${nNow} as known now. “New” items are in today's list and were not then; “dropped” the other way round.`,
+      atFiling: 'at filing', xlsxThen: 'Download XLSX (as known then)', xlsxNow: 'Download XLSX (as known now)', csvNow: 'Download CSV',
+      added: 'new', dropped: 'dropped', downloadFailed: (m) => `Could not download: ${m}`,
       pageOf: (a, b, n) => `Items ${a}–${b} of ${n}`, prev: '‹ Previous', next: 'Next ›', showAll: 'Show all', paged: 'Show in pages',
       asOf: 'Figures on', today: 'Today', reportDay: '07/08/2025 · Report 470', dateHint: 'Day/month/year, e.g. 07/08/2025',
       knowledge: 'As the ledger knew it', knownNow: 'as known now', knownAt: 'as known at',
@@ -993,6 +1021,178 @@
     }));
   }
 
+
+  // ---- audit -----------------------------------------------------------------------------
+  // A filed report (GET /v1/reports/{id}/reconcile) or a day as known at a time (GET /v1/diff
+  // and the figures then and now), set side by side; each difference names the entries behind it
+  // and each figure opens its item list, downloadable as XLSX.
+  const aud = { reports: null, view: null, items: null };
+  async function openAudit() {
+    if (aud.reports) return;
+    aud.reports = [];
+    try {
+      let from = 1;
+      for (let i = 0; i < 50 && from; i++) {
+        const page = await api('/v1/log' + qs({ type: 'report.filed', from, limit: 1000 }));
+        aud.reports.push(...(page.events || []));
+        from = page.next || 0;
+      }
+    } catch (e) { aud.reports = null; auditError(errText(e)); return; }
+    const sel = $('audit-report');
+    sel.replaceChildren(...aud.reports.slice().reverse().map((r) => h('option', { value: r.data.document_number || r.data.report_id, 'data-as-of': r.data.as_of },
+      `${r.data.document_number || r.data.report_id} · ${fmtDate(r.data.date || r.data.as_of)}`)));
+    if (!aud.reports.length) { sel.append(h('option', { value: '', text: t().auditNoReports })); $('audit-mode-date').checked = true; }
+    if (!$('audit-asof').value) $('audit-asof').value = vnDate(REPORT_DAY);
+    if (!$('audit-known-date').value) $('audit-known-date').value = vnDate(REPORT_DAY);
+    const want = new URLSearchParams(location.hash.split('?')[1] || '').get('report');
+    if (want) sel.value = want;
+    if (aud.reports.length) runAudit();
+  }
+  function auditError(msg) { const el = $('audit-error'); el.textContent = msg || ''; el.hidden = !msg; }
+  async function runAudit(e) {
+    if (e) e.preventDefault();
+    auditError('');
+    $('audit-items').hidden = true;
+    try {
+      if ($('audit-mode-report').checked) {
+        const id = $('audit-report').value;
+        if (!id) return;
+        const r = await api(`/v1/reports/${encodeURIComponent(id)}/reconcile`);
+        const f = r.filed.report;
+        aud.view = {
+          asOf: r.as_of, from: r.period_start, knownThen: r.known_at_filing, thenLabel: t().atFiling, report: f,
+          title: t().auditReportTitle(f.document_number, fmtDate(f.date)),
+          sub: t().auditReportSub(fmtDate(r.as_of), fmtInstant(r.known_at_filing), r.positions[1], r.changed_since, r.mismatches_at_filing),
+          rows: r.figures.map((x) => ({ figure: x.figure, stated: x.stated, then: x.at_filing, now: x.now, status: x.status, entries: x.changes_since_filing || [] }))
+        };
+      } else {
+        const asOf = isoDate($('audit-asof').value);
+        const kd = isoDate($('audit-known-date').value);
+        const kt = $('audit-known-time').value.trim();
+        if (!asOf || !kd) { auditError(t().badDate); return; }
+        if (kt && !/^([01]?\d|2[0-3]):[0-5]\d$/.test(kt)) { auditError(t().badTime); return; }
+        const known = kt ? `${kd}T${kt.padStart(5, '0')}:59+07:00` : kd;
+        const [d, then, now] = await Promise.all([
+          api('/v1/diff' + qs({ as_of: asOf, known_at: known })),
+          api('/v1/figures' + qs({ as_of: asOf, known_at: known })),
+          api('/v1/figures' + qs({ as_of: asOf }))]);
+        const changes = Object.fromEntries((d.changes || []).map((c) => [c.figure, c]));
+        const ids = state.labels.figures.map((f) => f.id).filter((id) => id in (now.figures || {}));
+        const when = kt ? `${kt.padStart(5, '0')} ${fmtDate(kd)}` : t().endOfDay(fmtDate(kd));
+        aud.view = {
+          asOf, from: d.from, knownThen: known, thenLabel: t().asKnownAt(when).replace(/^(như biết |as known )/, ''), report: null,
+          title: t().auditDateTitle(fmtDate(asOf), when), sub: t().auditDateSub((d.changes || []).length),
+          rows: ids.map((id) => ({ figure: id, stated: null, then: (then.figures || {})[id], now: now.figures[id], status: changes[id] ? 'changed' : 'ok', entries: (changes[id] && changes[id].entries) || [] }))
+        };
+      }
+      renderAudit();
+    } catch (err) { auditError(errText(err)); }
+  }
+  function entryLine(en) {
+    const link = h('a', { href: `/v1/log?from=${en.sequence}&limit=1`, class: 'entry-link', 'data-seq': String(en.sequence), onclick: (ev) => { ev.preventDefault(); openEntry(ev.currentTarget); } }, `#${en.sequence}`);
+    const d = en.delta || 0;
+    return h('li', { 'data-seq': String(en.sequence) }, link, ' ', h('strong', { text: typeLabel(en.type) }), ` · ${en.stream} · ${t().recordedAt} ${fmtInstant(en.recorded_at)}`, en.actor ? ` · ${t().by} ${en.actor}` : '',
+      d ? h('span', { class: 'delta-chip' + (d < 0 ? ' down' : ''), text: (d > 0 ? '+' : '') + d }) : null,
+      en.source ? h('span', { class: 'sub', text: `${t().sourceOf}: ${en.source}` }) : null);
+  }
+  // openEntry shows the ledger entry a link names, read through the API with the token.
+  async function openEntry(a) {
+    const li = a.closest('li');
+    const old = li.querySelector('pre.entry');
+    if (old) { old.remove(); return; }
+    try {
+      const page = await api(a.getAttribute('href'));
+      const env = (page.events || [])[0];
+      li.append(h('pre', { class: 'entry', text: JSON.stringify(env, null, 2) }));
+    } catch (e) { li.append(h('pre', { class: 'entry', text: errText(e) })); }
+  }
+  function renderAudit() {
+    const v = aud.view;
+    if (!v) return;
+    $('audit-result').hidden = false;
+    $('audit-title').textContent = v.title;
+    $('audit-sub').textContent = v.sub;
+    const diffs = v.rows.filter((r) => r.status !== 'ok');
+    $('audit-diffs-heading').textContent = t().auditDiffs(diffs.length);
+    $('audit-diffs').replaceChildren(...diffs.map((r) => h('li', { 'data-figure': r.figure, 'data-status': r.status },
+      h('div', { class: 'diff-head' }, h('strong', { text: figureLabel(r.figure) }), h('span', { class: 'fid', text: r.figure }),
+        r.status === 'mismatch_at_filing' ? h('span', { class: 'badge urgent', text: t().statedVs(fmtNum(r.stated), fmtNum(r.then)) }) : h('span', { class: 'badge soon', text: `${fmtNum(r.then)} → ${fmtNum(r.now)}` }),
+        h('button', { type: 'button', class: 'chip', 'data-items': r.figure, onclick: () => openItems(r.figure) }, t().itemsLink)),
+      h('ol', { class: 'entries' }, r.entries.map(entryLine)))));
+    const c = t().acols;
+    const head = h('thead', {}, h('tr', {}, [c.figure, c.stated, c.then, c.now, c.delta, c.status, c.items].map((x) => h('th', { scope: 'col', text: x }))));
+    const body = v.rows.map((r) => {
+      const d = (r.now ?? 0) - (r.then ?? 0);
+      return h('tr', { 'data-figure': r.figure, class: r.status === 'ok' ? null : 'differs' },
+        h('td', {}, figureLabel(r.figure), h('span', { class: 'sub', text: r.figure })),
+        h('td', { class: 'num', text: r.stated === null ? '—' : fmtNum(r.stated) }),
+        h('td', { class: 'num', text: r.then === undefined ? '–' : fmtNum(r.then) }),
+        h('td', { class: 'num', text: r.now === undefined ? '–' : fmtNum(r.now) }),
+        h('td', { class: 'num', text: d ? (d > 0 ? '+' : '') + fmtNum(d) : '' }),
+        h('td', {}, h('span', { class: 'badge ' + (r.status === 'ok' ? 'okay' : r.status === 'mismatch_at_filing' ? 'urgent' : 'soon'), text: t().status[r.status] || r.status })),
+        h('td', {}, h('button', { type: 'button', class: 'chip', 'data-items': r.figure, onclick: () => openItems(r.figure) }, t().itemsLink)));
+    });
+    $('audit-table').replaceChildren(head, h('tbody', {}, body));
+  }
+  function explainURL(id, asOf, known, format) {
+    return `/v1/figures/${encodeURIComponent(id)}/explain` + qs({ as_of: asOf, known_at: known, from: aud.view.from, format });
+  }
+  // openItems lists the items a figure counts as known then and now, marking what came and went.
+  async function openItems(id) {
+    const v = aud.view;
+    const sec = $('audit-items');
+    sec.hidden = false;
+    $('audit-items-title').textContent = t().itemsTitle(figureLabel(id));
+    $('audit-items-sub').textContent = t().loading;
+    $('audit-items-table').replaceChildren();
+    $('audit-items-tools').replaceChildren(
+      h('a', { class: 'chip download', id: 'audit-xlsx-then', href: explainURL(id, v.asOf, v.knownThen, 'xlsx'), download: `${id}_${v.asOf}_${v.report ? 'khi-nop' : 'khi-do'}.xlsx` }, t().xlsxThen),
+      h('a', { class: 'chip download', id: 'audit-xlsx-now', href: explainURL(id, v.asOf, '', 'xlsx'), download: `${id}_${v.asOf}_hien-nay.xlsx` }, t().xlsxNow),
+      h('a', { class: 'chip download', id: 'audit-csv-now', href: explainURL(id, v.asOf, '', 'csv'), download: `${id}_${v.asOf}_hien-nay.csv` }, t().csvNow));
+    sec.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    try {
+      const [then, now] = await Promise.all([api(explainURL(id, v.asOf, v.knownThen)), api(explainURL(id, v.asOf, ''))]);
+      const thenItems = then.items || [], nowItems = now.items || [];
+      const inThen = new Set(thenItems.map((x) => x.item)), inNow = new Set(nowItems.map((x) => x.item));
+      const rows = [...nowItems.map((x) => ({ ...x, mark: inThen.has(x.item) ? '' : 'added' })), ...thenItems.filter((x) => !inNow.has(x.item)).map((x) => ({ ...x, mark: 'dropped' }))];
+      rows.sort((a, b) => (a.mark ? 0 : 1) - (b.mark ? 0 : 1));
+      aud.items = { id, rows, nThen: thenItems.length, nNow: nowItems.length };
+      pages['audit-items'] = { page: 0, all: false };
+      renderItems();
+    } catch (e) { $('audit-items-sub').textContent = errText(e); }
+  }
+  function renderItems() {
+    const it = aud.items;
+    if (!it) return;
+    const c = t().cols;
+    $('audit-items-sub').textContent = t().itemsSub(fmtDate(aud.view.asOf), fmtNum(it.nThen), fmtNum(it.nNow), aud.view.thenLabel);
+    const head = h('thead', {}, h('tr', {}, [c.item, c.producer, c.decision, c.valid, c.events].map((x) => h('th', { scope: 'col', text: x }))));
+    const rows = paginate('audit-items', it.rows, renderItems).map((x) => {
+      const a = x.attrs || {};
+      return h('tr', { 'data-item': x.item, 'data-mark': x.mark || null, class: x.mark || null },
+        h('td', {}, h('span', { text: a.name || x.item }), x.mark ? h('span', { class: 'badge ' + (x.mark === 'added' ? 'soon' : 'urgent'), text: t()[x.mark] }) : null, ...badges(a)),
+        h('td', {}, a.producer || ''),
+        h('td', {}, a.decision || '', h('span', { class: 'sub', text: fmtDate(x.from) })),
+        h('td', { class: 'date', text: x.until && !x.until.startsWith('9999') ? t().until(fmtDate(addDays(x.until, -1))) : t().noEnd }),
+        h('td', {}, eventsCell(x)));
+    });
+    $('audit-items-table').replaceChildren(head, h('tbody', {}, rows));
+  }
+  // Downloads carry the token when there is one: fetched, then saved from memory.
+  async function download(ev) {
+    const a = ev.target.closest('a.download');
+    if (!a || !state.token) return;
+    ev.preventDefault();
+    try {
+      const res = await request(a.getAttribute('href'), { headers: { Accept: '*/*' } });
+      if (!res.ok) throw new APIError(res.status, (await errorOf(res)).text);
+      const url = URL.createObjectURL(await res.blob());
+      const tmp = h('a', { href: url, download: a.getAttribute('download') });
+      document.body.append(tmp); tmp.click(); tmp.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } catch (e) { auditError(e.auth ? errText(e) : t().downloadFailed(e.message)); }
+  }
+
   // ---- wiring ----------------------------------------------------------------------------
   async function refreshAll() {
     showError(null);
@@ -1006,6 +1206,7 @@
   function rerender() {
     applyLang(); buildCards(); renderFigures(); drawChart();
     if (currentPane() !== 'overview') showPane();
+    renderAudit(); renderItems();
     if (state.drill) renderDrill();
     loadExpiring();
     const envs = state.feedEnvs.splice(0);
@@ -1043,11 +1244,15 @@
       $('token').value = '';
       if (!state.labels.figures.length) await loadCatalogue();
       refreshAll();
+      if (currentPane() !== 'overview') showPane();
     });
     $('auth-open').addEventListener('click', () => askToken($('auth-form').dataset.role || 'viewer', 0, ''));
     $('auth-cancel').addEventListener('click', () => { $('auth').hidden = true; });
     $('record-form').addEventListener('submit', submitRecord);
     $('record-form').addEventListener('input', (e) => { const box = e.target.closest('.ff'); if (box) { box.classList.remove('invalid'); e.target.removeAttribute('aria-invalid'); const p = box.querySelector('.field-error'); if (p) p.hidden = true; } });
+    $('audit-form').addEventListener('submit', runAudit);
+    $('audit-report').addEventListener('change', () => { $('audit-mode-report').checked = true; runAudit(); });
+    document.addEventListener('click', download);
     window.addEventListener('hashchange', showPane);
     showPane();
     let rz = 0;
