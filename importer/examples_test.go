@@ -40,6 +40,56 @@ var examples = map[string]struct {
 			{"sam-dat", "Sâm đất", "co-so-h", "Cơ sở H", "doanh nghiệp", "I.1", 75, 4, "", "", "", "Quảng Ngãi"},
 		},
 	},
+	"cnnttb": {
+		once: []any{"cấp tỉnh", 2024, "2150/QĐ-UBND (dữ liệu mẫu)", "20/11/2024"},
+		clean: [][]any{
+			{"nuoc-mam-muoi-quy", "Nước mắm cốt Mười Quý", "Chủ thể mẫu A (dữ liệu mẫu)", "", "xã mẫu (dữ liệu mẫu)", "", "Quảng Ngãi", "có"},
+			{"mat-mia-mien-xanh", "Mật mía Miền Xanh", "Chủ thể mẫu B (dữ liệu mẫu)", "", "", "", "Quảng Ngãi", "có"},
+			{"com-tao-spirulina", "Cốm tảo xoắn Spirulina", "Chủ thể mẫu C (dữ liệu mẫu)", "", "", "", "Quảng Ngãi", "có"},
+			{"ca-bong-song-tra", "Cá bống sông Trà Hương Vị Mới", "Chủ thể mẫu D (dữ liệu mẫu)", "", "", "", "Quảng Ngãi", "có"},
+		},
+		bad: [][]any{
+			{"Bò khô Thu Ba", "Bò khô Thu Ba", "Chủ thể mẫu A (dữ liệu mẫu)", "", "", "", "Quảng Ngãi", "có"},
+			{"binh-ly-que", "", "Chủ thể mẫu B (dữ liệu mẫu)", "", "", "", "Quảng Ngãi", "có"},
+			{"ca-vat-tho-cam", "Cà vạt thổ cẩm", "", "", "", "", "Quảng Ngãi", "có"},
+			{"an-tra", "Bộ sản phẩm Ấn Trà", "Chủ thể mẫu C (dữ liệu mẫu)", "", "", "", "", "có"},
+			{"nhang-que", "Bộ sản phẩm nhang quế", "Chủ thể mẫu D (dữ liệu mẫu)", "", "", "", "Quảng Ngãi", "chắc chắn"},
+			{"dong-trung-ha-thao", "Đông trùng hạ thảo sấy thăng hoa", "Chủ thể mẫu E (dữ liệu mẫu)", "", "", "", "Quảng Ngãi", "có"},
+			{"dong-trung-ha-thao", "Đông trùng hạ thảo sấy thăng hoa", "Chủ thể mẫu E (dữ liệu mẫu)", "", "", "", "Quảng Ngãi", "có"},
+		},
+	},
+	"participations": {
+		once: []any{"hc-mau-2024", "Hội chợ OCOP mẫu 2024 (dữ liệu mẫu)", "hội chợ cấp tỉnh", "20/11/2024", "24/11/2024", "Quảng trường mẫu (dữ liệu mẫu)", "Sở Công Thương", "Quảng Ngãi"},
+		clean: [][]any{
+			{"phu-sinh", "Công ty TNHH TM&DV Phú Sinh — Tỏi Lý Sơn", "có"},
+			{"thu-ba", "Công ty TNHH SX&TM Thu Ba — Thịt bò khô Thu Ba", "có"},
+			{"dori", "CTCP DORI — Tỏi đen Lý Sơn DORI", "có"},
+			{"muoi-sahu", "Công ty TNHH MTV Muối SAHU — Muối tre SAHU", "có"},
+		},
+		bad: [][]any{
+			{"Phú Sinh", "Công ty TNHH TM&DV Phú Sinh", "có"},
+			{"thu-ba", "", "có"},
+			{"dori", "CTCP DORI", "có"},
+			{"dori", "CTCP DORI", "có"},
+			{"", "HTX nấm Đức Nhuận", "có"},
+		},
+	},
+	"listings": {
+		clean: [][]any{
+			{"qnt-toi-ly-son", "Sàn TMĐT Quảng Ngãi (quangngaitrade.gov.vn)", "Tỏi Lý Sơn", "có", "toi-ly-son", "phu-sinh", "Công ty TNHH TM&DV Phú Sinh", "10/03/2025", "", "", "có"},
+			{"shopee-muoi-tre-sahu", "Shopee", "Muối tre SAHU", "có", "muoi-tre-sahu", "muoi-sahu", "Công ty TNHH MTV Muối SAHU", "15/04/2025", "", "", "có"},
+			{"voso-nhang-que", "Voso", "Nhang quế Trà Bồng", "có", "nhang-que-tra-bong", "huong-que-tra-bong", "Công ty TNHH Hương Quế Trà Bồng", "02/05/2025", "30/09/2025", "hết hợp đồng gian hàng (dữ liệu mẫu)", "có"},
+		},
+		bad: [][]any{
+			{"amz-toi", "Amazon", "Tỏi Lý Sơn", "có", "toi-ly-son", "phu-sinh", "Công ty TNHH TM&DV Phú Sinh", "10/03/2025", "", "", "có"},
+			{"qnt-bo-kho", "Sàn TMĐT Quảng Ngãi (quangngaitrade.gov.vn)", "Thịt bò khô Thu Ba", "có", "bo-kho-thu-ba", "thu-ba", "Công ty TNHH SX&TM Thu Ba", "31/13/2025", "", "", "có"},
+			{"qnt-yen-chung", "Sàn TMĐT Quảng Ngãi (quangngaitrade.gov.vn)", "Yến chưng Kon Tum", "có", "", "yen-sao-kon-tum", "Công ty TNHH Yến sào Kon Tum", "10/03/2025", "", "", "có"},
+			{"shopee-vang-sim", "Shopee", "Vang sim rừng Măng Đen", "có", "vang-sim-mang-den", "sim-thien-son", "Công ty TNHH MTV Sim Thiên Sơn", "10/03/2025", "01/03/2025", "", "có"},
+			{"postmart-chuoi-say", "Postmart", "Chuối sấy Joy", "chưa rõ", "chuoi-say-joy", "apanax", "Công ty TNHH APANAX", "10/03/2025", "", "", "có"},
+			{"tiki-mit-say", "Tiki", "Mít sấy OHJOY!", "có", "mit-say-ohjoy", "", "Công ty TNHH APANAX", "10/03/2025", "", "", "có"},
+			{"lazada-ca-phe", "", "", "", "", "", "", "", "15/06/2025", "", ""},
+		},
+	},
 	"salespoints": {
 		clean: [][]any{
 			{"dgt-ly-son", "Điểm bán OCOP Lý Sơn", "khu, điểm du lịch, nhà hàng, khách sạn", "xã hội hóa 100%", "HTX Lý Sơn", "", "đặc khu Lý Sơn", "", "Quảng Ngãi", "15/08/2025"},

@@ -17,6 +17,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -36,6 +37,9 @@ type Item struct {
 	Row   int // the row's number in the sheet, as the spreadsheet shows it
 	ID    string
 	Event domain.Event
+	// Shared: the event is given by every row of a group (a trade event by its participations)
+	// and stands whether or not the row that first gave it has errors.
+	Shared bool
 }
 
 // RowError is what is wrong with a row: its number, the header of the column at fault (empty
@@ -234,7 +238,7 @@ func Parse(k *Kind, table [][]string, source string) *Batch {
 				}
 			}
 		}
-		if keys == countKeys(k) && len(found) >= 3 {
+		if keys == countKeys(k) && len(found) >= 2 {
 			head = r
 			for c, i := range found {
 				cols[i] = c
@@ -261,7 +265,8 @@ func Parse(k *Kind, table [][]string, source string) *Batch {
 		header[c] = tidy(table[head][i])
 	}
 	b.header = header
-	seen := map[string]int{}
+	seen := map[string]int{}              // entry ID → the row that gave it first
+	shared := map[string]map[string]any{} // entry ID of a shared event → its payload
 	for r := head + 1; r < len(table); r++ {
 		row := table[r]
 		if blank(row) {
@@ -296,11 +301,23 @@ func Parse(k *Kind, table [][]string, source string) *Batch {
 		for _, p := range k.events(doc) {
 			id := entryID(k.ID, p.typ, p.identity)
 			if prev, dup := seen[id]; dup {
-				b.Errors = append(b.Errors, RowError{Row: line, Column: header[keyColumn(k)], Err: msg("trùng với dòng %d: mỗi sản phẩm (điểm bán) chỉ ghi một lần trong một văn bản",
-					"repeats row %d: a document lists each product (sales point) once", prev)})
+				switch {
+				case p.shared && reflect.DeepEqual(shared[id], p.payload):
+					// the same details again on another row: recorded once
+				case p.shared:
+					b.Errors = append(b.Errors, RowError{Row: line, Err: msg("thông tin của hoạt động (tên, loại, ngày, địa điểm…) khác với dòng %d: mọi dòng của cùng một hoạt động phải ghi giống nhau",
+						"the trade event's details (name, kind, dates, venue…) differ from row %d: every row of one event must give them alike", prev)})
+				default:
+					b.Errors = append(b.Errors, RowError{Row: line, Column: header[keyColumn(k)], Err: &message{
+						fmt.Sprintf("trùng với dòng %d: mỗi %s chỉ ghi một lần trong một văn bản", prev, k.RowVI),
+						fmt.Sprintf("repeats row %d: a document lists each %s once", prev, k.RowEN)}})
+				}
 				continue
 			}
 			seen[id] = line
+			if p.shared {
+				shared[id] = p.payload
+			}
 			data, err := json.Marshal(p.payload)
 			if err != nil {
 				b.Errors = append(b.Errors, RowError{Row: line, Err: err})
@@ -311,7 +328,7 @@ func Parse(k *Kind, table [][]string, source string) *Batch {
 				b.Errors = append(b.Errors, rowError(k, header, line, err))
 				continue
 			}
-			b.Items = append(b.Items, Item{Row: line, ID: id, Event: e})
+			b.Items = append(b.Items, Item{Row: line, ID: id, Event: e, Shared: p.shared})
 		}
 	}
 	if b.Rows == 0 {
@@ -409,6 +426,17 @@ func value(c Column, cell string) any {
 		if v, ok := enumValue(c.Enum, s); ok {
 			return v
 		}
+	case whole:
+		if f, err := strconv.ParseFloat(s, 64); err == nil && f == math.Trunc(f) && math.Abs(f) < 1e6 {
+			return int(f)
+		}
+	case yesNo:
+		switch fold(s) {
+		case "có", "x", "yes", "true", "1", "đúng":
+			return true
+		case "không", "no", "false", "0", "sai":
+			return false
+		}
 	}
 	return s
 }
@@ -423,6 +451,10 @@ func notANumber(c Column, v any) *message {
 		return msg("%q không phải là số sao: ghi 3, 4 hoặc 5", "%q is not a number of stars: write 3, 4 or 5", s)
 	case c.Kind == num:
 		return msg("%q không phải là một số: ghi điểm như 78 hoặc 78,5", "%q is not a number: write the score as 78 or 78.5", s)
+	case c.Kind == whole:
+		return msg("%q không phải là một năm: ghi như 2024", "%q is not a year: write it as 2024", s)
+	case c.Kind == yesNo:
+		return msg("%q không phải là có hay không: ghi 'có' hoặc để trống", "%q is not yes or no: write 'có' (yes) or leave it empty", s)
 	}
 	return nil
 }
@@ -517,11 +549,10 @@ type Outcome struct {
 	Present int        `json:"already_present"` // entries recorded before (same key, same content)
 	Errors  []RowError `json:"-"`
 	DryRun  bool       `json:"dry_run,omitempty"`
-	// Rejected are the rows with an error, as the file holds them (header: RejectedHeader), for
-	// a file of rejects to fix and import again.
+	// Rejected are the rows with an error as the file holds them, below the rows above its
+	// table (title, values given once) and its header row, each with its errors in a last
+	// column (RejectColumn): a table to fix and import again. Nil when every row is valid.
 	Rejected [][]string `json:"-"`
-	// RejectedHeader is the header row of the table, as the file writes it.
-	RejectedHeader []string `json:"-"`
 }
 
 // Options say how to import a table.
@@ -560,7 +591,7 @@ func (b *Batch) Check(ctx context.Context, l *ledger.Ledger, actor string) (lb *
 		if it.Row != row {
 			mark, row = lb.Mark(), it.Row
 		}
-		if bad[it.Row] {
+		if bad[it.Row] && !it.Shared {
 			continue // a row stores all its entries or none
 		}
 		dup, err := lb.Check(ctx, it.Event, b.meta(it, actor))
@@ -580,6 +611,9 @@ func (b *Batch) Check(ctx context.Context, l *ledger.Ledger, actor string) (lb *
 		}
 		if dup {
 			present++
+		}
+		if it.Shared {
+			mark = lb.Mark() // the row's own entries follow
 		}
 	}
 	return lb, present, nil
@@ -618,13 +652,11 @@ func Import(ctx context.Context, l *ledger.Ledger, k *Kind, table [][]string, o 
 	bad := b.badRows()
 	delete(bad, 0)
 	out.Valid = b.Rows - len(bad)
-	for _, it := range b.Items {
-		if !bad[it.Row] {
-			out.Entries++
-		}
+	if lb != nil {
+		out.Entries = lb.Len() + out.Present
 	}
 	if len(bad) > 0 {
-		out.RejectedHeader, out.Rejected = b.rejected(table, bad)
+		out.Rejected = b.rejected(table, bad)
 	}
 	if lb == nil || o.DryRun || len(b.Errors) > 0 && !o.Partial {
 		return out, nil
@@ -646,30 +678,36 @@ func Import(ctx context.Context, l *ledger.Ledger, k *Kind, table [][]string, o 
 	return out, err
 }
 
-// rejected returns the header row and the rows with an error, as the table holds them, each with
-// its errors in a last column.
-func (b *Batch) rejected(table [][]string, bad map[int]bool) (header []string, rows [][]string) {
+// rejected returns the rows above the table, its header row and the rows with an error, as
+// the table holds them, each of the latter with its errors in a last column.
+func (b *Batch) rejected(table [][]string, bad map[int]bool) [][]string {
 	if b.head < 0 {
-		return nil, nil
+		return nil
 	}
-	width := len(table[b.head])
-	for r := b.head + 1; r < len(table); r++ {
-		width = max(width, len(table[r]))
+	width := 0
+	for _, row := range table {
+		width = max(width, len(row))
 	}
-	header = append(append(make([]string, 0, width+1), table[b.head]...), make([]string, width-len(table[b.head]))...)
-	header = append(header, RejectColumn)
+	pad := func(row []string, last string) []string {
+		out := append(append(make([]string, 0, width+1), row...), make([]string, width-len(row))...)
+		return append(out, last)
+	}
 	msgs := map[int][]string{}
 	for _, e := range b.Errors {
 		msgs[e.Row] = append(msgs[e.Row], e.sentenceInRow())
 	}
-	for r := b.head + 1; r < len(table); r++ {
-		if !bad[r+1] {
-			continue
+	var out [][]string
+	for r := 0; r < len(table); r++ {
+		switch {
+		case r < b.head:
+			out = append(out, pad(table[r], ""))
+		case r == b.head:
+			out = append(out, pad(table[r], RejectColumn))
+		case bad[r+1]:
+			out = append(out, pad(table[r], strings.Join(msgs[r+1], "; ")))
 		}
-		row := append(append(make([]string, 0, width+1), table[r]...), make([]string, width-len(table[r]))...)
-		rows = append(rows, append(row, strings.Join(msgs[r+1], "; ")))
 	}
-	return header, rows
+	return out
 }
 
 // RejectColumn is the header of the column a file of rejected rows adds for their errors.

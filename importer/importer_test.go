@@ -88,7 +88,7 @@ func TestDecisionErrorsAll(t *testing.T) {
 		`Dòng 10, cột 'Mã sản phẩm': đang để trống`,
 		`Dòng 11, cột 'Tên sản phẩm': đang để trống`,
 		`Dòng 12, cột 'Mã sản phẩm': "toi ly son 8" chỉ được dùng chữ cái a–z, chữ số, '-' và '_' (không dấu cách, dấu chấm hay dấu tiếng Việt), tối đa 100 ký tự`,
-		`Dòng 14, cột 'Mã sản phẩm': trùng với dòng 13: mỗi sản phẩm (điểm bán) chỉ ghi một lần trong một văn bản`,
+		`Dòng 14, cột 'Mã sản phẩm': trùng với dòng 13: mỗi sản phẩm chỉ ghi một lần trong một văn bản`,
 		`Dòng 15, cột 'Tỉnh': đang để trống: hãy ghi tên tỉnh đúng như trong văn bản`,
 		`Dòng 16, cột 'Điểm': "tám mươi" không phải là một số: ghi điểm như 78 hoặc 78,5`,
 		`Dòng 17, cột 'Mã sản phẩm': sản phẩm da-co đang có giấy chứng nhận 9/QĐ-UBND (4★, hiệu lực từ 01/01/2023 đến 31/12/2025); hãy ghi đánh giá lại (ocop.reevaluated) thay vì cấp giấy chứng nhận mới`,

@@ -18,15 +18,13 @@ const (
 // templateRows is how many rows of the template get the drop-downs.
 const templateRows = 2000
 
-// above reports whether a column is given once above the table in a template (the decision's
-// number, date and authority) rather than as a column of it.
-func above(c Column) bool { return c.Once && strings.HasPrefix(c.Field, "decision.") }
-
 // choices are the values a template's drop-down offers for a column, as the clerk reads them.
 func choices(c Column) []string {
 	switch c.Kind {
 	case stars:
 		return []string{"3", "4", "5"}
+	case yesNo:
+		return []string{"có", "không"}
 	case enum:
 		e, ok := domain.LookupEnumeration(c.Enum)
 		if !ok {
@@ -96,7 +94,7 @@ func Template(k *Kind) (*excelize.File, error) {
 		return f.AddDataValidation(sheetTable, dv)
 	}
 	for _, c := range k.Columns {
-		if !above(c) {
+		if !c.Above {
 			table = append(table, c)
 			continue
 		}
@@ -124,7 +122,7 @@ func Template(k *Kind) (*excelize.File, error) {
 	set(sheetHelp, 1, 1, "Hướng dẫn nhập "+k.VI+" (ocopledger import --kind "+k.ID+")")
 	_ = f.SetCellStyle(sheetHelp, "A1", "A1", bold)
 	notes := []string{
-		"Ghi mỗi dòng một " + map[bool]string{true: "sản phẩm", false: "điểm bán"}[k.ID == "ocop-decision"] + " bên dưới dòng tiêu đề của trang '" + sheetTable + "'; không đổi tên các cột (tên cột là quy ước, xem docs/import.md).",
+		"Ghi mỗi dòng một " + k.RowVI + " bên dưới dòng tiêu đề của trang '" + sheetTable + "'; không đổi tên các cột (tên cột là quy ước, xem docs/import.md).",
 		"Ngày ghi theo dạng dd/mm/yyyy (ví dụ 25/12/2023) hoặc để Excel định dạng ngày.",
 		"Các cột có danh sách chọn chỉ nhận một giá trị trong danh sách (trang '" + sheetLists + "').",
 		"Kiểm tra trước khi ghi: ocopledger import TỆP.xlsx --kind " + k.ID + " --dry-run. Mọi lỗi được liệt kê cùng lúc; không ghi gì khi còn một dòng lỗi. Nhập lại cùng tệp không ghi thêm gì.",

@@ -51,7 +51,7 @@ func TestImportExampleErrors(t *testing.T) {
 		`Dòng 16, cột 'Điểm': "bảy mươi" không phải là một số: ghi điểm như 78 hoặc 78,5`,
 		"Dòng 17, cột 'Tên chủ thể': đang để trống",
 		"Dòng 18, cột 'Mã chủ thể': đang để trống",
-		"Dòng 20, cột 'Mã sản phẩm': trùng với dòng 19: mỗi sản phẩm (điểm bán) chỉ ghi một lần trong một văn bản",
+		"Dòng 20, cột 'Mã sản phẩm': trùng với dòng 19: mỗi sản phẩm chỉ ghi một lần trong một văn bản",
 	}
 	if code != 2 || strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("exit %d, errors:\n%s\nwant exit 2 and:\n%s", code, strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -69,6 +69,42 @@ func TestImportExampleErrors(t *testing.T) {
 	}
 	if code != 2 || strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("salespoints: exit %d, errors:\n%s\nwant exit 2 and:\n%s", code, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, c := range []struct {
+		kind string
+		want []string
+	}{
+		{"cnnttb", []string{
+			`Dòng 8, cột 'Mã sản phẩm': "Bò khô Thu Ba" chỉ được dùng chữ cái a–z, chữ số, '-' và '_' (không dấu cách, dấu chấm hay dấu tiếng Việt), tối đa 100 ký tự`,
+			"Dòng 9, cột 'Tên sản phẩm': đang để trống",
+			"Dòng 10, cột 'Tên chủ thể': đang để trống",
+			"Dòng 11, cột 'Tỉnh': đang để trống: hãy ghi tên tỉnh đúng như trong văn bản",
+			`Dòng 12, cột 'Dữ liệu mẫu': "chắc chắn" không phải là có hay không: ghi 'có' hoặc để trống`,
+			"Dòng 14, cột 'Mã sản phẩm': trùng với dòng 13: mỗi sản phẩm chỉ ghi một lần trong một văn bản",
+		}},
+		{"participations", []string{
+			`Dòng 12, cột 'Mã doanh nghiệp': "Phú Sinh" chỉ được dùng chữ cái a–z, chữ số, '-' và '_' (không dấu cách, dấu chấm hay dấu tiếng Việt), tối đa 100 ký tự`,
+			"Dòng 13, cột 'Tên doanh nghiệp': đang để trống",
+			"Dòng 15, cột 'Mã doanh nghiệp': trùng với dòng 14: mỗi doanh nghiệp chỉ ghi một lần trong một văn bản",
+			"Dòng 16, cột 'Mã doanh nghiệp': đang để trống",
+		}},
+		{"listings", []string{
+			`Dòng 4, cột 'Sàn TMĐT': "Amazon" không phải là sàn thương mại điện tử hợp lệ; hãy ghi một trong các giá trị: kontumtrade, lazada, postmart, quangngaitrade, shopee, tiki, tiktok, voso`,
+			`Dòng 5, cột 'Ngày đăng': "31/13/2025" không phải là ngày có thật: không có tháng 13`,
+			"Dòng 6, cột 'Mã sản phẩm OCOP': đang để trống: tin đăng bán sản phẩm OCOP phải ghi rõ sản phẩm OCOP",
+			"Dòng 7, cột 'Ngày gỡ': ngày 01/03/2025 trước ngày đăng bán (10/03/2025)",
+			`Dòng 8, cột 'Sản phẩm OCOP': "chưa rõ" không phải là có hay không: ghi 'có' hoặc để trống`,
+			"Dòng 9, cột 'Mã doanh nghiệp': đang để trống",
+			"Dòng 10, cột 'Mã niêm yết': không có tin đăng bán lazada-ca-phe nào được ghi nhận",
+		}},
+	} {
+		code, got = importErrors(t, dir, "../../docs/examples/"+c.kind+"-errors.xlsx", c.kind)
+		if code != 2 || strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+			t.Errorf("%s: exit %d, errors:\n%s\nwant exit 2 and:\n%s", c.kind, code, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+		}
+	}
+	if n := lastSequence(t, dir); n != 0 {
+		t.Errorf("files with errors stored %d entries; want none", n)
 	}
 	// In English, as a table.
 	code, stdout, _ := run(t, dir, "", "import", "../../docs/examples/ocop-decision-errors.xlsx", "--kind", "ocop-decision", "--lang", "en")
@@ -101,8 +137,27 @@ func TestImportExampleTwice(t *testing.T) {
 	if code != 0 || stdout != "salespoints: 2 dòng, 3 mục ghi; đã ghi 3, đã có từ trước 0\n" {
 		t.Fatalf("sales points: exit %d\n%s%s", code, stdout, stderr)
 	}
-	if n := lastSequence(t, dir); n != 6 {
-		t.Fatalf("the log holds %d entries; want 6", n)
+	for _, c := range []struct{ kind, first, again string }{
+		{"cnnttb", "cnnttb: 4 dòng, 4 mục ghi; đã ghi 4, đã có từ trước 0\n", "cnnttb: 4 dòng, 4 mục ghi; đã ghi 0, đã có từ trước 4\n"},
+		{"participations", "participations: 4 dòng, 5 mục ghi; đã ghi 5, đã có từ trước 0\n", "participations: 4 dòng, 5 mục ghi; đã ghi 0, đã có từ trước 5\n"},
+		{"listings", "listings: 3 dòng, 4 mục ghi; đã ghi 4, đã có từ trước 0\n", "listings: 3 dòng, 4 mục ghi; đã ghi 0, đã có từ trước 4\n"},
+	} {
+		for _, want := range []string{c.first, c.again} {
+			code, stdout, stderr = run(t, dir, "", "import", "../../docs/examples/"+c.kind+".xlsx", "--kind", c.kind)
+			if code != 0 || stdout != want {
+				t.Fatalf("%s: exit %d\n%s%s\nwant %s", c.kind, code, stdout, stderr, want)
+			}
+		}
+	}
+	if n := lastSequence(t, dir); n != 19 {
+		t.Fatalf("the log holds %d entries; want 19", n)
+	}
+	// The figures see the imported recognitions, participations and listings, marked synthetic.
+	for fig, item := range map[string]string{"cnnttb.recognized.province": "nuoc-mam-muoi-quy", "trade_events.participations": "hc-mau-2024/dori", "ecommerce.listed_products": "qnt-toi-ly-son"} {
+		code, stdout, _ = run(t, dir, "", "explain", fig, "--as-of", "31/12/2025", "--json")
+		if code != 0 || !strings.Contains(stdout, item) || !strings.Contains(stdout, `"synthetic": true`) {
+			t.Errorf("explain %s after the import: exit %d\n%s", fig, code, stdout)
+		}
 	}
 	// The figures see the imported certificates.
 	code, stdout, _ = run(t, dir, "", "explain", "ocop.valid", "--json")
@@ -149,7 +204,7 @@ func TestImportTemplate(t *testing.T) {
 		t.Errorf("sheets %s", got)
 	}
 	rows, _ := f.GetRows("Bảng")
-	if len(rows) < 6 || rows[1][0] != "Số quyết định:" || strings.Join(rows[5], "|") != "Mã sản phẩm|Tên sản phẩm|Mã chủ thể|Tên chủ thể|Loại hình chủ thể|Bộ sản phẩm|Điểm|Số sao|Địa chỉ|Xã/Phường|Huyện|Tỉnh" {
+	if len(rows) < 6 || rows[1][0] != "Số quyết định:" || strings.Join(rows[5], "|") != "Mã sản phẩm|Tên sản phẩm|Mã chủ thể|Tên chủ thể|Loại hình chủ thể|Bộ sản phẩm|Điểm|Số sao|Địa chỉ|Xã/Phường|Huyện|Tỉnh|Dữ liệu mẫu" {
 		t.Errorf("template rows: %q", rows)
 	}
 	dvs, err := f.GetDataValidations("Bảng")
