@@ -43,6 +43,17 @@
       itemsTitle: (f) => `Danh sách: ${f}`, itemsSub: (d, nThen, nNow, k) => `Tại ngày ${d}: ${nThen} mục như biết ${k}, ${nNow} mục như biết hiện nay. Mục “mới” có trong danh sách hiện nay mà khi đó chưa có; mục “đã bỏ” thì ngược lại.`,
       atFiling: 'khi nộp', xlsxThen: 'Tải XLSX (như biết khi đó)', xlsxNow: 'Tải XLSX (như biết hiện nay)', csvNow: 'Tải CSV',
       added: 'mới', dropped: 'đã bỏ', downloadFailed: (m) => `Không tải được: ${m}`,
+      importHeading: 'Nhập từ tệp Excel hoặc CSV', importSub: 'Cần vai trò recorder. Kiểm tra tệp trước (chưa ghi gì), xem mọi lỗi theo dòng và cột, sửa tệp, rồi xác nhận để ghi. Không dòng nào được ghi khi tệp còn lỗi; nhập lại cùng một tệp không ghi thêm gì.',
+      importKind: 'Loại bảng', importFile: 'Tệp (.xlsx hoặc .csv)', importCheck: 'Kiểm tra tệp',
+      importUnavailable: 'Máy chủ này chưa có dịch vụ nhập tệp (POST /v1/imports không có trong tài liệu API của nó). Dùng lệnh: ocopledger import TỆP --kind LOẠI.',
+      importKinds: { 'ocop-decision': 'Quyết định công nhận OCOP và phụ lục', cnnttb: 'Công nhận sản phẩm CNNTTB', salespoints: 'Điểm bán (mở, đóng)', participations: 'Tham gia sự kiện xúc tiến', listings: 'Tin đăng trên sàn TMĐT' },
+      importNoFile: 'Chọn một tệp .xlsx hoặc .csv.', importChecking: 'Đang kiểm tra…', importStoring: 'Đang ghi…',
+      importTitle: (name) => `Kết quả kiểm tra: ${name}`,
+      importSummary: (r) => `${r.rows} dòng: ${r.valid} dòng hợp lệ, ${r.errors.length} lỗi${r.duplicates ? `, ${r.duplicates} dòng đã có trong sổ cái` : ''}.`,
+      importClean: 'Không có lỗi nào. Bấm xác nhận để ghi vào sổ cái.', importFix: 'Sửa các lỗi trong tệp rồi kiểm tra lại: không dòng nào được ghi khi tệp còn lỗi.',
+      importConfirm: (n) => `Xác nhận, ghi ${n} dòng vào sổ cái`,
+      importStored: (r) => `Đã ghi ${r.stored} mục${r.duplicates ? `; ${r.duplicates} dòng đã có từ trước, không ghi lại` : ''}. Số liệu cập nhật trực tiếp.`,
+      icols: { row: 'Dòng', column: 'Cột', field: 'Trường', message: 'Lỗi' },
       pageOf: (a, b, n) => `Mục ${a}–${b} / ${n}`, prev: '‹ Trang trước', next: 'Trang sau ›', showAll: 'Xem tất cả', paged: 'Chia trang',
       asOf: 'Số liệu tại ngày', today: 'Hôm nay', reportDay: '07/08/2025 · Công văn 470', dateHint: 'Ngày/tháng/năm, ví dụ 07/08/2025',
       knowledge: 'Theo hiểu biết của sổ cái', knownNow: 'như biết hiện nay', knownAt: 'như biết tại',
@@ -114,6 +125,17 @@
       itemsTitle: (f) => `Items: ${f}`, itemsSub: (d, nThen, nNow, k) => `On ${d}: ${nThen} items as known ${k}, ${nNow} as known now. “New” items are in today's list and were not then; “dropped” the other way round.`,
       atFiling: 'at filing', xlsxThen: 'Download XLSX (as known then)', xlsxNow: 'Download XLSX (as known now)', csvNow: 'Download CSV',
       added: 'new', dropped: 'dropped', downloadFailed: (m) => `Could not download: ${m}`,
+      importHeading: 'Import an Excel or CSV file', importSub: 'Needs the recorder role. Check the file first (nothing is recorded), see every error by row and column, fix the file, then confirm to record. No row is recorded while the file has errors; importing the same file again records nothing new.',
+      importKind: 'Kind of table', importFile: 'File (.xlsx or .csv)', importCheck: 'Check the file',
+      importUnavailable: 'This server has no import service yet (POST /v1/imports is not in its API document). Use the command: ocopledger import FILE --kind KIND.',
+      importKinds: { 'ocop-decision': 'OCOP decision with its annex', cnnttb: 'CNNTTB recognitions', salespoints: 'Sales points (opened, closed)', participations: 'Trade-event participations', listings: 'Marketplace listings' },
+      importNoFile: 'Choose an .xlsx or .csv file.', importChecking: 'Checking…', importStoring: 'Recording…',
+      importTitle: (name) => `Check of ${name}`,
+      importSummary: (r) => `${r.rows} rows: ${r.valid} valid, ${r.errors.length} errors${r.duplicates ? `, ${r.duplicates} rows already in the ledger` : ''}.`,
+      importClean: 'No errors. Confirm to record it in the ledger.', importFix: 'Fix these errors in the file and check it again: no row is recorded while the file has errors.',
+      importConfirm: (n) => `Confirm: record ${n} rows in the ledger`,
+      importStored: (r) => `Recorded ${r.stored} entries${r.duplicates ? `; ${r.duplicates} rows were there already and were not recorded again` : ''}. The figures update live.`,
+      icols: { row: 'Row', column: 'Column', field: 'Field', message: 'Error' },
       pageOf: (a, b, n) => `Items ${a}–${b} of ${n}`, prev: '‹ Previous', next: 'Next ›', showAll: 'Show all', paged: 'Show in pages',
       asOf: 'Figures on', today: 'Today', reportDay: '07/08/2025 · Report 470', dateHint: 'Day/month/year, e.g. 07/08/2025',
       knowledge: 'As the ledger knew it', knownNow: 'as known now', knownAt: 'as known at',
@@ -856,7 +878,7 @@
     if (rec.schemas) return rec.schemas;
     const doc = await api('/v1/openapi.json');
     const all = (doc.components && doc.components.schemas) || {};
-    rec.schemas = { all, byType: Object.fromEntries(Object.values(all).filter((x) => x.title).map((x) => [x.title, x])) };
+    rec.schemas = { doc, all, byType: Object.fromEntries(Object.values(all).filter((x) => x.title).map((x) => [x.title, x])) };
     return rec.schemas;
   }
   function resolve(p) {
@@ -1193,6 +1215,101 @@
     } catch (e) { auditError(e.auth ? errText(e) : t().downloadFailed(e.message)); }
   }
 
+
+  // ---- import ----------------------------------------------------------------------------
+  // POST /v1/imports?kind=K&dry_run=true with the file as the body: every row error at once
+  // ({row, column, field, message}); then the same with dry_run=false to record. The page offers
+  // it only where the server's API document has the route.
+  const imp = { kinds: null, result: null, file: null };
+  const IMPORT_KINDS = ['ocop-decision', 'cnnttb', 'salespoints', 'participations', 'listings'];
+  async function openImport() {
+    if (imp.kinds) return;
+    try { await loadSchemas(); } catch (e) { $('import-status').textContent = errText(e); return; }
+    const path = (rec.schemas.doc.paths || {})['/v1/imports'];
+    const op = path && path.post;
+    $('import-unavailable').hidden = !!op;
+    $('import-unavailable').textContent = t().importUnavailable;
+    $('import-form').hidden = !op;
+    if (!op) { imp.kinds = []; return; }
+    const param = (op.parameters || []).find((p) => p.name === 'kind');
+    imp.kinds = (param && param.schema && param.schema.enum) || IMPORT_KINDS;
+    fillImportKinds();
+  }
+  function fillImportKinds() {
+    const sel = $('import-kind');
+    const was = sel.value;
+    sel.replaceChildren(...(imp.kinds || []).map((k) => h('option', { value: k, text: `${t().importKinds[k] || k} (${k})` })));
+    if (was) sel.value = was;
+  }
+  function contentTypeOf(file) {
+    return /\.csv$/i.test(file.name) || file.type === 'text/csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  }
+  async function postImport(dryRun) {
+    const file = imp.file;
+    const kind = $('import-kind').value;
+    const res = await request('/v1/imports' + qs({ kind, dry_run: String(dryRun) }), { method: 'POST', body: file, headers: { 'Content-Type': contentTypeOf(file), 'Accept-Language': state.lang } });
+    if (res.ok || res.status === 422) {
+      const r = await res.json();
+      if (r && Array.isArray(r.errors)) return r;
+    }
+    const err = await errorOf(res);
+    throw new APIError(res.status, err.text, err);
+  }
+  async function checkImport(e) {
+    e.preventDefault();
+    const status = $('import-status');
+    const file = $('import-file').files[0];
+    status.className = 'form-status';
+    if (!file) { status.className = 'form-status bad'; status.textContent = t().importNoFile; return; }
+    imp.file = file;
+    status.textContent = t().importChecking;
+    $('import-check').disabled = true;
+    try {
+      imp.result = await postImport(true);
+      imp.stored = null;
+      pages['import-errors'] = { page: 0, all: false };
+      status.textContent = '';
+      renderImport();
+    } catch (err) {
+      status.className = 'form-status bad';
+      status.textContent = err.auth ? t().recordAuth : t().recordFailed(err.message);
+    } finally { $('import-check').disabled = false; }
+  }
+  async function confirmImport() {
+    const done = $('import-done');
+    done.className = 'form-status';
+    done.textContent = t().importStoring;
+    $('import-confirm').disabled = true;
+    try {
+      const r = await postImport(false);
+      if (r.errors.length) { imp.result = r; renderImport(); return; }
+      imp.stored = r;
+      done.className = 'form-status ok';
+      done.textContent = t().importStored(r);
+      $('import-confirm').hidden = true;
+      scheduleRefresh();
+    } catch (err) {
+      done.className = 'form-status bad';
+      done.textContent = err.auth ? t().recordAuth : t().recordFailed(err.message);
+    } finally { $('import-confirm').disabled = false; }
+  }
+  function renderImport() {
+    const r = imp.result;
+    if (!r) return;
+    $('import-result').hidden = false;
+    $('import-title').textContent = t().importTitle(imp.file ? imp.file.name : r.kind);
+    $('import-summary').textContent = t().importSummary(r) + ' ' + (r.errors.length ? t().importFix : t().importClean);
+    const c = t().icols;
+    $('import-errors-wrap').hidden = !r.errors.length;
+    const rows = paginate('import-errors', r.errors, renderImport).map((x) => h('tr', { 'data-row': String(x.row), 'data-field': x.field || '' },
+      h('td', { class: 'num', text: String(x.row) }), h('td', { text: x.column || '' }), h('td', {}, h('code', { text: x.field || '' })), h('td', { text: x.message })));
+    $('import-errors').replaceChildren(h('thead', {}, h('tr', {}, [c.row, c.column, c.field, c.message].map((x) => h('th', { scope: 'col', text: x })))), h('tbody', {}, rows));
+    const ok = !r.errors.length && !imp.stored;
+    $('import-confirm').hidden = !ok;
+    $('import-confirm').textContent = t().importConfirm(fmtNum(r.valid));
+    if (!imp.stored) $('import-done').textContent = '';
+  }
+
   // ---- wiring ----------------------------------------------------------------------------
   async function refreshAll() {
     showError(null);
@@ -1206,7 +1323,8 @@
   function rerender() {
     applyLang(); buildCards(); renderFigures(); drawChart();
     if (currentPane() !== 'overview') showPane();
-    renderAudit(); renderItems();
+    renderAudit(); renderItems(); renderImport();
+    if (imp.kinds) { fillImportKinds(); $('import-unavailable').textContent = t().importUnavailable; }
     if (state.drill) renderDrill();
     loadExpiring();
     const envs = state.feedEnvs.splice(0);
@@ -1253,6 +1371,9 @@
     $('audit-form').addEventListener('submit', runAudit);
     $('audit-report').addEventListener('change', () => { $('audit-mode-report').checked = true; runAudit(); });
     document.addEventListener('click', download);
+    $('import-form').addEventListener('submit', checkImport);
+    $('import-confirm').addEventListener('click', confirmImport);
+    $('import-file').addEventListener('change', () => { $('import-result').hidden = true; imp.result = null; });
     window.addEventListener('hashchange', showPane);
     showPane();
     let rz = 0;
