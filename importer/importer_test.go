@@ -146,3 +146,30 @@ func TestDecisionImportTwice(t *testing.T) {
 		t.Fatalf("the log holds %d entries after importing twice; want 2", n)
 	}
 }
+
+// In partial mode a row stores all its entries or none: a sales point that would open and close
+// before it opened stores neither, the valid row is stored, and the rejected rows come back under
+// the header with their errors (test).
+func TestPartialRowAllOrNothing(t *testing.T) {
+	l := ledger.New(storetest.MustOpenStore(t), nil)
+	table := [][]string{
+		{"Danh sách điểm bán (dữ liệu mẫu)"},
+		{"Mã điểm bán", "Tên điểm bán", "Loại địa điểm", "Nguồn kinh phí", "Đơn vị vận hành", "Tỉnh", "Ngày mở", "Ngày đóng"},
+		{"dgt-a", "Điểm A", "làng nghề", "xã hội hóa 100%", "HTX A", "Quảng Ngãi", "15/08/2025", "01/08/2025"},
+		{"dgt-b", "Điểm B", "làng nghề", "xã hội hóa 100%", "HTX B", "Quảng Ngãi", "15/08/2025"},
+	}
+	k := importer.LookupKindMust("salespoints")
+	out, err := importer.Import(t.Context(), l, k, table, importer.Options{Actor: "test", Partial: true})
+	if err != nil || out.Stored != 1 || out.Valid != 1 || out.Rows != 2 || len(out.Errors) != 1 {
+		t.Fatalf("%+v, %v", out, err)
+	}
+	if got := out.Errors[0].Sentence("vi"); got != "Dòng 3, cột 'Ngày đóng': ngày 01/08/2025 trước ngày điểm bán mở cửa (15/08/2025)" {
+		t.Errorf("error %q", got)
+	}
+	if n, _ := l.LastSequence(t.Context()); n != 1 {
+		t.Errorf("the log holds %d entries; want only point B's opening", n)
+	}
+	if len(out.Rejected) != 3 || out.Rejected[1][8] != importer.RejectColumn || out.Rejected[2][0] != "dgt-a" || out.Rejected[0][0] != table[0][0] {
+		t.Errorf("rejected rows %q", out.Rejected)
+	}
+}

@@ -166,3 +166,39 @@ func WriteTemplateFile(k *Kind, path string) error {
 	}
 	return nil
 }
+
+// WriteRejects writes the rejected rows of an import (Outcome.Rejected: the rows above the table,
+// its header row with the error column, and the rows with errors) to an .xlsx file to fix and
+// import again; the error column is ignored on import.
+func WriteRejects(rows [][]string, path string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", sheetTable); err != nil {
+		return err
+	}
+	red, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "C00000"}})
+	if err != nil {
+		return err
+	}
+	for r, row := range rows {
+		cells := make([]any, len(row))
+		for i, c := range row {
+			cells[i] = c
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, r+1)
+		if err := f.SetSheetRow(sheetTable, cell, &cells); err != nil {
+			return err
+		}
+		if n := len(row); n > 0 && row[n-1] == RejectColumn {
+			last, _ := excelize.CoordinatesToCellName(n, r+1)
+			_ = f.SetCellStyle(sheetTable, last, last, red)
+			name, _ := excelize.ColumnNumberToName(n)
+			_ = f.SetColWidth(sheetTable, name, name, 80)
+			_ = f.SetPanes(sheetTable, &excelize.Panes{Freeze: true, YSplit: r + 1, TopLeftCell: fmt.Sprintf("A%d", r+2), ActivePane: "bottomLeft"})
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		return msg("không ghi được tệp %s: %v", "cannot write %s: %v", path, err)
+	}
+	return nil
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/importer"
+	"github.com/ocopledger/ocopledger/internal/progress"
 )
 
 type importOptions struct {
@@ -20,6 +21,8 @@ type importOptions struct {
 	out      string
 	actor    string
 	source   string
+	partial  bool
+	rejects  string
 }
 
 func newImportCmd(m *Main) *cobra.Command {
@@ -51,6 +54,10 @@ docs/import.md. Exit codes: 0 imported (or already present), 2 rows with errors 
 	fs.StringVar(&o.template, "template", "", m.t("ghi một tệp mẫu trống của loại bảng này (cùng --out)", "write a blank template of this kind (with --out)"))
 	fs.StringVar(&o.out, "out", "", m.t("tệp .xlsx để ghi mẫu", "the .xlsx file to write the template to"))
 	fs.StringVar(&o.actor, "actor", envOr("USER", "cli"), m.t("người ghi các mục này", "who records the entries"))
+	fs.BoolVar(&o.partial, "partial", false, m.t("ghi các dòng hợp lệ dù còn dòng lỗi; các dòng lỗi được ghi ra tệp --rejects để sửa và nhập lại",
+		"store the valid rows even when others have errors; the rows with errors go to the --rejects file to fix and import again"))
+	fs.StringVar(&o.rejects, "rejects", "", m.t("tệp .xlsx ghi các dòng lỗi (cùng tiêu đề, thêm cột lỗi); mặc định với --partial: TỆP-loi.xlsx",
+		"the .xlsx file for the rows with errors (the same header plus an error column); default with --partial: FILE-loi.xlsx"))
 	fs.StringVar(&o.source, "source", "", m.t("văn bản làm căn cứ (mặc định: tên tệp)", "the source document (default: the file's name)"))
 	return c
 }
@@ -89,9 +96,21 @@ func runImport(ctx context.Context, m *Main, o *importOptions, args []string) er
 	if source == "" {
 		source = filepath.Base(args[0])
 	}
-	out, err := importer.Import(ctx, l, k, table, importer.Options{Source: source, Actor: o.actor, DryRun: o.dryRun})
+	if o.partial && o.rejects == "" {
+		o.rejects = strings.TrimSuffix(args[0], filepath.Ext(args[0])) + "-loi.xlsx"
+	}
+	bar := progress.New(m.Err, progress.Options{Label: m.t("ghi các dòng", "storing the rows")})
+	out, err := importer.Import(ctx, l, k, table, importer.Options{Source: source, Actor: o.actor, DryRun: o.dryRun, Partial: o.partial,
+		Progress: func(done, total int) { bar.Update(uint64(done), uint64(total)) }})
+	bar.Done()
 	if err != nil {
 		return err
+	}
+	wrote := o.rejects != "" && out.Rejected != nil
+	if wrote {
+		if err := importer.WriteRejects(out.Rejected, o.rejects); err != nil {
+			return &domain.Error{Code: domain.CodeInvalid, Field: "rejects", Message: importerMessage(m, err), Err: err}
+		}
 	}
 	if m.JSON {
 		type rowErr struct {
@@ -110,18 +129,13 @@ func runImport(ctx context.Context, m *Main, o *importOptions, args []string) er
 		}{out, errs}); err != nil {
 			return err
 		}
-	} else if len(out.Errors) > 0 {
-		tw := tabwriter.NewWriter(m.Out, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, m.t("Dòng\tCột\tLỗi", "Row\tColumn\tError"))
-		for _, e := range out.Errors {
-			row := ""
-			if e.Row > 0 {
-				row = fmt.Sprint(e.Row)
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", row, e.Column, e.Message(m.Lang))
-		}
-		tw.Flush()
 	} else {
+		if len(out.Errors) > 0 {
+			printRowErrors(m, out.Errors)
+		}
+		if len(out.Errors) > 0 && !o.partial {
+			return importRefused(m, out, o, wrote)
+		}
 		verb := m.t("đã ghi", "stored")
 		if out.DryRun {
 			verb = m.t("sẽ ghi (chạy thử, chưa ghi gì)", "would store (dry run: nothing stored)")
@@ -130,10 +144,37 @@ func runImport(ctx context.Context, m *Main, o *importOptions, args []string) er
 		fmt.Fprintf(m.Out, m.t("%s: %d dòng, %d mục ghi; %s %d, đã có từ trước %d\n", "%s: %d rows, %d entries; %s %d, already present %d\n"),
 			k.ID, out.Rows, out.Entries, verb, out.Stored, out.Present)
 	}
-	if len(out.Errors) > 0 {
-		return &domain.Error{Code: domain.CodeInvalid, Message: fmt.Sprintf(m.t("%d lỗi trong bảng; không ghi gì", "%d errors in the table; nothing was stored"), len(out.Errors))}
+	return importRefused(m, out, o, wrote)
+}
+
+// importRefused is the error (exit code 2) of an import with row errors, nil without: what was
+// stored, and where the rows with errors were written.
+func importRefused(m *Main, out importer.Outcome, o *importOptions, wrote bool) error {
+	if len(out.Errors) == 0 {
+		return nil
 	}
-	return nil
+	text := fmt.Sprintf(m.t("%d lỗi trong bảng; không ghi gì", "%d errors in the table; nothing was stored"), len(out.Errors))
+	if o.partial && !out.DryRun {
+		text = fmt.Sprintf(m.t("%d lỗi trong %d dòng; đã ghi các dòng hợp lệ", "%d errors in %d rows; the valid rows were stored"), len(out.Errors), out.Rows-out.Valid)
+	}
+	if wrote {
+		text += fmt.Sprintf(m.t("; các dòng lỗi ở %s để sửa và nhập lại", "; the rows with errors are in %s, to fix and import again"), o.rejects)
+	}
+	return &domain.Error{Code: domain.CodeInvalid, Message: text}
+}
+
+// printRowErrors prints the table of row errors: row, column, the clerk's sentence.
+func printRowErrors(m *Main, errs []importer.RowError) {
+	tw := tabwriter.NewWriter(m.Out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, m.t("Dòng\tCột\tLỗi", "Row\tColumn\tError"))
+	for _, e := range errs {
+		row := ""
+		if e.Row > 0 {
+			row = fmt.Sprint(e.Row)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", row, e.Column, e.Message(m.Lang))
+	}
+	tw.Flush()
 }
 
 func importKind(m *Main, id, flag string) (*importer.Kind, error) {

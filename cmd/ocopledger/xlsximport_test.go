@@ -235,3 +235,46 @@ func TestImportTemplate(t *testing.T) {
 		t.Errorf("a blank template imported: exit %d, %q", code, got)
 	}
 }
+
+// --partial stores the valid rows and writes the rejected ones, under the rows above the table
+// and its header, with their errors in a last column; fixed, that file imports; the original
+// imported again stores nothing new (test).
+func TestImportPartial(t *testing.T) {
+	dir := t.TempDir()
+	rejects := filepath.Join(t.TempDir(), "loi.xlsx")
+	code, stdout, stderr := run(t, dir, "", "import", "../../docs/examples/participations-errors.xlsx", "--kind", "participations", "--partial", "--rejects", rejects)
+	if code != 2 || !strings.HasSuffix(stdout, "participations: 5 dòng, 2 mục ghi; đã ghi 2, đã có từ trước 0\n") ||
+		!strings.Contains(stderr, "4 lỗi trong 4 dòng; đã ghi các dòng hợp lệ; các dòng lỗi ở "+rejects) {
+		t.Fatalf("partial import: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if n := lastSequence(t, dir); n != 2 {
+		t.Fatalf("the log holds %d entries; want the event and one participation", n)
+	}
+	f, err := excelize.OpenFile(rejects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("Bảng")
+	if len(rows) != 15 || rows[1][1] != "hc-mau-2024" || strings.Join(rows[10], "|") != "Mã doanh nghiệp|Tên doanh nghiệp|Dữ liệu mẫu|Lỗi cần sửa" ||
+		rows[11][0] != "Phú Sinh" || !strings.HasPrefix(rows[11][3], "cột 'Mã doanh nghiệp': \"Phú Sinh\" chỉ được dùng chữ cái") {
+		t.Fatalf("rejects file: %q", rows)
+	}
+	if err := f.SetCellValue("Bảng", "A12", "phu-sinh"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	code, stdout, stderr = run(t, dir, "", "import", rejects, "--kind", "participations", "--partial", "--rejects", rejects+".2.xlsx", "--lang", "en")
+	if code != 2 || !strings.HasSuffix(stdout, "participations: 4 rows, 3 entries; stored 1, already present 2\n") {
+		t.Fatalf("the fixed rejects: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = run(t, dir, "", "import", "../../docs/examples/participations-errors.xlsx", "--kind", "participations", "--partial", "--rejects", rejects)
+	if code != 2 || !strings.HasSuffix(stdout, "participations: 5 dòng, 2 mục ghi; đã ghi 0, đã có từ trước 2\n") {
+		t.Fatalf("partial import again: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if n := lastSequence(t, dir); n != 3 {
+		t.Fatalf("the log holds %d entries; want 3", n)
+	}
+}
