@@ -12,12 +12,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/ocopledger/ocopledger/checkpoint"
+	"github.com/ocopledger/ocopledger/datadir"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/i18n"
@@ -60,7 +60,7 @@ type Main struct {
 	storeDir string
 	// NewLedger: start a new ledger on purpose (--new-ledger, on the commands that may create one)
 	NewLedger bool
-	known     domain.KnownHistory // what the data directory knows of the log (history.go)
+	history   *datadir.History // what the data directory knows of the log (history.go)
 	// historyEvery and scrubAfter, when set, are how often serve checks the log's history and
 	// when it first reads the whole log again (the tests' shorter times; ledger.WatchConfig).
 	historyEvery, scrubAfter time.Duration
@@ -224,7 +224,7 @@ func newRootCmd(m *Main) *cobra.Command {
 		newVersionCmd(m), newCompletionCmd(m),
 	)
 	for _, c := range root.Commands() {
-		if creates[c.Name()] {
+		if creates(c.Name()) {
 			newLedgerFlag(m, c.Flags())
 		}
 	}
@@ -383,9 +383,9 @@ func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) {
 	cfg := eventstore.Config{NatsURL: m.NatsURL, ListenAddr: m.ListenNATS, Replicas: m.Replicas, Logger: m.Logger,
 		StreamName: m.StreamName, ReadOnly: m.ReadOnly}
 	if m.NatsURL == "" {
-		cfg.DataDir = cmp.Or(m.storeDir, filepath.Join(m.DataDir, "jetstream"))
+		cfg.DataDir = cmp.Or(m.storeDir, m.dir().StorePath())
 		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
-			return nil, dataDirError(m.DataDir, err)
+			return nil, datadir.MakeError(m.DataDir, err)
 		}
 	}
 	if m.NatsUser != "" {
@@ -399,7 +399,7 @@ func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) {
 		cfg.NatsOptions = append(cfg.NatsOptions, o)
 	}
 	if m.ListenNATS != "" && m.NatsURL == "" {
-		users, file, err := m.listenUsers()
+		users, file, err := m.dir().ListenUsers(os.Getenv("OCOPLEDGER_NATS_READER"))
 		if err != nil {
 			return nil, err
 		}
@@ -422,7 +422,7 @@ func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) {
 		var unsafe *eventstore.StreamConfigError
 		switch {
 		case errors.Is(err, eventstore.ErrLocked):
-			return nil, lockedError(m.DataDir, err)
+			return nil, m.dir().LockedError(err)
 		case errors.As(err, &unsafe):
 			// The problem is one of the store's fixed phrases, worded through the catalogue.
 			problem := &domain.Error{Code: domain.CodeInternal, Format: unsafe.Problem, Message: unsafe.Problem}
@@ -461,21 +461,18 @@ func (m *Main) Ledger(ctx context.Context) (*ledger.Ledger, error) {
 	return m.ledger, nil
 }
 
-// ReadModelPath is where the bbolt read models live.
-func (m *Main) ReadModelPath() string { return filepath.Join(m.DataDir, "readmodels.db") }
-
 // Projection opens the read models without catching up.
 func (m *Main) Projection(opts projections.Options) (*projections.Projection, error) {
 	if m.proj != nil {
 		return m.proj, nil
 	}
-	if err := os.MkdirAll(m.DataDir, 0o755); err != nil {
-		return nil, dataDirError(m.DataDir, err)
+	if err := m.dir().Make(); err != nil {
+		return nil, err
 	}
 	if opts.Logger == nil {
 		opts.Logger = m.Logger
 	}
-	p, err := projections.Open(m.ReadModelPath(), opts)
+	p, err := projections.Open(m.dir().ReadModelPath(), opts)
 	if err != nil {
 		return nil, err
 	}
@@ -555,21 +552,6 @@ func (m *Main) knownAt(t time.Time) string {
 	return m.t("theo sổ cái tại ", "as known at ") + m.instant(t)
 }
 
-// dataDirError says why the data folder (--data) cannot be made.
-func dataDirError(dir string, err error) error {
-	var e *domain.Error
-	switch {
-	case errors.Is(err, os.ErrPermission):
-		e = domain.Invalid("data", "the folder %s cannot be created: you have no permission to write there", dir)
-	case errors.Is(err, syscall.ENOTDIR):
-		e = domain.Invalid("data", "%s, or a folder above it, is a file, not a folder", dir)
-	default:
-		e = domain.Invalid("data", "the folder %s cannot be created: %v", dir, cause(err))
-	}
-	e.Err = err
-	return e
-}
-
 // natsTLS returns the connection options for --nats-ca, --nats-cert and --nats-key, after
 // checking that the files can be read (so that a wrong path is named, not a TLS failure).
 func (m *Main) natsTLS() ([]nats.Option, error) {
@@ -647,10 +629,4 @@ func createOutput(field, path string) (*os.File, error) {
 }
 
 // cause is what the system said about a file, without the operation and path it repeats.
-func cause(err error) string {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
+func cause(err error) string { return datadir.Cause(err) }

@@ -11,7 +11,6 @@ import (
 	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/projections"
-	"github.com/ocopledger/ocopledger/provenance"
 )
 
 type proveOptions struct {
@@ -69,11 +68,6 @@ published checkpoint); with --from M, that the log of M entries is a prefix of t
 	return c
 }
 
-// signingKey is the data directory's signing key (made on first use), or the deployment's.
-func (m *Main) signingKey() (*provenance.Key, error) {
-	return provenance.LoadOrCreateKey(m.DataDir, provenance.KeyOptions{})
-}
-
 // Checkpoints opens the ledger's checkpoint stream, signing with the data directory's key; with
 // create it is made if missing.
 func (m *Main) Checkpoints(ctx context.Context, create bool) (*checkpoint.Log, error) {
@@ -81,7 +75,7 @@ func (m *Main) Checkpoints(ctx context.Context, create bool) (*checkpoint.Log, e
 	if err != nil {
 		return nil, err
 	}
-	k, err := m.signingKey()
+	k, err := m.dir().SigningKey()
 	if err != nil {
 		return nil, err
 	}

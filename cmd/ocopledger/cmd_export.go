@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ocopledger/ocopledger/datadir"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/i18n"
@@ -155,13 +156,13 @@ func runExport(ctx context.Context, m *Main, o *exportOptions, args []string) er
 // damaged message when the index is gone) never touches the original, and the original's block
 // files are read directly, for the entries the server cannot give back.
 func (m *Main) salvageCopy() (*eventstore.Blocks, error) {
-	orig := filepath.Join(m.DataDir, "jetstream")
+	orig := m.dir().StorePath()
 	if _, err := os.Stat(filepath.Join(orig, "jetstream")); err != nil {
 		return nil, domain.NotFound("there is no ledger in %s to read", m.DataDir)
 	}
 	dir, err := eventstore.CopyDataDir(orig, "")
 	if err != nil {
-		return nil, lockedError(m.DataDir, err)
+		return nil, m.dir().LockedError(err)
 	}
 	m.closer = append(m.closer, func() error { return os.RemoveAll(dir) })
 	m.storeDir = dir
@@ -177,22 +178,12 @@ func (m *Main) salvageCopy() (*eventstore.Blocks, error) {
 // models), when it knows this stream; 0 when it knows nothing of it. A record it cannot read is
 // reported on stderr and not used: export saves what the store holds regardless.
 func (m *Main) knownEnd(ctx context.Context, s *eventstore.Store) (uint64, error) {
-	known, _, err := m.loadKnown()
+	known, _, err := m.dir().LoadKnown()
 	if err != nil {
 		fmt.Fprintf(m.Err, m.t("ocopledger: cảnh báo: %s\n", "ocopledger: warning: %s\n"), i18n.Localize(err, m.Lang))
 		return 0, nil
 	}
-	if known.Size == 0 {
-		return 0, nil
-	}
-	st, err := s.State(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if !known.Created.IsZero() && !known.Created.Equal(st.Created) {
-		return 0, nil // another stream than the one the data directory knows: read it as it is
-	}
-	return known.Size, nil
+	return datadir.KnownEnd(ctx, known, s)
 }
 
 // partialFile is an output written under a temporary name beside its own and renamed to it

@@ -4,17 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/spf13/cobra"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
-	"syscall"
-	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/dashboard"
+	"github.com/ocopledger/ocopledger/datadir"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/httpapi"
 	"github.com/ocopledger/ocopledger/ledger"
@@ -125,19 +123,6 @@ func loadTokens(file string) ([]httpapi.Token, error) {
 	return out, nil
 }
 
-// loopback reports whether addr only listens on the loopback interface.
-func loopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // runServe runs the ledger, the API and the parts beside it until ctx is done or a part fails.
 func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) error {
 	if len(args) > 0 {
@@ -160,7 +145,7 @@ func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) erro
 		return err
 	}
 	if auth.Open() {
-		if !loopback(o.addr) {
+		if !httpapi.Loopback(o.addr) {
 			return domain.Invalid("addr", "no tokens are configured, so the server would be open to anyone who reaches %s: give --tokens FILE or $OCOPLEDGER_TOKENS, or listen on 127.0.0.1", o.addr)
 		}
 		log.Warn("OPEN LOCAL MODE: no tokens configured; everyone who can reach " + o.addr + " may read and record, as \"local\". Give --tokens FILE or $OCOPLEDGER_TOKENS to require tokens.")
@@ -207,7 +192,7 @@ func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) erro
 	hctx, stopHandlers := context.WithCancel(ctx)
 	defer stopHandlers()
 	watch := ledger.NewHistoryWatch(ledger.WatchConfig{Ledger: l, Tree: p, Gate: api, Logger: log.With("part", "history"),
-		Known:  func() domain.KnownHistory { return m.known },
+		Known:  m.history.Known,
 		Check:  func(ctx context.Context) error { return cps.Check(ctx, l, p) },
 		Record: func() error { return m.recordKnown(p) },
 		Every:  m.historyEvery, ScrubAfter: m.scrubAfter})
@@ -224,34 +209,18 @@ func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) erro
 	for _, p := range mux.Patterns() {
 		log.Debug("route", "pattern", p)
 	}
-	ln, err := net.Listen("tcp", o.addr)
+	ln, err := httpapi.Listen(o.addr)
 	if err != nil {
-		return listenError(o.addr, err)
+		return err
 	}
 	// Recover: the parts mounted beside the API (webhooks, dashboard) answer a panic as the API does.
-	srv := &http.Server{Handler: api.Recover(mux), ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return hctx },
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	parts = append(parts, namedRun{"http", func(ctx context.Context) error {
-		errc := make(chan error, 1)
-		go func() { errc <- srv.Serve(ln) }()
-		select {
-		case err := <-errc:
-			return err
-		case <-ctx.Done():
-		}
-		stopHandlers()
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(sctx); err != nil {
-			srv.Close()
-		}
-		return nil
-	}})
+	srv := httpapi.NewHTTPServer(httpapi.HTTPServerConfig{Listener: ln, Handler: api.Recover(mux), Handlers: hctx, StopHandlers: stopHandlers, Logger: log})
+	parts = append(parts, namedRun{"http", srv.Run})
 	if m.NatsURL == "" {
 		// The data folder is locked while serve runs; a command refused it names these ways in.
-		info := serveInfo{PID: os.Getpid(), HTTP: "http://" + ln.Addr().String(), NATS: l.Store().ClientURL(), NATSCredentials: m.natsReaderFile}
-		if remove, err := writeServeInfo(m.DataDir, info); err != nil {
-			log.Warn("cannot write "+serveInfoFile+" in the data folder", "err", err)
+		info := datadir.ServeInfo{PID: os.Getpid(), HTTP: "http://" + ln.Addr().String(), NATS: l.Store().ClientURL(), NATSCredentials: m.natsReaderFile}
+		if remove, err := m.dir().WriteServeInfo(info); err != nil {
+			log.Warn("cannot write "+datadir.ServeInfoFile+" in the data folder", "err", err)
 		} else {
 			defer remove()
 		}
@@ -307,26 +276,4 @@ func (m *Main) natsBanner(url string) {
 		"  NATS (chỉ đọc):   %s, tài khoản và mật khẩu trong %s\n    ví dụ: ocopledger log --nats %s --nats-creds %s\n",
 		"  NATS (read only): %s, user and password in %s\n    e.g. ocopledger log --nats %s --nats-creds %s\n"),
 		url, m.natsReaderFile, url, m.natsReaderFile)
-}
-
-// listenError says why serve cannot listen on --addr.
-func listenError(addr string, err error) error {
-	var e *domain.Error
-	switch {
-	case errors.Is(err, syscall.EADDRINUSE):
-		e = domain.Invalid("addr", "%s is already in use by another program: stop that program, or give another --addr", addr)
-	case errors.Is(err, syscall.EADDRNOTAVAIL):
-		e = domain.Invalid("addr", "%s is not an address of this machine: give one of its addresses, such as 127.0.0.1:8080", addr)
-	case errors.Is(err, os.ErrPermission):
-		e = domain.Invalid("addr", "you have no permission to listen on %s: give a port above 1023, such as 127.0.0.1:8080", addr)
-	default:
-		var ae *net.AddrError
-		if errors.As(err, &ae) {
-			e = domain.Invalid("addr", "%q is not an address to listen on: write it as host:port, such as 127.0.0.1:8080", addr)
-		} else {
-			e = domain.Invalid("addr", "cannot listen on %s: %v", addr, err)
-		}
-	}
-	e.Err = err
-	return e
 }

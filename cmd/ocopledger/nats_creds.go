@@ -3,89 +3,14 @@ package main
 import (
 	"cmp"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/nats-io/nats.go"
+	"github.com/ocopledger/ocopledger/datadir"
 	"github.com/ocopledger/ocopledger/domain"
-	"github.com/ocopledger/ocopledger/eventstore"
 )
-
-// natsReaderFile is the file in the data folder with the user and password the external NATS
-// clients of --listen-nats read the log with. It is made on first use (0600) unless it exists
-// or $OCOPLEDGER_NATS_READER ("user:password") gives them.
-const natsReaderFile = "nats-reader.json"
-
-// natsCredentials is the content of natsReaderFile; `--nats-creds FILE` reads it too.
-type natsCredentials struct {
-	User     string `json:"user"`
-	Password string `json:"password"`
-}
-
-// listenUsers returns the accounts of the embedded server's NATS listener and the file that
-// holds them ("" when they come from the environment).
-func (m *Main) listenUsers() ([]eventstore.ListenUser, string, error) {
-	if env := os.Getenv("OCOPLEDGER_NATS_READER"); env != "" {
-		user, pass, ok := strings.Cut(env, ":")
-		if !ok || user == "" || len(pass) < 16 {
-			return nil, "", domain.Invalid("OCOPLEDGER_NATS_READER", "write it as user:password, with a password of 16 characters or more")
-		}
-		return []eventstore.ListenUser{{User: user, Password: pass}}, "", nil
-	}
-	path, err := filepath.Abs(filepath.Join(m.DataDir, natsReaderFile))
-	if err != nil {
-		return nil, "", err
-	}
-	c, err := readNATSCredentials("listen-nats", path)
-	if errors.Is(err, os.ErrNotExist) {
-		c = natsCredentials{User: "reader", Password: eventstore.NewPassword()}
-		b, _ := json.MarshalIndent(c, "", "  ")
-		if err := os.MkdirAll(m.DataDir, 0o755); err != nil {
-			return nil, "", dataDirError(m.DataDir, err)
-		}
-		// O_EXCL: never overwrite a file another process has just written.
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			return nil, "", domain.Invalid("listen-nats", "the NATS credentials file %s cannot be written: %v", path, cause(err))
-		}
-		_, err = f.Write(append(b, '\n'))
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return nil, "", domain.Invalid("listen-nats", "the NATS credentials file %s cannot be written: %v", path, cause(err))
-		}
-	} else if err != nil {
-		return nil, "", err
-	}
-	return []eventstore.ListenUser{{User: c.User, Password: c.Password}}, path, nil
-}
-
-// readNATSCredentials reads a credentials file as natsReaderFile holds them; it refuses one that
-// other users of the machine may read. An error matching os.ErrNotExist means there is none.
-func readNATSCredentials(field, path string) (natsCredentials, error) {
-	var c natsCredentials
-	st, err := os.Stat(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return c, err
-		}
-		return c, domain.Invalid(field, "%s cannot be read: %v", path, cause(err))
-	}
-	if st.Mode().Perm()&0o077 != 0 {
-		return c, domain.Invalid(field, "the NATS credentials file %s may be read by other users of this machine: allow only its owner (chmod 600 %s)", path, path)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return c, domain.Invalid(field, "%s cannot be read: %v", path, cause(err))
-	}
-	if err := json.Unmarshal(b, &c); err != nil || c.User == "" || len(c.Password) < 16 {
-		return c, domain.Invalid(field, "%s is not a NATS credentials file: it holds {\"user\": …, \"password\": …} with a password of 16 characters or more", path)
-	}
-	return c, nil
-}
 
 // natsCredsOption is the connection option of --nats-creds: a file as natsReaderFile (JSON with
 // user and password), or a NATS credentials file (JWT and NKey seed).
@@ -102,7 +27,7 @@ func natsCredsOption(path string) (nats.Option, error) {
 	if !strings.HasPrefix(strings.TrimSpace(string(b)), "{") {
 		return nats.UserCredentials(path), nil
 	}
-	c, err := readNATSCredentials("nats-creds", path)
+	c, err := datadir.ReadNATSCredentials("nats-creds", path)
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/ocopledger/ocopledger/datadir"
 	"github.com/ocopledger/ocopledger/eventstore"
 )
 
@@ -121,8 +122,8 @@ func TestRecordBesideRunningServeIsRefused(t *testing.T) {
 	if log := errb.String(); strings.Contains(log, "Recovering stream state") || strings.Contains(log, "errored") || strings.Contains(log, "component=nats-server") {
 		t.Errorf("the server's log shows trouble:\n%s", errb.String())
 	}
-	if _, err := os.Stat(filepath.Join(dir, serveInfoFile)); !os.IsNotExist(err) {
-		t.Errorf("%s is still there after serve stopped: %v", serveInfoFile, err)
+	if _, err := os.Stat(filepath.Join(dir, datadir.ServeInfoFile)); !os.IsNotExist(err) {
+		t.Errorf("%s is still there after serve stopped: %v", datadir.ServeInfoFile, err)
 	}
 	// After the server stopped, the store opens and holds exactly the two acknowledged entries.
 	s, err := eventstore.Open(context.Background(), eventstore.Config{DataDir: filepath.Join(dir, "jetstream")})
@@ -184,7 +185,7 @@ func TestServeListenNATSNeedsCredentials(t *testing.T) {
 	waitFor(t, "the NATS line of the banner", func() bool { return re.MatchString(out.String()) })
 	sub := re.FindStringSubmatch(out.String())
 	url, creds := sub[1], sub[2]
-	if want, _ := filepath.Abs(filepath.Join(dir, natsReaderFile)); creds != want {
+	if want, _ := filepath.Abs(filepath.Join(dir, datadir.NATSReaderFile)); creds != want {
 		t.Errorf("credentials in %s, want %s", creds, want)
 	}
 	if st, err := os.Stat(creds); err != nil || st.Mode().Perm() != 0o600 {
@@ -317,4 +318,6 @@ func TestRestoreRefusesFutureRecordingTimes(t *testing.T) {
 	}
 }
 
-func readCredentials(path string) (natsCredentials, error) { return readNATSCredentials("test", path) }
+func readCredentials(path string) (datadir.NATSCredentials, error) {
+	return datadir.ReadNATSCredentials("test", path)
+}

@@ -39,8 +39,9 @@ func TestServeAndWatch(t *testing.T) {
 	m := NewMain(strings.NewReader(""), &serveOut, &serveErr)
 	code := make(chan int, 1)
 	go func() {
-		code <- m.Run(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--instance", "test"})
-		m.Close()
+		c := m.Run(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--instance", "test"})
+		m.Close() // the store closed before the test's cleanup removes its folder
+		code <- c
 	}()
 	re := regexp.MustCompile(`url=http://(127\.0\.0\.1:\d+)/`)
 	waitFor(t, "the start line", func() bool { return re.MatchString(serveErr.String()) })

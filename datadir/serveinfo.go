@@ -1,4 +1,4 @@
-package main
+package datadir
 
 import (
 	"encoding/json"
@@ -10,11 +10,9 @@ import (
 	"github.com/ocopledger/ocopledger/eventstore"
 )
 
-// serveInfoFile is written by `ocopledger serve` in its data folder while it runs: how to reach
-// it. Another command refused the folder (it is locked: one process per store) names these ways.
-const serveInfoFile = "serve.json"
-
-type serveInfo struct {
+// ServeInfo is written by `ocopledger serve` in its data folder while it runs: how to reach it.
+// Another command refused the folder (it is locked: one process per store) names these ways.
+type ServeInfo struct {
 	PID  int    `json:"pid"`
 	HTTP string `json:"http"`           // base URL of the API and dashboard
 	NATS string `json:"nats,omitempty"` // NATS URL when serve listens (--listen-nats)
@@ -22,38 +20,40 @@ type serveInfo struct {
 	NATSCredentials string `json:"nats_credentials,omitempty"`
 }
 
-// writeServeInfo writes info into dir; the returned function removes it again.
-func writeServeInfo(dir string, info serveInfo) (remove func(), err error) {
+// WriteServeInfo writes info into the data directory; the returned function removes it again.
+func (d Dir) WriteServeInfo(info ServeInfo) (remove func(), err error) {
 	b, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {
 		return nil, err
 	}
-	path := filepath.Join(dir, serveInfoFile)
+	path := filepath.Join(d.Path, ServeInfoFile)
 	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
 		return nil, err
 	}
 	return func() { os.Remove(path) }, nil
 }
 
-// readServeInfo reads what a running serve wrote in dir, if it is the process holding the lock.
-func readServeInfo(dir string, pid int) (serveInfo, bool) {
-	var info serveInfo
-	b, err := os.ReadFile(filepath.Join(dir, serveInfoFile))
+// ReadServeInfo reads what a running serve wrote, if it is the process pid holding the lock.
+func (d Dir) ReadServeInfo(pid int) (ServeInfo, bool) {
+	var info ServeInfo
+	b, err := os.ReadFile(filepath.Join(d.Path, ServeInfoFile))
 	if err != nil || json.Unmarshal(b, &info) != nil || pid == 0 || info.PID != pid || info.HTTP == "" {
-		return serveInfo{}, false
+		return ServeInfo{}, false
 	}
 	return info, true
 }
 
-// lockedError says that another process owns the data folder, and how to reach the ledger
-// instead: a conflict (exit code 4, HTTP 409), nothing was opened or written.
-func lockedError(dataDir string, err error) error {
+// LockedError says, when err is the store's eventstore.LockedError, that another process owns
+// the data folder, and how to reach the ledger instead: a conflict (exit code 4, HTTP 409),
+// nothing was opened or written. Other errors are returned as they are.
+func (d Dir) LockedError(err error) error {
 	var le *eventstore.LockedError
 	if !errors.As(err, &le) {
 		return err
 	}
+	dataDir := d.Path
 	var e *domain.Error
-	info, serving := readServeInfo(dataDir, le.PID)
+	info, serving := d.ReadServeInfo(le.PID)
 	switch {
 	case serving && info.NATS != "" && info.NATSCredentials != "":
 		e = domain.Conflict("the ledger %s is in use by a running `ocopledger serve` (pid %d): read it with --nats %s --nats-creds %s, or use the API at %s",
