@@ -291,7 +291,7 @@ var messagesVI = map[string]string{
 	"%q is not a kind of proof: give inclusion or consistency": "%q không phải là loại bằng chứng: hãy ghi inclusion hoặc consistency",
 	"is not a proof of its kind: %v":                           "không phải là bằng chứng đúng loại: %v",
 
-	// Witnesses and their cosignatures (provenance/cosign.go, checkpoint/cosign.go, cmd_witness.go).
+	// Witnesses and their cosignatures (provenance/cosign.go, checkpoint/cosign.go, witness).
 	// witness = bên chứng kiến, cosignature = chữ ký đồng xác nhận, cosign = đồng ký, state folder =
 	// thư mục trạng thái, evidence = bằng chứng.
 	"%d is not a number of the %d witnesses given with --witness-key":                                                                       "%d không phải là một số trong %d bên chứng kiến đã nêu bằng --witness-key",

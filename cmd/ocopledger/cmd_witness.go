@@ -1,35 +1,21 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/spf13/cobra"
-	"io"
-	"net/http"
-	"net/url"
 	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/gofrs/flock"
+	"github.com/spf13/cobra"
 	"golang.org/x/mod/sumdb/note"
-	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/provenance"
+	"github.com/ocopledger/ocopledger/witness"
 )
-
-// A witness, run by another party (the provincial inspectorate), follows the ledger's checkpoints
-// over HTTP, checks each new one is consistent with the last it cosigned (the consistency proof
-// verified here, against the root it kept, never on the ledger's word) and cosigns it
-// (c2sp.org/tlog-cosignature), posting the cosignature back to the ledger. Its state folder holds
-// its key, the last checkpoint it cosigned, and the evidence of any fork it refused.
 
 type witnessOptions struct {
 	ledger    string
@@ -40,20 +26,6 @@ type witnessOptions struct {
 	every     time.Duration
 	once      bool
 	printKey  bool
-}
-
-// witnessStateFile is the witness's state in its folder: the last checkpoint it cosigned.
-const witnessStateFile = "witness-state.json"
-
-// witnessState is the last checkpoint the witness cosigned, and whether the ledger took the
-// cosignature.
-type witnessState struct {
-	Origin     string    `json:"origin"`
-	Size       int64     `json:"size"`
-	Root       tlog.Hash `json:"root"`
-	Cosigned   string    `json:"cosigned"` // the checkpoint's note with the witness's cosignature
-	CosignedAt time.Time `json:"cosigned_at"`
-	Posted     bool      `json:"posted"` // the ledger took the cosignature
 }
 
 func newWitnessCmd(m *Main) *cobra.Command {
@@ -128,10 +100,7 @@ func runWitness(ctx context.Context, m *Main, o *witnessOptions, args []string) 
 	if o.state == "" {
 		return usageError{domain.Invalid("state", "is missing: give the witness's state folder (its key and what it cosigned are kept there)")}
 	}
-	if err := os.MkdirAll(o.state, 0o700); err != nil {
-		return domain.Invalid("state", "the folder %s cannot be made: %v", o.state, cause(err))
-	}
-	key, err := provenance.LoadOrCreateWitnessKey(o.state, o.name)
+	key, err := witness.LoadKey(o.state, o.name)
 	if err != nil {
 		return err
 	}
@@ -149,8 +118,8 @@ func runWitness(ctx context.Context, m *Main, o *witnessOptions, args []string) 
 	if o.ledger == "" {
 		return usageError{domain.Invalid("ledger", "is missing: give the ledger's address, like http://127.0.0.1:8080")}
 	}
-	if u, err := url.Parse(o.ledger); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return usageError{domain.Invalid("ledger", "%q is not the address of a server: write it like http://127.0.0.1:8080", o.ledger)}
+	if err := witness.CheckLedger(o.ledger); err != nil {
+		return asUsage(err)
 	}
 	if len(o.ledgerKey) == 0 {
 		return usageError{domain.Invalid("ledger-key", "is missing: give the ledger's verifier key, as ocopledger key prints it")}
@@ -159,285 +128,49 @@ func runWitness(ctx context.Context, m *Main, o *witnessOptions, args []string) 
 	if err != nil {
 		return err
 	}
-	if o.every < time.Second {
-		return usageError{domain.Invalid("every", "%s is too short: check at most once a second", o.every)}
+	cfg := witness.Config{Ledger: o.ledger, Verifiers: verifiers, Key: key, Dir: o.state, Token: o.token, Lang: m.Lang, Every: o.every,
+		OnRound: func(r witness.Round) error { return printRound(m, r) },
+		OnError: func(err error, retryIn time.Duration) {
+			fmt.Fprintf(m.Err, m.t("bên chứng kiến: %s (thử lại sau %s)\n", "witness: %s (trying again in %s)\n"), i18n.Localize(err, m.Lang), retryIn)
+		}}
+	if err := cfg.Validate(); err != nil {
+		return asUsage(err)
 	}
-	lock := flock.New(filepath.Join(o.state, "witness.lock"))
-	if ok, err := lock.TryLock(); err != nil || !ok {
-		return domain.Conflict("another witness is running with the state folder %s", o.state)
-	}
-	defer lock.Unlock()
-
-	every, once := o.every, o.once
-	w := &witness{m: m, key: key, verifiers: verifiers, dir: o.state, token: o.token,
-		client: &http.Client{Timeout: 30 * time.Second}, base: strings.TrimRight(o.ledger, "/")}
-	for {
-		err := w.round(ctx)
-		if once || domain.ErrorCode(err) == domain.CodeHistoryMismatch {
-			return err // a fork stops the witness: it never signs past it
-		}
-		if err != nil && ctx.Err() == nil {
-			fmt.Fprintf(m.Err, m.t("bên chứng kiến: %s (thử lại sau %s)\n", "witness: %s (trying again in %s)\n"), i18n.Localize(err, m.Lang), every)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(every):
-		}
-	}
-}
-
-type witness struct {
-	m         *Main
-	key       *provenance.WitnessKey
-	verifiers note.Verifiers
-	dir       string
-	token     string
-	client    *http.Client
-	base      string
-}
-
-// round checks the ledger's latest checkpoint and cosigns it if it extends the last cosigned one.
-func (w *witness) round(ctx context.Context) error {
-	st, err := w.loadState()
+	w, err := witness.Open(cfg)
 	if err != nil {
 		return err
 	}
-	var latest struct {
-		Note string `json:"checkpoint"`
+	defer w.Close()
+	if !o.once {
+		return w.Run(ctx)
 	}
-	if err := w.get(ctx, "/v1/checkpoints/latest", &latest, nil); err != nil {
-		return err
-	}
-	cp, err := provenance.Open([]byte(latest.Note), w.verifiers)
-	if err != nil {
-		return fmt.Errorf("the ledger's latest checkpoint: %w", err)
-	}
-	// Only the log's own signature is cosigned over: the note as the log signed it.
-	text, _, _ := strings.Cut(latest.Note, "\n\n")
-	signed := text + "\n\n"
-	for _, line := range strings.SplitAfter(latest.Note[len(signed):], "\n") {
-		if strings.HasPrefix(line, "— "+cp.Origin+" ") {
-			signed += line
-		}
-	}
-	if st != nil {
-		switch {
-		case cp.Origin != st.Origin:
-			return domain.Invalid("ledger-key", "this witness follows the log %s, not %s: use another state folder for another log", st.Origin, cp.Origin)
-		case cp.Size < st.Size:
-			return w.refuse(st, signed, nil, func(dir string) error {
-				return domain.HistoryMismatch("the witness refuses to cosign: the ledger's latest checkpoint is of %d entries, fewer than the %d of the checkpoint this witness cosigned (the history was cut back). The evidence is kept in %s", cp.Size, st.Size, dir)
-			})
-		case cp.Size == st.Size && cp.Root != st.Root:
-			return w.refuse(st, signed, nil, func(dir string) error {
-				return domain.HistoryMismatch("the witness refuses to cosign: the ledger's checkpoint of %d entries has the root %s, but the one this witness cosigned has %s (two different histories). The evidence is kept in %s", cp.Size, cp.Root, st.Root, dir)
-			})
-		case cp.Size == st.Size && !st.Posted:
-			return w.post(ctx, st) // the ledger did not take it last time
-		case cp.Size == st.Size && w.m.JSON:
-			return w.m.printJSON(map[string]any{"cosigned": false, "origin": cp.Origin, "size": cp.Size, "root": cp.Root, "checkpoint": st.Cosigned})
-		case cp.Size == st.Size:
-			w.say("nothing new: the checkpoint of %d entries is already cosigned\n", "không có gì mới: điểm kiểm chứng %d mục ghi đã được đồng ký\n", cp.Size)
-			return nil
-		}
-		q := url.Values{"from": {strconv.FormatInt(st.Size, 10)}, "to": {strconv.FormatInt(cp.Size, 10)}}
-		var proof provenance.ConsistencyProof
-		var raw []byte
-		if err := w.get(ctx, "/v1/proofs/consistency?"+q.Encode(), &proof, &raw); err != nil {
-			if domain.ErrorCode(err) == domain.CodeHistoryMismatch {
-				return w.refuse(st, signed, raw, func(dir string) error {
-					return domain.HistoryMismatch("the witness refuses to cosign: the ledger gives no proof that its log of %d entries extends the one of %d entries this witness cosigned (%v). The evidence is kept in %s", cp.Size, st.Size, err, dir)
-				})
-			}
-			return err
-		}
-		// The proof's hashes are checked against the root this witness kept and the root of the
-		// checkpoint it verified: the ledger's copies of the checkpoints are not relied on.
-		if proof.OldSize != st.Size || proof.NewSize != cp.Size || tlog.CheckTree(proof.Hashes, cp.Size, cp.Root, st.Size, st.Root) != nil {
-			return w.refuse(st, signed, raw, func(dir string) error {
-				return domain.HistoryMismatch("the witness refuses to cosign: the ledger's log of %d entries (root %s) does not extend the log of %d entries (root %s) this witness cosigned: the consistency proof does not verify. The evidence is kept in %s", cp.Size, cp.Root, st.Size, st.Root, dir)
-			})
-		}
-	}
-	cosigned, _, err := provenance.Cosign([]byte(signed), w.key)
+	r, err := w.Round(ctx)
 	if err != nil {
 		return err
 	}
-	next := &witnessState{Origin: cp.Origin, Size: cp.Size, Root: cp.Root, Cosigned: string(cosigned), CosignedAt: time.Now().UTC()}
-	if err := w.saveState(next); err != nil {
-		return err
-	}
-	if err := w.post(ctx, next); err != nil {
-		return err
-	}
-	if w.m.JSON {
-		return w.m.printJSON(map[string]any{"cosigned": true, "origin": cp.Origin, "size": cp.Size, "root": cp.Root, "checkpoint": next.Cosigned})
-	}
-	w.say("cosigned the checkpoint of %d entries of %s, root %s\n", "đã đồng ký điểm kiểm chứng %d mục ghi của %s, mã băm gốc %s\n", cp.Size, cp.Origin, cp.Root)
-	return nil
+	return printRound(m, r)
 }
 
-func (w *witness) say(en, vi string, args ...any) {
-	if w.m.JSON {
-		return
-	}
-	fmt.Fprintf(w.m.Out, w.m.t(vi, en), args...)
-}
-
-// post sends the cosigned checkpoint to the ledger and records that it took it.
-func (w *witness) post(ctx context.Context, st *witnessState) error {
-	req, err := http.NewRequestWithContext(ctx, "POST", w.base+"/v1/checkpoints/cosignatures", strings.NewReader(st.Cosigned))
-	if err != nil {
-		return domain.Invalid("ledger", "%q is not the address of a server: write it like http://127.0.0.1:8080", w.base)
-	}
-	req.Header.Set("Content-Type", "text/plain; charset=utf-8")
-	if _, err := w.do(req, nil, nil); err != nil {
-		return err
-	}
-	st.Posted = true
-	return w.saveState(st)
-}
-
-// get asks the ledger for path and decodes its JSON answer into v; raw, if not nil, gets the body.
-func (w *witness) get(ctx context.Context, path string, v any, raw *[]byte) error {
-	req, err := http.NewRequestWithContext(ctx, "GET", w.base+path, nil)
-	if err != nil {
-		return domain.Invalid("ledger", "%q is not the address of a server: write it like http://127.0.0.1:8080", w.base)
-	}
-	_, err = w.do(req, v, raw)
-	return err
-}
-
-func (w *witness) do(req *http.Request, v any, raw *[]byte) (int, error) {
-	if w.m.Lang == "vi" || w.m.Lang == "en" {
-		req.Header.Set("Accept-Language", w.m.Lang)
-	}
-	if w.token != "" {
-		req.Header.Set("Authorization", "Bearer "+w.token)
-	}
-	res, err := w.client.Do(req)
-	if err != nil {
-		return 0, domain.Unavailable("the ledger at %s cannot be reached: %v", w.base, cause(err))
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(res.Body, 8<<20))
-	if err != nil {
-		return res.StatusCode, domain.Unavailable("the ledger at %s cannot be reached: %v", w.base, cause(err))
-	}
-	if raw != nil {
-		*raw = body
-	}
-	if res.StatusCode/100 != 2 {
-		var e struct {
-			Error struct {
-				Code    domain.Code `json:"code"`
-				Message string      `json:"message"`
-			} `json:"error"`
-		}
-		json.Unmarshal(body, &e)
-		msg := e.Error.Message
-		if msg == "" {
-			msg = http.StatusText(res.StatusCode)
-		}
-		de := domain.Invalid("", "the server %s answered %d: %s", req.URL.Path, res.StatusCode, msg)
-		de.Code = e.Error.Code
-		if de.Code == "" {
-			de.Code = domain.CodeInternal
-		}
-		if de.Code == domain.CodeUnauthorized || de.Code == domain.CodeForbidden {
-			de.Field = "token"
-		}
-		return res.StatusCode, de
-	}
-	if v != nil {
-		if err := json.Unmarshal(body, v); err != nil {
-			return res.StatusCode, domain.Invalid("ledger", "the server %s did not answer JSON: %v", req.URL.Path, err)
-		}
-	}
-	return res.StatusCode, nil
-}
-
-func (w *witness) loadState() (*witnessState, error) {
-	path := filepath.Join(w.dir, witnessStateFile)
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("witness: reading %s: %w", path, err)
-	}
-	var st witnessState
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&st); err != nil || st.Size < 1 || st.Origin == "" {
-		return nil, domain.Invalid("state", "the file %s is not a witness's state (the last checkpoint it cosigned): restore it from a backup", path)
-	}
-	return &st, nil
-}
-
-// saveState writes the state whole or not at all (a temporary file, synced, renamed).
-func (w *witness) saveState(st *witnessState) error {
-	data, err := json.MarshalIndent(st, "", "  ")
-	if err != nil {
-		return err
-	}
-	return writeFileAtomic(filepath.Join(w.dir, witnessStateFile), append(data, '\n'))
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
-	if err != nil {
-		return fmt.Errorf("witness: %w", err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("witness: writing %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("witness: writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("witness: writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("witness: writing %s: %w", path, err)
-	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		d.Sync()
-		d.Close()
+// printRound says what a round of the witness did.
+func printRound(m *Main, r witness.Round) error {
+	switch {
+	case r.Outcome == witness.Reposted:
+		return nil
+	case m.JSON:
+		return m.printJSON(map[string]any{"cosigned": r.Outcome == witness.Cosigned, "origin": r.Origin, "size": r.Size, "root": r.Root, "checkpoint": r.Cosigned})
+	case r.Outcome == witness.Cosigned:
+		fmt.Fprintf(m.Out, m.t("đã đồng ký điểm kiểm chứng %d mục ghi của %s, mã băm gốc %s\n", "cosigned the checkpoint of %d entries of %s, root %s\n"), r.Size, r.Origin, r.Root)
+	default:
+		fmt.Fprintf(m.Out, m.t("không có gì mới: điểm kiểm chứng %d mục ghi đã được đồng ký\n", "nothing new: the checkpoint of %d entries is already cosigned\n"), r.Size)
 	}
 	return nil
 }
 
-// refuse keeps the evidence of an inconsistent checkpoint in the state folder, in
-// evidence-<size>-<root prefix>/: the checkpoint the witness cosigned, the one the ledger shows,
-// the ledger's answer to the proof asked for (if any) and why; then returns the refusal (exit 6).
-func (w *witness) refuse(st *witnessState, presented string, proof []byte, refusal func(dir string) error) error {
-	var cp provenance.Checkpoint
-	if text, _, ok := strings.Cut(presented, "\n\n"); ok {
-		cp, _ = provenance.ParseCheckpoint([]byte(text + "\n"))
-	}
-	dir := filepath.Join(w.dir, fmt.Sprintf("evidence-%d-%x", cp.Size, cp.Root[:6]))
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("witness: keeping the evidence in %s: %w", dir, err)
-	}
-	err := refusal(dir)
-	files := map[string][]byte{
-		"cosigned-checkpoint.txt":  []byte(st.Cosigned),
-		"presented-checkpoint.txt": []byte(presented),
-		"reason.txt":               []byte(time.Now().UTC().Format(time.RFC3339) + " " + w.base + "\n" + err.Error() + "\n"),
-	}
-	if proof != nil {
-		files["consistency-proof.json"] = proof
-	}
-	for name, data := range files {
-		if werr := writeFileAtomic(filepath.Join(dir, name), data); werr != nil {
-			return fmt.Errorf("%w (and the evidence could not be kept: %v)", err, werr)
-		}
+// asUsage makes an invalid option's error a usage error (exit 2, with a hint to the help).
+func asUsage(err error) error {
+	var e *domain.Error
+	if errors.As(err, &e) && e.Code == domain.CodeInvalid {
+		return usageError{e}
 	}
 	return err
 }

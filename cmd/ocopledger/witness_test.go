@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ocopledger/ocopledger/provenance"
+	"github.com/ocopledger/ocopledger/witness"
 )
 
 // recordOn records a certification of product on the served ledger at base.
@@ -194,10 +195,8 @@ func TestWitnessCosignsAndRefusesAFork(t *testing.T) {
 		}
 	}
 	// The witness kept its state: it still vouches for the 5 entries of the first ledger only.
-	var st witnessState
-	b, _ := os.ReadFile(filepath.Join(state, witnessStateFile))
-	if json.Unmarshal(b, &st) != nil || st.Size != 5 || !st.Posted {
-		t.Fatalf("the witness's state after the refusal: %s", b)
+	if st := witnessState(t, state); st.Size != 5 || !st.Posted {
+		t.Fatalf("the witness's state after the refusal: %+v", st)
 	}
 	// A fork of the same size (B's checkpoint of 5 entries would differ) is refused too; and a
 	// ledger that shows less than was cosigned.
@@ -211,6 +210,16 @@ func TestWitnessCosignsAndRefusesAFork(t *testing.T) {
 	if code, _, errOut := witness(baseC); code != 6 || !strings.Contains(errOut, "fewer than the 5") {
 		t.Fatalf("a ledger cut back: exit %d\n%s", code, errOut)
 	}
+}
+
+// witnessState is the state the witness keeps in its folder.
+func witnessState(t *testing.T, dir string) *witness.State {
+	t.Helper()
+	st, err := witness.LoadState(dir)
+	if err != nil || st == nil {
+		t.Fatalf("the witness's state in %s: %v %v", dir, st, err)
+	}
+	return st
 }
 
 func jsonEscape(s string) string {
@@ -235,10 +244,8 @@ func TestWitnessFollowsAndRetries(t *testing.T) {
 	if code != 5 || !strings.Contains(errOut, "serve --witness-key") {
 		t.Fatalf("a ledger that does not know the witness: exit %d, want 5\n%s%s", code, out, errOut)
 	}
-	var st witnessState
-	b, _ := os.ReadFile(filepath.Join(state, witnessStateFile))
-	if json.Unmarshal(b, &st) != nil || st.Size != 1 || st.Posted {
-		t.Fatalf("the state after a refused post: %s", b)
+	if st := witnessState(t, state); st.Size != 1 || st.Posted {
+		t.Fatalf("the state after a refused post: %+v", st)
 	}
 	// Run again, it posts the same cosignature again rather than calling it done.
 	if code, out, errOut := run(t, t.TempDir(), "", "witness", "--ledger", baseU, "--ledger-key", ku.VerifierKey, "--token", serveAdminToken,
