@@ -2,14 +2,12 @@ package checkpoint_test
 
 import (
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/ocopledger/ocopledger/checkpoint"
+	"github.com/ocopledger/ocopledger/checkpoint/checkpointtest"
 	"github.com/ocopledger/ocopledger/eventstore"
-	"github.com/ocopledger/ocopledger/eventstore/storetest"
 	"github.com/ocopledger/ocopledger/ledger"
-	"github.com/ocopledger/ocopledger/projections"
 	"github.com/ocopledger/ocopledger/provenance"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -18,20 +16,8 @@ import (
 // purges; each is found again by its size, and proofs made from the read models verify.
 func TestCheckpointsGrowAndProve(t *testing.T) {
 	ctx := t.Context()
-	s := storetest.MustOpenStore(t)
-	key, err := provenance.LoadOrCreateKey(t.TempDir(), provenance.KeyOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl, err := checkpoint.Open(ctx, s, key, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := projections.Open(filepath.Join(t.TempDir(), "rm.db"), projections.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
+	tl := checkpointtest.New(t, t.TempDir())
+	s, key, cl, p := tl.Store, tl.Key, tl.Log, tl.Proj
 	l := ledger.New(s, nil)
 	sizes := []int64{}
 	for round := range 5 {

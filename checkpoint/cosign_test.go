@@ -1,15 +1,13 @@
 package checkpoint_test
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/ocopledger/ocopledger/checkpoint"
+	"github.com/ocopledger/ocopledger/checkpoint/checkpointtest"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
-	"github.com/ocopledger/ocopledger/eventstore/storetest"
 	"github.com/ocopledger/ocopledger/ledger"
-	"github.com/ocopledger/ocopledger/projections"
 	"github.com/ocopledger/ocopledger/provenance"
 )
 
@@ -17,20 +15,8 @@ import (
 // checkpoint, and cannot be removed; a checkpoint the ledger did not publish is refused.
 func TestCosignaturesAreKept(t *testing.T) {
 	ctx := t.Context()
-	s := storetest.MustOpenStore(t)
-	key, err := provenance.LoadOrCreateKey(t.TempDir(), provenance.KeyOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl, err := checkpoint.Open(ctx, s, key, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := projections.Open(filepath.Join(t.TempDir(), "rm.db"), projections.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
+	tl := checkpointtest.New(t, t.TempDir())
+	s, key, cl, p := tl.Store, tl.Key, tl.Log, tl.Proj
 	if _, err := s.Append(ctx, "product.cs", eventstore.AnyVersion, eventstore.Proposed{ID: "cs-1", Type: "test.noted", Schema: 1, Data: []byte(`{}`)}); err != nil {
 		t.Fatal(err)
 	}

@@ -12,47 +12,29 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
-	"github.com/ocopledger/ocopledger/checkpoint"
+	"github.com/ocopledger/ocopledger/checkpoint/checkpointtest"
 	"github.com/ocopledger/ocopledger/domain"
-	"github.com/ocopledger/ocopledger/eventstore"
-	"github.com/ocopledger/ocopledger/eventstore/storetest"
 	"github.com/ocopledger/ocopledger/httpapi"
 	"github.com/ocopledger/ocopledger/ledger"
-	"github.com/ocopledger/ocopledger/projections"
 	"github.com/ocopledger/ocopledger/provenance"
 	"github.com/ocopledger/ocopledger/witness"
 )
 
 const token = "witness-token-0123456789"
 
-// ledgerEnv is a ledger as a witness sees it: a real store (embedded JetStream), real read models
-// with the log's tree, the checkpoint log, and the HTTP API on a loopback port.
+// ledgerEnv is a ledger as a witness sees it: one that publishes checkpoints, with the HTTP API
+// on a loopback port.
 type ledgerEnv struct {
-	t     *testing.T
-	store *eventstore.Store
-	proj  *projections.Projection
-	cl    *checkpoint.Log
-	url   string
+	*checkpointtest.Ledger
+	t   *testing.T
+	url string
 }
 
 // newLedger serves a ledger signing its checkpoints with the key in keyDir and taking the
 // cosignatures of witnesses.
 func newLedger(t *testing.T, keyDir string, witnesses ...*provenance.WitnessKey) *ledgerEnv {
 	t.Helper()
-	key, err := provenance.LoadOrCreateKey(keyDir, provenance.KeyOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := storetest.MustOpenStore(t)
-	cl, err := checkpoint.Open(t.Context(), s, key, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := projections.Open(filepath.Join(t.TempDir(), "rm.db"), projections.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
+	l := checkpointtest.New(t, keyDir)
 	var wv []note.Verifier
 	for _, w := range witnesses {
 		v, err := provenance.NewWitnessVerifiers(w.VerifierKey)
@@ -65,39 +47,30 @@ func newLedger(t *testing.T, keyDir string, witnesses ...*provenance.WitnessKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httpapi.New(httpapi.Config{Ledger: ledger.New(s, nil), Projection: p, Auth: auth, Checkpoints: cl, Witnesses: wv})
+	srv := httpapi.New(httpapi.Config{Ledger: ledger.New(l.Store, nil), Projection: l.Proj, Auth: auth, Checkpoints: l.Log, Witnesses: wv})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
-	return &ledgerEnv{t: t, store: s, proj: p, cl: cl, url: hs.URL}
+	return &ledgerEnv{Ledger: l, t: t, url: hs.URL}
 }
 
 // grow appends entries named names and publishes a checkpoint of the log.
 func (e *ledgerEnv) grow(names ...string) {
 	e.t.Helper()
-	ctx := e.t.Context()
 	for _, n := range names {
-		if _, err := e.store.Append(ctx, "product."+n, eventstore.AnyVersion, eventstore.Proposed{
-			ID: n, Type: "test.noted", Schema: 1, Data: fmt.Appendf(nil, `{"name":%q}`, n)}); err != nil {
-			e.t.Fatal(err)
-		}
+		e.Append(e.t, "product."+n, n, fmt.Appendf(nil, `{"name":%q}`, n))
 	}
-	if err := e.proj.CatchUp(ctx, ledger.New(e.store, nil), nil); err != nil {
-		e.t.Fatal(err)
-	}
-	if _, _, err := e.cl.Make(ctx, e.proj); err != nil {
-		e.t.Fatal(err)
-	}
+	e.Publish(e.t)
 }
 
 // cosignatures returns the cosignatures the ledger shows with its latest checkpoint.
 func (e *ledgerEnv) cosignatures(w *provenance.WitnessKey) (int64, []provenance.Cosignature) {
 	e.t.Helper()
-	latest, err := e.cl.Latest(e.t.Context())
+	latest, err := e.Log.Latest(e.t.Context())
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	wv, _ := provenance.NewWitnessVerifiers(w.VerifierKey)
-	if err := e.cl.WithCosignatures(e.t.Context(), latest, wv); err != nil {
+	if err := e.Log.WithCosignatures(e.t.Context(), latest, wv); err != nil {
 		e.t.Fatal(err)
 	}
 	return int64(latest.Size), latest.Cosignatures
