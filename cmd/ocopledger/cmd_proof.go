@@ -1,21 +1,20 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"github.com/spf13/cobra"
 	"io"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+	"golang.org/x/mod/sumdb/note"
+
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/provenance"
-	"golang.org/x/mod/sumdb/note"
+	"github.com/ocopledger/ocopledger/provenance/verify"
 )
 
 type verifyOptions struct {
@@ -155,18 +154,26 @@ func runVerify(ctx context.Context, m *Main, o *verifyOptions, args []string) er
 		if len(args) > 0 || len(o.checkpoints) > 0 {
 			return usagef("give either an export with its checkpoints or --proof, not both")
 		}
-		return verifyProof(m, o.proof, verifiers)
+		data, err := readSmallFile("proof", o.proof)
+		if err != nil {
+			return err
+		}
+		r, err := verify.Proof(data, verifiers)
+		if err != nil {
+			return err
+		}
+		return printProof(m, r)
 	}
 	witnesses, err := readWitnessVerifiers(o.witnessKeys)
 	if err != nil {
 		return err
 	}
-	quorum := o.witnesses
+	keys := verify.Keys{Log: verifiers, Witnesses: witnesses, Quorum: o.witnesses}
 	switch {
-	case quorum == 0:
-		quorum = len(witnesses)
-	case quorum < 0 || quorum > len(witnesses):
-		return usageError{domain.Invalid("witnesses", "%d is not a number of the %d witnesses given with --witness-key", quorum, len(witnesses))}
+	case keys.Quorum == 0:
+		keys.Quorum = len(witnesses)
+	case keys.Quorum < 0 || keys.Quorum > len(witnesses):
+		return usageError{domain.Invalid("witnesses", "%d is not a number of the %d witnesses given with --witness-key", keys.Quorum, len(witnesses))}
 	}
 	witnessedOnly := len(args) == 0 && len(witnesses) > 0 // the checkpoints' cosignatures alone
 	if len(args) != 1 && !witnessedOnly {
@@ -175,28 +182,20 @@ func runVerify(ctx context.Context, m *Main, o *verifyOptions, args []string) er
 	if len(o.checkpoints) == 0 {
 		return usageError{domain.Invalid("checkpoint", "is missing: give at least one signed checkpoint to verify the export against")}
 	}
-	var cps []provenance.Checkpoint
-	var witnessed [][]provenance.Cosignature
+	var cps []verify.Checkpoint
 	for _, path := range o.checkpoints {
 		data, err := readSmallFile("checkpoint", path)
 		if err != nil {
 			return err
 		}
-		notes, err := checkpointNotes(path, data)
+		in, err := verify.Checkpoints(verify.File{Name: path, Data: data}, keys)
 		if err != nil {
 			return err
 		}
-		for _, n := range notes {
-			sc, cs, err := provenance.CheckWitnessed(n, verifiers, witnesses, quorum)
-			if err != nil {
-				return fmt.Errorf("%s: %w", path, err)
-			}
-			cps = append(cps, sc.Checkpoint)
-			witnessed = append(witnessed, cs)
-		}
+		cps = append(cps, in...)
 	}
 	if witnessedOnly {
-		return printWitnessed(m, cps, witnessed)
+		return printWitnessed(m, cps)
 	}
 	var r io.Reader = m.In
 	if args[0] != "-" {
@@ -207,27 +206,24 @@ func runVerify(ctx context.Context, m *Main, o *verifyOptions, args []string) er
 		defer f.Close()
 		r = f
 	}
-	start := time.Now()
-	var vopts provenance.VerifyOptions
+	var opt verify.ExportOptions
 	if o.hashes != "" {
 		f, err := openInput("hashes", o.hashes)
 		if err != nil {
 			return err
 		}
-		leaves, err := provenance.ReadLeaves(bufio.NewReader(f))
-		f.Close()
-		if err != nil {
-			return err
-		}
-		if vopts.Leaves, err = provenance.CheckLeaves(leaves, cps); err != nil {
-			return fmt.Errorf("%s: %w", o.hashes, err)
-		}
+		defer f.Close()
+		opt.Hashes, opt.HashesName = f, o.hashes
 	}
-	rep, err := provenance.VerifyExport(ctx, bufio.NewReaderSize(r, 1<<20), cps, vopts)
+	rep, err := verify.Export(ctx, r, cps, opt)
 	if err != nil {
 		return err
 	}
-	took := time.Since(start)
+	return printExport(m, rep)
+}
+
+// printExport says what verify found in an export that matches its checkpoints.
+func printExport(m *Main, rep *verify.ExportResult) error {
 	if m.JSON {
 		type irregular struct {
 			Line    int64  `json:"line"`
@@ -262,7 +258,7 @@ func runVerify(ctx context.Context, m *Main, o *verifyOptions, args []string) er
 		return m.printJSON(out)
 	}
 	fmt.Fprintf(m.Out, m.t("Tệp xuất khớp với sổ cái %s: %s mục ghi đã kiểm tra trong %s.\n", "The export matches the log %s: %s entries checked in %s.\n"),
-		rep.Checkpoints[0].Origin, i18n.Int(m.Lang, rep.Lines), i18n.Duration(m.Lang, took))
+		rep.Checkpoints[0].Origin, i18n.Int(m.Lang, rep.Lines), i18n.Duration(m.Lang, rep.Took))
 	for _, c := range rep.Checkpoints {
 		fmt.Fprintf(m.Out, m.t("  điểm kiểm chứng %s mục ghi, mã băm gốc %s: khớp\n", "  checkpoint of %s entries, root %s: matches\n"), i18n.Int(m.Lang, c.Size), c.Root)
 	}
@@ -290,21 +286,9 @@ func runVerify(ctx context.Context, m *Main, o *verifyOptions, args []string) er
 // readVerifiers reads the verifier keys given with --key: each a key, or a file holding keys, one
 // a line.
 func readVerifiers(keys []string) (note.Verifiers, error) {
-	var vkeys []string
-	for _, k := range keys {
-		if _, err := os.Stat(k); err == nil {
-			data, err := readSmallFile("key", k)
-			if err != nil {
-				return nil, err
-			}
-			for _, line := range strings.Split(string(data), "\n") {
-				if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
-					vkeys = append(vkeys, line)
-				}
-			}
-			continue
-		}
-		vkeys = append(vkeys, k)
+	vkeys, err := readKeys("key", keys)
+	if err != nil {
+		return nil, err
 	}
 	if len(vkeys) == 0 {
 		return nil, domain.Invalid("key", "holds no verifier key")
@@ -312,44 +296,36 @@ func readVerifiers(keys []string) (note.Verifiers, error) {
 	return provenance.NewVerifiers(vkeys...)
 }
 
-// checkpointNotes returns the signed checkpoints in a --checkpoint file: the note itself, or a
-// JSON answer of the ledger that carries them (GET /v1/checkpoints, a --json answer), every string
-// member named "checkpoint" at any depth.
-func checkpointNotes(path string, data []byte) ([][]byte, error) {
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 || (trimmed[0] != '{' && trimmed[0] != '[') {
-		return [][]byte{data}, nil
+// readWitnessVerifiers reads witness keys given with --witness-key: each a key, or a file
+// holding keys, one a line.
+func readWitnessVerifiers(keys []string) ([]note.Verifier, error) {
+	vkeys, err := readKeys("witness-key", keys)
+	if err != nil {
+		return nil, err
 	}
-	var v any
-	if err := json.Unmarshal(trimmed, &v); err != nil {
-		return nil, domain.Invalid("checkpoint", "%s is neither a signed checkpoint nor a JSON answer holding one: %v", path, err)
-	}
-	var notes [][]byte
-	var walk func(v any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			cosigned, _ := v["cosigned"].(string) // the note with the witnesses' cosignatures
-			for k, x := range v {
-				if k == "cosigned" && cosigned != "" {
-					notes = append(notes, []byte(cosigned))
-				} else if s, ok := x.(string); ok && k == "checkpoint" && cosigned == "" {
-					notes = append(notes, []byte(s))
-				} else {
-					walk(x)
-				}
-			}
-		case []any:
-			for _, x := range v {
-				walk(x)
+	return provenance.NewWitnessVerifiers(vkeys...)
+}
+
+// readKeys returns the keys given with the option field: each a key, or a file holding keys, one
+// a line ('#' begins a comment line).
+func readKeys(field string, keys []string) ([]string, error) {
+	var vkeys []string
+	for _, k := range keys {
+		if _, err := os.Stat(k); err != nil {
+			vkeys = append(vkeys, k)
+			continue
+		}
+		data, err := readSmallFile(field, k)
+		if err != nil {
+			return nil, err
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+				vkeys = append(vkeys, line)
 			}
 		}
 	}
-	walk(v)
-	if len(notes) == 0 {
-		return nil, domain.Invalid("checkpoint", "%s is JSON without a signed checkpoint in it (a member \"checkpoint\" holding the note)", path)
-	}
-	return notes, nil
+	return vkeys, nil
 }
 
 // readSmallFile reads a checkpoint, key or proof file (at most 1 MiB).
@@ -370,7 +346,7 @@ func readSmallFile(field, path string) ([]byte, error) {
 }
 
 // printWitnessed says which witnesses cosigned each checkpoint.
-func printWitnessed(m *Main, cps []provenance.Checkpoint, witnessed [][]provenance.Cosignature) error {
+func printWitnessed(m *Main, cps []verify.Checkpoint) error {
 	if m.JSON {
 		type cp struct {
 			Origin       string                   `json:"origin"`
@@ -382,36 +358,24 @@ func printWitnessed(m *Main, cps []provenance.Checkpoint, witnessed [][]provenan
 			Verified    bool `json:"verified"`
 			Checkpoints []cp `json:"checkpoints"`
 		}{Verified: true}
-		for i, c := range cps {
-			out.Checkpoints = append(out.Checkpoints, cp{c.Origin, c.Size, c.Root.String(), witnessed[i]})
+		for _, c := range cps {
+			out.Checkpoints = append(out.Checkpoints, cp{c.Origin, c.Size, c.Root.String(), c.Cosignatures})
 		}
 		return m.printJSON(out)
 	}
-	for i, c := range cps {
+	for _, c := range cps {
 		fmt.Fprintf(m.Out, m.t("Điểm kiểm chứng %s mục ghi của sổ cái %s, mã băm gốc %s: chữ ký của sổ cái hợp lệ, được đồng ký bởi:\n",
 			"The checkpoint of %s entries of the log %s, root %s: the log's signature verifies, cosigned by:\n"), i18n.Int(m.Lang, c.Size), c.Origin, c.Root)
-		for _, w := range witnessed[i] {
+		for _, w := range c.Cosignatures {
 			fmt.Fprintf(m.Out, "  %s (%s)\n", w.Witness, m.instant(w.Time))
 		}
 	}
 	return nil
 }
 
-func verifyProof(m *Main, path string, verifiers note.Verifiers) error {
-	data, err := readSmallFile("proof", path)
-	if err != nil {
-		return err
-	}
-	p, err := provenance.ParseProof(data)
-	if err != nil {
-		return err
-	}
-	switch p := p.(type) {
-	case *provenance.InclusionProof:
-		cp, err := provenance.VerifyInclusion(*p, verifiers)
-		if err != nil {
-			return err
-		}
+// printProof says what a proof that verified shows.
+func printProof(m *Main, r *verify.ProofResult) error {
+	if p, cp := r.Inclusion, r.Checkpoint; p != nil {
 		if m.JSON {
 			return m.printJSON(map[string]any{"verified": true, "type": p.Type, "position": p.Position, "leaf_hash": p.LeafHash,
 				"origin": cp.Origin, "tree_size": cp.Size, "root": cp.Root})
@@ -419,18 +383,15 @@ func verifyProof(m *Main, path string, verifiers note.Verifiers) error {
 		fmt.Fprintf(m.Out, m.t("Bằng chứng hợp lệ: mục ghi ở vị trí %d (mã băm lá %s) nằm trong sổ cái %s gồm %s mục ghi, mã băm gốc %s.\n",
 			"The proof verifies: the entry at position %d (leaf hash %s) is in the log %s of %s entries, root %s.\n"),
 			p.Position, p.LeafHash, cp.Origin, i18n.Int(m.Lang, cp.Size), cp.Root)
-	case *provenance.ConsistencyProof:
-		oldCP, newCP, err := provenance.VerifyConsistency(*p, verifiers)
-		if err != nil {
-			return err
-		}
-		if m.JSON {
-			return m.printJSON(map[string]any{"verified": true, "type": p.Type, "origin": newCP.Origin,
-				"old_size": oldCP.Size, "old_root": oldCP.Root, "new_size": newCP.Size, "new_root": newCP.Root})
-		}
-		fmt.Fprintf(m.Out, m.t("Bằng chứng hợp lệ: sổ cái %s gồm %s mục ghi (mã băm gốc %s) là phần đầu của sổ cái gồm %s mục ghi (mã băm gốc %s).\n",
-			"The proof verifies: the log %s of %s entries (root %s) is the beginning of the log of %s entries (root %s).\n"),
-			newCP.Origin, i18n.Int(m.Lang, oldCP.Size), oldCP.Root, i18n.Int(m.Lang, newCP.Size), newCP.Root)
+		return nil
 	}
+	oldCP, newCP := r.Old, r.Checkpoint
+	if m.JSON {
+		return m.printJSON(map[string]any{"verified": true, "type": r.Consistency.Type, "origin": newCP.Origin,
+			"old_size": oldCP.Size, "old_root": oldCP.Root, "new_size": newCP.Size, "new_root": newCP.Root})
+	}
+	fmt.Fprintf(m.Out, m.t("Bằng chứng hợp lệ: sổ cái %s gồm %s mục ghi (mã băm gốc %s) là phần đầu của sổ cái gồm %s mục ghi (mã băm gốc %s).\n",
+		"The proof verifies: the log %s of %s entries (root %s) is the beginning of the log of %s entries (root %s).\n"),
+		newCP.Origin, i18n.Int(m.Lang, oldCP.Size), oldCP.Root, i18n.Int(m.Lang, newCP.Size), newCP.Root)
 	return nil
 }

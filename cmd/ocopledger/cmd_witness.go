@@ -5,15 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/mod/sumdb/note"
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/i18n"
-	"github.com/ocopledger/ocopledger/provenance"
 	"github.com/ocopledger/ocopledger/witness"
 )
 
@@ -173,26 +170,4 @@ func asUsage(err error) error {
 		return usageError{e}
 	}
 	return err
-}
-
-// readWitnessVerifiers reads witness keys given with --witness-key: each a key, or a file
-// holding keys, one a line.
-func readWitnessVerifiers(keys []string) ([]note.Verifier, error) {
-	var vkeys []string
-	for _, k := range keys {
-		if _, err := os.Stat(k); err == nil {
-			data, err := readSmallFile("witness-key", k)
-			if err != nil {
-				return nil, err
-			}
-			for _, line := range strings.Split(string(data), "\n") {
-				if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
-					vkeys = append(vkeys, line)
-				}
-			}
-			continue
-		}
-		vkeys = append(vkeys, k)
-	}
-	return provenance.NewWitnessVerifiers(vkeys...)
 }
