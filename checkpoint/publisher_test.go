@@ -3,38 +3,24 @@ package checkpoint_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ocopledger/ocopledger/checkpoint"
+	"github.com/ocopledger/ocopledger/checkpoint/checkpointtest"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
-	"github.com/ocopledger/ocopledger/eventstore/storetest"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
-	"github.com/ocopledger/ocopledger/provenance"
 )
 
 // signedLog opens a store, a checkpoint log signing with a fresh key, and read models caught up
 // with n entries appended to the store.
 func signedLog(t *testing.T, n int) (*eventstore.Store, *checkpoint.Log, *projections.Projection) {
 	t.Helper()
-	s := storetest.MustOpenStore(t)
-	key, err := provenance.LoadOrCreateKey(t.TempDir(), provenance.KeyOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl, err := checkpoint.Open(t.Context(), s, key, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := projections.Open(filepath.Join(t.TempDir(), "readmodels.db"), projections.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
+	tl := checkpointtest.New(t, t.TempDir())
+	s, cl, p := tl.Store, tl.Log, tl.Proj
 	appendAndCatchUp(t, s, p, "product.pub", "test.noted", n)
 	return s, cl, p
 }
