@@ -145,16 +145,8 @@ func TestDashboardEndToEnd(t *testing.T) {
 	if !keepShots {
 		return
 	}
+	// docs/dashboard.png and the other screenshots in docs/ come from TestDashboardAtWork.
 	t.Logf("screenshots in %s", artefacts)
-	if os.Getenv("OCOPLEDGER_UPDATE_SCREENSHOT") != "" {
-		b, err := os.ReadFile(final)
-		if err == nil {
-			err = os.WriteFile(filepath.Join("..", "..", "docs", "dashboard.png"), b, 0o644)
-		}
-		if err != nil {
-			t.Errorf("update docs/dashboard.png: %v", err)
-		}
-	}
 }
 
 // browserNames are the names a Chromium-family browser goes by on $PATH, most likely first.

@@ -63,6 +63,14 @@ func (br *browser) recordFigure(id string) int {
 	return evaluate[int](br, `+document.querySelector('#record-figures .card[data-figure="`+id+`"] [data-value]').textContent.replace(/\D/g, '')`)
 }
 
+// noLeftovers fails the test when the visible page shows a JavaScript value where words belong.
+func (br *browser) noLeftovers(where string) {
+	br.t.Helper()
+	if got := br.jsString(`(document.body.innerText.match(/null|undefined|NaN|\[object \w+\]/g) || []).join(', ')`); got != "" {
+		br.t.Errorf("%s shows %s", where, got)
+	}
+}
+
 // keepScreenshot copies a screenshot into docs/ when OCOPLEDGER_UPDATE_SCREENSHOT is set.
 func keepScreenshot(t *testing.T, br *browser, dir, name string) {
 	t.Helper()
@@ -215,6 +223,7 @@ func TestDashboardAtWork(t *testing.T) {
 	}
 	br.press(`#expiring-pager [data-page="all"]`)
 	br.waitJS("all the expiring rows at once", `document.querySelectorAll('#expiring-table tbody tr[data-item]').length === 47`)
+	br.noLeftovers("the overview")
 	keepScreenshot(t, br, artefacts, "dashboard.png")
 
 	// On a 390-pixel phone: nothing wider than the screen; wide tables scroll inside their box.
@@ -233,6 +242,19 @@ func TestDashboardAtWork(t *testing.T) {
 		t.Errorf("the live feed's entries run off the phone's screen")
 	}
 	keepScreenshot(t, br, artefacts, "dashboard-mobile.png")
+	for _, pane := range []string{"record", "import", "audit"} {
+		br.click(`a[data-tab="` + pane + `"]`)
+		br.waitJS("the "+pane+" page on the phone", `document.body.dataset.view === '`+pane+`'`)
+		if pane == "audit" {
+			br.waitJS("the audit on the phone", `document.querySelectorAll('#audit-diffs > li[data-figure]').length > 0`)
+		}
+		br.noLeftovers("the " + pane + " page")
+		if w := evaluate[int](br, `document.documentElement.scrollWidth`); w > 390 {
+			wide := br.jsString(`[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391 && !e.closest('.table-wrap, .tabs-inner')).slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className).join(', ')`)
+			t.Errorf("the %s page is %d pixels wide on a 390-pixel phone; too wide: %s", pane, w, wide)
+		}
+	}
+	br.screenshot(filepath.Join(artefacts, "dashboard-audit-mobile.png"))
 	for _, p := range br.problemsSoFar() {
 		// Chromium logs each answer of 4xx as a failed resource: the test asked for these.
 		if !strings.Contains(p, "Failed to load resource: the server responded with a status of 40") {

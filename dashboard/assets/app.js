@@ -605,11 +605,11 @@
     const b = pg.all ? n : Math.min(n, a + PAGE);
     const go = (f) => () => { f(); redraw(); };
     nav.setAttribute('aria-label', t().pageOf(a + 1, b, n));
-    nav.replaceChildren(
+    nav.replaceChildren(...[
       h('span', { class: 'pager-pos', 'data-pos': `${a + 1}-${b}/${n}`, text: t().pageOf(fmtNum(a + 1), fmtNum(b), fmtNum(n)) }),
       pg.all ? null : h('button', { type: 'button', class: 'chip', 'data-page': 'prev', disabled: pg.page === 0, onclick: go(() => pg.page--) }, t().prev),
       pg.all ? null : h('button', { type: 'button', class: 'chip', 'data-page': 'next', disabled: pg.page === last, onclick: go(() => pg.page++) }, t().next),
-      h('button', { type: 'button', class: 'chip', 'data-page': pg.all ? 'paged' : 'all', onclick: go(() => { pg.all = !pg.all; }) }, pg.all ? t().paged : t().showAll));
+      h('button', { type: 'button', class: 'chip', 'data-page': pg.all ? 'paged' : 'all', onclick: go(() => { pg.all = !pg.all; }) }, pg.all ? t().paged : t().showAll)].filter(Boolean));
     return rows.slice(a, b);
   }
 
