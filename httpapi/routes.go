@@ -12,6 +12,7 @@ func (s *Server) buildRoutes() []Route {
 	}
 	routes := []Route{
 		r("POST", "/v1/events/{type}", "recorder", "Record an event", s.handleRecord),
+		r("POST", "/v1/imports", "recorder", "Import a spreadsheet (XLSX or CSV) of a kind: every row checked, stored only when all are valid (or the valid ones, partial=true)", s.handleImport),
 		r("GET", "/v1/log", "viewer", "Read the log, paged", s.handleLog),
 		r("GET", "/v1/figures", "viewer", "Every figure on a day, as known at a time", s.handleFigures),
 		r("GET", "/v1/figures/{id}", "viewer", "One figure", s.handleFigure),

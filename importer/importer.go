@@ -47,6 +47,7 @@ type Item struct {
 type RowError struct {
 	Row    int    `json:"row"`
 	Column string `json:"column,omitempty"`
+	Field  string `json:"field,omitempty"` // the event field the column fills (a JSON path)
 	Err    error  `json:"-"`
 }
 
@@ -284,7 +285,7 @@ func Parse(k *Kind, table [][]string, source string) *Batch {
 			}
 			v := value(k.Columns[c], cell)
 			if m := notANumber(k.Columns[c], v); m != nil {
-				b.Errors = append(b.Errors, RowError{Row: line, Column: header[c], Err: m})
+				b.Errors = append(b.Errors, RowError{Row: line, Column: header[c], Field: k.Columns[c].Field, Err: m})
 				bad = true
 			}
 			set(doc, k.Columns[c].Field, v)
@@ -308,7 +309,7 @@ func Parse(k *Kind, table [][]string, source string) *Batch {
 					b.Errors = append(b.Errors, RowError{Row: line, Err: msg("thông tin của hoạt động (tên, loại, ngày, địa điểm…) khác với dòng %d: mọi dòng của cùng một hoạt động phải ghi giống nhau",
 						"the trade event's details (name, kind, dates, venue…) differ from row %d: every row of one event must give them alike", prev)})
 				default:
-					b.Errors = append(b.Errors, RowError{Row: line, Column: header[keyColumn(k)], Err: &message{
+					b.Errors = append(b.Errors, RowError{Row: line, Column: header[keyColumn(k)], Field: k.Columns[keyColumn(k)].Field, Err: &message{
 						fmt.Sprintf("trùng với dòng %d: mỗi %s chỉ ghi một lần trong một văn bản", prev, k.RowVI),
 						fmt.Sprintf("repeats row %d: a document lists each %s once", prev, k.RowEN)}})
 				}
@@ -519,17 +520,17 @@ func rowError(k *Kind, header map[int]string, line int, err error) RowError {
 	best, bestLen := -1, 0
 	for i, c := range k.Columns {
 		switch {
-		case c.Field == de.Field:
-			return RowError{Row: line, Column: headerOf(k, header, i), Err: err}
+		case c.Field == de.Field, strings.TrimPrefix(c.Field, "event.") == de.Field: // event.*: the trade event of participations
+			return RowError{Row: line, Column: headerOf(k, header, i), Field: de.Field, Err: err}
 		case strings.HasPrefix(de.Field, c.Field+".") && len(c.Field) > bestLen,
 			strings.HasPrefix(c.Field, de.Field+".") && best < 0:
 			best, bestLen = i, len(c.Field)
 		}
 	}
 	if best >= 0 {
-		return RowError{Row: line, Column: headerOf(k, header, best), Err: err}
+		return RowError{Row: line, Column: headerOf(k, header, best), Field: de.Field, Err: err}
 	}
-	return RowError{Row: line, Err: err}
+	return RowError{Row: line, Field: de.Field, Err: err}
 }
 
 func headerOf(k *Kind, header map[int]string, c int) string {
@@ -602,7 +603,7 @@ func (b *Batch) Check(ctx context.Context, l *ledger.Ledger, actor string) (lb *
 		if err != nil {
 			re := rowError(b.Kind, b.header, it.Row, err)
 			if re.Column == "" && de.Code == domain.CodeConflict {
-				re.Column = headerOf(b.Kind, b.header, keyColumn(b.Kind))
+				re.Column, re.Field = headerOf(b.Kind, b.header, keyColumn(b.Kind)), b.Kind.Columns[keyColumn(b.Kind)].Field
 			}
 			b.Errors = append(b.Errors, re)
 			bad[it.Row] = true
