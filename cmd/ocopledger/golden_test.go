@@ -57,6 +57,8 @@ var (
 		{"reconcile's known_now is the wall clock", regexp.MustCompile(`("known_now": ?)"[^"]*"`), `${1}"<now>"`},
 		{"reconcile (vi, text and md) says when 'now' is", regexp.MustCompile(`(hiện nay đến vị trí [\d.]+ )\(\d\d:\d\d:\d\d ngày \d\d/\d\d/\d{4}\)`), `${1}(<now>)`},
 		{"reconcile (en, text and md) says when 'now' is", regexp.MustCompile(`(now position [\d,]+ )\(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d\)`), `${1}(<now>)`},
+		// verify: how long checking the export took.
+		{"verify's elapsed time", regexp.MustCompile(`((?:entries checked in|mục ghi đã kiểm tra trong) ).+?(\.\n)`), `${1}<elapsed>${2}`},
 	}
 	// serve's expiry notifier records, as soon as it starts, the expiry notices and expiries due
 	// on today's date (the wall clock), so the log "now" ends at a position and root that depend
@@ -252,6 +254,68 @@ var goldenCommands = []goldenCLI{
 	{"status_json", []string{"status", "--json"}, false, ""},
 }
 
+// goldenAudit are the auditor's commands on the demo ledger: first those that give the files an
+// auditor holds (the export and its hashes, a checkpoint, the verifier key, proofs), each output
+// kept in the file save of the data directory; then verify against them. A case without a name
+// only writes its file. DATA in an argument is the data directory.
+var goldenAudit = []struct {
+	name string
+	args []string
+	save string
+}{
+	{"", []string{"export", "--out", "DATA/audit.jsonl", "--hashes", "DATA/audit.hashes"}, ""},
+	{"", []string{"checkpoint"}, "audit-cp.txt"},
+	{"", []string{"key"}, "audit.key"},
+	{"prove_position_json", []string{"prove", "--position", "4500"}, "audit-inclusion.json"},
+	{"prove_consistency_json", []string{"prove", "--from", "4495"}, "audit-consistency.json"},
+	{"verify_export_vi", []string{"verify", "DATA/audit.jsonl", "--checkpoint", "DATA/audit-cp.txt", "--key", "DATA/audit.key"}, ""},
+	{"verify_export_en", []string{"verify", "DATA/audit.jsonl", "--checkpoint", "DATA/audit-cp.txt", "--key", "DATA/audit.key", "--hashes", "DATA/audit.hashes", "--lang", "en"}, ""},
+	{"verify_export_json", []string{"verify", "DATA/audit.jsonl", "--checkpoint", "DATA/audit-cp.txt", "--key", "DATA/audit.key", "--json"}, ""},
+	{"verify_tampered_vi", []string{"verify", "DATA/audit-tampered.jsonl", "--checkpoint", "DATA/audit-cp.txt", "--key", "DATA/audit.key"}, ""},
+	{"verify_tampered_hashes_en", []string{"verify", "DATA/audit-tampered.jsonl", "--checkpoint", "DATA/audit-cp.txt", "--key", "DATA/audit.key", "--hashes", "DATA/audit.hashes", "--lang", "en"}, ""},
+	{"verify_inclusion_vi", []string{"verify", "--proof", "DATA/audit-inclusion.json", "--key", "DATA/audit.key"}, ""},
+	{"verify_inclusion_json", []string{"verify", "--proof", "DATA/audit-inclusion.json", "--key", "DATA/audit.key", "--json"}, ""},
+	{"verify_consistency_en", []string{"verify", "--proof", "DATA/audit-consistency.json", "--key", "DATA/audit.key", "--lang", "en"}, ""},
+	{"verify_consistency_json", []string{"verify", "--proof", "DATA/audit-consistency.json", "--key", "DATA/audit.key", "--json"}, ""},
+	{"verify_no_witness_en", []string{"verify", "--checkpoint", "DATA/audit-cp.txt", "--key", "DATA/audit.key", "--witness-key", "DATA/audit.key", "--lang", "en"}, ""},
+}
+
+// runGoldenAudit runs goldenAudit on the demo ledger in dir, after goldenCommands; the export
+// with one byte changed on line 4500 is audit-tampered.jsonl.
+func runGoldenAudit(t *testing.T, dir string, masks []goldenMask) {
+	t.Helper()
+	for _, c := range goldenAudit {
+		args := make([]string, len(c.args))
+		for i, a := range c.args {
+			args[i] = strings.ReplaceAll(a, "DATA", dir)
+		}
+		code, out, errs := run(t, dir, "", args...)
+		if c.save != "" {
+			if code != 0 {
+				t.Fatalf("%v: exit %d: %s", c.args, code, errs)
+			}
+			if err := os.WriteFile(filepath.Join(dir, c.save), []byte(out), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if c.args[0] == "export" {
+			data, err := os.ReadFile(filepath.Join(dir, "audit.jsonl"))
+			lines := strings.SplitAfter(string(data), "\n")
+			if err != nil || len(lines) < 4500 || !strings.Contains(lines[4499], `"version":`) {
+				t.Fatalf("the export: %d lines, %v", len(lines), err)
+			}
+			lines[4499] = strings.Replace(lines[4499], `"version":`, `"version": `, 1)
+			if err := os.WriteFile(filepath.Join(dir, "audit-tampered.jsonl"), []byte(strings.Join(lines, "")), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if c.name != "" {
+			got := fmt.Sprintf("$ ocopledger %s\nexit %d\n--- stdout\n%s--- stderr\n%s", strings.Join(c.args, " "), code, out, errs)
+			checkGolden(t, c.name, applyMasks(got, masks))
+		}
+	}
+}
+
 var goldenRequests = []goldenHTTP{
 	{"http_figures", "/v1/figures?as_of=2025-08-07&known_at=2025-08-07", nil, ""},
 	{"http_figures_filed_by_all", "/v1/figures?as_of=2025-08-07&known_at=2025-08-07T16:00:00%2B07:00&by=" + allDims, nil, ""},
@@ -289,7 +353,14 @@ func TestGolden(t *testing.T) {
 	for _, r := range goldenRequests {
 		names[r.name] = true
 	}
-	if len(names) != 1+len(goldenCommands)+len(goldenRequests) {
+	audits := 0
+	for _, c := range goldenAudit {
+		if c.name != "" {
+			names[c.name] = true
+			audits++
+		}
+	}
+	if len(names) != 1+len(goldenCommands)+len(goldenRequests)+audits {
 		t.Fatal("two cases have the same name")
 	}
 	checkNoStrayGoldens(t, names)
@@ -319,6 +390,7 @@ func TestGolden(t *testing.T) {
 		}
 		checkGolden(t, c.name, applyMasks(got, masks))
 	}
+	runGoldenAudit(t, dir, masks)
 	ran := time.Since(start)
 
 	base := serveGolden(t, dir)
