@@ -153,3 +153,16 @@ func TestListenUsersMakesTheReaderFileOnce(t *testing.T) {
 	_, _, err = d.ListenUsers("reader:short")
 	wantCode(t, err, domain.CodeInvalid, "16 characters or more")
 }
+
+// Why a store cannot be opened is said for a clerk: nothing to read in a data directory opened
+// read-only, or the folder owned by another process (a conflict).
+func TestStoreErrorSaysWhy(t *testing.T) {
+	d := datadir.Dir{Path: t.TempDir()}
+	cfg := eventstore.Config{DataDir: d.StorePath(), ReadOnly: true}
+	_, err := eventstore.Open(t.Context(), cfg)
+	wantCode(t, d.StoreError(err, cfg), domain.CodeNotFound, "there is no ledger in "+d.Path+" to read")
+	openStore(t, d)
+	cfg.ReadOnly = false
+	_, err = eventstore.Open(t.Context(), cfg)
+	wantCode(t, d.StoreError(err, cfg), domain.CodeConflict, "is in use by another ocopledger process")
+}

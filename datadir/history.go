@@ -245,3 +245,30 @@ func (h *History) Record(p *projections.Projection) error {
 	h.known = k
 	return nil
 }
+
+// StoreError says in a clerk's words why the store configured by cfg could not be opened on
+// this data directory (embedded) or on cfg.NatsURL: another process owns the folder, the stream
+// is set up so that it could lose history, there is nothing to read, or the store failed.
+func (d Dir) StoreError(err error, cfg eventstore.Config) error {
+	var e *domain.Error
+	var unsafe *eventstore.StreamConfigError
+	switch {
+	case errors.Is(err, eventstore.ErrLocked):
+		return d.LockedError(err)
+	case errors.As(err, &unsafe):
+		// The problem is one of the store's fixed phrases, worded through the catalogue.
+		problem := &domain.Error{Code: domain.CodeInternal, Format: unsafe.Problem, Message: unsafe.Problem}
+		e = domain.Internal("the stream %s %v (%s=%s): ocopledger refuses a ledger that could lose history or break its guarantees",
+			unsafe.Stream, problem, unsafe.Setting, unsafe.Value)
+	case cfg.ReadOnly && cfg.StreamName == "" && cfg.NatsURL == "" && errors.Is(err, jetstream.ErrStreamNotFound):
+		e = domain.NotFound("there is no ledger in %s to read", d.Path)
+	case cfg.ReadOnly && errors.Is(err, jetstream.ErrStreamNotFound):
+		e = domain.NotFound("there is no stream %s to read on this NATS server", cfg.StreamName)
+	case cfg.NatsURL != "":
+		e = domain.Internal("the event store on the NATS server %s cannot be opened: %v", cfg.NatsURL, err)
+	default:
+		e = domain.Internal("the event store in %s cannot be opened: %v", d.Path, err)
+	}
+	e.Err = err
+	return e
+}

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/datadir"
 	"github.com/ocopledger/ocopledger/domain"
@@ -418,27 +417,7 @@ func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) {
 		if e := m.openError(err); e != nil {
 			return nil, e
 		}
-		var e *domain.Error
-		var unsafe *eventstore.StreamConfigError
-		switch {
-		case errors.Is(err, eventstore.ErrLocked):
-			return nil, m.dir().LockedError(err)
-		case errors.As(err, &unsafe):
-			// The problem is one of the store's fixed phrases, worded through the catalogue.
-			problem := &domain.Error{Code: domain.CodeInternal, Format: unsafe.Problem, Message: unsafe.Problem}
-			e = domain.Internal("the stream %s %v (%s=%s): ocopledger refuses a ledger that could lose history or break its guarantees",
-				unsafe.Stream, problem, unsafe.Setting, unsafe.Value)
-		case m.ReadOnly && m.StreamName == "" && m.NatsURL == "" && errors.Is(err, jetstream.ErrStreamNotFound):
-			e = domain.NotFound("there is no ledger in %s to read", m.DataDir)
-		case m.ReadOnly && errors.Is(err, jetstream.ErrStreamNotFound):
-			e = domain.NotFound("there is no stream %s to read on this NATS server", cfg.StreamName)
-		case m.NatsURL != "":
-			e = domain.Internal("the event store on the NATS server %s cannot be opened: %v", m.NatsURL, err)
-		default:
-			e = domain.Internal("the event store in %s cannot be opened: %v", m.DataDir, err)
-		}
-		e.Err = err
-		return nil, e
+		return nil, m.dir().StoreError(err, cfg)
 	}
 	m.store = s
 	m.closer = append(m.closer, s.Close)

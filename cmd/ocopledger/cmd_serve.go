@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -18,6 +19,7 @@ import (
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/metrics"
 	"github.com/ocopledger/ocopledger/projections"
+	"github.com/ocopledger/ocopledger/reactive"
 )
 
 // serveOptions are the settings of `ocopledger serve` (its flags).
@@ -198,8 +200,11 @@ func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) erro
 		Every:  m.historyEvery, ScrubAfter: m.scrubAfter})
 	signer := checkpoint.NewPublisher(checkpoint.PublisherConfig{Log: cps, Projection: p, Store: l.Store(), Logger: log.With("part", "checkpoints")})
 	parts := []namedRun{{"projections", runner.Run}, {"api", api.Run}, {"history", watch.Run}, {"checkpoints", signer.Run}}
-	reacting, err := newReactive(hctx, reactiveOptions{Ledger: l, Projection: p, Mux: mux, Require: api.Require, Logger: log,
-		Instance: o.instance, Metrics: reg})
+	// The webhook API answers its errors as the API does.
+	hooksLog := log.With("part", "webhooks-api")
+	reacting, err := reactive.NewParts(hctx, reactive.PartsConfig{Ledger: l, Projection: p, Mux: mux, Require: api.Require, Logger: log,
+		WriteError: func(w http.ResponseWriter, r *http.Request, err error) { httpapi.WriteError(w, r, hooksLog, err) },
+		Instance:   o.instance, Metrics: reg})
 	if err != nil {
 		return fmt.Errorf("serve: reactive: %w", err)
 	}

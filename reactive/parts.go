@@ -1,46 +1,48 @@
-package main
+package reactive
 
 import (
 	"context"
 	"log/slog"
 	"net/http"
 
-	"github.com/ocopledger/ocopledger/httpapi"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/metrics"
 	"github.com/ocopledger/ocopledger/projections"
-	"github.com/ocopledger/ocopledger/reactive"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 )
 
-// reactiveOptions are what the reacting side of `ocopledger serve` needs.
-type reactiveOptions struct {
+// PartsConfig is what the reacting side of `ocopledger serve` needs.
+type PartsConfig struct {
 	Ledger     *ledger.Ledger
 	Projection *projections.Projection
 	// Mux is serve's router: the webhook API is mounted on it beside the API.
-	Mux *httpapi.Mux
+	Mux interface {
+		Handle(pattern string, h http.Handler)
+	}
 	// Require wraps a handler so that it needs a bearer token with the given role (the API's).
 	Require func(role string, h http.Handler) http.Handler
-	Logger  *slog.Logger
+	// WriteError answers an error of the webhook API as the API does.
+	WriteError func(w http.ResponseWriter, r *http.Request, err error)
+	Logger     *slog.Logger
 	// Instance names this ledger instance (several may share one cluster).
 	Instance string
 	// Metrics is the registry served at /metrics; nil registers nothing.
 	Metrics *prometheus.Registry
 }
 
-// newReactive builds the reacting side of `ocopledger serve`: webhooks (API and delivery), figure
-// changes on NATS (ocop.figures.<figure-id>) and the daily expiry notifier (see package
-// reactive). It mounts the webhook API on o.Mux and returns the parts to run.
-func newReactive(ctx context.Context, o reactiveOptions) ([]func(context.Context) error, error) {
+// NewParts builds the reacting side of `ocopledger serve`: webhooks (API and delivery), figure
+// changes on NATS (ocop.figures.<figure-id>) and the daily expiry notifier, their metrics
+// registered on o.Metrics. It mounts the webhook API on o.Mux and returns the parts to run.
+func NewParts(ctx context.Context, o PartsConfig) ([]func(context.Context) error, error) {
 	logger := o.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	store := o.Ledger.Store()
-	wcfg := reactive.WebhooksConfig{Store: store, Logger: logger.With("part", "webhooks"), Instance: o.Instance}
-	ncfg := reactive.NotifierConfig{Ledger: o.Ledger, Projection: o.Projection, Logger: logger.With("part", "expiry-notifier")}
-	fcfg := reactive.FigureFeedConfig{Store: store, Projection: o.Projection, Logger: logger.With("part", "figure-feed")}
+	wcfg := WebhooksConfig{Store: store, Logger: logger.With("part", "webhooks"), Instance: o.Instance}
+	ncfg := NotifierConfig{Ledger: o.Ledger, Projection: o.Projection, Logger: logger.With("part", "expiry-notifier")}
+	fcfg := FigureFeedConfig{Store: store, Projection: o.Projection, Logger: logger.With("part", "figure-feed")}
 	if reg := o.Metrics; reg != nil {
 		f := promauto.With(reg)
 		attempts := f.NewCounterVec(prometheus.CounterOpts{Name: "ocopledger_webhook_attempts_total",
@@ -49,7 +51,7 @@ func newReactive(ctx context.Context, o reactiveOptions) ([]func(context.Context
 			Help: "Time a webhook endpoint took to answer.", Buckets: metrics.DefaultBuckets})
 		poisoned := f.NewCounter(prometheus.CounterOpts{Name: "ocopledger_webhook_poisoned_total",
 			Help: "Webhook deliveries that kept failing and went to the poison queue."})
-		wcfg.OnAttempt = func(a reactive.Attempt) {
+		wcfg.OnAttempt = func(a Attempt) {
 			outcome := "failed"
 			if a.OK {
 				outcome = "ok"
@@ -64,12 +66,12 @@ func newReactive(ctx context.Context, o reactiveOptions) ([]func(context.Context
 		wcfg.OnPanic, ncfg.OnPanic, fcfg.OnPanic = onPanic, onPanic, onPanic
 		dropped := f.NewCounter(prometheus.CounterOpts{Name: "ocopledger_figure_changes_dropped_total",
 			Help: "Figure changes given up after NATS did not take them through every retry."})
-		fcfg.OnDropped = func(reactive.FigureChange, error) { dropped.Inc() }
+		fcfg.OnDropped = func(FigureChange, error) { dropped.Inc() }
 		recorded := f.NewCounterVec(prometheus.CounterOpts{Name: "ocopledger_expiry_notifier_entries_total",
 			Help: "Entries recorded by the expiry notifier, by type."}, []string{"type"})
 		sweepErrors := f.NewCounter(prometheus.CounterOpts{Name: "ocopledger_expiry_notifier_errors_total",
 			Help: "Sweeps of the expiry notifier that failed."})
-		ncfg.OnSweep = func(r reactive.SweepResult, err error) {
+		ncfg.OnSweep = func(r SweepResult, err error) {
 			if err != nil {
 				sweepErrors.Inc()
 			}
@@ -78,18 +80,15 @@ func newReactive(ctx context.Context, o reactiveOptions) ([]func(context.Context
 			recorded.WithLabelValues("cnnttb.expired").Add(float64(r.CNNTTB))
 		}
 	}
-	hooks, err := reactive.NewWebhooks(ctx, wcfg)
+	hooks, err := NewWebhooks(ctx, wcfg)
 	if err != nil {
 		return nil, err
 	}
-	// The webhook API answers its errors as the API does.
-	apiLog := logger.With("part", "webhooks-api")
-	writeError := func(w http.ResponseWriter, r *http.Request, err error) { httpapi.WriteError(w, r, apiLog, err) }
-	hooks.Mount(o.Mux, o.Require, writeError)
-	feed, err := reactive.NewFigureFeed(ctx, fcfg)
+	hooks.Mount(o.Mux, o.Require, o.WriteError)
+	feed, err := NewFigureFeed(ctx, fcfg)
 	if err != nil {
 		return nil, err
 	}
-	notifier := reactive.NewNotifier(ncfg)
+	notifier := NewNotifier(ncfg)
 	return []func(context.Context) error{hooks.Run, feed.Run, notifier.Run}, nil
 }
