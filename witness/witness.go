@@ -41,7 +41,8 @@ type Config struct {
 	Client *http.Client
 	// OnRound, if set, is told what each round of Run did; its error counts as the round's.
 	OnRound func(Round) error
-	// OnError, if set, is told of a round of Run that failed, before it tries again.
+	// OnError is told of a round of Run that failed, before it tries again. Run needs it, so
+	// that no failure goes unsaid; Round returns its error.
 	OnError func(err error, retryIn time.Duration)
 }
 
@@ -114,6 +115,9 @@ func (w *Witness) Close() error { return w.lock.Unlock() }
 // what each round did and OnError of each round that failed. A fork stops it: the refusal is
 // returned (domain.CodeHistoryMismatch), and the witness never signs past it.
 func (w *Witness) Run(ctx context.Context) error {
+	if w.cfg.OnError == nil {
+		return errors.New("witness: Run needs Config.OnError, to say why a round failed")
+	}
 	for {
 		r, err := w.Round(ctx)
 		if err == nil && w.cfg.OnRound != nil {
@@ -122,7 +126,7 @@ func (w *Witness) Run(ctx context.Context) error {
 		if domain.ErrorCode(err) == domain.CodeHistoryMismatch {
 			return err
 		}
-		if err != nil && ctx.Err() == nil && w.cfg.OnError != nil {
+		if err != nil && ctx.Err() == nil {
 			w.cfg.OnError(err, w.cfg.Every)
 		}
 		select {
@@ -145,6 +149,18 @@ const (
 	// cosignature; it took it now.
 	Reposted
 )
+
+func (o Outcome) String() string {
+	switch o {
+	case Cosigned:
+		return "cosigned"
+	case Unchanged:
+		return "unchanged"
+	case Reposted:
+		return "reposted"
+	}
+	return fmt.Sprintf("Outcome(%d)", int(o))
+}
 
 // Round is what one round did, and the checkpoint it is about.
 type Round struct {

@@ -162,6 +162,13 @@ func TestWitnessCosignsAndRefusesAFork(t *testing.T) {
 		t.Fatalf("the fork got a cosignature: %d %+v", size, cs)
 	}
 	// Run stops at a fork, with the refusal.
+	if err := wb.Run(t.Context()); err == nil || domain.ErrorCode(err) == domain.CodeHistoryMismatch {
+		t.Fatalf("Run without OnError: %v, want it refused", err)
+	}
+	wb.Close()
+	wb = open(t, state, b.url, keyDir, key, func(c *witness.Config) {
+		c.OnError = func(err error, _ time.Duration) { t.Errorf("OnError of the refusal: %v", err) }
+	})
 	if err := wb.Run(t.Context()); domain.ErrorCode(err) != domain.CodeHistoryMismatch {
 		t.Fatalf("Run shown a fork: %v", err)
 	}
