@@ -177,15 +177,21 @@ func TestReadEndpoints(t *testing.T) {
 			t.Errorf("want a byte order mark, a Vietnamese header and the 2 items: %v %q", err, r.Body)
 		}
 		for _, rec := range recs[1:] {
-			if !strings.HasPrefix(rec[2], "Sản phẩm thử") || rec[6] == "" || !strings.Contains(rec[6], "/") {
+			if !strings.HasPrefix(rec[2], "Sản phẩm thử") || rec[7] == "" || !strings.Contains(rec[7], "/") {
 				t.Errorf("an item line without its name or its first day as dd/mm/yyyy: %q", rec)
 			}
 		}
 		if r := e.get("/v1/figures/ocop.valid/explain?as_of=2025-08-07&format=csv&lang=en", viewerToken); !strings.Contains(string(r.Body), "#,item,name,") {
 			t.Errorf("lang=en: the header is not English: %s", r.Body)
 		}
-		if r := e.get("/v1/figures/ocop.valid/explain?format=xlsx", viewerToken); r.Status != 400 || r.json(t)["error"].(map[string]any)["field"] != "format" {
-			t.Errorf("format=xlsx: %d %s", r.Status, r.Body)
+		if r := e.get("/v1/figures/ocop.valid/explain?format=pdf", viewerToken); r.Status != 400 || r.json(t)["error"].(map[string]any)["field"] != "format" {
+			t.Errorf("format=pdf: %d %s", r.Status, r.Body)
+		}
+		if r := e.get("/v1/figures/ocop.valid/explain?as_of=2025-08-07&format=csv&sep=%3B", viewerToken); !strings.HasPrefix(string(r.Body), "\ufeff#;mã;tên;") {
+			t.Errorf("sep=;: the fields are not separated by ;: %.80q", r.Body)
+		}
+		if r := e.get("/v1/figures/ocop.valid/explain?as_of=2025-08-07&format=csv&sep=tab", viewerToken); r.Status != 400 || r.json(t)["error"].(map[string]any)["field"] != "sep" {
+			t.Errorf("sep=tab: %d %s", r.Status, r.Body)
 		}
 	})
 	t.Run("timeline", func(t *testing.T) {

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -11,7 +10,7 @@ import (
 	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
-	"github.com/ocopledger/ocopledger/report"
+	"github.com/ocopledger/ocopledger/tables"
 )
 
 // figuresResponse answers GET /v1/figures.
@@ -154,13 +153,13 @@ func (s *Server) handleFigure(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleExplain(w http.ResponseWriter, r *http.Request) {
-	resp, q, ok := s.figureCommon(w, r, "format", "limit", "after")
+	resp, q, ok := s.figureCommon(w, r, "format", "sep", "limit", "after")
 	if !ok {
 		return
 	}
-	format := q.v.Get("format")
-	if format != "" && format != "json" && format != "csv" {
-		s.fail(w, r, domain.Invalid("format", "%q is not a format of the items: give json or csv", format))
+	format, opts, err := tableFormat(q)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	page, paged, err := s.explainPage(w, r, resp, q)
@@ -168,28 +167,24 @@ func (s *Server) handleExplain(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if paged && format != "csv" {
+	switch {
+	case paged && !format.File():
 		writeJSON(w, http.StatusOK, explainPageResponse{resp, page.Items, page.Next})
 		return
-	}
-	if !paged && format != "csv" {
+	case !format.File():
 		s.streamExplain(w, r, resp)
 		return
 	}
+	fq := domain.Query{AsOf: resp.AsOf, KnownAt: resp.KnownAt, From: resp.From}
 	items := page.Items
 	if !paged {
-		items, err = s.cfg.Projection.Explain(r.Context(), resp.Figure.ID, domain.Query{AsOf: resp.AsOf, KnownAt: resp.KnownAt, From: resp.From})
-		if err != nil {
+		if items, err = s.cfg.Projection.Explain(r.Context(), resp.Figure.ID, fq); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 	}
 	lang, _ := q.lang() // checked by figureCommon
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s_%s.csv"`, resp.Figure.ID, resp.AsOf))
-	if err := report.ItemsCSV(w, items, lang); err != nil {
-		s.log.Warn("explain: writing the CSV failed", "err", err)
-	}
+	s.writeTable(w, r, tables.Explain(resp.Figure, items, resp.Value, page.Next, fq, resp.Provenance, lang), format, opts)
 }
 
 // timelineResponse answers GET /v1/figures/{id}/timeline.
@@ -293,7 +288,7 @@ type expiringResponse struct {
 }
 
 func (s *Server) handleExpiring(w http.ResponseWriter, r *http.Request) {
-	q, err := params(r, "as_of", "known_at", "within")
+	q, err := params(r, "as_of", "known_at", "within", "format", "sep")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -312,9 +307,20 @@ func (s *Server) handleExpiring(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, domain.Invalid("within", "%d days is not a window: give 0 to 3660 days", within))
 		return
 	}
+	format, opts, err := tableFormat(q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	items, err := s.cfg.Projection.Expiring(r.Context(), fq, int(within))
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if format.File() {
+		lang, _ := q.lang() // checked by params
+		pv := s.provenanceOf(r.Context(), s.cfg.Projection.Figures(fq).Position)
+		s.writeTable(w, r, tables.Expiring(items, fq, int(within), pv, lang), format, opts)
 		return
 	}
 	if items == nil {

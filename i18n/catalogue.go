@@ -18,7 +18,7 @@ func tables() []map[string]string {
 	for en, vi := range domain.MessagesVI() {
 		dom[en] = vi
 	}
-	return []map[string]string{dom, messagesVI, messagesVIGuard, messagesVIDrill, messagesVIImports}
+	return []map[string]string{dom, messagesVI, messagesVIGuard, messagesVIDrill, messagesVIImports, messagesVITables}
 }
 
 // catalogue holds every message in both languages: its English format is its key and its English

@@ -184,26 +184,6 @@ func TestRenderRefusesUnknownFormatAndLanguage(t *testing.T) {
 	}
 }
 
-func TestTextCell(t *testing.T) {
-	for in, want := range map[string]string{
-		"":                    "",
-		"Trà Shan tuyết":      "Trà Shan tuyết",
-		"=1+1":                "'=1+1",
-		`=HYPERLINK("x","y")`: `'=HYPERLINK("x","y")`,
-		"+cmd|' /C calc'!A0":  "'+cmd|' /C calc'!A0",
-		"-5":                  "'-5",
-		"@SUM(A1)":            "'@SUM(A1)",
-		"\t=1":                "'\t=1",
-		"\r=1":                "'\r=1",
-		"a=1":                 "a=1",
-		"'=1":                 "'=1",
-	} {
-		if got := report.TextCell(in); got != want {
-			t.Errorf("TextCell(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // A figure is said as it is: the report never words an exact count as "more than" it.
 func TestRenderSaysTheFigureExactly(t *testing.T) {
 	for _, lang := range report.Languages {

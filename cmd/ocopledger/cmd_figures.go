@@ -16,7 +16,7 @@ import (
 	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/internal/progress"
 	"github.com/ocopledger/ocopledger/projections"
-	"github.com/ocopledger/ocopledger/report"
+	"github.com/ocopledger/ocopledger/tables"
 	"github.com/spf13/pflag"
 )
 
@@ -95,7 +95,7 @@ type explainOptions struct {
 	q     queryFlags
 	limit int
 	after string
-	csv   bool
+	out   tableFlags
 }
 
 type diffOptions struct {
@@ -111,6 +111,7 @@ type timelineOptions struct {
 type expiringOptions struct {
 	q      queryFlags
 	within string
+	out    tableFlags
 }
 
 type rebuildOptions struct{ batch int }
@@ -168,9 +169,7 @@ func newExplainCmd(m *Main) *cobra.Command {
 	fs.StringVar(&o.after, "after", "", m.t(
 		"liệt kê các đối tượng sau con trỏ này (dòng \"trang sau\" của trang trước)",
 		"list the items after this cursor (the \"next\" line of the page before)"))
-	fs.BoolVar(&o.csv, "csv", false, m.t(
-		"in danh sách dạng CSV (UTF-8, mở được bằng Excel), mỗi đối tượng một dòng, đủ mọi cột",
-		"print the list as CSV (UTF-8, opens in Excel), one item a line, every column"))
+	o.out.register(m, fs, true)
 	return c
 }
 
@@ -236,6 +235,7 @@ func newExpiringCmd(m *Main) *cobra.Command {
 	fs.StringVar(&o.within, "within", "30d", m.t(
 		"khoảng thời gian tính bằng ngày (30d hoặc 30)",
 		"the window, in days (30d or 30)"))
+	o.out.register(m, fs, false)
 	return c
 }
 
@@ -368,8 +368,13 @@ func runExplain(ctx context.Context, m *Main, o *explainOptions, args []string) 
 	if err != nil {
 		return err
 	}
-	if o.csv && m.JSON {
-		return usagef("give --csv or --json, not both")
+	format, err := o.out.resolve(m)
+	if err != nil {
+		return err
+	}
+	opts, err := o.out.options()
+	if err != nil {
+		return err
 	}
 	p, err := m.Figures(ctx)
 	if err != nil {
@@ -379,8 +384,8 @@ func runExplain(ctx context.Context, m *Main, o *explainOptions, args []string) 
 	if err != nil {
 		return err
 	}
-	if m.JSON {
-		pos := p.Figures(q).Position
+	pos := p.Figures(q).Position
+	if format == tables.FormatJSON {
 		out := map[string]any{"figure": f.ID, "as_of": q.AsOf.String(), "count": len(items), "items": items,
 			"position": pos, "provenance": m.provenance(ctx, p, pos)}
 		if next != "" {
@@ -388,33 +393,11 @@ func runExplain(ctx context.Context, m *Main, o *explainOptions, args []string) 
 		}
 		return m.printJSON(out)
 	}
-	if o.csv {
-		return report.ItemsCSV(m.Out, items, m.Lang)
+	var pv checkpoint.Provenance
+	if format.File() {
+		pv = m.provenance(ctx, p, pos)
 	}
-	fmt.Fprintf(m.Out, m.t("%s — %s: %d, ngày %s, %s\n\n", "%s — %s: %d, on %s, %s\n\n"),
-		f.ID, f.Label(m.Lang), total, m.date(q.AsOf), m.knownAt(q.KnownAt))
-	tw := tabwriter.NewWriter(m.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, m.t("#\tMÃ\tTÊN\tSAO/CẤP\tQUYẾT ĐỊNH\tTỪ\tĐẾN\tCHỦ THỂ\tĐỊA CHỈ\tBÚT TOÁN", "#\tITEM\tNAME\tSTARS/LEVEL\tDECISION\tFROM\tUNTIL\tPRODUCER\tPLACE\tENTRIES"))
-	for i, it := range items {
-		var ids []string
-		for _, e := range it.Events {
-			ids = append(ids, fmt.Sprintf("#%d %s", e.Sequence, e.Type))
-		}
-		name := it.Attrs.Name
-		if it.Attrs.Synthetic {
-			name += m.t(" [giả lập]", " [synthetic]")
-		}
-		until := report.LastDay(it.Until, m.Lang)
-		if until == "" {
-			until = "—"
-		}
-		place := strings.Trim(strings.Join([]string{it.Attrs.Address.Commune, it.Attrs.Address.District, it.Attrs.Address.Province}, ", "), ", ")
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", i+1, it.Item, name, report.Grade(it.Attrs, m.Lang), it.Attrs.Decision, m.date(it.From), until, it.Attrs.Producer, place, strings.Join(ids, "; "))
-	}
-	if next != "" {
-		fmt.Fprintf(tw, m.t("… trang sau: --after %s\n", "… next page: --after %s\n"), next)
-	}
-	return tw.Flush()
+	return o.out.write(m, tables.Explain(f, items, total, next, q, pv, m.Lang), format, opts)
 }
 
 func runDiff(ctx context.Context, m *Main, o *diffOptions, args []string) error {
@@ -522,6 +505,14 @@ func runExpiring(ctx context.Context, m *Main, o *expiringOptions, args []string
 	if err != nil {
 		return domain.Invalid("within", "%q is not a number of days such as 30d", o.within)
 	}
+	format, err := o.out.resolve(m)
+	if err != nil {
+		return err
+	}
+	opts, err := o.out.options()
+	if err != nil {
+		return err
+	}
 	p, err := m.Figures(ctx)
 	if err != nil {
 		return err
@@ -530,16 +521,14 @@ func runExpiring(ctx context.Context, m *Main, o *expiringOptions, args []string
 	if err != nil {
 		return err
 	}
-	if m.JSON {
+	if format == tables.FormatJSON {
 		return m.printJSON(map[string]any{"as_of": q.AsOf.String(), "within_days": days, "items": items})
 	}
-	fmt.Fprintf(m.Out, m.t("%d chứng nhận hết hiệu lực trong %d ngày kể từ %s\n\n", "%d certificates end within %d days of %s\n\n"), len(items), days, m.date(q.AsOf))
-	tw := tabwriter.NewWriter(m.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, m.t("NGÀY CUỐI\tCÒN\tLOẠI\tSẢN PHẨM\tQUYẾT ĐỊNH\tCHỦ THỂ", "LAST DAY\tLEFT\tKIND\tPRODUCT\tDECISION\tPRODUCER"))
-	for _, e := range items {
-		fmt.Fprintf(tw, m.t("%s\t%d ngày\t%s\t%s\t%s\t%s\n", "%s\t%d days\t%s\t%s\t%s\t%s\n"), m.date(e.LastDay), e.DaysLeft, e.Figure, e.Attrs.Name, e.Attrs.Decision, e.Attrs.Producer)
+	var pv checkpoint.Provenance
+	if format.File() {
+		pv = m.provenance(ctx, p, p.Figures(q).Position)
 	}
-	return tw.Flush()
+	return o.out.write(m, tables.Expiring(items, q, days, pv, m.Lang), format, opts)
 }
 
 func runRebuild(ctx context.Context, m *Main, o *rebuildOptions, args []string) error {
