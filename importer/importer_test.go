@@ -173,3 +173,38 @@ func TestPartialRowAllOrNothing(t *testing.T) {
 		t.Errorf("rejected rows %q", out.Rejected)
 	}
 }
+
+// Participations that give their trade event on every row: the event is recorded once; a row
+// that gives it otherwise is refused, and an error of the event names the event's column (test).
+func TestParticipationsSharedEvent(t *testing.T) {
+	l := ledger.New(storetest.MustOpenStore(t), nil)
+	head := []string{"Mã hoạt động", "Tên hoạt động", "Loại hoạt động", "Ngày bắt đầu", "Ngày kết thúc", "Địa điểm tổ chức", "Đơn vị tổ chức", "Tỉnh tổ chức", "Mã doanh nghiệp", "Tên doanh nghiệp"}
+	ev := func(id, name, end string) []string {
+		return []string{id, name, "hội chợ cấp tỉnh", "20/11/2024", end, "Quảng trường (dữ liệu mẫu)", "Sở Công Thương", "Quảng Ngãi"}
+	}
+	table := [][]string{head,
+		append(ev("hc-a", "Hội chợ A", "24/11/2024"), "dn-1", "Doanh nghiệp 1"),
+		append(ev("hc-a", "Hội chợ A", "24/11/2024"), "dn-2", "Doanh nghiệp 2"),
+		append(ev("hc-a", "Hội chợ A khác", "24/11/2024"), "dn-3", "Doanh nghiệp 3"),
+		append(ev("hc-b", "Hội chợ B", "10/11/2024"), "dn-1", "Doanh nghiệp 1"),
+	}
+	out, err := importer.Import(t.Context(), l, importer.LookupKindMust("participations"), table, importer.Options{Actor: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range out.Errors {
+		got = append(got, e.Sentence("vi"))
+	}
+	want := []string{
+		"Dòng 4: thông tin của hoạt động (tên, loại, ngày, địa điểm…) khác với dòng 2: mọi dòng của cùng một hoạt động phải ghi giống nhau",
+		"Dòng 5, cột 'Ngày kết thúc': ngày 10/11/2024 trước ngày bắt đầu 20/11/2024",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || out.Stored != 0 {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	out, err = importer.Import(t.Context(), l, importer.LookupKindMust("participations"), table[:3], importer.Options{Actor: "test"})
+	if err != nil || out.Stored != 3 || out.Entries != 3 {
+		t.Errorf("two participations of one event: %+v %v; want the event and two participations stored", out, err)
+	}
+}
