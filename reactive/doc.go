@@ -15,10 +15,13 @@
 //
 // # Webhook delivery
 //
-// One durable JetStream consumer, ConsumerWebhooks ("ocop-webhooks"), reads the ledger subjects
-// "ocop.events.>". All instances bind the same durable, so each event is fanned out once across
-// the cluster; it allows one message in flight (max_ack_pending 1) so the fan-out keeps the
-// ledger's order. The fan-out handler publishes one message per matching subscription on
+// The fan-out follows the log through the event store's durable position (eventstore.Durable)
+// named ConsumerWebhooks ("ocop-webhooks"), and is handed each event decoded as the store reads
+// it, as the ledger's wire type (ledger.Entry). All instances open the same position, so each
+// event is fanned out once across the cluster, one at a time in the ledger's order, and again
+// after a failure, a panic or a crash; a position the broker loses (its stream deleted and
+// restored) is made again after the last event fanned out. The fan-out publishes one message per
+// matching subscription on
 //
 //	ocop.webhook.<subscription-id>        stream OCOP_WEBHOOK_QUEUE (work queue)
 //
@@ -64,7 +67,7 @@
 //
 // # Panics
 //
-// Every handler of the routers (fan-out, deliveries, the notifier's sweeps) and each round of the
+// The fan-out, every handler of the routers (deliveries, the notifier's sweeps) and each round of the
 // figure feed and of the webhooks' subscription sync recovers a panic into an error: logged with
 // its stack, reported to OnPanic (serve counts it in ocopledger_panics_total{part}), and handled
 // like any failure (retried; a delivery that keeps failing goes to the poison queue).

@@ -2,7 +2,6 @@ package reactive
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/ledger"
 )
 
 // Names of the JetStream resources of this package. None of them holds ledger history.
@@ -63,51 +63,20 @@ func ensureStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.Str
 	return st, nil
 }
 
-// On a cluster, a request about a stream whose leader is being elected goes unanswered: when
-// another instance has just created it (two instances starting together), or during a
-// fail-over. retryUnanswered asks again, a few times, each with its own deadline.
-const (
-	unansweredAttempts = 6
-	unansweredTimeout  = 5 * time.Second
-)
-
+// retryUnanswered asks again, a few times, a request about a stream that goes unanswered
+// (eventstore.RetryUnanswered).
 func retryUnanswered[T any](ctx context.Context, f func(context.Context) (T, error)) (T, error) {
-	for attempt := 1; ; attempt++ {
-		actx, cancel := context.WithTimeout(ctx, unansweredTimeout)
-		v, err := f(actx)
-		cancel()
-		if !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil || attempt == unansweredAttempts {
-			return v, err
-		}
-	}
+	return eventstore.RetryUnanswered(ctx, f)
 }
 
-// Envelope is an event as webhooks receive it: the same JSON as a line of `ocopledger export`.
-type Envelope = eventstore.Envelope
-
-// decodeLedgerMessage reads an event from a message of the ledger stream: the body is the
-// store's self-describing JSON (see package eventstore), the sequence and time come from the
-// JetStream metadata carried by the unmarshaler.
-func decodeLedgerMessage(msg *message.Message) (Envelope, error) {
-	var e Envelope
-	if err := json.Unmarshal(msg.Payload, &e); err != nil {
-		return Envelope{}, fmt.Errorf("reactive: ledger message %s is not an event: %w", msg.Metadata.Get(mdJSSequence), err)
-	}
-	e.Sequence, _ = strconv.ParseUint(msg.Metadata.Get(mdJSSequence), 10, 64)
-	if t, err := time.Parse(time.RFC3339Nano, msg.Metadata.Get(mdJSTimestamp)); err == nil {
-		e.AppendedAt = t.UTC()
-	}
-	e.RecordedAt = e.RecordedAt.UTC()
-	if e.ID == "" || e.Type == "" || e.Stream == "" {
-		return Envelope{}, fmt.Errorf("reactive: ledger message %d lacks id, type or stream", e.Sequence)
-	}
-	return e, nil
-}
+// Envelope is an event as webhooks receive it: the ledger's wire type, the same JSON as a line
+// of `ocopledger export`.
+type Envelope = ledger.Entry
 
 // unmarshaler turns JetStream messages into watermill messages. Unlike the default one it never
 // fails (a nil message would crash the subscriber), takes the UUID from Nats-Msg-Id when the
-// message was not published by watermill (ledger events), and adds the stream sequence, delivery
-// count and timestamp as metadata.
+// message was not published by watermill, and adds the stream sequence, delivery count and
+// timestamp as metadata.
 type unmarshaler struct{}
 
 var _ wmjs.Unmarshaler = unmarshaler{}

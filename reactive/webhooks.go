@@ -23,6 +23,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/ledger"
 )
 
 // RetryPolicy is how a webhook delivery is retried before it goes to the poison queue: attempts
@@ -75,10 +76,11 @@ type Webhooks struct {
 	pois  jetstream.Stream
 	pub   message.Publisher
 
-	ledgerSub, queueSub message.Subscriber
-	queueConsumer       wmjs.ResourceInitializer
-	ackWait             time.Duration
-	wake                chan struct{}
+	fan           *eventstore.Durable // the ledger's events, once across instances
+	queueSub      message.Subscriber
+	queueConsumer wmjs.ResourceInitializer
+	ackWait       time.Duration
+	wake          chan struct{}
 }
 
 // NewWebhooks creates (or checks) the bucket and streams of the webhooks.
@@ -148,24 +150,11 @@ func NewWebhooks(ctx context.Context, cfg WebhooksConfig) (*Webhooks, error) {
 	// A delivery may take every attempt's timeout and every backoff: JetStream must not hand the
 	// message to another instance meanwhile.
 	w.ackWait = time.Duration(cfg.Retry.MaxRetries+1)*cfg.Timeout + time.Duration(float64(cfg.Retry.MaxRetries)*1.2*float64(cfg.Retry.Max)) + 30*time.Second
-	// The fan-out consumer is made now, before the API can take a subscription: a new consumer
-	// starts after the current end, so every subscription (which gets the events after
+	// The fan-out's durable position is made now, before the API can take a subscription: a new
+	// one starts after the current end, so every subscription (which gets the events after
 	// Subscription.FromSequence, never the history) finds its events in it.
-	ledgerConsumer := durable(cfg.Store.StreamName(), func(ctx context.Context, _ string) (jetstream.ConsumerConfig, error) {
-		last, err := cfg.Store.LastSequence(ctx)
-		if err != nil {
-			return jetstream.ConsumerConfig{}, err
-		}
-		return jetstream.ConsumerConfig{
-			Durable: ConsumerWebhooks, Description: "ocopledger webhooks: fan-out of ledger events",
-			FilterSubject: eventstore.Subjects, DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: last + 1,
-			AckPolicy: jetstream.AckExplicitPolicy, AckWait: time.Minute, MaxAckPending: 1, MaxDeliver: -1, Replicas: r,
-		}, nil
-	})
-	if _, _, err := ledgerConsumer(ctx, w.js, eventstore.Subjects); err != nil {
-		return nil, err
-	}
-	if w.ledgerSub, err = newSubscriber(nc, w.wlog, time.Minute, guarded(ledgerConsumer, w.log, "webhooks.fanout", cfg.OnPanic), wmjs.NewStaticDelay(time.Second)); err != nil {
+	if w.fan, err = cfg.Store.OpenDurable(ctx, eventstore.DurableConfig{Name: ConsumerWebhooks,
+		Description: "ocopledger webhooks: fan-out of ledger events", AckWait: time.Minute, Retry: time.Second}); err != nil {
 		return nil, err
 	}
 	w.queueConsumer = durable(StreamQueue, func(_ context.Context, topic string) (jetstream.ConsumerConfig, error) {
@@ -206,15 +195,11 @@ func Sign(secret string, body []byte) string {
 func (w *Webhooks) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	fan, err := w.newRouter()
-	if err != nil {
-		return err
-	}
-	h := fan.AddConsumerHandler("webhooks.fanout", eventstore.Subjects, w.ledgerSub, w.fanout)
-	h.AddMiddleware(middleware.Retry{MaxRetries: 3, InitialInterval: 100 * time.Millisecond, MaxInterval: time.Second,
-		Multiplier: 2, Logger: w.wlog}.Middleware, recoverer(w.log, "webhooks.fanout", w.cfg.OnPanic))
 	fanDone := make(chan error, 1)
-	go func() { fanDone <- fan.Run(ctx) }()
+	go func() {
+		fanDone <- w.fan.Run(ctx, func(e eventstore.Envelope) error { return w.fanout(ctx, e) },
+			func(v any) { reportPanic(w.log, "webhooks.fanout", w.cfg.OnPanic, v) })
+	}()
 
 	running := map[string]*deliverer{}
 	forgotten := map[string]bool{}
@@ -223,7 +208,6 @@ func (w *Webhooks) Run(ctx context.Context) error {
 		for _, d := range running {
 			d.stop()
 		}
-		fan.Close()
 		<-fanDone
 	}()
 	tick := time.NewTicker(w.cfg.SyncEvery)
@@ -388,14 +372,14 @@ func (p poisonPublisher) Publish(topic string, msgs ...*message.Message) error {
 	return err
 }
 
-// fanout turns one ledger event into one queued delivery per matching active subscription.
-func (w *Webhooks) fanout(msg *message.Message) error {
-	ctx := msg.Context()
-	env, err := decodeLedgerMessage(msg)
-	if err != nil {
-		w.log.Error("webhooks: skip a message of the ledger stream", "err", err)
+// fanout turns one ledger event into one queued delivery per matching active subscription (an
+// error: the event is handed to it again).
+func (w *Webhooks) fanout(ctx context.Context, stored eventstore.Envelope) error {
+	if stored.Unreadable != "" {
+		w.log.Error("webhooks: skip a message of the ledger stream", "position", stored.Sequence, "err", stored.Unreadable)
 		return nil // not an event: nothing to deliver, and retrying will not change it
 	}
+	env := ledger.EntryOf(stored)
 	subs, err := w.subs.all(ctx)
 	if err != nil {
 		return err
