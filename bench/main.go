@@ -19,6 +19,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand"
 	"os"
@@ -47,25 +48,74 @@ var (
 	noSQL   = flag.Bool("no-sqlite", false, "skip the SQLite baseline")
 	seed    = flag.Int64("seed", 1, "generator seed")
 	runs    = flag.Int("runs", 3, "runs of the rebuild against a separate nats-server (the median and the range are reported)")
+	asJSON  = flag.Bool("json", false, "print every measure as a JSON object on a line of its own (name, value, unit, target) instead of the table")
+	embed   = flag.Bool("embedded", false, "with --compare: rebuild as ocopledger does by default, the broker embedded in the rebuild's process, instead of against a separate nats-server")
 	rawURL  = flag.String("raw-read", "", "(used by the benchmark itself) read the whole log at this NATS URL with a bare ordered consumer in this process, print the seconds it took and exit")
 	compare variants
 )
 
 func init() {
-	flag.Var(&compare, "compare", "`NAME=[BINARY] [VAR=VALUE]…`: also rebuild (--nats) with another ocopledger binary or environment, interleaved with this build --runs times, print only that comparison and exit (repeatable)")
+	flag.Var(&compare, "compare", "`NAME=[BINARY] [VAR=VALUE]…`: also rebuild (--nats, or embedded with --embedded) with another ocopledger binary or environment, interleaved with this build --runs times, print only that comparison and exit (repeatable)")
 }
 
 type row struct{ what, value, note string }
 
-var table []row
+var (
+	table    []row
+	measures []measure
+)
 
-func report(what, value, note string) {
+// measure is one number of the benchmark as --json prints it: a name that stays the same from
+// run to run, the value in unit, and the bound issue 18 sets on it, if any (value ≤ max, value
+// ≥ min).
+type measure struct {
+	Name   string  `json:"name"`
+	Value  float64 `json:"value"`
+	Unit   string  `json:"unit"`
+	Target *bound  `json:"target,omitempty"`
+}
+
+type bound struct {
+	Max float64 `json:"max,omitempty"`
+	Min float64 `json:"min,omitempty"`
+}
+
+func m(name string, value float64, unit string) measure {
+	return measure{Name: name, Value: value, Unit: unit}
+}
+
+func (x measure) atMost(v float64) measure  { x.Target = &bound{Max: v}; return x }
+func (x measure) atLeast(v float64) measure { x.Target = &bound{Min: v}; return x }
+
+// report adds a row to the table and its numbers to the measures.
+func report(what, value, note string, ms ...measure) {
 	table = append(table, row{what, value, note})
+	measures = append(measures, ms...)
 	fmt.Fprintf(os.Stderr, "  %-52s %s %s\n", what, value, note)
+}
+
+// perSecond is a rate as a measure.
+func perSecond(name string, n int, d time.Duration, unit string) measure {
+	return m(name, float64(n)/d.Seconds(), unit)
+}
+
+// printMeasures writes the measures to w, one JSON object a line.
+func printMeasures(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	for _, x := range measures {
+		if err := enc.Encode(x); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func main() {
 	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "ocopbench: unexpected arguments %q\n", flag.Args())
+		os.Exit(2)
+	}
 	ctx := context.Background()
 	if *rawURL != "" {
 		// The raw read in a process of its own, as the rebuild runs: see rawReadApart.
@@ -80,6 +130,13 @@ func main() {
 	if err := run(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "ocopbench:", err)
 		os.Exit(1)
+	}
+	if *asJSON {
+		if err := printMeasures(os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "ocopbench:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	fmt.Printf("\n| measure (%s events, %d cores) | value | note |\n|---|---|---|\n", group(*events), runtime.NumCPU())
 	for _, r := range table {
@@ -110,7 +167,8 @@ func run(ctx context.Context) error {
 	fmt.Fprintf(os.Stderr, "generating %d synthetic entries…\n", *events)
 	t0 := time.Now()
 	entries := synth.Generate(synth.Config{Events: *events, Seed: *seed})
-	report("synthetic entries generated", group(len(entries)), fmt.Sprintf("in %s", time.Since(t0).Round(time.Millisecond)))
+	report("synthetic entries generated", group(len(entries)), fmt.Sprintf("in %s", time.Since(t0).Round(time.Millisecond)),
+		m("synthetic.entries", float64(len(entries)), "entries"), m("synthetic.seconds", time.Since(t0).Seconds(), "s"))
 
 	// Restore them into an embedded store.
 	store, err := eventstore.Open(ctx, eventstore.Config{DataDir: filepath.Join(data, "jetstream")})
@@ -140,7 +198,8 @@ func run(ctx context.Context) error {
 	}
 	el := time.Since(t0)
 	if n > 0 {
-		report("restore into JetStream (sync always, atomic batches of 500)", rate(n, el), fmt.Sprintf("%s events in %s", group(n), el.Round(time.Millisecond)))
+		report("restore into JetStream (sync always, atomic batches of 500)", rate(n, el), fmt.Sprintf("%s events in %s", group(n), el.Round(time.Millisecond)),
+			perSecond("restore.rate", n, el, "events/s"))
 	} else {
 		report("restore into JetStream", "skipped", "the work directory (--dir) already holds these entries")
 	}
@@ -150,26 +209,31 @@ func run(ctx context.Context) error {
 		return err
 	}
 	n = int(logEnd)
+	measures = append(measures, m("log.entries", float64(n), "entries"))
 	entries = nil
 	debug.FreeOSMemory()
+	if len(compare) > 0 {
+		if err := store.Close(); err != nil {
+			return err
+		}
+		return compareRebuilds(ctx, data, bin, n)
+	}
 
 	// Raw read: an ordered consumer doing nothing with the messages (not even decoding them).
 	raw, err := bareRead(ctx, store, n)
 	if err != nil {
 		return err
 	}
-	report("raw read, embedded: ordered consumer, no work", rate(n, raw), "the baseline for the rebuild (in this process, broker warm)")
+	report("raw read, embedded: ordered consumer, no work", rate(n, raw), "the baseline for the rebuild (in this process, broker warm)",
+		perSecond("raw_read.embedded.rate", n, raw, "events/s"))
 	t0 = time.Now()
 	cnt := 0
 	if err := store.Read(ctx, 1, func(eventstore.Envelope) error { cnt++; return nil }); err != nil {
 		return err
 	}
-	report("ordered read decoding the envelopes (eventstore.Read)", rate(cnt, time.Since(t0)), "")
+	report("ordered read decoding the envelopes (eventstore.Read)", rate(cnt, time.Since(t0)), "", perSecond("read_decoded.embedded.rate", cnt, time.Since(t0), "events/s"))
 	if err := store.Close(); err != nil {
 		return err
-	}
-	if len(compare) > 0 {
-		return compareRebuilds(ctx, data, bin, n)
 	}
 
 	// Rebuild in its own process, measuring its peak RSS; on a new read-model file, or over the
@@ -208,12 +272,16 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	report("rebuild, embedded: catch-up (ocopledger rebuild's own timing)", rate(n, catchUp), ratio(catchUp, raw)+" (target ≥ 50%)")
-	report("rebuild, embedded: whole process (broker start and recovery included)", rate(n, wall), ratio(wall, raw))
-	report("peak RSS of ocopledger rebuild, embedded NATS included", mib(mem.hwm), fmt.Sprintf("anonymous %s + mapped read-model file %s (target ≤ 300 MB)", mib(mem.anon), mib(mem.file)))
+	report("rebuild, embedded: catch-up (ocopledger rebuild's own timing)", rate(n, catchUp), ratio(catchUp, raw)+" (target ≥ 70%)",
+		perSecond("rebuild.embedded.catch_up.rate", n, catchUp, "events/s"),
+		m("rebuild.embedded.catch_up.of_raw_read", 100*raw.Seconds()/catchUp.Seconds(), "%").atLeast(70))
+	report("rebuild, embedded: whole process (broker start and recovery included)", rate(n, wall), ratio(wall, raw),
+		perSecond("rebuild.embedded.process.rate", n, wall, "events/s"))
+	report("peak RSS of ocopledger rebuild, embedded NATS included", mib(mem.hwm), fmt.Sprintf("anonymous %s + mapped read-model file %s (target ≤ 300 MB)", mib(mem.anon), mib(mem.file)),
+		m("rebuild.embedded.peak_rss", float64(mem.hwm), "bytes").atMost(300e6))
 	st, err := os.Stat(filepath.Join(data, "readmodels.db"))
 	if err == nil {
-		report("bbolt read-model file", mib(st.Size()), "")
+		report("bbolt read-model file", mib(st.Size()), "", m("readmodels.file_size", float64(st.Size()), "bytes"))
 	}
 	// The same with the broker in another process: the projection's own footprint. The raw read
 	// for comparison goes over the same loopback connection.
@@ -257,16 +325,22 @@ func run(ctx context.Context) error {
 	median := func(xs []float64) float64 { xs = slices.Clone(xs); slices.Sort(xs); return xs[len(xs)/2] }
 	medianD := func(ds []time.Duration) time.Duration { ds = slices.Clone(ds); slices.Sort(ds); return ds[len(ds)/2] }
 	report(fmt.Sprintf("raw read over loopback TCP in a process of its own, as the rebuild runs: median of %d, one before each rebuild run", len(raws)),
-		rate(n, medianD(raws)), fmt.Sprintf("runs %s–%s (the baseline of the rebuild below)", rate(n, slices.Max(raws)), rate(n, slices.Min(raws))))
+		rate(n, medianD(raws)), fmt.Sprintf("runs %s–%s (the baseline of the rebuild below)", rate(n, slices.Max(raws)), rate(n, slices.Min(raws))),
+		perSecond("raw_read.tcp_apart.rate", n, medianD(raws), "events/s"))
 	report("raw read over loopback TCP from the broker's own process, likewise", rate(n, medianD(rawsHere)),
-		fmt.Sprintf("runs %s–%s (client and broker share one Go runtime)", rate(n, slices.Max(rawsHere)), rate(n, slices.Min(rawsHere))))
+		fmt.Sprintf("runs %s–%s (client and broker share one Go runtime)", rate(n, slices.Max(rawsHere)), rate(n, slices.Min(rawsHere))),
+		perSecond("raw_read.tcp_broker_process.rate", n, medianD(rawsHere), "events/s"))
 	slices.Sort(hwms)
 	catchUp2 := medianD(catchUps)
 	report(fmt.Sprintf("rebuild against a separate nats-server (--nats): catch-up, median of %d runs", len(catchUps)), rate(n, catchUp2),
-		fmt.Sprintf("%.0f%% of the raw read rate, median of the runs' ratios to the raw read in its own process just before each (target ≥ 50%%): %s; %.0f%% of the raw read from the broker's process; whole process %s",
-			100*median(ratios), strings.Join(perRun, ", "), 100*median(ratiosHere), rate(len(catchUps)*n, wall2)))
+		fmt.Sprintf("%.0f%% of the raw read rate, median of the runs' ratios to the raw read in its own process just before each (target ≥ 70%%): %s; %.0f%% of the raw read from the broker's process; whole process %s",
+			100*median(ratios), strings.Join(perRun, ", "), 100*median(ratiosHere), rate(len(catchUps)*n, wall2)),
+		perSecond("rebuild.nats.catch_up.rate", n, catchUp2, "events/s"),
+		m("rebuild.nats.catch_up.of_raw_read", 100*median(ratios), "%").atLeast(70),
+		perSecond("rebuild.nats.process.rate", len(catchUps)*n, wall2, "events/s"))
 	report("peak RSS of ocopledger rebuild --nats (the projection alone), highest of the runs", mib(mem2.hwm),
-		fmt.Sprintf("runs %s–%s; largest anonymous %s + mapped read-model file %s seen", mib(hwms[0]), mib(hwms[len(hwms)-1]), mib(mem2.anon), mib(mem2.file)))
+		fmt.Sprintf("runs %s–%s; largest anonymous %s + mapped read-model file %s seen", mib(hwms[0]), mib(hwms[len(hwms)-1]), mib(mem2.anon), mib(mem2.file)),
+		m("rebuild.nats.peak_rss", float64(mem2.hwm), "bytes").atMost(300e6))
 	// The same over the read models that run built: the rebuild first empties the file (bbolt
 	// reads every page of a bucket it deletes).
 	_, catchUp4, mem4, err := rebuild(true, nil, "--nats", benchURL(store.ClientURL()))
@@ -274,14 +348,16 @@ func run(ctx context.Context) error {
 		store.Close()
 		return err
 	}
-	report("the same over the read-model file it built (emptied first): catch-up", rate(n, catchUp4), fmt.Sprintf("peak RSS %s: anonymous %s + mapped read-model file %s", mib(mem4.hwm), mib(mem4.anon), mib(mem4.file)))
+	report("the same over the read-model file it built (emptied first): catch-up", rate(n, catchUp4), fmt.Sprintf("peak RSS %s: anonymous %s + mapped read-model file %s", mib(mem4.hwm), mib(mem4.anon), mib(mem4.file)),
+		perSecond("rebuild.nats.over_file.catch_up.rate", n, catchUp4, "events/s"), m("rebuild.nats.over_file.peak_rss", float64(mem4.hwm), "bytes"))
 	// The same with the Go runtime's soft memory limit (more frequent garbage collection).
 	_, catchUp3, mem3, err := rebuild(false, []string{"GOMEMLIMIT=200MiB"}, "--nats", benchURL(store.ClientURL()))
 	store.Close()
 	if err != nil {
 		return err
 	}
-	report("the same with GOMEMLIMIT=200MiB: catch-up", rate(n, catchUp3), fmt.Sprintf("peak RSS %s: anonymous %s + mapped read-model file %s", mib(mem3.hwm), mib(mem3.anon), mib(mem3.file)))
+	report("the same with GOMEMLIMIT=200MiB: catch-up", rate(n, catchUp3), fmt.Sprintf("peak RSS %s: anonymous %s + mapped read-model file %s", mib(mem3.hwm), mib(mem3.anon), mib(mem3.file)),
+		perSecond("rebuild.nats.gomemlimit_200mib.catch_up.rate", n, catchUp3, "events/s"), m("rebuild.nats.gomemlimit_200mib.peak_rss", float64(mem3.hwm), "bytes"))
 
 	// Queries, in-process on the rebuilt read models.
 	p, err := projections.Open(filepath.Join(data, "readmodels.db"), projections.Options{})
@@ -306,12 +382,15 @@ func run(ctx context.Context) error {
 		return ds[len(ds)/2], ds[len(ds)*99/100]
 	}
 	a, b := measure(func() { p.Figures(domain.Query{AsOf: date()}) })
-	report("figures (all 23) at a random date, known now: p50 / p99", fmt.Sprintf("%s / %s", a, b), "target p99 ≤ 1 ms")
+	report("figures (all 23) at a random date, known now: p50 / p99", fmt.Sprintf("%s / %s", a, b), "target p99 ≤ 1 ms",
+		m("figures.known_now.p50", a.Seconds(), "s"), m("figures.known_now.p99", b.Seconds(), "s").atMost(0.001))
 	a, b = measure(func() { p.Figures(domain.Query{AsOf: date(), KnownAt: past()}) })
-	report("figures at a random date, known at a random past time: p50 / p99", fmt.Sprintf("%s / %s", a, b), "target p99 ≤ 20 ms")
+	report("figures at a random date, known at a random past time: p50 / p99", fmt.Sprintf("%s / %s", a, b), "target p99 ≤ 5 ms",
+		m("figures.known_past.p50", a.Seconds(), "s"), m("figures.known_past.p99", b.Seconds(), "s").atMost(0.005))
 	// The questions about items, which read rows and the log rather than the in-memory index:
 	// a few each, at random dates known now.
-	slow := func(what string, q func(d domain.Date) (int, error)) error {
+	// A query's max of 5 stands for its p99, which the target bounds.
+	slow := func(what, name string, limit time.Duration, q func(d domain.Date) (int, error)) error {
 		var ds []time.Duration
 		items := 0
 		for range 5 {
@@ -323,10 +402,15 @@ func run(ctx context.Context) error {
 			ds, items = append(ds, time.Since(t)), items+n
 		}
 		slices.Sort(ds)
-		report(what+": p50 / max of 5", fmt.Sprintf("%s / %s", ds[2].Round(time.Millisecond), ds[4].Round(time.Millisecond)), fmt.Sprintf("%s items on average", group(items/5)))
+		maxOf := m(name+".max_of_5", ds[4].Seconds(), "s")
+		if limit > 0 {
+			maxOf = maxOf.atMost(limit.Seconds())
+		}
+		report(what+": p50 / max of 5", fmt.Sprintf("%s / %s", ds[2].Round(time.Millisecond), ds[4].Round(time.Millisecond)), fmt.Sprintf("%s items on average", group(items/5)),
+			m(name+".p50", ds[2].Seconds(), "s"), maxOf, m(name+".items", float64(items)/5, "items"))
 		return nil
 	}
-	if err := slow("breakdown of every figure by former province at a random date", func(d domain.Date) (int, error) {
+	if err := slow("breakdown of every figure by former province at a random date", "breakdown.former_province", 20*time.Millisecond, func(d domain.Date) (int, error) {
 		by, err := p.Breakdown(ctx, domain.Query{AsOf: d}, domain.DimFormerProvince, "vi")
 		n := 0
 		for _, m := range by {
@@ -338,13 +422,13 @@ func run(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	if err := slow("explain ocop.valid at a random date", func(d domain.Date) (int, error) {
+	if err := slow("explain ocop.valid at a random date", "explain.ocop_valid", 0, func(d domain.Date) (int, error) {
 		items, err := p.Explain(ctx, "ocop.valid", domain.Query{AsOf: d})
 		return len(items), err
 	}); err != nil {
 		return err
 	}
-	if err := slow("expiring within 30 days at a random date", func(d domain.Date) (int, error) {
+	if err := slow("expiring within 30 days at a random date", "expiring.30_days", 10*time.Millisecond, func(d domain.Date) (int, error) {
 		items, err := p.Expiring(ctx, domain.Query{AsOf: d}, 30)
 		return len(items), err
 	}); err != nil {
@@ -409,7 +493,8 @@ func sqlite(ctx context.Context, p *projections.Projection, work string, date fu
 	if _, err := db.Exec(`ANALYZE`); err != nil {
 		return err
 	}
-	report("SQLite baseline loaded (rows + 2 indexes)", group(n)+" rows", time.Since(t0).Round(time.Millisecond).String())
+	report("SQLite baseline loaded (rows + 2 indexes)", group(n)+" rows", time.Since(t0).Round(time.Millisecond).String(),
+		m("sqlite.rows", float64(n), "rows"), m("sqlite.load_seconds", time.Since(t0).Seconds(), "s"))
 	q, err := db.Prepare(`SELECT figure, COUNT(DISTINCT item) FROM rows
 		WHERE valid_from <= ?1 AND ?1 < valid_until AND known_from <= ?2 AND known_to > ?2 GROUP BY figure`)
 	if err != nil {
@@ -440,9 +525,11 @@ func sqlite(ctx context.Context, p *projections.Projection, work string, date fu
 	}
 	now := p.Position(time.Time{})
 	a, b := measure(func() { ask(date(), now) })
-	report("SQLite: the stock figures at a random date, known now: p50 / p99", fmt.Sprintf("%s / %s", a.Round(time.Microsecond), b.Round(time.Microsecond)), fmt.Sprintf("%d queries", count))
+	report("SQLite: the stock figures at a random date, known now: p50 / p99", fmt.Sprintf("%s / %s", a.Round(time.Microsecond), b.Round(time.Microsecond)), fmt.Sprintf("%d queries", count),
+		m("sqlite.figures.known_now.p50", a.Seconds(), "s"), m("sqlite.figures.known_now.p99", b.Seconds(), "s"))
 	a, b = measure(func() { ask(date(), p.Position(past())) })
-	report("SQLite: the same, known at a random past time: p50 / p99", fmt.Sprintf("%s / %s", a.Round(time.Microsecond), b.Round(time.Microsecond)), fmt.Sprintf("%d queries", count))
+	report("SQLite: the same, known at a random past time: p50 / p99", fmt.Sprintf("%s / %s", a.Round(time.Microsecond), b.Round(time.Microsecond)), fmt.Sprintf("%d queries", count),
+		m("sqlite.figures.known_past.p50", a.Seconds(), "s"), m("sqlite.figures.known_past.p99", b.Seconds(), "s"))
 	return nil
 }
 
@@ -616,20 +703,26 @@ func (v *variants) Set(s string) error {
 	return nil
 }
 
-// compareRebuilds rebuilds the read models against a separate nats-server with this build and
-// each --compare variant, interleaved (the order turns each round, since this machine varies
-// from one minute to the next), and prints each variant's catch-up time, the CPU time of its
-// process (user and system: on a machine others load, the work done, where the time says
-// mostly how busy the processors were) and its peak RSS, beside this build's of the same round.
+// compareRebuilds rebuilds the read models with this build and each --compare variant,
+// interleaved (the order turns each round, since this machine varies from one minute to the
+// next), against a separate nats-server or, with --embedded, with the broker in the rebuild's
+// own process, and prints each variant's catch-up time, the wall time and the CPU time of its
+// process (user and system: on a machine others load, the work done, where the time says mostly
+// how busy the processors were) and its peak RSS, beside this build's of the same round.
 func compareRebuilds(ctx context.Context, data, bin string, n int) error {
-	store, err := eventstore.Open(ctx, eventstore.Config{DataDir: filepath.Join(data, "jetstream"), ListenAddr: "127.0.0.1:0",
-		ListenUsers: []eventstore.ListenUser{benchUser}})
-	if err != nil {
-		return err
+	where := []string{} // embedded: the rebuild opens the data directory's broker itself
+	mode := "embedded"
+	if !*embed {
+		store, err := eventstore.Open(ctx, eventstore.Config{DataDir: filepath.Join(data, "jetstream"), ListenAddr: "127.0.0.1:0",
+			ListenUsers: []eventstore.ListenUser{benchUser}})
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		where, mode = []string{"--nats", benchURL(store.ClientURL())}, "--nats"
 	}
-	defer store.Close()
 	all := append(variants{{name: "this build", bin: bin}}, compare...)
-	type result struct{ secs, cpu, rss []float64 }
+	type result struct{ secs, wall, cpu, rss []float64 }
 	res := make([]result, len(all))
 	for round := range max(*runs, 1) {
 		for k := range all {
@@ -641,11 +734,12 @@ func compareRebuilds(ctx context.Context, data, bin string, n int) error {
 			if err := os.Remove(filepath.Join(data, "readmodels.db")); err != nil && !os.IsNotExist(err) {
 				return err
 			}
-			cmd := exec.CommandContext(ctx, v.bin, "rebuild", "--data", data, "--json", "--nats", benchURL(store.ClientURL()))
+			cmd := exec.CommandContext(ctx, v.bin, append([]string{"rebuild", "--data", data, "--json"}, where...)...)
 			cmd.Env = append(os.Environ(), v.env...)
 			cmd.Stderr = os.Stderr
 			var out strings.Builder
 			cmd.Stdout = &out
+			t := time.Now()
 			if err := cmd.Start(); err != nil {
 				return err
 			}
@@ -653,14 +747,15 @@ func compareRebuilds(ctx context.Context, data, bin string, n int) error {
 			if err != nil {
 				return fmt.Errorf("rebuild (%s): %w", v.name, err)
 			}
+			wall := time.Since(t).Seconds()
 			var got struct{ Seconds float64 }
 			if err := json.Unmarshal([]byte(out.String()), &got); err != nil {
 				return fmt.Errorf("rebuild output %q: %w", out.String(), err)
 			}
 			cpu := (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
 			r := &res[i]
-			r.secs, r.cpu, r.rss = append(r.secs, got.Seconds), append(r.cpu, cpu), append(r.rss, float64(mem.hwm))
-			fmt.Fprintf(os.Stderr, "  round %d, %-12s %.2f s, CPU %.2f s, peak RSS %s\n", round+1, v.name, got.Seconds, cpu, mib(mem.hwm))
+			r.secs, r.wall, r.cpu, r.rss = append(r.secs, got.Seconds), append(r.wall, wall), append(r.cpu, cpu), append(r.rss, float64(mem.hwm))
+			fmt.Fprintf(os.Stderr, "  round %d, %-12s %.2f s (process %.2f s), CPU %.2f s, peak RSS %s\n", round+1, v.name, got.Seconds, wall, cpu, mib(mem.hwm))
 		}
 	}
 	median := func(xs []float64) float64 { xs = slices.Clone(xs); slices.Sort(xs); return xs[len(xs)/2] }
@@ -671,8 +766,22 @@ func compareRebuilds(ctx context.Context, data, bin string, n int) error {
 		}
 		return 100 * (median(r) - 1)
 	}
-	fmt.Printf("\n| rebuild --nats, %s events, %d rounds, medians (ranges) | catch-up | against this build | CPU of the process | against this build | peak RSS | against this build |\n|---|---|---|---|---|---|---|\n",
-		group(n), len(res[0].secs))
+	for i, v := range all {
+		r, name := res[i], "compare."+strings.TrimPrefix(mode, "--")+"."+strings.ReplaceAll(v.name, " ", "_")
+		measures = append(measures, m(name+".catch_up", median(r.secs), "s"), m(name+".process", median(r.wall), "s"),
+			m(name+".cpu", median(r.cpu), "s"), m(name+".peak_rss", median(r.rss), "bytes"))
+		if i > 0 {
+			measures = append(measures, m(name+".catch_up.against_this_build", against(r.secs, res[0].secs), "%"),
+				m(name+".process.against_this_build", against(r.wall, res[0].wall), "%"),
+				m(name+".cpu.against_this_build", against(r.cpu, res[0].cpu), "%"),
+				m(name+".peak_rss.against_this_build", against(r.rss, res[0].rss), "%"))
+		}
+	}
+	if *asJSON {
+		return nil
+	}
+	fmt.Printf("\n| rebuild %s, %s events, %d rounds, medians (ranges) | catch-up | against this build | whole process | against this build | CPU of the process | against this build | peak RSS | against this build |\n|---|---|---|---|---|---|---|---|---|\n",
+		mode, group(n), len(res[0].secs))
 	for i, v := range all {
 		r := res[i]
 		name := v.name
@@ -682,8 +791,9 @@ func compareRebuilds(ctx context.Context, data, bin string, n int) error {
 		if len(v.env) > 0 {
 			name += " " + strings.Join(v.env, " ")
 		}
-		fmt.Printf("| %s | %.2f s (%.2f–%.2f) | %+.1f%% | %.2f s (%.2f–%.2f) | %+.1f%% | %s (%s–%s) | %+.1f%% |\n", name,
+		fmt.Printf("| %s | %.2f s (%.2f–%.2f) | %+.1f%% | %.2f s (%.2f–%.2f) | %+.1f%% | %.2f s (%.2f–%.2f) | %+.1f%% | %s (%s–%s) | %+.1f%% |\n", name,
 			median(r.secs), slices.Min(r.secs), slices.Max(r.secs), against(r.secs, res[0].secs),
+			median(r.wall), slices.Min(r.wall), slices.Max(r.wall), against(r.wall, res[0].wall),
 			median(r.cpu), slices.Min(r.cpu), slices.Max(r.cpu), against(r.cpu, res[0].cpu),
 			mib(int64(median(r.rss))), mib(int64(slices.Min(r.rss))), mib(int64(slices.Max(r.rss))), against(r.rss, res[0].rss))
 	}
