@@ -150,8 +150,9 @@ func TestWatchWithoutServerFollowsTheLog(t *testing.T) {
 	wm := NewMain(strings.NewReader(""), &out, &errw)
 	done := make(chan int, 1)
 	go func() {
-		done <- wm.Run(ctx, []string{"watch", "--data", dir, "--server", "http://127.0.0.1:1", "--since", "0", "--lang", "en"})
-		wm.Close()
+		c := wm.Run(ctx, []string{"watch", "--data", dir, "--server", "http://127.0.0.1:1", "--since", "0", "--lang", "en"})
+		wm.Close() // the store closed before the test's cleanup removes its folder
+		done <- c
 	}()
 	waitFor(t, "the event", func() bool { return strings.Contains(out.String(), "ocop.certified") })
 	if !strings.Contains(errw.String(), "following the log directly") {
