@@ -17,11 +17,13 @@ var examples = map[string]struct {
 	clean, bad [][]any
 }{
 	"ocop-decision": {
-		once: []any{"1425/QĐ-UBND", "25/12/2023", "UBND tỉnh"},
+		// Clean on an empty ledger and on the demo's: the records are synthetic copies ("-mau")
+		// of real products, under a synthetic decision.
+		once: []any{"9001/QĐ-UBND", "25/12/2023", "UBND tỉnh"},
 		clean: [][]any{
-			{"toi-ly-son", "Tỏi Lý Sơn", "phu-sinh", "Công ty TNHH Phú Sinh", "doanh nghiệp", "I.4b – Gia vị khác", 78, 4, "thôn Đông", "đặc khu Lý Sơn", "", "Quảng Ngãi"},
-			{"mach-nha-mantoza", "Mạch nha Mantoza", "mantoza", "HTX Mantoza", "hợp tác xã", "I.6 – Bánh, mứt, kẹo, đồ ăn nhẹ", 82.5, 4, "", "xã Tịnh Ấn", "", "Quảng Ngãi"},
-			{"sam-dat-ly-son", "Sâm đất Lý Sơn", "thien-loc", "Hộ kinh doanh Thiên Lộc", "hộ kinh doanh", "I.1 – Nông sản tươi sống", 85, 4, "", "đặc khu Lý Sơn", "", "Quảng Ngãi"},
+			{"toi-ly-son-mau", "Tỏi Lý Sơn", "phu-sinh-mau", "Công ty TNHH Thương mại và Dịch vụ Phú Sinh", "doanh nghiệp", "I.4b – Gia vị khác", 78, 4, "", "", "huyện Lý Sơn", "Quảng Ngãi", "có"},
+			{"mach-nha-mantoza-mau", "Mạch nha Quảng Ngãi đường Mantoza", "nha-quang-ngai-mau", "Nhà máy Nha Quảng Ngãi – Chi nhánh Công ty cổ phần đường Quảng Ngãi", "doanh nghiệp", "I.6 – Bánh, mứt, kẹo, đồ ăn nhẹ", 82.5, 4, "", "", "", "Quảng Ngãi", "có"},
+			{"muoi-tre-sahu-mau", "Muối tre SAHU", "muoi-sahu-mau", "Công ty TNHH MTV Muối SAHU", "doanh nghiệp", "I.4b – Gia vị khác", 85, 4, "", "", "", "Quảng Ngãi", "có"},
 		},
 		bad: [][]any{
 			{"toi-ly-son", "Tỏi Lý Sơn", "phu-sinh", "Công ty TNHH Phú Sinh", "doanh nghiệp", "I.4b", 78, 2, "", "đặc khu Lý Sơn", "", "Quảng Ngãi"},

@@ -161,7 +161,7 @@ func TestImportExampleTwice(t *testing.T) {
 	}
 	// The figures see the imported certificates.
 	code, stdout, _ = run(t, dir, "", "explain", "ocop.valid", "--json")
-	if code != 0 || !strings.Contains(stdout, "mach-nha-mantoza") {
+	if code != 0 || !strings.Contains(stdout, "mach-nha-mantoza-mau") {
 		t.Errorf("explain ocop.valid after the import: exit %d\n%s", code, stdout)
 	}
 }
