@@ -188,6 +188,18 @@ func TestDashboardAtWork(t *testing.T) {
 	keepScreenshot(t, br, artefacts, "dashboard-record.png")
 	t.Logf("ocop.valid as known now: %d → %d after a certification through the form", before, before+1)
 
+	// Correct it from the live feed: the amendment form comes filled with the entry and its payload.
+	seq := br.jsString(`document.querySelector('#record-status').dataset.sequence`)
+	br.click(`a[data-tab="overview"]`)
+	br.click(`#feed li[data-seq="` + seq + `"] button[data-correct]`)
+	br.waitJS("the amendment form filled from the entry", `document.querySelector('#record-form').dataset.kind === 'correction.amended' && document.querySelector('[name="target_stream"]').value === 'product.e2e-form-mat-ong' && document.querySelector('[name="replacement"]').value.includes('"stars": 4')`)
+	stars3 := br.recordFigure("ocop.valid.stars3")
+	br.paste(`#record-form [name="reason"]`, "Quyết định ghi 3 sao, nhập nhầm 4 sao (kiểm thử)")
+	br.paste(`#record-form [name="replacement"]`, br.jsString(`document.querySelector('[name="replacement"]').value.replace('"stars": 4', '"stars": 3')`))
+	br.click("#record-submit")
+	br.waitJS("the amendment recorded", `document.querySelector('#record-status').classList.contains('ok')`)
+	br.waitJS("the 3-star figure counts the amended certification", fmt.Sprintf(`+document.querySelector('#record-figures .card[data-figure="ocop.valid.stars3"] [data-value]').textContent.replace(/\D/g, '') === %d`, stars3+1))
+
 	// The import page: where the server offers POST /v1/imports, a file with errors shows every
 	// row error and records nothing, a clean one is recorded on confirmation; where it does not
 	// (the route is not in its API document), the page says so instead of a form.

@@ -24,7 +24,7 @@
       recordHeading: 'Ghi vào sổ cái', recordSub: 'Cần vai trò recorder. Máy chủ kiểm tra từng mục theo đúng quy tắc của lệnh record; lỗi hiện ngay cạnh ô cần sửa.',
       recordFigures: 'Số liệu liên quan', recordFiguresSub: (d) => `Tại ngày ${d}, như sổ cái biết hiện nay; cập nhật trực tiếp khi mục mới được ghi.`,
       recordSubmit: 'Ghi vào sổ cái', recordReset: 'Xóa trắng', required: 'bắt buộc', choose: '— chọn —',
-      recordSending: 'Đang gửi…', recordDone: (seq) => `Đã ghi: mục #${seq}. Số liệu cập nhật trực tiếp.`, recordDuplicate: (seq) => `Mục này đã được ghi trước đó (mục #${seq}); không ghi lại lần nữa.`,
+      correct: 'sửa hoặc hủy mục này', recordSending: 'Đang gửi…', recordDone: (seq) => `Đã ghi: mục #${seq}. Số liệu cập nhật trực tiếp.`, recordDuplicate: (seq) => `Mục này đã được ghi trước đó (mục #${seq}); không ghi lại lần nữa.`,
       recordFailed: (m) => `Chưa ghi: ${m}`, recordFieldFailed: 'Chưa ghi: xem ô được đánh dấu.', recordAuth: 'Chưa ghi: cần khóa truy cập có vai trò recorder. Nhập khóa ở trên rồi bấm ghi lại.',
       jsonHint: 'Một đối tượng JSON, ví dụ {"stars": 4}', dateFieldHint: 'ngày/tháng/năm',
       kinds: { 'ocop.certified': 'Cấp chứng nhận OCOP', 'ocop.reevaluated': 'Đánh giá lại sản phẩm OCOP', 'ocop.revoked': 'Thu hồi chứng nhận OCOP', 'salespoint.opened': 'Mở điểm bán', 'salespoint.closed': 'Đóng điểm bán', 'trade_event.participation': 'Ghi nhận tham gia sự kiện xúc tiến', 'listing.created': 'Đăng sản phẩm lên sàn TMĐT', 'listing.removed': 'Gỡ sản phẩm khỏi sàn TMĐT', 'correction.amended': 'Sửa một mục đã ghi', 'correction.retracted': 'Hủy một mục đã ghi' },
@@ -106,7 +106,7 @@
       recordHeading: 'Record in the ledger', recordSub: 'Needs the recorder role. The server checks each entry by the same rules as the record command; an error shows beside the field to fix.',
       recordFigures: 'Figures concerned', recordFiguresSub: (d) => `On ${d}, as the ledger knows them now; updated live as entries are recorded.`,
       recordSubmit: 'Record', recordReset: 'Clear', required: 'required', choose: '— choose —',
-      recordSending: 'Sending…', recordDone: (seq) => `Recorded: entry #${seq}. The figures update live.`, recordDuplicate: (seq) => `This was recorded before (entry #${seq}); not recorded again.`,
+      correct: 'amend or retract this entry', recordSending: 'Sending…', recordDone: (seq) => `Recorded: entry #${seq}. The figures update live.`, recordDuplicate: (seq) => `This was recorded before (entry #${seq}); not recorded again.`,
       recordFailed: (m) => `Not recorded: ${m}`, recordFieldFailed: 'Not recorded: see the field marked.', recordAuth: 'Not recorded: an access token with the recorder role is needed. Give it above, then record again.',
       jsonHint: 'A JSON object, e.g. {"stars": 4}', dateFieldHint: 'day/month/year',
       kinds: { 'ocop.certified': 'Certify an OCOP product', 'ocop.reevaluated': 'Re-evaluate an OCOP product', 'ocop.revoked': 'Revoke an OCOP certificate', 'salespoint.opened': 'Open a sales point', 'salespoint.closed': 'Close a sales point', 'trade_event.participation': 'Record a trade-event participation', 'listing.created': 'List a product on a marketplace', 'listing.removed': 'Remove a listing', 'correction.amended': 'Amend an entry', 'correction.retracted': 'Retract an entry' },
@@ -754,7 +754,8 @@
     const li = h('li', { class: fresh ? 'new' : null, 'data-seq': seq || '', 'data-type': typ },
       h('span', { class: 'seq', text: seq ? '#' + seq : '' }),
       h('span', { class: 'what' }, h('span', { class: 'type' + (typ.startsWith('ocop.') ? ' ocop' : ''), text: typeLabel(typ) }), name, ...badges({ ...(env.data || {}), name })),
-      h('span', { class: 'meta', text: [detail, `${t().recordedAt} ${fmtInstant(env.unreadable ? env.appended_at : env.recorded_at)}`, env.actor ? `${t().by} ${env.actor}` : ''].filter(Boolean).join(' · ') }));
+      h('span', { class: 'meta' }, [detail, `${t().recordedAt} ${fmtInstant(env.unreadable ? env.appended_at : env.recorded_at)}`, env.actor ? `${t().by} ${env.actor}` : ''].filter(Boolean).join(' · '),
+        env.unreadable || !env.id || typ.startsWith('correction.') ? null : h('button', { type: 'button', class: 'linkish', 'data-correct': env.id, onclick: () => correctEntry(env) }, t().correct)));
     const feed = $('feed');
     feed.querySelector('.empty')?.remove();
     // keep the feed in log order, newest first
@@ -909,7 +910,7 @@
     } else if (p.refName === 'Date') {
       input = h('input', { id, name: path, inputmode: 'numeric', autocomplete: 'off', placeholder: 'dd/mm/yyyy', 'data-kind': 'date', size: 11 });
     } else if (p.type === 'object') {
-      input = h('textarea', { id, name: path, rows: 3, spellcheck: 'false', placeholder: t().jsonHint, 'data-kind': 'json' });
+      input = h('textarea', { id, name: path, rows: 8, spellcheck: 'false', placeholder: t().jsonHint, 'data-kind': 'json' });
     } else {
       input = h('input', { id, name: path, autocomplete: 'off', 'data-kind': p.type === 'number' || p.type === 'integer' ? p.type : 'string', inputmode: p.type === 'number' ? 'decimal' : null });
     }
@@ -1030,6 +1031,20 @@
       status.className = 'form-status bad';
       status.textContent = err.auth ? t().recordAuth : t().recordFailed(err.message);
     } finally { $('record-submit').disabled = false; }
+  }
+  // correctEntry opens the amendment form for an entry of the feed, filled with what it names and
+  // with its payload to edit.
+  async function correctEntry(env) {
+    rec.kind = 'correction.amended';
+    location.hash = '#record';
+    await openRecord();
+    buildRecord();
+    const form = $('record-form');
+    const put = (name, v) => { const el = form.querySelector(`[name="${name}"]`); if (el) el.value = v; };
+    put('target_stream', env.stream || ''); put('target_id', env.id || ''); put('target_type', env.type || '');
+    put('replacement', JSON.stringify(env.data || {}, null, 2));
+    const reason = form.querySelector('[name="reason"]');
+    if (reason) reason.focus();
   }
   function renderRecordFigures() {
     const box = $('record-figures');
