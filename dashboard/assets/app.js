@@ -1262,7 +1262,7 @@
   async function postImport(dryRun) {
     const file = imp.file;
     const kind = $('import-kind').value;
-    const res = await request('/v1/imports' + qs({ kind, dry_run: String(dryRun) }), { method: 'POST', body: file, headers: { 'Content-Type': contentTypeOf(file), 'Accept-Language': state.lang } });
+    const res = await request('/v1/imports' + qs({ kind, dry_run: String(dryRun), lang: state.lang }), { method: 'POST', body: file, headers: { 'Content-Type': contentTypeOf(file), 'Accept-Language': state.lang } });
     if (res.ok || res.status === 422) {
       const r = await res.json();
       if (r && Array.isArray(r.errors)) return r;
