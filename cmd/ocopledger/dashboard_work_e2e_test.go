@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 )
 
 // The dashboard at work, end to end in a real Chromium against the real serve stack with tokens
@@ -140,6 +142,7 @@ func TestDashboardAtWork(t *testing.T) {
 			t.Errorf("#%s links to %q, want the explain of ocop.valid.stars4 on 2025-08-07 as XLSX", id, href)
 		}
 	}
+	checkXLSXDownload(t, ctx, base, br.jsString(`document.getElementById('audit-xlsx-now').getAttribute('href')`), 49)
 	br.js(`window.scrollTo(0, 0), true`)
 	keepScreenshot(t, br, artefacts, "dashboard-audit.png")
 
@@ -388,4 +391,35 @@ func testImportPage(t *testing.T, ctx context.Context, br *browser, base, artefa
 		t.Errorf("after the page recorded %d entries, checking %s again finds %d already in the ledger", stored, clean, again.Duplicates)
 	}
 	t.Logf("import page: %d row errors of ocop-decision-errors.xlsx shown; salespoints.xlsx: %s", len(want.Errors), br.jsString(`document.querySelector('#import-done').textContent`))
+}
+
+// checkXLSXDownload fetches a download link of the audit view with the viewer's token, as the page
+// does, and opens the answer with excelize: the item list of ocop.valid.stars4 as known now, 49
+// items.
+func checkXLSXDownload(t *testing.T, ctx context.Context, base, href string, items int) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+href, nil)
+	req.Header.Set("Authorization", "Bearer "+viewerToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: status %d: %s", href, res.StatusCode, body)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("GET %s: not an XLSX file (%s): %v", href, res.Header.Get("Content-Type"), err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < items+1 {
+		t.Errorf("GET %s: %d rows in the first sheet, want a header and the %d items", href, len(rows), items)
+	}
+	t.Logf("GET %s: an XLSX of %d rows", href, len(rows))
 }
