@@ -236,6 +236,13 @@ func TestDashboardAtWork(t *testing.T) {
 	if len(seen) != 47 {
 		t.Errorf("paging through the expiring table shows %d different items, want 47", len(seen))
 	}
+	// The overview's item list links the server's spreadsheet of the figure, on the day shown.
+	br.click(`#figure-groups .card[data-figure="ocop.valid.stars4"]`)
+	br.waitJS("the drill-down of ocop.valid.stars4", `document.querySelectorAll('#drill-table tbody tr[data-item]').length > 0`)
+	if href := br.jsString(`document.getElementById('drill-xlsx').getAttribute('href')`); href != "/v1/figures/ocop.valid.stars4/explain?as_of=2025-12-01&format=xlsx" {
+		t.Errorf("the drill-down's XLSX link is %q, want the explain of ocop.valid.stars4 on 2025-12-01 as XLSX", href)
+	}
+	br.click("#drill-close")
 	br.press(`#expiring-pager [data-page="all"]`)
 	br.waitJS("all the expiring rows at once", `document.querySelectorAll('#expiring-table tbody tr[data-item]').length === 47`)
 	br.noLeftovers("the overview")

@@ -60,7 +60,7 @@
       knownDate: 'Ngày ghi nhận (ngày/tháng/năm)', knownTime: 'Giờ (để trống: cuối ngày)',
       knownHint: 'Để trống giờ: cuối ngày (giờ Việt Nam). Mục ghi sau thời điểm này không được tính.',
       apply: 'Xem số liệu', figuresHeading: 'Các chỉ tiêu của Công văn 470',
-      filter: 'Lọc', filterPlaceholder: 'Lọc theo tên, chủ thể, địa bàn…', csv: 'Tải CSV', close: 'Đóng',
+      filter: 'Lọc', filterPlaceholder: 'Lọc theo tên, chủ thể, địa bàn…', csv: 'Tải CSV', xlsx: 'Tải XLSX', close: 'Đóng',
       chartHeading: 'Sản phẩm OCOP còn thời hạn theo hạng sao',
       feedHeading: 'Mục mới ghi vào sổ cái', feedSub: 'Trực tiếp từ luồng sự kiện, không cần tải lại trang',
       expiringHeading: 'Chứng nhận sắp hết hạn trong 30 ngày',
@@ -142,7 +142,7 @@
       knownDate: 'Knowledge date (day/month/year)', knownTime: 'Time (empty: end of day)',
       knownHint: 'Leave the time empty for the end of the day (Vietnam time). Entries recorded later are not counted.',
       apply: 'Show figures', figuresHeading: 'The figures of report 470',
-      filter: 'Filter', filterPlaceholder: 'Filter by name, producer, place…', csv: 'Download CSV', close: 'Close',
+      filter: 'Filter', filterPlaceholder: 'Filter by name, producer, place…', csv: 'Download CSV', xlsx: 'Download XLSX', close: 'Close',
       chartHeading: 'Valid OCOP products by stars',
       feedHeading: 'New ledger entries', feedSub: 'Live from the event stream, no reload needed',
       expiringHeading: 'Certificates expiring within 30 days',
@@ -581,6 +581,10 @@
     a.dataset.url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
     a.href = a.dataset.url;
     a.download = `${id}_${state.asOf}.csv`;
+    // The whole list as the server's spreadsheet (real dates and numbers), not only what is shown.
+    const x = $('drill-xlsx');
+    x.href = `/v1/figures/${encodeURIComponent(id)}/explain` + qs({ as_of: state.asOf, known_at: knownParam(), format: 'xlsx' });
+    x.download = `${id}_${state.asOf}.xlsx`;
   }
   function closeDrill() {
     state.drill = null;
@@ -1227,7 +1231,10 @@
       const tmp = h('a', { href: url, download: a.getAttribute('download') });
       document.body.append(tmp); tmp.click(); tmp.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10000);
-    } catch (e) { auditError(e.auth ? errText(e) : t().downloadFailed(e.message)); }
+    } catch (e) {
+      const msg = e.auth ? errText(e) : t().downloadFailed(e.message);
+      if (currentPane() === 'audit') auditError(msg); else { $('api-error').textContent = msg; $('api-error').hidden = false; }
+    }
   }
 
 
