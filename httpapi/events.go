@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"fmt"
+	"github.com/ocopledger/ocopledger/tables"
 	"io"
 	"mime"
 	"net/http"
@@ -148,7 +149,12 @@ const maxScan = 20000 // events looked at per page when filtering
 var errPageFull = errors.New("page full")
 
 func (s *Server) handleLog(w http.ResponseWriter, r *http.Request) {
-	q, err := params(r, "from", "limit", "stream", "type")
+	q, err := params(r, "from", "limit", "stream", "type", "format", "sep")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	format, opts, err := tableFormat(q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -200,7 +206,21 @@ func (s *Server) handleLog(w http.ResponseWriter, r *http.Request) {
 		n := last + 1
 		page.Next = &n
 	}
+	if format.File() {
+		lang, _ := q.lang() // checked by params
+		s.writeTable(w, r, logTable(page, from, lang), format, opts)
+		return
+	}
 	writeJSON(w, http.StatusOK, page)
+}
+
+// logTable is a page of the log as a table.
+func logTable(page logPage, from uint64, lang string) *tables.Table {
+	t := tables.Log(from, lang)
+	for _, e := range page.Events {
+		t.Rows = append(t.Rows, tables.LogRow(e, lang))
+	}
+	return t
 }
 
 // filter matches an event's type and stream: exact, or a prefix with a trailing *; "" matches all.

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -13,15 +14,28 @@ import (
 	"github.com/ocopledger/ocopledger/tables"
 )
 
-// figuresResponse answers GET /v1/figures.
-type figuresResponse struct {
+// FiguresAnswer answers a figures query: GET /v1/figures and `ocopledger figures --json` alike.
+type FiguresAnswer struct {
 	projections.Result
 	// Provenance: the log prefix the figures were read from (its size is Position).
 	Provenance checkpoint.Provenance `json:"provenance"`
 }
 
+// AnswerFigures assembles the answer to a figures query — every figure and the breakdowns by
+// dims (labelled in lang), read at one knowledge time (the clock's when q asks as known now),
+// with the provenance of the log prefix they were read from. The API and the command line both
+// answer with it.
+func AnswerFigures(ctx context.Context, p *projections.Projection, q domain.Query, dims []string, lang string,
+	provenance func(context.Context, uint64) checkpoint.Provenance) (FiguresAnswer, error) {
+	res, err := p.FiguresBy(ctx, q, dims, lang)
+	if err != nil {
+		return FiguresAnswer{}, err
+	}
+	return FiguresAnswer{res, provenance(ctx, res.Position)}, nil
+}
+
 func (s *Server) handleFigures(w http.ResponseWriter, r *http.Request) {
-	q, err := params(r, "as_of", "known_at", "from", "by", "lang")
+	q, err := params(r, "as_of", "known_at", "from", "by", "lang", "format", "sep")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -36,12 +50,21 @@ func (s *Server) handleFigures(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := s.cfg.Projection.FiguresBy(r.Context(), fq, dims, lang)
+	format, opts, err := tableFormat(q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, figuresResponse{res, s.provenanceOf(r.Context(), res.Position)})
+	a, err := AnswerFigures(r.Context(), s.cfg.Projection, fq, dims, lang, s.provenanceOf)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if format.File() {
+		s.writeTable(w, r, tables.Figures(a.Result, fq, a.Provenance, lang), format, opts)
+		return
+	}
+	writeJSON(w, http.StatusOK, a)
 }
 
 func dimensions(q query) ([]string, string, error) {
@@ -206,7 +229,7 @@ func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, unknownFigure(id))
 		return
 	}
-	q, err := params(r, "from", "to", "step", "known_at", "period_from")
+	q, err := params(r, "from", "to", "step", "known_at", "period_from", "format", "sep")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -236,9 +259,20 @@ func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
 	if step == "" {
 		step = "month"
 	}
+	format, opts, err := tableFormat(q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	pts, err := s.cfg.Projection.Timeline(id, from, to, step, known, period)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if format.File() {
+		lang, _ := q.lang() // checked by params
+		f, _ := domain.LookupFigure(id)
+		s.writeTable(w, r, tables.Timeline(f, pts, from, to, step, known, lang), format, opts)
 		return
 	}
 	writeJSON(w, http.StatusOK, timelineResponse{Figure: id, From: from, To: to, Step: step, KnownAt: known, Period: period, Points: pts,
@@ -246,7 +280,7 @@ func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
-	q, err := params(r, "as_of", "known_at", "from", "vs")
+	q, err := params(r, "as_of", "known_at", "from", "vs", "format", "sep")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -264,9 +298,20 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	format, opts, err := tableFormat(q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	res, err := s.cfg.Projection.Diff(r.Context(), fq, vs)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	pv := s.provenanceOf(r.Context(), max(res.Positions[0], res.Positions[1]))
+	if format.File() {
+		lang, _ := q.lang() // checked by params
+		s.writeTable(w, r, tables.Diff(res, pv, lang), format, opts)
 		return
 	}
 	if res.Changes == nil {
@@ -277,7 +322,7 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
 		// Provenance: the log prefix the later of the two answers was read from (the earlier is a
 		// prefix of it).
 		Provenance checkpoint.Provenance `json:"provenance"`
-	}{res, s.provenanceOf(r.Context(), max(res.Positions[0], res.Positions[1]))})
+	}{res, pv})
 }
 
 // expiringResponse answers GET /v1/expiring.

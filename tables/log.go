@@ -37,7 +37,7 @@ var logColumns = []Column{
 
 // Log is the table of a slice of the log from a position, a row an entry (add them with LogRow).
 func Log(from uint64, lang string) *Table {
-	t := &Table{Name: "log", Lang: lang, Columns: logColumns, text: logText}
+	t := &Table{Name: fmt.Sprintf("log_%d", from), Lang: lang, Columns: logColumns, text: logText}
 	t.Title = fmt.Sprintf(t.t("Sổ cái từ vị trí %d", "The log from position %d"), from)
 	return t
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/ocopledger/ocopledger/internal/progress"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
+	"github.com/ocopledger/ocopledger/tables"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -512,24 +513,8 @@ func (m *Main) t(vi, en string) string {
 // date formats a date for the output language: dd/mm/yyyy in Vietnamese.
 func (m *Main) date(d domain.Date) string { return d.Format(m.Lang) }
 
-func (m *Main) instant(t time.Time) string {
-	if t.IsZero() {
-		return m.t("bây giờ", "now")
-	}
-	t = t.In(domain.Vietnam)
-	if m.Lang == "vi" {
-		return t.Format("15:04:05 02/01/2006")
-	}
-	return t.Format("2006-01-02 15:04:05 -07:00")
-}
-
-// knownAt says when the ledger is read as of: "as known now", or "as known at" the instant.
-func (m *Main) knownAt(t time.Time) string {
-	if t.IsZero() {
-		return m.t("theo sổ cái hiện nay", "as known now")
-	}
-	return m.t("theo sổ cái tại ", "as known at ") + m.instant(t)
-}
+// instant formats a moment for the output language, in Vietnam's time.
+func (m *Main) instant(t time.Time) string { return tables.InstantText(t, m.Lang) }
 
 // natsTLS returns the connection options for --nats-ca, --nats-cert and --nats-key, after
 // checking that the files can be read (so that a wrong path is named, not a TLS failure).

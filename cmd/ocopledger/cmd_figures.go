@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"github.com/spf13/cobra"
-	"maps"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/httpapi"
 	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/internal/progress"
 	"github.com/ocopledger/ocopledger/projections"
@@ -89,6 +88,7 @@ type figuresOptions struct {
 	q    queryFlags
 	by   string
 	list bool
+	out  tableFlags
 }
 
 type explainOptions struct {
@@ -99,13 +99,15 @@ type explainOptions struct {
 }
 
 type diffOptions struct {
-	q  queryFlags
-	vs string
+	q   queryFlags
+	vs  string
+	out tableFlags
 }
 
 type timelineOptions struct {
 	q        queryFlags
 	to, step string
+	out      tableFlags
 }
 
 type expiringOptions struct {
@@ -146,6 +148,7 @@ Dimensions for --by: `+strings.Join(domain.Dimensions(), ", ")),
 	fs.BoolVar(&o.list, "list", false, m.t(
 		"liệt kê các mã chỉ tiêu và ý nghĩa của chúng",
 		"list the figure IDs and what they mean"))
+	o.out.register(m, fs, false)
 	return c
 }
 
@@ -190,6 +193,7 @@ func newDiffCmd(m *Main) *cobra.Command {
 	fs.StringVar(&o.vs, "vs", "", m.t(
 		"thời điểm thứ hai để so sánh (mặc định: bây giờ)",
 		"the other knowledge time (default: now)"))
+	o.out.register(m, fs, false)
 	return c
 }
 
@@ -215,6 +219,7 @@ func newTimelineCmd(m *Main) *cobra.Command {
 	fs.StringVar(&o.step, "step", "month", m.t(
 		"bước thời gian: day (ngày), week (tuần), month (tháng) hoặc year (năm)",
 		"day, week, month or year"))
+	o.out.register(m, fs, false)
 	return c
 }
 
@@ -275,6 +280,10 @@ func runFigures(ctx context.Context, m *Main, o *figuresOptions, args []string) 
 	if err != nil {
 		return err
 	}
+	format, opts, err := o.out.parse(m)
+	if err != nil {
+		return err
+	}
 	p, err := m.Figures(ctx)
 	if err != nil {
 		return err
@@ -285,35 +294,19 @@ func runFigures(ctx context.Context, m *Main, o *figuresOptions, args []string) 
 			dims = append(dims, strings.TrimSpace(dim))
 		}
 	}
-	res, err := p.FiguresBy(ctx, q, dims, m.Lang)
+	a, err := httpapi.AnswerFigures(ctx, p, q, dims, m.Lang, func(ctx context.Context, size uint64) checkpoint.Provenance {
+		return m.provenance(ctx, p, size)
+	})
 	if err != nil {
 		return err
 	}
-	if m.JSON {
-		out := figuresJSON(res, q)
-		out["provenance"] = m.provenance(ctx, p, res.Position)
-		return m.printJSON(out)
+	if format == tables.FormatJSON {
+		return o.out.printJSON(m, a)
 	}
-	fmt.Fprintf(m.Out, m.t("Số liệu ngày %s, %s (vị trí %d); kỳ từ %s\n\n", "Figures for %s, %s (position %d); period from %s\n\n"),
-		m.date(q.AsOf), m.knownAt(q.KnownAt), res.Position, m.date(res.From))
-	for _, f := range domain.Figures() {
-		fmt.Fprintf(m.Out, "%-31s %7s  %s\n", f.ID, i18n.Int(m.Lang, res.Figures[f.ID]), f.Label(m.Lang))
+	if err := o.out.write(m, tables.Figures(a.Result, q, a.Provenance, m.Lang), format, opts); err != nil || format.File() {
+		return err
 	}
-	defer m.printWarnings(m.Out, res.Warnings)
-	for _, dim := range slices.Sorted(maps.Keys(res.By)) {
-		fmt.Fprintf(m.Out, m.t("\nTheo %s (%s):\n", "\nBy %s (%s):\n"), domain.DimensionLabel(dim, m.Lang), dim)
-		tw := tabwriter.NewWriter(m.Out, 0, 4, 2, ' ', 0)
-		for _, f := range domain.Figures() {
-			vals, ok := res.By[dim][f.ID]
-			if !ok {
-				continue
-			}
-			for _, v := range slices.Sorted(maps.Keys(vals)) {
-				fmt.Fprintf(tw, "  %s\t%s\t%d\n", f.ID, v, vals[v])
-			}
-		}
-		tw.Flush()
-	}
+	m.printWarnings(m.Out, a.Warnings)
 	return nil
 }
 
@@ -328,22 +321,6 @@ func (m *Main) kind(k domain.FigureKind) string {
 		return m.t("trong kỳ", "flow")
 	}
 	return string(k)
-}
-
-// figuresJSON is the documented JSON shape: {"as_of","known_at","from","figures",…}.
-func figuresJSON(res projections.Result, q domain.Query) map[string]any {
-	known := "now"
-	if !q.KnownAt.IsZero() {
-		known = q.KnownAt.In(domain.Vietnam).Format(time.RFC3339)
-	}
-	out := map[string]any{"as_of": res.AsOf.String(), "known_at": known, "from": res.From.String(), "position": res.Position, "figures": res.Figures}
-	if len(res.By) > 0 {
-		out["by"] = res.By
-	}
-	if len(res.Warnings) > 0 {
-		out["warnings"] = res.Warnings
-	}
-	return out
 }
 
 func figureArg(args []string, cmd string) (domain.Figure, error) {
@@ -368,11 +345,7 @@ func runExplain(ctx context.Context, m *Main, o *explainOptions, args []string) 
 	if err != nil {
 		return err
 	}
-	format, err := o.out.resolve(m)
-	if err != nil {
-		return err
-	}
-	opts, err := o.out.options()
+	format, opts, err := o.out.parse(m)
 	if err != nil {
 		return err
 	}
@@ -391,7 +364,7 @@ func runExplain(ctx context.Context, m *Main, o *explainOptions, args []string) 
 		if next != "" {
 			out["next"] = next
 		}
-		return m.printJSON(out)
+		return o.out.printJSON(m, out)
 	}
 	var pv checkpoint.Provenance
 	if format.File() {
@@ -415,6 +388,10 @@ func runDiff(ctx context.Context, m *Main, o *diffOptions, args []string) error 
 	if err != nil {
 		return domain.Invalid("vs", "%v", err)
 	}
+	format, opts, err := o.out.parse(m)
+	if err != nil {
+		return err
+	}
 	p, err := m.Figures(ctx)
 	if err != nil {
 		return err
@@ -423,30 +400,17 @@ func runDiff(ctx context.Context, m *Main, o *diffOptions, args []string) error 
 	if err != nil {
 		return err
 	}
-	if m.JSON {
-		return m.printJSON(struct {
+	var pv checkpoint.Provenance
+	if format == tables.FormatJSON || format.File() {
+		pv = m.provenance(ctx, p, max(d.Positions[0], d.Positions[1]))
+	}
+	if format == tables.FormatJSON {
+		return o.out.printJSON(m, struct {
 			projections.DiffResult
 			Provenance checkpoint.Provenance `json:"provenance"`
-		}{d, m.provenance(ctx, p, max(d.Positions[0], d.Positions[1]))})
+		}{d, pv})
 	}
-	fmt.Fprintf(m.Out, m.t("Số liệu ngày %s: %s so với %s\n", "Figures for %s: %s vs %s\n"), m.date(q.AsOf), m.knownAt(q.KnownAt), m.knownAt(vs))
-	if len(d.Changes) == 0 {
-		fmt.Fprintln(m.Out, m.t("Không có số liệu nào khác nhau.", "No figure differs."))
-		return nil
-	}
-	for _, ch := range d.Changes {
-		f, _ := domain.LookupFigure(ch.Figure)
-		fmt.Fprintf(m.Out, "\n%s (%s): %d → %d (%+d)\n", ch.Figure, f.Label(m.Lang), ch.Before, ch.After, ch.After-ch.Before)
-		for _, e := range ch.Entries {
-			src := ""
-			if e.Source != "" {
-				src = " — " + e.Source
-			}
-			fmt.Fprintf(m.Out, m.t("  %+d  vị trí %d, ghi lúc %s: %s %s (mã %s)%s\n", "  %+d  position %d, recorded %s: %s %s (id %s)%s\n"),
-				e.Delta, e.Sequence, m.instant(e.RecordedAt), e.Type, e.Stream, e.ID, src)
-		}
-	}
-	return nil
+	return o.out.write(m, tables.Diff(d, pv, m.Lang), format, opts)
 }
 
 func runTimeline(ctx context.Context, m *Main, o *timelineOptions, args []string) error {
@@ -467,30 +431,23 @@ func runTimeline(ctx context.Context, m *Main, o *timelineOptions, args []string
 			return domain.Invalid("to", "%v", err)
 		}
 	}
+	format, opts, err := o.out.parse(m)
+	if err != nil {
+		return err
+	}
 	p, err := m.Figures(ctx)
 	if err != nil {
 		return err
 	}
-	start := q.From
 	// For a flow figure the series counts from the first day of the series.
-	pts, err := p.Timeline(f.ID, start, to, o.step, q.KnownAt, start)
+	pts, err := p.Timeline(f.ID, q.From, to, o.step, q.KnownAt, q.From)
 	if err != nil {
 		return err
 	}
-	if m.JSON {
-		return m.printJSON(map[string]any{"figure": f.ID, "points": pts})
+	if format == tables.FormatJSON {
+		return o.out.printJSON(m, map[string]any{"figure": f.ID, "points": pts})
 	}
-	var max int64 = 1
-	for _, pt := range pts {
-		if pt.Value > max {
-			max = pt.Value
-		}
-	}
-	for _, pt := range pts {
-		n := int(40 * pt.Value / max)
-		fmt.Fprintf(m.Out, "%s %6d %s\n", m.date(pt.Date), pt.Value, strings.Repeat("▇", n))
-	}
-	return nil
+	return o.out.write(m, tables.Timeline(f, pts, q.From, to, o.step, q.KnownAt, m.Lang), format, opts)
 }
 
 func runExpiring(ctx context.Context, m *Main, o *expiringOptions, args []string) error {
@@ -505,11 +462,7 @@ func runExpiring(ctx context.Context, m *Main, o *expiringOptions, args []string
 	if err != nil {
 		return domain.Invalid("within", "%q is not a number of days such as 30d", o.within)
 	}
-	format, err := o.out.resolve(m)
-	if err != nil {
-		return err
-	}
-	opts, err := o.out.options()
+	format, opts, err := o.out.parse(m)
 	if err != nil {
 		return err
 	}
@@ -522,7 +475,7 @@ func runExpiring(ctx context.Context, m *Main, o *expiringOptions, args []string
 		return err
 	}
 	if format == tables.FormatJSON {
-		return m.printJSON(map[string]any{"as_of": q.AsOf.String(), "within_days": days, "items": items})
+		return o.out.printJSON(m, map[string]any{"as_of": q.AsOf.String(), "within_days": days, "items": items})
 	}
 	var pv checkpoint.Provenance
 	if format.File() {

@@ -4,17 +4,18 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"github.com/spf13/cobra"
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/ledger"
+	"github.com/ocopledger/ocopledger/tables"
 )
 
 // record, log, export, version: the commands of the ledger core.
@@ -107,6 +108,7 @@ func newLogCmd(m *Main) *cobra.Command {
 	fs.BoolVar(&o.follow, "follow", false, m.t(
 		"tiếp tục theo dõi các sự kiện mới",
 		"keep following new events"))
+	o.out.register(m, fs, false)
 	return c
 }
 
@@ -234,64 +236,81 @@ type logOptions struct {
 	from, to    uint64
 	limit       int
 	follow      bool
+	out         tableFlags
 }
 
 type stopRead struct{}
 
 func (stopRead) Error() string { return "stop" }
 
-func runLog(ctx context.Context, m *Main, o *logOptions, args []string) error {
+func runLog(ctx context.Context, m *Main, o *logOptions, args []string) (err error) {
 	if len(args) > 0 {
 		return usagef("log takes no arguments; filter with --stream, --type, --from, --to")
+	}
+	format, opts, err := o.out.parse(m)
+	if err != nil {
+		return err
+	}
+	if o.follow && format.File() {
+		return domain.Invalid("format", "--follow prints text or JSON: give --format text or json, or leave out --follow")
 	}
 	s, err := m.Store(ctx)
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriter(m.Out)
-	defer w.Flush()
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	if !m.JSON {
-		fmt.Fprintln(tw, m.t("VỊ TRÍ\tGHI NHẬN LÚC\tLOẠI\tHỒ SƠ\tPB\tMÃ\tNGUỒN", "POS\tRECORDED\tTYPE\tSTREAM\tV\tID\tSOURCE"))
+	t := tables.Log(max(o.from, 1), m.Lang)
+	if format.File() {
+		if err := readLog(ctx, m, o, s, func(e eventstore.Envelope) error {
+			t.Rows = append(t.Rows, tables.LogRow(ledger.EntryOf(e), m.Lang))
+			return nil
+		}); err != nil {
+			return err
+		}
+		return o.out.write(m, t, format, opts)
 	}
+	return o.out.to(m, func(out io.Writer) error {
+		w := bufio.NewWriter(out)
+		defer w.Flush()
+		if format == tables.FormatJSON {
+			return readLog(ctx, m, o, s, func(e eventstore.Envelope) error {
+				if err := writeEnvelope(w, e); err != nil || !o.follow {
+					return err
+				}
+				return w.Flush()
+			})
+		}
+		grid := tables.NewLogGrid(w, t, o.follow)
+		err := readLog(ctx, m, o, s, func(e eventstore.Envelope) error {
+			grid.Row(tables.LogRow(ledger.EntryOf(e), m.Lang))
+			return nil
+		})
+		return errors.Join(err, grid.Close())
+	})
+}
+
+// readLog visits the entries of the log that --stream, --type, --from, --to and --limit select,
+// or follows it with --follow.
+func readLog(ctx context.Context, m *Main, o *logOptions, s *eventstore.Store, visit func(e eventstore.Envelope) error) error {
 	n := 0
-	visit := func(e eventstore.Envelope) error {
+	selected := func(e eventstore.Envelope) error {
 		if o.to > 0 && e.Sequence > o.to {
 			return stopRead{}
 		}
 		if !eventstore.MatchPattern(o.stream, e.Stream) || !eventstore.MatchPattern(o.typ, e.Type) {
 			return nil
 		}
-		if m.JSON {
-			if err := writeEnvelope(w, e); err != nil {
-				return err
-			}
-		} else if e.Unreadable != "" {
-			// Not an event: named with what the store knows of it, never skipped.
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\t\t%s\n", e.Sequence, m.instant(e.AppendedAt), m.t("(không đọc được)", "(unreadable)"), e.Stream, e.Unreadable)
-		} else {
-			bf := ""
-			if e.Backfilled {
-				bf = "*"
-			}
-			fmt.Fprintf(tw, "%d\t%s%s\t%s\t%s\t%d\t%s\t%s\n", e.Sequence, m.instant(e.RecordedAt), bf, e.Type, e.Stream, e.Version, e.ID, e.Source)
+		if err := visit(e); err != nil {
+			return err
 		}
-		n++
-		if o.follow {
-			tw.Flush()
-			w.Flush()
-		}
-		if o.limit > 0 && n >= o.limit {
+		if n++; o.limit > 0 && n >= o.limit {
 			return stopRead{}
 		}
 		return nil
 	}
-	from := o.from
-	if from == 0 {
-		from = 1
-	}
+	var err error
+	from := max(o.from, 1)
 	if o.follow {
-		err = s.Follow(ctx, from, visit)
+		err = s.Follow(ctx, from, selected)
 	} else {
 		// To the end the data directory knows the log reached, at least: a log cut short names
 		// what it lost.
@@ -301,14 +320,10 @@ func runLog(ctx context.Context, m *Main, o *logOptions, args []string) error {
 				return err
 			}
 		}
-		err = s.ReadWith(ctx, eventstore.ReadOptions{From: from, End: end}, visit)
+		err = s.ReadWith(ctx, eventstore.ReadOptions{From: from, End: end}, selected)
 	}
-	if _, ok := err.(stopRead); ok || err == nil || ctx.Err() != nil && o.follow {
+	if _, ok := err.(stopRead); ok || ctx.Err() != nil && o.follow {
 		err = nil
-	}
-	if !m.JSON {
-		tw.Flush()
-		fmt.Fprintf(w, m.t("%d sự kiện (* = ghi bổ sung từ sổ cũ)\n", "%d events (* = backfilled from old registers)\n"), n)
 	}
 	return err
 }

@@ -14,7 +14,7 @@ import (
 // figuresAnswer is what the CLI (figures --json) and the API (GET /v1/figures) both answer.
 type figuresAnswer struct {
 	AsOf     string                                 `json:"as_of"`
-	KnownAt  string                                 `json:"known_at"` // RFC 3339, or "now" from the CLI
+	KnownAt  string                                 `json:"known_at"` // RFC 3339, the instant the answer was read at
 	From     string                                 `json:"from"`
 	Position uint64                                 `json:"position"`
 	Figures  map[string]int64                       `json:"figures"`
@@ -42,7 +42,6 @@ func TestFiguresSameFromCLIAndAPI(t *testing.T) {
 	}
 	filed := cli("--as-of", "2025-08-07", "--known-at", "2025-08-07T16:00:00+07:00", "--by", "stars,funding,commune")
 	now := cli("--as-of", "2025-08-07", "--by", "stars,level")
-	ranAt := time.Now() // nothing is recorded between the CLI's answer and this
 
 	base := serveGolden(t, dir)
 	api := func(query string) figuresAnswer {
@@ -77,9 +76,9 @@ func TestFiguresSameFromCLIAndAPI(t *testing.T) {
 	if a, b := parseTime(t, filedAPI.KnownAt), parseTime(t, filed.KnownAt); !a.Equal(b) {
 		t.Errorf("as known when filed: the API says known_at %s, the CLI %s", filedAPI.KnownAt, filed.KnownAt)
 	}
-	// serve records entries of its own (the expiry notifier): asked as known when the CLI had
-	// answered, the API reads the position the CLI read as known now.
-	nowAPI := api("as_of=2025-08-07&by=stars,level&known_at=" + url.QueryEscape(ranAt.Format(time.RFC3339Nano)))
+	// serve records entries of its own (the expiry notifier): asked as known at the instant the
+	// CLI's answer as known now names, the API reads the position the CLI read.
+	nowAPI := api("as_of=2025-08-07&by=stars,level&known_at=" + url.QueryEscape(parseTime(t, now.KnownAt).Format(time.RFC3339Nano)))
 	same("as known now", nowAPI, now)
 }
 

@@ -196,6 +196,7 @@ var goldenCommands = []goldenCLI{
 	{"figures_filed_by_all_vi", []string{"figures", "--as-of", asOf, "--known-at", filedAt, "--by", allDims}, false, ""},
 	{"figures_filed_by_all_en", []string{"figures", "--as-of", asOf, "--known-at", filedAt, "--by", allDims, "--lang", "en"}, false, ""},
 	{"figures_filed_by_all_json", []string{"figures", "--as-of", asOf, "--known-at", filedAt, "--by", allDims, "--json"}, false, ""},
+	{"figures_filed_by_stars_csv_en", []string{"figures", "--as-of", asOf, "--known-at", filedAt, "--by", "stars", "--format", "csv", "--lang", "en"}, false, ""},
 	{"figures_later_by_stars_json", []string{"figures", "--as-of", asOf, "--known-at", later, "--by", "stars,funding", "--json"}, false, ""},
 
 	{"explain_ocop_valid_vi", []string{"explain", "ocop.valid", "--as-of", asOf, "--known-at", asOf}, false, ""},
@@ -214,19 +215,23 @@ var goldenCommands = []goldenCLI{
 	{"diff_en", []string{"diff", "--as-of", asOf, "--known-at", filedAt, "--vs", later, "--lang", "en"}, false, ""},
 	{"diff_json", []string{"diff", "--as-of", asOf, "--known-at", filedAt, "--vs", later, "--json"}, false, ""},
 	{"diff_vs_now_vi", []string{"diff", "--as-of", asOf, "--known-at", asOf}, false, ""},
+	{"diff_csv_semicolon", []string{"diff", "--as-of", asOf, "--known-at", filedAt, "--vs", later, "--format", "csv", "--sep", ";"}, false, ""},
 
 	{"timeline_ocop_valid_vi", []string{"timeline", "ocop.valid", "--from", "01/01/2021", "--to", asOf, "--step", "year", "--known-at", asOf}, false, ""},
 	{"timeline_salespoints_open_en", []string{"timeline", "salespoints.open", "--from", "01/01/2025", "--to", later, "--step", "month", "--known-at", later, "--lang", "en"}, false, ""},
+	{"timeline_salespoints_open_csv", []string{"timeline", "salespoints.open", "--from", "01/01/2025", "--to", later, "--step", "month", "--known-at", later, "--format", "csv"}, false, ""},
 	{"timeline_salespoints_open_json", []string{"timeline", "salespoints.open", "--from", "01/07/2025", "--to", "31/08/2025", "--step", "week", "--known-at", later, "--json"}, false, ""},
 
 	{"expiring_vi", []string{"expiring", "--as-of", asOf, "--known-at", asOf}, false, ""},
 	{"expiring_en", []string{"expiring", "--as-of", asOf, "--known-at", asOf, "--within", "60d", "--lang", "en"}, false, ""},
+	{"expiring_csv", []string{"expiring", "--as-of", asOf, "--known-at", asOf, "--format", "csv"}, false, ""},
 	{"expiring_json", []string{"expiring", "--as-of", asOf, "--known-at", asOf, "--json"}, false, ""},
 
 	{"log_slice_vi", []string{"log", "--from", "4495", "--limit", "10"}, false, ""},
 	{"log_slice_en", []string{"log", "--from", "4495", "--limit", "10", "--lang", "en"}, false, ""},
 	{"log_slice_json", []string{"log", "--from", "4495", "--limit", "10", "--json"}, false, ""},
 	{"log_record_vi", []string{"log", "--stream", "product.gl-kt-0001"}, false, ""},
+	{"log_record_csv", []string{"log", "--stream", "product.gl-kt-0001", "--format", "csv"}, false, ""},
 	{"log_record_json", []string{"log", "--stream", "product.gl-kt-0001", "--json"}, false, ""},
 
 	// report before reconcile: reconcile publishes the checkpoints the report then names.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"os"
 
@@ -33,15 +34,14 @@ func (o *tableFlags) register(m *Main, fs *pflag.FlagSet, csvAlias bool) {
 	}
 }
 
-// resolve reads the format: --format, or its older forms --json and --csv. An XLSX file is not
-// written to a terminal.
-func (o *tableFlags) resolve(m *Main) (tables.Format, error) {
-	f := tables.FormatText
-	n := 0
+// parse reads the format — --format, or its older forms --json and --csv — and the renderers'
+// options. An XLSX file is not written to a terminal.
+func (o *tableFlags) parse(m *Main) (tables.Format, tables.Options, error) {
+	f, n := tables.FormatText, 0
 	if o.format != "" {
 		var err error
 		if f, err = tables.ParseFormat("format", o.format, tables.FormatText, tables.FormatCSV, tables.FormatXLSX, tables.FormatJSON); err != nil {
-			return "", err
+			return "", tables.Options{}, err
 		}
 		n++
 	}
@@ -52,31 +52,41 @@ func (o *tableFlags) resolve(m *Main) (tables.Format, error) {
 		f, n = tables.FormatJSON, n+1
 	}
 	if n > 1 {
-		return "", usagef("give one of --format, --csv and --json")
+		return "", tables.Options{}, usagef("give one of --format, --csv and --json")
 	}
 	if f == tables.FormatXLSX && o.out == "" && isTerminal(m.Out) {
-		return "", domain.Invalid("out", "an XLSX file cannot be shown on a terminal: give --out FILE.xlsx, or redirect the output to a file")
+		return "", tables.Options{}, domain.Invalid("out", "an XLSX file cannot be shown on a terminal: give --out FILE.xlsx, or redirect the output to a file")
 	}
-	return f, nil
-}
-
-// options are the renderers' options from the flags.
-func (o *tableFlags) options() (tables.Options, error) {
 	sep, err := tables.ParseSep("sep", o.sep)
-	return tables.Options{Sep: sep}, err
+	return f, tables.Options{Sep: sep}, err
 }
 
 // write writes a table in a format (not JSON) to --out or to the standard output.
 func (o *tableFlags) write(m *Main, t *tables.Table, f tables.Format, opts tables.Options) error {
+	return o.to(m, func(w io.Writer) error { return tables.Write(w, t, f, opts) })
+}
+
+// printJSON writes an answer's JSON to --out or to the standard output.
+func (o *tableFlags) printJSON(m *Main, v any) error {
+	return o.to(m, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(v)
+	})
+}
+
+// to runs write on the file --out (given its name only once complete) or on the standard output.
+func (o *tableFlags) to(m *Main, write func(w io.Writer) error) error {
 	if o.out == "" {
-		return tables.Write(m.Out, t, f, opts)
+		return write(m.Out)
 	}
 	file, err := createPartial("out", o.out)
 	if err != nil {
 		return err
 	}
 	defer file.abandon()
-	if err := tables.Write(file, t, f, opts); err != nil {
+	if err := write(file); err != nil {
 		return err
 	}
 	return file.keep()

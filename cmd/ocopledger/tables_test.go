@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -93,6 +94,70 @@ var tableExports = []tableExport{
 			}
 			if !isNumber(t, f, sheet, "A3") || !isNumber(t, f, sheet, "B3") {
 				t.Errorf("last day and days left are not numbers: %q", rows[2])
+			}
+		}},
+	{"figures by stars and funding xlsx", []string{"figures", "--as-of", asOf, "--known-at", filedAt, "--by", "stars,funding"},
+		"/v1/figures?as_of=2025-08-07&known_at=2025-08-07T16:00:00%2B07:00&by=stars,funding", "xlsx", "", "figures_2025-08-07.xlsx",
+		func(t *testing.T, body []byte) {
+			f, sheet, rows := xlsxCells(t, body)
+			if rows[1][0] != "chỉ tiêu" || rows[1][5] != "số liệu" {
+				t.Errorf("headers %q", rows[1])
+			}
+			found := false
+			for i, r := range rows[2:] {
+				if r[0] == "ocop.valid" && len(r) > 5 && r[2] == "" {
+					found = r[5] == "642" && isNumber(t, f, sheet, fmt.Sprintf("F%d", i+3))
+				}
+			}
+			if !found {
+				t.Errorf("no row ocop.valid = 642 as a number: %q", rows[2:5])
+			}
+		}},
+	{"figures csv en", []string{"figures", "--as-of", asOf, "--known-at", asOf, "--lang", "en"},
+		"/v1/figures?as_of=2025-08-07&known_at=2025-08-07&lang=en", "csv", "", "figures_2025-08-07.csv",
+		func(t *testing.T, body []byte) {
+			if !strings.HasPrefix(string(body), "\ufefffigure,label,dimension,dimension label,value,count\r\n") || !strings.Contains(string(body), "\r\nocop.valid,") {
+				t.Errorf("CSV %.200q", body)
+			}
+		}},
+	{"diff xlsx", []string{"diff", "--as-of", asOf, "--known-at", filedAt, "--vs", later},
+		"/v1/diff?as_of=2025-08-07&known_at=2025-08-07T16:00:00%2B07:00&vs=2025-09-30", "xlsx", "", "diff_2025-08-07.xlsx",
+		func(t *testing.T, body []byte) {
+			f, sheet, rows := xlsxCells(t, body)
+			if len(rows) < 3 || rows[1][6] != "vị trí" || rows[1][7] != "ghi lúc" {
+				t.Fatalf("rows %q", rows)
+			}
+			for _, cell := range []string{"C3", "D3", "E3", "F3", "G3", "H3"} {
+				if !isNumber(t, f, sheet, cell) {
+					t.Errorf("%s is not a number: %q", cell, rows[2])
+				}
+			}
+			if !strings.Contains(rows[2][7], "/2025 ") {
+				t.Errorf("recorded at shows %q; want dd/mm/yyyy hh:mm:ss", rows[2][7])
+			}
+		}},
+	{"diff csv ;", []string{"diff", "--as-of", asOf, "--known-at", filedAt, "--vs", later},
+		"/v1/diff?as_of=2025-08-07&known_at=2025-08-07T16:00:00%2B07:00&vs=2025-09-30", "csv", ";", "diff_2025-08-07.csv",
+		func(t *testing.T, body []byte) {
+			lines := strings.Split(string(body), "\r\n")
+			if len(lines) < 3 || strings.Count(lines[0], ";") != 11 || strings.Count(lines[1], ";") < 11 {
+				t.Errorf("CSV separated by ;: %.300q", body)
+			}
+		}},
+	{"timeline xlsx", []string{"timeline", "salespoints.open", "--from", "01/01/2025", "--to", later, "--step", "month", "--known-at", later},
+		"/v1/figures/salespoints.open/timeline?from=2025-01-01&to=2025-09-30&step=month&known_at=2025-09-30&period_from=2025-01-01", "xlsx", "", "salespoints.open_2025-09-30.xlsx",
+		func(t *testing.T, body []byte) {
+			f, sheet, rows := xlsxCells(t, body)
+			if len(rows) != 2+9 || rows[2][0] != "01/01/2025" || !isNumber(t, f, sheet, "A3") || !isNumber(t, f, sheet, "B3") {
+				t.Errorf("rows %q: want 9 months, dates and values as numbers", rows)
+			}
+		}},
+	{"log xlsx", []string{"log", "--from", "4495", "--limit", "5"},
+		"/v1/log?from=4495&limit=5", "xlsx", "", "log_4495.xlsx",
+		func(t *testing.T, body []byte) {
+			f, sheet, rows := xlsxCells(t, body)
+			if len(rows) != 2+5 || rows[2][0] != "4495" || !isNumber(t, f, sheet, "A3") || !isNumber(t, f, sheet, "B3") || !isNumber(t, f, sheet, "F3") {
+				t.Errorf("rows %q: want entries 4495 to 4499, position, time and version as numbers", rows)
 			}
 		}},
 }
