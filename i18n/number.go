@@ -30,6 +30,14 @@ func Int(lang string, n int64) string {
 	return printer(lang).Sprint(number.Decimal(n))
 }
 
+// Signed writes n like Int with its sign, "+1.400" or "-1": a change of a figure.
+func Signed(lang string, n int64) string {
+	if n > 0 {
+		return "+" + Int(lang, n)
+	}
+	return Int(lang, n)
+}
+
 // IntPadded writes n like Int with at least digits digits: the Department's reports write a
 // count under ten with two ("02 sản phẩm").
 func IntPadded(lang string, n int64, digits int) string {

@@ -129,7 +129,7 @@ func diffText(w io.Writer, t *Table, o Options) error {
 		after, _ := integer(r[3])
 		if r[0].(string) != fig {
 			fig = r[0].(string)
-			fmt.Fprintf(w, "\n%s (%s): %d → %d (%+d)\n", fig, r[1], before, after, after-before)
+			fmt.Fprintf(w, "\n%s (%s): %s → %s (%s)\n", fig, r[1], i18n.Int(t.Lang, before), i18n.Int(t.Lang, after), i18n.Signed(t.Lang, after-before))
 		}
 		if r[6] == nil {
 			continue

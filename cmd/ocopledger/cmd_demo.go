@@ -149,7 +149,8 @@ func (m *Main) printDemo(out demoResult) {
 		if f.KnownNow != f.Report {
 			nowMark = "≠"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%6d\t%6d %s\t%6d %s\t\n", f.ID, f.Label, f.Report, f.KnownThen, mark, f.KnownNow, nowMark)
+		fmt.Fprintf(tw, "%s\t%s\t%6s\t%6s %s\t%6s %s\t\n", f.ID, f.Label, i18n.Int(m.Lang, f.Report), i18n.Int(m.Lang, f.KnownThen), mark,
+			i18n.Int(m.Lang, f.KnownNow), nowMark)
 	}
 	tw.Flush()
 	if len(out.Changes) == 0 {
@@ -158,7 +159,7 @@ func (m *Main) printDemo(out demoResult) {
 	fmt.Fprintf(m.Out, m.t("\nSố liệu ngày %s thay đổi do các bút toán ghi sau khi nộp báo cáo:\n",
 		"\nFigures of %s changed by entries recorded after the report was filed:\n"), day)
 	for _, c := range out.Changes {
-		fmt.Fprintf(m.Out, "  %s: %d → %d\n", c.Figure, c.Before, c.After)
+		fmt.Fprintf(m.Out, "  %s: %s → %s\n", c.Figure, i18n.Int(m.Lang, c.Before), i18n.Int(m.Lang, c.After))
 		for _, e := range c.Entries {
 			fmt.Fprintf(m.Out, "    %+d  #%d %s  %s %s  %s\n", e.Delta, e.Sequence, m.instant(e.RecordedAt), e.Type, e.Stream, e.Source)
 		}

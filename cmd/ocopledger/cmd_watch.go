@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/spf13/cobra"
 	"net"
 	"net/url"
 	"os"
@@ -13,9 +12,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/httpapi"
+	"github.com/ocopledger/ocopledger/i18n"
 )
 
 type watchOptions struct {
@@ -157,7 +159,7 @@ func (m *Main) printFigureChanges(ch httpapi.FigureChanges) error {
 		if f, ok := domain.LookupFigure(c.Figure); ok {
 			name = fmt.Sprintf("%s (%s)", f.Label(m.Lang), c.Figure)
 		}
-		parts = append(parts, fmt.Sprintf("%s: %d → %d", name, c.Old, c.New))
+		parts = append(parts, fmt.Sprintf("%s: %s → %s", name, i18n.Int(m.Lang, c.Old), i18n.Int(m.Lang, c.New)))
 	}
 	_, err := fmt.Fprintf(m.Out, "#%d  %s %s  %s\n", ch.Position, m.t("số liệu ngày", "figures of"), m.date(ch.AsOf), strings.Join(parts, "; "))
 	return err
