@@ -16,4 +16,10 @@ var messagesVIImports = map[string]string{
 	"is missing: send the spreadsheet in the form field \"file\"":                         "chưa có: hãy gửi bảng tính trong trường \"file\" của biểu mẫu",
 	"reading the file: %v":                  "khi đọc tệp: %v",
 	"the multipart form cannot be read: %v": "không đọc được biểu mẫu multipart: %v",
+
+	// The import command's summary of a refused table (cmd/ocopledger cmd_xlsximport.go).
+	"%d errors in %d rows; the valid rows were stored; the rows with errors are in %s, to fix and import again": "%d lỗi trong %d dòng; đã ghi các dòng hợp lệ; các dòng lỗi ở %s để sửa và nhập lại",
+	"%d errors in %d rows; the valid rows were stored":                                                          "%d lỗi trong %d dòng; đã ghi các dòng hợp lệ",
+	"%d errors in the table; nothing was stored; the rows with errors are in %s, to fix and import again":       "%d lỗi trong bảng; không ghi gì; các dòng lỗi ở %s để sửa và nhập lại",
+	"%d errors in the table; nothing was stored":                                                                "%d lỗi trong bảng; không ghi gì",
 }

@@ -153,14 +153,17 @@ func importRefused(m *Main, out importer.Outcome, o *importOptions, wrote bool) 
 	if len(out.Errors) == 0 {
 		return nil
 	}
-	text := fmt.Sprintf(m.t("%d lỗi trong bảng; không ghi gì", "%d errors in the table; nothing was stored"), len(out.Errors))
-	if o.partial && !out.DryRun {
-		text = fmt.Sprintf(m.t("%d lỗi trong %d dòng; đã ghi các dòng hợp lệ", "%d errors in %d rows; the valid rows were stored"), len(out.Errors), out.Rows-out.Valid)
+	n, rows := len(out.Errors), out.Rows-out.Valid
+	switch stored := o.partial && !out.DryRun; {
+	case stored && wrote:
+		return domain.Invalid("", "%d errors in %d rows; the valid rows were stored; the rows with errors are in %s, to fix and import again", n, rows, o.rejects)
+	case stored:
+		return domain.Invalid("", "%d errors in %d rows; the valid rows were stored", n, rows)
+	case wrote:
+		return domain.Invalid("", "%d errors in the table; nothing was stored; the rows with errors are in %s, to fix and import again", n, o.rejects)
+	default:
+		return domain.Invalid("", "%d errors in the table; nothing was stored", n)
 	}
-	if wrote {
-		text += fmt.Sprintf(m.t("; các dòng lỗi ở %s để sửa và nhập lại", "; the rows with errors are in %s, to fix and import again"), o.rejects)
-	}
-	return &domain.Error{Code: domain.CodeInvalid, Message: text}
 }
 
 // printRowErrors prints the table of row errors: row, column, the clerk's sentence.
@@ -180,8 +183,7 @@ func printRowErrors(m *Main, errs []importer.RowError) {
 func importKind(m *Main, id, flag string) (*importer.Kind, error) {
 	k, ok := importer.LookupKind(id)
 	if !ok {
-		return nil, &domain.Error{Code: domain.CodeInvalid, Field: flag, Value: id, Message: fmt.Sprintf(
-			m.t("%q không phải là một loại bảng; các loại: %s", "%q is not a kind of table; known kinds: %s"), id, strings.Join(importer.KindIDs(), ", "))}
+		return nil, domain.Invalid(flag, "%q is not a kind of table; known kinds: %s", id, strings.Join(importer.KindIDs(), ", "))
 	}
 	return k, nil
 }
