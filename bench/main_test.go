@@ -56,20 +56,24 @@ func TestJSONPrintsEveryMeasure(t *testing.T) {
 		unit     string
 		min, max float64
 	}{
-		"log.entries":                           {unit: "entries"},
-		"restore.rate":                          {unit: "events/s"},
-		"raw_read.embedded.rate":                {unit: "events/s"},
-		"rebuild.embedded.catch_up.rate":        {unit: "events/s"},
-		"rebuild.embedded.catch_up.of_raw_read": {unit: "%", min: 70},
-		"rebuild.embedded.peak_rss":             {unit: "bytes", max: 300e6},
-		"rebuild.nats.catch_up.of_raw_read":     {unit: "%", min: 70},
-		"rebuild.nats.peak_rss":                 {unit: "bytes", max: 300e6},
-		"figures.known_now.p99":                 {unit: "s", max: 0.001},
-		"figures.known_past.p99":                {unit: "s", max: 0.005},
-		"breakdown.former_province.max_of_5":    {unit: "s", max: 0.020},
-		"explain.ocop_valid.p50":                {unit: "s"},
-		"expiring.30_days.max_of_5":             {unit: "s", max: 0.010},
-		"sqlite.figures.known_past.p99":         {unit: "s"},
+		"log.entries":                                 {unit: "entries"},
+		"restore.rate":                                {unit: "events/s"},
+		"raw_read.embedded.rate":                      {unit: "events/s"},
+		"rebuild.embedded.catch_up.rate":              {unit: "events/s"},
+		"rebuild.embedded.catch_up.of_raw_read":       {unit: "%", min: 70},
+		"rebuild.embedded.peak_rss":                   {unit: "bytes", max: 300e6},
+		"rebuild.nats.catch_up.of_raw_read":           {unit: "%", min: 70},
+		"rebuild.nats.peak_rss":                       {unit: "bytes", max: 300e6},
+		"figures.known_now.p99":                       {unit: "s", max: 0.001},
+		"figures.known_past.p99":                      {unit: "s", max: 0.005},
+		"breakdown.former_province.known_now.p99":     {unit: "s", max: 0.020},
+		"breakdown.former_province.known_past.p99":    {unit: "s", max: 0.020},
+		"breakdown.former_province.identical_to_rows": {unit: "of 5", min: 5},
+		"explain.ocop_valid.first_page.p99":           {unit: "s", max: 0.020},
+		"explain.ocop_valid.stream.rate":              {unit: "items/s", min: 200000},
+		"explain.ocop_valid.p50":                      {unit: "s"},
+		"expiring.30_days.max_of_5":                   {unit: "s", max: 0.010},
+		"sqlite.figures.known_past.p99":               {unit: "s"},
 	} {
 		x, ok := got[name]
 		switch {

@@ -22,7 +22,7 @@ import (
 
 // Version is the version of the projectors' meaning. Bump it whenever the code changes what a
 // read model holds: the next start finds the old version in the file and rebuilds from the log.
-const Version = 11 // 11: the log's Merkle tree (provenance)
+const Version = 12 // 12: deltas by place and tags (breakdowns indexed)
 
 // Options configure a projection.
 type Options struct {
@@ -53,8 +53,11 @@ type Projection struct {
 	log  *slog.Logger
 	opts Options
 
-	mu      sync.RWMutex // guards idx, unknown, quarantine, checkpoint
+	mu      sync.RWMutex // guards idx, facets' places and tags, unknown, quarantine, checkpoint
 	idx     *index
+	facets  *facetTables
+	byMu    sync.Mutex   // guards byCache
+	byCache []*valuation // the breakdown indexes asked for lately, the latest last
 	unknown map[string]int
 	// quarantine lists the entries the read models do not fold, by position (see Quarantined)
 	quarantine []Quarantined
@@ -152,6 +155,7 @@ func (p *Projection) load() error {
 	idx := newIndex()
 	unknown := map[string]int{}
 	var quarantine []Quarantined
+	var facets *facetTables
 	var ckpt uint64
 	var known time.Time
 	err := p.db.View(func(tx *bolt.Tx) error {
@@ -174,6 +178,9 @@ func (p *Projection) load() error {
 		if quarantine, err = loadQuarantine(tx); err != nil {
 			return err
 		}
+		if facets, err = loadFacets(tx); err != nil {
+			return err
+		}
 		if err := tx.Bucket(bClock).ForEach(func(_, v []byte) error {
 			return decodeClock(v, idx.addClockNS)
 		}); err != nil {
@@ -191,8 +198,11 @@ func (p *Projection) load() error {
 	}
 	// Under the lock: after a Reset, queries and a stopped Run's follower may still be reading.
 	p.mu.Lock()
-	p.idx, p.unknown, p.quarantine, p.ckpt, p.known = idx, unknown, quarantine, ckpt, known
+	p.idx, p.unknown, p.quarantine, p.ckpt, p.known, p.facets = idx, unknown, quarantine, ckpt, known, facets
 	p.mu.Unlock()
+	p.byMu.Lock()
+	p.byCache = nil
+	p.byMu.Unlock()
 	return nil
 }
 
@@ -602,6 +612,7 @@ type batch struct {
 	// that it acknowledges
 	quarantine, acked []Quarantined
 	touched           map[string]*streamState // streams this batch changed; their indexes are put at the end
+	facets            newFacets               // the places and tags its deltas name first
 	leaf              [32]byte                // the leaf hash of the last event, once committed
 }
 
@@ -674,13 +685,16 @@ func (p *Projection) commit(b *batch, rel *releaser) error {
 				}
 			}
 		}
+		if err := putFacets(tx, p.facets, b.facets); err != nil {
+			return err
+		}
 		if len(b.clock) > 0 {
 			first := u64(b.clock[0].seq)
 			if err := clock.Put(first, appendClock(nil, b.clock)); err != nil {
 				return err
 			}
 			if len(b.deltas) > 0 {
-				if err := w.deltas.Put(first, appendDeltas(make([]byte, 0, 8*len(b.deltas)), b.deltas)); err != nil {
+				if err := w.deltas.Put(first, appendDeltas(make([]byte, 0, 16*len(b.deltas)), b.deltas)); err != nil {
 					return err
 				}
 			}
@@ -741,6 +755,7 @@ func (p *Projection) commit(b *batch, rel *releaser) error {
 	for _, d := range b.deltas {
 		p.idx.addDelta(d)
 	}
+	p.facets.add(b.facets)
 	if last > p.idx.lastSeq {
 		p.idx.lastSeq = last
 	}

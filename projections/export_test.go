@@ -57,3 +57,10 @@ func AppendJSONFormat(b []byte, e domain.Event) ([]byte, error) {
 	j, err := json.Marshal(e)
 	return append(append(b, jsonFormat), j...), err
 }
+
+// SetSeriesStale sets how many deltas a breakdown index reads one by one before it sums them
+// again, for a test, and returns the function that restores it.
+func SetSeriesStale(n int) (restore func()) { return set(&seriesStale, n) }
+
+// DimensionReads is dimensionReads, for a test.
+var DimensionReads = dimensionReads

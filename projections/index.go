@@ -37,12 +37,14 @@ func dayIndex(d domain.Date) int {
 	return i
 }
 
-// delta is one change of a figure: 8 bytes, so a million events fit in a few megabytes.
+// delta is one change of a figure, with the place and tags under which the item counts (see
+// facets.go): 16 bytes, so a million events fit in a few tens of megabytes.
 type delta struct {
-	seq uint32
-	day uint16
-	fig uint8
-	d   int8
+	seq         uint32
+	place, tags uint32
+	day         uint16
+	fig         uint8
+	d           int8
 }
 
 // fenwick is a binary indexed tree of counts by day for every figure.

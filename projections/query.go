@@ -1,7 +1,6 @@
 package projections
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"iter"
@@ -351,73 +350,6 @@ func streamEvents(tx *bolt.Tx, stream string, s uint64) ([]EventRef, error) {
 		out = append(out, logAt(lb, q).ref())
 	}
 	return out, nil
-}
-
-// Units returns the administrative mapping as known at position s.
-func (p *Projection) units(tx *bolt.Tx, s uint64) (*domain.UnitMap, error) {
-	m := domain.NewUnitMap()
-	prefix := []byte(domain.KindAdmin + ".")
-	c := tx.Bucket(bStreams).Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		idx, err := decodeStreamIndex(v)
-		if err != nil {
-			return nil, err
-		}
-		all, err := history(tx, idx.seqs)
-		if err != nil {
-			return nil, err
-		}
-		var hist []domain.Recorded
-		for _, r := range all {
-			if r.Sequence <= s {
-				hist = append(hist, r)
-			}
-		}
-		for _, r := range domain.Effective(hist) {
-			if u, ok := r.Event.(domain.UnitsMerged); ok {
-				m.Add(u)
-			}
-		}
-	}
-	return m, nil
-}
-
-// Breakdown splits figures by a dimension: figure → value → count. Figures the dimension does not
-// apply to are left out.
-func (p *Projection) Breakdown(ctx context.Context, q domain.Query, dim, lang string) (map[string]map[string]int64, error) {
-	if !validDim(dim) {
-		return nil, domain.Invalid("by", "%q is not a dimension; give one of %s", dim, strings.Join(domain.Dimensions(), ", "))
-	}
-	if err := p.indexesReady(); err != nil {
-		return nil, err
-	}
-	q, s := p.resolve(q)
-	out := map[string]map[string]int64{}
-	err := p.db.View(func(tx *bolt.Tx) error {
-		units, err := p.units(tx, s)
-		if err != nil {
-			return err
-		}
-		for _, f := range figures {
-			if !contains(f.Dims, dim) {
-				continue
-			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			rows, err := p.counting(tx, f.ID, q, s)
-			if err != nil {
-				return err
-			}
-			m := map[string]int64{}
-			for _, r := range rows {
-				m[units.Dimension(dim, r.Attrs, lang)]++
-			}
-			out[f.ID] = m
-		}
-		return ctx.Err()
-	})
-	return out, err
 }
 
 func validDim(d string) bool { return contains(domain.Dimensions(), d) }

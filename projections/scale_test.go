@@ -81,6 +81,14 @@ func TestRebuildAtScaleMatchesNaiveRecomputation(t *testing.T) {
 				}
 			}
 		}
+		if i%3 == 1 {
+			// Breakdowns from the index, in each of the three, against the naive recomputation.
+			for _, dim := range []string{domain.DimFormerProvince, domain.DimCommune, domain.DimStars, domain.DimEventKind, domain.DimPlatform} {
+				for name, p := range map[string]*projections.Projection{"rebuilt": rebuilt, "followed": followed, "rebuilt, then followed": continued} {
+					compareBreakdownsAt(t, ctx, fmt.Sprintf("%s, query %d", name, i), p, log, q, dim)
+				}
+			}
+		}
 		if i%4 == 0 {
 			for _, f := range []string{"ocop.valid", "ecommerce.listed_businesses", "trade_events.participations"} {
 				a, err := rebuilt.Explain(ctx, f, q)

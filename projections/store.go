@@ -29,8 +29,9 @@ import (
 //	         log position from which the ledger held it true (rows are numbered per figure)
 //	ends     fig rowID → the log position at which a row stopped being true (absent: it still is)
 //	items    fig item 0x00 rowID → from,until: current rows of items that several streams share
-//	deltas   first seq of a commit → the changes of each figure it made (8 bytes each), loaded
-//	         into the in-memory index
+//	deltas   first seq of a commit → the changes of each figure it made, each with the place and
+//	         tags its item counts under (16 bytes each), loaded into the in-memory index
+//	facets   'p' id → a place, 't' id → tags: what the deltas' place and tags IDs stand for
 //	quarantine  seq → an entry the read models do not fold, as JSON (see Quarantined)
 var (
 	bMeta       = []byte("meta")
@@ -42,7 +43,8 @@ var (
 	bItems      = []byte("items")
 	bDeltas     = []byte("deltas")
 	bQuarantine = []byte("quarantine")
-	buckets     = [][]byte{bMeta, bLog, bClock, bStreams, bRows, bEnds, bItems, bDeltas, bQuarantine}
+	bFacets     = []byte("facets")
+	buckets     = [][]byte{bMeta, bLog, bClock, bStreams, bRows, bEnds, bItems, bDeltas, bQuarantine, bFacets}
 
 	kCheckpoint = []byte("checkpoint")
 	kVersion    = []byte("version")
@@ -668,23 +670,26 @@ func getDates(b []byte) (domain.Date, domain.Date) {
 	return domain.Date(int32(binary.BigEndian.Uint32(b))), domain.Date(int32(binary.BigEndian.Uint32(b[4:])))
 }
 
-// appendDeltas packs deltas 8 bytes each: seq(4) day(2) fig(1) d(1).
+// appendDeltas packs deltas 16 bytes each: seq(4) day(2) fig(1) d(1) place(4) tags(4).
 func appendDeltas(b []byte, ds []delta) []byte {
 	for _, d := range ds {
 		b = binary.BigEndian.AppendUint32(b, d.seq)
 		b = binary.BigEndian.AppendUint16(b, d.day)
 		b = append(b, d.fig, byte(d.d))
+		b = binary.BigEndian.AppendUint32(b, d.place)
+		b = binary.BigEndian.AppendUint32(b, d.tags)
 	}
 	return b
 }
 
 // decodeDeltas calls fn for each delta of a packed value.
 func decodeDeltas(b []byte, fn func(delta)) error {
-	if len(b)%8 != 0 {
+	if len(b)%16 != 0 {
 		return fmt.Errorf("projections: malformed deltas")
 	}
-	for ; len(b) > 0; b = b[8:] {
-		fn(delta{seq: binary.BigEndian.Uint32(b), day: binary.BigEndian.Uint16(b[4:]), fig: b[6], d: int8(b[7])})
+	for ; len(b) > 0; b = b[16:] {
+		fn(delta{seq: binary.BigEndian.Uint32(b), day: binary.BigEndian.Uint16(b[4:]), fig: b[6], d: int8(b[7]),
+			place: binary.BigEndian.Uint32(b[8:]), tags: binary.BigEndian.Uint32(b[12:])})
 	}
 	return nil
 }

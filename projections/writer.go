@@ -44,9 +44,10 @@ type writer struct {
 	logPage                                 pageWriter
 	rowPages                                []pageWriter // one a figure
 
-	logCur  *bolt.Cursor
-	scratch []byte
-	changes []dayChange // scratch of reproject
+	logCur   *bolt.Cursor
+	scratch  []byte
+	changes  []dayChange   // scratch of reproject
+	fchanges []facetChange // likewise
 }
 
 // history reads the events at the given positions back from the log, including the page this
@@ -276,8 +277,13 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 		return strings.Compare(a.item, b.item)
 	})
 	before := make([][]span, len(touched))
+	beforeF := make([][]fspan, len(touched))
 	for i, t := range touched {
-		before[i] = w.spans(t, st.idx.rows, prev)
+		if sharedItems[figures[t.fig].ID] {
+			before[i] = w.spans(t, st.idx.rows, prev)
+		} else {
+			beforeF[i] = w.fspans(t, st.idx.rows, prev)
+		}
 	}
 	for _, i := range gone {
 		k := st.idx.rows[i]
@@ -319,12 +325,32 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 	st.idx.rows = keys
 	// Emit the change of each touched item's coverage.
 	for i, t := range touched {
-		w.changes = coverageChange(w.changes[:0], before[i], w.spans(t, keys, next))
-		for _, d := range w.changes {
-			w.b.deltas = append(w.b.deltas, delta{seq: uint32(seq), fig: t.fig, day: uint16(d.day), d: int8(d.v)})
+		if sharedItems[figures[t.fig].ID] {
+			w.changes = coverageChange(w.changes[:0], before[i], w.spans(t, keys, next))
+			for _, d := range w.changes {
+				w.b.deltas = append(w.b.deltas, delta{seq: uint32(seq), fig: t.fig, day: uint16(d.day), d: int8(d.v)})
+			}
+			continue
+		}
+		w.fchanges = facetChanges(w.fchanges[:0], beforeF[i], w.fspans(t, keys, next))
+		for _, d := range w.fchanges {
+			w.b.deltas = append(w.b.deltas, delta{seq: uint32(seq), fig: t.fig, day: uint16(d.day), d: int8(d.v), place: d.place, tags: d.tags})
 		}
 	}
 	return nil
+}
+
+// fspans returns the spans of an item's current rows (keys, of contributions cs) in its stream,
+// with the attributes it counts under on their days.
+func (w *writer) fspans(t figItem, keys []rowKey, cs []domain.Contribution) []fspan {
+	var out []fspan
+	for i, k := range keys {
+		if k.fig == t.fig && cs[i].Item == t.item {
+			place, tags := w.b.facetOf(w.p.facets, cs[i].Attrs)
+			out = append(out, fspan{cs[i].From, cs[i].Until, cs[i].EventID, place, tags})
+		}
+	}
+	return out
 }
 
 // sameSpan reports whether cs holds a contribution to c's item of c's figure over the same days
@@ -452,18 +478,7 @@ func edges(out []dayChange, spans []span) []dayChange {
 	var buf [4]iv
 	ivs := buf[:0]
 	for _, s := range spans {
-		a := dayIndex(s.from)
-		b := dayCount
-		if s.until != domain.Forever {
-			b = dayIndex(s.until)
-			if s.until-dayBase >= dayCount {
-				b = dayCount
-			}
-		}
-		if s.from-dayBase < 0 && s.until != domain.Forever && s.until-dayBase <= 0 {
-			continue
-		}
-		if b > a {
+		if a, b, ok := clampDays(s.from, s.until); ok {
 			ivs = append(ivs, iv{a, b})
 		}
 	}

@@ -1,0 +1,90 @@
+package projections_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/projections"
+)
+
+// TestDimensionReads checks the breakdown index's table of what each dimension's value reads:
+// a dimension said to read the place only gives the same value whatever the other attributes,
+// one said to read the tags only the same whatever the place.
+func TestDimensionReads(t *testing.T) {
+	g := newHistoryGen(7)
+	for len(g.log) < 400 {
+		g.step()
+	}
+	ev := domain.Evaluate(g.log, domain.Query{AsOf: domain.MustDate(2026, 1, 1)})
+	var attrs []domain.Attrs
+	for _, cs := range ev.Items {
+		for _, c := range cs {
+			attrs = append(attrs, c.Attrs)
+		}
+	}
+	if len(attrs) < 20 {
+		t.Fatalf("only %d items to try", len(attrs))
+	}
+	for _, dim := range domain.Dimensions() {
+		place, tags := projections.DimensionReads(dim)
+		for i, a := range attrs {
+			b := attrs[(i*7+3)%len(attrs)]
+			for _, lang := range []string{"vi", "en"} {
+				want := ev.Units.Dimension(dim, a, lang)
+				if !tags {
+					mix := b
+					mix.Address = a.Address
+					if got := ev.Units.Dimension(dim, mix, lang); got != want {
+						t.Fatalf("%s reads more than the place: %q for %+v, %q for %+v", dim, want, a, got, mix)
+					}
+				}
+				if !place {
+					mix := a
+					mix.Address = b.Address
+					if got := ev.Units.Dimension(dim, mix, lang); got != want {
+						t.Fatalf("%s reads the place: %q for %+v, %q for %+v", dim, want, a, got, mix)
+					}
+				}
+			}
+		}
+	}
+}
+
+// Breakdowns asked while the log is applied read the index the applier grows: under -race, no
+// data race; afterwards, the naive answers.
+func TestBreakdownsWhileApplying(t *testing.T) {
+	defer projections.SetSeriesStale(5)()
+	ctx := context.Background()
+	g := newHistoryGen(11)
+	for len(g.log) < 240 {
+		g.step()
+	}
+	p, _ := MustOpenProjection(t)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for end := 10; end <= len(g.log); end += 10 {
+			if err := p.CatchUp(ctx, projections.SliceSource(g.log[:end]), nil); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	q := domain.Query{AsOf: domain.MustDate(2024, 6, 30)}
+	for running := true; running; {
+		select {
+		case <-done:
+			running = false
+		default:
+		}
+		for _, dim := range []string{domain.DimFormerProvince, domain.DimStars} {
+			if _, err := p.Breakdown(ctx, q, dim, "vi"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, dim := range domain.Dimensions() {
+		compareBreakdownsAt(t, ctx, "after applying", p, g.log, q, dim)
+	}
+}
