@@ -20,7 +20,7 @@ import (
 
 var screenshot = flag.Bool("screenshot", false, "write page 1 of the PDF report to docs/report-pdf.png")
 
-const source470 = "Nguồn: 1234 mục ghi đầu của sổ cái, mã băm gốc 47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; có điểm kiểm chứng đã ký (ocopledger checkpoint, GET /v1/checkpoints)."
+const source470 = "Nguồn: 1.234 mục ghi đầu của sổ cái, mã băm gốc 47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; có điểm kiểm chứng đã ký (ocopledger checkpoint, GET /v1/checkpoints)."
 
 // poppler finds a poppler-utils tool; without it the test is skipped, saying why, except on CI.
 func poppler(t *testing.T, tool string) string {
