@@ -43,7 +43,14 @@ func source(pv checkpoint.Provenance, lang string) string {
 	if pv.Size == 0 {
 		return ""
 	}
-	return fmt.Sprintf(Label{"nguồn: %s mục ghi đầu của sổ cái, mã băm gốc %s", "source: the first %s entries of the log, root hash %s"}.In(lang),
+	return Label{"nguồn: ", "source: "}.In(lang) + LogPrefix(pv, lang)
+}
+
+// LogPrefix names the log prefix pv in a language: "4.519 mục ghi đầu của sổ cái, mã băm gốc …",
+// "the first 4,519 entries of the log, root hash …". The tables' source and the command line's
+// source sentence both say it so.
+func LogPrefix(pv checkpoint.Provenance, lang string) string {
+	return fmt.Sprintf(Label{"%s mục ghi đầu của sổ cái, mã băm gốc %s", "the first %s entries of the log, root hash %s"}.In(lang),
 		i18n.Int(lang, int64(pv.Size)), base64.StdEncoding.EncodeToString(pv.Root))
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"io"
 
@@ -10,8 +9,8 @@ import (
 
 	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/domain"
-	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/projections"
+	"github.com/ocopledger/ocopledger/tables"
 )
 
 type proveOptions struct {
@@ -191,8 +190,7 @@ func (m *Main) historySource(pv checkpoint.Provenance) string {
 	if pv.Checkpoint != "" {
 		signed = m.t("có điểm kiểm chứng đã ký (ocopledger checkpoint, GET /v1/checkpoints)", "a signed checkpoint was published for it (ocopledger checkpoint, GET /v1/checkpoints)")
 	}
-	return fmt.Sprintf(m.t("Nguồn: %s mục ghi đầu của sổ cái, mã băm gốc %s; %s.", "Source: the first %s entries of the log, root hash %s; %s."),
-		i18n.Int(m.Lang, int64(pv.Size)), base64.StdEncoding.EncodeToString(pv.Root), signed)
+	return m.t("Nguồn: ", "Source: ") + tables.LogPrefix(pv, m.Lang) + "; " + signed + "."
 }
 
 // checkpointNow brings the read models to the end of the log and publishes a signed checkpoint
