@@ -70,30 +70,27 @@ type newFacets struct {
 // facetOf returns the place and tags IDs of a contribution's attributes, interning new ones in
 // the batch (the tables take them when it commits).
 func (b *batch) facetOf(t *facetTables, a domain.Attrs) (place, tags uint32) {
-	pl, tg := facetPlace(a), facetTags(a)
-	place, ok := t.placeIDs[pl]
-	if !ok {
-		if place, ok = b.facets.placeIDs[pl]; !ok {
-			if b.facets.placeIDs == nil {
-				b.facets.placeIDs, b.facets.tagIDs = map[domain.Address]uint32{}, map[domain.Attrs]uint32{}
-			}
-			b.facets.places = append(b.facets.places, pl)
-			place = uint32(len(t.places) + len(b.facets.places))
-			b.facets.placeIDs[pl] = place
-		}
+	n := &b.facets
+	return intern(t.placeIDs, len(t.places), &n.placeIDs, &n.places, facetPlace(a)),
+		intern(t.tagIDs, len(t.tags), &n.tagIDs, &n.tags, facetTags(a))
+}
+
+// intern returns v's ID: the committed tables' (committed, of size have), else the batch's (ids),
+// else a new one the batch adds (to added and ids), numbered after all of those.
+func intern[K comparable](committed map[K]uint32, have int, ids *map[K]uint32, added *[]K, v K) uint32 {
+	if id, ok := committed[v]; ok {
+		return id
 	}
-	tags, ok = t.tagIDs[tg]
-	if !ok {
-		if tags, ok = b.facets.tagIDs[tg]; !ok {
-			if b.facets.tagIDs == nil {
-				b.facets.placeIDs, b.facets.tagIDs = map[domain.Address]uint32{}, map[domain.Attrs]uint32{}
-			}
-			b.facets.tags = append(b.facets.tags, tg)
-			tags = uint32(len(t.tags) + len(b.facets.tags))
-			b.facets.tagIDs[tg] = tags
-		}
+	if id, ok := (*ids)[v]; ok {
+		return id
 	}
-	return place, tags
+	if *ids == nil {
+		*ids = map[K]uint32{}
+	}
+	*added = append(*added, v)
+	id := uint32(have + len(*added))
+	(*ids)[v] = id
+	return id
 }
 
 // add takes a committed batch's new places and tags.
