@@ -33,6 +33,7 @@ func build() (*catalog.Builder, error) {
 			errs = append(errs, b.SetString(language.English, en, en), b.SetString(language.Vietnamese, en, vi))
 		}
 	}
+	errs = append(errs, setHelp(b)...)
 	return b, errors.Join(errs...)
 }
 

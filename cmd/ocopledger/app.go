@@ -20,6 +20,7 @@ import (
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/i18n"
+	"github.com/ocopledger/ocopledger/internal/clihelp"
 	"github.com/ocopledger/ocopledger/internal/progress"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
@@ -100,58 +101,28 @@ func defaultDataDir() string {
 	return "./ocopledger-data"
 }
 
-// commonFlags defines the options every command takes, on the root command. The NATS options
-// fall back on the nats command line tool's variables ($NATS_URL, $NATS_CREDS …), and --context
-// reads one of its contexts.
+// commonFlags defines the options every command takes, on the root command; their descriptions
+// are the catalogue's. The NATS options fall back on the nats command line tool's variables
+// ($NATS_URL, $NATS_CREDS …), and --context reads one of its contexts.
 func (m *Main) commonFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&m.DataDir, "data", defaultDataDir(), m.t(
-		"thư mục chứa kho sự kiện (NATS JetStream nhúng) và số liệu đã tổng hợp ($OCOPLEDGER_DATA)",
-		"directory of the embedded JetStream store and the read models ($OCOPLEDGER_DATA)"))
-	fs.StringVar(&m.NatsURL, "nats", cmp.Or(os.Getenv("OCOPLEDGER_NATS"), os.Getenv("NATS_URL")), m.t(
-		"dùng một máy chủ hoặc cụm máy chủ NATS có sẵn (ví dụ nats://n1:4222,nats://n2:4222) thay cho máy chủ nhúng ($OCOPLEDGER_NATS, $NATS_URL)",
-		"use an existing NATS server or cluster (e.g. nats://n1:4222,nats://n2:4222) instead of the embedded one ($OCOPLEDGER_NATS, $NATS_URL)"))
-	fs.StringVar(&m.NatsUser, "nats-user", cmp.Or(os.Getenv("OCOPLEDGER_NATS_USER"), os.Getenv("NATS_USER")), m.t(
-		"tên người dùng trên máy chủ NATS của --nats ($OCOPLEDGER_NATS_USER, $NATS_USER)",
-		"user name for --nats ($OCOPLEDGER_NATS_USER, $NATS_USER)"))
-	fs.StringVar(&m.NatsPass, "nats-password", cmp.Or(os.Getenv("OCOPLEDGER_NATS_PASSWORD"), os.Getenv("NATS_PASSWORD")), m.t(
-		"mật khẩu trên máy chủ NATS của --nats ($OCOPLEDGER_NATS_PASSWORD, $NATS_PASSWORD)",
-		"password for --nats ($OCOPLEDGER_NATS_PASSWORD, $NATS_PASSWORD)"))
-	fs.StringVar(&m.NatsCreds, "nats-creds", cmp.Or(os.Getenv("OCOPLEDGER_NATS_CREDS"), os.Getenv("NATS_CREDS")), m.t(
-		"tệp thông tin xác thực (credentials) để kết nối máy chủ NATS của --nats: tệp .creds của NATS, hoặc tệp nats-reader.json của --listen-nats ($OCOPLEDGER_NATS_CREDS, $NATS_CREDS)",
-		"credentials file for --nats: a NATS .creds file, or the nats-reader.json of --listen-nats ($OCOPLEDGER_NATS_CREDS, $NATS_CREDS)"))
-	fs.StringVar(&m.NatsCA, "nats-ca", cmp.Or(os.Getenv("OCOPLEDGER_NATS_CA"), os.Getenv("NATS_CA")), m.t(
-		"tệp chứng chỉ CA (PEM) dùng để kiểm tra máy chủ NATS khi kết nối qua TLS ($OCOPLEDGER_NATS_CA, $NATS_CA)",
-		"CA certificate file (PEM) to verify the NATS servers over TLS ($OCOPLEDGER_NATS_CA, $NATS_CA)"))
-	fs.StringVar(&m.NatsCert, "nats-cert", cmp.Or(os.Getenv("OCOPLEDGER_NATS_CERT"), os.Getenv("NATS_CERT")), m.t(
-		"tệp chứng chỉ (PEM) của chương trình này khi máy chủ NATS đòi TLS hai chiều; đi kèm --nats-key ($OCOPLEDGER_NATS_CERT, $NATS_CERT)",
-		"this client's certificate file (PEM) when the NATS servers require mutual TLS; goes with --nats-key ($OCOPLEDGER_NATS_CERT, $NATS_CERT)"))
-	fs.StringVar(&m.NatsKey, "nats-key", cmp.Or(os.Getenv("OCOPLEDGER_NATS_KEY"), os.Getenv("NATS_KEY")), m.t(
-		"tệp khóa riêng (PEM) của chứng chỉ --nats-cert ($OCOPLEDGER_NATS_KEY, $NATS_KEY)",
-		"the private key file (PEM) of --nats-cert ($OCOPLEDGER_NATS_KEY, $NATS_KEY)"))
-	fs.StringVar(&m.NatsContext, "context", "", m.t(
-		"đọc địa chỉ máy chủ NATS và thông tin đăng nhập từ một ngữ cảnh (context) của công cụ dòng lệnh nats, tệp ~/.config/nats/context/TÊN.json; --nats, --nats-creds… và các biến môi trường của chúng (kể cả $NATS_URL) được ưu tiên",
-		"read the NATS server's address and the credentials from a context of the nats command line tool, the file ~/.config/nats/context/NAME.json; --nats, --nats-creds… and their variables ($NATS_URL too) come first"))
-	fs.StringVar(&m.ListenNATS, "listen-nats", "", m.t(
-		"khi dùng máy chủ nhúng: nhận thêm kết nối của các chương trình NATS (ví dụ công cụ dòng lệnh nats) tại địa chỉ này, ví dụ 127.0.0.1:4222; các chương trình đó chỉ được đọc, và đăng nhập bằng tài khoản trong tệp nats-reader.json của thư mục dữ liệu (tạo ra lần đầu) hoặc $OCOPLEDGER_NATS_READER (tài_khoản:mật_khẩu)",
-		"embedded mode: also accept NATS clients (e.g. the nats CLI) on this address, e.g. 127.0.0.1:4222; they may only read, and sign in with the user and password in nats-reader.json of the data folder (made on first use) or $OCOPLEDGER_NATS_READER (user:password)"))
-	fs.IntVar(&m.Replicas, "replicas", 1, m.t(
-		"số bản sao của luồng sổ cái khi tạo mới (3 trên một cụm máy chủ)",
-		"replicas of the ledger stream when it is created (3 on a cluster)"))
-
-	fs.BoolVarP(&m.Verbose, "v", "v", false, m.t(
-		"ghi nhật ký hoạt động của sổ cái ra stderr",
-		"log what the ledger does to stderr"))
+	fs.StringVar(&m.DataDir, "data", defaultDataDir(), "")
+	fs.StringVar(&m.NatsURL, "nats", cmp.Or(os.Getenv("OCOPLEDGER_NATS"), os.Getenv("NATS_URL")), "")
+	fs.StringVar(&m.NatsUser, "nats-user", cmp.Or(os.Getenv("OCOPLEDGER_NATS_USER"), os.Getenv("NATS_USER")), "")
+	fs.StringVar(&m.NatsPass, "nats-password", cmp.Or(os.Getenv("OCOPLEDGER_NATS_PASSWORD"), os.Getenv("NATS_PASSWORD")), "")
+	fs.StringVar(&m.NatsCreds, "nats-creds", cmp.Or(os.Getenv("OCOPLEDGER_NATS_CREDS"), os.Getenv("NATS_CREDS")), "")
+	fs.StringVar(&m.NatsCA, "nats-ca", cmp.Or(os.Getenv("OCOPLEDGER_NATS_CA"), os.Getenv("NATS_CA")), "")
+	fs.StringVar(&m.NatsCert, "nats-cert", cmp.Or(os.Getenv("OCOPLEDGER_NATS_CERT"), os.Getenv("NATS_CERT")), "")
+	fs.StringVar(&m.NatsKey, "nats-key", cmp.Or(os.Getenv("OCOPLEDGER_NATS_KEY"), os.Getenv("NATS_KEY")), "")
+	fs.StringVar(&m.NatsContext, "context", "", "")
+	fs.StringVar(&m.ListenNATS, "listen-nats", "", "")
+	fs.IntVar(&m.Replicas, "replicas", 1, "")
+	fs.BoolVarP(&m.Verbose, "v", "v", false, "")
 	// Defining --lang and --json sets them to their defaults: keep what preScan read of the line,
 	// the language the help is written in.
 	lang, asJSON := m.Lang, m.JSON
-	fs.StringVar(&m.Lang, "lang", envOr("OCOPLEDGER_LANG", "vi"), m.t(
-		"ngôn ngữ hiển thị: vi (tiếng Việt) hoặc en (tiếng Anh) ($OCOPLEDGER_LANG)",
-		"language of the output: vi or en ($OCOPLEDGER_LANG)"))
-	m.Lang = lang
-	fs.BoolVar(&m.JSON, "json", false, m.t(
-		"in kết quả dạng JSON thay cho văn bản",
-		"print JSON instead of text"))
-	m.JSON = asJSON
+	fs.StringVar(&m.Lang, "lang", envOr("OCOPLEDGER_LANG", "vi"), "")
+	fs.BoolVar(&m.JSON, "json", false, "")
+	m.Lang, m.JSON = lang, asJSON
 }
 
 func envOr(k, def string) string {
@@ -177,7 +148,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		}
 		code := m.fail(domain.Invalid("", "%q is not a command of ocopledger; the commands are listed below", string(nc)))
 		fmt.Fprintln(m.Err)
-		m.usage(m.Err, root)
+		clihelp.Commands(m.Err, m.Lang, root)
 		return code
 	}
 	return 0
@@ -190,31 +161,26 @@ func (n notACommand) Error() string { return string(n) + " is not a command" }
 
 // newRootCmd builds the command line: the options every command takes, and each command.
 func newRootCmd(m *Main) *cobra.Command {
-	root := &cobra.Command{
-		Use:   "ocopledger",
-		Short: m.t("sổ cái sự kiện của Chương trình OCOP", "the event ledger of the OCOP programme"),
-		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return notACommand(args[0])
-			}
-			return nil
-		},
-		RunE: func(c *cobra.Command, _ []string) error {
-			m.usage(m.Out, c)
-			return nil
-		},
-		PersistentPreRunE: func(c *cobra.Command, _ []string) error { return m.setUp(c) },
-		SilenceErrors:     true,
-		SilenceUsage:      true,
-		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+	root := m.command("", func(c *cobra.Command, _ []string) error {
+		clihelp.Commands(m.Out, m.Lang, c)
+		return nil
+	})
+	root.Args = func(_ *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return notACommand(args[0])
+		}
+		return nil
 	}
+	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error { return m.setUp(c) }
+	root.SilenceErrors, root.SilenceUsage = true, true
+	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetIn(m.In)
 	root.SetOut(m.Out)
 	root.SetErr(m.Err)
 	m.commonFlags(root.PersistentFlags())
 	root.SetFlagErrorFunc(m.flagError)
-	root.SetHelpFunc(func(c *cobra.Command, _ []string) { m.help(m.Out, c) })
-	root.SetUsageFunc(func(c *cobra.Command) error { m.help(m.Err, c); return nil })
+	root.SetHelpFunc(func(c *cobra.Command, _ []string) { clihelp.Help(m.Out, m.Lang, c) })
+	root.SetUsageFunc(func(c *cobra.Command) error { clihelp.Help(m.Err, m.Lang, c); return nil })
 	root.SetHelpCommand(newHelpCmd(m))
 	root.AddCommand(
 		newFiguresCmd(m), newExplainCmd(m), newDiffCmd(m), newTimelineCmd(m), newExpiringCmd(m), newRebuildCmd(m),
@@ -225,9 +191,10 @@ func newRootCmd(m *Main) *cobra.Command {
 	)
 	for _, c := range root.Commands() {
 		if creates(c.Name()) {
-			newLedgerFlag(m, c.Flags())
+			c.Flags().BoolVar(&m.NewLedger, "new-ledger", false, "")
 		}
 	}
+	clihelp.Describe(m.Lang, root)
 	return root
 }
 

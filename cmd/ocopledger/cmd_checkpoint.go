@@ -19,52 +19,18 @@ type proveOptions struct {
 }
 
 func newCheckpointCmd(m *Main) *cobra.Command {
-	c := &cobra.Command{
-		Use: "checkpoint",
-		Short: m.t("ký và công bố ngay một điểm kiểm chứng của sổ cái (luồng OCOP_CHECKPOINTS)",
-			"sign and publish a checkpoint of the log now (stream OCOP_CHECKPOINTS)"),
-		Long: m.t(`Đọc sổ cái đến hết, ký một điểm kiểm chứng (định dạng C2SP tlog-checkpoint: tên sổ cái, số mục
-ghi, mã băm gốc của cây Merkle) bằng khóa ký của thư mục dữ liệu, công bố nó vào luồng
-OCOP_CHECKPOINTS (chủ đề ocop.checkpoints, không xóa được) và in nó ra. "ocopledger serve" tự làm việc
-này ít nhất mỗi phút khi có mục ghi mới và mỗi khi một báo cáo được nộp.`,
-			`Reads the log to its end, signs a checkpoint of it (C2SP tlog-checkpoint: the log's name, the
-number of entries, the root hash of the Merkle tree) with the data directory's signing key, publishes
-it in the stream OCOP_CHECKPOINTS (subject ocop.checkpoints, which nothing may delete) and prints it.
-"ocopledger serve" does so at least every minute while entries arrive, and whenever a report is filed.`),
-		Example: `  ocopledger checkpoint --data ./demo
-  ocopledger checkpoint --json > cp-470.json`,
-		RunE: func(c *cobra.Command, args []string) error { return runCheckpoint(c.Context(), m, args) },
-	}
-	return c
+	return m.command("checkpoint", func(c *cobra.Command, args []string) error { return runCheckpoint(c.Context(), m, args) })
 }
 
 func newProveCmd(m *Main) *cobra.Command {
 	o := &proveOptions{}
-	c := &cobra.Command{
-		Use: "prove " + m.t("--position N | --id MÃ [--size N] | --from M [--to N]", "--position N | --id ID [--size N] | --from M [--to N]"),
-		Short: m.t("in bằng chứng (JSON) rằng một mục ghi nằm trong sổ cái, hoặc sổ cái cũ là phần đầu của sổ cái mới",
-			"print a proof (JSON) that an entry is in the log, or that an older log is a prefix of a newer"),
-		Long: m.t(`In ra bằng chứng dạng JSON mà "ocopledger verify --proof TỆP --key KHÓA" kiểm tra được, không cần
-máy chủ: với --position hoặc --id, rằng mục ghi đó nằm trong sổ cái N mục ghi (--size, mặc định là
-điểm kiểm chứng đã công bố gần nhất); với --from M, rằng sổ cái M mục ghi là phần đầu của sổ cái N mục
-ghi (--to, mặc định là toàn bộ sổ cái đã đọc). Bằng chứng kèm điểm kiểm chứng đã ký.`,
-			`Prints a proof in JSON that "ocopledger verify --proof FILE --key KEY" checks without any server:
-with --position or --id, that the entry is in the log of N entries (--size, default: the last
-published checkpoint); with --from M, that the log of M entries is a prefix of the log of N entries
-(--to, default: all of the log read). The proof carries its signed checkpoints.`),
-		Example: m.t(`  ocopledger prove --id cert-toi-ly-son-5 > bang-chung.json
-  ocopledger prove --from 4519 > nhat-quan.json`,
-			`  ocopledger prove --id cert-toi-ly-son-5 > proof.json
-  ocopledger prove --from 4519 > consistency.json`),
-		RunE: func(c *cobra.Command, args []string) error { return runProve(c.Context(), m, o, args) },
-	}
+	c := m.command("prove", func(c *cobra.Command, args []string) error { return runProve(c.Context(), m, o, args) })
 	fs := c.Flags()
-
-	fs.Uint64Var(&o.position, "position", 0, m.t("vị trí của mục ghi trong sổ cái (từ 1)", "the entry's position in the log (from 1)"))
-	fs.StringVar(&o.id, "id", "", m.t("mã của mục ghi", "the entry's ID"))
-	fs.Uint64Var(&o.size, "size", 0, m.t("số mục ghi của sổ cái mà bằng chứng dựa vào", "the size of the log the proof is against"))
-	fs.Uint64Var(&o.from, "from", 0, m.t("số mục ghi của sổ cái cũ", "the older log's size"))
-	fs.Uint64Var(&o.to, "to", 0, m.t("số mục ghi của sổ cái mới (mặc định: toàn bộ)", "the newer log's size (default: all of it)"))
+	fs.Uint64Var(&o.position, "position", 0, "")
+	fs.StringVar(&o.id, "id", "", "")
+	fs.Uint64Var(&o.size, "size", 0, "")
+	fs.Uint64Var(&o.from, "from", 0, "")
+	fs.Uint64Var(&o.to, "to", 0, "")
 	return c
 }
 

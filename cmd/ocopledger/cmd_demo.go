@@ -18,37 +18,7 @@ import (
 // demo: load the demo history and set the ledger's figures of 07/08/2025 against Công văn 470.
 
 func newDemoCmd(m *Main) *cobra.Command {
-	c := &cobra.Command{
-		Use: "demo " + m.t("[--data THƯ-MỤC] [--json] [--lang vi|en]", "[--data DIR] [--json] [--lang vi|en]"),
-		Short: m.t("nạp dữ liệu mẫu (demo) tái hiện Công văn 470/SCT-QLTM và đối chiếu số liệu",
-			"load a demo history that reproduces Công văn 470/SCT-QLTM, and compare the figures"),
-		Long: m.t(`Nạp vào sổ cái một bộ dữ liệu demo cố định (khoảng 4.500 mục ghi, từ 2012 đến 30/10/2025):
-các sản phẩm, chủ thể và địa danh có thật của Chương trình OCOP tại Quảng Ngãi và Kon Tum, cùng dữ
-liệu giả lập, có ghi rõ "(dữ liệu giả lập)", cho đủ các số mà báo cáo nêu. Sau đó, với mỗi chỉ
-tiêu của ngày 07/08/2025, in ra: số mà Công văn 470/SCT-QLTM nêu; số của sổ cái theo những gì đã
-biết đến cuối ngày 07/08/2025 (phải trùng khớp); và theo những gì biết đến nay (các mục ghi sau
-ngày báo cáo làm thay đổi một số chỉ tiêu), kèm các mục ghi giải thích từng chênh lệch.
-
-Dữ liệu demo được ghi bổ sung với thời điểm ghi trong quá khứ: hãy nạp vào một sổ cái trống (một
-thư mục --data mới). Chạy lại lần nữa thì không ghi thêm gì.
-
-Mã thoát: 0 sổ cái tái lập đúng số liệu của báo cáo, 1 không tái lập được hoặc có lỗi khác.`,
-			`Loads a deterministic demo history (about 4,500 entries, 2012 → 30/10/2025) into the ledger:
-the real products, producers and places of the OCOP programme in Quảng Ngãi and Kon Tum, and
-synthetic data, labelled "(dữ liệu giả lập)", in the numbers the report states. Then prints, for
-each figure of 07/08/2025: the value Công văn 470/SCT-QLTM states, the ledger's value as known at
-the end of 07/08/2025 (it must be the same), and as known now (entries recorded after the report
-change some), with the entries that explain each difference.
-
-The demo is a backfill of past recording times: load it into an empty ledger (a new --data
-directory). Running it again stores nothing.
-
-Exit codes: 0 the ledger reproduces the report, 1 it does not or something failed.`),
-		Example: `  ocopledger demo --data ./demo
-  ocopledger demo --data ./demo --lang en --json`,
-		RunE: func(c *cobra.Command, args []string) error { return runDemo(c.Context(), m, args) },
-	}
-	return c
+	return m.command("demo", func(c *cobra.Command, args []string) error { return runDemo(c.Context(), m, args) })
 }
 
 // demoFigure is one line of the comparison.

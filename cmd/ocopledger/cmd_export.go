@@ -25,53 +25,12 @@ type exportOptions struct {
 
 func newExportCmd(m *Main) *cobra.Command {
 	o := &exportOptions{}
-	c := &cobra.Command{
-		Use: "export " + m.t("[--out TỆP] [--hashes TỆP] [--mirror LUỒNG] [--salvage]", "[--out FILE] [--hashes FILE] [--mirror STREAM] [--salvage]"),
-		Short: m.t("xuất toàn bộ sổ cái, mỗi dòng một mục ghi đúng như đã lưu, theo thứ tự vị trí (định dạng sao lưu)",
-			"write the whole log, one entry per line exactly as stored, in position order (the backup format)"),
-		Long: m.t(`Dòng thứ i là mục ghi ở vị trí i của sổ cái, đúng từng byte như sổ cái lưu (định dạng 2,
-docs/export.md). Một mục ghi không phải sự kiện (dữ liệu lạ ai đó đã gửi vào) vẫn được giữ nguyên
-byte, gói trong {"ocopledger_unreadable":…}. Kho sự kiện chỉ được đọc, không ghi gì.
-
-Khi kho không đọc được một vị trí (khối dữ liệu bị hỏng, thông điệp bị xóa, sổ cái bị cắt ngắn),
-lệnh dừng lại, nêu các vị trí bị thiếu và không để lại tệp --out dở dang. Với --salvage, lệnh ghi
-mọi mục ghi còn đọc được, ghi {"ocopledger_missing":…} vào chỗ mỗi vị trí bị thiếu (số dòng vẫn
-là vị trí), rồi liệt kê các vị trí đó.
-
-Mã thoát: 0 đã xuất đầy đủ (kể cả các mục ghi không phải sự kiện); 6 sổ cái bị thiếu vị trí (với
---salvage: tệp đã được ghi nhưng không đầy đủ); 3 không có luồng để đọc; 1 lỗi khác.`,
-			`Line i is the entry at position i of the log, byte for byte as the log stores it (format 2,
-docs/export.md). An entry that is not an event (foreign data someone published) keeps its exact
-bytes, wrapped in {"ocopledger_unreadable":…}. The store is only read, never written.
-
-When the store cannot give back a position (a damaged message block, a deleted message, a log cut
-short), the command stops, names the missing positions and leaves no partial --out file. With
---salvage it writes every entry it can read, {"ocopledger_missing":…} in the place of each
-missing position (line numbers stay positions), and lists them.
-
-Exit codes: 0 exported in full (entries that are not events included); 6 positions are missing
-from the log (with --salvage: the file is written but incomplete); 3 no stream to read; 1 other
-failure.`),
-		Example: `  ocopledger export --out sao-luu.jsonl
-  ocopledger export --nats nats://backup:4222 --mirror OCOP_LEDGER_BACKUP --out sao-luu.jsonl
-  ocopledger export --salvage --out cuu-du-lieu.jsonl
-  ocopledger export --out sao-luu.jsonl --hashes sao-luu.hashes`,
-		RunE: func(c *cobra.Command, args []string) error { return runExport(c.Context(), m, o, args) },
-	}
+	c := m.command("export", func(c *cobra.Command, args []string) error { return runExport(c.Context(), m, o, args) })
 	fs := c.Flags()
-
-	fs.StringVar(&o.out, "out", "", m.t(
-		"ghi ra tệp này thay vì stdout",
-		"write to this file instead of stdout"))
-	fs.StringVar(&o.mirror, "mirror", "", m.t(
-		"đọc bản sao lưu: luồng JetStream sao chép sổ cái (ví dụ OCOP_LEDGER_BACKUP), mở ở chế độ chỉ đọc",
-		"read a backup: the JetStream stream that mirrors the ledger (e.g. OCOP_LEDGER_BACKUP), opened read-only"))
-	fs.StringVar(&o.hashes, "hashes", "", m.t(
-		"ghi thêm tệp mã băm: dòng i là mã băm lá (base64) của mục ghi ở vị trí i; ocopledger verify --hashes dùng nó để chỉ đúng dòng bị sửa của một bản xuất",
-		"also write a hashes file: line i is the leaf hash (base64) of the entry at position i; ocopledger verify --hashes uses it to name the very line of an export that was changed"))
-	fs.BoolVar(&o.salvage, "salvage", false, m.t(
-		"cứu dữ liệu từ một kho bị hỏng: ghi mọi mục ghi còn đọc được và đánh dấu các vị trí bị thiếu thay vì dừng lại",
-		"salvage a damaged store: write every entry that can be read and mark the missing positions instead of stopping"))
+	fs.StringVar(&o.out, "out", "", "")
+	fs.StringVar(&o.mirror, "mirror", "", "")
+	fs.StringVar(&o.hashes, "hashes", "", "")
+	fs.BoolVar(&o.salvage, "salvage", false, "")
 	return c
 }
 

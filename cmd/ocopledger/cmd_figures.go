@@ -26,27 +26,17 @@ type queryFlags struct {
 	asOf, knownAt, from string
 }
 
-func (q *queryFlags) register(m *Main, fs *pflag.FlagSet) {
-	q.registerFrom(m, fs, m.t(
-		"ngày đầu kỳ của các chỉ tiêu phát sinh trong kỳ, như số hội chợ (mặc định: 2021-01-01)",
-		"start of the period of flow figures such as fairs (default 2021-01-01)"))
-}
-
-// registerFrom registers the time flags with the given description of --from.
-func (q *queryFlags) registerFrom(m *Main, fs *pflag.FlagSet, from string) {
-	fs.StringVar(&q.asOf, "as-of", "", m.t(
-		"ngày lấy số liệu (yyyy-mm-dd hoặc dd/mm/yyyy; mặc định: hôm nay theo giờ Việt Nam)",
-		"the day the figures are for (yyyy-mm-dd or dd/mm/yyyy; default: today in Vietnam)"))
-	q.registerSeries(m, fs, from)
+// register registers the time flags of one day's figures; their descriptions are the catalogue's.
+func (q *queryFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&q.asOf, "as-of", "", "")
+	q.registerSeries(fs)
 }
 
 // registerSeries registers --known-at and --from, for a series of days (timeline), which has no
 // single --as-of day.
-func (q *queryFlags) registerSeries(m *Main, fs *pflag.FlagSet, from string) {
-	fs.StringVar(&q.knownAt, "known-at", "", m.t(
-		"theo những gì sổ cái đã biết tại thời điểm này (ghi một ngày nghĩa là cuối ngày đó theo giờ Việt Nam; mặc định: bây giờ)",
-		"as the ledger knew it at this time (a date means the end of that day in Vietnam; default: now)"))
-	fs.StringVar(&q.from, "from", "", from)
+func (q *queryFlags) registerSeries(fs *pflag.FlagSet) {
+	fs.StringVar(&q.knownAt, "known-at", "", "")
+	fs.StringVar(&q.from, "from", "", "")
 }
 
 func (q *queryFlags) query() (domain.Query, error) {
@@ -120,145 +110,63 @@ type rebuildOptions struct{ batch int }
 
 func newFiguresCmd(m *Main) *cobra.Command {
 	o := &figuresOptions{}
-	c := &cobra.Command{
-		Use: "figures " + m.t("[--as-of NGÀY] [--known-at THỜI-ĐIỂM] [--from NGÀY-ĐẦU-KỲ] [--by TIÊU-CHÍ[,TIÊU-CHÍ]] [--json]",
-			"[--as-of D] [--known-at K] [--from D0] [--by DIM[,DIM]] [--json]"),
-		Short: m.t("số liệu của báo cáo cho một ngày, theo sổ cái tại một thời điểm, có phân tổ",
-			"the report's figures for a day, as known at a time, with breakdowns"),
-		Long: m.t(`Mỗi chỉ tiêu có một mã cố định (ocop.valid, salespoints.open, fairs.province…); lệnh
-"ocopledger figures --list" liệt kê các mã cùng ý nghĩa của chúng. Chỉ tiêu thời điểm đếm những gì
-đang có vào ngày đó; chỉ tiêu phát sinh trong kỳ (hội chợ, lượt tham gia) đếm những gì diễn ra từ
---from đến --as-of.
-Tiêu chí phân tổ dùng cho --by: `+strings.Join(domain.Dimensions(), ", "),
-			`Figures are identified by stable IDs (ocop.valid, salespoints.open, fairs.province…);
-"ocopledger figures --list" lists them with their meaning. Stock figures count what holds on the
-day; flow figures (fairs, participations) count what happened from --from to --as-of.
-Dimensions for --by: `+strings.Join(domain.Dimensions(), ", ")),
-		Example: `  ocopledger figures --as-of 07/08/2025 --known-at 07/08/2025
-  ocopledger figures --as-of 30/06/2025 --by stars,former_province
-  ocopledger figures --list`,
-		RunE: func(c *cobra.Command, args []string) error { return runFigures(c.Context(), m, o, args) },
-	}
+	c := m.command("figures", func(c *cobra.Command, args []string) error { return runFigures(c.Context(), m, o, args) },
+		strings.Join(domain.Dimensions(), ", "))
 	fs := c.Flags()
-
-	o.q.register(m, fs)
-	fs.StringVar(&o.by, "by", "", m.t(
-		"phân tổ số liệu theo các tiêu chí này, cách nhau bằng dấu phẩy",
-		"break the figures down by these dimensions, comma-separated"))
-	fs.BoolVar(&o.list, "list", false, m.t(
-		"liệt kê các mã chỉ tiêu và ý nghĩa của chúng",
-		"list the figure IDs and what they mean"))
-	o.out.register(m, fs, false)
+	o.q.register(fs)
+	fs.StringVar(&o.by, "by", "", "")
+	fs.BoolVar(&o.list, "list", false, "")
+	o.out.register(fs, false)
 	return c
 }
 
 func newExplainCmd(m *Main) *cobra.Command {
 	o := &explainOptions{}
-	c := &cobra.Command{
-		Use: "explain " + m.t("MÃ-CHỈ-TIÊU [--as-of NGÀY] [--known-at THỜI-ĐIỂM] [--from NGÀY-ĐẦU-KỲ] [--csv | --json]",
-			"FIGURE [--as-of D] [--known-at K] [--from D0] [--csv | --json]"),
-		Short: m.t("liệt kê từng đối tượng (sản phẩm, điểm bán…) được tính vào một chỉ tiêu, kèm các mục ghi làm căn cứ",
-			"list the items that make up a figure, each with the entries behind it"),
-		Example: `  ocopledger explain ocop.valid --as-of 07/08/2025
-  ocopledger explain ocop.valid --as-of 07/08/2025 --csv > 642.csv`,
-		RunE: func(c *cobra.Command, args []string) error { return runExplain(c.Context(), m, o, args) },
-	}
+	c := m.command("explain", func(c *cobra.Command, args []string) error { return runExplain(c.Context(), m, o, args) })
 	fs := c.Flags()
-
-	o.q.register(m, fs)
-	fs.IntVar(&o.limit, "limit", 0, m.t(
-		"chỉ liệt kê tối đa bấy nhiêu đối tượng, một trang (0: tất cả); trang sau: --after",
-		"list at most this many items, a page (0: all); the next page: --after"))
-	fs.StringVar(&o.after, "after", "", m.t(
-		"liệt kê các đối tượng sau con trỏ này (dòng \"trang sau\" của trang trước)",
-		"list the items after this cursor (the \"next\" line of the page before)"))
-	o.out.register(m, fs, true)
+	o.q.register(fs)
+	fs.IntVar(&o.limit, "limit", 0, "")
+	fs.StringVar(&o.after, "after", "", "")
+	o.out.register(fs, true)
 	return c
 }
 
 func newDiffCmd(m *Main) *cobra.Command {
 	o := &diffOptions{}
-	c := &cobra.Command{
-		Use: "diff " + m.t("--as-of NGÀY --known-at THỜI-ĐIỂM-1 [--vs THỜI-ĐIỂM-2]",
-			"--as-of D --known-at K1 [--vs K2]"),
-		Short: m.t("so sánh số liệu của một ngày theo sổ cái tại hai thời điểm, kèm các mục ghi đã làm số liệu thay đổi",
-			"how the figures of a day differ between two knowledge times, and the entries that changed them"),
-		Example: `  ocopledger diff --as-of 07/08/2025 --known-at 07/08/2025
-  ocopledger diff --as-of 07/08/2025 --known-at 07/08/2025 --vs 30/09/2025`,
-		RunE: func(c *cobra.Command, args []string) error { return runDiff(c.Context(), m, o, args) },
-	}
+	c := m.command("diff", func(c *cobra.Command, args []string) error { return runDiff(c.Context(), m, o, args) })
 	fs := c.Flags()
-
-	o.q.register(m, fs)
-	fs.StringVar(&o.vs, "vs", "", m.t(
-		"thời điểm thứ hai để so sánh (mặc định: bây giờ)",
-		"the other knowledge time (default: now)"))
-	o.out.register(m, fs, false)
+	o.q.register(fs)
+	fs.StringVar(&o.vs, "vs", "", "")
+	o.out.register(fs, false)
 	return c
 }
 
 func newTimelineCmd(m *Main) *cobra.Command {
 	o := &timelineOptions{}
-	c := &cobra.Command{
-		Use: "timeline " + m.t("MÃ-CHỈ-TIÊU --from NGÀY-1 --to NGÀY-2 [--step day|week|month|year] [--known-at THỜI-ĐIỂM]",
-			"FIGURE --from D1 --to D2 [--step day|week|month|year] [--known-at K]"),
-		Short: m.t("diễn biến của một chỉ tiêu theo ngày, tuần, tháng hoặc năm (để vẽ biểu đồ)",
-			"a figure day by day, week by week or month by month (for charts)"),
-		Example: `  ocopledger timeline ocop.valid --from 01/01/2025 --to 30/10/2025
-  ocopledger timeline salespoints.open --from 2024-01-01 --step year --json`,
-		RunE: func(c *cobra.Command, args []string) error { return runTimeline(c.Context(), m, o, args) },
-	}
+	c := m.command("timeline", func(c *cobra.Command, args []string) error { return runTimeline(c.Context(), m, o, args) })
 	fs := c.Flags()
-
-	o.q.registerSeries(m, fs, m.t(
-		"ngày đầu tiên của chuỗi số liệu (bắt buộc; yyyy-mm-dd hoặc dd/mm/yyyy)",
-		"first day of the series (required; yyyy-mm-dd or dd/mm/yyyy)"))
-	fs.StringVar(&o.to, "to", "", m.t(
-		"ngày cuối (mặc định: hôm nay)",
-		"last day (default: today)"))
-	fs.StringVar(&o.step, "step", "month", m.t(
-		"bước thời gian: day (ngày), week (tuần), month (tháng) hoặc year (năm)",
-		"day, week, month or year"))
-	o.out.register(m, fs, false)
+	o.q.registerSeries(fs)
+	fs.StringVar(&o.to, "to", "", "")
+	fs.StringVar(&o.step, "step", "month", "")
+	o.out.register(fs, false)
 	return c
 }
 
 func newExpiringCmd(m *Main) *cobra.Command {
 	o := &expiringOptions{}
-	c := &cobra.Command{
-		Use: "expiring " + m.t("[--within 30d] [--as-of NGÀY] [--known-at THỜI-ĐIỂM]",
-			"[--within 30d] [--as-of D] [--known-at K]"),
-		Short: m.t("các giấy chứng nhận sắp hết hiệu lực (phải báo trước cho chủ thể 30 ngày)",
-			"certificates that reach the end of their validity soon (producers must be warned 30 days ahead)"),
-		Example: `  ocopledger expiring --as-of 07/08/2025
-  ocopledger expiring --within 90d --json`,
-		RunE: func(c *cobra.Command, args []string) error { return runExpiring(c.Context(), m, o, args) },
-	}
+	c := m.command("expiring", func(c *cobra.Command, args []string) error { return runExpiring(c.Context(), m, o, args) })
 	fs := c.Flags()
-
-	o.q.register(m, fs)
-	fs.StringVar(&o.within, "within", "30d", m.t(
-		"khoảng thời gian tính bằng ngày (30d hoặc 30)",
-		"the window, in days (30d or 30)"))
-	o.out.register(m, fs, false)
+	o.q.register(fs)
+	fs.StringVar(&o.within, "within", "30d", "")
+	o.out.register(fs, false)
 	return c
 }
 
 func newRebuildCmd(m *Main) *cobra.Command {
 	o := &rebuildOptions{}
-	c := &cobra.Command{
-		Use: "rebuild " + m.t("[--batch SỐ]", "[--batch N]"),
-		Short: m.t("xóa số liệu đã tổng hợp và dựng lại từ sổ cái (có thanh tiến độ)",
-			"drop the read models and rebuild them from the log (with a progress bar)"),
-		Example: `  ocopledger rebuild --data ./demo
-  ocopledger rebuild --nats nats://n1:4222,nats://n2:4222 --batch 5000`,
-		RunE: func(c *cobra.Command, args []string) error { return runRebuild(c.Context(), m, o, args) },
-	}
+	c := m.command("rebuild", func(c *cobra.Command, args []string) error { return runRebuild(c.Context(), m, o, args) })
 	fs := c.Flags()
-
-	fs.IntVar(&o.batch, "batch", projections.DefaultBatchSize, m.t(
-		"số sự kiện được áp dụng trong mỗi lần ghi số liệu đã tổng hợp",
-		"events applied per read-model transaction"))
+	fs.IntVar(&o.batch, "batch", projections.DefaultBatchSize, "")
 	return c
 }
 

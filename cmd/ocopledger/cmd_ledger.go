@@ -28,87 +28,30 @@ type recordOptions struct {
 
 func newRecordCmd(m *Main) *cobra.Command {
 	o := &recordOptions{}
-	c := &cobra.Command{
-		Use: "record " + m.t("<loại-sự-kiện> [--file TỆP | --set a.b=v ...] [tùy chọn]",
-			"<event-type> [--file F | --set a.b=v ...] [options]"),
-		Short: m.t("ghi một sự kiện (nội dung JSON qua stdin, từ --file, hoặc bằng --set trường=giá-trị)",
-			"record an event (payload as JSON on stdin, from --file, or as --set field=value)"),
-		Long: m.t(`Ghi một sự kiện sau khi kiểm tra nó theo các quy định và theo lịch sử của hồ sơ chứa nó.
-In ra vị trí đã lưu trong sổ cái. Các loại sự kiện và trường của từng loại: docs/events.md; lệnh
-"ocopledger record" không kèm loại sự kiện sẽ liệt kê các loại.
-Mã thoát: 0 đã ghi (hoặc đã ghi trước đó với cùng --id), 2 dữ liệu nhập không hợp lệ, 4 mâu thuẫn
-với lịch sử của hồ sơ hoặc --expected-version đã cũ, 1 lỗi khác.`,
-			`Records one event after checking it against the rules and the history of its record.
-Prints the stored position. Event types and their fields: docs/events.md; "ocopledger record"
-without an event type lists the types.
-Exit codes: 0 recorded (or already recorded with the same --id), 2 invalid input, 4 conflict with the
-history or a stale --expected-version, 1 other failure.`),
-		Example: `  echo '{"salespoint_id":"sp-ly-son",...}' | ocopledger record salespoint.opened --source "QĐ 12/QĐ-SCT"
-  ocopledger record salespoint.closed --set salespoint_id=sp-ly-son --set closed_on=2025-09-30`,
-		RunE: func(c *cobra.Command, args []string) error { return runRecord(c.Context(), m, o, args) },
-	}
+	c := m.command("record", func(c *cobra.Command, args []string) error { return runRecord(c.Context(), m, o, args) })
 	fs := c.Flags()
-
-	fs.StringVar(&o.file, "file", "", m.t(
-		"đọc nội dung JSON từ tệp này ('-' hoặc để trống: đọc từ stdin)",
-		"read the JSON payload from this file ('-' or empty: stdin)"))
-	fs.StringArrayVar(&o.fields, "set", nil, m.t(
-		"gán giá trị cho một trường của nội dung, ví dụ --set stars=4 --set decision.date=2025-07-20 (dùng được nhiều lần)",
-		"set a payload field, e.g. --set stars=4 --set decision.date=2025-07-20 (repeatable)"))
-	fs.StringVar(&o.id, "id", "", m.t(
-		"mã của mục ghi; ghi lại với cùng mã thì sổ cái không bao giờ ghi hai lần (mặc định: một mã mới)",
-		"entry ID; retrying with the same ID never records twice (default: a new ID)"))
-	fs.StringVar(&o.actor, "actor", envOr("USER", "cli"), m.t(
-		"người ghi mục này",
-		"who records the entry"))
-	fs.StringVar(&o.source, "source", "", m.t(
-		"văn bản làm căn cứ, ví dụ \"QĐ 1425/QĐ-UBND\"",
-		"the source document, e.g. \"QĐ 1425/QĐ-UBND\""))
-	fs.StringVar(&o.correlation, "correlation-id", "", m.t(
-		"mã dùng để liên kết các mục ghi có liên quan với nhau",
-		"correlation ID to link entries"))
-	fs.StringVar(&o.recordedAt, "recorded-at", "", m.t(
-		"ghi bổ sung: thời điểm sổ cái biết đến sự việc (theo chuẩn RFC 3339); chỉ dùng khi chuyển dữ liệu từ sổ theo dõi cũ",
-		"backfill: when the ledger learned it (RFC 3339); only for migrations of old registers"))
-	fs.Int64Var(&o.expected, "expected-version", -1, m.t(
-		"chỉ ghi nếu hồ sơ đang ở đúng phiên bản này (tránh ghi đè khi nhiều người cùng ghi)",
-		"refuse unless the record is at this version (optimistic concurrency)"))
+	fs.StringVar(&o.file, "file", "", "")
+	fs.StringArrayVar(&o.fields, "set", nil, "")
+	fs.StringVar(&o.id, "id", "", "")
+	fs.StringVar(&o.actor, "actor", envOr("USER", "cli"), "")
+	fs.StringVar(&o.source, "source", "", "")
+	fs.StringVar(&o.correlation, "correlation-id", "", "")
+	fs.StringVar(&o.recordedAt, "recorded-at", "", "")
+	fs.Int64Var(&o.expected, "expected-version", -1, "")
 	return c
 }
 
 func newLogCmd(m *Main) *cobra.Command {
 	o := &logOptions{}
-	c := &cobra.Command{
-		Use: "log " + m.t("[--stream HỒ-SƠ] [--type LOẠI] [--from SỐ] [--to SỐ] [--limit SỐ]",
-			"[--stream S] [--type T] [--from N] [--to N] [--limit N]"),
-		Short: m.t("liệt kê các sự kiện đã ghi, lọc theo hồ sơ, loại sự kiện và vị trí",
-			"list recorded events, filtered by stream, type and position"),
-		Example: `  ocopledger log --stream 'product.*' --type 'ocop.*'
-  ocopledger log --from 4500 --limit 20 --json
-  ocopledger log --follow`,
-		RunE: func(c *cobra.Command, args []string) error { return runLog(c.Context(), m, o, args) },
-	}
+	c := m.command("log", func(c *cobra.Command, args []string) error { return runLog(c.Context(), m, o, args) })
 	fs := c.Flags()
-
-	fs.StringVar(&o.stream, "stream", "", m.t(
-		"chỉ hồ sơ này, ví dụ product.toi-ly-son (dấu * ở cuối để lấy mọi hồ sơ bắt đầu như vậy: product.*)",
-		"only this record, e.g. product.toi-ly-son (a trailing * matches a prefix: product.*)"))
-	fs.StringVar(&o.typ, "type", "", m.t(
-		"chỉ các sự kiện thuộc loại này (dấu * ở cuối để lấy mọi loại bắt đầu như vậy: ocop.*)",
-		"only events of this type (a trailing * matches a prefix: ocop.*)"))
-	fs.Uint64Var(&o.from, "from", 1, m.t(
-		"vị trí đầu tiên trong sổ cái",
-		"first log position"))
-	fs.Uint64Var(&o.to, "to", 0, m.t(
-		"vị trí cuối cùng trong sổ cái (0: đến hết)",
-		"last log position (0: the end)"))
-	fs.IntVar(&o.limit, "limit", 0, m.t(
-		"tối đa bấy nhiêu sự kiện (0: tất cả)",
-		"at most this many events (0: all)"))
-	fs.BoolVar(&o.follow, "follow", false, m.t(
-		"tiếp tục theo dõi các sự kiện mới",
-		"keep following new events"))
-	o.out.register(m, fs, false)
+	fs.StringVar(&o.stream, "stream", "", "")
+	fs.StringVar(&o.typ, "type", "", "")
+	fs.Uint64Var(&o.from, "from", 1, "")
+	fs.Uint64Var(&o.to, "to", 0, "")
+	fs.IntVar(&o.limit, "limit", 0, "")
+	fs.BoolVar(&o.follow, "follow", false, "")
+	o.out.register(fs, false)
 	return c
 }
 

@@ -33,93 +33,24 @@ type keyOptions struct {
 
 func newVerifyCmd(m *Main) *cobra.Command {
 	o := &verifyOptions{}
-	c := &cobra.Command{
-		Use: "verify " + m.t("TỆP.jsonl --checkpoint ĐIỂM [--checkpoint ĐIỂM2 …] --key KHÓA | --proof BẰNG-CHỨNG.json --key KHÓA",
-			"FILE.jsonl --checkpoint CP [--checkpoint CP2 …] --key KEY | --proof PROOF.json --key KEY"),
-		Short: m.t("kiểm tra một tệp xuất, hoặc một bằng chứng, theo các điểm kiểm chứng đã ký, không cần máy chủ",
-			"check an export, or a proof, against signed checkpoints, without any server"),
-		Long: m.t(`Kiểm tra, không cần máy chủ, rằng tệp xuất (ocopledger export) đúng là sổ cái mà các điểm
-kiểm chứng đã ký xác nhận: mỗi dòng là một mục ghi đúng dạng, vị trí liền nhau không thiếu, thời
-điểm ghi nhận không lùi lại, và mã băm gốc của N dòng đầu bằng mã băm gốc của điểm kiểm chứng N mục
-ghi (với mọi điểm kiểm chứng đã cho; tệp xuất dài hơn vẫn được). Nếu không khớp, lệnh nêu dòng sai
-đầu tiên và lý do. Với --proof, lệnh kiểm tra một bằng chứng (một mục ghi nằm trong sổ cái, hoặc sổ
-cái cũ là phần đầu của sổ cái mới). Khóa kiểm tra (--key) là dòng mà lệnh "ocopledger key" in ra,
-hoặc một tệp chứa dòng đó. Với --witness-key (mỗi bên chứng kiến một lần), mỗi điểm kiểm chứng
-phải có chữ ký đồng xác nhận hợp lệ của ít nhất --witnesses bên (mặc định: tất cả); không kèm tệp
-xuất, lệnh chỉ kiểm tra các điểm kiểm chứng và nêu tên các bên đã đồng ký. Định dạng: docs/auditors.md.
-Mã thoát: 0 khớp, 2 dữ liệu nhập không hợp lệ, 6 không khớp (tệp xuất hoặc bằng chứng không đúng với
-điểm kiểm chứng, hoặc chữ ký không hợp lệ).`,
-			`Checks, without any server, that an export (ocopledger export) is the log that signed
-checkpoints vouch for: every line a well-formed entry, positions without a gap, recording times that
-never go back, and the root hash of the first N lines equal to that of the checkpoint of N entries
-(for every checkpoint given; a longer export is fine). If not, it names the first bad line and why.
-With --proof it checks a proof (an entry is in the log, or an older log is a prefix of a newer).
-The verifier key (--key) is the line "ocopledger key" prints, or a file holding it. With
---witness-key (once per witness) every checkpoint must carry valid cosignatures by at least
---witnesses of them (default: all); without an export it checks the checkpoints alone and names the
-witnesses. Formats: docs/auditors.md.
-Exit codes: 0 verified, 2 invalid input, 6 does not verify (the export or proof does not match the
-checkpoints, or a signature is not valid).`),
-		Example: m.t(`  ocopledger verify sao-luu.jsonl --checkpoint cp-470.txt --key ocop.key
-  ocopledger verify sao-luu.jsonl --checkpoint cp-470.txt --key ocop.key --hashes sao-luu.hashes
-  ocopledger verify --proof bang-chung.json --key ocop.key
-  ocopledger verify --checkpoint moi-nhat.json --key ocop.key --witness-key thanh-tra.key`,
-			`  ocopledger verify backup.jsonl --checkpoint cp-470.txt --key ocop.key
-  ocopledger verify backup.jsonl --checkpoint cp-470.txt --key ocop.key --hashes backup.hashes
-  ocopledger verify --proof proof.json --key ocop.key
-  ocopledger verify --checkpoint latest.json --key ocop.key --witness-key inspectorate.key`),
-		RunE: func(c *cobra.Command, args []string) error { return runVerify(c.Context(), m, o, args) },
-	}
+	c := m.command("verify", func(c *cobra.Command, args []string) error { return runVerify(c.Context(), m, o, args) })
 	fs := c.Flags()
-
-	fs.StringArrayVar(&o.checkpoints, "checkpoint", nil, m.t(
-		"tệp chứa một điểm kiểm chứng đã ký, hoặc câu trả lời JSON của sổ cái có điểm kiểm chứng (GET /v1/checkpoints, --json); có thể nêu nhiều lần",
-		"a file holding a signed checkpoint, or a JSON answer of the ledger carrying checkpoints (GET /v1/checkpoints, --json); may be given several times"))
-	fs.StringArrayVar(&o.keys, "key", nil, m.t(
-		"khóa kiểm tra của sổ cái, hoặc tệp chứa khóa đó (như ocopledger key in ra; có thể nêu nhiều lần)",
-		"the log's verifier key, or a file holding it (as ocopledger key prints it; may be given several times)"))
-	fs.StringVar(&o.proof, "proof", "", m.t(
-		"kiểm tra tệp bằng chứng này (JSON) thay cho một tệp xuất",
-		"check this proof file (JSON) instead of an export"))
-	fs.StringArrayVar(&o.witnessKeys, "witness-key", nil, m.t(
-		"khóa kiểm tra của một bên chứng kiến (như ocopledger witness --print-key in ra), hoặc tệp chứa khóa đó: mỗi điểm kiểm chứng phải có chữ ký đồng xác nhận hợp lệ của bên đó; có thể nêu nhiều lần",
-		"a witness's verifier key (as ocopledger witness --print-key prints it), or a file holding it: every checkpoint must carry its valid cosignature; may be given several times"))
-	fs.StringVar(&o.hashes, "hashes", "", m.t(
-		"tệp mã băm của bản xuất (ocopledger export --hashes): nếu khớp với các điểm kiểm chứng, lệnh chỉ đúng dòng bị sửa thay vì một khoảng dòng",
-		"the export's hashes file (ocopledger export --hashes): when it matches the checkpoints, a changed line is named exactly instead of a range of lines"))
-	fs.IntVar(&o.witnesses, "witnesses", 0, m.t(
-		"số bên chứng kiến tối thiểu phải đồng ký mỗi điểm kiểm chứng (mặc định: tất cả các bên đã nêu bằng --witness-key)",
-		"how many of the witnesses given must have cosigned each checkpoint (default: all given with --witness-key)"))
+	fs.StringArrayVar(&o.checkpoints, "checkpoint", nil, "")
+	fs.StringArrayVar(&o.keys, "key", nil, "")
+	fs.StringVar(&o.proof, "proof", "", "")
+	fs.StringArrayVar(&o.witnessKeys, "witness-key", nil, "")
+	fs.StringVar(&o.hashes, "hashes", "", "")
+	fs.IntVar(&o.witnesses, "witnesses", 0, "")
 	return c
 }
 
 func newKeyCmd(m *Main) *cobra.Command {
 	o := &keyOptions{}
-	c := &cobra.Command{
-		Use: "key " + m.t("[--signing-key TỆP] [--origin TÊN]", "[--signing-key FILE] [--origin NAME]"),
-		Short: m.t("in khóa kiểm tra của sổ cái để công bố (tạo khóa ký nếu chưa có)",
-			"print the log's verifier key to publish (making the signing key if there is none)"),
-		Long: m.t(`In khóa kiểm tra (khóa công khai) mà kiểm toán viên dùng để kiểm tra các điểm kiểm chứng do
-sổ cái ký: "ocopledger verify --key …". Khóa ký (khóa bí mật) nằm trong thư mục dữ liệu, tệp
-`+provenance.KeyFileName+` (chỉ chủ sở hữu đọc được), và được tạo ở lần dùng đầu tiên; một bản triển
-khai có thể đưa tệp khóa riêng bằng --signing-key hoặc biến môi trường `+provenance.KeyFileEnv+`.
-Tên của sổ cái (--origin) được ghi vào khóa khi tạo và không bao giờ đổi.`,
-			`Prints the verifier key (the public key) auditors use to check the checkpoints the ledger signs:
-"ocopledger verify --key …". The signing key (the secret one) is kept in the data directory, file
-`+provenance.KeyFileName+` (readable by its owner only), made on first use; a deployment may give its
-own key file with --signing-key or the environment variable `+provenance.KeyFileEnv+`. The log's
-name (--origin) is written into the key when it is made and never changes.`),
-		Example: `  ocopledger key > ocop.key`,
-		RunE:    func(c *cobra.Command, args []string) error { return runKey(c.Context(), m, o, args) },
-	}
+	c := m.command("key", func(c *cobra.Command, args []string) error { return runKey(c.Context(), m, o, args) },
+		provenance.KeyFileName, provenance.KeyFileEnv)
 	fs := c.Flags()
-
-	fs.StringVar(&o.file, "signing-key", "", m.t(
-		"tệp khóa ký do bản triển khai đưa vào (mặc định: $"+provenance.KeyFileEnv+", nếu không thì tệp trong thư mục dữ liệu)",
-		"a signing key file given by the deployment (default: $"+provenance.KeyFileEnv+", else the data directory's)"))
-	fs.StringVar(&o.origin, "origin", "", m.t(
-		"tên của sổ cái khi tạo khóa mới, dạng địa chỉ không có giao thức (mặc định "+provenance.DefaultOrigin+", tên giả lập)",
-		"the log's name for a new key, a schema-less URL (default "+provenance.DefaultOrigin+", a synthetic name)"))
+	fs.StringVar(&o.file, "signing-key", "", i18n.Flag(m.Lang, "key", "signing-key", provenance.KeyFileEnv))
+	fs.StringVar(&o.origin, "origin", "", i18n.Flag(m.Lang, "key", "origin", provenance.DefaultOrigin))
 	return c
 }
 

@@ -35,58 +35,15 @@ type serveOptions struct {
 
 func newServeCmd(m *Main) *cobra.Command {
 	o := &serveOptions{}
-	c := &cobra.Command{
-		Use: "serve " + m.t("[--addr 127.0.0.1:8080] [--tokens TỆP] [--public-read] [--demo]",
-			"[--addr 127.0.0.1:8080] [--tokens FILE] [--public-read] [--demo]"),
-		Short: m.t("chạy máy chủ HTTP: API, các luồng cập nhật trực tiếp và bảng điều khiển (một tiến trình: sổ cái + API)",
-			"serve the HTTP API, the streams and the dashboard (one process: the ledger and the API)"),
-		Long: m.t(`Chạy sổ cái trong một tiến trình: kho sự kiện (nhúng, hoặc --nats), số liệu đã tổng hợp được
-cập nhật liên tục ở chế độ nền, API HTTP dưới /v1 (mô tả OpenAPI tại /v1/openapi.json), các luồng
-cập nhật trực tiếp (Server-Sent Events), /healthz, /readyz, /metrics, và các phần gắn thêm (bảng
-điều khiển, webhook…).
-
-Quyền truy cập: mã truy cập (bearer token) với các vai trò viewer < recorder < admin, lấy từ
---tokens TỆP (JSON [{"token","role","identity"}] hoặc mỗi dòng "token role identity") hoặc từ
-$OCOPLEDGER_TOKENS ("token:role:identity,…"); --public-read cho phép mọi người xem. Khi không có
-mã truy cập nào, máy chủ chạy ở chế độ mở cục bộ (mọi việc đều được phép, với danh tính "local"),
-và chỉ chạy như vậy trên địa chỉ nội bộ của máy (loopback).
-
-Dừng an toàn khi nhấn Ctrl-C hoặc nhận tín hiệu SIGTERM.`,
-			`Runs the ledger in one process: the event store (embedded, or --nats), the read models kept
-up to date in the background, the HTTP API under /v1 (OpenAPI at /v1/openapi.json), Server-Sent
-Event streams, /healthz, /readyz, /metrics, and the parts that plug in (dashboard, webhooks…).
-
-Access: bearer tokens with the roles viewer < recorder < admin, from --tokens FILE (JSON
-[{"token","role","identity"}] or lines "token role identity") or $OCOPLEDGER_TOKENS
-("token:role:identity,…"); --public-read lets anyone read. With no tokens at all the server runs
-in open local mode (everything allowed, as "local"), which it only does on a loopback address.
-
-Stops cleanly on Ctrl-C or SIGTERM.`),
-		Example: `  ocopledger serve --demo --data ./demo
-  ocopledger serve --addr 0.0.0.0:8080 --tokens /etc/ocopledger/tokens.json --nats nats://n1:4222,nats://n2:4222`,
-		RunE: func(c *cobra.Command, args []string) error { return runServe(c.Context(), m, o, args) },
-	}
+	c := m.command("serve", func(c *cobra.Command, args []string) error { return runServe(c.Context(), m, o, args) })
 	fs := c.Flags()
-
-	fs.StringVar(&o.addr, "addr", envOr("OCOPLEDGER_ADDR", "127.0.0.1:8080"), m.t(
-		"địa chỉ HTTP mà máy chủ nhận kết nối ($OCOPLEDGER_ADDR)",
-		"HTTP address to listen on ($OCOPLEDGER_ADDR)"))
-	fs.StringVar(&o.tokens, "tokens", os.Getenv("OCOPLEDGER_TOKENS_FILE"), m.t(
-		"tệp mã truy cập (JSON, hoặc mỗi dòng \"token role identity\") ($OCOPLEDGER_TOKENS_FILE)",
-		"file of bearer tokens (JSON, or lines \"token role identity\") ($OCOPLEDGER_TOKENS_FILE)"))
-	fs.BoolVar(&o.publicRead, "public-read", false, m.t(
-		"cho phép mọi người xem số liệu, sổ cái và các luồng cập nhật mà không cần mã truy cập",
-		"let anyone read figures, the log and the streams without a token"))
-	fs.BoolVar(&o.demo, "demo", false, m.t(
-		"nạp dữ liệu demo trước khi chạy (nếu đã có thì không ghi thêm gì)",
-		"load the demo history first (idempotent)"))
-	fs.StringArrayVar(&o.witnessKeys, "witness-key", nil, m.t(
-		"khóa kiểm tra của một bên chứng kiến (như ocopledger witness --print-key in ra), hoặc tệp chứa khóa đó: sổ cái nhận và công bố chữ ký đồng xác nhận của bên đó; có thể nêu nhiều lần",
-		"a witness's verifier key (as ocopledger witness --print-key prints it), or a file holding it: the ledger takes and shows that witness's cosignatures; may be given several times"))
+	fs.StringVar(&o.addr, "addr", envOr("OCOPLEDGER_ADDR", "127.0.0.1:8080"), "")
+	fs.StringVar(&o.tokens, "tokens", os.Getenv("OCOPLEDGER_TOKENS_FILE"), "")
+	fs.BoolVar(&o.publicRead, "public-read", false, "")
+	fs.BoolVar(&o.demo, "demo", false, "")
+	fs.StringArrayVar(&o.witnessKeys, "witness-key", nil, "")
 	host, _ := os.Hostname()
-	fs.StringVar(&o.instance, "instance", envOr("OCOPLEDGER_INSTANCE", host), m.t(
-		"tên của tiến trình máy chủ này (nhiều tiến trình có thể dùng chung một cụm máy chủ NATS) ($OCOPLEDGER_INSTANCE)",
-		"name of this instance (several may share one cluster) ($OCOPLEDGER_INSTANCE)"))
+	fs.StringVar(&o.instance, "instance", envOr("OCOPLEDGER_INSTANCE", host), "")
 	return c
 }
 

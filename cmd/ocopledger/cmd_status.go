@@ -15,25 +15,7 @@ import (
 // status: how far the read models have come, and the entries of the log they leave out.
 
 func newStatusCmd(m *Main) *cobra.Command {
-	return &cobra.Command{
-		Use: "status [--json]",
-		Short: m.t("cho biết số liệu đã cập nhật đến đâu và liệt kê các mục ghi bị cách ly (không tính vào số liệu)",
-			"show how far the read models have come and list the quarantined entries (left out of the figures)"),
-		Long: m.t(`Cập nhật số liệu theo sổ cái rồi cho biết vị trí đã áp dụng và liệt kê các mục ghi bị cách ly:
-những mục trong sổ cái mà số liệu không tính (thông điệp không phải là sự kiện, loại sự kiện mà
-phiên bản này không biết, nội dung vi phạm quy tắc…), với vị trí, hồ sơ và lý do. Mục ghi vẫn nằm
-nguyên trong sổ cái. Quản trị viên xác nhận đã xem xét một mục bằng sự kiện
-correction.quarantine_acknowledged (ocopledger record); mục đã xác nhận vẫn được liệt kê, có đánh
-dấu. Mã thoát 0 kể cả khi có mục bị cách ly.`,
-			`Brings the read models up to date with the log, then shows the position applied and lists the
-quarantined entries: entries of the log the figures leave out (a message that is not an event, an
-event type this build does not know, a payload that breaks a rule…), with position, record and
-reason. The entries stay in the log. An admin acknowledges having looked at one with a
-correction.quarantine_acknowledged event (ocopledger record); acknowledged entries are still
-listed, flagged. Exits 0 even when entries are quarantined.`),
-		Example: "  ocopledger status --data ./demo\n  ocopledger status --json",
-		RunE:    func(c *cobra.Command, args []string) error { return runStatus(c.Context(), m, args) },
-	}
+	return m.command("status", func(c *cobra.Command, args []string) error { return runStatus(c.Context(), m, args) })
 }
 
 // statusJSON is the JSON form of ocopledger status.

@@ -45,71 +45,55 @@ func readVersion() versionInfo {
 }
 
 func newVersionCmd(m *Main) *cobra.Command {
-	return &cobra.Command{
-		Use:   "version [--json]",
-		Short: m.t("in số phiên bản của ocopledger", "print the version"),
-		Long: m.t(`In phiên bản của mô-đun, commit mà chương trình được dựng từ đó, thời điểm của commit, và
-liệu mã nguồn lúc dựng có thay đổi chưa được commit hay không (theo thông tin Go ghi vào chương trình).`,
-			`Prints the module's version, the commit the program was built from, its time, and whether the
-source had changes not committed when it was built (from the build information Go writes into it).`),
-		Example: "  ocopledger version\n  ocopledger --version\n  ocopledger version --json",
-		RunE: func(c *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return usagef("%s takes no arguments", "version")
-			}
-			v := readVersion()
-			if m.JSON {
-				return m.printJSON(v)
-			}
-			fmt.Fprintf(m.Out, "ocopledger %s\n", v.Version)
-			if v.Commit != "" {
-				fmt.Fprintf(m.Out, "commit %s", v.Commit)
-				if !v.Time.IsZero() {
-					fmt.Fprintf(m.Out, " (%s)", m.instant(v.Time))
-				}
-				if v.Modified {
-					fmt.Fprint(m.Out, m.t(", có thay đổi chưa được commit", ", with changes not committed"))
-				}
-				fmt.Fprintln(m.Out)
-			}
-			if v.Go != "" {
-				fmt.Fprintln(m.Out, v.Go)
-			}
-			return nil
-		},
+	return m.command("version", func(_ *cobra.Command, args []string) error { return runVersion(m, args) })
+}
+
+// runVersion prints the version of the module and the commit it was built from.
+func runVersion(m *Main, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments", "version")
 	}
+	v := readVersion()
+	if m.JSON {
+		return m.printJSON(v)
+	}
+	fmt.Fprintf(m.Out, "ocopledger %s\n", v.Version)
+	if v.Commit != "" {
+		fmt.Fprintf(m.Out, "commit %s", v.Commit)
+		if !v.Time.IsZero() {
+			fmt.Fprintf(m.Out, " (%s)", m.instant(v.Time))
+		}
+		if v.Modified {
+			fmt.Fprint(m.Out, m.t(", có thay đổi chưa được commit", ", with changes not committed"))
+		}
+		fmt.Fprintln(m.Out)
+	}
+	if v.Go != "" {
+		fmt.Fprintln(m.Out, v.Go)
+	}
+	return nil
 }
 
 // newCompletionCmd is `ocopledger completion SHELL`: the shell's completion script, made by cobra.
 func newCompletionCmd(m *Main) *cobra.Command {
-	return &cobra.Command{
-		Use:   "completion bash|zsh|fish|powershell",
-		Short: m.t("in đoạn mã để shell tự hoàn thành lệnh và tùy chọn khi nhấn Tab", "print the script that lets the shell complete commands and options on Tab"),
-		Long: m.t(`In đoạn mã tự hoàn thành cho bash, zsh, fish hoặc powershell. Với bash, nạp nó trong ~/.bashrc
-(cần gói bash-completion); với zsh, lưu vào một thư mục của $fpath; với fish, lưu vào
-~/.config/fish/completions.`,
-			`Prints the completion script for bash, zsh, fish or powershell. For bash, load it from ~/.bashrc
-(the bash-completion package is needed); for zsh, save it in a folder of $fpath; for fish, save it
-in ~/.config/fish/completions.`),
-		Example: `  echo 'source <(ocopledger completion bash)' >> ~/.bashrc
-  ocopledger completion zsh > "${fpath[1]}/_ocopledger"
-  ocopledger completion fish > ~/.config/fish/completions/ocopledger.fish`,
-		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
-		RunE: func(c *cobra.Command, args []string) error {
-			root := c.Root()
-			if len(args) == 1 {
-				switch args[0] {
-				case "bash":
-					return root.GenBashCompletionV2(m.Out, true)
-				case "zsh":
-					return root.GenZshCompletion(m.Out)
-				case "fish":
-					return root.GenFishCompletion(m.Out, true)
-				case "powershell":
-					return root.GenPowerShellCompletionWithDesc(m.Out)
-				}
-			}
-			return usagef("completion takes one shell: bash, zsh, fish or powershell")
-		},
+	c := m.command("completion", func(c *cobra.Command, args []string) error { return runCompletion(m, c.Root(), args) })
+	c.ValidArgs = []string{"bash", "zsh", "fish", "powershell"}
+	return c
+}
+
+// runCompletion writes the completion script of the shell args name.
+func runCompletion(m *Main, root *cobra.Command, args []string) error {
+	if len(args) == 1 {
+		switch args[0] {
+		case "bash":
+			return root.GenBashCompletionV2(m.Out, true)
+		case "zsh":
+			return root.GenZshCompletion(m.Out)
+		case "fish":
+			return root.GenFishCompletion(m.Out, true)
+		case "powershell":
+			return root.GenPowerShellCompletionWithDesc(m.Out)
+		}
 	}
+	return usagef("completion takes one shell: bash, zsh, fish or powershell")
 }

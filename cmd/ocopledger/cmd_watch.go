@@ -27,44 +27,14 @@ type watchOptions struct {
 
 func newWatchCmd(m *Main) *cobra.Command {
 	o := &watchOptions{}
-	c := &cobra.Command{
-		Use: "watch " + m.t("[events|figures] [--type LOẠI] [--stream HỒ-SƠ] [--as-of NGÀY] [--since SỐ] [--server URL] [--token MÃ]",
-			"[events|figures] [--type T] [--stream S] [--as-of D] [--since N] [--server URL] [--token T]"),
-		Short: m.t("theo dõi trực tiếp các sự kiện hoặc các thay đổi số liệu ngay khi chúng xảy ra",
-			"follow events or figure changes as they happen"),
-		Long: m.t(`In ra một dòng cho mỗi sự kiện (hoặc mỗi thay đổi số liệu) ngay khi được ghi. Lệnh kết nối tới
-một máy chủ "ocopledger serve" đang chạy qua Server-Sent Events và tự nối lại từ chỗ đã dừng nếu
-mất kết nối; khi không kết nối được máy chủ nào, lệnh theo dõi trực tiếp sổ cái trong kho sự kiện
-(--data hoặc --nats). --type và --stream nhận một tên chính xác hoặc phần đầu của tên kết thúc
-bằng * (ví dụ --type 'ocop.*').`,
-			`Prints one line per event (or per figure change) as it is recorded. It connects to a running
-"ocopledger serve" over Server-Sent Events and resumes where it left off if the connection drops;
-when no server is reachable it follows the log directly from the store (--data or --nats).
---type and --stream take an exact name or a prefix ending in * (e.g. --type 'ocop.*').`),
-		Example: `  ocopledger watch events --type 'ocop.*'
-  ocopledger watch figures --as-of 07/08/2025 --server http://127.0.0.1:8080`,
-		RunE: func(c *cobra.Command, args []string) error { return runWatch(c.Context(), m, o, args) },
-	}
+	c := m.command("watch", func(c *cobra.Command, args []string) error { return runWatch(c.Context(), m, o, args) })
 	fs := c.Flags()
-
-	fs.StringVar(&o.typ, "type", "", m.t(
-		"chỉ các sự kiện thuộc loại này (hoặc phần đầu của tên loại kết thúc bằng *)",
-		"only events of this type (or prefix*)"))
-	fs.StringVar(&o.stream, "stream", "", m.t(
-		"chỉ các sự kiện của hồ sơ này (hoặc phần đầu của tên kết thúc bằng *), ví dụ product.*",
-		"only events of this record (or prefix*), e.g. product.*"))
-	fs.StringVar(&o.asOf, "as-of", "", m.t(
-		"khi theo dõi figures: ngày của số liệu cần theo dõi (mặc định: hôm nay)",
-		"figures: the day whose figures to watch (default today)"))
-	fs.Int64Var(&o.since, "since", -1, m.t(
-		"bắt đầu sau vị trí này trong sổ cái (mặc định: từ bây giờ trở đi)",
-		"start after this log position (default: from now on)"))
-	fs.StringVar(&o.server, "server", envOr("OCOPLEDGER_SERVER", "http://127.0.0.1:8080"), m.t(
-		"địa chỉ URL của máy chủ ocopledger serve đang chạy ($OCOPLEDGER_SERVER)",
-		"URL of a running ocopledger serve ($OCOPLEDGER_SERVER)"))
-	fs.StringVar(&o.token, "token", os.Getenv("OCOPLEDGER_TOKEN"), m.t(
-		"mã truy cập của máy chủ ($OCOPLEDGER_TOKEN)",
-		"bearer token for the server ($OCOPLEDGER_TOKEN)"))
+	fs.StringVar(&o.typ, "type", "", "")
+	fs.StringVar(&o.stream, "stream", "", "")
+	fs.StringVar(&o.asOf, "as-of", "", "")
+	fs.Int64Var(&o.since, "since", -1, "")
+	fs.StringVar(&o.server, "server", envOr("OCOPLEDGER_SERVER", "http://127.0.0.1:8080"), "")
+	fs.StringVar(&o.token, "token", os.Getenv("OCOPLEDGER_TOKEN"), "")
 	return c
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/importer"
 	"github.com/ocopledger/ocopledger/internal/progress"
 )
@@ -27,38 +28,16 @@ type importOptions struct {
 
 func newImportCmd(m *Main) *cobra.Command {
 	o := &importOptions{}
-	c := &cobra.Command{
-		Use: "import " + m.t("TỆP.xlsx|TỆP.csv --kind LOẠI [--dry-run] | --template LOẠI --out TỆP.xlsx",
-			"FILE.xlsx|FILE.csv --kind KIND [--dry-run] | --template KIND --out FILE.xlsx"),
-		Short: m.t("nhập một bảng Excel hoặc CSV (phụ lục quyết định OCOP, danh sách điểm bán): kiểm tra mọi dòng, chỉ ghi khi tất cả hợp lệ",
-			"import an Excel or CSV table (an OCOP decision's annex, a list of sales points): every row checked, stored only when all are valid"),
-		Long: m.t(`Đọc trang đầu tiên của tệp .xlsx (hoặc tệp .csv), tìm dòng tiêu đề của bảng (bên dưới các dòng
-tiêu đề gộp ô và các thông tin ghi một lần như "Số quyết định: 1425/QĐ-UBND"), kiểm tra mọi dòng theo
-đúng các quy định của lệnh record và liệt kê mọi lỗi cùng lúc, mỗi lỗi với số dòng và tên cột. Không
-ghi gì nếu còn một dòng lỗi. Nhập lại cùng một tệp không ghi thêm gì. Các loại bảng và cột: docs/import.md.
-Mã thoát: 0 đã nhập (hoặc đã có từ trước), 2 có dòng lỗi (không ghi gì), 1 lỗi khác.`,
-			`Reads the first sheet of an .xlsx file (or a .csv file), finds the table's header row (below merged
-title rows and the values given once above it, such as the decision's number), checks every row by the rules
-of the record command and lists every error at once, each with its row number and column. Nothing is
-stored while one row is wrong. Importing the same file again stores nothing new. Kinds and columns:
-docs/import.md. Exit codes: 0 imported (or already present), 2 rows with errors (nothing stored), 1 other.`),
-		Example: `  ocopledger import phu-luc-1425.xlsx --kind ocop-decision --dry-run
-  ocopledger import phu-luc-1425.xlsx --kind ocop-decision
-  ocopledger import --template ocop-decision --out mau-quyet-dinh.xlsx`,
-		RunE: func(c *cobra.Command, args []string) error { return runImport(c.Context(), m, o, args) },
-	}
+	c := m.command("import", func(c *cobra.Command, args []string) error { return runImport(c.Context(), m, o, args) })
 	fs := c.Flags()
-	kinds := strings.Join(importer.KindIDs(), ", ")
-	fs.StringVar(&o.kind, "kind", "", m.t("loại bảng: ", "the kind of table: ")+kinds)
-	fs.BoolVar(&o.dryRun, "dry-run", false, m.t("chỉ kiểm tra, không ghi gì", "check only; store nothing"))
-	fs.StringVar(&o.template, "template", "", m.t("ghi một tệp mẫu trống của loại bảng này (cùng --out)", "write a blank template of this kind (with --out)"))
-	fs.StringVar(&o.out, "out", "", m.t("tệp .xlsx để ghi mẫu", "the .xlsx file to write the template to"))
-	fs.StringVar(&o.actor, "actor", envOr("USER", "cli"), m.t("người ghi các mục này", "who records the entries"))
-	fs.BoolVar(&o.partial, "partial", false, m.t("ghi các dòng hợp lệ dù còn dòng lỗi; các dòng lỗi được ghi ra tệp --rejects để sửa và nhập lại",
-		"store the valid rows even when others have errors; the rows with errors go to the --rejects file to fix and import again"))
-	fs.StringVar(&o.rejects, "rejects", "", m.t("tệp .xlsx ghi các dòng lỗi (cùng tiêu đề, thêm cột lỗi); mặc định với --partial: TỆP-loi.xlsx",
-		"the .xlsx file for the rows with errors (the same header plus an error column); default with --partial: FILE-loi.xlsx"))
-	fs.StringVar(&o.source, "source", "", m.t("văn bản làm căn cứ (mặc định: tên tệp)", "the source document (default: the file's name)"))
+	fs.StringVar(&o.kind, "kind", "", i18n.Flag(m.Lang, "import", "kind", strings.Join(importer.KindIDs(), ", ")))
+	fs.BoolVar(&o.dryRun, "dry-run", false, "")
+	fs.StringVar(&o.template, "template", "", "")
+	fs.StringVar(&o.out, "out", "", "")
+	fs.StringVar(&o.actor, "actor", envOr("USER", "cli"), "")
+	fs.BoolVar(&o.partial, "partial", false, "")
+	fs.StringVar(&o.rejects, "rejects", "", "")
+	fs.StringVar(&o.source, "source", "", "")
 	return c
 }
 

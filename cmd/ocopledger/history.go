@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 
-	"github.com/spf13/pflag"
-
 	"github.com/ocopledger/ocopledger/datadir"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/projections"
@@ -28,12 +26,6 @@ func creates(cmd string) bool {
 // readsAsIs reports whether the command reads the log as it is, to save or show what is there:
 // it checks nothing against the known history (and never creates the stream).
 func readsAsIs(cmd string) bool { return cmd == "export" || cmd == "log" }
-
-func newLedgerFlag(m *Main, fs *pflag.FlagSet) {
-	fs.BoolVar(&m.NewLedger, "new-ledger", false, m.t(
-		"bắt đầu một sổ cái mới có chủ đích: tạo luồng sổ cái nếu chưa có, quên lịch sử mà thư mục dữ liệu đã ghi nhận và dựng lại số liệu tổng hợp từ sổ cái hiện có",
-		"start a new ledger on purpose: create the ledger's stream if missing, forget the history the data directory recorded and rebuild the read models from the log as it is"))
-}
 
 // dir is the data directory.
 func (m *Main) dir() datadir.Dir { return datadir.Dir{Path: m.DataDir} }

@@ -17,20 +17,14 @@ type tableFlags struct {
 	csv              bool // --csv, the older name of --format csv (explain)
 }
 
-func (o *tableFlags) register(m *Main, fs *pflag.FlagSet, csvAlias bool) {
-	fs.StringVar(&o.format, "format", "", m.t(
-		"dạng kết quả: text (văn bản), csv, xlsx (Excel) hoặc json",
-		"the form of the answer: text, csv, xlsx (Excel) or json"))
-	fs.StringVar(&o.sep, "sep", ",", m.t(
-		"dấu phân cách các cột của CSV: , hoặc ; (Excel cài đặt tiếng Việt cần ;)",
-		"the separator of CSV fields: , or ; (Excel set to a Vietnamese locale needs ;)"))
-	fs.StringVar(&o.out, "out", "", m.t(
-		"ghi kết quả vào tệp này thay vì in ra (bắt buộc với --format xlsx khi in ra màn hình)",
-		"write the answer to this file instead of printing it (needed for --format xlsx on a terminal)"))
+// register registers the output flags (--csv too with csvAlias); their descriptions are the
+// catalogue's.
+func (o *tableFlags) register(fs *pflag.FlagSet, csvAlias bool) {
+	fs.StringVar(&o.format, "format", "", "")
+	fs.StringVar(&o.sep, "sep", ",", "")
+	fs.StringVar(&o.out, "out", "", "")
 	if csvAlias {
-		fs.BoolVar(&o.csv, "csv", false, m.t(
-			"như --format csv: danh sách dạng CSV (UTF-8, mở được bằng Excel), mỗi đối tượng một dòng, đủ mọi cột",
-			"as --format csv: the list as CSV (UTF-8, opens in Excel), one item a line, every column"))
+		fs.BoolVar(&o.csv, "csv", false, "")
 	}
 }
 
