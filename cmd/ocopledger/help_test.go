@@ -14,6 +14,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/internal/clihelp"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -239,6 +240,9 @@ func TestEveryCommandAndFlagIsDescribedInBothLanguages(t *testing.T) {
 			continue
 		}
 		bilingual(name+": summary", v.Short, e.Short)
+		if h := i18n.Command("en", name); h.Short != e.Short || h.Example != e.Example {
+			t.Errorf("%s: the help is not the catalogue's (i18n/help_commands.go)", name)
+		}
 		if (v.Example == "" || e.Example == "") && v.HasParent() {
 			t.Errorf("%s: examples %q, %q; want both", name, v.Example, e.Example)
 		}
@@ -264,6 +268,9 @@ func TestEveryCommandAndFlagIsDescribedInBothLanguages(t *testing.T) {
 				return
 			}
 			bilingual(name+" --"+f.Name, f.Usage, g.Usage)
+			if i18n.Flag("vi", name, f.Name) == "" && v.LocalFlags().Lookup(f.Name) != nil {
+				t.Errorf("%s --%s: not in the catalogue (i18n/help_commands.go)", name, f.Name)
+			}
 		})
 	}
 }
