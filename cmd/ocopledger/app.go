@@ -109,6 +109,7 @@ func (m *Main) commonFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&m.NatsURL, "nats", cmp.Or(os.Getenv("OCOPLEDGER_NATS"), os.Getenv("NATS_URL")), "")
 	fs.StringVar(&m.NatsUser, "nats-user", cmp.Or(os.Getenv("OCOPLEDGER_NATS_USER"), os.Getenv("NATS_USER")), "")
 	fs.StringVar(&m.NatsPass, "nats-password", cmp.Or(os.Getenv("OCOPLEDGER_NATS_PASSWORD"), os.Getenv("NATS_PASSWORD")), "")
+	clihelp.Secret(fs, "nats-password")
 	fs.StringVar(&m.NatsCreds, "nats-creds", cmp.Or(os.Getenv("OCOPLEDGER_NATS_CREDS"), os.Getenv("NATS_CREDS")), "")
 	fs.StringVar(&m.NatsCA, "nats-ca", cmp.Or(os.Getenv("OCOPLEDGER_NATS_CA"), os.Getenv("NATS_CA")), "")
 	fs.StringVar(&m.NatsCert, "nats-cert", cmp.Or(os.Getenv("OCOPLEDGER_NATS_CERT"), os.Getenv("NATS_CERT")), "")

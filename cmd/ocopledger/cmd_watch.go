@@ -18,6 +18,7 @@ import (
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/httpapi"
 	"github.com/ocopledger/ocopledger/i18n"
+	"github.com/ocopledger/ocopledger/internal/clihelp"
 )
 
 type watchOptions struct {
@@ -35,6 +36,7 @@ func newWatchCmd(m *Main) *cobra.Command {
 	fs.Int64Var(&o.since, "since", -1, "")
 	fs.StringVar(&o.server, "server", envOr("OCOPLEDGER_SERVER", "http://127.0.0.1:8080"), "")
 	fs.StringVar(&o.token, "token", os.Getenv("OCOPLEDGER_TOKEN"), "")
+	clihelp.Secret(fs, "token")
 	return c
 }
 

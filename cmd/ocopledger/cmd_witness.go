@@ -11,6 +11,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/i18n"
+	"github.com/ocopledger/ocopledger/internal/clihelp"
 	"github.com/ocopledger/ocopledger/witness"
 )
 
@@ -32,6 +33,7 @@ func newWitnessCmd(m *Main) *cobra.Command {
 	fs.StringVar(&o.ledger, "ledger", "", "")
 	fs.StringArrayVar(&o.ledgerKey, "ledger-key", nil, "")
 	fs.StringVar(&o.token, "token", os.Getenv("OCOPLEDGER_TOKEN"), "")
+	clihelp.Secret(fs, "token")
 	fs.StringVar(&o.state, "state", "", "")
 	fs.StringVar(&o.name, "name", "", "")
 	fs.DurationVar(&o.every, "every", time.Minute, "")

@@ -126,13 +126,23 @@ func valueName(f *pflag.Flag, lang string) string {
 	return i18n.HelpText(lang, "value")
 }
 
+// secret is the annotation of a flag whose default help does not show.
+const secret = "clihelp-secret"
+
+// Secret marks the flags names of fs as secrets (a password, a token): help does not show their
+// default, which may come from the environment.
+func Secret(fs *pflag.FlagSet, names ...string) {
+	for _, name := range names {
+		fs.SetAnnotation(name, secret, []string{"true"})
+	}
+}
+
 // shownDefault is the default of a flag as help shows it: none for an empty or zero value, for a
 // negative number (which means "not given": the description says what then) or for a secret; a
 // URL without its password.
 func shownDefault(f *pflag.Flag) string {
 	d := f.DefValue
-	secret := f.Name == "nats-password" || f.Name == "token" // a default from the environment not to show
-	if secret || d == "" || d == "0" || d == "false" || d == "[]" || strings.HasPrefix(d, "-") {
+	if f.Annotations[secret] != nil || d == "" || d == "0" || d == "false" || d == "[]" || strings.HasPrefix(d, "-") {
 		return ""
 	}
 	return userInfo.ReplaceAllString(d, "://…@")
