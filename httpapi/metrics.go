@@ -18,7 +18,10 @@ type serverMetrics struct {
 	requests    *prometheus.CounterVec
 	reqTime     *prometheus.HistogramVec
 	subscribers *prometheus.GaugeVec
-	panics      *prometheus.CounterVec
+	// figureComputations counts the figures computed at a log position for /v1/stream/figures:
+	// once per position and day streamed, whatever the number of subscribers.
+	figureComputations prometheus.Counter
+	panics             *prometheus.CounterVec
 }
 
 func (s *Server) registerMetrics(reg prometheus.Registerer) {
@@ -35,6 +38,8 @@ func (s *Server) registerMetrics(reg prometheus.Registerer) {
 		Help: "Connected Server-Sent Event subscribers."}, []string{"stream"})
 	s.subscribers.WithLabelValues("events")
 	s.subscribers.WithLabelValues("figures")
+	s.figureComputations = f.NewCounter(prometheus.CounterOpts{Name: "ocopledger_figure_computations_total",
+		Help: "Figures computed at a log position for the figure streams: once per position and day streamed, however many subscribe."})
 	s.panics = metrics.Panics(reg)
 	s.panics.WithLabelValues("http")
 	reg.MustRegister(stateCollector{s})

@@ -59,9 +59,11 @@ type Server struct {
 	log    *slog.Logger
 	routes []Route
 	hub    *hub
-	ready  atomic.Bool
-	runMu  sync.Mutex
-	ctx    atomic.Pointer[context.Context] // Run's context
+	// figures shares the computation of figure changes among the subscribers of a day
+	figures *figureStreams
+	ready   atomic.Bool
+	runMu   sync.Mutex
+	ctx     atomic.Pointer[context.Context] // Run's context
 	// histErr: the log does not extend the history known (history.go)
 	histErr atomic.Pointer[error]
 	serverMetrics
@@ -104,6 +106,7 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, log: cfg.Logger}
 	s.hub = newHub(cfg.Ledger, cfg.RingSize, cfg.Logger)
 	s.registerMetrics(cfg.Metrics)
+	s.figures = newFigureStreams(cfg.Projection, s.figureComputations)
 	s.routes = s.buildRoutes()
 	return s
 }

@@ -2,9 +2,7 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -194,93 +192,6 @@ type FigureChanges struct {
 	Position uint64         `json:"position"`
 	AsOf     domain.Date    `json:"as_of"`
 	Changes  []FigureChange `json:"changes"`
-}
-
-// handleStreamFigures streams figure changes for a day: one message per log position at which
-// any figure of that day changed, with the position as its id. A subscriber resuming from a
-// position gets the changes of every position since, compared one position at a time.
-func (s *Server) handleStreamFigures(w http.ResponseWriter, r *http.Request) {
-	q, err := params(r, "as_of", "from", "since")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	asOfGiven := q.get("as_of") != ""
-	fq, err := s.figureQuery(q)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	since, resume, err := s.resumeFrom(r, q)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p := s.cfg.Projection
-	cursor := p.Checkpoint()
-	if resume {
-		cursor = since
-	}
-	ctx := r.Context()
-	g := s.subscribers.WithLabelValues("figures")
-	g.Inc()
-	defer g.Dec()
-	sw := startSSE(w)
-	if err := sw.write([]byte("retry: 2000\n")); err != nil {
-		return
-	}
-	if err := sw.comment(fmt.Sprintf("ocopledger figure changes of %s after %d", fq.AsOf, cursor)); err != nil {
-		return
-	}
-	prev := p.FiguresAtPosition(fq, cursor).Figures
-	tick := time.NewTicker(s.cfg.Heartbeat)
-	defer tick.Stop()
-	for {
-		// "today" moves on at midnight in Vietnam: restart the comparison for the new day.
-		if !asOfGiven {
-			if today := domain.DateOf(s.cfg.Now()); today != fq.AsOf {
-				fq.AsOf = today
-				prev = p.FiguresAtPosition(fq, cursor).Figures
-			}
-		}
-		for ck := p.Checkpoint(); cursor < ck; {
-			cursor++
-			cur := p.FiguresAtPosition(fq, cursor).Figures
-			if ch := changes(prev, cur); len(ch) > 0 {
-				data, _ := json.Marshal(FigureChanges{Position: cursor, AsOf: fq.AsOf, Changes: ch})
-				msg := fmt.Sprintf("id: %d\nevent: figures\ndata: %s\n\n", cursor, data)
-				if err := sw.write([]byte(msg)); err != nil {
-					return
-				}
-			}
-			prev = cur
-			if ctx.Err() != nil {
-				return
-			}
-		}
-		if err := sw.flush(); err != nil {
-			return
-		}
-		waited := make(chan error, 1)
-		wctx, cancel := context.WithCancel(ctx)
-		go func(next uint64) { waited <- p.WaitFor(wctx, next) }(cursor + 1)
-	wait:
-		for {
-			select {
-			case <-ctx.Done():
-				cancel()
-				return
-			case <-waited:
-				break wait
-			case <-tick.C:
-				if err := sw.comment("keepalive"); err != nil {
-					cancel()
-					return
-				}
-			}
-		}
-		cancel()
-	}
 }
 
 // changes lists the figures whose value differs, in the order of domain.Figures.
