@@ -47,8 +47,9 @@
 // the broker refuses a writer that lost the race in between; both cases
 // return an error matching ErrConcurrency (JetStream codes 10071 and 10164).
 // Several events are appended all-or-nothing with a JetStream atomic batch
-// (at most MaxEventsPerAppend). Every event ID is sent as Nats-Msg-Id with a
-// DuplicateWindow of two hours, and a refused append whose events are
+// (at most MaxEventsPerAppend). Every appended event's ID is sent as Nats-Msg-Id
+// with a DuplicateWindow of two hours (Import sends none: the subjects' sequence
+// checks refuse a batch stored before), and a refused append whose events are
 // already stored — same IDs, same stream, same order — is reported as a
 // success with AppendResult.Duplicate: a retry after a lost answer never
 // stores twice nor reports a conflict.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/eventstore/storetest"
 )
@@ -176,5 +177,44 @@ func TestImportKeepsTheStoredBytes(t *testing.T) {
 	}
 	if _, err := eventstore.ImportedUnreadable("elsewhere.x", nil); !errors.Is(err, eventstore.ErrInvalid) {
 		t.Errorf("a subject outside the ledger: %v, want invalid", err)
+	}
+}
+
+// Imported messages carry their event's ID in their body only, not as Nats-Msg-Id: the broker
+// would otherwise hold every imported ID in memory for its duplicate window and load them all
+// again at each start within it. A batch imported twice is still refused by the subjects'
+// sequence checks, so resuming stores nothing twice.
+func TestImportLeavesTheDuplicateWindowEmpty(t *testing.T) {
+	ctx := ctxOf(t)
+	s := storetest.MustOpenStore(t)
+	log := importLog(1200)
+	if _, err := s.Import(ctx, feed(log, 700)); err == nil {
+		t.Fatal("an interrupted import reported success")
+	}
+	if n, err := s.Import(ctx, feed(log, -1)); err != nil || n != 1200-500 {
+		t.Fatalf("resumed import stored %d (%v), want the %d after the first batch", n, err, 1200-500)
+	}
+	st, err := s.JetStream().Stream(ctx, s.StreamName())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, seq := range []uint64{1, 501, 1200} {
+		m, err := st.GetMsg(ctx, seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id := m.Header.Get(jetstream.MsgIDHeader); id != "" {
+			t.Errorf("message %d carries Nats-Msg-Id %q", seq, id)
+		}
+		if m.Header.Get(eventstore.HeaderType) != "test.happened" {
+			t.Errorf("message %d lost its type header: %v", seq, m.Header)
+		}
+	}
+	var got []eventstore.Envelope
+	if err := s.Read(ctx, 1, func(e eventstore.Envelope) error { got = append(got, e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(log) || got[1199].ID != log[1199].ID {
+		t.Fatalf("the ledger holds %d events after import, want %d with their IDs", len(got), len(log))
 	}
 }
