@@ -64,6 +64,9 @@ func TestJSONPrintsEveryMeasure(t *testing.T) {
 		"rebuild.embedded.peak_rss":                   {unit: "bytes", max: 300e6},
 		"rebuild.nats.catch_up.of_raw_read":           {unit: "%", min: 70},
 		"rebuild.nats.peak_rss":                       {unit: "bytes", max: 300e6},
+		"rebuild.embedded.peak_live_heap":             {unit: "bytes"},
+		"rebuild.nats.peak_live_heap":                 {unit: "bytes"},
+		"projection.live_heap":                        {unit: "bytes"},
 		"figures.known_now.p99":                       {unit: "s", max: 0.001},
 		"figures.known_past.p99":                      {unit: "s", max: 0.005},
 		"breakdown.former_province.known_now.p99":     {unit: "s", max: 0.020},
@@ -87,7 +90,62 @@ func TestJSONPrintsEveryMeasure(t *testing.T) {
 			t.Errorf("%s: target %+v, want min %v max %v", name, x.Target, want.min, want.max)
 		}
 	}
+	if got["rebuild.nats.peak_live_heap"].Value <= 0 {
+		t.Errorf("rebuild.nats.peak_live_heap %v: the collector's trace of the rebuild was not read", got["rebuild.nats.peak_live_heap"].Value)
+	}
 	if got["log.entries"].Value < 2000 {
 		t.Errorf("log.entries %v, want the 2,000 entries generated or more", got["log.entries"].Value)
+	}
+}
+
+// gcTrace keeps the largest live heap of the collector's lines, in bytes, and passes every
+// other line on unchanged, also when the lines come in pieces.
+func TestGCTraceKeepsThePeakLiveHeap(t *testing.T) {
+	var rest bytes.Buffer
+	g := &gcTrace{w: &rest}
+	in := "progress 10%\n" +
+		"gc 5 @0.028s 1%: 0.32+0.49+0.002 ms clock, 0.64+0.008/0.16/0.064+0.004 ms cpu, 63->64->64 MB, 64 MB goal, 0 MB stacks, 0 MB globals, 2 P\n" +
+		"gc 6 @0.029s 1%: 0.061+0.16+0.001 ms clock, 0.12+0/0.11/0.020+0.002 ms cpu, 200->210->100 MB, 128 MB goal, 0 MB stacks, 0 MB globals, 2 P (forced)\n" +
+		"gc 7 @0.031s 1%: 0.061+0.16+0.001 ms clock, 0.12+0/0.11/0.020+0.002 ms cpu, 150->150->90 MB, 180 MB goal, 0 MB stacks, 0 MB globals, 2 P\n" +
+		"done\n"
+	for i := 0; i < len(in); i += 7 {
+		if _, err := g.Write([]byte(in[i:min(i+7, len(in))])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if g.peak != 100<<20 {
+		t.Errorf("peak live heap %d, want %d", g.peak, 100<<20)
+	}
+	if rest.String() != "progress 10%\ndone\n" {
+		t.Errorf("passed on %q", rest.String())
+	}
+}
+
+// --side-by-side reads the measures out of two outputs of --json (with other lines in them) and
+// prints one row a measure, a column a run, the ratio of the last to the first and the targets.
+func TestSideBySide(t *testing.T) {
+	dir := t.TempDir()
+	a, b := dir+"/1m.json", dir+"/10m.json"
+	os.WriteFile(a, []byte(`building…
+{"name":"log.entries","value":1000000,"unit":"entries"}
+{"name":"rebuild.nats.peak_live_heap","value":100000000,"unit":"bytes"}
+{"name":"figures.known_past.p99","value":0.002,"unit":"s","target":{"max":0.005}}
+`), 0o644)
+	os.WriteFile(b, []byte(`{"name":"log.entries","value":10000000,"unit":"entries"}
+{"name":"rebuild.nats.peak_live_heap","value":150000000,"unit":"bytes"}
+{"name":"figures.known_past.p99","value":0.008,"unit":"s","target":{"max":0.01}}
+`), 0o644)
+	var out bytes.Buffer
+	if err := sideBySide(&out, []string{a, b}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"| log.entries | entries | 1,000,000 | 10,000,000 | 10.00× |  |",
+		"| rebuild.nats.peak_live_heap | bytes | 100 MB | 150 MB | 1.50× |  |",
+		"| figures.known_past.p99 | s | 2 ms | 8 ms | 4.00× | ≤ 5 ms / ≤ 10 ms |",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no row %q in\n%s", want, out.String())
+		}
 	}
 }
