@@ -117,15 +117,25 @@ func (s *Store) Append(ctx context.Context, stream string, expectedVersion int64
 
 // publish writes the events after version cur (whose message is at global
 // sequence lastSeq, 0 if the stream is new). The broker enforces that the
-// stream has not moved meanwhile.
+// stream has not moved meanwhile. The messages are sent under appendMu, in the
+// order of their recording times; the acknowledgement is awaited after it
+// (pipeline.go), so other appends go out meanwhile.
 func (s *Store) publish(ctx context.Context, stream string, cur, lastSeq uint64, events []Proposed, data []json.RawMessage) (AppendResult, error) {
 	s.appendMu.Lock()
-	defer s.appendMu.Unlock()
+	locked := true
+	defer func() {
+		if locked {
+			s.appendMu.Unlock()
+		}
+	}()
 
 	last, lastFrom := s.lastRecorded, "the last recorded time in the ledger"
 	for _, e := range events {
 		if !e.RecordedAt.IsZero() {
-			// A backfill: another process may have appended since Open.
+			// A backfill is checked against what is stored: the appends in flight first, and
+			// another process may have appended since Open.
+			s.acks.drain()
+			last = s.lastStored()
 			env, err := s.lastEnvelope(ctx)
 			if err != nil {
 				return AppendResult{}, err
@@ -174,52 +184,60 @@ func (s *Store) publish(ctx context.Context, stream string, cur, lastSeq uint64,
 			return AppendResult{}, err
 		}
 	}
-	pctx, cancel := s.requestCtx(ctx)
-	if len(msgs) > 1 && s.srv == nil {
-		// A large atomic batch is stored and replicated as one: give its commit more time.
-		cancel()
-		pctx, cancel = context.WithTimeoutCause(ctx, s.cfg.RequestTimeout+time.Duration(len(msgs))*batchTimePerEvent, errNoAnswer)
-	}
+	pctx, cancel := s.batchCtx(ctx, len(msgs))
 	defer cancel()
 	if s.disk != nil {
 		var stop func()
 		pctx, stop = s.disk.watch(pctx)
 		defer stop()
 	}
-	var res AppendResult
+	var p *pendingAck
+	var err error
 	if len(msgs) == 1 {
-		ack, err := s.js.PublishMsg(pctx, msgs[0])
-		if err != nil {
-			return AppendResult{}, mapPublishError(stream, s.brokerError(pctx, err))
-		}
-		if ack.Duplicate {
-			return s.verifyDuplicate(ctx, stream, events[0], data[0], ack.Sequence)
-		}
-		res = AppendResult{FirstSequence: ack.Sequence, LastSequence: ack.Sequence, Version: cur + 1, RecordedAt: last}
+		p, err = s.acks.send(s.nc, msgs[0])
 	} else {
-		lastSeq, err := s.publishBatch(pctx, msgs)
-		if err != nil {
-			return AppendResult{}, mapPublishError(stream, s.brokerError(pctx, err))
-		}
-		n := uint64(len(msgs))
-		res = AppendResult{FirstSequence: lastSeq - n + 1, LastSequence: lastSeq, Version: cur + n, RecordedAt: last}
+		p, err = s.sendBatch(pctx, msgs)
 	}
-	s.lastRecorded = last
+	if err != nil {
+		return AppendResult{}, mapPublishError(stream, s.brokerError(pctx, err))
+	}
+	if last.After(s.lastRecorded) {
+		s.lastRecorded = last
+	}
+	s.appendMu.Unlock()
+	locked = false
+
+	ack, err := p.wait(pctx)
+	if err == nil && len(msgs) > 1 {
+		err = checkCommit(ack, len(msgs))
+	}
+	if err != nil {
+		return AppendResult{}, mapPublishError(stream, s.brokerError(pctx, err))
+	}
+	if ack.Duplicate {
+		return s.verifyDuplicate(ctx, stream, events[0], data[0], ack.Sequence)
+	}
+	n := uint64(len(msgs))
+	res := AppendResult{FirstSequence: ack.Sequence - n + 1, LastSequence: ack.Sequence, Version: cur + n, RecordedAt: last}
+	s.stored(last)
 	s.log.Debug("appended", "stream", stream, "events", len(msgs), "version", res.Version, "seq", res.LastSequence)
 	return res, nil
 }
 
-// batchAck is the server's reply to a message of an atomic batch.
+// batchAck is the server's reply to a publish: to a single message, or to a message of an
+// atomic batch.
 type batchAck struct {
-	Error    *jetstream.APIError `json:"error,omitempty"`
-	Stream   string              `json:"stream"`
-	Sequence uint64              `json:"seq"`
-	BatchID  string              `json:"batch"`
-	Count    int                 `json:"count"`
+	Error     *jetstream.APIError `json:"error,omitempty"`
+	Stream    string              `json:"stream"`
+	Sequence  uint64              `json:"seq"`
+	Duplicate bool                `json:"duplicate,omitempty"`
+	BatchID   string              `json:"batch"`
+	Count     int                 `json:"count"`
 }
 
-// publishBatch sends msgs as one JetStream atomic batch and returns the
-// global sequence of the last one. The server stages the batch and stores
+// sendBatch sends msgs as one JetStream atomic batch; the commit's
+// acknowledgement (the global sequence of the last one) is awaited with wait,
+// after the caller has released appendMu. The server stages the batch and stores
 // it only on the commit message, after checking every message's headers
 // under the stream's lock: either all are stored or none.
 //
@@ -245,43 +263,64 @@ type batchAck struct {
 // plain publish runs BEFORE the duplicate check, so a retry with a stale
 // sequence gets 10071 instead of a duplicate ack; on a cluster the
 // duplicate check runs first. Append handles both by looking for the IDs.
-func (s *Store) publishBatch(ctx context.Context, msgs []*nats.Msg) (uint64, error) {
+//
+// Every batchFlowEvery messages, one is sent as a request so that a large batch
+// waits for the server to have staged it so far; a batch of up to
+// batchFlowEvery messages goes out without waiting, as `nats bench js pub
+// atomic` sends it. The caller holds appendMu.
+func (s *Store) sendBatch(ctx context.Context, msgs []*nats.Msg) (*pendingAck, error) {
 	id := nuid.Next()
 	for i, m := range msgs {
 		m.Header.Set(hdrBatchID, id)
 		m.Header.Set(hdrBatchSeq, strconv.Itoa(i+1))
-		commit := i == len(msgs)-1
-		if commit {
+		if i == len(msgs)-1 {
 			m.Header.Set(hdrBatchCommit, "1")
+			p, err := s.acks.send(s.nc, m)
+			if err != nil {
+				return nil, fmt.Errorf("eventstore: atomic append, message %d: %w", i+1, err)
+			}
+			p.batch = len(msgs)
+			return p, nil
 		}
-		if !commit && i%batchFlowEvery != 0 {
+		if i == 0 || i%batchFlowEvery != 0 {
 			if err := s.nc.PublishMsg(m); err != nil {
-				return 0, fmt.Errorf("eventstore: atomic append, message %d: %w", i+1, err)
+				return nil, fmt.Errorf("eventstore: atomic append, message %d: %w", i+1, err)
 			}
 			continue
 		}
 		reply, err := s.nc.RequestMsgWithContext(ctx, m)
 		if err != nil {
-			return 0, fmt.Errorf("eventstore: atomic append, message %d: %w", i+1, err)
+			return nil, fmt.Errorf("eventstore: atomic append, message %d: %w", i+1, err)
 		}
-		if !commit && len(reply.Data) == 0 {
+		if len(reply.Data) == 0 {
 			continue // staged
 		}
 		var ack batchAck
 		if err := json.Unmarshal(reply.Data, &ack); err != nil {
-			return 0, fmt.Errorf("eventstore: atomic append, message %d: bad reply %q: %w", i+1, reply.Data, err)
+			return nil, fmt.Errorf("eventstore: atomic append, message %d: bad reply %q: %w", i+1, reply.Data, err)
 		}
 		if ack.Error != nil {
-			return 0, fmt.Errorf("eventstore: atomic append, message %d: %w", i+1, ack.Error)
-		}
-		if commit {
-			if ack.Count != len(msgs) || ack.Sequence < uint64(len(msgs)) {
-				return 0, fmt.Errorf("eventstore: atomic append: server committed %d of %d events", ack.Count, len(msgs))
-			}
-			return ack.Sequence, nil
+			return nil, fmt.Errorf("eventstore: atomic append, message %d: %w", i+1, ack.Error)
 		}
 	}
-	panic("unreachable")
+	return nil, invalid(0, "events", "", "none given; append at least one")
+}
+
+// batchCtx bounds the wait for the commit of n events (requestCtx): on a cluster a large atomic
+// batch is stored and replicated as one, and is given more time.
+func (s *Store) batchCtx(ctx context.Context, n int) (context.Context, context.CancelFunc) {
+	if n > 1 && s.srv == nil {
+		return context.WithTimeoutCause(ctx, s.cfg.RequestTimeout+time.Duration(n)*batchTimePerEvent, errNoAnswer)
+	}
+	return s.requestCtx(ctx)
+}
+
+// checkCommit checks that the server stored all n events of an atomic batch.
+func checkCommit(ack batchAck, n int) error {
+	if ack.Count != n || ack.Sequence < uint64(n) {
+		return fmt.Errorf("eventstore: atomic append: server committed %d of %d events", ack.Count, n)
+	}
+	return nil
 }
 
 // mapPublishError turns the JetStream codes of a lost race into

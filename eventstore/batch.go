@@ -114,7 +114,12 @@ func (s *Store) AppendStreams(ctx context.Context, appends []StreamAppend) (Appe
 	}
 
 	s.appendMu.Lock()
-	defer s.appendMu.Unlock()
+	locked := true
+	defer func() {
+		if locked {
+			s.appendMu.Unlock()
+		}
+	}()
 	rec := s.cfg.Clock().UTC()
 	if last := s.lastRecorded; rec.Before(last) && !last.After(rec.Add(MaxClockSkew)) {
 		rec = last // never let clock skew move recorded time backwards
@@ -148,7 +153,20 @@ func (s *Store) AppendStreams(ctx context.Context, appends []StreamAppend) (Appe
 		pctx, stop = s.disk.watch(pctx)
 		defer stop()
 	}
-	last, err := s.publishBatch(pctx, msgs)
+	var last uint64
+	p, err := s.sendBatch(pctx, msgs)
+	if err == nil {
+		if rec.After(s.lastRecorded) {
+			s.lastRecorded = rec
+		}
+		s.appendMu.Unlock() // the acknowledgement is awaited while others send (pipeline.go)
+		locked = false
+		var ack batchAck
+		if ack, err = p.wait(pctx); err == nil {
+			err = checkCommit(ack, len(msgs))
+		}
+		last = ack.Sequence
+	}
 	if err != nil {
 		err = mapPublishError("", s.brokerError(pctx, err))
 		if errors.Is(err, errBatchDuplicate) {
@@ -156,9 +174,7 @@ func (s *Store) AppendStreams(ctx context.Context, appends []StreamAppend) (Appe
 		}
 		return AppendResult{}, err
 	}
-	if rec.After(s.lastRecorded) {
-		s.lastRecorded = rec
-	}
+	s.stored(rec)
 	s.log.Debug("appended across records", "records", len(appends), "events", len(msgs), "seq", last)
 	return AppendResult{FirstSequence: last - uint64(len(msgs)) + 1, LastSequence: last, RecordedAt: rec}, nil
 }

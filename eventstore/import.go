@@ -68,8 +68,14 @@ func ImportedUnreadable(subject string, data []byte) (Imported, error) {
 	return Imported{Stream: stream, Body: bytes.Clone(data), NotAnEvent: true}, nil
 }
 
-// importBatch is how many events Import commits in one atomic batch (one fsync on the server).
-const importBatch = 500
+// importBatch is how many events Import commits in one atomic batch (one fsync on the server);
+// importInFlight how many batches it sends before awaiting the first one's commit. Each batch's
+// first message expects the log's last sequence to be the one before it, so a batch is stored
+// only right after the one before it: one that failed stops all those sent after it.
+const (
+	importBatch    = 500
+	importInFlight = 4
+)
 
 func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error)) (int, error) {
 	if err := s.checkOpen(); err != nil {
@@ -80,6 +86,7 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 	}
 	s.appendMu.Lock()
 	defer s.appendMu.Unlock()
+	s.acks.drain()
 
 	stored, err := s.LastSequence(ctx)
 	if err != nil {
@@ -104,26 +111,63 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 		lost    uint64 // Missing entries so far not matched by a skipped version
 
 	)
+	type sent struct {
+		p *pendingAck
+		n int
+	}
+	var inFlight []sent
+	await := func() error { // the commit of the oldest batch in flight
+		b := inFlight[0]
+		inFlight = inFlight[1:]
+		wctx, cancel := s.batchCtx(ctx, b.n)
+		defer cancel()
+		ack, err := b.p.wait(wctx)
+		if err == nil {
+			err = checkCommit(ack, b.n)
+		}
+		if err != nil {
+			return fmt.Errorf("eventstore: import: %w", mapPublishError("", s.brokerError(wctx, err)))
+		}
+		n += b.n
+		return nil
+	}
 	flush := func() error {
 		if len(msgs) == 0 {
 			return nil
 		}
-		if _, err := s.publishBatch(ctx, msgs); err != nil {
-			return fmt.Errorf("eventstore: import: %w", mapPublishError("", err))
+		msgs[0].Header.Set(jetstream.ExpectedLastSeqHeader, strconv.FormatUint(seq-uint64(len(msgs)), 10))
+		wctx, cancel := s.batchCtx(ctx, len(msgs))
+		p, err := s.sendBatch(wctx, msgs)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("eventstore: import: %w", mapPublishError("", s.brokerError(wctx, err)))
 		}
-		n += len(msgs)
+		inFlight = append(inFlight, sent{p, len(msgs)})
 		msgs = msgs[:0]
 		clear(inBatch)
+		if len(inFlight) > importInFlight {
+			return await()
+		}
 		return nil
+	}
+	// finish awaits every batch in flight; after a failure, the batches sent after it are
+	// refused by the broker (their expected last sequence) and only awaited.
+	finish := func(err error) (int, error) {
+		for len(inFlight) > 0 {
+			if werr := await(); err == nil {
+				err = werr
+			}
+		}
+		return n, err
 	}
 	for {
 		e, ok, err := next()
 		if err != nil {
-			return n, err
+			return finish(err)
 		}
 		if !ok {
 			if seq < stored {
-				return n, fmt.Errorf("eventstore: import: the ledger already holds %d events and the log only %d: import only into an empty ledger", stored, seq)
+				return finish(fmt.Errorf("eventstore: import: the ledger already holds %d events and the log only %d: import only into an empty ledger", stored, seq))
 			}
 			break
 		}
@@ -136,25 +180,25 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 			heads[e.Stream] = seq
 			if seq <= stored {
 				if seq == stored && !bytes.Equal(lastStored, e.Body) {
-					return n, fmt.Errorf("eventstore: import: the ledger is not empty and its entry %d is not the log's: import only into an empty ledger", seq)
+					return finish(fmt.Errorf("eventstore: import: the ledger is not empty and its entry %d is not the log's: import only into an empty ledger", seq))
 				}
 				continue
 			}
 			msgs = append(msgs, importMsg(e.Stream, e.Body, prev, inBatch))
 			if len(msgs) >= importBatch {
 				if err := flush(); err != nil {
-					return n, err
+					return finish(err)
 				}
 			}
 			continue
 		}
 		if err := ValidStreamName(e.Stream); err != nil {
-			return n, fmt.Errorf("eventstore: import: event %d: %w", seq, err)
+			return finish(fmt.Errorf("eventstore: import: event %d: %w", seq, err))
 		}
 		if want := versions[e.Stream] + 1; e.Version != want {
 			if e.Version < want || e.Version-want > lost {
-				return n, invalid(int(seq), "version", strconv.FormatUint(e.Version, 10),
-					"breaks the order of %s: version %d comes next in the log", e.Stream, want)
+				return finish(invalid(int(seq), "version", strconv.FormatUint(e.Version, 10),
+					"breaks the order of %s: version %d comes next in the log", e.Stream, want))
 			}
 			lost -= e.Version - want // the versions between were lost with missing entries
 		}
@@ -163,16 +207,16 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 		heads[e.Stream] = seq
 		if seq <= stored {
 			if seq == stored && !sameEntry(lastStored, e) {
-				return n, fmt.Errorf("eventstore: import: the ledger is not empty and its entry %d is not the log's (%s): import only into an empty ledger", seq, e.ID)
+				return finish(fmt.Errorf("eventstore: import: the ledger is not empty and its entry %d is not the log's (%s): import only into an empty ledger", seq, e.ID))
 			}
 			continue // stored by an earlier, interrupted import
 		}
 		d, err := validate(int(seq), e.Proposed, s.cfg.Clock())
 		if err != nil {
-			return n, err
+			return finish(err)
 		}
 		if e.RecordedAt.IsZero() {
-			return n, invalid(int(seq), "recorded_at", "", "is missing: an imported event keeps the time the ledger learned it")
+			return finish(invalid(int(seq), "recorded_at", "", "is missing: an imported event keeps the time the ledger learned it"))
 		}
 		rec := e.RecordedAt.UTC()
 		if rec.After(last) {
@@ -182,11 +226,11 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 		if b == nil {
 			if b, err = encode(body{ID: e.ID, Type: e.Type, Schema: e.Schema, Stream: e.Stream, Version: e.Version, RecordedAt: rec,
 				Backfilled: e.Backfilled, Actor: e.Actor, Source: e.Source, CorrelationID: e.CorrelationID, Data: d}); err != nil {
-				return n, err
+				return finish(err)
 			}
 		}
 		if len(b) > MaxEventSize {
-			return n, invalid(int(seq), "data", "", "is too large: %d bytes", len(b))
+			return finish(invalid(int(seq), "data", "", "is too large: %d bytes", len(b)))
 		}
 		// No Nats-Msg-Id: the subject checks already refuse a batch stored before, and the
 		// broker would keep every imported ID in memory for its duplicate window, reloading
@@ -197,14 +241,15 @@ func (s *Store) Import(ctx context.Context, next func() (Imported, bool, error))
 		msgs = append(msgs, m)
 		if len(msgs) >= importBatch {
 			if err := flush(); err != nil {
-				return n, err
+				return finish(err)
 			}
 		}
 	}
-	if err := flush(); err != nil {
+	if _, err := finish(flush()); err != nil {
 		return n, err
 	}
 	s.lastRecorded = last
+	s.stored(last)
 	return n, nil
 }
 

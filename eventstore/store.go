@@ -28,10 +28,15 @@ type Store struct {
 	js     jetstream.JetStream
 	stream jetstream.Stream
 
-	// appendMu serialises the publishing part of appends so that recorded
-	// times of this process's appends follow the log order.
+	// appendMu serialises the sending of appends (not the wait for their
+	// acknowledgements, pipeline.go) so that recorded times of this process's
+	// appends follow the log order.
 	appendMu     sync.Mutex
-	lastRecorded time.Time // guarded by appendMu
+	lastRecorded time.Time // the latest recording time given to an append; guarded by appendMu
+	acks         *acker    // nil when ReadOnly
+
+	storedMu     sync.Mutex
+	lastStoredAt time.Time // the latest recording time of an acknowledged append
 
 	closeOnce sync.Once
 	closeErr  error
@@ -117,6 +122,9 @@ func (s *Store) open(ctx context.Context) error {
 	if s.cfg.ReadOnly {
 		return s.openReadOnly(ctx)
 	}
+	if s.acks, err = newAcker(nc); err != nil {
+		return err
+	}
 	if s.stream, err = ensureStream(ctx, js, s.cfg); err != nil {
 		return err
 	}
@@ -131,8 +139,26 @@ func (s *Store) open(ctx context.Context) error {
 	}
 	if last != nil {
 		s.lastRecorded = last.RecordedAt
+		s.stored(last.RecordedAt)
 	}
 	return nil
+}
+
+// stored notes that an append recorded at rec is acknowledged.
+func (s *Store) stored(rec time.Time) {
+	s.storedMu.Lock()
+	if rec.After(s.lastStoredAt) {
+		s.lastStoredAt = rec
+	}
+	s.storedMu.Unlock()
+}
+
+// lastStored is the latest recording time of an acknowledged append of this process (or the
+// ledger's last when it was opened).
+func (s *Store) lastStored() time.Time {
+	s.storedMu.Lock()
+	defer s.storedMu.Unlock()
+	return s.lastStoredAt
 }
 
 // startServer runs an in-process nats-server with JetStream file storage
