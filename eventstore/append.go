@@ -121,6 +121,9 @@ func (s *Store) Append(ctx context.Context, stream string, expectedVersion int64
 // order of their recording times; the acknowledgement is awaited after it
 // (pipeline.go), so other appends go out meanwhile.
 func (s *Store) publish(ctx context.Context, stream string, cur, lastSeq uint64, events []Proposed, data []json.RawMessage) (AppendResult, error) {
+	if len(events) == 1 && events[0].RecordedAt.IsZero() {
+		return s.appendGrouped(ctx, stream, cur, lastSeq, events[0], data[0]) // group.go
+	}
 	s.appendMu.Lock()
 	locked := true
 	defer func() {

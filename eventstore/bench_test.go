@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -101,4 +103,38 @@ func BenchmarkRead(b *testing.B) {
 		b.Fatalf("read %d events, want %d", n, b.N)
 	}
 	b.ReportMetric(float64(n)/el.Seconds(), "events/s")
+}
+
+// BenchmarkAppendConcurrent: 64 writers, each appending single events to records of its own
+// (b.N appends in all), each with the expected-version check: the appends are pipelined and
+// grouped (group.go).
+func BenchmarkAppendConcurrent(b *testing.B) {
+	const writers = 64
+	s := storetest.MustOpenStore(b)
+	ctx := b.Context()
+	var next atomic.Int64
+	lat := make([][]time.Duration, writers)
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for w := range writers {
+		wg.Go(func() {
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(b.N) {
+					return
+				}
+				t0 := time.Now()
+				if _, err := s.Append(ctx, fmt.Sprintf("bench.c%d", i), 0, benchEvent(fmt.Sprintf("c-%d", i))); err != nil {
+					b.Error(err)
+					return
+				}
+				lat[w] = append(lat[w], time.Since(t0))
+			}
+		})
+	}
+	wg.Wait()
+	el := time.Since(start)
+	b.ReportMetric(float64(b.N)/el.Seconds(), "events/s")
+	reportLatency(b, slices.Concat(lat...))
 }

@@ -32,8 +32,9 @@ type Store struct {
 	// acknowledgements, pipeline.go) so that recorded times of this process's
 	// appends follow the log order.
 	appendMu     sync.Mutex
-	lastRecorded time.Time // the latest recording time given to an append; guarded by appendMu
-	acks         *acker    // nil when ReadOnly
+	lastRecorded time.Time      // the latest recording time given to an append; guarded by appendMu
+	acks         *acker         // nil when ReadOnly
+	group        chan *groupReq // single appends for the group sender (group.go)
 
 	storedMu     sync.Mutex
 	lastStoredAt time.Time // the latest recording time of an acknowledged append
@@ -125,6 +126,8 @@ func (s *Store) open(ctx context.Context) error {
 	if s.acks, err = newAcker(nc); err != nil {
 		return err
 	}
+	s.group = make(chan *groupReq, 4*groupMax)
+	go s.sendGroups()
 	if s.stream, err = ensureStream(ctx, js, s.cfg); err != nil {
 		return err
 	}
