@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"text/tabwriter"
 	"time"
@@ -152,6 +153,35 @@ func TestClusterNumbers(t *testing.T) {
 		lat = append(lat, time.Since(t0))
 	}
 	rows = append(rows, timed("ledger RecordEvent (history, decide, append)", single, time.Since(start), lat, "1 writer"))
+
+	// The ledger's whole path, 64 writers each on records of its own (as 64 HTTP clients
+	// appending to different records): appends are pipelined and grouped.
+	const many = 64
+	lat = lat[:0]
+	var next atomic.Int64
+	start = time.Now()
+	for range many {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= single {
+					return
+				}
+				id := fmt.Sprintf("ledger64-%d", i)
+				t0 := time.Now()
+				if _, err := l.RecordEvent(ctx, fair(id, i), ledger.Meta{ID: id, Actor: "bench"}); err != nil {
+					t.Error(err)
+					return
+				}
+				d := time.Since(t0)
+				mu.Lock()
+				lat = append(lat, d)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	rows = append(rows, timed("ledger RecordEvent, different records", single, time.Since(start), lat, "64 writers"))
 
 	// Atomic batches of 100 events.
 	lat = lat[:0]

@@ -138,3 +138,33 @@ func BenchmarkAppendConcurrent(b *testing.B) {
 	b.ReportMetric(float64(b.N)/el.Seconds(), "events/s")
 	reportLatency(b, slices.Concat(lat...))
 }
+
+// BenchmarkImport: b.N events over 100 records imported into an empty store (restore), in
+// atomic batches of 500 with several in flight.
+func BenchmarkImport(b *testing.B) {
+	s := storetest.MustOpenStore(b)
+	t0 := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
+	versions := make([]uint64, 100)
+	log := make([]eventstore.Imported, b.N)
+	for i := range log {
+		k := i % len(versions)
+		versions[k]++
+		e := benchEvent(fmt.Sprintf("i-%d", i))
+		e.RecordedAt = t0.Add(time.Duration(i) * time.Second)
+		log[i] = eventstore.Imported{Stream: fmt.Sprintf("bench.i%d", k), Version: versions[k], Proposed: e}
+	}
+	b.ResetTimer()
+	start := time.Now()
+	i := 0
+	n, err := s.Import(b.Context(), func() (eventstore.Imported, bool, error) {
+		if i == len(log) {
+			return eventstore.Imported{}, false, nil
+		}
+		i++
+		return log[i-1], true, nil
+	})
+	if err != nil || n != b.N {
+		b.Fatalf("imported %d of %d: %v", n, b.N, err)
+	}
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "events/s")
+}

@@ -43,8 +43,8 @@ type groupReq struct {
 	done         chan groupRes
 }
 
-// groupRes is how a grouped append ended: stored at seq (or found stored: dup), or err (a
-// broker's error, mapped by brokerError).
+// groupRes is how a grouped append ended: stored at seq (or found stored: dup), or err (as
+// Append returns it).
 type groupRes struct {
 	seq uint64
 	dup bool
@@ -73,7 +73,7 @@ func (s *Store) appendGrouped(ctx context.Context, stream string, cur, lastSeq u
 		return AppendResult{}, ErrClosed
 	}
 	if res.err != nil {
-		return AppendResult{}, mapPublishError(stream, res.err)
+		return AppendResult{}, res.err
 	}
 	if res.dup {
 		return s.verifyDuplicate(ctx, stream, e, data, res.seq)
@@ -151,7 +151,7 @@ func (s *Store) sendGroup(reqs []*groupReq, release func()) {
 	need := 0
 	for _, r := range reqs {
 		if err := r.ctx.Err(); err != nil {
-			r.done <- groupRes{err: err} // its caller has given up: not sent
+			r.done <- groupRes{err: mapPublishError(r.stream, err)} // its caller has given up: not sent
 			continue
 		}
 		m, err := eventMsg(1, r.stream, r.cur+1, rec, r.event, r.data)
@@ -167,7 +167,7 @@ func (s *Store) sendGroup(reqs []*groupReq, release func()) {
 	fail := func(err error) {
 		s.appendMu.Unlock()
 		for _, r := range live {
-			r.done <- groupRes{err: err}
+			r.done <- groupRes{err: mapPublishError(r.stream, err)}
 		}
 		release()
 	}
@@ -177,7 +177,11 @@ func (s *Store) sendGroup(reqs []*groupReq, release func()) {
 	}
 	if s.disk != nil {
 		if err := s.disk.ready(int64(need)); err != nil {
-			fail(err)
+			s.appendMu.Unlock()
+			for _, r := range live {
+				r.done <- groupRes{err: err} // as publish returns it
+			}
+			release()
 			return
 		}
 	}
@@ -236,7 +240,7 @@ func (s *Store) awaitGroup(wctx context.Context, cancel context.CancelFunc, p *p
 	if err != nil {
 		err = s.brokerError(wctx, err)
 		for _, r := range reqs {
-			r.done <- groupRes{err: err}
+			r.done <- groupRes{err: mapPublishError(r.stream, err)}
 		}
 		return
 	}
