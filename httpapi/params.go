@@ -89,15 +89,37 @@ func (q query) knownAt(k string) (time.Time, error) {
 
 // figureQuery reads as_of (default today in Vietnam), known_at (default now) and from.
 func (s *Server) figureQuery(q query) (domain.Query, error) {
-	asOf, err := q.date("as_of", domain.DateOf(s.cfg.Now()))
+	return QueryText{AsOf: q.get("as_of"), KnownAt: q.get("known_at"), From: q.get("from")}.Query(s.cfg.Now(), "_")
+}
+
+// QueryText is a figures query as written: the API's parameters as_of, known_at and from, the
+// command line's --as-of, --known-at and --from; "" leaves one at its default.
+type QueryText struct{ AsOf, KnownAt, From string }
+
+// Query reads the query at now: the day (default today in Vietnam), the knowledge time (default
+// now) and the start of the period of flow figures (default domain.ReportPeriodStart). An error
+// names the field as the caller writes it: sep joins its words ("_": as_of, "-": as-of).
+func (t QueryText) Query(now time.Time, sep string) (domain.Query, error) {
+	name := func(s string) string { return strings.ReplaceAll(s, "_", sep) }
+	date := func(field, s string, def domain.Date) (domain.Date, error) {
+		if s == "" {
+			return def, nil
+		}
+		d, err := domain.ParseDate(s)
+		if err != nil {
+			return domain.NoDate, domain.Invalid(name(field), "%v", err) // it quotes s and says how to write a date
+		}
+		return d, nil
+	}
+	asOf, err := date("as_of", t.AsOf, domain.DateOf(now))
 	if err != nil {
 		return domain.Query{}, err
 	}
-	known, err := q.knownAt("known_at")
+	known, err := domain.ParseKnownAt(t.KnownAt)
 	if err != nil {
-		return domain.Query{}, err
+		return domain.Query{}, domain.Invalid(name("known_at"), "%v", err)
 	}
-	from, err := q.date("from", domain.ReportPeriodStart)
+	from, err := date("from", t.From, domain.ReportPeriodStart)
 	if err != nil {
 		return domain.Query{}, err
 	}

@@ -179,3 +179,25 @@ func timelineText(w io.Writer, t *Table, o Options) error {
 	}
 	return nil
 }
+
+// WriteFigureList writes the figures' IDs, kinds and labels, one a line (figures --list).
+func WriteFigureList(w io.Writer, lang string) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, f := range domain.Figures() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", f.ID, kindText(f.Kind, lang), f.Label(lang))
+	}
+	return tw.Flush()
+}
+
+// kindText says how a figure reads time, as figures --list shows it (JSON keeps the kind's name).
+func kindText(k domain.FigureKind, lang string) string {
+	switch k {
+	case domain.Stock:
+		return Label{"thời điểm", "stock"}.In(lang)
+	case domain.Cumulative:
+		return Label{"lũy kế", "cumulative"}.In(lang)
+	case domain.Flow:
+		return Label{"trong kỳ", "flow"}.In(lang)
+	}
+	return string(k)
+}

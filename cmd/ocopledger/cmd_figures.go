@@ -3,13 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/spf13/cobra"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
-	"github.com/ocopledger/ocopledger/checkpoint"
+	"github.com/spf13/cobra"
+
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/httpapi"
 	"github.com/ocopledger/ocopledger/i18n"
@@ -40,32 +39,11 @@ func (q *queryFlags) registerSeries(fs *pflag.FlagSet) {
 }
 
 func (q *queryFlags) query() (domain.Query, error) {
-	out := domain.Query{AsOf: domain.DateOf(time.Now()), From: domain.ReportPeriodStart}
-	if q.asOf != "" {
-		d, err := domain.ParseDate(q.asOf)
-		if err != nil {
-			return out, domain.Invalid("as-of", "%v", err)
-		}
-		out.AsOf = d
-	}
-	if q.from != "" {
-		d, err := domain.ParseDate(q.from)
-		if err != nil {
-			return out, domain.Invalid("from", "%v", err)
-		}
-		out.From = d
-	}
-	k, err := domain.ParseKnownAt(q.knownAt)
-	if err != nil {
-		return out, domain.Invalid("known-at", "%v", err)
-	}
-	out.KnownAt = k
-	return out, nil
+	return httpapi.QueryText{AsOf: q.asOf, KnownAt: q.knownAt, From: q.from}.Query(time.Now(), "-")
 }
 
 // periodQuery is query for the commands whose --from starts the period of the flow figures: a
-// period given must not end before it starts. (Without --from, a day before the default start
-// 01/01/2021 simply has empty flows.)
+// period given must not end before it starts.
 func (q *queryFlags) periodQuery() (domain.Query, error) {
 	out, err := q.query()
 	if err == nil && q.from != "" && out.From > out.AsOf {
@@ -171,28 +149,15 @@ func newRebuildCmd(m *Main) *cobra.Command {
 }
 
 func runFigures(ctx context.Context, m *Main, o *figuresOptions, args []string) error {
-	if o.list {
-		if m.JSON {
-			return m.printJSON(domain.Figures())
-		}
-		tw := tabwriter.NewWriter(m.Out, 0, 4, 2, ' ', 0)
-		for _, f := range domain.Figures() {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", f.ID, m.kind(f.Kind), f.Label(m.Lang))
-		}
-		return tw.Flush()
+	if o.list && m.JSON {
+		return m.printJSON(domain.Figures())
+	} else if o.list {
+		return tables.WriteFigureList(m.Out, m.Lang)
 	}
 	if len(args) > 0 {
 		return usagef("figures takes no arguments (did you mean: ocopledger explain %s?)", args[0])
 	}
 	q, err := o.q.periodQuery()
-	if err != nil {
-		return err
-	}
-	format, opts, err := o.out.parse(m)
-	if err != nil {
-		return err
-	}
-	p, err := m.Figures(ctx)
 	if err != nil {
 		return err
 	}
@@ -202,33 +167,15 @@ func runFigures(ctx context.Context, m *Main, o *figuresOptions, args []string) 
 			dims = append(dims, strings.TrimSpace(dim))
 		}
 	}
-	a, err := httpapi.AnswerFigures(ctx, p, q, dims, m.Lang, func(ctx context.Context, size uint64) checkpoint.Provenance {
-		return m.provenance(ctx, p, size)
+	var fa httpapi.FiguresAnswer
+	format, err := o.out.answer(ctx, m, func(a httpapi.Asker, _ tables.Format) (t tables.Answer, err error) {
+		fa, t, err = a.Figures(ctx, q, dims)
+		return t, err
 	})
-	if err != nil {
-		return err
+	if err == nil && format == tables.FormatText {
+		m.printWarnings(m.Out, fa.Warnings)
 	}
-	if format == tables.FormatJSON {
-		return o.out.printJSON(m, a)
-	}
-	if err := o.out.write(m, tables.Figures(a.Result, q, a.Provenance, m.Lang), format, opts); err != nil || format.File() {
-		return err
-	}
-	m.printWarnings(m.Out, a.Warnings)
-	return nil
-}
-
-// kind says how a figure reads time, as figures --list shows it (JSON keeps the kind's name).
-func (m *Main) kind(k domain.FigureKind) string {
-	switch k {
-	case domain.Stock:
-		return m.t("thời điểm", "stock")
-	case domain.Cumulative:
-		return m.t("lũy kế", "cumulative")
-	case domain.Flow:
-		return m.t("trong kỳ", "flow")
-	}
-	return string(k)
+	return err
 }
 
 func figureArg(args []string, cmd string) (domain.Figure, error) {
@@ -253,32 +200,10 @@ func runExplain(ctx context.Context, m *Main, o *explainOptions, args []string) 
 	if err != nil {
 		return err
 	}
-	format, opts, err := o.out.parse(m)
-	if err != nil {
-		return err
-	}
-	p, err := m.Figures(ctx)
-	if err != nil {
-		return err
-	}
-	items, next, total, err := explainItems(ctx, p, f.ID, q, o.limit, o.after)
-	if err != nil {
-		return err
-	}
-	pos := p.Figures(q).Position
-	if format == tables.FormatJSON {
-		out := map[string]any{"figure": f.ID, "as_of": q.AsOf.String(), "count": len(items), "items": items,
-			"position": pos, "provenance": m.provenance(ctx, p, pos)}
-		if next != "" {
-			out["next"] = next
-		}
-		return o.out.printJSON(m, out)
-	}
-	var pv checkpoint.Provenance
-	if format.File() {
-		pv = m.provenance(ctx, p, pos)
-	}
-	return o.out.write(m, tables.Explain(f, items, total, next, q, pv, m.Lang), format, opts)
+	_, err = o.out.answer(ctx, m, func(a httpapi.Asker, format tables.Format) (tables.Answer, error) {
+		return a.Explain(ctx, f, q, o.limit, o.after, format)
+	})
+	return err
 }
 
 func runDiff(ctx context.Context, m *Main, o *diffOptions, args []string) error {
@@ -296,29 +221,8 @@ func runDiff(ctx context.Context, m *Main, o *diffOptions, args []string) error 
 	if err != nil {
 		return domain.Invalid("vs", "%v", err)
 	}
-	format, opts, err := o.out.parse(m)
-	if err != nil {
-		return err
-	}
-	p, err := m.Figures(ctx)
-	if err != nil {
-		return err
-	}
-	d, err := p.Diff(ctx, q, vs)
-	if err != nil {
-		return err
-	}
-	var pv checkpoint.Provenance
-	if format == tables.FormatJSON || format.File() {
-		pv = m.provenance(ctx, p, max(d.Positions[0], d.Positions[1]))
-	}
-	if format == tables.FormatJSON {
-		return o.out.printJSON(m, struct {
-			projections.DiffResult
-			Provenance checkpoint.Provenance `json:"provenance"`
-		}{d, pv})
-	}
-	return o.out.write(m, tables.Diff(d, pv, m.Lang), format, opts)
+	_, err = o.out.answer(ctx, m, func(a httpapi.Asker, format tables.Format) (tables.Answer, error) { return a.Diff(ctx, q, vs, format) })
+	return err
 }
 
 func runTimeline(ctx context.Context, m *Main, o *timelineOptions, args []string) error {
@@ -339,23 +243,8 @@ func runTimeline(ctx context.Context, m *Main, o *timelineOptions, args []string
 			return domain.Invalid("to", "%v", err)
 		}
 	}
-	format, opts, err := o.out.parse(m)
-	if err != nil {
-		return err
-	}
-	p, err := m.Figures(ctx)
-	if err != nil {
-		return err
-	}
-	// For a flow figure the series counts from the first day of the series.
-	pts, err := p.Timeline(f.ID, q.From, to, o.step, q.KnownAt, q.From)
-	if err != nil {
-		return err
-	}
-	if format == tables.FormatJSON {
-		return o.out.printJSON(m, map[string]any{"figure": f.ID, "points": pts})
-	}
-	return o.out.write(m, tables.Timeline(f, pts, q.From, to, o.step, q.KnownAt, m.Lang), format, opts)
+	_, err = o.out.answer(ctx, m, func(a httpapi.Asker, _ tables.Format) (tables.Answer, error) { return a.Timeline(f, q, to, o.step) })
+	return err
 }
 
 func runExpiring(ctx context.Context, m *Main, o *expiringOptions, args []string) error {
@@ -370,26 +259,10 @@ func runExpiring(ctx context.Context, m *Main, o *expiringOptions, args []string
 	if err != nil {
 		return domain.Invalid("within", "%q is not a number of days such as 30d", o.within)
 	}
-	format, opts, err := o.out.parse(m)
-	if err != nil {
-		return err
-	}
-	p, err := m.Figures(ctx)
-	if err != nil {
-		return err
-	}
-	items, err := p.Expiring(ctx, q, days)
-	if err != nil {
-		return err
-	}
-	if format == tables.FormatJSON {
-		return o.out.printJSON(m, map[string]any{"as_of": q.AsOf.String(), "within_days": days, "items": items})
-	}
-	var pv checkpoint.Provenance
-	if format.File() {
-		pv = m.provenance(ctx, p, p.Figures(q).Position)
-	}
-	return o.out.write(m, tables.Expiring(items, q, days, pv, m.Lang), format, opts)
+	_, err = o.out.answer(ctx, m, func(a httpapi.Asker, format tables.Format) (tables.Answer, error) {
+		return a.Expiring(ctx, q, days, format)
+	})
+	return err
 }
 
 func runRebuild(ctx context.Context, m *Main, o *rebuildOptions, args []string) error {

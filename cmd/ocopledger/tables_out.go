@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"os"
 
+	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/httpapi"
 	"github.com/ocopledger/ocopledger/tables"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -53,6 +56,29 @@ func (o *tableFlags) parse(m *Main) (tables.Format, tables.Options, error) {
 	}
 	sep, err := tables.ParseSep("sep", o.sep)
 	return f, tables.Options{Sep: sep}, err
+}
+
+// answer writes the answer ask gives, in the form --format asks for (returned), to --out or the
+// standard output.
+func (o *tableFlags) answer(ctx context.Context, m *Main, ask func(a httpapi.Asker, f tables.Format) (tables.Answer, error)) (tables.Format, error) {
+	format, opts, err := o.parse(m)
+	if err != nil {
+		return format, err
+	}
+	p, err := m.Figures(ctx)
+	if err != nil {
+		return format, err
+	}
+	a, err := ask(httpapi.Asker{Projection: p, Lang: m.Lang, Provenance: func(ctx context.Context, size uint64) checkpoint.Provenance {
+		return m.provenance(ctx, p, size)
+	}}, format)
+	if err != nil {
+		return format, err
+	}
+	if format == tables.FormatJSON {
+		return format, o.printJSON(m, a.Value)
+	}
+	return format, o.write(m, a.Table(), format, opts)
 }
 
 // write writes a table in a format (not JSON) to --out or to the standard output.
