@@ -65,8 +65,8 @@ func (s *Server) resumeFrom(r *http.Request, q query) (uint64, bool, error) {
 	if err != nil {
 		return 0, false, err
 	}
-	if n > end {
-		return 0, false, domain.Invalid(field, "%d is beyond the end of the log (position %d): this ledger has no such position; reconnect without it to follow from now", n, end)
+	if err := beyondEnd(field, n, end); err != nil {
+		return 0, false, err
 	}
 	return n, true, nil
 }

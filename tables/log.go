@@ -1,10 +1,14 @@
 package tables
 
 import (
+	"bufio"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"time"
 
+	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/ledger"
 )
 
@@ -112,4 +116,61 @@ func logText(w io.Writer, t *Table, o Options) error {
 		l.Row(r)
 	}
 	return l.Close()
+}
+
+// WriteLog writes the entries read visits, from position from, in a format: a table (text, CSV,
+// XLSX) or JSON lines, an entry's JSON a line. With follow, text and JSON are written (and w
+// flushed, when it can be) an entry at a time as they come.
+func WriteLog(w io.Writer, f Format, o Options, from uint64, follow bool, lang string, read func(visit func(e eventstore.Envelope) error) error) error {
+	t := Log(from, lang)
+	if f.File() {
+		if err := read(func(e eventstore.Envelope) error {
+			t.Rows = append(t.Rows, LogRow(ledger.EntryOf(e), lang))
+			return nil
+		}); err != nil {
+			return err
+		}
+		return Write(w, t, f, o)
+	}
+	bw := bufio.NewWriter(w)
+	defer bw.Flush()
+	if f == FormatJSON {
+		return read(func(e eventstore.Envelope) error {
+			if err := WriteJSONLine(bw, e); err != nil || !follow {
+				return err
+			}
+			return bw.Flush()
+		})
+	}
+	grid := NewLogGrid(bw, t, follow)
+	err := read(func(e eventstore.Envelope) error {
+		grid.Row(LogRow(ledger.EntryOf(e), lang))
+		return nil
+	})
+	return errors.Join(err, grid.Close())
+}
+
+// WriteJSONLine writes v's JSON on a line of its own.
+func WriteJSONLine(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// EventText is an entry as a line of text, as `ocopledger watch` prints it.
+func EventText(e ledger.Entry, lang string) string {
+	if e.Unreadable != "" { // not an event: named, with why
+		return fmt.Sprintf("#%d  %s  %-26s %s  %s", e.Sequence, InstantText(e.AppendedAt, lang), Label{"(không đọc được)", "(unreadable)"}.In(lang), e.Stream, e.Unreadable)
+	}
+	line := fmt.Sprintf("#%d  %s  %-26s %s", e.Sequence, InstantText(e.RecordedAt, lang), e.Type, e.Stream)
+	if e.Actor != "" {
+		line += "  " + Label{"bởi ", "by "}.In(lang) + e.Actor
+	}
+	if e.Source != "" {
+		line += "  (" + e.Source + ")"
+	}
+	return line
 }

@@ -1,16 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"github.com/spf13/cobra"
 	"io"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
@@ -109,19 +106,10 @@ func runRecord(ctx context.Context, m *Main, o *recordOptions, args []string) er
 
 // readPayload reads the JSON payload from a file or stdin, or builds it from --set fields.
 func readPayload(m *Main, file string, fields []string) ([]byte, error) {
-	if len(fields) > 0 {
-		if file != "" {
-			return nil, usagef("give the payload either with --file or with --set, not both")
-		}
-		obj := map[string]any{}
-		for _, f := range fields {
-			k, v, ok := strings.Cut(f, "=")
-			if !ok || k == "" {
-				return nil, domain.Invalid("set", "%q: write field=value, e.g. --set stars=4", f)
-			}
-			setPath(obj, strings.Split(k, "."), parseValue(v))
-		}
-		return json.Marshal(obj)
+	if len(fields) > 0 && file != "" {
+		return nil, usagef("give the payload either with --file or with --set, not both")
+	} else if len(fields) > 0 {
+		return ledger.PayloadOf("set", fields)
 	}
 	var r io.Reader = m.In
 	if file != "" && file != "-" {
@@ -133,45 +121,10 @@ func readPayload(m *Main, file string, fields []string) ([]byte, error) {
 		r = f
 	}
 	b, err := io.ReadAll(io.LimitReader(r, ledger.MaxPayload+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(strings.TrimSpace(string(b))) == 0 {
+	if err == nil && len(strings.TrimSpace(string(b))) == 0 {
 		return nil, usagef("no payload: pipe the event's JSON to stdin, or use --file or --set")
 	}
-	return b, nil
-}
-
-func setPath(obj map[string]any, path []string, v any) {
-	for _, p := range path[:len(path)-1] {
-		next, ok := obj[p].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			obj[p] = next
-		}
-		obj = next
-	}
-	obj[path[len(path)-1]] = v
-}
-
-// parseValue reads numbers, booleans and JSON literals as such, anything else as text.
-func parseValue(v string) any {
-	if n, err := strconv.ParseFloat(v, 64); err == nil && (v == "0" || !strings.HasPrefix(v, "0") || strings.HasPrefix(v, "0.")) {
-		return n
-	}
-	switch v {
-	case "true":
-		return true
-	case "false":
-		return false
-	}
-	if strings.HasPrefix(v, "{") || strings.HasPrefix(v, "[") || strings.HasPrefix(v, `"`) {
-		var x any
-		if json.Unmarshal([]byte(v), &x) == nil {
-			return x
-		}
-	}
-	return v
+	return b, err
 }
 
 type logOptions struct {
@@ -181,10 +134,6 @@ type logOptions struct {
 	follow      bool
 	out         tableFlags
 }
-
-type stopRead struct{}
-
-func (stopRead) Error() string { return "stop" }
 
 func runLog(ctx context.Context, m *Main, o *logOptions, args []string) (err error) {
 	if len(args) > 0 {
@@ -201,82 +150,17 @@ func runLog(ctx context.Context, m *Main, o *logOptions, args []string) (err err
 	if err != nil {
 		return err
 	}
-	t := tables.Log(max(o.from, 1), m.Lang)
-	if format.File() {
-		if err := readLog(ctx, m, o, s, func(e eventstore.Envelope) error {
-			t.Rows = append(t.Rows, tables.LogRow(ledger.EntryOf(e), m.Lang))
-			return nil
-		}); err != nil {
-			return err
-		}
-		return o.out.write(m, t, format, opts)
-	}
-	return o.out.to(m, func(out io.Writer) error {
-		w := bufio.NewWriter(out)
-		defer w.Flush()
-		if format == tables.FormatJSON {
-			return readLog(ctx, m, o, s, func(e eventstore.Envelope) error {
-				if err := writeEnvelope(w, e); err != nil || !o.follow {
-					return err
-				}
-				return w.Flush()
-			})
-		}
-		grid := tables.NewLogGrid(w, t, o.follow)
-		err := readLog(ctx, m, o, s, func(e eventstore.Envelope) error {
-			grid.Row(tables.LogRow(ledger.EntryOf(e), m.Lang))
-			return nil
-		})
-		return errors.Join(err, grid.Close())
-	})
-}
-
-// readLog visits the entries of the log that --stream, --type, --from, --to and --limit select,
-// or follows it with --follow.
-func readLog(ctx context.Context, m *Main, o *logOptions, s *eventstore.Store, visit func(e eventstore.Envelope) error) error {
-	n := 0
-	selected := func(e eventstore.Envelope) error {
-		if o.to > 0 && e.Sequence > o.to {
-			return stopRead{}
-		}
-		if !eventstore.MatchPattern(o.stream, e.Stream) || !eventstore.MatchPattern(o.typ, e.Type) {
-			return nil
-		}
-		if err := visit(e); err != nil {
-			return err
-		}
-		if n++; o.limit > 0 && n >= o.limit {
-			return stopRead{}
-		}
-		return nil
-	}
-	var err error
-	from := max(o.from, 1)
-	if o.follow {
-		err = s.Follow(ctx, from, selected)
-	} else {
+	q := ledger.LogQuery{Stream: o.stream, Type: o.typ, From: o.from, To: o.to, Limit: o.limit, Follow: o.follow}
+	if !o.follow && m.StreamName == "" {
 		// To the end the data directory knows the log reached, at least: a log cut short names
 		// what it lost.
-		var end uint64
-		if m.StreamName == "" {
-			if end, err = m.knownEnd(ctx, s); err != nil {
-				return err
-			}
+		if q.End, err = m.knownEnd(ctx, s); err != nil {
+			return err
 		}
-		err = s.ReadWith(ctx, eventstore.ReadOptions{From: from, End: end}, selected)
 	}
-	if _, ok := err.(stopRead); ok || ctx.Err() != nil && o.follow {
-		err = nil
-	}
-	return err
-}
-
-func writeEnvelope(w io.Writer, e eventstore.Envelope) error {
-	b, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
-	_, err = w.Write(b)
-	return err
+	return o.out.to(m, func(w io.Writer) error {
+		return tables.WriteLog(w, format, opts, max(o.from, 1), o.follow, m.Lang, func(visit func(e eventstore.Envelope) error) error {
+			return ledger.ReadLog(ctx, s, q, visit)
+		})
+	})
 }
