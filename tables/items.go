@@ -54,6 +54,19 @@ func LogPrefix(pv checkpoint.Provenance, lang string) string {
 		i18n.Int(lang, int64(pv.Size)), base64.StdEncoding.EncodeToString(pv.Root))
 }
 
+// SourceSentence is the sentence naming the log prefix an answer was read from and whether a
+// signed checkpoint was published for it, as it closes a report or a reconciliation; "" for none.
+func SourceSentence(pv checkpoint.Provenance, lang string) string {
+	if pv.Size == 0 {
+		return ""
+	}
+	signed := Label{"chưa có điểm kiểm chứng đã ký cho đúng số mục ghi này", "no signed checkpoint was published for exactly this size"}
+	if pv.Checkpoint != "" {
+		signed = Label{"có điểm kiểm chứng đã ký (ocopledger checkpoint, GET /v1/checkpoints)", "a signed checkpoint was published for it (ocopledger checkpoint, GET /v1/checkpoints)"}
+	}
+	return Label{"Nguồn: ", "Source: "}.In(lang) + LogPrefix(pv, lang) + "; " + signed.In(lang) + "."
+}
+
 // Explain columns (the order of the row Explain builds).
 const (
 	exNum = iota

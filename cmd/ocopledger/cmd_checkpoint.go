@@ -3,14 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/projections"
-	"github.com/ocopledger/ocopledger/tables"
 )
 
 type proveOptions struct {
@@ -128,35 +126,6 @@ func (m *Main) provenance(ctx context.Context, p *projections.Projection, size u
 		cl, _ = checkpoint.Open(ctx, m.store, nil, false)
 	}
 	return cl.ProvenanceOf(ctx, p, size)
-}
-
-// historyFooter writes under a text or Markdown answer which history it was read from.
-func (m *Main) historyFooter(format string, pv checkpoint.Provenance) {
-	m.historyFooterTo(m.Out, format, pv)
-}
-
-func (m *Main) historyFooterTo(w io.Writer, format string, pv checkpoint.Provenance) {
-	line := m.historySource(pv)
-	if line == "" {
-		return
-	}
-	prefix := "\n"
-	if format == "md" {
-		prefix = "\n---\n"
-	}
-	fmt.Fprint(w, prefix+line+"\n")
-}
-
-// historySource is the sentence naming the log prefix an answer was read from, "" when none.
-func (m *Main) historySource(pv checkpoint.Provenance) string {
-	if pv.Size == 0 {
-		return ""
-	}
-	signed := m.t("chưa có điểm kiểm chứng đã ký cho đúng số mục ghi này", "no signed checkpoint was published for exactly this size")
-	if pv.Checkpoint != "" {
-		signed = m.t("có điểm kiểm chứng đã ký (ocopledger checkpoint, GET /v1/checkpoints)", "a signed checkpoint was published for it (ocopledger checkpoint, GET /v1/checkpoints)")
-	}
-	return m.t("Nguồn: ", "Source: ") + tables.LogPrefix(pv, m.Lang) + "; " + signed + "."
 }
 
 // checkpointNow brings the read models to the end of the log and publishes a signed checkpoint
