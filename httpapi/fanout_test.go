@@ -1,8 +1,17 @@
 package httpapi_test
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // The figure changes of a day are computed once per log position, whatever the number of its
@@ -53,4 +62,83 @@ func TestStreamFiguresComputedOncePerChange(t *testing.T) {
 	if got := round(40, "2025-08-07", "2025-09-01"); got != 2*perRound {
 		t.Errorf("40 subscribers of two days, %d positions: %v computations, want %d (one per position and day)", perRound, got, 2*perRound)
 	}
+}
+
+// A subscriber that stops reading is disconnected once a write waits longer than the
+// slow-consumer limit, counted as such in /metrics; resuming from the last event it received
+// (Last-Event-ID), it gets every event once, in order. The server's send buffers and the
+// client's receive buffer are made small so that a few events fill them.
+func TestStreamSlowConsumerResumesWithoutLoss(t *testing.T) {
+	e := newEnv(t, envOpt{tokens: testTokens, slow: 300 * time.Millisecond})
+	ts := httptest.NewUnstartedServer(e.Srv.Handler())
+	ts.Listener = smallSendBuffers{ts.Listener}
+	ts.Start()
+	t.Cleanup(ts.Close)
+
+	start := e.lastSeq()
+	const n = 300
+	for i := 0; i < n; i++ {
+		body := cert(fmt.Sprintf("slow-%d", i), 4, "2024-01-01")
+		// a long producer name makes each message a few kilobytes
+		body = bytes.Replace(body, []byte(`"Chủ thể thử"`), []byte(`"Chủ thể thử `+strings.Repeat("x", 250)+`"`), 1)
+		e.record("ocop.certified", body)
+	}
+	end := start + n
+
+	d := net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
+		var serr error
+		c.Control(func(fd uintptr) { serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+		return serr
+	}}
+	conn, err := d.DialContext(t.Context(), "tcp", ts.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET /v1/stream/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nLast-Event-ID: %d\r\n\r\n", viewerToken, start)
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("subscribing: %v %v", res, err)
+	}
+	// Read nothing until the server has given up on this subscriber.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if v, _ := value(e.scrape(), "ocopledger_sse_disconnects_total", "stream", "events", "reason", "slow_consumer"); v >= 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the subscriber that reads nothing was not disconnected as slow within 20 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var got []uint64
+	collect := func(m sseMsg) {
+		seq, _ := strconv.ParseUint(m.ID, 10, 64)
+		got = append(got, seq)
+	}
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	readSSE(res.Body, collect, func(string) {}) // what was on its way, then the end of the stream
+	if len(got) == 0 || got[len(got)-1] >= end {
+		t.Fatalf("before the disconnection the subscriber got %d events (last %v): want some, not all %d", len(got), got, n)
+	}
+	c := e.subscribe("/v1/stream/events", viewerToken, fmt.Sprint(got[len(got)-1]))
+	for got[len(got)-1] < end {
+		collect(c.next(t))
+	}
+	c.Close()
+	for i, seq := range got {
+		if seq != start+1+uint64(i) {
+			t.Fatalf("events received across the disconnection: %v, want %d…%d each once, in order", got, start+1, end)
+		}
+	}
+}
+
+type smallSendBuffers struct{ net.Listener }
+
+func (l smallSendBuffers) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetWriteBuffer(4096)
+	}
+	return c, err
 }

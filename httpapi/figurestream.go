@@ -202,7 +202,7 @@ func (s *Server) handleStreamFigures(w http.ResponseWriter, r *http.Request) {
 	g := s.subscribers.WithLabelValues("figures")
 	g.Inc()
 	defer g.Dec()
-	sw := startSSE(w)
+	sw := s.startSSE(w)
 	if err := sw.write([]byte("retry: 2000\n")); err != nil {
 		return
 	}
@@ -231,6 +231,7 @@ func (s *Server) handleStreamFigures(w http.ResponseWriter, r *http.Request) {
 			floor := day.floor
 			day.mu.RUnlock()
 			if err := s.figures.catchUp(ctx, sw, k, cursor, floor); err != nil {
+				s.writeFailed("figures", r, cursor, err)
 				return
 			}
 			cursor = floor
@@ -238,11 +239,13 @@ func (s *Server) handleStreamFigures(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, m := range msgs {
 			if err := sw.write(m); err != nil {
+				s.writeFailed("figures", r, cursor, err)
 				return
 			}
 		}
 		if len(msgs) > 0 {
 			if err := sw.flush(); err != nil {
+				s.writeFailed("figures", r, cursor, err)
 				return
 			}
 		}
@@ -253,6 +256,7 @@ func (s *Server) handleStreamFigures(w http.ResponseWriter, r *http.Request) {
 		case <-wake:
 		case <-tick.C:
 			if err := sw.comment("keepalive"); err != nil {
+				s.writeFailed("figures", r, cursor, err)
 				return
 			}
 		}

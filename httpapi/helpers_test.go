@@ -58,6 +58,7 @@ type envOpt struct {
 	ring        int
 	rebuild     func(context.Context) error // the server's Rebuild; default: does nothing
 	natsURL     string                      // connect the store to this server instead of embedding one
+	slow        time.Duration               // the server's SlowConsumer
 }
 
 func newEnv(tb testing.TB, o envOpt) *testEnv {
@@ -88,7 +89,7 @@ func newEnv(tb testing.TB, o envOpt) *testEnv {
 		o.rebuild = func(context.Context) error { return nil }
 	}
 	e.Srv = httpapi.New(httpapi.Config{Ledger: e.Ledger, Projection: p, Auth: auth, Heartbeat: o.heartbeat, RingSize: o.ring,
-		Rebuild: o.rebuild})
+		Rebuild: o.rebuild, SlowConsumer: o.slow})
 	e.HTTP = httptest.NewServer(e.Srv.Handler())
 	e.URL = e.HTTP.URL
 	e.wg.Add(1)

@@ -21,6 +21,7 @@ type serverMetrics struct {
 	// figureComputations counts the figures computed at a log position for /v1/stream/figures:
 	// once per position and day streamed, whatever the number of subscribers.
 	figureComputations prometheus.Counter
+	disconnects        *prometheus.CounterVec
 	panics             *prometheus.CounterVec
 }
 
@@ -40,6 +41,10 @@ func (s *Server) registerMetrics(reg prometheus.Registerer) {
 	s.subscribers.WithLabelValues("figures")
 	s.figureComputations = f.NewCounter(prometheus.CounterOpts{Name: "ocopledger_figure_computations_total",
 		Help: "Figures computed at a log position for the figure streams: once per position and day streamed, however many subscribe."})
+	s.disconnects = f.NewCounterVec(prometheus.CounterOpts{Name: "ocopledger_sse_disconnects_total",
+		Help: "Stream subscribers the server disconnected, by stream and reason (slow_consumer: a write not taken within the limit; the subscriber resumes from Last-Event-ID)."}, []string{"stream", "reason"})
+	s.disconnects.WithLabelValues("events", "slow_consumer")
+	s.disconnects.WithLabelValues("figures", "slow_consumer")
 	s.panics = metrics.Panics(reg)
 	s.panics.WithLabelValues("http")
 	reg.MustRegister(stateCollector{s})

@@ -47,6 +47,9 @@ type Config struct {
 	Heartbeat time.Duration
 	// Now is the clock for "today in Vietnam"; default time.Now.
 	Now func() time.Time
+	// SlowConsumer is how long a stream subscriber may take to accept a write before it is
+	// disconnected as too slow (it resumes from Last-Event-ID, losing nothing); default 30 s.
+	SlowConsumer time.Duration
 	// RingSize is how many recent events the stream keeps in memory for subscribers that
 	// fall slightly behind; older ones are read from the log. Default 8192.
 	RingSize int
@@ -61,6 +64,7 @@ type Server struct {
 	hub    *hub
 	// figures shares the computation of figure changes among the subscribers of a day
 	figures *figureStreams
+	replays chan struct{} // a slot for each subscriber reading the log (replay)
 	ready   atomic.Bool
 	runMu   sync.Mutex
 	ctx     atomic.Pointer[context.Context] // Run's context
@@ -97,13 +101,16 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.SlowConsumer <= 0 {
+		cfg.SlowConsumer = 30 * time.Second
+	}
 	if cfg.RingSize <= 0 {
 		cfg.RingSize = 8192
 	}
 	if cfg.Auth == nil {
 		cfg.Auth, _ = NewAuth(nil, false)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger}
+	s := &Server{cfg: cfg, log: cfg.Logger, replays: make(chan struct{}, maxReplays)}
 	s.hub = newHub(cfg.Ledger, cfg.RingSize, cfg.Logger)
 	s.registerMetrics(cfg.Metrics)
 	s.figures = newFigureStreams(cfg.Projection, s.figureComputations)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -11,25 +12,44 @@ import (
 	"github.com/ocopledger/ocopledger/domain"
 )
 
-// sseWriter writes Server-Sent Events and flushes them.
+// sseWriter writes Server-Sent Events and flushes them. Each write must be taken by the
+// subscriber's connection within the slow-consumer limit; one that is not ends the stream (see
+// writeFailed), and the subscriber resumes from Last-Event-ID.
 type sseWriter struct {
 	w     http.ResponseWriter
-	flush func() error
+	rc    *http.ResponseController
+	slow  time.Duration
+	until time.Time // the write deadline set on the connection
 }
 
-func startSSE(w http.ResponseWriter) *sseWriter {
+func (s *Server) startSSE(w http.ResponseWriter) *sseWriter {
 	rc := http.NewResponseController(w)
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no") // tell proxies not to buffer
 	w.WriteHeader(http.StatusOK)
-	return &sseWriter{w: w, flush: rc.Flush}
+	return &sseWriter{w: w, rc: rc, slow: s.cfg.SlowConsumer}
+}
+
+// deadline moves the connection's write deadline on, so that every write starts with at least
+// three quarters of the limit before it (moved only now and then: it costs a timer).
+func (s *sseWriter) deadline() {
+	if now := time.Now(); s.until.Sub(now) < s.slow*3/4 {
+		s.until = now.Add(s.slow)
+		s.rc.SetWriteDeadline(s.until) // a connection without deadlines has only the heartbeat
+	}
 }
 
 func (s *sseWriter) write(b []byte) error {
+	s.deadline()
 	_, err := s.w.Write(b)
 	return err
+}
+
+func (s *sseWriter) flush() error {
+	s.deadline()
+	return s.rc.Flush()
 }
 
 func (s *sseWriter) comment(text string) error {
@@ -104,7 +124,7 @@ func (s *Server) handleStreamEvents(w http.ResponseWriter, r *http.Request) {
 	g.Inc()
 	s.hub.subs.Add(1)
 	defer func() { g.Dec(); s.hub.subs.Add(-1) }()
-	sw := startSSE(w)
+	sw := s.startSSE(w)
 	if err := sw.write([]byte("retry: 2000\n")); err != nil {
 		return
 	}
@@ -113,15 +133,13 @@ func (s *Server) handleStreamEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	tick := time.NewTicker(s.cfg.Heartbeat)
 	defer tick.Stop()
-	buf := make([]frame, 0, 256)
+	buf := make([]frame, 0, 32)
 	for {
 		frames, behind, wake := s.hub.after(cursor, buf[:0], cap(buf))
 		if behind {
-			cursor, err = s.replay(ctx, sw, cursor, match)
+			cursor, err = s.replay(ctx, sw, cursor, match, tick.C)
 			if err != nil {
-				if !errors.Is(err, context.Canceled) {
-					s.log.Debug("event stream: replay stopped", "err", err)
-				}
+				s.writeFailed("events", r, cursor, err)
 				return
 			}
 			continue
@@ -130,12 +148,14 @@ func (s *Server) handleStreamEvents(w http.ResponseWriter, r *http.Request) {
 			for _, f := range frames {
 				if match(f.typ, f.stream) {
 					if err := sw.write(f.msg); err != nil {
+						s.writeFailed("events", r, cursor, err)
 						return
 					}
 				}
 				cursor = f.seq
 			}
 			if err := sw.flush(); err != nil {
+				s.writeFailed("events", r, cursor, err)
 				return
 			}
 			continue
@@ -146,6 +166,7 @@ func (s *Server) handleStreamEvents(w http.ResponseWriter, r *http.Request) {
 		case <-wake:
 		case <-tick.C:
 			if err := sw.comment("keepalive"); err != nil {
+				s.writeFailed("events", r, cursor, err)
 				return
 			}
 		}
@@ -153,8 +174,22 @@ func (s *Server) handleStreamEvents(w http.ResponseWriter, r *http.Request) {
 }
 
 // replay sends the events after cursor from the log (up to its end when called) and returns
-// the new cursor.
-func (s *Server) replay(ctx context.Context, sw *sseWriter, cursor uint64, match func(t, s string) bool) (uint64, error) {
+// the new cursor. At most maxReplays subscribers read the log at once (after an import longer
+// than the ring, every subscriber would): the others wait their turn, heartbeats going on.
+func (s *Server) replay(ctx context.Context, sw *sseWriter, cursor uint64, match func(t, s string) bool, tick <-chan time.Time) (uint64, error) {
+	for waiting := true; waiting; {
+		select {
+		case s.replays <- struct{}{}:
+			waiting = false
+		case <-ctx.Done():
+			return cursor, ctx.Err()
+		case <-tick:
+			if err := sw.comment("keepalive"); err != nil {
+				return cursor, err
+			}
+		}
+	}
+	defer func() { <-s.replays }()
 	n := 0
 	err := s.cfg.Ledger.ReadEntries(ctx, cursor+1, func(e Envelope) error {
 		if match(e.Type, e.Stream) {
@@ -178,6 +213,24 @@ func (s *Server) replay(ctx context.Context, sw *sseWriter, cursor uint64, match
 		return cursor, err
 	}
 	return cursor, sw.flush()
+}
+
+// maxReplays is how many stream subscribers may read the log at once.
+const maxReplays = 8
+
+// writeFailed says why a stream ended on a write that failed: a subscriber that did not take a
+// write within the slow-consumer limit was disconnected (counted and logged: it resumes from
+// Last-Event-ID, losing nothing); a subscriber that went away is no news.
+func (s *Server) writeFailed(stream string, r *http.Request, cursor uint64, err error) {
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		s.disconnects.WithLabelValues(stream, "slow_consumer").Inc()
+		s.log.Info("stream subscriber too slow: disconnected; it resumes from Last-Event-ID", "stream", stream,
+			"remote", r.RemoteAddr, "after", cursor, "limit", s.cfg.SlowConsumer)
+	case errors.Is(err, context.Canceled):
+	default:
+		s.log.Debug("stream ended", "stream", stream, "remote", r.RemoteAddr, "after", cursor, "err", err)
+	}
 }
 
 // FigureChange is how one figure changed at a log position.
