@@ -6,6 +6,6 @@ package projections
 // Linux (see mapped_linux.go).
 func (p *Projection) releaseMapped() {}
 
-var releaseAbove int64
+var releaseAbove, releaseGain int64
 
-func residentAbove(int64) bool { return false }
+func resident() (total, file int64, ok bool) { return 0, 0, false }

@@ -11,7 +11,8 @@ import (
 const releaseEvery = 10 * time.Millisecond
 
 // releaser drops the read-model file's pages from the memory map (releaseMapped) on a goroutine
-// of its own, when the process's resident memory is above releaseAbove: it looks when a catch-up
+// of its own, when the process's resident memory is above releaseAbove and releaseGain more of
+// the file is mapped than when it started: it looks when a catch-up
 // asks — after each transaction and half-way through it — and every releaseEvery. (Dropping the
 // read models has one that releases every 2 ms whatever the memory: see dropBuckets.) On the
 // applying goroutine, which bounds a rebuild's speed, the madvise calls and the faults of pages
@@ -32,6 +33,7 @@ func (p *Projection) startReleaser(every time.Duration, above int64) *releaser {
 		return nil
 	}
 	r := &releaser{ask: make(chan struct{}, 1)}
+	_, fileBase, _ := resident()
 	r.wg.Go(func() {
 		t := time.NewTicker(every)
 		defer t.Stop()
@@ -43,12 +45,23 @@ func (p *Projection) startReleaser(every time.Duration, above int64) *releaser {
 				}
 			case <-t.C:
 			}
-			if residentAbove(above) {
+			if above <= 0 {
+				p.releaseMapped()
+				continue
+			}
+			if total, file, ok := resident(); !ok || worthReleasing(total, file-fileBase, above, releaseGain) {
 				p.releaseMapped()
 			}
 		}
 	})
 	return r
+}
+
+// worthReleasing tells whether to drop the mapped pages of the file when the process holds
+// total bytes of resident memory, of them grown more of files mapped than when the catch-up
+// began: only above the mark, and only once enough more is mapped to be worth the faults.
+func worthReleasing(total, grown, above, gain int64) bool {
+	return total > above && grown >= gain
 }
 
 // poke asks for a release; a nil releaser does nothing.
