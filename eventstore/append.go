@@ -33,7 +33,10 @@ const (
 const (
 	// batchFlowEvery: every so many messages of an atomic batch are sent as
 	// requests, so a fast writer waits for the server to have staged them.
-	batchFlowEvery = 100
+	// A batch of up to importBatch messages (Import's) goes out at once, as `nats bench js pub
+	// atomic` sends it: its staging requests would wait behind the commits of the batches
+	// before it in the stream's queue.
+	batchFlowEvery = importBatch
 	// anyVersionAttempts bounds the retries of an AnyVersion append that
 	// keeps losing races (it re-reads the stream head each time).
 	anyVersionAttempts = 10

@@ -25,7 +25,7 @@ import (
 // conflict, the retry a duplicate, the others stored. A record appears at most once in a group
 // (a second append to it waits for the next), so its check is the first on its subject.
 const (
-	groupMax      = batchFlowEvery // appends per group: sent without a staging round trip
+	groupMax      = 100 // appends per group (at most batchFlowEvery: sent without a staging round trip)
 	groupInFlight = 2
 )
 
