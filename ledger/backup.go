@@ -59,6 +59,28 @@ func (r ExportReport) Err(where string) error {
 		where, total, gapList(r.Missing), r.Entries)
 }
 
+// WriteWarnings writes, in a language, what an export that is complete still says: the entries
+// read from the block files because the store could not give them back (the store is damaged),
+// and the entries that are not events, kept byte for byte.
+func (r ExportReport) WriteWarnings(w io.Writer, lang string) {
+	t := func(vi, en string) string {
+		if lang == "en" {
+			return en
+		}
+		return vi
+	}
+	if len(r.Recovered) > 0 {
+		fmt.Fprintf(w, t("ocopledger: cảnh báo: kho sự kiện không đọc được %d mục ghi, ở các vị trí %s; chúng được đọc thẳng từ các tệp khối dữ liệu (đã kiểm tra mã kiểm tra của từng mục) và có trong bản xuất; kho này bị hỏng: hãy khôi phục bản xuất vào một thư mục dữ liệu mới\n",
+			"ocopledger: warning: the store cannot give back %d entries, at positions %s; they were read straight from its block files (each one's checksum verified) and are in the export; the store is damaged: restore the export into a new data directory\n"),
+			len(r.Recovered), PositionList(r.Recovered))
+	}
+	if len(r.Unreadable) > 0 {
+		fmt.Fprintf(w, t("%d mục ghi không phải sự kiện, được giữ nguyên byte (ocopledger_unreadable), ở các vị trí: %s\n",
+			"%d entries are not events and are kept byte for byte (ocopledger_unreadable), at positions: %s\n"),
+			len(r.Unreadable), PositionList(r.Unreadable))
+	}
+}
+
 // Reasons written in ocopledger_missing lines.
 const (
 	missingInStore  = "the store cannot read this entry: its message is damaged or was deleted"

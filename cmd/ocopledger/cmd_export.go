@@ -97,16 +97,7 @@ func runExport(ctx context.Context, m *Main, o *exportOptions, args []string) er
 		}
 		fmt.Fprintf(m.Err, m.t("đã xuất %d mục ghi vào %s\n", "exported %d entries to %s\n"), r.Entries, o.out)
 	}
-	if len(r.Recovered) > 0 {
-		fmt.Fprintf(m.Err, m.t("ocopledger: cảnh báo: kho sự kiện không đọc được %d mục ghi, ở các vị trí %s; chúng được đọc thẳng từ các tệp khối dữ liệu (đã kiểm tra mã kiểm tra của từng mục) và có trong bản xuất; kho này bị hỏng: hãy khôi phục bản xuất vào một thư mục dữ liệu mới\n",
-			"ocopledger: warning: the store cannot give back %d entries, at positions %s; they were read straight from its block files (each one's checksum verified) and are in the export; the store is damaged: restore the export into a new data directory\n"),
-			len(r.Recovered), ledger.PositionList(r.Recovered))
-	}
-	if len(r.Unreadable) > 0 {
-		fmt.Fprintf(m.Err, m.t("%d mục ghi không phải sự kiện, được giữ nguyên byte (ocopledger_unreadable), ở các vị trí: %s\n",
-			"%d entries are not events and are kept byte for byte (ocopledger_unreadable), at positions: %s\n"),
-			len(r.Unreadable), ledger.PositionList(r.Unreadable))
-	}
+	r.WriteWarnings(m.Err, m.Lang)
 	return r.Err(cmp.Or(o.out, m.t("đầu ra", "the output")))
 }
 
