@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/httpapi"
-	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/internal/progress"
 	"github.com/ocopledger/ocopledger/projections"
 	"github.com/ocopledger/ocopledger/tables"
@@ -290,21 +288,10 @@ func runRebuild(ctx context.Context, m *Main, o *rebuildOptions, args []string) 
 	if err != nil {
 		return err
 	}
-	st := p.Status()
-	el := time.Since(start)
 	if m.JSON {
-		return m.printJSON(map[string]any{"events": st.Checkpoint, "seconds": el.Seconds(), "unknown_types": st.Unknown,
-			"quarantined": st.Quarantined, "unacknowledged": st.Unacknowledged})
+		return m.printJSON(tables.Rebuilt(p.Status(), time.Since(start)))
 	}
-	rate := ""
-	if el > 0 {
-		rate = i18n.Int(m.Lang, int64(float64(st.Checkpoint)/el.Seconds()))
-	}
-	fmt.Fprintf(m.Out, m.t("Đã dựng lại số liệu từ %s sự kiện trong %s (%s sự kiện/giây).\n", "Rebuilt the figures from %s events in %s (%s events/s).\n"),
-		i18n.Int(m.Lang, int64(st.Checkpoint)), i18n.Duration(m.Lang, el), rate)
-	for t, n := range st.Unknown {
-		fmt.Fprintf(m.Out, m.t("Cảnh báo: %d sự kiện loại %q chưa được phiên bản này hiểu; hãy nâng cấp ocopledger.\n", "Warning: %d events of type %q are unknown to this version; upgrade ocopledger.\n"), n, t)
-	}
+	tables.WriteRebuilt(m.Out, p.Status(), time.Since(start), m.Lang)
 	m.printWarnings(m.Out, p.Quarantined())
 	return nil
 }
