@@ -228,7 +228,7 @@ func startServe(t *testing.T, ctx context.Context, flags ...string) string {
 		m.Close()
 	}()
 	t.Cleanup(func() { stop(); <-done })
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(3 * time.Minute)
 	for time.Now().Before(deadline) {
 		res, err := http.Get(base + "/readyz")
 		if err == nil {
