@@ -154,6 +154,9 @@ func (s *Server) handleStreamEvents(w http.ResponseWriter, r *http.Request) {
 				}
 				cursor = f.seq
 			}
+			if len(frames) == cap(buf) {
+				continue // more are waiting: one flush for them all (the buffer writes out when full)
+			}
 			if err := sw.flush(); err != nil {
 				s.writeFailed("events", r, cursor, err)
 				return
