@@ -22,7 +22,7 @@ import (
 
 // Version is the version of the projectors' meaning. Bump it whenever the code changes what a
 // read model holds: the next start finds the old version in the file and rebuilds from the log.
-const Version = 12 // 12: deltas by place and tags (breakdowns indexed)
+const Version = 13 // 13: the index of counted items (explain by pages, expiring); 12: deltas by place and tags (breakdowns indexed)
 
 // Options configure a projection.
 type Options struct {
@@ -412,6 +412,9 @@ func (p *Projection) writeBulk() error {
 			return err
 		}
 	}
+	if err := p.writeItemIndex(&w, b.ends); err != nil {
+		return err
+	}
 	<-sorted
 	for _, k := range streams {
 		name, _, v := b.streams.entry(uint32(k))
@@ -636,7 +639,7 @@ func (p *Projection) commit(b *batch, rel *releaser) error {
 		}
 		w := &writer{p: p, tx: tx, b: b, nextRow: nextRow,
 			log: tx.Bucket(bLog), streams: tx.Bucket(bStreams), rows: tx.Bucket(bRows), ends: tx.Bucket(bEnds),
-			items: tx.Bucket(bItems), deltas: tx.Bucket(bDeltas)}
+			items: tx.Bucket(bItems), deltas: tx.Bucket(bDeltas), byItem: tx.Bucket(bByItem), byExpiry: tx.Bucket(bByExpiry)}
 		w.logPage = pageWriter{b: w.log, size: logPageHeader + 300<<logPageBits, log: true, pool: &p.logPages}
 		w.rowPages = make([]pageWriter, len(figures))
 		for i := range w.rowPages {

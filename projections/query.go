@@ -275,81 +275,104 @@ func explainAfter(cursor string) (string, error) {
 }
 
 // explain calls fn for the items after the cursor, in order, until fn returns false; more says
-// whether items follow the one given. The counting rows are found once; their attributes and
-// events are read chunk items at a time, each chunk in a read transaction of its own, so that a
-// slow reader does not hold one open (what a position knows never changes).
+// whether items follow the one given. The items are read chunk at a time from the index of
+// counted items (a cursor walk from the last item given), with their attributes and events, each
+// chunk in a read transaction of its own, so that a slow reader does not hold one open (what a
+// position knows never changes).
 func (p *Projection) explain(ctx context.Context, figure string, q domain.Query, cursor string, chunk int, fn func(it ExplainItem, more bool) bool) error {
 	after, err := explainAfter(cursor)
 	if err != nil {
 		return err
 	}
+	f, ok := domain.LookupFigure(figure)
+	if !ok {
+		return unknownFigure(figure)
+	}
 	if err := p.indexesReady(); err != nil {
 		return err
 	}
 	q, s := p.resolve(q)
-	var rows []row
-	if err := p.db.View(func(tx *bolt.Tx) error {
-		rows, err = p.counted(tx, figure, q, s)
-		return err
-	}); err != nil {
-		return err
-	}
-	if cursor != "" {
-		rows = rows[sort.Search(len(rows), func(i int) bool { return rows[i].Item > after }):]
-	}
-	for len(rows) > 0 {
-		part := rows[:min(chunk, len(rows))]
-		rows = rows[len(part):]
-		items := make([]ExplainItem, 0, len(part))
+	first := cursor == ""
+	for {
+		var items []ExplainItem
+		more := false
 		err := p.db.View(func(tx *bolt.Tx) error {
 			if err := p.indexesReady(); err != nil {
 				return err // a rebuild from zero began meanwhile
 			}
-			if err := attrsOf(tx, part); err != nil {
+			var rows []row
+			var err error
+			if rows, more, err = newItemIndex(tx).countedAfter(f, q, s, after, first, chunk); err != nil {
 				return err
 			}
-			for _, r := range part {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				evs, err := streamEvents(tx, r.Stream, s)
-				if err != nil {
-					return err
-				}
-				items = append(items, ExplainItem{Item: r.Item, Stream: r.Stream, From: r.From, Until: r.Until, Attrs: r.Attrs, EventID: r.EventID, Events: evs})
-			}
-			return nil
+			items, err = explainItems(ctx, tx, rows, s)
+			return err
 		})
 		if err != nil {
 			return err
 		}
 		for i, it := range items {
-			if !fn(it, i < len(items)-1 || len(rows) > 0) {
+			if !fn(it, i < len(items)-1 || more) {
 				return nil
 			}
 		}
+		if !more {
+			return nil
+		}
+		after, first = items[len(items)-1].Item, false
 	}
-	return nil
 }
 
-func streamEvents(tx *bolt.Tx, stream string, s uint64) ([]EventRef, error) {
-	v := tx.Bucket(bStreams).Get([]byte(stream))
-	if v == nil {
-		return nil, nil
-	}
-	idx, err := decodeStreamIndex(v)
+// explainItems reads the attributes and events of the counting rows as known at s: the events
+// are those of the stream's history its attributes are folded from, up to s.
+func explainItems(ctx context.Context, tx *bolt.Tx, rows []row, s uint64) ([]ExplainItem, error) {
+	evs := make([][]EventRef, len(rows))
+	var last []domain.Recorded
+	var refs []EventRef
+	err := attrsEach(tx, rows, func(i int, hist []domain.Recorded) {
+		if len(hist) == 0 || len(last) == 0 || &hist[0] != &last[0] {
+			last, refs = hist, nil
+			for _, r := range hist {
+				if r.Sequence > s {
+					break
+				}
+				refs = append(refs, EventRef{Sequence: r.Sequence, ID: r.ID, Type: r.Type, Stream: r.Stream, RecordedAt: r.RecordedAt, Source: r.Source, Actor: r.Actor})
+			}
+		}
+		evs[i] = refs
+	})
 	if err != nil {
 		return nil, err
 	}
-	lb := tx.Bucket(bLog)
-	var out []EventRef
-	for _, q := range idx.seqs {
-		if q > s {
-			break
-		}
-		out = append(out, logAt(lb, q).ref())
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	return out, nil
+	items := make([]ExplainItem, 0, len(rows))
+	for i, r := range rows {
+		items = append(items, ExplainItem{Item: r.Item, Stream: r.Stream, From: r.From, Until: r.Until, Attrs: r.Attrs, EventID: r.EventID, Events: evs[i]})
+	}
+	return items, nil
+}
+
+// ExplainRows is Explain read from the rows, every row of the figure, as it was before the index
+// of counted items; the benchmark compares the two.
+func (p *Projection) ExplainRows(ctx context.Context, figure string, q domain.Query) ([]ExplainItem, error) {
+	if err := p.indexesReady(); err != nil {
+		return nil, err
+	}
+	q, s := p.resolve(q)
+	var items []ExplainItem
+	err := p.db.View(func(tx *bolt.Tx) error {
+		rows, err := p.counted(tx, figure, q, s)
+		if err != nil {
+			return err
+		}
+		if items, err = explainItems(ctx, tx, rows, s); len(items) == 0 {
+			items = nil // as Explain gives an empty list
+		}
+		return err
+	})
+	return items, err
 }
 
 func validDim(d string) bool { return contains(domain.Dimensions(), d) }
@@ -548,8 +571,34 @@ var expiringFigures = func() []domain.Figure {
 }()
 
 // Expiring lists the certificates valid on q.AsOf whose validity ends by expiry within the next
-// `within` days (the issuer must warn producers 30 days ahead), soonest first.
+// `within` days (the issuer must warn producers 30 days ahead), soonest first. It reads the index
+// of counted items by the day they expire: the days ahead of q.AsOf only.
 func (p *Projection) Expiring(ctx context.Context, q domain.Query, within int) ([]Expiry, error) {
+	return p.expiring(ctx, q, within, func(tx *bolt.Tx, fig domain.Figure, q domain.Query, s uint64) ([]row, error) {
+		return newItemIndex(tx).expiringRows(fig, q, s, q.AsOf.AddDays(within))
+	})
+}
+
+// ExpiringRows is Expiring read from every row of the figures of certificates, as it was before
+// the index of counted items; the benchmark compares the two.
+func (p *Projection) ExpiringRows(ctx context.Context, q domain.Query, within int) ([]Expiry, error) {
+	return p.expiring(ctx, q, within, func(tx *bolt.Tx, fig domain.Figure, q domain.Query, s uint64) ([]row, error) {
+		rows, err := p.counted(tx, fig.ID, q, s)
+		if err != nil {
+			return nil, err
+		}
+		var soon []row
+		for _, r := range rows {
+			if r.Until == fig.Expires(r.From) && int(r.Until.AddDays(-1)-q.AsOf) <= within {
+				soon = append(soon, r)
+			}
+		}
+		return soon, nil
+	})
+}
+
+// expiring lists the rows soon gives for each figure of certificates, with their attributes.
+func (p *Projection) expiring(ctx context.Context, q domain.Query, within int, soon func(*bolt.Tx, domain.Figure, domain.Query, uint64) ([]row, error)) ([]Expiry, error) {
 	if within < 0 || within > 3660 {
 		return nil, domain.Invalid("within", "%d days is not a window: give 0 to 3660 days", within)
 	}
@@ -559,23 +608,18 @@ func (p *Projection) Expiring(ctx context.Context, q domain.Query, within int) (
 	q, s := p.resolve(q)
 	var out []Expiry
 	err := p.db.View(func(tx *bolt.Tx) error {
-		var soon []row // the attributes of the certificates that expire soon only
+		var all []row // the attributes of the certificates that expire soon only
 		for _, fig := range expiringFigures {
-			rows, err := p.counted(tx, fig.ID, q, s)
+			rows, err := soon(tx, fig, q, s)
 			if err != nil {
 				return err
 			}
-			for _, r := range rows {
-				natural := fig.Expires(r.From)
-				if r.Until == natural && int(r.Until.AddDays(-1)-q.AsOf) <= within {
-					soon = append(soon, r)
-				}
-			}
+			all = append(all, rows...)
 		}
-		if err := attrsOf(tx, soon); err != nil {
+		if err := attrsOf(tx, all); err != nil {
 			return err
 		}
-		for _, r := range soon {
+		for _, r := range all {
 			last := r.Until.AddDays(-1)
 			out = append(out, Expiry{Figure: r.Figure, Item: r.Item, Stream: r.Stream, Issued: r.From, LastDay: last, DaysLeft: int(last - q.AsOf), Attrs: r.Attrs})
 		}

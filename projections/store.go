@@ -33,6 +33,7 @@ import (
 //	         tags its item counts under (16 bytes each), loaded into the in-memory index
 //	facets   'p' id → a place, 't' id → tags: what the deltas' place and tags IDs stand for
 //	quarantine  seq → an entry the read models do not fold, as JSON (see Quarantined)
+//	byitem, byexpiry  the index of counted items (see itemindex.go)
 var (
 	bMeta       = []byte("meta")
 	bLog        = []byte("log")
@@ -44,7 +45,9 @@ var (
 	bDeltas     = []byte("deltas")
 	bQuarantine = []byte("quarantine")
 	bFacets     = []byte("facets")
-	buckets     = [][]byte{bMeta, bLog, bClock, bStreams, bRows, bEnds, bItems, bDeltas, bQuarantine, bFacets}
+	bByItem     = []byte("byitem")
+	bByExpiry   = []byte("byexpiry")
+	buckets     = [][]byte{bMeta, bLog, bClock, bStreams, bRows, bEnds, bItems, bDeltas, bQuarantine, bFacets, bByItem, bByExpiry}
 
 	kCheckpoint = []byte("checkpoint")
 	kVersion    = []byte("version")
@@ -159,6 +162,20 @@ func rowPageKey(fig uint8, id uint64) []byte {
 func scanRows(tx *bolt.Tx, fig uint8, fn func(id, kt uint64, v []byte) error) error {
 	ends := tx.Bucket(bEnds).Cursor()
 	ek, ev := ends.Seek([]byte{fig})
+	return forRowPages(tx, fig, func(id uint64, v []byte) error {
+		for ek != nil && ek[0] == fig && binary.BigEndian.Uint64(ek[1:]) < id {
+			ek, ev = ends.Next()
+		}
+		var kt uint64
+		if ek != nil && ek[0] == fig && binary.BigEndian.Uint64(ek[1:]) == id {
+			kt = getU64(ev)
+		}
+		return fn(id, kt, v)
+	})
+}
+
+// forRowPages calls fn for every row of figure fig in order, without its end.
+func forRowPages(tx *bolt.Tx, fig uint8, fn func(id uint64, v []byte) error) error {
 	c := tx.Bucket(bRows).Cursor()
 	for k, page := c.Seek([]byte{fig}); k != nil && k[0] == fig; k, page = c.Next() {
 		for len(page) > 0 {
@@ -167,14 +184,7 @@ func scanRows(tx *bolt.Tx, fig uint8, fn func(id, kt uint64, v []byte) error) er
 				return fmt.Errorf("projections: malformed row page")
 			}
 			page = rest
-			for ek != nil && ek[0] == fig && binary.BigEndian.Uint64(ek[1:]) < id {
-				ek, ev = ends.Next()
-			}
-			var kt uint64
-			if ek != nil && ek[0] == fig && binary.BigEndian.Uint64(ek[1:]) == id {
-				kt = getU64(ev)
-			}
-			if err := fn(id, kt, v); err != nil {
+			if err := fn(id, v); err != nil {
 				return err
 			}
 		}
@@ -186,7 +196,11 @@ func scanRows(tx *bolt.Tx, fig uint8, fn func(id, kt uint64, v []byte) error) er
 // event at its KnownFrom position was applied, so deriving the stream's contributions at that
 // position again gives it back whole. The rows are taken stream by stream, so that one stream's
 // history is held at a time (a figure of 1M events counts tens of thousands of items).
-func attrsOf(tx *bolt.Tx, rows []row) error {
+func attrsOf(tx *bolt.Tx, rows []row) error { return attrsEach(tx, rows, nil) }
+
+// attrsEach is attrsOf, calling each (when not nil) with every row's index and its stream's
+// history once the row has its attributes.
+func attrsEach(tx *bolt.Tx, rows []row, each func(i int, hist []domain.Recorded)) error {
 	order := make([]int, len(rows))
 	for i := range order {
 		order[i] = i
@@ -231,6 +245,9 @@ func attrsOf(tx *bolt.Tx, rows []row) error {
 				r.Attrs = c.Attrs
 				break
 			}
+		}
+		if each != nil {
+			each(i, hist)
 		}
 	}
 	return nil

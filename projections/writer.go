@@ -40,7 +40,8 @@ type writer struct {
 	b  *batch
 
 	log, streams, rows, ends, items, deltas *bolt.Bucket
-	nextRow                                 []uint64 // the last row number of each figure
+	byItem, byExpiry                        *bolt.Bucket // the index of counted items (live path only)
+	nextRow                                 []uint64     // the last row number of each figure
 	logPage                                 pageWriter
 	rowPages                                []pageWriter // one a figure
 
@@ -297,6 +298,9 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 		if err := w.ends.Put(k.bytes(), u64(seq)); err != nil { // known until seq
 			return err
 		}
+		if err := w.ixEnd(k.fig, prev[i].Item, k.id, seq); err != nil {
+			return err
+		}
 		if sharedItems[prev[i].Figure] {
 			if err := w.items.Delete(itemKey(k.fig, prev[i].Item, k.id)); err != nil {
 				return err
@@ -311,6 +315,11 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 		w.scratch = appendRow(w.scratch[:0], row{Contribution: c, Stream: stream, KnownFrom: seq})
 		if err := w.rowPages[f].add(rowPageKey(f, k.id), k.id, w.scratch); err != nil {
 			return err
+		}
+		if w.p.bulk == nil {
+			if err := w.ixAdd(f, k.id, seq, c); err != nil {
+				return err
+			}
 		}
 		if sharedItems[c.Figure] {
 			if bk := w.p.bulk; bk != nil {

@@ -1,0 +1,337 @@
+package projections
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ocopledger/ocopledger/domain"
+	bolt "go.etcd.io/bbolt"
+)
+
+// The index of counted items: explain's pages and the expiring certificates read it instead of
+// every row of a figure.
+//
+//	byitem    fig item → the item's rows of that figure, each as uvarint(row number)
+//	          uvarint(known from) uvarint(known to, 0: still) varint(from) varint(until)
+//	byexpiry  fig until(4) item → nothing: an item of a figure of certificates has a row ending
+//	          on day until by expiry (until = Figure.Expires(from))
+//
+// Both clocks of every row are in its entry, so an item's entries say which of its rows the
+// ledger held true at a position and which of those domain.Counts picks on a day: a page of
+// explain at (as of D, known at K) is a cursor walk from the page's cursor that reads a few
+// entries per item and the rows it lists only; expiring walks the days ahead of D.
+
+// ixEntry is an item's row in the index: its number, the positions between which the ledger
+// held it true, and the days it covers.
+type ixEntry struct {
+	id, kf, kt  uint64
+	from, until domain.Date
+}
+
+func appendIxEntry(b []byte, e ixEntry) []byte {
+	b = binary.AppendUvarint(b, e.id)
+	b = binary.AppendUvarint(b, e.kf)
+	b = binary.AppendUvarint(b, e.kt)
+	b = binary.AppendVarint(b, int64(e.from))
+	return binary.AppendVarint(b, int64(e.until))
+}
+
+// decodeIxEntries appends the entries of an item's index value to out.
+func decodeIxEntries(out []ixEntry, v []byte) ([]ixEntry, error) {
+	for len(v) > 0 {
+		var e ixEntry
+		var x [5]uint64
+		for i := range x {
+			var k int
+			if i < 3 {
+				x[i], k = binary.Uvarint(v)
+			} else {
+				var s int64
+				s, k = binary.Varint(v)
+				x[i] = uint64(s)
+			}
+			if k <= 0 {
+				return out, fmt.Errorf("projections: malformed entry of the index of items")
+			}
+			v = v[k:]
+		}
+		e.id, e.kf, e.kt, e.from, e.until = x[0], x[1], x[2], domain.Date(int64(x[3])), domain.Date(int64(x[4]))
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func ixKey(fig uint8, item string) []byte {
+	b := make([]byte, 0, 1+len(item))
+	return append(append(b, fig), item...)
+}
+
+// expiryKey orders the days as numbers: the sign bit flipped, big-endian.
+func expiryKey(fig uint8, until domain.Date, item string) []byte {
+	b := make([]byte, 5, 5+len(item))
+	b[0] = fig
+	binary.BigEndian.PutUint32(b[1:], uint32(until)^1<<31)
+	return append(b, item...)
+}
+
+func expiryDay(k []byte) domain.Date {
+	return domain.Date(int32(binary.BigEndian.Uint32(k[1:5]) ^ 1<<31))
+}
+
+// expires reports whether a row of figure fig ends by expiry: figures of certificates only.
+func expires(fig uint8, from, until domain.Date) bool {
+	f := figures[fig]
+	return f.Expires != nil && until == f.Expires(from)
+}
+
+// ixAdd indexes a row opened at position kf (live path; a rebuild from zero writes the index at
+// its end, see writeItemIndex).
+func (w *writer) ixAdd(fig uint8, id, kf uint64, c domain.Contribution) error {
+	key := ixKey(fig, c.Item)
+	v := w.byItem.Get(key)
+	nv := appendIxEntry(append(make([]byte, 0, len(v)+24), v...), ixEntry{id: id, kf: kf, from: c.From, until: c.Until})
+	if err := w.byItem.Put(key, nv); err != nil {
+		return err
+	}
+	if expires(fig, c.From, c.Until) {
+		return w.byExpiry.Put(expiryKey(fig, c.Until, c.Item), nil)
+	}
+	return nil
+}
+
+// ixEnd records in the index that a row stopped being true at position kt.
+func (w *writer) ixEnd(fig uint8, item string, id, kt uint64) error {
+	key := ixKey(fig, item)
+	es, err := decodeIxEntries(nil, w.byItem.Get(key))
+	if err != nil {
+		return err
+	}
+	var nv []byte
+	found := false
+	for _, e := range es {
+		if e.id == id {
+			e.kt, found = kt, true
+		}
+		nv = appendIxEntry(nv, e)
+	}
+	if !found {
+		return fmt.Errorf("projections: row %d of %s (item %s) is not in the index of items: the read models are out of date; run ocopledger rebuild", id, figures[fig].ID, item)
+	}
+	return w.byItem.Put(key, nv)
+}
+
+// writeItemIndex writes the index of items at the end of a rebuild from zero, figure by figure,
+// from the rows (in the file) and their ends (ends: the rebuild's, sorted by row key), in key
+// order.
+func (p *Projection) writeItemIndex(w *sortedWriter, ends []byte) error {
+	type ixRow struct {
+		item string
+		ixEntry
+	}
+	var rs []ixRow
+	var val []byte
+	for fig := range figures {
+		f := uint8(fig)
+		rs = rs[:0]
+		err := p.db.View(func(tx *bolt.Tx) error {
+			return forRowPages(tx, f, func(id uint64, v []byte) error {
+				for len(ends) >= 17 && (ends[0] < f || ends[0] == f && binary.BigEndian.Uint64(ends[1:9]) < id) {
+					ends = ends[17:]
+				}
+				var kt uint64
+				if len(ends) >= 17 && ends[0] == f && binary.BigEndian.Uint64(ends[1:9]) == id {
+					kt = binary.BigEndian.Uint64(ends[9:17])
+				}
+				kf, from, until, item, ok := rowHead(v)
+				if !ok {
+					return fmt.Errorf("projections: malformed row of %s", figures[f].ID)
+				}
+				rs = append(rs, ixRow{string(item), ixEntry{id: id, kf: kf, kt: kt, from: from, until: until}})
+				return nil
+			})
+		})
+		if err != nil {
+			return err
+		}
+		// Rows come by number; the index wants them by item, each item's by number.
+		slices.SortStableFunc(rs, func(a, b ixRow) int { return strings.Compare(a.item, b.item) })
+		for i := 0; i < len(rs); {
+			j := i
+			val = val[:0]
+			for ; j < len(rs) && rs[j].item == rs[i].item; j++ {
+				val = appendIxEntry(val, rs[j].ixEntry)
+			}
+			if err := w.put(bByItem, ixKey(f, rs[i].item), bytes.Clone(val)); err != nil {
+				return err
+			}
+			i = j
+		}
+		if figures[f].Expires == nil {
+			continue
+		}
+		var keys [][]byte
+		for _, r := range rs {
+			if expires(f, r.from, r.until) {
+				keys = append(keys, expiryKey(f, r.until, r.item))
+			}
+		}
+		slices.SortFunc(keys, bytes.Compare)
+		keys = slices.CompactFunc(keys, bytes.Equal)
+		for _, k := range keys {
+			if err := w.put(bByExpiry, k, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// rowHead reads a row's known-from position, its days and its item without decoding the rest;
+// item aliases v.
+func rowHead(v []byte) (kf uint64, from, until domain.Date, item []byte, ok bool) {
+	kf, k := binary.Uvarint(v)
+	if k <= 0 {
+		return
+	}
+	v = v[k:]
+	f, k := binary.Varint(v)
+	if k <= 0 {
+		return
+	}
+	v = v[k:]
+	u, k := binary.Varint(v)
+	if k <= 0 {
+		return
+	}
+	v = v[k:]
+	n, k := binary.Uvarint(v)
+	if k <= 0 || uint64(len(v)-k) < n {
+		return
+	}
+	return kf, domain.Date(f), domain.Date(u), v[k : k+int(n)], true
+}
+
+// rowAt reads row id of figure fig.
+func rowAt(tx *bolt.Tx, fig uint8, id uint64, kt uint64) (row, error) {
+	page := tx.Bucket(bRows).Get(rowPageKey(fig, id))
+	for len(page) > 0 {
+		n, v, rest, ok := nextPageEntry(page)
+		if !ok {
+			break
+		}
+		if n == id {
+			return decodeRow(figures[fig].ID, kt, v)
+		}
+		page = rest
+	}
+	return row{}, fmt.Errorf("projections: row %d of %s is missing: the read models are out of date; run ocopledger rebuild", id, figures[fig].ID)
+}
+
+// itemIndex reads the index of items in one read transaction.
+type itemIndex struct {
+	tx     *bolt.Tx
+	byItem *bolt.Bucket
+	buf    []ixEntry
+}
+
+func newItemIndex(tx *bolt.Tx) *itemIndex { return &itemIndex{tx: tx, byItem: tx.Bucket(bByItem)} }
+
+// counting returns the row that makes an item count towards figure f for q as known at position
+// s (v: the item's index value), as counted does: the contributions known at s, of which
+// domain.Counts picks the one covering q.AsOf with the latest From, then the greatest event ID
+// (the first row of those), and none for a flow figure when one covers the day before its period.
+func (ix *itemIndex) counting(fig uint8, kind domain.FigureKind, v []byte, q domain.Query, s uint64) (row, bool, error) {
+	es, err := decodeIxEntries(ix.buf[:0], v)
+	ix.buf = es
+	if err != nil {
+		return row{}, false, err
+	}
+	known := es[:0]
+	for _, e := range es {
+		if e.kf <= s && (e.kt == 0 || s < e.kt) {
+			known = append(known, e)
+		}
+	}
+	covers := func(e ixEntry, d domain.Date) bool { return e.from <= d && d < e.until }
+	if kind == domain.Flow {
+		before := q.PeriodStart() - 1
+		for _, e := range known {
+			if covers(e, before) {
+				return row{}, false, nil
+			}
+		}
+	}
+	var best row
+	found := false
+	for _, e := range known {
+		if !covers(e, q.AsOf) || found && e.from < best.From {
+			continue
+		}
+		if found && e.from == best.From {
+			// A tie on the day it counts from: the event ID decides, which the row holds.
+			r, err := rowAt(ix.tx, fig, e.id, e.kt)
+			if err != nil {
+				return row{}, false, err
+			}
+			if r.EventID > best.EventID {
+				best = r
+			}
+			continue
+		}
+		r, err := rowAt(ix.tx, fig, e.id, e.kt)
+		if err != nil {
+			return row{}, false, err
+		}
+		best, found = r, true
+	}
+	return best, found, nil
+}
+
+// countedAfter returns, in the order of the items, at most limit rows that make items count
+// towards figure f for q as known at s — the items after after, or from after on when first —
+// and whether more items count after them.
+func (ix *itemIndex) countedAfter(f domain.Figure, q domain.Query, s uint64, after string, first bool, limit int) (rows []row, more bool, err error) {
+	fig := figIdx(f.ID)
+	c := ix.byItem.Cursor()
+	start := ixKey(fig, after)
+	for k, v := c.Seek(start); k != nil && k[0] == fig; k, v = c.Next() {
+		if !first && bytes.Equal(k, start) {
+			continue
+		}
+		r, ok, err := ix.counting(fig, f.Kind, v, q, s)
+		if err != nil {
+			return nil, false, err
+		}
+		if !ok {
+			continue
+		}
+		if len(rows) == limit {
+			return rows, true, nil
+		}
+		rows = append(rows, r)
+	}
+	return rows, false, nil
+}
+
+// expiringRows returns the rows of the certificates of figure f that count on q.AsOf as known at
+// s and end by expiry on a day up to last (the last day they are valid: last), by that day and
+// item.
+func (ix *itemIndex) expiringRows(f domain.Figure, q domain.Query, s uint64, last domain.Date) ([]row, error) {
+	fig := figIdx(f.ID)
+	var out []row
+	c := ix.tx.Bucket(bByExpiry).Cursor()
+	for k, _ := c.Seek(expiryKey(fig, q.AsOf+1, "")); k != nil && k[0] == fig && expiryDay(k) <= last+1; k, _ = c.Next() {
+		until := expiryDay(k)
+		r, ok, err := ix.counting(fig, f.Kind, ix.byItem.Get(append([]byte{fig}, k[5:]...)), q, s)
+		if err != nil {
+			return nil, err
+		}
+		if ok && r.Until == until && r.Until == f.Expires(r.From) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
