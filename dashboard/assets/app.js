@@ -551,14 +551,33 @@
     sec.focus({ preventScroll: true });
     await loadDrill();
   }
+  // explainPages reads a figure's items page by page (?limit=&after=), every page as known at the
+  // first one's time, so that the pages add up to one list; onPage gets the items so far after
+  // each page and stops the reading by returning false.
+  const EXPLAIN_PAGE = 500;
+  async function explainPages(id, params, onPage) {
+    let items = [], after = '', known = params.known_at;
+    for (;;) {
+      const r = await api(`/v1/figures/${encodeURIComponent(id)}/explain` + qs({ ...params, known_at: known, limit: EXPLAIN_PAGE, after }));
+      items = items.concat(r.items || []);
+      if (onPage && onPage(items) === false) return items;
+      if (!r.next) return items;
+      after = r.next;
+      known = r.known_at;
+    }
+  }
   async function loadDrill() {
     const id = state.drill;
     if (!id) return;
+    const load = (state.drillLoad = (state.drillLoad || 0) + 1); // a newer load stops this one
     try {
-      const r = await api(`/v1/figures/${encodeURIComponent(id)}/explain` + qs({ as_of: state.asOf, known_at: knownParam() }));
-      if (state.drill !== id) return;
-      state.drillItems = (r.items || []).map((it) => ({ ...it, attrs: it.attrs || {} }));
-      renderDrill();
+      // The first page is drawn at once; the others as they come.
+      await explainPages(id, { as_of: state.asOf, known_at: knownParam() }, (items) => {
+        if (state.drill !== id || state.drillLoad !== load) return false;
+        state.drillItems = items.map((it) => ({ ...it, attrs: it.attrs || {} }));
+        renderDrill();
+        return true;
+      });
     } catch (e) { $('drill-sub').textContent = errText(e); }
   }
   function renderDrill() {
@@ -1192,8 +1211,9 @@
       h('a', { class: 'chip download', id: 'audit-csv-now', href: explainURL(id, v.asOf, '', 'csv'), download: `${id}_${v.asOf}_hien-nay.csv` }, t().csvNow));
     sec.scrollIntoView({ behavior: 'smooth', block: 'start' });
     try {
-      const [then, now] = await Promise.all([api(explainURL(id, v.asOf, v.knownThen)), api(explainURL(id, v.asOf, ''))]);
-      const thenItems = then.items || [], nowItems = now.items || [];
+      const [thenItems, nowItems] = await Promise.all([
+        explainPages(id, { as_of: v.asOf, known_at: v.knownThen, from: v.from }),
+        explainPages(id, { as_of: v.asOf, known_at: '', from: v.from })]);
       const inThen = new Set(thenItems.map((x) => x.item)), inNow = new Set(nowItems.map((x) => x.item));
       const rows = [...nowItems.map((x) => ({ ...x, mark: inThen.has(x.item) ? '' : 'added' })), ...thenItems.filter((x) => !inNow.has(x.item)).map((x) => ({ ...x, mark: 'dropped' }))];
       rows.sort((a, b) => (a.mark ? 0 : 1) - (b.mark ? 0 : 1));
