@@ -2,6 +2,7 @@ package projections
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -157,7 +158,12 @@ func (p *Projection) writeItemIndex(w *sortedWriter, ends []byte) error {
 			return err
 		}
 		// Rows come by number; the index wants them by item, each item's by number.
-		slices.SortStableFunc(rs, func(a, b ixRow) int { return strings.Compare(a.item, b.item) })
+		slices.SortFunc(rs, func(a, b ixRow) int {
+			if c := strings.Compare(a.item, b.item); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.id, b.id)
+		})
 		for i := 0; i < len(rs); {
 			j := i
 			val = val[:0]
