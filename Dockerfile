@@ -13,7 +13,7 @@ COPY . .
 ARG VERSION=dev
 ENV CGO_ENABLED=0
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
-    go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/ocopledger ./cmd/ocopledger && \
+    go build -trimpath -ldflags "-s -w -X github.com/ocopledger/ocopledger/internal/buildinfo.version=${VERSION}" -o /out/ocopledger ./cmd/ocopledger && \
     go build -trimpath -ldflags "-s -w" -o /out/healthcheck ./deploy/healthcheck && \
     mkdir -p /out/data
 

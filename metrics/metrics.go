@@ -1,11 +1,13 @@
 package metrics
 
 import (
+	"cmp"
 	"errors"
 	"log/slog"
 	"net/http"
 	"runtime"
-	"runtime/debug"
+
+	"github.com/ocopledger/ocopledger/internal/buildinfo"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -65,23 +67,13 @@ func Shared[C prometheus.Collector](reg prometheus.Registerer, c C) C {
 }
 
 // buildInfo is ocopledger_build_info{version,revision,goversion} 1, from the build information
-// the Go toolchain writes into the binary.
+// the Go toolchain writes into the binary (the version set at build time, if one was).
 func buildInfo() prometheus.Collector {
-	version, revision := "unknown", "unknown"
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		if bi.Main.Version != "" {
-			version = bi.Main.Version
-		}
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" && s.Value != "" {
-				revision = s.Value
-			}
-		}
-	}
+	bi := buildinfo.Read()
 	g := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "ocopledger_build_info",
 		Help:        "Always 1; its labels say which build of ocopledger is running (module version, VCS revision, Go version).",
-		ConstLabels: prometheus.Labels{"version": version, "revision": revision, "goversion": runtime.Version()},
+		ConstLabels: prometheus.Labels{"version": bi.Version, "revision": cmp.Or(bi.Commit, "unknown"), "goversion": runtime.Version()},
 	})
 	g.Set(1)
 	return g

@@ -9,13 +9,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/datadir"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
@@ -61,20 +58,14 @@ type Main struct {
 	storeDir string
 	// NewLedger: start a new ledger on purpose (--new-ledger, on the commands that may create one)
 	NewLedger bool
-	history   *datadir.History // what the data directory knows of the log (history.go)
 	// historyEvery and scrubAfter, when set, are how often serve checks the log's history and
 	// when it first reads the whole log again (the tests' shorter times; ledger.WatchConfig).
 	historyEvery, scrubAfter time.Duration
 
 	Logger *slog.Logger
 	cmd    string // the command being run, named in the hint of a usage error
-	// natsReaderFile holds the credentials of the --listen-nats clients ("" if none or given by
-	// the environment).
-	natsReaderFile string
-	store          *eventstore.Store
-	ledger         *ledger.Ledger
-	proj           *projections.Projection
-	closer         []func() error
+	nd     *datadir.Node
+	closer []func() error
 }
 
 // NewMain returns a Main writing to the given streams.
@@ -84,14 +75,16 @@ func NewMain(in io.Reader, out, errw io.Writer) *Main {
 
 // Close releases whatever the command opened, newest first.
 func (m *Main) Close() error {
-	var first error
+	var err error
+	if m.nd != nil {
+		err = m.nd.Close()
+	}
+	m.nd = nil
 	for i := len(m.closer) - 1; i >= 0; i-- {
-		if err := m.closer[i](); err != nil && first == nil {
-			first = err
-		}
+		err = cmp.Or(err, m.closer[i]())
 	}
 	m.closer = nil
-	return first
+	return err
 }
 
 func defaultDataDir() string {
@@ -219,7 +212,13 @@ func (m *Main) setUp(c *cobra.Command) error {
 		level = slog.LevelInfo
 	}
 	m.Logger = slog.New(slog.NewTextHandler(m.Err, &slog.HandlerOptions{Level: level}))
-	return m.natsContext()
+	if m.NatsContext == "" {
+		return nil
+	}
+	n := datadir.NATS{URL: m.NatsURL, User: m.NatsUser, Password: m.NatsPass, Creds: m.NatsCreds, CA: m.NatsCA, Cert: m.NatsCert, Key: m.NatsKey}
+	err := n.FromContext(m.NatsContext)
+	m.NatsURL, m.NatsUser, m.NatsPass, m.NatsCreds, m.NatsCA, m.NatsCert, m.NatsKey = n.URL, n.User, n.Password, n.Creds, n.CA, n.Cert, n.Key
+	return err
 }
 
 // bilingual is an error said in Vietnamese and in English, whatever --lang asks for.
@@ -343,124 +342,34 @@ func (m *Main) fail(err error) int {
 	return domain.ExitCode(code)
 }
 
-// Store opens the event store: the embedded nats-server in DataDir, or the server at NatsURL.
-func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) {
-	if m.store != nil {
-		return m.store, nil
+// node is the data directory's ledger, opened part by part as the command asks.
+func (m *Main) node() *datadir.Node {
+	if m.nd == nil {
+		m.nd = datadir.Open(datadir.Options{Dir: m.dir(), ListenNATS: m.ListenNATS, ReaderEnv: os.Getenv("OCOPLEDGER_NATS_READER"),
+			NATS:     datadir.NATS{URL: m.NatsURL, User: m.NatsUser, Password: m.NatsPass, Creds: m.NatsCreds, CA: m.NatsCA, Cert: m.NatsCert, Key: m.NatsKey},
+			Replicas: m.Replicas, StreamName: m.StreamName, ReadOnly: m.ReadOnly, StoreDir: m.storeDir,
+			Create: creates(m.cmd), NewLedger: m.NewLedger, Restoring: m.cmd == "restore", AsIs: readsAsIs(m.cmd), Logger: m.Logger})
 	}
-	cfg := eventstore.Config{NatsURL: m.NatsURL, ListenAddr: m.ListenNATS, Replicas: m.Replicas, Logger: m.Logger,
-		StreamName: m.StreamName, ReadOnly: m.ReadOnly}
-	if m.NatsURL == "" {
-		cfg.DataDir = cmp.Or(m.storeDir, m.dir().StorePath())
-		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
-			return nil, datadir.MakeError(m.DataDir, err)
-		}
-	}
-	if m.NatsUser != "" {
-		cfg.NatsOptions = append(cfg.NatsOptions, nats.UserInfo(m.NatsUser, m.NatsPass))
-	}
-	if m.NatsCreds != "" {
-		o, err := natsCredsOption(m.NatsCreds)
-		if err != nil {
-			return nil, err
-		}
-		cfg.NatsOptions = append(cfg.NatsOptions, o)
-	}
-	if m.ListenNATS != "" && m.NatsURL == "" {
-		users, file, err := m.dir().ListenUsers(os.Getenv("OCOPLEDGER_NATS_READER"))
-		if err != nil {
-			return nil, err
-		}
-		cfg.ListenUsers, m.natsReaderFile = users, file
-	}
-	tlsOpts, err := m.natsTLS()
-	if err != nil {
-		return nil, err
-	}
-	cfg.NatsOptions = append(cfg.NatsOptions, tlsOpts...)
-	if err := m.beforeOpen(&cfg); err != nil {
-		return nil, err
-	}
-	s, err := eventstore.Open(ctx, cfg)
-	if err != nil {
-		if e := m.openError(err); e != nil {
-			return nil, e
-		}
-		return nil, m.dir().StoreError(err, cfg)
-	}
-	m.store = s
-	m.closer = append(m.closer, s.Close)
-	if err := m.afterOpen(ctx, s); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return m.nd
 }
 
+// Store opens the event store: the embedded nats-server in DataDir, or the server at NatsURL.
+func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) { return m.node().Store(ctx) }
+
 // Ledger opens the ledger service.
-func (m *Main) Ledger(ctx context.Context) (*ledger.Ledger, error) {
-	if m.ledger != nil {
-		return m.ledger, nil
-	}
-	s, err := m.Store(ctx)
-	if err != nil {
-		return nil, err
-	}
-	m.ledger = ledger.New(s, m.Logger)
-	return m.ledger, nil
-}
+func (m *Main) Ledger(ctx context.Context) (*ledger.Ledger, error) { return m.node().Ledger(ctx) }
 
 // Projection opens the read models without catching up.
 func (m *Main) Projection(opts projections.Options) (*projections.Projection, error) {
-	if m.proj != nil {
-		return m.proj, nil
-	}
-	if err := m.dir().Make(); err != nil {
-		return nil, err
-	}
-	if opts.Logger == nil {
-		opts.Logger = m.Logger
-	}
-	p, err := projections.Open(m.dir().ReadModelPath(), opts)
-	if err != nil {
-		return nil, err
-	}
-	m.proj = p
-	m.closer = append(m.closer, p.Close)
-	return p, nil
+	return m.node().Projection(opts)
 }
 
 // Figures opens the read models and brings them up to the end of the log, with a progress bar
 // on a terminal when there is much to do.
 func (m *Main) Figures(ctx context.Context) (*projections.Projection, error) {
-	var src projections.Source
-	l, err := m.Ledger(ctx)
-	switch {
-	case m.noLedgerYet(err):
-		src = projections.SliceSource(nil) // an empty ledger's figures, without creating one
-		m.Logger.Info("no ledger in the data directory yet: the figures of an empty log", "data", m.DataDir)
-	case err != nil:
-		return nil, err
-	default:
-		src = l
-	}
-	p, err := m.Projection(projections.Options{})
-	if err != nil {
-		return nil, err
-	}
 	bar := progress.New(m.Err, progress.Options{Label: m.t("dựng lại số liệu", "building figures")})
-	err = p.CatchUp(ctx, src, bar.Update)
-	bar.Done()
-	if err == nil && m.store != nil {
-		// The last published checkpoint is history known too.
-		cl, cerr := checkpoint.Open(ctx, m.store, nil, false)
-		if err = cerr; err == nil {
-			err = cl.Check(ctx, m.ledger, p)
-		}
-	}
-	if err == nil {
-		err = m.recordKnown(p)
-	}
-	return p, err
+	defer bar.Done()
+	return m.node().Figures(ctx, bar.Update)
 }
 
 func (m *Main) printJSON(v any) error {
@@ -468,6 +377,15 @@ func (m *Main) printJSON(v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// reply prints a reply as JSON or as text, as --json asks.
+func (m *Main) reply(a tables.Reply) error {
+	if m.JSON {
+		return m.printJSON(a.JSON)
+	}
+	fmt.Fprint(m.Out, a.Text)
+	return nil
 }
 
 // t picks the Vietnamese or English wording.
@@ -484,81 +402,8 @@ func (m *Main) date(d domain.Date) string { return d.Format(m.Lang) }
 // instant formats a moment for the output language, in Vietnam's time.
 func (m *Main) instant(t time.Time) string { return tables.InstantText(t, m.Lang) }
 
-// natsTLS returns the connection options for --nats-ca, --nats-cert and --nats-key, after
-// checking that the files can be read (so that a wrong path is named, not a TLS failure).
-func (m *Main) natsTLS() ([]nats.Option, error) {
-	if m.NatsCA == "" && m.NatsCert == "" && m.NatsKey == "" {
-		return nil, nil
-	}
-	if m.NatsURL == "" {
-		return nil, domain.Invalid("nats-ca", "TLS options apply to a NATS server given with --nats, not to the embedded one")
-	}
-	if (m.NatsCert == "") != (m.NatsKey == "") {
-		return nil, domain.Invalid("nats-cert", "give --nats-cert and --nats-key together")
-	}
-	var opts []nats.Option
-	for _, f := range []struct{ field, path string }{{"nats-ca", m.NatsCA}, {"nats-cert", m.NatsCert}, {"nats-key", m.NatsKey}} {
-		if f.path == "" {
-			continue
-		}
-		file, err := openInput(f.field, f.path)
-		if err != nil {
-			return nil, err
-		}
-		file.Close()
-	}
-	if m.NatsCA != "" {
-		opts = append(opts, nats.RootCAs(m.NatsCA))
-	}
-	if m.NatsCert != "" {
-		opts = append(opts, nats.ClientCert(m.NatsCert, m.NatsKey))
-	}
-	return opts, nil
-}
-
-// openInput opens a file given by the flag or argument field, saying in a clerk's words why it
-// cannot be read.
-func openInput(field, path string) (*os.File, error) {
-	f, err := os.Open(path)
-	var e *domain.Error
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		e = domain.Invalid(field, "there is no file %s", path)
-	case errors.Is(err, os.ErrPermission):
-		e = domain.Invalid(field, "%s cannot be read: you have no permission to read it", path)
-	case err != nil:
-		e = domain.Invalid(field, "%s cannot be read: %v", path, cause(err))
-	default:
-		if st, err := f.Stat(); err == nil && st.IsDir() {
-			f.Close()
-			return nil, domain.Invalid(field, "%s is a folder, not a file", path)
-		}
-		return f, nil
-	}
-	e.Err = err
-	return nil, e
-}
-
-// createOutput creates the file given by the flag field, saying why it cannot be written.
-func createOutput(field, path string) (*os.File, error) {
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return nil, domain.Invalid(field, "%s is a folder, not a file", path)
-	}
-	f, err := os.Create(path)
-	var e *domain.Error
-	switch {
-	case err == nil:
-		return f, nil
-	case errors.Is(err, os.ErrNotExist):
-		e = domain.Invalid(field, "the folder %s does not exist", filepath.Dir(path))
-	case errors.Is(err, os.ErrPermission):
-		e = domain.Invalid(field, "%s cannot be written: you have no permission to write there", path)
-	default:
-		e = domain.Invalid(field, "%s cannot be written: %v", path, cause(err))
-	}
-	e.Err = err
-	return nil, e
-}
+func openInput(field, path string) (*os.File, error)    { return datadir.OpenInput(field, path) }
+func createOutput(field, path string) (*os.File, error) { return datadir.CreateOutput(field, path) }
 
 // cause is what the system said about a file, without the operation and path it repeats.
 func cause(err error) string { return datadir.Cause(err) }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/ocopledger/ocopledger/internal/buildinfo"
 )
 
 // `ocopledger completion SHELL` prints a script that asks the program itself what to complete:
@@ -91,7 +92,7 @@ func TestVersionFromBuildInfo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := versionInfo{Go: strings.Fields(string(m))[1]}
+	want := buildinfo.Info{Go: strings.Fields(string(m))[1]}
 	for _, line := range strings.Split(string(m), "\n") {
 		f := strings.Fields(line)
 		switch {
@@ -110,7 +111,7 @@ func TestVersionFromBuildInfo(t *testing.T) {
 		}
 	}
 	out, err := exec.Command(bin, "version", "--json").Output()
-	var got versionInfo
+	var got buildinfo.Info
 	if err != nil || json.Unmarshal(out, &got) != nil || got != want {
 		t.Errorf("version --json: %v, %s; want %+v (go version -m)", err, out, want)
 	}

@@ -35,15 +35,7 @@ func newProveCmd(m *Main) *cobra.Command {
 // Checkpoints opens the ledger's checkpoint stream, signing with the data directory's key; with
 // create it is made if missing.
 func (m *Main) Checkpoints(ctx context.Context, create bool) (*checkpoint.Log, error) {
-	s, err := m.Store(ctx)
-	if err != nil {
-		return nil, err
-	}
-	k, err := m.dir().SigningKey()
-	if err != nil {
-		return nil, err
-	}
-	return checkpoint.Open(ctx, s, k, create)
+	return m.node().Checkpoints(ctx, create)
 }
 
 func runCheckpoint(ctx context.Context, m *Main, args []string) error {
@@ -118,14 +110,9 @@ func runProve(ctx context.Context, m *Main, o *proveOptions, args []string) erro
 	return m.printJSON(proof)
 }
 
-// provenance is the provenance of an answer read from the first size entries of the log: the
-// root of their Merkle tree, and the signed checkpoint of that size when one was published.
+// provenance is the provenance of an answer read from the first size entries of the log.
 func (m *Main) provenance(ctx context.Context, p *projections.Projection, size uint64) checkpoint.Provenance {
-	var cl *checkpoint.Log
-	if m.store != nil {
-		cl, _ = checkpoint.Open(ctx, m.store, nil, false)
-	}
-	return cl.ProvenanceOf(ctx, p, size)
+	return m.node().Provenance(ctx, p, size)
 }
 
 // checkpointNow brings the read models to the end of the log and publishes a signed checkpoint

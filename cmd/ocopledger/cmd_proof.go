@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/mod/sumdb/note"
@@ -15,6 +14,7 @@ import (
 	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/provenance"
 	"github.com/ocopledger/ocopledger/provenance/verify"
+	"github.com/ocopledger/ocopledger/tables"
 )
 
 type verifyOptions struct {
@@ -93,7 +93,7 @@ func runVerify(ctx context.Context, m *Main, o *verifyOptions, args []string) er
 		if err != nil {
 			return err
 		}
-		return printProof(m, r)
+		return m.reply(tables.VerifiedProof(r, m.Lang))
 	}
 	witnesses, err := readWitnessVerifiers(o.witnessKeys)
 	if err != nil {
@@ -126,7 +126,7 @@ func runVerify(ctx context.Context, m *Main, o *verifyOptions, args []string) er
 		cps = append(cps, in...)
 	}
 	if witnessedOnly {
-		return printWitnessed(m, cps)
+		return m.reply(tables.Witnessed(cps, m.Lang))
 	}
 	var r io.Reader = m.In
 	if args[0] != "-" {
@@ -150,68 +150,7 @@ func runVerify(ctx context.Context, m *Main, o *verifyOptions, args []string) er
 	if err != nil {
 		return err
 	}
-	return printExport(m, rep)
-}
-
-// printExport says what verify found in an export that matches its checkpoints.
-func printExport(m *Main, rep *verify.ExportResult) error {
-	if m.JSON {
-		type irregular struct {
-			Line    int64  `json:"line"`
-			Message string `json:"message"`
-		}
-		type cp struct {
-			Origin string `json:"origin"`
-			Size   int64  `json:"size"`
-			Root   string `json:"root"`
-		}
-		out := struct {
-			Verified    bool                         `json:"verified"`
-			Lines       int64                        `json:"lines"`
-			Covered     int64                        `json:"covered"`
-			Checkpoints []cp                         `json:"checkpoints"`
-			Unreadable  []provenance.UnreadableEntry `json:"unreadable"`
-			Irregular   []irregular                  `json:"irregular"`
-			IrregularN  int64                        `json:"irregular_count"`
-			First       time.Time                    `json:"first_recorded_at"`
-			Last        time.Time                    `json:"last_recorded_at"`
-		}{Verified: true, Lines: rep.Lines, Covered: rep.Covered, Unreadable: rep.Unreadable, Irregular: []irregular{},
-			IrregularN: rep.IrregularCount, First: rep.FirstRecordedAt, Last: rep.LastRecordedAt}
-		for _, f := range rep.Irregular {
-			out.Irregular = append(out.Irregular, irregular{f.Line, i18n.Localize(f.Err, m.Lang)})
-		}
-		for _, c := range rep.Checkpoints {
-			out.Checkpoints = append(out.Checkpoints, cp{c.Origin, c.Size, c.Root.String()})
-		}
-		if out.Unreadable == nil {
-			out.Unreadable = []provenance.UnreadableEntry{}
-		}
-		return m.printJSON(out)
-	}
-	fmt.Fprintf(m.Out, m.t("Tệp xuất khớp với sổ cái %s: %s mục ghi đã kiểm tra trong %s.\n", "The export matches the log %s: %s entries checked in %s.\n"),
-		rep.Checkpoints[0].Origin, i18n.Int(m.Lang, rep.Lines), i18n.Duration(m.Lang, rep.Took))
-	for _, c := range rep.Checkpoints {
-		fmt.Fprintf(m.Out, m.t("  điểm kiểm chứng %s mục ghi, mã băm gốc %s: khớp\n", "  checkpoint of %s entries, root %s: matches\n"), i18n.Int(m.Lang, c.Size), c.Root)
-	}
-	if rep.Lines > rep.Covered {
-		fmt.Fprintf(m.Out, m.t("  các dòng %s–%s sau điểm kiểm chứng lớn nhất: đúng dạng và đúng thứ tự, nhưng chưa có điểm kiểm chứng nào xác nhận\n",
-			"  lines %s–%s after the largest checkpoint: well formed and in order, but no checkpoint vouches for them yet\n"), i18n.Int(m.Lang, rep.Covered+1), i18n.Int(m.Lang, rep.Lines))
-	}
-	for _, u := range rep.Unreadable {
-		fmt.Fprintf(m.Out, m.t("  vị trí %d (%s): có trong sổ cái nhưng không phải là sự kiện (không đọc được), đã tính theo nội dung lưu trữ\n",
-			"  position %d (%s): in the log but not an event (unreadable), hashed as stored\n"), u.Position, u.Subject)
-	}
-	for _, f := range rep.Irregular {
-		fmt.Fprintf(m.Out, m.t("  có trong lịch sử đã ký nhưng không đúng như sổ cái ghi (sổ cái cách ly mục ghi này): %s\n",
-			"  in the signed history but not as the ledger writes entries (the ledger quarantines it): %s\n"), i18n.Localize(f.Err, m.Lang))
-	}
-	if more := rep.IrregularCount - int64(len(rep.Irregular)); more > 0 {
-		fmt.Fprintf(m.Out, m.t("  … và %s mục ghi như vậy nữa\n", "  … and %s more such entries\n"), i18n.Int(m.Lang, more))
-	}
-	if !rep.FirstRecordedAt.IsZero() {
-		fmt.Fprintf(m.Out, m.t("  ghi nhận từ %s đến %s\n", "  recorded from %s to %s\n"), m.instant(rep.FirstRecordedAt), m.instant(rep.LastRecordedAt))
-	}
-	return nil
+	return m.reply(tables.VerifiedExport(rep, m.Lang))
 }
 
 // readVerifiers reads the verifier keys given with --key: each a key, or a file holding keys, one
@@ -274,55 +213,4 @@ func readSmallFile(field, path string) ([]byte, error) {
 		return nil, domain.Invalid(field, "%s is larger than 1 MiB: it is not a checkpoint, a key or a proof", path)
 	}
 	return data, nil
-}
-
-// printWitnessed says which witnesses cosigned each checkpoint.
-func printWitnessed(m *Main, cps []verify.Checkpoint) error {
-	if m.JSON {
-		type cp struct {
-			Origin       string                   `json:"origin"`
-			Size         int64                    `json:"size"`
-			Root         string                   `json:"root"`
-			Cosignatures []provenance.Cosignature `json:"cosignatures"`
-		}
-		out := struct {
-			Verified    bool `json:"verified"`
-			Checkpoints []cp `json:"checkpoints"`
-		}{Verified: true}
-		for _, c := range cps {
-			out.Checkpoints = append(out.Checkpoints, cp{c.Origin, c.Size, c.Root.String(), c.Cosignatures})
-		}
-		return m.printJSON(out)
-	}
-	for _, c := range cps {
-		fmt.Fprintf(m.Out, m.t("Điểm kiểm chứng %s mục ghi của sổ cái %s, mã băm gốc %s: chữ ký của sổ cái hợp lệ, được đồng ký bởi:\n",
-			"The checkpoint of %s entries of the log %s, root %s: the log's signature verifies, cosigned by:\n"), i18n.Int(m.Lang, c.Size), c.Origin, c.Root)
-		for _, w := range c.Cosignatures {
-			fmt.Fprintf(m.Out, "  %s (%s)\n", w.Witness, m.instant(w.Time))
-		}
-	}
-	return nil
-}
-
-// printProof says what a proof that verified shows.
-func printProof(m *Main, r *verify.ProofResult) error {
-	if p, cp := r.Inclusion, r.Checkpoint; p != nil {
-		if m.JSON {
-			return m.printJSON(map[string]any{"verified": true, "type": p.Type, "position": p.Position, "leaf_hash": p.LeafHash,
-				"origin": cp.Origin, "tree_size": cp.Size, "root": cp.Root})
-		}
-		fmt.Fprintf(m.Out, m.t("Bằng chứng hợp lệ: mục ghi ở vị trí %d (mã băm lá %s) nằm trong sổ cái %s gồm %s mục ghi, mã băm gốc %s.\n",
-			"The proof verifies: the entry at position %d (leaf hash %s) is in the log %s of %s entries, root %s.\n"),
-			p.Position, p.LeafHash, cp.Origin, i18n.Int(m.Lang, cp.Size), cp.Root)
-		return nil
-	}
-	oldCP, newCP := r.Old, r.Checkpoint
-	if m.JSON {
-		return m.printJSON(map[string]any{"verified": true, "type": r.Consistency.Type, "origin": newCP.Origin,
-			"old_size": oldCP.Size, "old_root": oldCP.Root, "new_size": newCP.Size, "new_root": newCP.Root})
-	}
-	fmt.Fprintf(m.Out, m.t("Bằng chứng hợp lệ: sổ cái %s gồm %s mục ghi (mã băm gốc %s) là phần đầu của sổ cái gồm %s mục ghi (mã băm gốc %s).\n",
-		"The proof verifies: the log %s of %s entries (root %s) is the beginning of the log of %s entries (root %s).\n"),
-		newCP.Origin, i18n.Int(m.Lang, oldCP.Size), oldCP.Root, i18n.Int(m.Lang, newCP.Size), newCP.Root)
-	return nil
 }

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"os"
 
+	"github.com/ocopledger/ocopledger/internal/buildinfo"
+
 	"github.com/spf13/cobra"
 
 	"github.com/ocopledger/ocopledger/checkpoint"
@@ -151,7 +153,7 @@ func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) erro
 	hctx, stopHandlers := context.WithCancel(ctx)
 	defer stopHandlers()
 	watch := ledger.NewHistoryWatch(ledger.WatchConfig{Ledger: l, Tree: p, Gate: api, Logger: log.With("part", "history"),
-		Known:  m.history.Known,
+		Known:  m.node().History().Known,
 		Check:  func(ctx context.Context) error { return cps.Check(ctx, l, p) },
 		Record: func() error { return m.recordKnown(p) },
 		Every:  m.historyEvery, ScrubAfter: m.scrubAfter})
@@ -180,7 +182,7 @@ func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) erro
 	parts = append(parts, namedRun{"http", srv.Run})
 	if m.NatsURL == "" {
 		// The data folder is locked while serve runs; a command refused it names these ways in.
-		info := datadir.ServeInfo{PID: os.Getpid(), HTTP: "http://" + ln.Addr().String(), NATS: l.Store().ClientURL(), NATSCredentials: m.natsReaderFile}
+		info := datadir.ServeInfo{PID: os.Getpid(), HTTP: "http://" + ln.Addr().String(), NATS: l.Store().ClientURL(), NATSCredentials: m.node().ReaderFile()}
 		if remove, err := m.dir().WriteServeInfo(info); err != nil {
 			log.Warn("cannot write "+datadir.ServeInfoFile+" in the data folder", "err", err)
 		} else {
@@ -194,7 +196,7 @@ func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) erro
 		mode = "tokens, public read"
 	}
 	log.Info("ocopledger serving", "url", "http://"+ln.Addr().String()+"/", "api", "http://"+ln.Addr().String()+"/v1/openapi.json",
-		"access", mode, "instance", o.instance, "version", version)
+		"access", mode, "instance", o.instance, "version", buildinfo.Read().Version)
 	if !m.JSON {
 		m.serveBanner("http://"+ln.Addr().String(), auth.Open(), o.publicRead)
 		m.natsBanner(l.Store().ClientURL())
@@ -229,7 +231,7 @@ func (m *Main) natsBanner(url string) {
 	if url == "" {
 		return
 	}
-	if m.natsReaderFile == "" {
+	if m.node().ReaderFile() == "" {
 		fmt.Fprintf(m.Out, m.t("  NATS (chỉ đọc):   %s, tài khoản và mật khẩu trong $OCOPLEDGER_NATS_READER\n",
 			"  NATS (read only): %s, user and password in $OCOPLEDGER_NATS_READER\n"), url)
 		return
@@ -237,5 +239,5 @@ func (m *Main) natsBanner(url string) {
 	fmt.Fprintf(m.Out, m.t(
 		"  NATS (chỉ đọc):   %s, tài khoản và mật khẩu trong %s\n    ví dụ: ocopledger log --nats %s --nats-creds %s\n",
 		"  NATS (read only): %s, user and password in %s\n    e.g. ocopledger log --nats %s --nats-creds %s\n"),
-		url, m.natsReaderFile, url, m.natsReaderFile)
+		url, m.node().ReaderFile(), url, m.node().ReaderFile())
 }

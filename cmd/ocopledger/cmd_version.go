@@ -1,48 +1,12 @@
 package main
 
 import (
-	"cmp"
 	"fmt"
-	"runtime/debug"
-	"time"
+
+	"github.com/ocopledger/ocopledger/internal/buildinfo"
 
 	"github.com/spf13/cobra"
 )
-
-// version, when set at build time with -ldflags "-X main.version=…", replaces the module version
-// the build info gives.
-var version string
-
-// versionInfo is what `ocopledger version` prints: from the build info Go writes into the binary
-// (the module's version, and the commit it was built from in a git checkout).
-type versionInfo struct {
-	Version  string    `json:"version"`
-	Commit   string    `json:"commit,omitempty"`
-	Time     time.Time `json:"commit_time,omitzero"`
-	Modified bool      `json:"modified"` // built with changes not committed
-	Go       string    `json:"go"`
-}
-
-func readVersion() versionInfo {
-	v := versionInfo{Version: version}
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		v.Version = cmp.Or(v.Version, "(devel)")
-		return v
-	}
-	v.Version, v.Go = cmp.Or(v.Version, bi.Main.Version, "(devel)"), bi.GoVersion
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			v.Commit = s.Value
-		case "vcs.time":
-			v.Time, _ = time.Parse(time.RFC3339, s.Value)
-		case "vcs.modified":
-			v.Modified = s.Value == "true"
-		}
-	}
-	return v
-}
 
 func newVersionCmd(m *Main) *cobra.Command {
 	return m.command("version", func(_ *cobra.Command, args []string) error { return runVersion(m, args) })
@@ -53,7 +17,7 @@ func runVersion(m *Main, args []string) error {
 	if len(args) > 0 {
 		return usagef("%s takes no arguments", "version")
 	}
-	v := readVersion()
+	v := buildinfo.Read()
 	if m.JSON {
 		return m.printJSON(v)
 	}

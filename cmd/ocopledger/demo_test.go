@@ -13,7 +13,7 @@ import (
 )
 
 // runDemoCommand runs `ocopledger demo` on dir and returns its decoded --json output.
-func runDemoCommand(t *testing.T, dir string, extra ...string) (demoResult, time.Duration) {
+func runDemoCommand(t *testing.T, dir string, extra ...string) (demo.Comparison, time.Duration) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -28,7 +28,7 @@ func runDemoCommand(t *testing.T, dir string, extra ...string) (demoResult, time
 	if code != 0 {
 		t.Fatalf("ocopledger demo exited %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
 	}
-	var res demoResult
+	var res demo.Comparison
 	if len(extra) > 0 && extra[0] == "--json" {
 		if err := json.Unmarshal(out.Bytes(), &res); err != nil {
 			t.Fatalf("demo --json printed no JSON (%v):\n%s", err, out.String())

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/projections"
+	"github.com/ocopledger/ocopledger/tables"
 )
 
 // serveHeld is serveOnLoopback keeping the serve's Main, whose store the test publishes through;
@@ -99,13 +100,13 @@ func TestPoisonEntriesDoNotStopTheLedger(t *testing.T) {
 	certify("toi-a") // position 1
 
 	// Position 2: garbage, published through the store's own NATS connection.
-	if _, err := m.store.Conn().Request("ocop.events.product.evil2", []byte("garbage"), 2*time.Second); err != nil {
+	if _, err := m.node().Opened().Conn().Request("ocop.events.product.evil2", []byte("garbage"), 2*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	// Position 3: a recognition dated 2099, appended directly (bypassing the gate).
 	far := `{"product_id":"far-future","product_name":"Sản phẩm thử","producer_name":"Cơ sở thử","level":"province",` +
 		`"round_year":2099,"certificate":"VD-2099/QĐ-UBND","issued_on":"2099-05-01","address":{"province":"Quảng Ngãi"}}`
-	if _, err := m.store.Append(ctx, "cnnttb.far-future", 0, eventstore.Proposed{ID: "far-1", Type: "cnnttb.recognized", Schema: 1,
+	if _, err := m.node().Opened().Append(ctx, "cnnttb.far-future", 0, eventstore.Proposed{ID: "far-1", Type: "cnnttb.recognized", Schema: 1,
 		Data: json.RawMessage(far), Actor: "intruder"}); err != nil {
 		t.Fatal(err)
 	}
@@ -224,10 +225,10 @@ func TestPoisonEntriesDoNotStopTheLedger(t *testing.T) {
 		code := c.Run(ctx, append(args, "--data", dir))
 		return code, out.String() + errOut.String()
 	}
-	status := func() statusJSON {
+	status := func() tables.StatusJSON {
 		t.Helper()
 		code, out := run("status", "--json")
-		var st statusJSON
+		var st tables.StatusJSON
 		if code != 0 || json.Unmarshal([]byte(out), &st) != nil {
 			t.Fatalf("status --json: exit %d\n%s", code, out)
 		}
