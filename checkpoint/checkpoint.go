@@ -380,6 +380,22 @@ func (l *Log) ProveInclusion(ctx context.Context, p *projections.Projection, pos
 	return proof, err
 }
 
+// ProveEntry returns the proof that the entry at position, or the entry with the ID id when id
+// is given, is in the log of size entries (ProveInclusion).
+func (l *Log) ProveEntry(ctx context.Context, p *projections.Projection, position uint64, id string, size uint64) (provenance.InclusionProof, error) {
+	if id != "" {
+		pos, err := p.PositionOf(id)
+		if err == nil && pos == 0 {
+			err = domain.NotFound("there is no entry %s in the log", id)
+		}
+		if err != nil {
+			return provenance.InclusionProof{}, err
+		}
+		position = pos
+	}
+	return l.ProveInclusion(ctx, p, position, size)
+}
+
 // ProveConsistency returns the proof that the log of from entries is a prefix of the log of to
 // entries (0: the read models' size).
 func (l *Log) ProveConsistency(ctx context.Context, p *projections.Projection, from, to uint64) (provenance.ConsistencyProof, error) {

@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/internal/userfile"
 	"github.com/ocopledger/ocopledger/provenance"
 )
 
@@ -52,7 +53,7 @@ func MakeError(dir string, err error) error {
 	case errors.Is(err, syscall.ENOTDIR):
 		e = domain.Invalid("data", "%s, or a folder above it, is a file, not a folder", dir)
 	default:
-		e = domain.Invalid("data", "the folder %s cannot be created: %v", dir, Cause(err))
+		e = domain.Invalid("data", "the folder %s cannot be created: %v", dir, userfile.Cause(err))
 	}
 	e.Err = err
 	return e
@@ -62,13 +63,4 @@ func MakeError(dir string, err error) error {
 // deployment's (provenance.LoadOrCreateKey).
 func (d Dir) SigningKey() (*provenance.Key, error) {
 	return provenance.LoadOrCreateKey(d.Path, provenance.KeyOptions{})
-}
-
-// Cause is what the system said about a file, without the operation and path it repeats.
-func Cause(err error) string {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }

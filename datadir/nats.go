@@ -10,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/internal/userfile"
 )
 
 // NATS is how to reach a NATS server given by the user instead of the embedded one: its URL and
@@ -36,7 +37,7 @@ func (n *NATS) FromContext(name string) error {
 		dir = filepath.Join(home, ".config")
 	}
 	path := filepath.Join(dir, "nats", "context", name+".json")
-	f, err := OpenInput("context", path)
+	f, err := userfile.Open("context", path)
 	if err != nil {
 		return err
 	}
@@ -102,7 +103,7 @@ func (n NATS) Options() ([]nats.Option, error) {
 		if f.path == "" {
 			continue
 		}
-		if err := checkReadable(f.field, f.path); err != nil {
+		if err := userfile.CheckReadable(f.field, f.path); err != nil {
 			return nil, err
 		}
 	}
@@ -120,10 +121,10 @@ func (n NATS) Options() ([]nats.Option, error) {
 func credsOption(path string) (nats.Option, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		if err := checkReadable("nats-creds", path); err != nil {
+		if err := userfile.CheckReadable("nats-creds", path); err != nil {
 			return nil, err // says why in a clerk's words
 		}
-		return nil, domain.Invalid("nats-creds", "%s cannot be read: %v", path, Cause(err))
+		return nil, domain.Invalid("nats-creds", "%s cannot be read: %v", path, userfile.Cause(err))
 	}
 	if !strings.HasPrefix(strings.TrimSpace(string(b)), "{") {
 		return nats.UserCredentials(path), nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/internal/userfile"
 )
 
 // NATSCredentials is the content of NATSReaderFile: the user and password the NATS clients of
@@ -43,14 +44,14 @@ func (d Dir) ListenUsers(env string) ([]eventstore.ListenUser, string, error) {
 		// O_EXCL: never overwrite a file another process has just written.
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
-			return nil, "", domain.Invalid("listen-nats", "the NATS credentials file %s cannot be written: %v", path, Cause(err))
+			return nil, "", domain.Invalid("listen-nats", "the NATS credentials file %s cannot be written: %v", path, userfile.Cause(err))
 		}
 		_, err = f.Write(append(b, '\n'))
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
 		if err != nil {
-			return nil, "", domain.Invalid("listen-nats", "the NATS credentials file %s cannot be written: %v", path, Cause(err))
+			return nil, "", domain.Invalid("listen-nats", "the NATS credentials file %s cannot be written: %v", path, userfile.Cause(err))
 		}
 	} else if err != nil {
 		return nil, "", err
@@ -68,14 +69,14 @@ func ReadNATSCredentials(field, path string) (NATSCredentials, error) {
 		if errors.Is(err, os.ErrNotExist) {
 			return c, err
 		}
-		return c, domain.Invalid(field, "%s cannot be read: %v", path, Cause(err))
+		return c, domain.Invalid(field, "%s cannot be read: %v", path, userfile.Cause(err))
 	}
 	if st.Mode().Perm()&0o077 != 0 {
 		return c, domain.Invalid(field, "the NATS credentials file %s may be read by other users of this machine: allow only its owner (chmod 600 %s)", path, path)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return c, domain.Invalid(field, "%s cannot be read: %v", path, Cause(err))
+		return c, domain.Invalid(field, "%s cannot be read: %v", path, userfile.Cause(err))
 	}
 	if err := json.Unmarshal(b, &c); err != nil || c.User == "" || len(c.Password) < 16 {
 		return c, domain.Invalid(field, "%s is not a NATS credentials file: it holds {\"user\": …, \"password\": …} with a password of 16 characters or more", path)

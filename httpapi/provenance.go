@@ -186,21 +186,18 @@ func (s *Server) handleInclusionProof(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	switch id := q.get("id"); {
+	id := q.get("id")
+	switch {
 	case id != "" && pos != 0:
 		err = domain.Invalid("id", "give the entry by position or by id, not both")
-	case id != "":
-		if pos, err = s.cfg.Projection.PositionOf(id); err == nil && pos == 0 {
-			err = domain.NotFound("there is no entry %s in the log", id)
-		}
-	case pos == 0:
+	case id == "" && pos == 0:
 		err = domain.Invalid("position", "give the entry's position (1 or more) or its id")
 	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	proof, err := cl.ProveInclusion(r.Context(), s.cfg.Projection, pos, size)
+	proof, err := cl.ProveEntry(r.Context(), s.cfg.Projection, pos, id, size)
 	if err != nil {
 		s.fail(w, r, err)
 		return

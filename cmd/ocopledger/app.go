@@ -19,6 +19,7 @@ import (
 	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/internal/clihelp"
 	"github.com/ocopledger/ocopledger/internal/progress"
+	"github.com/ocopledger/ocopledger/internal/userfile"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
 	"github.com/ocopledger/ocopledger/tables"
@@ -402,8 +403,8 @@ func (m *Main) date(d domain.Date) string { return d.Format(m.Lang) }
 // instant formats a moment for the output language, in Vietnam's time.
 func (m *Main) instant(t time.Time) string { return tables.InstantText(t, m.Lang) }
 
-func openInput(field, path string) (*os.File, error)    { return datadir.OpenInput(field, path) }
-func createOutput(field, path string) (*os.File, error) { return datadir.CreateOutput(field, path) }
+func openInput(field, path string) (*os.File, error)    { return userfile.Open(field, path) }
+func createOutput(field, path string) (*os.File, error) { return userfile.Create(field, path) }
 
 // cause is what the system said about a file, without the operation and path it repeats.
-func cause(err error) string { return datadir.Cause(err) }
+func cause(err error) string { return userfile.Cause(err) }

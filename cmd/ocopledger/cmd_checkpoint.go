@@ -94,16 +94,7 @@ func runProve(ctx context.Context, m *Main, o *proveOptions, args []string) erro
 		}
 		return m.printJSON(proof)
 	}
-	pos := o.position
-	if o.id != "" {
-		if pos, err = p.PositionOf(o.id); err != nil {
-			return err
-		}
-		if pos == 0 {
-			return domain.NotFound("there is no entry %s in the log", o.id)
-		}
-	}
-	proof, err := cl.ProveInclusion(ctx, p, pos, o.size)
+	proof, err := cl.ProveEntry(ctx, p, o.position, o.id, o.size)
 	if err != nil {
 		return err
 	}

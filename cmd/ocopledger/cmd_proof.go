@@ -4,14 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/mod/sumdb/note"
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/i18n"
+	"github.com/ocopledger/ocopledger/internal/userfile"
 	"github.com/ocopledger/ocopledger/provenance"
 	"github.com/ocopledger/ocopledger/provenance/verify"
 	"github.com/ocopledger/ocopledger/tables"
@@ -77,7 +75,7 @@ func runVerify(ctx context.Context, m *Main, o *verifyOptions, args []string) er
 	if len(o.keys) == 0 {
 		return usageError{domain.Invalid("key", "is missing: give the log's verifier key, as ocopledger key prints it")}
 	}
-	verifiers, err := readVerifiers(o.keys)
+	verifiers, err := provenance.ReadVerifiers(o.keys)
 	if err != nil {
 		return err
 	}
@@ -85,7 +83,7 @@ func runVerify(ctx context.Context, m *Main, o *verifyOptions, args []string) er
 		if len(args) > 0 || len(o.checkpoints) > 0 {
 			return usagef("give either an export with its checkpoints or --proof, not both")
 		}
-		data, err := readSmallFile("proof", o.proof)
+		data, err := userfile.ReadSmall("proof", o.proof)
 		if err != nil {
 			return err
 		}
@@ -95,7 +93,7 @@ func runVerify(ctx context.Context, m *Main, o *verifyOptions, args []string) er
 		}
 		return m.reply(tables.VerifiedProof(r, m.Lang))
 	}
-	witnesses, err := readWitnessVerifiers(o.witnessKeys)
+	witnesses, err := provenance.ReadWitnessVerifiers(o.witnessKeys)
 	if err != nil {
 		return err
 	}
@@ -115,7 +113,7 @@ func runVerify(ctx context.Context, m *Main, o *verifyOptions, args []string) er
 	}
 	var cps []verify.Checkpoint
 	for _, path := range o.checkpoints {
-		data, err := readSmallFile("checkpoint", path)
+		data, err := userfile.ReadSmall("checkpoint", path)
 		if err != nil {
 			return err
 		}
@@ -151,66 +149,4 @@ func runVerify(ctx context.Context, m *Main, o *verifyOptions, args []string) er
 		return err
 	}
 	return m.reply(tables.VerifiedExport(rep, m.Lang))
-}
-
-// readVerifiers reads the verifier keys given with --key: each a key, or a file holding keys, one
-// a line.
-func readVerifiers(keys []string) (note.Verifiers, error) {
-	vkeys, err := readKeys("key", keys)
-	if err != nil {
-		return nil, err
-	}
-	if len(vkeys) == 0 {
-		return nil, domain.Invalid("key", "holds no verifier key")
-	}
-	return provenance.NewVerifiers(vkeys...)
-}
-
-// readWitnessVerifiers reads witness keys given with --witness-key: each a key, or a file
-// holding keys, one a line.
-func readWitnessVerifiers(keys []string) ([]note.Verifier, error) {
-	vkeys, err := readKeys("witness-key", keys)
-	if err != nil {
-		return nil, err
-	}
-	return provenance.NewWitnessVerifiers(vkeys...)
-}
-
-// readKeys returns the keys given with the option field: each a key, or a file holding keys, one
-// a line ('#' begins a comment line).
-func readKeys(field string, keys []string) ([]string, error) {
-	var vkeys []string
-	for _, k := range keys {
-		if _, err := os.Stat(k); err != nil {
-			vkeys = append(vkeys, k)
-			continue
-		}
-		data, err := readSmallFile(field, k)
-		if err != nil {
-			return nil, err
-		}
-		for _, line := range strings.Split(string(data), "\n") {
-			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
-				vkeys = append(vkeys, line)
-			}
-		}
-	}
-	return vkeys, nil
-}
-
-// readSmallFile reads a checkpoint, key or proof file (at most 1 MiB).
-func readSmallFile(field, path string) ([]byte, error) {
-	f, err := openInput(field, path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, 1<<20+1))
-	if err != nil {
-		return nil, domain.Invalid(field, "%s cannot be read: %v", path, cause(err))
-	}
-	if len(data) > 1<<20 {
-		return nil, domain.Invalid(field, "%s is larger than 1 MiB: it is not a checkpoint, a key or a proof", path)
-	}
-	return data, nil
 }

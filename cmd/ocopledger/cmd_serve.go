@@ -2,26 +2,18 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"net/http"
 	"os"
 
 	"github.com/ocopledger/ocopledger/internal/buildinfo"
+	"github.com/ocopledger/ocopledger/provenance"
 
 	"github.com/spf13/cobra"
 
-	"github.com/ocopledger/ocopledger/checkpoint"
-	"github.com/ocopledger/ocopledger/dashboard"
 	"github.com/ocopledger/ocopledger/datadir"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/httpapi"
-	"github.com/ocopledger/ocopledger/ledger"
-	"github.com/ocopledger/ocopledger/metrics"
-	"github.com/ocopledger/ocopledger/projections"
-	"github.com/ocopledger/ocopledger/reactive"
 )
 
 // serveOptions are the settings of `ocopledger serve` (its flags).
@@ -49,41 +41,6 @@ func newServeCmd(m *Main) *cobra.Command {
 	return c
 }
 
-// loadTokens reads --tokens FILE and $OCOPLEDGER_TOKENS.
-func loadTokens(file string) ([]httpapi.Token, error) {
-	var out []httpapi.Token
-	if file != "" {
-		f, err := openInput("tokens", file)
-		if err != nil {
-			return nil, err
-		}
-		b, err := io.ReadAll(f)
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		ts, err := httpapi.ParseTokens(b)
-		if err != nil {
-			return nil, err // its field is tokens, the flag
-		}
-		out = append(out, ts...)
-	}
-	if env := os.Getenv("OCOPLEDGER_TOKENS"); env != "" {
-		ts, err := httpapi.ParseTokensEnv(env)
-		if err != nil {
-			var e *domain.Error
-			if errors.As(err, &e) {
-				c := *e
-				c.Field = "OCOPLEDGER_TOKENS" // where the clerk wrote it
-				return nil, &c
-			}
-			return nil, err
-		}
-		out = append(out, ts...)
-	}
-	return out, nil
-}
-
 // runServe runs the ledger, the API and the parts beside it until ctx is done or a part fails.
 func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) error {
 	if len(args) > 0 {
@@ -97,7 +54,7 @@ func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) erro
 	log := slog.New(slog.NewTextHandler(m.Err, &slog.HandlerOptions{Level: level}))
 	m.Logger = log
 
-	tokens, err := loadTokens(o.tokens)
+	tokens, err := httpapi.LoadTokens(o.tokens, os.Getenv("OCOPLEDGER_TOKENS"))
 	if err != nil {
 		return err
 	}
@@ -121,92 +78,26 @@ func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) erro
 			return err
 		}
 	}
-	p, err := m.Projection(projections.Options{Logger: log.With("part", "projections"), TuneProcess: true})
+	witnesses, err := provenance.ReadWitnessVerifiers(o.witnessKeys)
 	if err != nil {
 		return err
 	}
-	if err := l.CheckHistory(ctx, p.Known()); err != nil {
-		return err // the read models know more of the log than it holds
-	}
-	reg := metrics.NewRegistry()
-	runner := projections.NewRunner(p, l, projections.RunnerOptions{Logger: log.With("part", "projections")})
-	// The log's signed checkpoints: the data directory's key (made on first start) signs them.
-	cps, err := m.Checkpoints(ctx, true)
-	if err != nil {
-		return err
-	}
-	witnesses, err := readWitnessVerifiers(o.witnessKeys)
-	if err != nil {
-		return err
-	}
-	api := httpapi.New(httpapi.Config{Ledger: l, Projection: p, Auth: auth, Logger: log.With("part", "api"), Metrics: reg, Rebuild: runner.Rebuild,
-		Checkpoints: cps, Witnesses: witnesses})
-	mux := httpapi.NewMux()
-	api.Mount(mux)
-	// The dashboard: the page at "/" and its embedded assets hold no data, so they are public even
-	// when the API needs a token; the page asks for one when the API says so.
-	dash := dashboard.Handler()
-	mux.Handle("GET /{$}", dash)
-	mux.Handle("GET /assets/", dash)
-
-	// Handlers (streams above all) end when this context does, before the server shuts down.
-	hctx, stopHandlers := context.WithCancel(ctx)
-	defer stopHandlers()
-	watch := ledger.NewHistoryWatch(ledger.WatchConfig{Ledger: l, Tree: p, Gate: api, Logger: log.With("part", "history"),
-		Known:  m.node().History().Known,
-		Check:  func(ctx context.Context) error { return cps.Check(ctx, l, p) },
-		Record: func() error { return m.recordKnown(p) },
-		Every:  m.historyEvery, ScrubAfter: m.scrubAfter})
-	signer := checkpoint.NewPublisher(checkpoint.PublisherConfig{Log: cps, Projection: p, Store: l.Store(), Logger: log.With("part", "checkpoints")})
-	parts := []namedRun{{"projections", runner.Run}, {"api", api.Run}, {"history", watch.Run}, {"checkpoints", signer.Run}}
-	// The webhook API answers its errors as the API does.
-	hooksLog := log.With("part", "webhooks-api")
-	reacting, err := reactive.NewParts(hctx, reactive.PartsConfig{Ledger: l, Projection: p, Mux: mux, Require: api.Require, Logger: log,
-		WriteError: func(w http.ResponseWriter, r *http.Request, err error) { httpapi.WriteError(w, r, hooksLog, err) },
-		Instance:   o.instance, Metrics: reg})
-	if err != nil {
-		return fmt.Errorf("serve: reactive: %w", err)
-	}
-	for _, run := range reacting {
-		parts = append(parts, namedRun{"reactive", run})
-	}
-	for _, p := range mux.Patterns() {
-		log.Debug("route", "pattern", p)
-	}
-	ln, err := httpapi.Listen(o.addr)
-	if err != nil {
-		return err
-	}
-	// Recover: the parts mounted beside the API (webhooks, dashboard) answer a panic as the API does.
-	srv := httpapi.NewHTTPServer(httpapi.HTTPServerConfig{Listener: ln, Handler: api.Recover(mux), Handlers: hctx, StopHandlers: stopHandlers, Logger: log})
-	parts = append(parts, namedRun{"http", srv.Run})
-	if m.NatsURL == "" {
-		// The data folder is locked while serve runs; a command refused it names these ways in.
-		info := datadir.ServeInfo{PID: os.Getpid(), HTTP: "http://" + ln.Addr().String(), NATS: l.Store().ClientURL(), NATSCredentials: m.node().ReaderFile()}
-		if remove, err := m.dir().WriteServeInfo(info); err != nil {
-			log.Warn("cannot write "+datadir.ServeInfoFile+" in the data folder", "err", err)
-		} else {
-			defer remove()
-		}
-	}
-	mode := "tokens"
-	if auth.Open() {
-		mode = "open-local"
-	} else if o.publicRead {
-		mode = "tokens, public read"
-	}
-	log.Info("ocopledger serving", "url", "http://"+ln.Addr().String()+"/", "api", "http://"+ln.Addr().String()+"/v1/openapi.json",
-		"access", mode, "instance", o.instance, "version", buildinfo.Read().Version)
-	if !m.JSON {
-		m.serveBanner("http://"+ln.Addr().String(), auth.Open(), o.publicRead)
-		m.natsBanner(l.Store().ClientURL())
-	}
-	err = runParts(hctx, log, parts)
-	log.Info("ocopledger stopped")
-	if err == nil && ctx.Err() != nil {
-		return nil // a clean stop on a signal
-	}
-	return err
+	return m.node().Serve(ctx, datadir.ServeOptions{Addr: o.addr, Auth: auth, Witnesses: witnesses, Instance: o.instance,
+		HistoryEvery: m.historyEvery, ScrubAfter: m.scrubAfter,
+		Serving: func(base, natsURL string) {
+			mode := "tokens"
+			if auth.Open() {
+				mode = "open-local"
+			} else if o.publicRead {
+				mode = "tokens, public read"
+			}
+			log.Info("ocopledger serving", "url", base+"/", "api", base+"/v1/openapi.json",
+				"access", mode, "instance", o.instance, "version", buildinfo.Read().Version)
+			if !m.JSON {
+				m.serveBanner(base, auth.Open(), o.publicRead)
+				m.natsBanner(natsURL)
+			}
+		}})
 }
 
 // serveBanner tells whoever started serve, in their language on stdout, where the dashboard and

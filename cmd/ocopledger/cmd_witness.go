@@ -12,6 +12,7 @@ import (
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/internal/clihelp"
+	"github.com/ocopledger/ocopledger/provenance"
 	"github.com/ocopledger/ocopledger/witness"
 )
 
@@ -73,7 +74,7 @@ func runWitness(ctx context.Context, m *Main, o *witnessOptions, args []string) 
 	if len(o.ledgerKey) == 0 {
 		return usageError{domain.Invalid("ledger-key", "is missing: give the ledger's verifier key, as ocopledger key prints it")}
 	}
-	verifiers, err := readVerifiers(o.ledgerKey)
+	verifiers, err := provenance.ReadVerifiers(o.ledgerKey)
 	if err != nil {
 		return err
 	}

@@ -2,33 +2,19 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
-	"net/http"
 
-	"golang.org/x/sync/errgroup"
+	"github.com/ocopledger/ocopledger/demo"
+	"github.com/ocopledger/ocopledger/ledger"
 )
 
-// namedRun is a part of serve that runs until its context is done, named in the log.
-type namedRun struct {
-	name string
-	run  func(context.Context) error
-}
-
-// runParts runs the parts until ctx is done or one fails; then it stops the others, waits for
-// them and returns the first failure, named by its part.
-func runParts(ctx context.Context, log *slog.Logger, parts []namedRun) error {
-	g, ctx := errgroup.WithContext(ctx)
-	for _, p := range parts {
-		g.Go(func() error {
-			err := p.run(ctx)
-			if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, http.ErrServerClosed) {
-				return nil
-			}
-			log.Error("serve: a part failed; stopping", "part", p.name, "err", err)
-			return fmt.Errorf("%s: %w", p.name, err)
-		})
+// loadDemo loads the demo history before serving (serve --demo). It is idempotent: a ledger that
+// already holds it gets nothing new.
+func loadDemo(ctx context.Context, l *ledger.Ledger, log *slog.Logger) error {
+	stats, err := demo.Load(ctx, l, nil)
+	if err != nil {
+		return err
 	}
-	return g.Wait()
+	log.Info("demo history loaded (real product names, everything else synthetic)", "entries", stats.Entries, "recorded", stats.Recorded, "skipped", stats.Skipped)
+	return nil
 }

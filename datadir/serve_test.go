@@ -1,4 +1,4 @@
-package main
+package datadir_test
 
 import (
 	"context"
@@ -7,12 +7,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ocopledger/ocopledger/datadir"
+	"github.com/ocopledger/ocopledger/internal/syncbuf"
 )
 
 // The first part that fails stops the others; serve returns its error, named by its part, and
 // logs which part it was. A part that ends with its context is no failure.
 func TestRunPartsFirstFailureStopsTheRest(t *testing.T) {
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	stopped := make(chan string, 3)
 	waits := func(name string) func(context.Context) error {
@@ -21,7 +24,7 @@ func TestRunPartsFirstFailureStopsTheRest(t *testing.T) {
 	boom := errors.New("boom")
 	done := make(chan error, 1)
 	go func() {
-		done <- runParts(t.Context(), log, []namedRun{
+		done <- datadir.RunParts(t.Context(), log, []datadir.Part{
 			{"api", waits("api")},
 			{"reactive", func(context.Context) error { return boom }},
 			{"http", waits("http")},
@@ -44,7 +47,7 @@ func TestRunPartsFirstFailureStopsTheRest(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if err := runParts(ctx, log, []namedRun{{"api", waits("api")}}); err != nil {
+	if err := datadir.RunParts(ctx, log, []datadir.Part{{"api", waits("api")}}); err != nil {
 		t.Errorf("runParts after its context ended = %v, want nil", err)
 	}
 }
