@@ -223,7 +223,7 @@ func checkTranslation(en, vi string) error {
 // the HTTP API and the parts mounted beside it (webhooks), the packages whose errors the API passes
 // on (the read models' queries, reports), the command line with the demo it loads, the event store,
 // proofs and checkpoints.
-var messageDirs = []string{"../domain", "../ledger", "../httpapi", "../reactive", "../projections", "../report", "../cmd/ocopledger", "../demo", "../eventstore", "../provenance", "../provenance/verify", "../checkpoint", "../datadir", "../witness", "../tables"}
+var messageDirs = []string{"../domain", "../ledger", "../httpapi", "../reactive", "../projections", "../report", "../cmd/ocopledger", "../demo", "../eventstore", "../provenance", "../provenance/verify", "../checkpoint", "../datadir", "../witness", "../tables", "../internal/userfile"}
 
 // TestEveryMessageHasAVietnameseForm: every message format written in those packages has its
 // Vietnamese form, which reads the same arguments; every form is of a message still written; and
