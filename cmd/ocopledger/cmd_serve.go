@@ -8,6 +8,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/internal/buildinfo"
 	"github.com/ocopledger/ocopledger/provenance"
+	"github.com/ocopledger/ocopledger/tables"
 
 	"github.com/spf13/cobra"
 
@@ -94,41 +95,7 @@ func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) erro
 			log.Info("ocopledger serving", "url", base+"/", "api", base+"/v1/openapi.json",
 				"access", mode, "instance", o.instance, "version", buildinfo.Read().Version)
 			if !m.JSON {
-				m.serveBanner(base, auth.Open(), o.publicRead)
-				m.natsBanner(natsURL)
+				fmt.Fprint(m.Out, tables.ServeBanner(base, auth.Open(), o.publicRead, natsURL, m.node().ReaderFile(), m.Lang))
 			}
 		}})
-}
-
-// serveBanner tells whoever started serve, in their language on stdout, where the dashboard and
-// the API are and who may use them; the log on stderr (English, for operators) says the rest.
-func (m *Main) serveBanner(base string, open, publicRead bool) {
-	access := m.t("chỉ người có token (--tokens)", "holders of a token (--tokens) only")
-	switch {
-	case open:
-		access = m.t("mở cho mọi người dùng trên máy này, chưa cấu hình token", "open to every user of this machine: no tokens configured")
-	case publicRead:
-		access = m.t("ai cũng xem được; ghi cần token", "anyone may read; recording needs a token")
-	}
-	fmt.Fprintf(m.Out, m.t(
-		"Sổ cái OCOP đang chạy.\n  Bảng điều khiển:  %s/\n  API (OpenAPI):    %s/v1/openapi.json\n  Quyền truy cập:   %s\nDừng bằng Ctrl+C. Nhật ký hoạt động (tiếng Anh, cho người vận hành) ghi ra stderr.\n",
-		"The OCOP ledger is running.\n  Dashboard:        %s/\n  API (OpenAPI):    %s/v1/openapi.json\n  Access:           %s\nStop with Ctrl+C. The operators' log goes to stderr.\n"),
-		base, base, access)
-}
-
-// natsBanner tells, when serve also listens for NATS clients (--listen-nats), where and with
-// which credentials they read the log.
-func (m *Main) natsBanner(url string) {
-	if url == "" {
-		return
-	}
-	if m.node().ReaderFile() == "" {
-		fmt.Fprintf(m.Out, m.t("  NATS (chỉ đọc):   %s, tài khoản và mật khẩu trong $OCOPLEDGER_NATS_READER\n",
-			"  NATS (read only): %s, user and password in $OCOPLEDGER_NATS_READER\n"), url)
-		return
-	}
-	fmt.Fprintf(m.Out, m.t(
-		"  NATS (chỉ đọc):   %s, tài khoản và mật khẩu trong %s\n    ví dụ: ocopledger log --nats %s --nats-creds %s\n",
-		"  NATS (read only): %s, user and password in %s\n    e.g. ocopledger log --nats %s --nats-creds %s\n"),
-		url, m.node().ReaderFile(), url, m.node().ReaderFile())
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/internal/clihelp"
 	"github.com/ocopledger/ocopledger/provenance"
+	"github.com/ocopledger/ocopledger/tables"
 	"github.com/ocopledger/ocopledger/witness"
 )
 
@@ -103,15 +104,8 @@ func runWitness(ctx context.Context, m *Main, o *witnessOptions, args []string) 
 
 // printRound says what a round of the witness did.
 func printRound(m *Main, r witness.Round) error {
-	switch {
-	case r.Outcome == witness.Reposted:
-		return nil
-	case m.JSON:
-		return m.printJSON(map[string]any{"cosigned": r.Outcome == witness.Cosigned, "origin": r.Origin, "size": r.Size, "root": r.Root, "checkpoint": r.Cosigned})
-	case r.Outcome == witness.Cosigned:
-		fmt.Fprintf(m.Out, m.t("đã đồng ký điểm kiểm chứng %d mục ghi của %s, mã băm gốc %s\n", "cosigned the checkpoint of %d entries of %s, root %s\n"), r.Size, r.Origin, r.Root)
-	default:
-		fmt.Fprintf(m.Out, m.t("không có gì mới: điểm kiểm chứng %d mục ghi đã được đồng ký\n", "nothing new: the checkpoint of %d entries is already cosigned\n"), r.Size)
+	if a, ok := tables.WitnessRound(r, m.Lang); ok {
+		return m.reply(a)
 	}
 	return nil
 }
