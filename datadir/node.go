@@ -209,6 +209,16 @@ func (n *Node) Checkpoints(ctx context.Context, create bool) (*checkpoint.Log, e
 	return checkpoint.Open(ctx, s, k, create)
 }
 
+// PublishCheckpoint signs a checkpoint of the log the read models p hold and publishes it, if
+// the log grew since the last one (made); e is nil for an empty log.
+func (n *Node) PublishCheckpoint(ctx context.Context, p *projections.Projection) (e *checkpoint.Entry, made bool, err error) {
+	cl, err := n.Checkpoints(ctx, true)
+	if err != nil {
+		return nil, false, err
+	}
+	return cl.Make(ctx, p)
+}
+
 // Provenance is the provenance of an answer read from the first size entries of the log: the
 // root of their Merkle tree, and the signed checkpoint of that size when one was published.
 func (n *Node) Provenance(ctx context.Context, p *projections.Projection, size uint64) checkpoint.Provenance {

@@ -46,11 +46,7 @@ func runCheckpoint(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	cl, err := m.Checkpoints(ctx, true)
-	if err != nil {
-		return err
-	}
-	e, made, err := cl.Make(ctx, p)
+	e, made, err := m.node().PublishCheckpoint(ctx, p)
 	if err == nil && e == nil {
 		err = domain.NotFound("the log is empty: there is nothing to commit to yet")
 	}
@@ -113,10 +109,6 @@ func (m *Main) checkpointNow(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	cl, err := m.Checkpoints(ctx, true)
-	if err != nil {
-		return err
-	}
-	_, _, err = cl.Make(ctx, p)
+	_, _, err = m.node().PublishCheckpoint(ctx, p)
 	return err
 }

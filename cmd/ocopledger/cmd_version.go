@@ -1,9 +1,8 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/ocopledger/ocopledger/internal/buildinfo"
+	"github.com/ocopledger/ocopledger/tables"
 
 	"github.com/spf13/cobra"
 )
@@ -17,25 +16,7 @@ func runVersion(m *Main, args []string) error {
 	if len(args) > 0 {
 		return usagef("%s takes no arguments", "version")
 	}
-	v := buildinfo.Read()
-	if m.JSON {
-		return m.printJSON(v)
-	}
-	fmt.Fprintf(m.Out, "ocopledger %s\n", v.Version)
-	if v.Commit != "" {
-		fmt.Fprintf(m.Out, "commit %s", v.Commit)
-		if !v.Time.IsZero() {
-			fmt.Fprintf(m.Out, " (%s)", m.instant(v.Time))
-		}
-		if v.Modified {
-			fmt.Fprint(m.Out, m.t(", có thay đổi chưa được commit", ", with changes not committed"))
-		}
-		fmt.Fprintln(m.Out)
-	}
-	if v.Go != "" {
-		fmt.Fprintln(m.Out, v.Go)
-	}
-	return nil
+	return m.reply(tables.Version(buildinfo.Read(), m.Lang))
 }
 
 // newCompletionCmd is `ocopledger completion SHELL`: the shell's completion script, made by cobra.
