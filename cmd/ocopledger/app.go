@@ -397,12 +397,6 @@ func (m *Main) t(vi, en string) string {
 	return vi
 }
 
-// date formats a date for the output language: dd/mm/yyyy in Vietnamese.
-func (m *Main) date(d domain.Date) string { return d.Format(m.Lang) }
-
-// instant formats a moment for the output language, in Vietnam's time.
-func (m *Main) instant(t time.Time) string { return tables.InstantText(t, m.Lang) }
-
 func openInput(field, path string) (*os.File, error)    { return userfile.Open(field, path) }
 func createOutput(field, path string) (*os.File, error) { return userfile.Create(field, path) }
 
