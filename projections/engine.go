@@ -31,11 +31,12 @@ type Options struct {
 	// OnCommit, if set, is called after each committed batch with the first and last positions
 	// applied (outside any lock), e.g. to publish figure changes.
 	OnCommit func(from, to uint64)
-	// TuneProcess lets a catch-up drop the read-model file's pages from the process's memory
-	// while the process's resident memory, polled from /proc, is high (releaser): a setting of
-	// the whole process's memory, which a library leaves alone; the commands that own their
-	// process (ocopledger rebuild and serve) turn it on. (The collector is never tuned: GOGC and
-	// GOMEMLIMIT are the process's owner's, see docs/performance.md.)
+	// TuneProcess lets a catch-up tune settings of the whole process, which a library leaves
+	// alone unless asked; the commands that own their process (ocopledger rebuild and serve) turn
+	// it on. It drops the read-model file's pages from the process's memory while the resident
+	// memory, polled from /proc, is high (releaser), and a rebuild from zero runs the collector
+	// at GOGC 200 under a soft memory limit that follows the live heap (gc.go), unless GOGC or
+	// GOMEMLIMIT is set in the environment.
 	TuneProcess bool
 }
 
@@ -297,6 +298,11 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 		p.bulk = newBulk()
 		p.bulkOn.Store(true)
 	}
+	var gc *rebuildGC
+	if p.bulk != nil {
+		gc = p.startRebuildGC()
+		defer gc.stop()
+	}
 	// Reading (and decoding) the log and applying it run side by side: the reader hands batches
 	// to the applier through a small queue.
 	batches := make(chan *batch, 1)
@@ -313,6 +319,7 @@ func (p *Projection) CatchUp(ctx context.Context, src Source, progress func(done
 					p.bulkBroken = p.bulk != nil
 					continue
 				}
+				gc.adjust()
 				rel.poke()
 				if progress != nil {
 					progress(p.Checkpoint(), end)
