@@ -37,18 +37,29 @@ func (a Asker) Figures(ctx context.Context, q domain.Query, dims []string) (Figu
 // Explain lists the items figure f counts: all of them, or with limit or after the page they
 // ask for, with the cursor of the next page.
 func (a Asker) Explain(ctx context.Context, f domain.Figure, q domain.Query, limit int, after string, format tables.Format) (tables.Answer, error) {
-	items, next, total, err := a.explainItems(ctx, f.ID, q, limit, after)
+	res := a.Projection.Figures(q)
+	// A page is read as known at the instant the figure was, and the next page is to be asked
+	// as known at it too (as the API's Link header does), so that the pages add up to one list
+	// even when entries are recorded between them.
+	read := q
+	if read.KnownAt.IsZero() && (limit > 0 || after != "") {
+		read.KnownAt = res.KnownAt
+	}
+	items, next, total, err := a.explainItems(ctx, f.ID, read, limit, after)
 	if err != nil {
 		return tables.Answer{}, err
 	}
-	pos := a.Projection.Figures(q).Position
+	pos := res.Position
 	pv := a.provenance(ctx, format, pos)
 	v := map[string]any{"figure": f.ID, "as_of": q.AsOf.String(), "count": len(items), "items": items,
 		"position": pos, "provenance": pv}
+	hint := next
 	if next != "" {
 		v["next"] = next
+		v["known_at"] = read.KnownAt.Format(time.RFC3339Nano)
+		hint = next + " --known-at " + read.KnownAt.Format(time.RFC3339Nano)
 	}
-	return tables.Answer{Value: v, Table: func() *tables.Table { return tables.Explain(f, items, total, next, q, pv, a.Lang) }}, nil
+	return tables.Answer{Value: v, Table: func() *tables.Table { return tables.Explain(f, items, total, hint, q, pv, a.Lang) }}, nil
 }
 
 // explainItems reads the items Explain lists: all of them (limit 0, no cursor), or the page
