@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"text/tabwriter"
 	"time"
@@ -118,27 +117,12 @@ func TestClusterNumbers(t *testing.T) {
 	rows = append(rows, timed("eventstore Append, 1 event, expected version", single, time.Since(start), lat, "1 writer"))
 
 	// The same with 8 writers on their own aggregate streams.
-	lat = lat[:0]
-	var mu sync.Mutex
 	start = time.Now()
-	var wg sync.WaitGroup
-	for w := range writers {
-		wg.Go(func() {
-			for i := range single / writers {
-				t0 := time.Now()
-				if _, err := s.Append(ctx, fmt.Sprintf("tradeevent.conc-%d", w), int64(i), proposed(fmt.Sprintf("conc-%d-%d", w, i), benchEvent(i))); err != nil {
-					t.Error(err)
-					return
-				}
-				d := time.Since(t0)
-				mu.Lock()
-				lat = append(lat, d)
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	rows = append(rows, timed("eventstore Append, 1 event, expected version", single/writers*writers, time.Since(start), lat, "8 writers"))
+	lat = latencies(t, writers, single/writers, func(w, i int) error {
+		_, err := s.Append(ctx, fmt.Sprintf("tradeevent.conc-%d", w), int64(i), proposed(fmt.Sprintf("conc-%d-%d", w, i), benchEvent(i)))
+		return err
+	})
+	rows = append(rows, timed("eventstore Append, 1 event, expected version", len(lat), time.Since(start), lat, "8 writers"))
 
 	// The ledger's whole path, as POST /v1/events does it: read the stream's
 	// history, decide, append with the expected version.
@@ -157,31 +141,14 @@ func TestClusterNumbers(t *testing.T) {
 	// The ledger's whole path, 64 writers each on records of its own (as 64 HTTP clients
 	// appending to different records): appends are pipelined and grouped.
 	const many = 64
-	lat = lat[:0]
-	var next atomic.Int64
 	start = time.Now()
-	for range many {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= single {
-					return
-				}
-				id := fmt.Sprintf("ledger64-%d", i)
-				t0 := time.Now()
-				if _, err := l.RecordEvent(ctx, fair(id, i), ledger.Meta{ID: id, Actor: "bench"}); err != nil {
-					t.Error(err)
-					return
-				}
-				d := time.Since(t0)
-				mu.Lock()
-				lat = append(lat, d)
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	rows = append(rows, timed("ledger RecordEvent, different records", single, time.Since(start), lat, "64 writers"))
+	lat = latencies(t, many, single/many, func(w, i int) error {
+		n := w*(single/many) + i
+		id := fmt.Sprintf("ledger64-%d", n)
+		_, err := l.RecordEvent(ctx, fair(id, n), ledger.Meta{ID: id, Actor: "bench"})
+		return err
+	})
+	rows = append(rows, timed("ledger RecordEvent, different records", len(lat), time.Since(start), lat, "64 writers"))
 
 	// Atomic batches of 100 events.
 	lat = lat[:0]
@@ -307,4 +274,33 @@ func natsBench(t *testing.T, cli string, c *natsCluster, args string) row {
 	// Report the CLI's own rate (it excludes connecting and creating the stream).
 	return row{n: n, took: time.Duration(float64(n) / float64(rate) * float64(time.Second)),
 		remark: fmt.Sprintf("CLI's rate; %.1fs with setup", took.Seconds())}
+}
+
+// latencies calls op from writers goroutines at once, each for its own i from 0 to each-1 in
+// order, and returns how long every call that succeeded took; an error fails the test and ends
+// that writer.
+func latencies(t *testing.T, writers, each int, op func(w, i int) error) []time.Duration {
+	t.Helper()
+	var (
+		mu  sync.Mutex
+		lat = make([]time.Duration, 0, writers*each)
+		wg  sync.WaitGroup
+	)
+	for w := range writers {
+		wg.Go(func() {
+			for i := range each {
+				t0 := time.Now()
+				if err := op(w, i); err != nil {
+					t.Error(err)
+					return
+				}
+				d := time.Since(t0)
+				mu.Lock()
+				lat = append(lat, d)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return lat
 }
