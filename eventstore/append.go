@@ -190,22 +190,10 @@ func (s *Store) publish(ctx context.Context, stream string, cur, lastSeq uint64,
 			return AppendResult{}, err
 		}
 	}
-	pctx, cancel := s.batchCtx(ctx, len(msgs))
+	p, pctx, cancel, err := s.send(ctx, msgs)
 	defer cancel()
-	if s.disk != nil {
-		var stop func()
-		pctx, stop = s.disk.watch(pctx)
-		defer stop()
-	}
-	var p *pendingAck
-	var err error
-	if len(msgs) == 1 {
-		p, err = s.acks.send(s.nc, msgs[0])
-	} else {
-		p, err = s.sendBatch(pctx, msgs)
-	}
 	if err != nil {
-		return AppendResult{}, mapPublishError(stream, s.brokerError(pctx, err))
+		return AppendResult{}, mapPublishError(stream, err)
 	}
 	if last.After(s.lastRecorded) {
 		s.lastRecorded = last
@@ -274,6 +262,29 @@ type batchAck struct {
 // waits for the server to have staged it so far; a batch of up to
 // batchFlowEvery messages goes out without waiting, as `nats bench js pub
 // atomic` sends it. The caller holds appendMu.
+// send sends msgs, one message alone and several as one atomic batch, under a context of
+// its own: bounded as batchCtx says and ended when the disk fills (disk.watch). The caller waits
+// for p under that context and calls cancel after; an error is the broker's, as brokerError
+// words it.
+func (s *Store) send(parent context.Context, msgs []*nats.Msg) (p *pendingAck, ctx context.Context, cancel context.CancelFunc, err error) {
+	ctx, cancel = s.batchCtx(parent, len(msgs))
+	if s.disk != nil {
+		var stop func()
+		ctx, stop = s.disk.watch(ctx)
+		prev := cancel
+		cancel = func() { stop(); prev() }
+	}
+	if len(msgs) == 1 {
+		p, err = s.acks.send(s.nc, msgs[0])
+	} else {
+		p, err = s.sendBatch(ctx, msgs)
+	}
+	if err != nil {
+		err = s.brokerError(ctx, err)
+	}
+	return p, ctx, cancel, err
+}
+
 func (s *Store) sendBatch(ctx context.Context, msgs []*nats.Msg) (*pendingAck, error) {
 	id := nuid.Next()
 	for i, m := range msgs {

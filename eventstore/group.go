@@ -185,22 +185,8 @@ func (s *Store) sendGroup(reqs []*groupReq, release func()) {
 			return
 		}
 	}
-	wctx, cancel := s.batchCtx(context.Background(), len(msgs))
-	if s.disk != nil {
-		var stop func()
-		wctx, stop = s.disk.watch(wctx)
-		prev := cancel
-		cancel = func() { stop(); prev() }
-	}
-	var p *pendingAck
-	var err error
-	if len(msgs) == 1 {
-		p, err = s.acks.send(s.nc, msgs[0])
-	} else {
-		p, err = s.sendBatch(wctx, msgs)
-	}
+	p, wctx, cancel, err := s.send(context.Background(), msgs)
 	if err != nil {
-		err = s.brokerError(wctx, err)
 		cancel()
 		fail(err)
 		return
