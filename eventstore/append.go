@@ -63,40 +63,10 @@ var errBatchDuplicate = errors.New("atomic batch contains an already stored even
 // backfilled RecordedAt earlier than the last recorded time in the ledger
 // fails with ErrBackfillOrder.
 func (s *Store) Append(ctx context.Context, stream string, expectedVersion int64, events ...Proposed) (AppendResult, error) {
-	if err := s.checkOpen(); err != nil {
+	data, err := s.checkAppend(stream, expectedVersion, events)
+	if err != nil {
 		return AppendResult{}, err
 	}
-	if err := s.checkWritable(); err != nil {
-		return AppendResult{}, err
-	}
-	if err := ValidStreamName(stream); err != nil {
-		return AppendResult{}, err
-	}
-	if expectedVersion < AnyVersion {
-		return AppendResult{}, invalid(0, "expected version", strconv.FormatInt(expectedVersion, 10),
-			"must be 0 or more, or AnyVersion (-1)")
-	}
-	switch n := len(events); {
-	case n == 0:
-		return AppendResult{}, invalid(0, "events", "", "none given; append at least one")
-	case n > MaxEventsPerAppend:
-		return AppendResult{}, invalid(0, "events", strconv.Itoa(n), "too many in one append; at most %d", MaxEventsPerAppend)
-	}
-	now := s.cfg.Clock()
-	data := make([]json.RawMessage, len(events))
-	seen := make(map[string]int, len(events))
-	for i, e := range events {
-		d, err := validate(i+1, e, now)
-		if err != nil {
-			return AppendResult{}, err
-		}
-		if j, dup := seen[e.ID]; dup {
-			return AppendResult{}, invalid(i+1, "id", e.ID, "is the same as event %d's", j)
-		}
-		seen[e.ID] = i + 1
-		data[i] = d
-	}
-
 	subject := SubjectPrefix + stream
 	for attempt := 1; ; attempt++ {
 		cur, lastSeq, err := s.head(ctx, subject)
@@ -116,6 +86,62 @@ func (s *Store) Append(ctx context.Context, stream string, expectedVersion int64
 		}
 		return res, err
 	}
+}
+
+// AppendAfter is Append at the head the caller read with the record's history
+// (ReadStreamHead), which it does not read again: the broker checks, as it stores the events,
+// that the record's last message is still the one at after.Sequence. If the record has moved
+// on, nothing is stored and the error matches ErrConcurrency — unless these very events are
+// already stored (a retry), which succeeds with AppendResult.Duplicate as in Append.
+func (s *Store) AppendAfter(ctx context.Context, stream string, after Head, events ...Proposed) (AppendResult, error) {
+	data, err := s.checkAppend(stream, int64(after.Version), events)
+	if err != nil {
+		return AppendResult{}, err
+	}
+	res, err := s.publish(ctx, stream, after.Version, after.Sequence, events, data)
+	if errors.Is(err, ErrConcurrency) || errors.Is(err, errBatchDuplicate) {
+		return s.resolveConflict(ctx, stream, events, data, err)
+	}
+	return res, err
+}
+
+// checkAppend checks an append before anything is written and returns the events' data,
+// validated.
+func (s *Store) checkAppend(stream string, expectedVersion int64, events []Proposed) ([]json.RawMessage, error) {
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
+	if err := s.checkWritable(); err != nil {
+		return nil, err
+	}
+	if err := ValidStreamName(stream); err != nil {
+		return nil, err
+	}
+	if expectedVersion < AnyVersion {
+		return nil, invalid(0, "expected version", strconv.FormatInt(expectedVersion, 10),
+			"must be 0 or more, or AnyVersion (-1)")
+	}
+	switch n := len(events); {
+	case n == 0:
+		return nil, invalid(0, "events", "", "none given; append at least one")
+	case n > MaxEventsPerAppend:
+		return nil, invalid(0, "events", strconv.Itoa(n), "too many in one append; at most %d", MaxEventsPerAppend)
+	}
+	now := s.cfg.Clock()
+	data := make([]json.RawMessage, len(events))
+	seen := make(map[string]int, len(events))
+	for i, e := range events {
+		d, err := validate(i+1, e, now)
+		if err != nil {
+			return nil, err
+		}
+		if j, dup := seen[e.ID]; dup {
+			return nil, invalid(i+1, "id", e.ID, "is the same as event %d's", j)
+		}
+		seen[e.ID] = i + 1
+		data[i] = d
+	}
+	return data, nil
 }
 
 // publish writes the events after version cur (whose message is at global

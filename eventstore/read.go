@@ -19,18 +19,30 @@ const readBatch = 2000
 // ReadStream returns the events of one aggregate stream in version order
 // (none if the stream is new).
 func (s *Store) ReadStream(ctx context.Context, stream string) ([]Envelope, error) {
+	envs, _, err := s.ReadStreamHead(ctx, stream)
+	return envs, err
+}
+
+// ReadStreamHead is ReadStream that also returns the record's head as the stream leader gave
+// it when the history was read (the zero Head for a record that holds nothing): AppendAfter
+// appends after it without reading it again.
+func (s *Store) ReadStreamHead(ctx context.Context, stream string) ([]Envelope, Head, error) {
 	if err := ValidStreamName(stream); err != nil {
-		return nil, err
+		return nil, Head{}, err
 	}
 	if err := s.checkOpen(); err != nil {
-		return nil, err
+		return nil, Head{}, err
 	}
 	subject := SubjectPrefix + stream
-	_, end, err := s.head(ctx, subject)
+	version, end, err := s.head(ctx, subject)
 	if err != nil || end == 0 {
-		return nil, err
+		return nil, Head{}, err
 	}
-	return s.readSubject(ctx, subject, end)
+	envs, err := s.readSubject(ctx, subject, end)
+	if err != nil {
+		return nil, Head{}, err
+	}
+	return envs, Head{Version: version, Sequence: end}, nil
 }
 
 // Read calls fn for every event from global sequence fromSeq (1-based; 0

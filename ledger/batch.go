@@ -93,9 +93,10 @@ func (l *Ledger) readRecord(ctx context.Context, stream string) (*batchRecord, e
 // readRecordTo is readRecord up to the message at global sequence end (0: its last now).
 func (l *Ledger) readRecordTo(ctx context.Context, stream string, end uint64) (*batchRecord, error) {
 	var envs []eventstore.Envelope
+	var head eventstore.Head
 	var err error
 	if end == 0 {
-		envs, err = l.store.ReadStream(ctx, stream)
+		envs, head, err = l.store.ReadStreamHead(ctx, stream)
 	} else {
 		envs, err = l.store.ReadStreamTo(ctx, stream, end)
 	}
@@ -109,6 +110,9 @@ func (l *Ledger) readRecordTo(ctx context.Context, stream string, end uint64) (*
 			r.head.Version = e.Version
 		}
 		r.head.Sequence = e.Sequence
+	}
+	if end == 0 {
+		r.head = head // as the leader gave it with the history
 	}
 	return r, nil
 }

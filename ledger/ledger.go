@@ -111,13 +111,14 @@ func (l *Ledger) RecordEvent(ctx context.Context, e domain.Event, m Meta) (Posit
 	}
 	stream := e.Stream()
 	for attempt := 0; ; attempt++ {
-		hist, version, err := l.History(ctx, stream)
+		r, err := l.readRecord(ctx, stream)
 		if errors.Is(err, eventstore.ErrUnavailable) {
 			return Position{}, StoreError(err)
 		}
 		if err != nil {
 			return Position{}, err
 		}
+		hist, version := r.all, r.head.Version
 		if dup, ok := findDuplicate(hist, m.ID); ok {
 			// The key names an entry of this record already: a retry if it is the same entry,
 			// else a mistake to refuse rather than drop the new content silently.
@@ -131,15 +132,24 @@ func (l *Ledger) RecordEvent(ctx context.Context, e domain.Event, m Meta) (Posit
 		if m.ExpectedVersion != nil {
 			expected = *m.ExpectedVersion
 		}
-		if m.ExpectedVersion == nil || expected == int64(version) {
-			if _, err := domain.Decide(hist, e); err != nil {
+		if expected == int64(version) {
+			if _, err = domain.Decide(hist, e); err != nil {
 				return Position{}, err
 			}
+		} else {
+			// The record is not at the version the caller read it at (the history holds no
+			// entry with this ID: not a retry either): nothing to decide or append.
+			err = fmt.Errorf("%w: stream %s is at version %d, expected %d", eventstore.ErrConcurrency, stream, version, expected)
 		}
-		res, err := l.store.Append(ctx, stream, expected, eventstore.Proposed{
-			ID: m.ID, Type: e.EventType(), Schema: e.SchemaVersion(), Data: data,
-			Actor: norm.NFC.String(m.Actor), Source: norm.NFC.String(m.Source), CorrelationID: m.CorrelationID, RecordedAt: m.RecordedAt,
-		})
+		var res eventstore.AppendResult
+		if err == nil {
+			// After the head read with the history: the broker refuses the append if the record
+			// has moved since, and it is not read again.
+			res, err = l.store.AppendAfter(ctx, stream, r.head, eventstore.Proposed{
+				ID: m.ID, Type: e.EventType(), Schema: e.SchemaVersion(), Data: data,
+				Actor: norm.NFC.String(m.Actor), Source: norm.NFC.String(m.Source), CorrelationID: m.CorrelationID, RecordedAt: m.RecordedAt,
+			})
+		}
 		if err == nil {
 			return Position{ID: m.ID, Type: e.EventType(), Stream: stream, Version: res.Version, Sequence: res.LastSequence, RecordedAt: res.RecordedAt, Duplicate: res.Duplicate}, nil
 		}

@@ -26,6 +26,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"AppendAndReadStream", testAppendAndReadStream},
 		{"WrongExpectedVersion", testWrongExpectedVersion},
 		{"RacingWritersOneWins", testRacingWriters},
+		{"AppendAfterHeadReadWithHistory", testAppendAfter},
 		{"GlobalOrderAcrossStreams", testGlobalOrder},
 		{"ReadFromSequence", testReadFrom},
 		{"IdempotentRetry", testIdempotentRetry},
@@ -181,21 +182,35 @@ func testWrongExpectedVersion(t *testing.T, newStore NewStore) {
 
 func testRacingWriters(t *testing.T, newStore NewStore) {
 	s := newStore(t)
-	const writers = 20
-	var (
-		wg      sync.WaitGroup
-		start   = make(chan struct{})
-		errs    = make([]error, writers)
-		batched = func(i int) bool { return i%4 == 0 } // some racers append batches
-	)
+	won := raceOneWins(t, 20, func(i int) error {
+		_, err := s.Append(ctxOf(t), "product.race", 0, racerEvents(i)...)
+		return err
+	})
+	got := mustReadStream(t, s, "product.race")
+	if want := len(racerEvents(won)); len(got) != want {
+		t.Fatalf("stream holds %d events (%v), want only the %d of winner %d", len(got), ids(got), want, won)
+	}
+}
+
+// racerEvents are the events racing writer i appends: every fourth appends a batch.
+func racerEvents(i int) []eventstore.Proposed {
+	if i%4 == 0 {
+		return Events(fmt.Sprintf("racer-%d", i), 3)
+	}
+	return []eventstore.Proposed{Event(fmt.Sprintf("racer-%d", i))}
+}
+
+// raceOneWins runs writers calls of appendAs at the same instant and returns the writer whose
+// append succeeded: exactly one may, and every other must get ErrConcurrency.
+func raceOneWins(t *testing.T, writers int, appendAs func(i int) error) int {
+	t.Helper()
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	errs := make([]error, writers)
 	for i := range writers {
 		wg.Go(func() {
 			<-start
-			evs := []eventstore.Proposed{Event(fmt.Sprintf("racer-%d", i))}
-			if batched(i) {
-				evs = Events(fmt.Sprintf("racer-%d", i), 3)
-			}
-			_, errs[i] = s.Append(ctxOf(t), "product.race", 0, evs...)
+			errs[i] = appendAs(i)
 		})
 	}
 	close(start)
@@ -214,13 +229,50 @@ func testRacingWriters(t *testing.T, newStore NewStore) {
 	if won < 0 {
 		t.Fatal("no writer won")
 	}
-	got := mustReadStream(t, s, "product.race")
-	want := 1
-	if batched(won) {
-		want = 3
+	return won
+}
+
+// testAppendAfter: AppendAfter appends at the head ReadStreamHead gave without reading it again,
+// and the broker's check keeps it exact: of writers racing from the same head exactly one wins,
+// a head gone stale is refused (nothing stored), a retry of stored events is a duplicate.
+func testAppendAfter(t *testing.T, newStore NewStore) {
+	s := newStore(t)
+	envs, head, err := s.ReadStreamHead(ctxOf(t), "product.after")
+	if err != nil || len(envs) != 0 || head != (eventstore.Head{}) {
+		t.Fatalf("ReadStreamHead of a new record = %v, %+v, %v; want nothing, the zero head", ids(envs), head, err)
 	}
-	if len(got) != want {
-		t.Fatalf("stream holds %d events (%v), want only the %d of winner %d", len(got), ids(got), want, won)
+	first, err := s.AppendAfter(ctxOf(t), "product.after", head, Event("after-1"))
+	if err != nil || first.Version != 1 {
+		t.Fatalf("AppendAfter the zero head = %+v, %v; want version 1", first, err)
+	}
+	mustAppend(t, s, "product.other", 0, Event("other-1")) // the log moves on, this record does not
+	envs, head, err = s.ReadStreamHead(ctxOf(t), "product.after")
+	if err != nil || len(envs) != 1 || head != (eventstore.Head{Version: 1, Sequence: first.LastSequence}) {
+		t.Fatalf("ReadStreamHead = %v, %+v, %v; want [after-1] at {1 %d}", ids(envs), head, err, first.LastSequence)
+	}
+	res := make([]eventstore.AppendResult, 20)
+	won := raceOneWins(t, len(res), func(i int) (err error) {
+		res[i], err = s.AppendAfter(ctxOf(t), "product.after", head, racerEvents(i)...)
+		return err
+	})
+	want := 1 + len(racerEvents(won))
+	if got := mustReadStream(t, s, "product.after"); len(got) != want || res[won].Version != uint64(want) {
+		t.Fatalf("record holds %v, winner %d got %+v; want %d events", ids(got), won, res[won], want)
+	}
+	// The winner's retry from the stale head is a duplicate; anything else from it is refused.
+	again, err := s.AppendAfter(ctxOf(t), "product.after", head, racerEvents(won)...)
+	if err != nil || !again.Duplicate || again.LastSequence != res[won].LastSequence {
+		t.Fatalf("retry of the winner after the stale head = %+v, %v; want a duplicate of %+v", again, err, res[won])
+	}
+	before := mustLastSeq(t, s)
+	if _, err := s.AppendAfter(ctxOf(t), "product.after", head, Event("late")); !errors.Is(err, eventstore.ErrConcurrency) {
+		t.Fatalf("AppendAfter a stale head: err = %v, want ErrConcurrency", err)
+	}
+	if _, err := s.AppendAfter(ctxOf(t), "product.after", eventstore.Head{}, Event("late")); !errors.Is(err, eventstore.ErrConcurrency) {
+		t.Fatalf("AppendAfter the zero head of a record that holds events: err = %v, want ErrConcurrency", err)
+	}
+	if n := mustLastSeq(t, s); n != before {
+		t.Fatalf("last sequence after refused appends = %d, want %d", n, before)
 	}
 }
 
