@@ -67,11 +67,7 @@ func ValidateAt(e Event, at time.Time) error {
 }
 
 func checkNotAhead(e Event, today Date) error {
-	return walk(reflect.ValueOf(e), "", func(parent, name string, v reflect.Value) error {
-		if v.Type() != dateType {
-			return nil
-		}
-		d := Date(v.Int())
+	return walkDates(reflect.ValueOf(e), "", func(parent, name string, d Date) error {
 		if !d.Valid() || d == 0 {
 			return nil
 		}
@@ -128,12 +124,7 @@ var notes = map[string]bool{"reason": true, "reason_detail": true, "note": true,
 // no control characters (a line break or tab only in the free-text fields), no text beyond the
 // limits. Text is refused, never rewritten.
 func checkValues(e Event) error {
-	return walk(reflect.ValueOf(e), "", func(parent, name string, v reflect.Value) error {
-		if v.Kind() != reflect.String {
-			return nil
-		}
-		return checkClean(parent, name, v.String(), notes[name])
-	})
+	return walkTexts(reflect.ValueOf(e), "")
 }
 
 // CheckLine checks a one-line text that is not part of an event (the source document of an
@@ -181,56 +172,182 @@ func checkClean(parent, name, s string, multiline bool) error {
 	return nil
 }
 
-// walk calls fn for every text, date and other leaf of v (an event, or a value within one)
-// with the JSON path of the value holding it (parent: "", "decision", "units[2]") and its JSON
-// name ("date"), stopping at the first error; fn builds the full path (join) only when it needs
-// one. The keys of a map are passed as the map's own field; raw JSON is not entered.
-func walk(v reflect.Value, parent string, fn func(parent, name string, v reflect.Value) error) error {
-	if v.Kind() == reflect.Pointer && !v.IsNil() {
-		v = v.Elem() // an event given by pointer
+// The gate reads every text and date of an event. Which fields hold them is worked out once per
+// type (a plan: no reflection over the other fields, no lookup per value), then walkTexts and
+// walkDates read them in the order of the fields, with the JSON path of the value holding each
+// (parent: "", "decision", "units[2]") and its JSON name ("date"); the full path is built
+// (join) only for an error. The keys of a map are read as the map's own text field; raw JSON is
+// not entered (an amendment's replacement is checked when decoded); a pointer is entered when it
+// points to a struct, a list when it holds structs.
+
+// plan is what the gate reads of a struct type: its fields that are texts or dates or hold some,
+// in declaration order.
+type plan struct{ steps []step }
+
+type step struct {
+	index int
+	name  string // the JSON name
+	kind  stepKind
+	notes bool  // a text field that may hold line breaks and tabs
+	sub   *plan // the struct a nested, pointer or list step holds
+}
+
+type stepKind uint8
+
+const (
+	stepText    stepKind = iota // a string (of any named string type)
+	stepDate                    // a Date
+	stepKeys                    // a map whose keys are texts
+	stepNested                  // a struct
+	stepPointer                 // a pointer to a struct
+	stepList                    // a slice of structs
+)
+
+var (
+	dateType = reflect.TypeFor[Date]()
+	plans    sync.Map // reflect.Type → *plan
+)
+
+// planOf returns the plan of a struct type, worked out once.
+func planOf(t reflect.Type) *plan {
+	if p, ok := plans.Load(t); ok {
+		return p.(*plan)
 	}
-	if v.Kind() != reflect.Struct {
+	p := buildPlan(t, map[reflect.Type]*plan{})
+	plans.Store(t, p)
+	return p
+}
+
+// buildPlan works out the plan of struct type t; seen holds the plans under construction, so
+// that a type that holds itself is planned once.
+func buildPlan(t reflect.Type, seen map[reflect.Type]*plan) *plan {
+	if p, ok := seen[t]; ok {
+		return p
+	}
+	p := &plan{}
+	seen[t] = p
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		s := step{index: i, name: name}
+		switch ft := f.Type; {
+		case ft == dateType:
+			s.kind = stepDate
+		case ft.Kind() == reflect.String:
+			s.kind, s.notes = stepText, notes[name]
+		case ft.Kind() == reflect.Map && ft.Key().Kind() == reflect.String:
+			s.kind, s.notes = stepKeys, notes[name]
+		case ft.Kind() == reflect.Struct:
+			s.kind, s.sub = stepNested, buildPlan(ft, seen)
+		case ft.Kind() == reflect.Pointer && ft.Elem().Kind() == reflect.Struct:
+			s.kind, s.sub = stepPointer, buildPlan(ft.Elem(), seen)
+		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
+			s.kind, s.sub = stepList, buildPlan(ft.Elem(), seen)
+		default:
+			continue // a number, a flag, raw JSON: nothing the gate reads here
+		}
+		p.steps = append(p.steps, s)
+	}
+	return p
+}
+
+// structOf returns v as a struct (an event may be given by pointer), or false.
+func structOf(v reflect.Value) (reflect.Value, bool) {
+	if v.Kind() == reflect.Pointer && !v.IsNil() {
+		v = v.Elem()
+	}
+	return v, v.Kind() == reflect.Struct
+}
+
+// walkTexts checks every text of v (see checkClean), stopping at the first fault.
+func walkTexts(v reflect.Value, parent string) error {
+	v, ok := structOf(v)
+	if !ok {
 		return nil
 	}
-	for _, f := range fieldsOf(v.Type()) {
-		fv := v.Field(f.index)
-		switch f.kind {
-		case reflect.Pointer:
-			if !fv.IsNil() && fv.Elem().Kind() == reflect.Struct {
-				if err := walk(fv.Elem(), join(parent, f.name), fn); err != nil {
-					return err
-				}
-			}
-		case reflect.Struct:
-			if err := walk(fv, join(parent, f.name), fn); err != nil {
+	return planOf(v.Type()).texts(v, parent)
+}
+
+func (s *step) texts(fv reflect.Value, parent string) error {
+	switch s.kind {
+	case stepText:
+		return checkClean(parent, s.name, fv.String(), s.notes)
+	case stepKeys:
+		if fv.Len() == 0 {
+			return nil
+		}
+		keys := make([]string, 0, fv.Len())
+		for _, k := range fv.MapKeys() {
+			keys = append(keys, k.String())
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if err := checkClean(parent, s.name, k, s.notes); err != nil {
 				return err
 			}
-		case reflect.Slice:
-			if fv.Type().Elem().Kind() != reflect.Struct {
-				continue // json.RawMessage: an amendment's replacement, checked when decoded
-			}
-			for i := 0; i < fv.Len(); i++ {
-				if err := walk(fv.Index(i), join(parent, f.name)+"["+strconv.Itoa(i)+"]", fn); err != nil {
-					return err
-				}
-			}
-		case reflect.Map:
-			var keys []string
-			for iter := fv.MapRange(); iter.Next(); {
-				if iter.Key().Kind() == reflect.String {
-					keys = append(keys, iter.Key().String())
-				}
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				if err := fn(parent, f.name, reflect.ValueOf(k)); err != nil {
-					return err
-				}
-			}
-		default:
-			if err := fn(parent, f.name, fv); err != nil {
+		}
+	case stepPointer:
+		if fv.IsNil() {
+			return nil
+		}
+		return s.sub.texts(fv.Elem(), join(parent, s.name))
+	case stepNested:
+		return s.sub.texts(fv, join(parent, s.name))
+	case stepList:
+		for i := 0; i < fv.Len(); i++ {
+			if err := s.sub.texts(fv.Index(i), join(parent, s.name)+"["+strconv.Itoa(i)+"]"); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+func (p *plan) texts(v reflect.Value, parent string) error {
+	for i := range p.steps {
+		if err := p.steps[i].texts(v.Field(p.steps[i].index), parent); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// walkDates calls fn for every date of v, stopping at the first error.
+func walkDates(v reflect.Value, parent string, fn func(parent, name string, d Date) error) error {
+	v, ok := structOf(v)
+	if !ok {
+		return nil
+	}
+	return planOf(v.Type()).dates(v, parent, fn)
+}
+
+func (p *plan) dates(v reflect.Value, parent string, fn func(parent, name string, d Date) error) error {
+	for i := range p.steps {
+		s := &p.steps[i]
+		fv := v.Field(s.index)
+		var err error
+		switch s.kind {
+		case stepDate:
+			err = fn(parent, s.name, Date(fv.Int()))
+		case stepPointer:
+			if !fv.IsNil() {
+				err = s.sub.dates(fv.Elem(), join(parent, s.name), fn)
+			}
+		case stepNested:
+			err = s.sub.dates(fv, join(parent, s.name), fn)
+		case stepList:
+			for i := 0; i < fv.Len() && err == nil; i++ {
+				err = s.sub.dates(fv.Index(i), join(parent, s.name)+"["+strconv.Itoa(i)+"]", fn)
+			}
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil
@@ -242,39 +359,6 @@ func join(parent, name string) string {
 		return name
 	}
 	return parent + "." + name
-}
-
-// field is an exported field of a struct type, by its index, JSON name and kind.
-type field struct {
-	index int
-	name  string
-	kind  reflect.Kind
-}
-
-var (
-	dateType = reflect.TypeFor[Date]()
-	fields   sync.Map // reflect.Type → []field
-)
-
-// fieldsOf returns the exported fields of a struct type, worked out once per type.
-func fieldsOf(t reflect.Type) []field {
-	if fs, ok := fields.Load(t); ok {
-		return fs.([]field)
-	}
-	var fs []field
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "" {
-			name = f.Name
-		}
-		fs = append(fs, field{i, name, f.Type.Kind()})
-	}
-	fields.Store(t, fs)
-	return fs
 }
 
 // checkScore checks an evaluation score out of 100, which must fit the stars; 0 means not given.

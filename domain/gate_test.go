@@ -143,6 +143,15 @@ func TestGateText(t *testing.T) {
 		Figures: map[string]int64{"ocop.valid\x00": 1}}
 	wantError(t, rep.Validate(), refused{code: domain.CodeInvalid, field: "figures", msg: "U+0000"})
 	wantError(t, domain.CheckLine("source", "QĐ\x00", 100), refused{code: domain.CodeInvalid, field: "source"})
+	// A text behind a pointer (an address given only when it changes) is read too, and a
+	// decision's fields are named within it.
+	ch := domain.ProducerChanged{ProducerID: "p", Address: &domain.Address{Commune: "Lý\u202eSơn", Province: "Quảng Ngãi"}, Effective: day("2024-01-01")}
+	wantError(t, ch.Validate(), refused{code: domain.CodeInvalid, field: "address.commune", msg: "U+202E"})
+	c := cert3("", "2023-01-01")
+	wantError(t, c.Validate(), refused{code: domain.CodeInvalid, field: "decision.number", msg: "is empty"})
+	c = cert3("1/QĐ-UBND", "2023-01-01")
+	c.Decision.Authority = "ubnd_xa"
+	wantError(t, c.Validate(), refused{code: domain.CodeInvalid, field: "decision.authority", msg: "not a known"})
 }
 
 // TestDecodeValidRefusesBadUTF8 reads the raw bytes: encoding/json would have turned them into

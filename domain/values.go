@@ -442,13 +442,17 @@ type Decision struct {
 }
 
 func (d Decision) check(field string) error {
-	if err := checkText(field+".number", d.Number, 60); err != nil {
-		return err
+	err := checkText("number", d.Number, 60) // the field's path is built for an error only
+	if err == nil {
+		err = checkDate("date", d.Date)
 	}
-	if err := checkDate(field+".date", d.Date); err != nil {
-		return err
+	if err == nil {
+		err = authorities.check("authority", d.Authority)
 	}
-	return authorities.check(field+".authority", d.Authority)
+	if err != nil {
+		return prefixField(field, err)
+	}
+	return nil
 }
 
 func (d Decision) String() string { return fmt.Sprintf("QĐ %s ngày %s", d.Number, d.Date.VN()) }
