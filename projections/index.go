@@ -137,6 +137,12 @@ func newIndex() *index {
 
 func (x *index) addDelta(dl delta) {
 	last := &x.snaps[len(x.snaps)-1]
+	if len(last.deltas) == cap(last.deltas) {
+		// Doubled up to a snapshot's worth: append grows a large slice by a quarter, copying
+		// the deltas some five times over by the end of a national rebuild.
+		more := min(max(len(last.deltas), 1024), snapshotEvery-len(last.deltas))
+		last.deltas = slices.Grow(last.deltas, max(more, 1))
+	}
 	last.deltas = append(last.deltas, dl)
 	x.n++
 	x.live.add(int(dl.fig), int(dl.day), int32(dl.d))
