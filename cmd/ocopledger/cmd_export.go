@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/i18n"
+	"github.com/ocopledger/ocopledger/internal/userfile"
 	"github.com/ocopledger/ocopledger/ledger"
 )
 
@@ -65,36 +67,24 @@ func runExport(ctx context.Context, m *Main, o *exportOptions, args []string) er
 			return err
 		}
 	}
-	opts.Out, opts.Salvage = m.Out, o.salvage
-	if o.out != "" {
-		file, err := createPartial("out", o.out)
-		if err != nil {
-			return err
-		}
-		defer file.abandon()
-		opts.Out = file
+	opts.Salvage = o.salvage
+	var r ledger.ExportReport
+	export := func(out, hashes io.Writer) (err error) {
+		opts.Out, opts.Hashes = out, hashes
+		r, err = ledger.Export(ctx, s, opts)
+		return err
 	}
-	var hashFile *partialFile
-	if o.hashes != "" {
-		if hashFile, err = createPartial("hashes", o.hashes); err != nil {
-			return err
+	// The hashes, then the export, are given their names once the export is complete.
+	err = userfile.Write("out", o.out, m.Out, func(w io.Writer) error {
+		if o.hashes == "" {
+			return export(w, nil)
 		}
-		defer hashFile.abandon()
-		opts.Hashes = hashFile
-	}
-	r, err := ledger.Export(ctx, s, opts)
+		return userfile.Write("hashes", o.hashes, nil, func(h io.Writer) error { return export(w, h) })
+	})
 	if err != nil {
 		return err
 	}
-	if hashFile != nil {
-		if err := hashFile.keep(); err != nil {
-			return err
-		}
-	}
-	if file, ok := opts.Out.(*partialFile); ok {
-		if err := file.keep(); err != nil {
-			return err
-		}
+	if o.out != "" {
 		fmt.Fprintf(m.Err, m.t("đã xuất %d mục ghi vào %s\n", "exported %d entries to %s\n"), r.Entries, o.out)
 	}
 	r.WriteWarnings(m.Err, m.Lang)
@@ -134,46 +124,4 @@ func (m *Main) knownEnd(ctx context.Context, s *eventstore.Store) (uint64, error
 		return 0, nil
 	}
 	return datadir.KnownEnd(ctx, known, s)
-}
-
-// partialFile is an output written under a temporary name beside its own and renamed to it
-// once complete, so that a failed export never leaves a file that looks like a backup.
-type partialFile struct {
-	*os.File
-	path string
-	done bool
-}
-
-func createPartial(field, path string) (*partialFile, error) {
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return nil, domain.Invalid(field, "%s is a folder, not a file", path)
-	}
-	f, err := createOutput(field, path+".partial")
-	if err != nil {
-		return nil, err
-	}
-	return &partialFile{File: f, path: path}, nil
-}
-
-// keep closes the file and gives it its name.
-func (f *partialFile) keep() error {
-	if err := f.File.Sync(); err != nil {
-		return err
-	}
-	if err := f.File.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.File.Name(), f.path); err != nil {
-		return err
-	}
-	f.done = true
-	return nil
-}
-
-// abandon removes the file unless it was kept.
-func (f *partialFile) abandon() {
-	if !f.done {
-		f.File.Close()
-		os.Remove(f.File.Name())
-	}
 }

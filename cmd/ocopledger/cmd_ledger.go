@@ -11,6 +11,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/internal/userfile"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/tables"
 )
@@ -158,7 +159,7 @@ func runLog(ctx context.Context, m *Main, o *logOptions, args []string) (err err
 			return err
 		}
 	}
-	return o.out.to(m, func(w io.Writer) error {
+	return userfile.Write("out", o.out.Out, m.Out, func(w io.Writer) error {
 		return tables.WriteLog(w, format, opts, max(o.from, 1), o.follow, m.Lang, func(visit func(e eventstore.Envelope) error) error {
 			return ledger.ReadLog(ctx, s, q, visit)
 		})

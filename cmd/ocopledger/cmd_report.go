@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/internal/userfile"
 	"github.com/ocopledger/ocopledger/report"
 	"github.com/ocopledger/ocopledger/tables"
 )
@@ -68,19 +70,9 @@ func runReport(ctx context.Context, m *Main, o *reportOptions, args []string) er
 	}
 	pv := m.provenance(ctx, p, facts.Position)
 	facts.Provenance = pv
-	out, keep := m.Out, func() error { return nil }
-	if o.out != "" {
-		file, err := createPartial("out", o.out)
-		if err != nil {
-			return err
-		}
-		defer file.abandon()
-		out, keep = file, file.keep
-	}
-	if err := report.Write(out, facts, m.Lang, format, tables.SourceSentence(pv, m.Lang)); err != nil {
-		return err
-	}
-	return keep()
+	return userfile.Write("out", o.out, m.Out, func(w io.Writer) error {
+		return report.Write(w, facts, m.Lang, format, tables.SourceSentence(pv, m.Lang))
+	})
 }
 
 func runReconcile(ctx context.Context, m *Main, o *reconcileOptions, args []string) error {

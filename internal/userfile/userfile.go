@@ -91,3 +91,41 @@ func Cause(err error) string {
 	}
 	return err.Error()
 }
+
+// Write writes the file the clerk named with the option field through write, under the name
+// path+".partial" until it is complete: synced, then renamed to path. A command that fails or
+// is stopped half way thus never leaves a file that looks whole (the partial one is removed).
+// With path "", write writes to std.
+func Write(field, path string, std io.Writer, write func(w io.Writer) error) error {
+	if path == "" {
+		return write(std)
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return domain.Invalid(field, "%s is a folder, not a file", path)
+	}
+	f, err := Create(field, path+".partial")
+	if err != nil {
+		return err
+	}
+	kept := false
+	defer func() {
+		if !kept {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err := write(f); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	kept = true
+	return nil
+}
