@@ -397,8 +397,7 @@ func (m *Main) t(vi, en string) string {
 	return vi
 }
 
-func openInput(field, path string) (*os.File, error)    { return userfile.Open(field, path) }
-func createOutput(field, path string) (*os.File, error) { return userfile.Create(field, path) }
+func openInput(field, path string) (*os.File, error) { return userfile.Open(field, path) }
 
 // cause is what the system said about a file, without the operation and path it repeats.
 func cause(err error) string { return userfile.Cause(err) }
