@@ -3,10 +3,14 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
@@ -51,14 +55,70 @@ func (c *Client) Watch(ctx context.Context, w Watch, onReconnect func(), fn func
 	return c.Follow(ctx, path, q, FollowOptions{LastEventID: last, OnReconnect: onReconnect}, func(e Event) error { return fn(e.Data) })
 }
 
-// WatchText is the line of text `ocopledger watch` prints for a message of w's stream.
-func WatchText(w Watch, data string, lang string) (string, error) {
+// Watcher prints what `ocopledger watch` follows, one line per message (its JSON, or its text in
+// Client.Lang): from the server's stream, or, where no server can be reached, from the ledger
+// itself (watchLedger).
+type Watcher struct {
+	Watch
+	Client Client
+	JSON   bool
+	// Out gets the lines; Notices what the watch says of its connection.
+	Out, Notices io.Writer
+	// Ledger and Figures open the ledger and its read models, where no server can be reached.
+	Ledger  func() (*ledger.Ledger, error)
+	Figures func() (*projections.Projection, error)
+}
+
+// Run follows until ctx is done.
+func (w Watcher) Run(ctx context.Context) error {
+	lang := w.Client.Lang
+	say := func(vi, en string) { fmt.Fprintln(w.Notices, tables.Label{VI: vi, EN: en}.In(lang)) }
+	err := w.Client.Watch(ctx, w.Watch, func() { say("(mất kết nối; đang nối lại…)", "(connection lost; reconnecting…)") }, func(data string) error {
+		line, err := data, error(nil)
+		if !w.JSON {
+			line, err = watchText(w.Watch, data, lang)
+		}
+		return w.println(line, err)
+	})
+	var unreachable *net.OpError
+	if !errors.As(err, &unreachable) { // never connected (after a drop, Follow reconnects)
+		return err
+	}
+	say("(không kết nối được "+w.Client.Server+"; theo dõi trực tiếp sổ cái)", "(no server at "+w.Client.Server+"; following the log directly)")
+	l, err := w.Ledger()
+	if err != nil {
+		return err
+	}
+	return watchLedger(ctx, l, w.Figures, w.Watch, domain.DateOf(time.Now()),
+		func(e ledger.Entry, stored eventstore.Envelope) error {
+			if w.JSON {
+				return tables.WriteJSONLine(w.Out, stored)
+			}
+			return w.println(tables.EventText(e, lang), nil)
+		}, func(ch FigureChanges) error {
+			if w.JSON {
+				return tables.WriteJSONLine(w.Out, ch)
+			}
+			return w.println(figureChangesText(ch, lang), nil)
+		})
+}
+
+// println prints a line unless making it failed.
+func (w Watcher) println(line string, err error) error {
+	if err == nil {
+		_, err = fmt.Fprintln(w.Out, line)
+	}
+	return err
+}
+
+// watchText is the line of text `ocopledger watch` prints for a message of w's stream.
+func watchText(w Watch, data string, lang string) (string, error) {
 	if w.Figures {
 		var ch FigureChanges
 		if err := json.Unmarshal([]byte(data), &ch); err != nil {
 			return "", fmt.Errorf("watch: %w", err)
 		}
-		return FigureChangesText(ch, lang), nil
+		return figureChangesText(ch, lang), nil
 	}
 	var e Envelope
 	if err := json.Unmarshal([]byte(data), &e); err != nil {
@@ -67,8 +127,8 @@ func WatchText(w Watch, data string, lang string) (string, error) {
 	return tables.EventText(e, lang), nil
 }
 
-// FigureChangesText is a message of the figures' stream as a line of text.
-func FigureChangesText(ch FigureChanges, lang string) string {
+// figureChangesText is a message of the figures' stream as a line of text.
+func figureChangesText(ch FigureChanges, lang string) string {
 	var parts []string
 	for _, c := range ch.Changes {
 		name := c.Figure
@@ -80,10 +140,11 @@ func FigureChangesText(ch FigureChanges, lang string) string {
 	return fmt.Sprintf("#%d  %s %s  %s", ch.Position, tables.Label{VI: "số liệu ngày", EN: "figures of"}.In(lang), ch.AsOf.Format(lang), strings.Join(parts, "; "))
 }
 
-// WatchLedger follows w in the ledger itself, where no server can be reached: fn gets each
-// event that w selects (the fields its text shows, and the stored envelope for its JSON) or each change of the figures (FigureChanges) of p, which it keeps following.
-// It returns when ctx is done.
-func WatchLedger(ctx context.Context, l *ledger.Ledger, p func() (*projections.Projection, error), w Watch, now domain.Date,
+// watchLedger follows w in the ledger itself, where no server can be reached: event gets each
+// event that w selects (the fields its text shows, and the stored envelope for its JSON), or
+// figures each change of the figures (FigureChanges) of p, which it keeps following. It returns
+// when ctx is done.
+func watchLedger(ctx context.Context, l *ledger.Ledger, p func() (*projections.Projection, error), w Watch, now domain.Date,
 	event func(e ledger.Entry, stored eventstore.Envelope) error, figures func(FigureChanges) error) error {
 	st := l.Store()
 	end, err := st.LastSequence(ctx)

@@ -2,21 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"net"
 	"os"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ocopledger/ocopledger/domain"
-	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/httpapi"
 	"github.com/ocopledger/ocopledger/internal/clihelp"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
-	"github.com/ocopledger/ocopledger/tables"
 )
 
 type watchOptions struct {
@@ -54,42 +48,10 @@ func runWatch(ctx context.Context, m *Main, o *watchOptions, args []string) erro
 			return domain.Invalid("as-of", "%v", err)
 		}
 	}
-	w := httpapi.Watch{Figures: what == "figures", AsOf: o.asOf, Type: o.typ, Stream: o.stream, Since: o.since}
-	c := httpapi.Client{Server: o.server, Token: o.token, Lang: m.Lang}
-	err := c.Watch(ctx, w, func() {
-		fmt.Fprintln(m.Err, m.t("(mất kết nối; đang nối lại…)", "(connection lost; reconnecting…)"))
-	}, func(data string) error {
-		line, err := data, error(nil)
-		if !m.JSON {
-			line, err = httpapi.WatchText(w, data, m.Lang)
-		}
-		if err == nil {
-			_, err = fmt.Fprintln(m.Out, line)
-		}
-		return err
-	})
-	var unreachable *net.OpError
-	if !errors.As(err, &unreachable) { // never connected (after a drop, Follow reconnects)
-		return err
-	}
-	fmt.Fprintf(m.Err, "%s\n", m.t("(không kết nối được "+o.server+"; theo dõi trực tiếp sổ cái)",
-		"(no server at "+o.server+"; following the log directly)"))
-	l, err := m.Ledger(ctx)
-	if err != nil {
-		return err
-	}
-	return httpapi.WatchLedger(ctx, l, func() (*projections.Projection, error) { return m.Figures(ctx) }, w, domain.DateOf(time.Now()),
-		func(e ledger.Entry, stored eventstore.Envelope) error {
-			if m.JSON {
-				return tables.WriteJSONLine(m.Out, stored)
-			}
-			_, err := fmt.Fprintln(m.Out, tables.EventText(e, m.Lang))
-			return err
-		}, func(ch httpapi.FigureChanges) error {
-			if m.JSON {
-				return tables.WriteJSONLine(m.Out, ch)
-			}
-			_, err := fmt.Fprintln(m.Out, httpapi.FigureChangesText(ch, m.Lang))
-			return err
-		})
+	return httpapi.Watcher{
+		Watch:  httpapi.Watch{Figures: what == "figures", AsOf: o.asOf, Type: o.typ, Stream: o.stream, Since: o.since},
+		Client: httpapi.Client{Server: o.server, Token: o.token, Lang: m.Lang}, JSON: m.JSON, Out: m.Out, Notices: m.Err,
+		Ledger:  func() (*ledger.Ledger, error) { return m.Ledger(ctx) },
+		Figures: func() (*projections.Projection, error) { return m.Figures(ctx) },
+	}.Run(ctx)
 }
