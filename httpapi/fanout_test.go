@@ -67,21 +67,35 @@ func TestStreamFiguresComputedOncePerChange(t *testing.T) {
 // A subscriber that stops reading is disconnected once a write waits longer than the
 // slow-consumer limit, counted as such in /metrics; resuming from the last event it received
 // (Last-Event-ID), it gets every event once, in order. The server's send buffers and the
-// client's receive buffer are made small so that a few events fill them.
+// client's receive buffer are made small so that a few events fill them. It is so whether the
+// subscriber resumed from far behind (its own goroutine writes the events it lacks) or was
+// following the log's end when it stopped reading (a shard's writer hands it back to its
+// goroutine), and a subscriber reading beside it gets every event meanwhile.
 func TestStreamSlowConsumerResumesWithoutLoss(t *testing.T) {
+	for _, following := range []bool{false, true} {
+		t.Run(fmt.Sprintf("following=%v", following), func(t *testing.T) { slowConsumer(t, following) })
+	}
+}
+
+func slowConsumer(t *testing.T, following bool) {
 	e := newEnv(t, envOpt{tokens: testTokens, slow: 300 * time.Millisecond})
 	ts := httptest.NewUnstartedServer(e.Srv.Handler())
 	ts.Listener = smallSendBuffers{ts.Listener}
 	ts.Start()
 	t.Cleanup(ts.Close)
 
-	start := e.lastSeq()
 	const n = 300
-	for i := 0; i < n; i++ {
+	record := func(i int) {
 		body := cert(fmt.Sprintf("slow-%d", i), 4, "2024-01-01")
 		// a long producer name makes each message a few kilobytes
 		body = bytes.Replace(body, []byte(`"Chủ thể thử"`), []byte(`"Chủ thể thử `+strings.Repeat("x", 250)+`"`), 1)
 		e.record("ocop.certified", body)
+	}
+	start := e.lastSeq()
+	if !following {
+		for i := 0; i < n; i++ {
+			record(i)
+		}
 	}
 	end := start + n
 
@@ -96,9 +110,41 @@ func TestStreamSlowConsumerResumesWithoutLoss(t *testing.T) {
 	}
 	defer conn.Close()
 	fmt.Fprintf(conn, "GET /v1/stream/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nLast-Event-ID: %d\r\n\r\n", viewerToken, start)
-	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	br := bufio.NewReader(conn)
+	res, err := http.ReadResponse(br, nil)
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("subscribing: %v %v", res, err)
+	}
+	if !res.Close || len(res.TransferEncoding) > 0 {
+		t.Fatalf("the stream's answer: Close %v, Transfer-Encoding %v; want its connection taken from net/http, the body ending with it", res.Close, res.TransferEncoding)
+	}
+	var got []uint64
+	collect := func(m sseMsg) {
+		seq, _ := strconv.ParseUint(m.ID, 10, 64)
+		got = append(got, seq)
+	}
+	if following {
+		// One event read: the subscriber is following the log's end, in a shard.
+		record(0)
+		conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		for line := ""; len(got) == 0 || line != "\n"; {
+			if line, err = br.ReadString('\n'); err != nil {
+				t.Fatalf("waiting for the first event: %v", err)
+			}
+			if id, ok := strings.CutPrefix(line, "id: "); ok {
+				collect(sseMsg{ID: strings.TrimSpace(id)})
+			}
+		}
+		beside := e.subscribe("/v1/stream/events", viewerToken, fmt.Sprint(start+1))
+		for i := 1; i < n; i++ {
+			record(i)
+		}
+		for seq := start + 2; seq <= end; seq++ {
+			if m := beside.next(t); m.ID != fmt.Sprint(seq) {
+				t.Fatalf("the subscriber reading beside the slow one got %s, want %d", m.ID, seq)
+			}
+		}
+		beside.Close()
 	}
 	// Read nothing until the server has given up on this subscriber.
 	deadline := time.Now().Add(20 * time.Second)
@@ -110,11 +156,6 @@ func TestStreamSlowConsumerResumesWithoutLoss(t *testing.T) {
 			t.Fatal("the subscriber that reads nothing was not disconnected as slow within 20 s")
 		}
 		time.Sleep(50 * time.Millisecond)
-	}
-	var got []uint64
-	collect := func(m sseMsg) {
-		seq, _ := strconv.ParseUint(m.ID, 10, 64)
-		got = append(got, seq)
 	}
 	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	readSSE(res.Body, collect, func(string) {}) // what was on its way, then the end of the stream

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,6 +20,13 @@ import (
 // reconnects with Last-Event-ID: every event arrives once, in order.
 func TestClientFollowResumesAfterADrop(t *testing.T) {
 	e := newEnv(t, envOpt{tokens: testTokens})
+	// The server's side of every connection is kept, to drop them: a stream's connection is
+	// taken from net/http (hijacked), which no longer tracks it.
+	ts := httptest.NewUnstartedServer(e.Srv.Handler())
+	ln := &keptConns{Listener: ts.Listener}
+	ts.Listener = ln
+	ts.Start()
+	t.Cleanup(ts.Close)
 	a := e.record("ocop.certified", cert("f-1", 4, "2024-01-01"))
 	b := e.record("ocop.certified", cert("f-2", 4, "2024-01-01"))
 
@@ -25,7 +34,7 @@ func TestClientFollowResumesAfterADrop(t *testing.T) {
 	events := make(chan httpapi.Event, 16)
 	var reconnects atomic.Int32
 	done := make(chan error, 1)
-	c := httpapi.Client{Server: e.URL + "/", Token: viewerToken}
+	c := httpapi.Client{Server: ts.URL + "/", Token: viewerToken}
 	go func() {
 		done <- c.Follow(ctx, "/v1/stream/events", nil, httpapi.FollowOptions{LastEventID: "0", OnReconnect: func() { reconnects.Add(1) }},
 			func(ev httpapi.Event) error { events <- ev; return nil })
@@ -48,7 +57,7 @@ func TestClientFollowResumesAfterADrop(t *testing.T) {
 		}
 	}
 
-	e.HTTP.CloseClientConnections() // the connection drops
+	ln.closeAll() // the connection drops
 	for deadline := time.Now().Add(10 * time.Second); reconnects.Load() == 0 && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -107,4 +116,30 @@ func TestClientFollowErrors(t *testing.T) {
 	if !errors.Is(err, stop) {
 		t.Errorf("when fn fails: %v, want its error", err)
 	}
+}
+
+// keptConns keeps the connections it accepts, for closeAll.
+type keptConns struct {
+	net.Listener
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+func (l *keptConns) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil {
+		l.mu.Lock()
+		l.conns = append(l.conns, c)
+		l.mu.Unlock()
+	}
+	return c, err
+}
+
+func (l *keptConns) closeAll() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, c := range l.conns {
+		c.Close()
+	}
+	l.conns = nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"runtime"
 	"sort"
 	"strconv"
 	"sync"
@@ -40,6 +41,9 @@ type hub struct {
 	subs     atomic.Int64
 	lastWake time.Time
 	pending  bool
+
+	shards []*shard      // the subscribers written by writer goroutines (fanout.go)
+	next   atomic.Uint64 // the shard the next one joins
 }
 
 // linger is how long new frames may wait for others to join them before subscribers wake:
@@ -58,7 +62,11 @@ type frame struct {
 }
 
 func newHub(l *ledger.Ledger, size int, log *slog.Logger) *hub {
-	return &hub{ledger: l, log: log, size: size, ring: make([]frame, size), started: make(chan struct{}), wake: make(chan struct{})}
+	h := &hub{ledger: l, log: log, size: size, ring: make([]frame, size), started: make(chan struct{}), wake: make(chan struct{})}
+	for range runtime.GOMAXPROCS(0) {
+		h.shards = append(h.shards, &shard{kick: make(chan struct{}, 1)})
+	}
+	return h
 }
 
 func render(e Envelope) (frame, error) {
@@ -77,8 +85,12 @@ func render(e Envelope) (frame, error) {
 	return frame{seq: e.Sequence, typ: e.Type, stream: e.Stream, appended: e.AppendedAt, msg: msg}, nil
 }
 
-// run follows the log from after end until ctx is done, retrying after failures.
-func (h *hub) run(ctx context.Context, end uint64) error {
+// run follows the log from after end, and runs the shards' writers (a heartbeat every
+// heartbeat), until ctx is done, retrying after failures.
+func (h *hub) run(ctx context.Context, end uint64, heartbeat time.Duration) error {
+	for _, sh := range h.shards {
+		go h.write(ctx, sh, heartbeat)
+	}
 	h.mu.Lock()
 	h.last, h.floor = end, end
 	h.mu.Unlock()
@@ -142,6 +154,9 @@ func (h *hub) wakeLocked() {
 	h.wake = make(chan struct{})
 	h.pending = false
 	h.lastWake = time.Now()
+	for _, sh := range h.shards {
+		sh.nudge()
+	}
 }
 
 func (h *hub) head() uint64 {

@@ -166,7 +166,7 @@ func (s *Server) Run(ctx context.Context) error {
 		return err
 	}
 	go s.awaitReady(ctx, end)
-	err = s.hub.run(ctx, end)
+	err = s.hub.run(ctx, end, s.cfg.Heartbeat)
 	if ctx.Err() != nil {
 		return nil
 	}

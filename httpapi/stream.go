@@ -3,33 +3,62 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/ocopledger/ocopledger/domain"
 )
 
-// sseWriter writes Server-Sent Events and flushes them. Each write must be taken by the
-// subscriber's connection within the slow-consumer limit; one that is not ends the stream (see
-// writeFailed), and the subscriber resumes from Last-Event-ID.
+// sseWriter writes Server-Sent Events and flushes them, to a ResponseWriter or to a connection
+// hijacked from net/http. Each write must be taken by the subscriber's connection within the
+// slow-consumer limit; one that is not ends the stream (see writeFailed), and the subscriber
+// resumes from Last-Event-ID.
 type sseWriter struct {
-	w     http.ResponseWriter
-	rc    *http.ResponseController
-	slow  time.Duration
-	until time.Time // the write deadline set on the connection
+	w           io.Writer
+	flushOut    func() error
+	setDeadline func(time.Time) error
+	slow        time.Duration
+	until       time.Time // the write deadline set on the connection
 }
 
 func (s *Server) startSSE(w http.ResponseWriter) *sseWriter {
 	rc := http.NewResponseController(w)
-	h := w.Header()
+	sseHeader(w.Header())
+	w.WriteHeader(http.StatusOK)
+	return &sseWriter{w: w, flushOut: rc.Flush, setDeadline: rc.SetWriteDeadline, slow: s.cfg.SlowConsumer}
+}
+
+func sseHeader(h http.Header) {
 	h.Set("Content-Type", "text/event-stream; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no") // tell proxies not to buffer
-	w.WriteHeader(http.StatusOK)
-	return &sseWriter{w: w, rc: rc, slow: s.cfg.SlowConsumer}
+}
+
+// hijackSSE takes the connection of an HTTP/1.x request over plain TCP from net/http and
+// answers it with the stream's header; the body is the stream itself, until the connection
+// closes. ok is false (nothing written) when the request's connection cannot be taken.
+func (s *Server) hijackSSE(w http.ResponseWriter, r *http.Request) (conn net.Conn, sw *sseWriter, ok bool) {
+	if r.TLS != nil || r.ProtoMajor != 1 {
+		return nil, nil, false
+	}
+	conn, brw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		return nil, nil, false
+	}
+	h := w.Header().Clone()
+	sseHeader(h)
+	h.Set("Connection", "close")
+	bw := brw.Writer
+	bw.WriteString("HTTP/1.1 200 OK\r\n")
+	h.Write(bw)
+	bw.WriteString("\r\n")
+	return conn, &sseWriter{w: bw, flushOut: bw.Flush, setDeadline: conn.SetWriteDeadline, slow: s.cfg.SlowConsumer}, true
 }
 
 // deadline moves the connection's write deadline on, so that every write starts with at least
@@ -37,7 +66,7 @@ func (s *Server) startSSE(w http.ResponseWriter) *sseWriter {
 func (s *sseWriter) deadline() {
 	if now := time.Now(); s.until.Sub(now) < s.slow*3/4 {
 		s.until = now.Add(s.slow)
-		s.rc.SetWriteDeadline(s.until) // a connection without deadlines has only the heartbeat
+		s.setDeadline(s.until) // a connection without deadlines has only the heartbeat
 	}
 }
 
@@ -49,7 +78,7 @@ func (s *sseWriter) write(b []byte) error {
 
 func (s *sseWriter) flush() error {
 	s.deadline()
-	return s.rc.Flush()
+	return s.flushOut()
 }
 
 func (s *sseWriter) comment(text string) error {
@@ -124,7 +153,12 @@ func (s *Server) handleStreamEvents(w http.ResponseWriter, r *http.Request) {
 	g.Inc()
 	s.hub.subs.Add(1)
 	defer func() { g.Dec(); s.hub.subs.Add(-1) }()
-	sw := s.startSSE(w)
+	conn, sw, hijacked := s.hijackSSE(w, r)
+	if hijacked {
+		defer conn.Close()
+	} else {
+		sw = s.startSSE(w)
+	}
 	if err := sw.write([]byte("retry: 2000\n")); err != nil {
 		return
 	}
@@ -133,35 +167,25 @@ func (s *Server) handleStreamEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	tick := time.NewTicker(s.cfg.Heartbeat)
 	defer tick.Stop()
+	if hijacked {
+		if sc, ok := conn.(syscall.Conn); ok {
+			if raw, err := sc.SyscallConn(); err == nil {
+				sub := &rawSub{conn: conn, raw: raw, cursor: cursor}
+				if q.get("type") != "" || q.get("stream") != "" {
+					sub.match = match
+				}
+				s.streamShared(ctx, r, sw, sub, match, tick.C)
+				return
+			}
+		}
+	}
 	buf := make([]frame, 0, 32)
 	for {
-		frames, behind, wake := s.hub.after(cursor, buf[:0], cap(buf))
-		if behind {
-			cursor, err = s.replay(ctx, sw, cursor, match, tick.C)
-			if err != nil {
-				s.writeFailed("events", r, cursor, err)
-				return
-			}
-			continue
-		}
-		if len(frames) > 0 {
-			for _, f := range frames {
-				if match(f.typ, f.stream) {
-					if err := sw.write(f.msg); err != nil {
-						s.writeFailed("events", r, cursor, err)
-						return
-					}
-				}
-				cursor = f.seq
-			}
-			if len(frames) == cap(buf) {
-				continue // more are waiting: one flush for them all (the buffer writes out when full)
-			}
-			if err := sw.flush(); err != nil {
-				s.writeFailed("events", r, cursor, err)
-				return
-			}
-			continue
+		var wake <-chan struct{}
+		cursor, wake, err = s.catchUp(ctx, sw, cursor, match, tick.C, buf)
+		if err != nil {
+			s.writeFailed("events", r, cursor, err)
+			return
 		}
 		select {
 		case <-ctx.Done():
@@ -172,6 +196,81 @@ func (s *Server) handleStreamEvents(w http.ResponseWriter, r *http.Request) {
 				s.writeFailed("events", r, cursor, err)
 				return
 			}
+		}
+	}
+}
+
+// streamShared streams to a subscriber whose socket the shards' writers write (fanout.go): its
+// goroutine catches up to the ring's head, joins a shard and waits, reading the connection, until
+// the client goes away, the server stops, or a writer hands it back (its socket would block,
+// or it fell behind the ring); then it writes what the writer left with the slow-consumer
+// deadline, catches up and joins again.
+func (s *Server) streamShared(ctx context.Context, r *http.Request, sw *sseWriter, sub *rawSub, match func(t, s string) bool, tick <-chan time.Time) {
+	interrupt := func() { sub.conn.SetReadDeadline(aLongTimeAgo) }
+	defer context.AfterFunc(ctx, interrupt)()
+	run := s.runCtx(ctx)
+	defer context.AfterFunc(run, interrupt)()
+	buf := make([]frame, 0, 32)
+	var one [1]byte
+	for {
+		if sub.err != nil {
+			s.writeFailed("events", r, sub.cursor, sub.err)
+			return
+		}
+		if len(sub.pending) > 0 {
+			if err := sw.write(sub.pending); err != nil {
+				s.writeFailed("events", r, sub.cursor, err)
+				return
+			}
+			sub.pending = sub.pending[:0]
+		}
+		cursor, _, err := s.catchUp(ctx, sw, sub.cursor, match, tick, buf)
+		if err != nil {
+			s.writeFailed("events", r, cursor, err)
+			return
+		}
+		sub.cursor, sub.behind = cursor, false
+		sub.conn.SetReadDeadline(time.Time{})
+		sw.until = time.Time{}
+		sub.conn.SetWriteDeadline(time.Time{}) // the writers' writes never wait
+
+		if ctx.Err() != nil || run.Err() != nil {
+			return
+		}
+		s.hub.join(sub)
+		for err == nil {
+			_, err = sub.conn.Read(one[:]) // the client sends nothing more: this waits for its end or an interruption
+		}
+		handedBack := !s.hub.leave(sub)
+		if !handedBack || ctx.Err() != nil || run.Err() != nil || !errors.Is(err, os.ErrDeadlineExceeded) {
+			return // the client went away, or the server stops
+		}
+	}
+}
+
+// catchUp writes the events after cursor up to the ring's head, from the log when the ring no
+// longer holds them, then flushes; it returns the new cursor and a channel closed when more
+// events arrive.
+func (s *Server) catchUp(ctx context.Context, sw *sseWriter, cursor uint64, match func(t, s string) bool, tick <-chan time.Time, buf []frame) (uint64, <-chan struct{}, error) {
+	for {
+		frames, behind, wake := s.hub.after(cursor, buf[:0], cap(buf))
+		if behind {
+			var err error
+			if cursor, err = s.replay(ctx, sw, cursor, match, tick); err != nil {
+				return cursor, nil, err
+			}
+			continue
+		}
+		if len(frames) == 0 {
+			return cursor, wake, sw.flush()
+		}
+		for _, f := range frames {
+			if match(f.typ, f.stream) {
+				if err := sw.write(f.msg); err != nil {
+					return cursor, nil, err
+				}
+			}
+			cursor = f.seq
 		}
 	}
 }
