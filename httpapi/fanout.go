@@ -38,7 +38,6 @@ type rawSub struct {
 	cursor  uint64 // the last position written, or in pending
 	pending []byte // what a writer could not write without blocking
 	err     error  // the write error that ended it in a writer
-	behind  bool   // the ring no longer holds cursor+1
 	shard   *shard
 	index   int // in shard.subs
 	inShard bool
@@ -142,7 +141,6 @@ func (w *shardWriter) pass(sh *shard, beat bool) {
 		for i := 0; i < len(sh.subs); {
 			sub := sh.subs[i]
 			if sub.cursor < floor {
-				sub.behind = true
 				sh.handBack(sub) // sh.subs[i] is now another subscriber
 				continue
 			}

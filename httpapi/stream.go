@@ -229,7 +229,7 @@ func (s *Server) streamShared(ctx context.Context, r *http.Request, sw *sseWrite
 			s.writeFailed("events", r, cursor, err)
 			return
 		}
-		sub.cursor, sub.behind = cursor, false
+		sub.cursor = cursor
 		sub.conn.SetReadDeadline(time.Time{})
 		sw.until = time.Time{}
 		sub.conn.SetWriteDeadline(time.Time{}) // the writers' writes never wait

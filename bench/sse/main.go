@@ -107,8 +107,8 @@ func main() {
 		}
 	}
 	fmt.Printf("\n%d events at %g/s per measurement; append → delivery at each subscriber\n\n", *nEvents, *rate)
-	fmt.Println("| binary | subscribers | p50 | p99 | max | delivered / expected | lost | reconnects | server peak RSS | server CPU | append p99 | figure computations |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Println("| binary | subscribers | p50 | p99 | max | delivered / expected | lost | reconnects | server peak RSS | server CPU | server CPU per delivery | client CPU | load | append p99 | figure computations |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
 	for _, r := range results {
 		fmt.Println(r.row())
 	}
@@ -140,11 +140,38 @@ type result struct {
 	appendP99            time.Duration
 	figComputations      int64
 	figDelivered, figExp int64
+	clientCPU            time.Duration // this process's CPU over the same span
+	load                 [2]string     // the machine's load average (1 min) at the start and end
+}
+
+// perDelivery is the server's CPU per message delivered to a subscriber.
+func (r result) perDelivery() string {
+	if n := r.delivered + r.figDelivered; n > 0 {
+		return fmt.Sprintf("%.1f µs", float64(r.cpu.Nanoseconds())/float64(n)/1000)
+	}
+	return "—"
+}
+
+// selfCPU is this process's CPU (user and system) so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// loadAverage is the machine's load average over the last minute.
+func loadAverage() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
 
 func (r result) line() string {
-	return fmt.Sprintf("%-8s %6d subscribers: p50 %v p99 %v max %v; %d/%d delivered, %d lost, %d out of order, %d reconnects; server peak RSS %d MB, CPU %v; append p99 %v; figure computations %d (%d/%d figure messages)",
-		r.name, r.subscribers, ms(r.p50), ms(r.p99), ms(r.max), r.delivered, r.expected, r.lost, r.bad, r.reconnects, r.rss>>20, r.cpu.Round(10*time.Millisecond), ms(r.appendP99), r.figComputations, r.figDelivered, r.figExp)
+	return fmt.Sprintf("%-8s %6d subscribers: p50 %v p99 %v max %v; %d/%d delivered, %d lost, %d out of order, %d reconnects; server peak RSS %d MB, CPU %v (%s per delivery); client CPU %v; load %s→%s; append p99 %v; figure computations %d (%d/%d figure messages)",
+		r.name, r.subscribers, ms(r.p50), ms(r.p99), ms(r.max), r.delivered, r.expected, r.lost, r.bad, r.reconnects, r.rss>>20, r.cpu.Round(10*time.Millisecond), r.perDelivery(),
+		r.clientCPU.Round(10*time.Millisecond), r.load[0], r.load[1], ms(r.appendP99), r.figComputations, r.figDelivered, r.figExp)
 }
 
 func (r result) row() string {
@@ -155,8 +182,9 @@ func (r result) row() string {
 	case *figures > 0:
 		fig = fmt.Sprintf("%d for %d streams", r.figComputations, *figures)
 	}
-	return fmt.Sprintf("| %s | %d | %v | %v | %v | %d / %d | %d | %d | %d MB | %v | %v | %s |",
-		r.name, r.subscribers, ms(r.p50), ms(r.p99), ms(r.max), r.delivered, r.expected, r.lost+r.bad, r.reconnects, r.rss>>20, r.cpu.Round(10*time.Millisecond), ms(r.appendP99), fig)
+	return fmt.Sprintf("| %s | %d | %v | %v | %v | %d / %d | %d | %d | %d MB | %v | %s | %v | %s→%s | %v | %s |",
+		r.name, r.subscribers, ms(r.p50), ms(r.p99), ms(r.max), r.delivered, r.expected, r.lost+r.bad, r.reconnects, r.rss>>20, r.cpu.Round(10*time.Millisecond),
+		r.perDelivery(), r.clientCPU.Round(10*time.Millisecond), r.load[0], r.load[1], ms(r.appendP99), fig)
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
@@ -436,6 +464,8 @@ func measure(v variant, n int) (result, error) {
 	fmt.Fprintf(os.Stderr, "%s: %d subscribers connected in %v\n", v.name, len(subs), time.Since(t0).Round(time.Millisecond))
 	figStart := srv.metric("ocopledger_figure_computations_total")
 	_, cpu0 := srv.usage()
+	self0 := selfCPU()
+	res.load[0] = loadAverage()
 
 	end := first + uint64(*nEvents) - 1
 	var all sync.WaitGroup
@@ -476,6 +506,8 @@ func measure(v variant, n int) (result, error) {
 	}
 	res.rss, res.cpu = srv.usage()
 	res.cpu -= cpu0
+	res.clientCPU = selfCPU() - self0
+	res.load[1] = loadAverage()
 	res.figComputations = -1 // a server that does not count them
 	if figStart >= 0 {
 		res.figComputations = srv.metric("ocopledger_figure_computations_total") - figStart
