@@ -44,8 +44,8 @@ func sseHeader(h http.Header) {
 // answers it with the stream's header; the body is the stream itself, until the connection
 // closes. ok is false (nothing written) when the request's connection cannot be taken.
 func (s *Server) hijackSSE(w http.ResponseWriter, r *http.Request) (conn net.Conn, sw *sseWriter, ok bool) {
-	if r.TLS != nil || r.ProtoMajor != 1 {
-		return nil, nil, false
+	if r.TLS != nil || r.ProtoMajor != 1 || r.Method != http.MethodGet {
+		return nil, nil, false // HEAD too: net/http answers it without a body
 	}
 	conn, brw, err := http.NewResponseController(w).Hijack()
 	if err != nil {
