@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,6 +11,7 @@ import (
 	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/importer"
 	"github.com/ocopledger/ocopledger/internal/progress"
+	"github.com/ocopledger/ocopledger/ledger"
 )
 
 type importOptions struct {
@@ -58,35 +58,13 @@ func runImport(ctx context.Context, m *Main, o *importOptions, args []string) er
 	if len(args) != 1 {
 		return usagef("import takes one file (.xlsx or .csv), got %d", len(args))
 	}
-	k, err := importer.KindFor("kind", o.kind)
-	if err != nil {
-		return err
-	}
-	table, err := importer.ReadFile(args[0])
-	if err != nil {
-		return importer.FieldError("file", err, m.Lang)
-	}
-	l, err := m.Ledger(ctx)
-	if err != nil {
-		return err
-	}
-	source := cmp.Or(o.source, filepath.Base(args[0]))
-	if o.partial && o.rejects == "" {
-		o.rejects = strings.TrimSuffix(args[0], filepath.Ext(args[0])) + "-loi.xlsx"
-	}
 	bar := progress.New(m.Err, progress.Options{Label: m.t("ghi các dòng", "storing the rows")})
-	out, err := importer.Import(ctx, l, k, table, importer.Options{Source: source, Actor: o.actor, DryRun: o.dryRun, Partial: o.partial,
-		Progress: func(done, total int) { bar.Update(uint64(done), uint64(total)) }})
+	f := importer.File{Path: args[0], Kind: o.kind, Rejects: o.rejects, Options: importer.Options{Source: o.source, Actor: o.actor,
+		DryRun: o.dryRun, Partial: o.partial, Progress: func(done, total int) { bar.Update(uint64(done), uint64(total)) }}}
+	out, rejects, err := f.Import(ctx, func() (*ledger.Ledger, error) { return m.Ledger(ctx) }, m.Lang)
 	bar.Done()
 	if err != nil {
 		return err
-	}
-	rejects := ""
-	if o.rejects != "" && out.Rejected != nil {
-		if err := importer.WriteRejects(out.Rejected, o.rejects); err != nil {
-			return importer.FieldError("rejects", err, m.Lang)
-		}
-		rejects = o.rejects
 	}
 	if m.JSON {
 		err = m.printJSON(out.JSON(m.Lang))
