@@ -5,13 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ocopledger/ocopledger/datadir"
-	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/internal/userfile"
@@ -51,9 +48,14 @@ func runExport(ctx context.Context, m *Main, o *exportOptions, args []string) er
 	}
 	var opts ledger.ExportOptions
 	if o.salvage && m.NatsURL == "" && o.mirror == "" {
-		var err error
-		if opts.Blocks, err = m.salvageCopy(); err != nil {
+		sv, err := m.dir().Salvage()
+		if err != nil {
 			return err
+		}
+		m.closer = append(m.closer, sv.Remove)
+		m.storeDir, opts.Blocks = sv.StoreDir, sv.Blocks
+		if sv.BlocksErr != nil {
+			fmt.Fprintf(m.Err, m.t("ocopledger: cảnh báo: không đọc được các tệp khối dữ liệu: %v\n", "ocopledger: warning: the block files cannot be read: %v\n"), sv.BlocksErr)
 		}
 	}
 	s, err := m.Store(ctx)
@@ -89,29 +91,6 @@ func runExport(ctx context.Context, m *Main, o *exportOptions, args []string) er
 	}
 	r.WriteWarnings(m.Err, m.Lang)
 	return r.Err(cmp.Or(o.out, m.t("đầu ra", "the output")))
-}
-
-// salvageCopy prepares export --salvage on the embedded store: the store is opened from a copy,
-// so that nats-server's repair of damaged blocks as it opens them (it cuts a block at its first
-// damaged message when the index is gone) never touches the original, and the original's block
-// files are read directly, for the entries the server cannot give back.
-func (m *Main) salvageCopy() (*eventstore.Blocks, error) {
-	orig := m.dir().StorePath()
-	if _, err := os.Stat(filepath.Join(orig, "jetstream")); err != nil {
-		return nil, domain.NotFound("there is no ledger in %s to read", m.DataDir)
-	}
-	dir, err := eventstore.CopyDataDir(orig, "")
-	if err != nil {
-		return nil, m.dir().LockedError(err)
-	}
-	m.closer = append(m.closer, func() error { return os.RemoveAll(dir) })
-	m.storeDir = dir
-	blocks, err := eventstore.OpenBlocks(orig, eventstore.DefaultStreamName)
-	if err != nil {
-		fmt.Fprintf(m.Err, m.t("ocopledger: cảnh báo: không đọc được các tệp khối dữ liệu: %v\n", "ocopledger: warning: the block files cannot be read: %v\n"), err)
-		return nil, nil
-	}
-	return blocks, nil
 }
 
 // knownEnd is how many entries the data directory knows the log held (history.json or the read

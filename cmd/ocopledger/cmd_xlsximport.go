@@ -14,29 +14,25 @@ import (
 	"github.com/ocopledger/ocopledger/ledger"
 )
 
+// importOptions are import's options: the file's import (its path is the argument), or the
+// template to write.
 type importOptions struct {
-	kind     string
-	dryRun   bool
-	template string
-	out      string
-	actor    string
-	source   string
-	partial  bool
-	rejects  string
+	importer.File
+	template, out string
 }
 
 func newImportCmd(m *Main) *cobra.Command {
 	o := &importOptions{}
 	c := m.command("import", func(c *cobra.Command, args []string) error { return runImport(c.Context(), m, o, args) })
 	fs := c.Flags()
-	fs.StringVar(&o.kind, "kind", "", i18n.Flag(m.Lang, "import", "kind", strings.Join(importer.KindIDs(), ", ")))
-	fs.BoolVar(&o.dryRun, "dry-run", false, "")
+	fs.StringVar(&o.Kind, "kind", "", i18n.Flag(m.Lang, "import", "kind", strings.Join(importer.KindIDs(), ", ")))
+	fs.BoolVar(&o.DryRun, "dry-run", false, "")
 	fs.StringVar(&o.template, "template", "", "")
 	fs.StringVar(&o.out, "out", "", "")
-	fs.StringVar(&o.actor, "actor", envOr("USER", "cli"), "")
-	fs.BoolVar(&o.partial, "partial", false, "")
-	fs.StringVar(&o.rejects, "rejects", "", "")
-	fs.StringVar(&o.source, "source", "", "")
+	fs.StringVar(&o.Actor, "actor", envOr("USER", "cli"), "")
+	fs.BoolVar(&o.Partial, "partial", false, "")
+	fs.StringVar(&o.Rejects, "rejects", "", "")
+	fs.StringVar(&o.Source, "source", "", "")
 	return c
 }
 
@@ -59,8 +55,8 @@ func runImport(ctx context.Context, m *Main, o *importOptions, args []string) er
 		return usagef("import takes one file (.xlsx or .csv), got %d", len(args))
 	}
 	bar := progress.New(m.Err, progress.Options{Label: m.t("ghi các dòng", "storing the rows")})
-	f := importer.File{Path: args[0], Kind: o.kind, Rejects: o.rejects, Options: importer.Options{Source: o.source, Actor: o.actor,
-		DryRun: o.dryRun, Partial: o.partial, Progress: func(done, total int) { bar.Update(uint64(done), uint64(total)) }}}
+	f := o.File
+	f.Path, f.Progress = args[0], func(done, total int) { bar.Update(uint64(done), uint64(total)) }
 	out, rejects, err := f.Import(ctx, func() (*ledger.Ledger, error) { return m.Ledger(ctx) }, m.Lang)
 	bar.Done()
 	if err != nil {
@@ -69,7 +65,7 @@ func runImport(ctx context.Context, m *Main, o *importOptions, args []string) er
 	if m.JSON {
 		err = m.printJSON(out.JSON(m.Lang))
 	} else {
-		err = out.WriteText(m.Out, m.Lang, o.partial)
+		err = out.WriteText(m.Out, m.Lang, o.Partial)
 	}
-	return cmp.Or(err, out.Err(o.partial, rejects))
+	return cmp.Or(err, out.Err(o.Partial, rejects))
 }
