@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -93,16 +92,7 @@ func runRecord(ctx context.Context, m *Main, o *recordOptions, args []string) er
 			return err
 		}
 	}
-	if m.JSON {
-		return m.printJSON(pos)
-	}
-	dup := ""
-	if pos.Duplicate {
-		dup = m.t(" (đã ghi trước đó, không ghi lại)", " (already recorded earlier; nothing written)")
-	}
-	fmt.Fprintf(m.Out, m.t("đã ghi %s: %s phiên bản %d, vị trí %d, mã %s%s\n", "recorded %s: %s version %d, position %d, id %s%s\n"),
-		pos.Type, pos.Stream, pos.Version, pos.Sequence, pos.ID, dup)
-	return nil
+	return m.reply(tables.Recorded(pos, m.Lang))
 }
 
 // readPayload reads the JSON payload from a file or stdin, or builds it from --set fields.
