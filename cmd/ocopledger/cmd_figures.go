@@ -267,31 +267,16 @@ func runRebuild(ctx context.Context, m *Main, o *rebuildOptions, args []string) 
 	if len(args) > 0 {
 		return usagef("%s takes no arguments", "rebuild")
 	}
-	l, err := m.Ledger(ctx)
-	if err != nil {
-		return err
-	}
-	p, err := m.Projection(projections.Options{BatchSize: o.batch, TuneProcess: true})
-	if err != nil {
-		return err
-	}
-	if err := p.Reset(); err != nil {
-		return err
-	}
-	start := time.Now()
 	bar := progress.New(m.Err, progress.Options{Label: m.t("dựng lại số liệu", "building figures"), Always: m.Verbose})
-	err = p.CatchUp(ctx, l, bar.Update)
+	p, took, err := m.node().Rebuild(ctx, projections.Options{BatchSize: o.batch, TuneProcess: true}, bar.Update)
 	bar.Done()
-	if err == nil {
-		err = m.recordKnown(p)
-	}
 	if err != nil {
 		return err
 	}
 	if m.JSON {
-		return m.printJSON(tables.Rebuilt(p.Status(), time.Since(start)))
+		return m.printJSON(tables.Rebuilt(p.Status(), took))
 	}
-	tables.WriteRebuilt(m.Out, p.Status(), time.Since(start), m.Lang)
+	tables.WriteRebuilt(m.Out, p.Status(), took, m.Lang)
 	m.printWarnings(m.Out, p.Quarantined())
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/ocopledger/ocopledger/datadir"
 	"github.com/ocopledger/ocopledger/eventstore"
-	"github.com/ocopledger/ocopledger/projections"
 )
 
 // No silent loss: every command that opens the log checks that it still extends the history the
@@ -33,5 +32,4 @@ func (m *Main) dir() datadir.Dir { return datadir.Dir{Path: m.DataDir} }
 func (m *Main) adoptRestored(ctx context.Context, s *eventstore.Store) error {
 	return m.node().AdoptRestored(ctx, s)
 }
-func (m *Main) recordKnown(p *projections.Projection) error { return m.node().RecordKnown(p) }
-func (m *Main) noLedgerYet(err error) bool                  { return m.node().NoLedgerYet(err) }
+func (m *Main) noLedgerYet(err error) bool { return m.node().NoLedgerYet(err) }
