@@ -18,33 +18,29 @@ import (
 
 // figures, explain, diff, timeline, expiring, rebuild: questions put to the read models.
 
-// queryFlags are the time flags shared by the figure commands.
-type queryFlags struct {
-	asOf, knownAt, from string
-}
+// queryFlags are the time flags shared by the figure commands: a figures query as written.
+type queryFlags struct{ httpapi.QueryText }
 
 // register registers the time flags of one day's figures; their descriptions are the catalogue's.
 func (q *queryFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&q.asOf, "as-of", "", "")
+	fs.StringVar(&q.AsOf, "as-of", "", "")
 	q.registerSeries(fs)
 }
 
 // registerSeries registers --known-at and --from, for a series of days (timeline), which has no
 // single --as-of day.
 func (q *queryFlags) registerSeries(fs *pflag.FlagSet) {
-	fs.StringVar(&q.knownAt, "known-at", "", "")
-	fs.StringVar(&q.from, "from", "", "")
+	fs.StringVar(&q.KnownAt, "known-at", "", "")
+	fs.StringVar(&q.From, "from", "", "")
 }
 
-func (q *queryFlags) query() (domain.Query, error) {
-	return httpapi.QueryText{AsOf: q.asOf, KnownAt: q.knownAt, From: q.from}.Query(time.Now(), "-")
-}
+func (q *queryFlags) query() (domain.Query, error) { return q.Query(time.Now(), "-") }
 
 // periodQuery is query for the commands whose --from starts the period of the flow figures: a
 // period given must not end before it starts.
 func (q *queryFlags) periodQuery() (domain.Query, error) {
 	out, err := q.query()
-	if err == nil && q.from != "" && out.From > out.AsOf {
+	if err == nil && q.From != "" && out.From > out.AsOf {
 		err = domain.Invalid("from", "%s is after --as-of %s", out.From.VN(), out.AsOf.VN())
 	}
 	return out, err
@@ -212,7 +208,7 @@ func runDiff(ctx context.Context, m *Main, o *diffOptions, args []string) error 
 	if err != nil {
 		return err
 	}
-	if o.q.knownAt == "" {
+	if o.q.KnownAt == "" {
 		return domain.Invalid("known-at", "is missing: diff compares the figures as known at --known-at with the figures as known at --vs (default: now)")
 	}
 	vs, err := domain.ParseKnownAt(o.vs)
@@ -232,7 +228,7 @@ func runTimeline(ctx context.Context, m *Main, o *timelineOptions, args []string
 	if err != nil {
 		return err
 	}
-	if o.q.from == "" {
+	if o.q.From == "" {
 		return domain.Invalid("from", "is missing: give the first day of the series (yyyy-mm-dd or dd/mm/yyyy)")
 	}
 	to := domain.DateOf(time.Now())
