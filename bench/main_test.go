@@ -28,30 +28,8 @@ func TestJSONPrintsEveryMeasure(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds ocopledger and rebuilds a ledger five times")
 	}
-	cmd := exec.Command(os.Args[0], "--json", "--events", "2000", "--queries", "50", "--runs", "1", "--dir", t.TempDir())
-	cmd.Env = append(os.Environ(), "OCOPBENCH_AS_MAIN=1")
-	var out, errs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errs
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("bench --json: %v\n%s", err, errs.String())
-	}
-	got := map[string]measure{}
-	sc := bufio.NewScanner(&out)
-	for sc.Scan() {
-		dec := json.NewDecoder(strings.NewReader(sc.Text()))
-		dec.DisallowUnknownFields()
-		var x measure
-		if err := dec.Decode(&x); err != nil {
-			t.Fatalf("line %q is not a measure: %v", sc.Text(), err)
-		}
-		if x.Name == "" || x.Unit == "" || math.IsNaN(x.Value) || math.IsInf(x.Value, 0) || x.Value < 0 {
-			t.Errorf("measure %+v: want a name, a unit and a finite value ≥ 0", x)
-		}
-		if _, twice := got[x.Name]; twice {
-			t.Errorf("measure %s printed twice", x.Name)
-		}
-		got[x.Name] = x
-	}
+	dir := t.TempDir()
+	got := benchJSON(t, "--json", "--events", "2000", "--queries", "50", "--runs", "1", "--dir", dir)
 	for name, want := range map[string]struct {
 		unit     string
 		min, max float64
@@ -73,11 +51,14 @@ func TestJSONPrintsEveryMeasure(t *testing.T) {
 		"breakdown.former_province.known_past.p99":     {unit: "s", max: 0.020},
 		"breakdown.former_province.identical_to_rows":  {unit: "of 5", min: 5},
 		"explain.ocop_valid.first_page.p99":            {unit: "s", max: 0.020},
+		"explain.ocop_valid.first_page.cpu":            {unit: "s"},
 		"explain.ocop_valid.stream.rate":               {unit: "items/s", min: 200000},
+		"explain.ocop_valid.stream.cpu_rate":           {unit: "items/s"},
 		"explain.ocop_valid.p50":                       {unit: "s"},
 		"explain.ocop_valid.first_page.known_past.p99": {unit: "s", max: 0.020},
 		"explain.ocop_valid.identical_to_rows":         {unit: "of 5", min: 5},
 		"expiring.30_days.p50":                         {unit: "s", max: 0.010},
+		"expiring.30_days.cpu":                         {unit: "s"},
 		"expiring.30_days.identical_to_rows":           {unit: "of 5", min: 5},
 		"sqlite.figures.known_past.p99":                {unit: "s"},
 	} {
@@ -99,6 +80,46 @@ func TestJSONPrintsEveryMeasure(t *testing.T) {
 	if got["log.entries"].Value < 2000 {
 		t.Errorf("log.entries %v, want the 2,000 entries generated or more", got["log.entries"].Value)
 	}
+	// --queries-only asks the queries again on the read models the run left, and nothing else.
+	again := benchJSON(t, "--json", "--queries-only", "--queries", "50", "--no-sqlite", "--dir", dir)
+	for name := range got {
+		_, ok := again[name]
+		if query := !strings.HasPrefix(name, "sqlite.") && (strings.HasPrefix(name, "figures.") || strings.HasPrefix(name, "explain.") ||
+			strings.HasPrefix(name, "expiring.") || strings.HasPrefix(name, "breakdown.") || name == "projection.live_heap"); ok != query {
+			t.Errorf("--queries-only: measure %s printed %v, want %v", name, ok, query)
+		}
+	}
+}
+
+// benchJSON runs the benchmark with args and returns the measures it prints, checking each is a
+// measure (named, with a finite value and a unit) printed once.
+func benchJSON(t *testing.T, args ...string) map[string]measure {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "OCOPBENCH_AS_MAIN=1")
+	var out, errs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errs
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("bench %s: %v\n%s", strings.Join(args, " "), err, errs.String())
+	}
+	got := map[string]measure{}
+	sc := bufio.NewScanner(&out)
+	for sc.Scan() {
+		dec := json.NewDecoder(strings.NewReader(sc.Text()))
+		dec.DisallowUnknownFields()
+		var x measure
+		if err := dec.Decode(&x); err != nil {
+			t.Fatalf("line %q is not a measure: %v", sc.Text(), err)
+		}
+		if x.Name == "" || x.Unit == "" || math.IsNaN(x.Value) || math.IsInf(x.Value, 0) || x.Value < 0 {
+			t.Errorf("measure %+v: want a name, a unit and a finite value ≥ 0", x)
+		}
+		if _, twice := got[x.Name]; twice {
+			t.Errorf("measure %s printed twice", x.Name)
+		}
+		got[x.Name] = x
+	}
+	return got
 }
 
 // gcTrace keeps the largest live heap of the collector's lines, in bytes, and passes every

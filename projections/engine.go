@@ -22,7 +22,7 @@ import (
 
 // Version is the version of the projectors' meaning. Bump it whenever the code changes what a
 // read model holds: the next start finds the old version in the file and rebuilds from the log.
-const Version = 13 // 13: the index of counted items (explain by pages, expiring); 12: deltas by place and tags (breakdowns indexed)
+const Version = 15 // 15: the rows' attributes name their place and tags among the facets; 14: the rows' attributes kept (attrs); 13: the index of counted items (explain by pages, expiring); 12: deltas by place and tags (breakdowns indexed)
 
 // Options configure a projection.
 type Options struct {
@@ -72,9 +72,9 @@ type Projection struct {
 	bulk            *bulk       // what a rebuild from zero writes at the end (see bulk)
 	bulkOn          atomic.Bool // bulk != nil, for queries (which must not read bulk itself)
 	bulkBroken      bool        // a commit or the final write of a rebuild from zero failed: bulk no longer matches the file
-	// the buffers of the pages of the log and of the rows, lent to each transaction (the
-	// applier's: transactions that write run one at a time)
-	logPages, rowPages pagePool
+	// the buffers of the pages of the log, of the rows and of their attributes, lent to each
+	// transaction (the applier's: transactions that write run one at a time)
+	logPages, rowPages, attrPages pagePool
 
 	rebuilt    bool        // the file was (re)initialised at open
 	rebuilding atomic.Bool // from a Reset until Run has caught up again (see Rebuilding)
@@ -648,6 +648,7 @@ func (p *Projection) commit(b *batch, rel *releaser) error {
 			log: tx.Bucket(bLog), streams: tx.Bucket(bStreams), rows: tx.Bucket(bRows), ends: tx.Bucket(bEnds),
 			items: tx.Bucket(bItems), deltas: tx.Bucket(bDeltas), byItem: tx.Bucket(bByItem), byExpiry: tx.Bucket(bByExpiry)}
 		w.logPage = pageWriter{b: w.log, size: logPageHeader + 300<<logPageBits, log: true, pool: &p.logPages}
+		w.attrPage = pageWriter{b: tx.Bucket(bAttrs), size: logPageHeader + 200<<logPageBits, log: true, pool: &p.attrPages}
 		w.rowPages = make([]pageWriter, len(figures))
 		for i := range w.rowPages {
 			w.rowPages[i] = pageWriter{b: w.rows, pool: &p.rowPages}
@@ -655,7 +656,7 @@ func (p *Projection) commit(b *batch, rel *releaser) error {
 		// The log, its clock, the rows and the deltas grow at their right edge (the rows at the
 		// right edge of each figure's run): pack their pages full.
 		clock := tx.Bucket(bClock)
-		w.log.FillPercent, w.rows.FillPercent, w.deltas.FillPercent, clock.FillPercent = 1, 0.95, 1, 1
+		w.log.FillPercent, w.rows.FillPercent, w.deltas.FillPercent, clock.FillPercent, w.attrPage.b.FillPercent = 1, 0.95, 1, 1, 1
 		for i, r := range b.events {
 			if r.Sequence <= p.ckpt {
 				continue // already applied (a re-delivery)
@@ -680,6 +681,9 @@ func (p *Projection) commit(b *batch, rel *releaser) error {
 			if err := w.rowPages[i].flush(); err != nil {
 				return err
 			}
+		}
+		if err := w.attrPage.flush(); err != nil {
+			return err
 		}
 		// Each stream's index once per transaction, in key order (during a rebuild from zero, in
 		// memory once the transaction is committed).
@@ -742,6 +746,7 @@ func (p *Projection) commit(b *batch, rel *releaser) error {
 	})
 	p.logPages.over() // bbolt holds the pages no more
 	p.rowPages.over()
+	p.attrPages.over()
 	if err != nil {
 		// The transaction rolled back: forget the cached state of the streams it touched.
 		for s := range b.touched {

@@ -305,7 +305,7 @@ func (p *Projection) explain(ctx context.Context, figure string, q domain.Query,
 			if rows, more, err = newItemIndex(tx).countedAfter(f, q, s, after, first, chunk); err != nil {
 				return err
 			}
-			items, err = explainItems(ctx, tx, rows, s)
+			items, err = p.explainItems(ctx, tx, rows, s)
 			return err
 		})
 		if err != nil {
@@ -323,9 +323,27 @@ func (p *Projection) explain(ctx context.Context, figure string, q domain.Query,
 	}
 }
 
-// explainItems reads the attributes and events of the counting rows as known at s: the events
-// are those of the stream's history its attributes are folded from, up to s.
-func explainItems(ctx context.Context, tx *bolt.Tx, rows []row, s uint64) ([]ExplainItem, error) {
+// explainItems reads the attributes and events of the counting rows as known at s: the
+// attributes kept with the rows, and the events of each row's stream up to s, read from the log
+// without their payloads.
+func (p *Projection) explainItems(ctx context.Context, tx *bolt.Tx, rows []row, s uint64) ([]ExplainItem, error) {
+	if err := p.keptAttrs(tx, rows); err != nil {
+		return nil, err
+	}
+	evs := make([][]EventRef, len(rows))
+	refs := newEventRefs(tx)
+	for i, r := range rows {
+		var err error
+		if evs[i], err = refs.upTo(r.Stream, s); err != nil {
+			return nil, err
+		}
+	}
+	return itemsOf(ctx, rows, evs)
+}
+
+// explainItemsRefolded is explainItems as it was before the attributes were kept: each row's
+// attributes and its stream's events are those of the stream's history folded again (attrsEach).
+func explainItemsRefolded(ctx context.Context, tx *bolt.Tx, rows []row, s uint64) ([]ExplainItem, error) {
 	evs := make([][]EventRef, len(rows))
 	var last []domain.Recorded
 	var refs []EventRef
@@ -344,6 +362,11 @@ func explainItems(ctx context.Context, tx *bolt.Tx, rows []row, s uint64) ([]Exp
 	if err != nil {
 		return nil, err
 	}
+	return itemsOf(ctx, rows, evs)
+}
+
+// itemsOf returns the explained items of rows with their events.
+func itemsOf(ctx context.Context, rows []row, evs [][]EventRef) ([]ExplainItem, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -367,7 +390,7 @@ func (p *Projection) ExplainRows(ctx context.Context, figure string, q domain.Qu
 		if err != nil {
 			return err
 		}
-		if items, err = explainItems(ctx, tx, rows, s); len(items) == 0 {
+		if items, err = explainItemsRefolded(ctx, tx, rows, s); len(items) == 0 {
 			items = nil // as Explain gives an empty list
 		}
 		return err
@@ -572,17 +595,19 @@ var expiringFigures = func() []domain.Figure {
 
 // Expiring lists the certificates valid on q.AsOf whose validity ends by expiry within the next
 // `within` days (the issuer must warn producers 30 days ahead), soonest first. It reads the index
-// of counted items by the day they expire: the days ahead of q.AsOf only.
+// of counted items by the day they expire, the days ahead of q.AsOf only, and the attributes
+// kept with the rows.
 func (p *Projection) Expiring(ctx context.Context, q domain.Query, within int) ([]Expiry, error) {
-	return p.expiring(ctx, q, within, func(tx *bolt.Tx, fig domain.Figure, q domain.Query, s uint64) ([]row, error) {
+	return p.expiring(ctx, q, within, p.keptAttrs, func(tx *bolt.Tx, fig domain.Figure, q domain.Query, s uint64) ([]row, error) {
 		return newItemIndex(tx).expiringRows(fig, q, s, q.AsOf.AddDays(within))
 	})
 }
 
-// ExpiringRows is Expiring read from every row of the figures of certificates, as it was before
-// the index of counted items; the benchmark compares the two.
+// ExpiringRows is Expiring read from every row of the figures of certificates, with the
+// attributes folded again from the log, as it was before the index of counted items; the
+// benchmark compares the two.
 func (p *Projection) ExpiringRows(ctx context.Context, q domain.Query, within int) ([]Expiry, error) {
-	return p.expiring(ctx, q, within, func(tx *bolt.Tx, fig domain.Figure, q domain.Query, s uint64) ([]row, error) {
+	return p.expiring(ctx, q, within, attrsOf, func(tx *bolt.Tx, fig domain.Figure, q domain.Query, s uint64) ([]row, error) {
 		rows, err := p.counted(tx, fig.ID, q, s)
 		if err != nil {
 			return nil, err
@@ -597,8 +622,9 @@ func (p *Projection) ExpiringRows(ctx context.Context, q domain.Query, within in
 	})
 }
 
-// expiring lists the rows soon gives for each figure of certificates, with their attributes.
-func (p *Projection) expiring(ctx context.Context, q domain.Query, within int, soon func(*bolt.Tx, domain.Figure, domain.Query, uint64) ([]row, error)) ([]Expiry, error) {
+// expiring lists the rows soon gives for each figure of certificates, with the attributes attrs
+// gives them.
+func (p *Projection) expiring(ctx context.Context, q domain.Query, within int, attrs func(*bolt.Tx, []row) error, soon func(*bolt.Tx, domain.Figure, domain.Query, uint64) ([]row, error)) ([]Expiry, error) {
 	if within < 0 || within > 3660 {
 		return nil, domain.Invalid("within", "%d days is not a window: give 0 to 3660 days", within)
 	}
@@ -616,7 +642,7 @@ func (p *Projection) expiring(ctx context.Context, q domain.Query, within int, s
 			}
 			all = append(all, rows...)
 		}
-		if err := attrsOf(tx, all); err != nil {
+		if err := attrs(tx, all); err != nil {
 			return err
 		}
 		for _, r := range all {

@@ -34,6 +34,7 @@ import (
 //	facets   'p' id → a place, 't' id → tags: what the deltas' place and tags IDs stand for
 //	quarantine  seq → an entry the read models do not fold, as JSON (see Quarantined)
 //	byitem, byexpiry  the index of counted items (see itemindex.go)
+//	attrs    seq>>logPageBits → the attributes of the rows the entry at seq opened (see attrs.go)
 var (
 	bMeta       = []byte("meta")
 	bLog        = []byte("log")
@@ -47,7 +48,8 @@ var (
 	bFacets     = []byte("facets")
 	bByItem     = []byte("byitem")
 	bByExpiry   = []byte("byexpiry")
-	buckets     = [][]byte{bMeta, bLog, bClock, bStreams, bRows, bEnds, bItems, bDeltas, bQuarantine, bFacets, bByItem, bByExpiry}
+	bAttrs      = []byte("attrs")
+	buckets     = [][]byte{bMeta, bLog, bClock, bStreams, bRows, bEnds, bItems, bDeltas, bQuarantine, bFacets, bByItem, bByExpiry, bAttrs}
 
 	kCheckpoint = []byte("checkpoint")
 	kVersion    = []byte("version")
@@ -77,12 +79,13 @@ type row struct {
 	Stream    string
 	KnownFrom uint64
 	KnownTo   uint64
+	attrNo    uint64 // its attributes' number among those of the entry at KnownFrom (see attrs.go)
 }
 
-// appendRow appends a row as uvarint(kf) varint(from) varint(until) and the item, stream and
-// event ID, each length-prefixed. Its end (KnownTo) lives in the ends bucket, so a row never
-// changes once written; its attributes are not stored: they are derived again from the stream's
-// events when a row is listed (attrsOf), which keeps the file small.
+// appendRow appends a row as uvarint(kf) varint(from) varint(until), the item, stream and
+// event ID, each length-prefixed, and uvarint(the number of its attributes). Its end (KnownTo)
+// lives in the ends bucket, so a row never changes once written; its attributes are in the
+// attrs bucket, shared by the rows an entry opens (see attrs.go).
 func appendRow(b []byte, r row) []byte {
 	b = binary.AppendUvarint(b, r.KnownFrom)
 	b = binary.AppendVarint(b, int64(r.From))
@@ -91,11 +94,11 @@ func appendRow(b []byte, r row) []byte {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
-	return b
+	return binary.AppendUvarint(b, r.attrNo)
 }
 
 // decodeRow decodes a row of figure fig ended at kt (0: current), without its attributes (see
-// attrsOf).
+// keptAttrs, attrsOf).
 func decodeRow(fig string, kt uint64, v []byte) (row, error) {
 	bad := func() error { return fmt.Errorf("projections: malformed row of %s", fig) }
 	r := row{KnownTo: kt}
@@ -118,6 +121,9 @@ func decodeRow(fig string, kt uint64, v []byte) (row, error) {
 			return row{}, bad()
 		}
 		*s, v = string(v[k:k+int(n)]), v[k+int(n):]
+	}
+	if r.attrNo, k = binary.Uvarint(v); k <= 0 {
+		return row{}, bad()
 	}
 	return r, nil
 }

@@ -44,6 +44,8 @@ type writer struct {
 	nextRow                                 []uint64     // the last row number of each figure
 	logPage                                 pageWriter
 	rowPages                                []pageWriter // one a figure
+	attrPage                                pageWriter   // the attributes of the rows each entry opens
+	attrs                                   attrsOfEntry
 
 	logCur   *bolt.Cursor
 	scratch  []byte
@@ -312,7 +314,7 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 		f := figIdx(c.Figure)
 		w.nextRow[f]++
 		k := rowKey{f, w.nextRow[f]}
-		w.scratch = appendRow(w.scratch[:0], row{Contribution: c, Stream: stream, KnownFrom: seq})
+		w.scratch = appendRow(w.scratch[:0], row{Contribution: c, Stream: stream, KnownFrom: seq, attrNo: w.attrs.number(c.Attrs)})
 		if err := w.rowPages[f].add(rowPageKey(f, k.id), k.id, w.scratch); err != nil {
 			return err
 		}
@@ -329,6 +331,11 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 			}
 		}
 		keys[i] = k
+	}
+	if len(added) > 0 {
+		if err := w.attrPage.add(logPageKey(seq), seq, w.attrs.encode(func(a domain.Attrs) (uint32, uint32) { return w.b.facetOf(w.p.facets, a) })); err != nil {
+			return err
+		}
 	}
 	// The stream's rows are now keys, in the order of next (the fold derives them in that order).
 	st.idx.rows = keys
