@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/internal/userfile"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
 )
@@ -69,11 +71,12 @@ func (d Dir) SaveKnown(k domain.KnownHistory, replace bool) error {
 	if err := d.Make(); err != nil {
 		return err
 	}
-	tmp := d.HistoryPath() + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("record the log's history: %w", err)
-	}
-	if err := os.Rename(tmp, d.HistoryPath()); err != nil {
+	// Synced before it replaces the old one (userfile.Write): a crash leaves the old or the new
+	// history, never an empty file that would read as damaged.
+	if err := userfile.Write("data", d.HistoryPath(), nil, func(w io.Writer) error {
+		_, err := w.Write(append(b, '\n'))
+		return err
+	}); err != nil {
 		return fmt.Errorf("record the log's history: %w", err)
 	}
 	return nil
