@@ -24,9 +24,19 @@ import (
 // again on its own, to get its own answer exactly as a single append would: the stale one a
 // conflict, the retry a duplicate, the others stored. A record appears at most once in a group
 // (a second append to it waits for the next), so its check is the first on its subject.
+//
+// On the embedded server a group waits for the one before it to be stored (one in flight), so
+// that it gathers every append whose writer is ready meanwhile: a single server stores an atomic
+// batch by staging it in a store of its own on disk, which costs several writes and syncs per
+// group whatever its size, and a second group in flight would only split the writers in two
+// (through NatsURL, on a cluster, two are in flight while the next gathers). There, when the
+// queue is empty but the last group was larger, the writers of that group are likely reading
+// their records' heads for their next appends: the sender waits for them a little (while they
+// keep coming, at most a quarter of the time the last group took to be stored).
 const (
-	groupMax      = 100 // appends per group (at most batchFlowEvery: sent without a staging round trip)
-	groupInFlight = 2
+	groupMax       = 100                    // appends per group (at most batchFlowEvery: sent without a staging round trip)
+	groupInFlight  = 2                      // through NatsURL; 1 on the embedded server
+	groupLingerGap = 500 * time.Microsecond // a wait for more ends when none came for so long
 )
 
 // groupsRefused counts the groups the broker refused (for the tests).
@@ -84,8 +94,13 @@ func (s *Store) appendGrouped(ctx context.Context, stream string, cur, lastSeq u
 
 // sendGroups is the group sender; it runs until the store is closed.
 func (s *Store) sendGroups() {
-	slots := make(chan struct{}, groupInFlight)
+	inFlight := groupInFlight
+	if s.srv != nil {
+		inFlight = 1
+	}
+	slots := make(chan struct{}, inFlight)
 	var held []*groupReq // taken from the queue but not yet sent
+	last := 0            // the size of the last group sent
 	for {
 		var first *groupReq
 		if len(held) > 0 {
@@ -115,21 +130,33 @@ func (s *Store) sendGroups() {
 				}
 			}
 			held = later
+			linger := time.Now().Add(time.Duration(s.groupTook.Load()) / 4)
 		gather:
 			for len(reqs) < groupMax && len(held) < groupMax {
+				var r *groupReq
 				select {
-				case r := <-s.group:
-					if r.solo || in[r.stream] {
-						held = append(held, r)
-						continue
-					}
-					in[r.stream] = true
-					reqs = append(reqs, r)
+				case r = <-s.group:
 				default:
-					break gather
+					if inFlight > 1 || 2*len(reqs) > last || !time.Now().Before(linger) {
+						break gather
+					}
+					select {
+					case r = <-s.group:
+					case <-time.After(groupLingerGap):
+						break gather
+					case <-s.closed:
+						return
+					}
 				}
+				if r.solo || in[r.stream] {
+					held = append(held, r)
+					continue
+				}
+				in[r.stream] = true
+				reqs = append(reqs, r)
 			}
 		}
+		last = len(reqs)
 		s.sendGroup(reqs, func() { <-slots })
 	}
 }
@@ -195,7 +222,11 @@ func (s *Store) sendGroup(reqs []*groupReq, release func()) {
 		s.lastRecorded = rec
 	}
 	s.appendMu.Unlock()
-	go s.awaitGroup(wctx, cancel, p, live, rec, release)
+	sent := time.Now()
+	go s.awaitGroup(wctx, cancel, p, live, rec, func() {
+		s.groupTook.Store(int64(time.Since(sent)))
+		release()
+	})
 }
 
 // awaitGroup resolves the appends of a group sent as p.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Single appends that wait together are stored as one group (group.go); a group the broker
@@ -38,6 +39,10 @@ func TestGroupedAppendsAnswerEachAsAlone(t *testing.T) {
 			wg.Go(func() {
 				<-start
 				if i == fresh { // its head as read before "first" was stored
+					// Sent once others wait in the queue, so that it joins a group with them.
+					for deadline := time.Now().Add(5 * time.Second); len(s.group) < fresh/2 && time.Now().Before(deadline); {
+						time.Sleep(100 * time.Microsecond)
+					}
 					evs, data := ev(fmt.Sprintf("late-%d", round))
 					res[i], errs[i] = s.publish(ctx, stale, 0, 0, evs, data)
 					return

@@ -96,6 +96,38 @@ func (s *Store) directBatch(ctx context.Context, subject string, from, end uint6
 	return envs, pending, err
 }
 
+// directLast reads the last message on subject by a direct get (any server of the stream may
+// answer: see ReadStreamNearest); nil if the server that answered holds none.
+func (s *Store) directLast(ctx context.Context, subject string) (*Envelope, error) {
+	rctx, cancel := s.requestCtx(ctx)
+	defer cancel()
+	req, err := json.Marshal(msgGetRequest{LastFor: subject})
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.nc.RequestWithContext(rctx, "$JS.API.DIRECT.GET."+s.cfg.StreamName, req)
+	if err != nil {
+		return nil, fmt.Errorf("eventstore: read %s: %w", subject, s.brokerError(rctx, err))
+	}
+	switch status := m.Header.Get("Status"); status {
+	case "": // the message
+	case "404":
+		return nil, nil
+	default:
+		return nil, fmt.Errorf("eventstore: read %s: direct get answered %s %s", subject, status, m.Header.Get("Description"))
+	}
+	seq, err := strconv.ParseUint(m.Header.Get(jetstream.SequenceHeader), 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("eventstore: read %s: direct get answer without a sequence: %w", subject, err)
+	}
+	at, err := time.Parse(time.RFC3339Nano, m.Header.Get(jetstream.TimeStampHeaer))
+	if err != nil {
+		return nil, fmt.Errorf("eventstore: read %s: message %d: bad time stamp: %w", subject, seq, err)
+	}
+	env := decode(m.Data, seq, at, subject, m.Header.Get(HeaderVersion))
+	return &env, nil
+}
+
 // directGet sends one direct get request and calls fn for every message of the answer, with
 // its global sequence and time stamp. what names what is read, in errors. pending > 0 means the
 // replica that answered holds more than it sent.

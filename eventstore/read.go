@@ -23,6 +23,43 @@ func (s *Store) ReadStream(ctx context.Context, stream string) ([]Envelope, erro
 	return envs, err
 }
 
+// ReadStreamNearest is ReadStreamHead from whichever server of the stream answers a direct get
+// first, without a request to the stream leader: one request for a record that holds at most one
+// event. On a cluster a follower that has not yet applied the latest appends may answer, so the
+// history and its head may be behind the leader's; AppendAfter that head is then refused
+// (ErrConcurrency, nothing stored), as after any head gone stale. A caller that would act on
+// what the history lacks (refuse an entry, report a conflict) reads it again with
+// ReadStreamHead. On a single server the answer is the leader's.
+func (s *Store) ReadStreamNearest(ctx context.Context, stream string) ([]Envelope, Head, error) {
+	if err := ValidStreamName(stream); err != nil {
+		return nil, Head{}, err
+	}
+	if err := s.checkOpen(); err != nil {
+		return nil, Head{}, err
+	}
+	subject := SubjectPrefix + stream
+	last, err := s.directLast(ctx, subject)
+	switch {
+	case err != nil:
+		return nil, Head{}, err
+	case last == nil:
+		return nil, Head{}, nil
+	case last.Unreadable != "":
+		// The version of a record whose last message is not an event is the leader's to say
+		// (head).
+		return s.ReadStreamHead(ctx, stream)
+	case last.Version == 1:
+		// Its first event is its last message: before it only messages that are not events,
+		// which no decision reads.
+		return []Envelope{*last}, Head{Version: 1, Sequence: last.Sequence}, nil
+	}
+	envs, err := s.readSubject(ctx, subject, last.Sequence)
+	if err != nil {
+		return nil, Head{}, err
+	}
+	return envs, Head{Version: last.Version, Sequence: last.Sequence}, nil
+}
+
 // ReadStreamHead is ReadStream that also returns the record's head as the stream leader gave
 // it when the history was read (the zero Head for a record that holds nothing): AppendAfter
 // appends after it without reading it again.

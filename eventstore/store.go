@@ -9,6 +9,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -35,6 +36,7 @@ type Store struct {
 	lastRecorded time.Time      // the latest recording time given to an append; guarded by appendMu
 	acks         *acker         // nil when ReadOnly
 	group        chan *groupReq // single appends for the group sender (group.go)
+	groupTook    atomic.Int64   // how long the last group took to be settled, in nanoseconds
 
 	storedMu     sync.Mutex
 	lastStoredAt time.Time // the latest recording time of an acknowledged append

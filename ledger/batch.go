@@ -90,6 +90,20 @@ func (l *Ledger) readRecord(ctx context.Context, stream string) (*batchRecord, e
 	return l.readRecordTo(ctx, stream, 0)
 }
 
+// readRecordNearest is readRecord from whichever server of the stream answers first
+// (eventstore.Store.ReadStreamNearest): on a cluster it may lack the latest appends.
+func (l *Ledger) readRecordNearest(ctx context.Context, stream string) (*batchRecord, error) {
+	envs, head, err := l.store.ReadStreamNearest(ctx, stream)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: read %s: %w", stream, err)
+	}
+	r := &batchRecord{all: make([]domain.Recorded, len(envs)), head: head}
+	for i, e := range envs {
+		r.all[i] = ToRecorded(e)
+	}
+	return r, nil
+}
+
 // readRecordTo is readRecord up to the message at global sequence end (0: its last now).
 func (l *Ledger) readRecordTo(ctx context.Context, stream string, end uint64) (*batchRecord, error) {
 	var envs []eventstore.Envelope

@@ -111,7 +111,16 @@ func (l *Ledger) RecordEvent(ctx context.Context, e domain.Event, m Meta) (Posit
 	}
 	stream := e.Stream()
 	for attempt := 0; ; attempt++ {
-		r, err := l.readRecord(ctx, stream)
+		// The first attempt reads the history from the nearest server of the stream, which on a
+		// cluster may lack the latest appends: what is found there is stored, and an append after
+		// its head is refused if the record has moved on; but a refusal, a conflict or a retry
+		// is only ever decided on the history the leader gives.
+		nearest := attempt == 0
+		read := l.readRecord
+		if nearest {
+			read = l.readRecordNearest
+		}
+		r, err := read(ctx, stream)
 		if errors.Is(err, eventstore.ErrUnavailable) {
 			return Position{}, StoreError(err)
 		}
@@ -134,8 +143,13 @@ func (l *Ledger) RecordEvent(ctx context.Context, e domain.Event, m Meta) (Posit
 		}
 		if expected == int64(version) {
 			if _, err = domain.Decide(hist, e); err != nil {
+				if nearest {
+					continue
+				}
 				return Position{}, err
 			}
+		} else if nearest {
+			continue
 		} else {
 			// The record is not at the version the caller read it at (the history holds no
 			// entry with this ID: not a retry either): nothing to decide or append.
@@ -154,7 +168,7 @@ func (l *Ledger) RecordEvent(ctx context.Context, e domain.Event, m Meta) (Posit
 			return Position{ID: m.ID, Type: e.EventType(), Stream: stream, Version: res.Version, Sequence: res.LastSequence, RecordedAt: res.RecordedAt, Duplicate: res.Duplicate}, nil
 		}
 		if errors.Is(err, eventstore.ErrConcurrency) {
-			if m.ExpectedVersion != nil {
+			if m.ExpectedVersion != nil && !nearest {
 				c := domain.Conflict("the record %s has changed since you read it (you expected version %d): reload it and try again", stream, expected)
 				c.Field, c.Value, c.Err = "expected_version", expected, err
 				return Position{}, c

@@ -274,6 +274,18 @@ func testAppendAfter(t *testing.T, newStore NewStore) {
 	if n := mustLastSeq(t, s); n != before {
 		t.Fatalf("last sequence after refused appends = %d, want %d", n, before)
 	}
+	// Read from the nearest server, the history and head are the leader's here (one server, or
+	// a cluster whose followers have caught up): for a new record, one of one event, of more.
+	for _, stream := range []string{"product.none", "product.other", "product.after"} {
+		envs, head, err := s.ReadStreamHead(ctxOf(t), stream)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nenvs, nhead, err := s.ReadStreamNearest(ctxOf(t), stream)
+		if err != nil || nhead != head || !slices.Equal(ids(nenvs), ids(envs)) {
+			t.Fatalf("ReadStreamNearest(%s) = %v at %+v, %v; want %v at %+v as ReadStreamHead", stream, ids(nenvs), nhead, err, ids(envs), head)
+		}
+	}
 }
 
 func testGlobalOrder(t *testing.T, newStore NewStore) {
