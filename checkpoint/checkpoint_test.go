@@ -72,12 +72,20 @@ func TestCheckpointsGrowAndProve(t *testing.T) {
 	if _, err := provenance.VerifyInclusion(inc, verifiers); err != nil {
 		t.Fatalf("inclusion: %v", err)
 	}
-	cons, err := cl.ProveConsistency(ctx, p, uint64(sizes[0]), 0)
-	if err != nil {
-		t.Fatal(err)
+	answer, err := cl.Prove(ctx, p, checkpoint.ProofRequest{From: uint64(sizes[0])})
+	cons, ok := answer.(provenance.ConsistencyProof)
+	if err != nil || !ok {
+		t.Fatalf("Prove from %d: %T %v", sizes[0], answer, err)
 	}
 	if _, _, err := provenance.VerifyConsistency(cons, verifiers); err != nil {
 		t.Fatalf("consistency: %v", err)
+	}
+	if answer, err := cl.Prove(ctx, p, checkpoint.ProofRequest{Position: 3}); err != nil {
+		t.Fatal(err)
+	} else if inc, ok := answer.(provenance.InclusionProof); !ok {
+		t.Fatalf("Prove of position 3: %T", answer)
+	} else if _, err := provenance.VerifyInclusion(inc, verifiers); err != nil {
+		t.Fatalf("inclusion by Prove: %v", err)
 	}
 	pv := cl.ProvenanceOf(ctx, p, uint64(sizes[3]))
 	if pv.Checkpoint == "" || len(pv.Root) != 32 {

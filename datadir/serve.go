@@ -15,6 +15,7 @@ import (
 	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/dashboard"
 	"github.com/ocopledger/ocopledger/httpapi"
+	"github.com/ocopledger/ocopledger/internal/buildinfo"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/metrics"
 	"github.com/ocopledger/ocopledger/projections"
@@ -110,6 +111,8 @@ func (n *Node) Serve(ctx context.Context, o ServeOptions) error {
 			defer remove()
 		}
 	}
+	log.Info("ocopledger serving", "url", base+"/", "api", base+"/v1/openapi.json",
+		"access", o.Auth.Mode(), "instance", o.Instance, "version", buildinfo.Read().Version)
 	if o.Serving != nil {
 		o.Serving(base, l.Store().ClientURL())
 	}

@@ -19,9 +19,9 @@ import (
 
 // formatArg is where the format is among the arguments of the functions that build messages:
 // domain's constructors and errorf, the event store's invalid and the gate's risky, and the
-// command line's usagef (a usage error, exit code 2).
+// command line's clihelp.Usagef (a usage error, exit code 2).
 var formatArg = map[string]int{"Invalid": 1, "Conflict": 0, "NotFound": 0, "Unauthorized": 1, "Forbidden": 0, "Internal": 0, "Unavailable": 0, "HistoryMismatch": 0, "StorageFull": 0, "errorf": 0, "invalid": 3, "risky": 2,
-	"usagef": 0}
+	"Usagef": 0}
 
 // sourceFormats returns every message format written in the .go files (tests excluded) of dirs,
 // with where it is written. Formats must be string literals; an error literal that brings its
@@ -43,7 +43,7 @@ func sourceFormats(t *testing.T, dirs ...string) map[string][]string {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// wrapper is the function being walked when it builds messages itself (usagef, say):
+			// wrapper is the function being walked when it builds messages itself (Usagef, say):
 			// it may pass its own format parameter on, since its callers' formats are checked.
 			wrapper := ""
 			ast.Inspect(f, func(n ast.Node) bool {
@@ -223,7 +223,7 @@ func checkTranslation(en, vi string) error {
 // the HTTP API and the parts mounted beside it (webhooks), the packages whose errors the API passes
 // on (the read models' queries, reports), the command line with the demo it loads, the event store,
 // proofs and checkpoints.
-var messageDirs = []string{"../domain", "../ledger", "../httpapi", "../reactive", "../projections", "../report", "../cmd/ocopledger", "../demo", "../eventstore", "../provenance", "../provenance/verify", "../checkpoint", "../datadir", "../witness", "../tables", "../internal/userfile"}
+var messageDirs = []string{"../domain", "../ledger", "../httpapi", "../reactive", "../projections", "../report", "../cmd/ocopledger", "../demo", "../eventstore", "../provenance", "../provenance/verify", "../checkpoint", "../datadir", "../witness", "../tables", "../internal/userfile", "../internal/clihelp"}
 
 // TestEveryMessageHasAVietnameseForm: every message format written in those packages has its
 // Vietnamese form, which reads the same arguments; every form is of a message still written; and

@@ -142,7 +142,6 @@ var messagesVI = map[string]string{
 	"%q: write field=value, e.g. --set stars=4":                                              "%q: hãy ghi theo dạng trường=giá trị, ví dụ --set stars=4",
 	"no payload: pipe the event's JSON to stdin, or use --file or --set":                     "chưa có nội dung sự kiện: hãy chuyển JSON của sự kiện vào đầu vào chuẩn (stdin), hoặc dùng --file hay --set",
 	"%q is not an RFC 3339 time such as 2025-08-15T09:00:00+07:00":                           "%q không phải là thời điểm theo chuẩn RFC 3339, ví dụ 2025-08-15T09:00:00+07:00",
-	"status takes no arguments":                                                              "lệnh status không nhận tham số nào",
 	"log takes no arguments; filter with --stream, --type, --from, --to":                     "lệnh log không nhận tham số nào; hãy lọc bằng --stream, --type, --from, --to",
 	"restore takes one file, written by ocopledger export ('-' for stdin)":                   "lệnh restore cần đúng một tệp do lệnh ocopledger export ghi ra ('-' để đọc từ đầu vào chuẩn)",
 	"line %d is not an event written by ocopledger export":                                   "dòng %d không phải là sự kiện do lệnh ocopledger export ghi ra",

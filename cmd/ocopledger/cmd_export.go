@@ -11,6 +11,7 @@ import (
 	"github.com/ocopledger/ocopledger/datadir"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/i18n"
+	"github.com/ocopledger/ocopledger/internal/clihelp"
 	"github.com/ocopledger/ocopledger/internal/userfile"
 	"github.com/ocopledger/ocopledger/ledger"
 )
@@ -35,10 +36,10 @@ func newExportCmd(m *Main) *cobra.Command {
 
 func runExport(ctx context.Context, m *Main, o *exportOptions, args []string) error {
 	if len(args) > 0 {
-		return usagef("%s takes no arguments", "export")
+		return clihelp.Usagef("%s takes no arguments", "export")
 	}
 	if o.hashes != "" && o.salvage {
-		return usagef("--hashes and --salvage do not go together: a salvaged export lacks entries whose hashes nobody can know")
+		return clihelp.Usagef("--hashes and --salvage do not go together: a salvaged export lacks entries whose hashes nobody can know")
 	}
 	// Export only reads: the store opens read-only, so that a damaged one can still be read
 	// and nothing is created or written.
@@ -47,15 +48,15 @@ func runExport(ctx context.Context, m *Main, o *exportOptions, args []string) er
 		m.StreamName = o.mirror
 	}
 	var opts ledger.ExportOptions
-	if o.salvage && m.NatsURL == "" && o.mirror == "" {
-		sv, err := m.dir().Salvage()
+	if o.salvage && m.NATS.URL == "" && o.mirror == "" {
+		sv, err := m.Dir.Salvage()
 		if err != nil {
 			return err
 		}
 		m.closer = append(m.closer, sv.Remove)
-		m.storeDir, opts.Blocks = sv.StoreDir, sv.Blocks
+		m.StoreDir, opts.Blocks = sv.StoreDir, sv.Blocks
 		if sv.BlocksErr != nil {
-			fmt.Fprintf(m.Err, m.t("ocopledger: cảnh báo: không đọc được các tệp khối dữ liệu: %v\n", "ocopledger: warning: the block files cannot be read: %v\n"), sv.BlocksErr)
+			fmt.Fprintf(m.Err, m.T("ocopledger: cảnh báo: không đọc được các tệp khối dữ liệu: %v\n", "ocopledger: warning: the block files cannot be read: %v\n"), sv.BlocksErr)
 		}
 	}
 	s, err := m.Store(ctx)
@@ -87,19 +88,19 @@ func runExport(ctx context.Context, m *Main, o *exportOptions, args []string) er
 		return err
 	}
 	if o.out != "" {
-		fmt.Fprintf(m.Err, m.t("đã xuất %d mục ghi vào %s\n", "exported %d entries to %s\n"), r.Entries, o.out)
+		fmt.Fprintf(m.Err, m.T("đã xuất %d mục ghi vào %s\n", "exported %d entries to %s\n"), r.Entries, o.out)
 	}
 	r.WriteWarnings(m.Err, m.Lang)
-	return r.Err(cmp.Or(o.out, m.t("đầu ra", "the output")))
+	return r.Err(cmp.Or(o.out, m.T("đầu ra", "the output")))
 }
 
 // knownEnd is how many entries the data directory knows the log held (history.json or the read
 // models), when it knows this stream; 0 when it knows nothing of it. A record it cannot read is
 // reported on stderr and not used: export saves what the store holds regardless.
 func (m *Main) knownEnd(ctx context.Context, s *eventstore.Store) (uint64, error) {
-	known, _, err := m.dir().LoadKnown()
+	known, _, err := m.Dir.LoadKnown()
 	if err != nil {
-		fmt.Fprintf(m.Err, m.t("ocopledger: cảnh báo: %s\n", "ocopledger: warning: %s\n"), i18n.Localize(err, m.Lang))
+		fmt.Fprintf(m.Err, m.T("ocopledger: cảnh báo: %s\n", "ocopledger: warning: %s\n"), i18n.Localize(err, m.Lang))
 		return 0, nil
 	}
 	return datadir.KnownEnd(ctx, known, s)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/httpapi"
+	"github.com/ocopledger/ocopledger/internal/clihelp"
 	"github.com/ocopledger/ocopledger/internal/progress"
 	"github.com/ocopledger/ocopledger/projections"
 	"github.com/ocopledger/ocopledger/tables"
@@ -149,7 +150,7 @@ func runFigures(ctx context.Context, m *Main, o *figuresOptions, args []string) 
 		return tables.WriteFigureList(m.Out, m.Lang)
 	}
 	if len(args) > 0 {
-		return usagef("figures takes no arguments (did you mean: ocopledger explain %s?)", args[0])
+		return clihelp.Usagef("figures takes no arguments (did you mean: ocopledger explain %s?)", args[0])
 	}
 	q, err := o.q.periodQuery()
 	if err != nil {
@@ -167,14 +168,14 @@ func runFigures(ctx context.Context, m *Main, o *figuresOptions, args []string) 
 		return t, err
 	})
 	if err == nil && format == tables.FormatText {
-		m.printWarnings(m.Out, fa.Warnings)
+		tables.WriteQuarantineWarning(m.Out, fa.Warnings, m.Lang)
 	}
 	return err
 }
 
 func figureArg(args []string, cmd string) (domain.Figure, error) {
 	if len(args) != 1 {
-		return domain.Figure{}, usagef("%s takes one figure ID, e.g. ocop.valid (ocopledger figures --list)", cmd)
+		return domain.Figure{}, clihelp.Usagef("%s takes one figure ID, e.g. ocop.valid (ocopledger figures --list)", cmd)
 	}
 	f, ok := domain.LookupFigure(args[0])
 	if !ok {
@@ -202,7 +203,7 @@ func runExplain(ctx context.Context, m *Main, o *explainOptions, args []string) 
 
 func runDiff(ctx context.Context, m *Main, o *diffOptions, args []string) error {
 	if len(args) > 0 {
-		return usagef("%s takes no arguments", "diff")
+		return clihelp.Usagef("%s takes no arguments", "diff")
 	}
 	q, err := o.q.periodQuery()
 	if err != nil {
@@ -243,7 +244,7 @@ func runTimeline(ctx context.Context, m *Main, o *timelineOptions, args []string
 
 func runExpiring(ctx context.Context, m *Main, o *expiringOptions, args []string) error {
 	if len(args) > 0 {
-		return usagef("%s takes no arguments", "expiring")
+		return clihelp.Usagef("%s takes no arguments", "expiring")
 	}
 	q, err := o.q.query()
 	if err != nil {
@@ -261,9 +262,9 @@ func runExpiring(ctx context.Context, m *Main, o *expiringOptions, args []string
 
 func runRebuild(ctx context.Context, m *Main, o *rebuildOptions, args []string) error {
 	if len(args) > 0 {
-		return usagef("%s takes no arguments", "rebuild")
+		return clihelp.Usagef("%s takes no arguments", "rebuild")
 	}
-	bar := progress.New(m.Err, progress.Options{Label: m.t("dựng lại số liệu", "building figures"), Always: m.Verbose})
+	bar := progress.New(m.Err, progress.Options{Label: m.T("dựng lại số liệu", "building figures"), Always: m.Verbose})
 	p, took, err := m.node().Rebuild(ctx, projections.Options{BatchSize: o.batch, TuneProcess: true}, bar.Update)
 	bar.Done()
 	if err != nil {
@@ -273,6 +274,6 @@ func runRebuild(ctx context.Context, m *Main, o *rebuildOptions, args []string) 
 		return m.printJSON(tables.Rebuilt(p.Status(), took))
 	}
 	tables.WriteRebuilt(m.Out, p.Status(), took, m.Lang)
-	m.printWarnings(m.Out, p.Quarantined())
+	tables.WriteQuarantineWarning(m.Out, p.Quarantined(), m.Lang)
 	return nil
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/i18n"
+	"github.com/ocopledger/ocopledger/internal/clihelp"
+	"github.com/ocopledger/ocopledger/internal/userfile"
 	"github.com/ocopledger/ocopledger/ledger"
 )
 
@@ -22,11 +24,11 @@ func newRestoreCmd(m *Main) *cobra.Command {
 
 func runRestore(ctx context.Context, m *Main, o *restoreOptions, args []string) error {
 	if len(args) != 1 {
-		return usagef("restore takes one file, written by ocopledger export ('-' for stdin)")
+		return clihelp.Usagef("restore takes one file, written by ocopledger export ('-' for stdin)")
 	}
 	in := m.In
 	if args[0] != "-" {
-		f, err := openInput("file", args[0])
+		f, err := userfile.Open("file", args[0])
 		if err != nil {
 			return err
 		}
@@ -37,12 +39,12 @@ func runRestore(ctx context.Context, m *Main, o *restoreOptions, args []string) 
 	start := time.Now()
 	n, err := ledger.Restore(ctx, func() (_ *eventstore.Store, err error) { s, err = m.Store(ctx); return s, err }, in, args[0], o.allowMissing, start)
 	if err == nil {
-		err = m.adoptRestored(ctx, s)
+		err = m.node().AdoptRestored(ctx, s)
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Out, m.t("đã khôi phục %d sự kiện trong %s\n", "restored %d events in %s\n"), n, i18n.Duration(m.Lang, time.Since(start)))
+	fmt.Fprintf(m.Out, m.T("đã khôi phục %d sự kiện trong %s\n", "restored %d events in %s\n"), n, i18n.Duration(m.Lang, time.Since(start)))
 	return nil
 }
 

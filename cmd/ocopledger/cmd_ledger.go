@@ -1,8 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
+	"github.com/ocopledger/ocopledger/internal/clihelp"
 	"github.com/ocopledger/ocopledger/internal/userfile"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/tables"
@@ -30,7 +33,7 @@ func newRecordCmd(m *Main) *cobra.Command {
 	fs.StringVar(&o.file, "file", "", "")
 	fs.StringArrayVar(&o.fields, "set", nil, "")
 	fs.StringVar(&o.id, "id", "", "")
-	fs.StringVar(&o.actor, "actor", envOr("USER", "cli"), "")
+	fs.StringVar(&o.actor, "actor", cmp.Or(os.Getenv("USER"), "cli"), "")
 	fs.StringVar(&o.source, "source", "", "")
 	fs.StringVar(&o.correlation, "correlation-id", "", "")
 	fs.StringVar(&o.recordedAt, "recorded-at", "", "")
@@ -54,10 +57,10 @@ func newLogCmd(m *Main) *cobra.Command {
 
 func runRecord(ctx context.Context, m *Main, o *recordOptions, args []string) error {
 	if len(args) == 0 {
-		return usagef("record needs an event type; one of: %s", strings.Join(domain.EventTypes(), ", "))
+		return clihelp.Usagef("record needs an event type; one of: %s", strings.Join(domain.EventTypes(), ", "))
 	}
 	if len(args) != 1 {
-		return usagef("record takes one event type, got %d arguments", len(args))
+		return clihelp.Usagef("record takes one event type, got %d arguments", len(args))
 	}
 	typ := args[0]
 	if !domain.KnownType(typ) {
@@ -98,13 +101,13 @@ func runRecord(ctx context.Context, m *Main, o *recordOptions, args []string) er
 // readPayload reads the JSON payload from a file or stdin, or builds it from --set fields.
 func readPayload(m *Main, file string, fields []string) ([]byte, error) {
 	if len(fields) > 0 && file != "" {
-		return nil, usagef("give the payload either with --file or with --set, not both")
+		return nil, clihelp.Usagef("give the payload either with --file or with --set, not both")
 	} else if len(fields) > 0 {
 		return ledger.PayloadOf("set", fields)
 	}
 	var r io.Reader = m.In
 	if file != "" && file != "-" {
-		f, err := openInput("file", file)
+		f, err := userfile.Open("file", file)
 		if err != nil {
 			return nil, err
 		}
@@ -113,7 +116,7 @@ func readPayload(m *Main, file string, fields []string) ([]byte, error) {
 	}
 	b, err := io.ReadAll(io.LimitReader(r, ledger.MaxPayload+1))
 	if err == nil && len(strings.TrimSpace(string(b))) == 0 {
-		return nil, usagef("no payload: pipe the event's JSON to stdin, or use --file or --set")
+		return nil, clihelp.Usagef("no payload: pipe the event's JSON to stdin, or use --file or --set")
 	}
 	return b, err
 }
@@ -128,7 +131,7 @@ type logOptions struct {
 
 func runLog(ctx context.Context, m *Main, o *logOptions, args []string) (err error) {
 	if len(args) > 0 {
-		return usagef("log takes no arguments; filter with --stream, --type, --from, --to")
+		return clihelp.Usagef("log takes no arguments; filter with --stream, --type, --from, --to")
 	}
 	format, opts, err := o.out.parse(m)
 	if err != nil {

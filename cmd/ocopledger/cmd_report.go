@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/internal/clihelp"
 	"github.com/ocopledger/ocopledger/internal/userfile"
 	"github.com/ocopledger/ocopledger/report"
 	"github.com/ocopledger/ocopledger/tables"
@@ -50,7 +51,7 @@ func outputFormat(m *Main, format string) string {
 
 func runReport(ctx context.Context, m *Main, o *reportOptions, args []string) error {
 	if len(args) > 0 {
-		return usagef("report takes no arguments; give the day with --as-of")
+		return clihelp.Usagef("report takes no arguments; give the day with --as-of")
 	}
 	format := outputFormat(m, o.format)
 	if format != "text" && format != "md" && format != "json" && format != "pdf" {
@@ -68,7 +69,7 @@ func runReport(ctx context.Context, m *Main, o *reportOptions, args []string) er
 	if err != nil {
 		return err
 	}
-	pv := m.provenance(ctx, p, facts.Position)
+	pv := m.node().Provenance(ctx, p, facts.Position)
 	facts.Provenance = pv
 	return userfile.Write("out", o.out, m.Out, func(w io.Writer) error {
 		return report.Write(w, facts, m.Lang, format, tables.SourceSentence(pv, m.Lang))
@@ -77,20 +78,20 @@ func runReport(ctx context.Context, m *Main, o *reportOptions, args []string) er
 
 func runReconcile(ctx context.Context, m *Main, o *reconcileOptions, args []string) error {
 	if len(args) != 1 {
-		return usagef("reconcile takes one report: its document number (470/SCT-QLTM) or report ID (470-SCT-QLTM)")
+		return clihelp.Usagef("reconcile takes one report: its document number (470/SCT-QLTM) or report ID (470-SCT-QLTM)")
 	}
 	format := outputFormat(m, o.format)
 	if format != "text" && format != "md" && format != "json" {
 		return domain.Invalid("format", "%q is not a format: give text, md or json", format)
 	}
 	if domain.ReportIDFor(args[0]) == "" {
-		return usagef("%q is not a document number or report ID", args[0])
+		return clihelp.Usagef("%q is not a document number or report ID", args[0])
 	}
 	var h report.Histories
 	l, err := m.Ledger(ctx)
 	if err == nil {
 		h = l
-	} else if !m.noLedgerYet(err) { // no ledger, so no report in it
+	} else if !m.node().NoLedgerYet(err) { // no ledger, so no report in it
 		return err
 	}
 	filed, stream, ok, err := report.LookupFiled(ctx, h, args[0])
@@ -103,7 +104,7 @@ func runReconcile(ctx context.Context, m *Main, o *reconcileOptions, args []stri
 	if err != nil {
 		return err
 	}
-	cl, err := m.Checkpoints(ctx, false)
+	cl, err := m.node().Checkpoints(ctx, false)
 	if err != nil {
 		return err
 	}

@@ -1,101 +1,80 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"os"
 
-	"github.com/ocopledger/ocopledger/internal/buildinfo"
-	"github.com/ocopledger/ocopledger/provenance"
-	"github.com/ocopledger/ocopledger/tables"
-
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ocopledger/ocopledger/datadir"
-	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/demo"
 	"github.com/ocopledger/ocopledger/httpapi"
+	"github.com/ocopledger/ocopledger/internal/clihelp"
+	"github.com/ocopledger/ocopledger/provenance"
+	"github.com/ocopledger/ocopledger/tables"
 )
 
 // serveOptions are the settings of `ocopledger serve` (its flags).
 type serveOptions struct {
-	addr       string
-	tokens     string
-	publicRead bool
-	demo       bool
-	instance   string
+	access   httpapi.Access
+	demo     bool
+	instance string
 	// witnessKeys are the witnesses whose cosignatures the ledger takes (--witness-key).
 	witnessKeys []string
 }
 
+// serve: the ledger, its API and dashboard and the parts beside them, until stopped.
 func newServeCmd(m *Main) *cobra.Command {
-	o := &serveOptions{}
-	c := m.command("serve", func(c *cobra.Command, args []string) error { return runServe(c.Context(), m, o, args) })
-	fs := c.Flags()
-	fs.StringVar(&o.addr, "addr", envOr("OCOPLEDGER_ADDR", "127.0.0.1:8080"), "")
-	fs.StringVar(&o.tokens, "tokens", os.Getenv("OCOPLEDGER_TOKENS_FILE"), "")
-	fs.BoolVar(&o.publicRead, "public-read", false, "")
-	fs.BoolVar(&o.demo, "demo", false, "")
-	fs.StringArrayVar(&o.witnessKeys, "witness-key", nil, "")
-	host, _ := os.Hostname()
-	fs.StringVar(&o.instance, "instance", envOr("OCOPLEDGER_INSTANCE", host), "")
-	return c
+	o := serveOptions{access: httpapi.Access{TokensEnv: os.Getenv("OCOPLEDGER_TOKENS")}}
+	return m.Command(clihelp.Spec{Path: "serve",
+		Flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&o.access.Addr, "addr", cmp.Or(os.Getenv("OCOPLEDGER_ADDR"), "127.0.0.1:8080"), "")
+			fs.StringVar(&o.access.TokensFile, "tokens", os.Getenv("OCOPLEDGER_TOKENS_FILE"), "")
+			fs.BoolVar(&o.access.PublicRead, "public-read", false, "")
+			fs.BoolVar(&o.demo, "demo", false, "")
+			fs.StringArrayVar(&o.witnessKeys, "witness-key", nil, "")
+			host, _ := os.Hostname()
+			fs.StringVar(&o.instance, "instance", cmp.Or(os.Getenv("OCOPLEDGER_INSTANCE"), host), "")
+		},
+		Run: func(ctx context.Context, _ []string) error { return runServe(ctx, m, o) }})
 }
 
 // runServe runs the ledger, the API and the parts beside it until ctx is done or a part fails.
-func runServe(ctx context.Context, m *Main, o *serveOptions, args []string) error {
-	if len(args) > 0 {
-		return usagef("%s takes no arguments", "serve")
-	}
+func runServe(ctx context.Context, m *Main, o serveOptions) error {
 	// serve always says what it does: info level, to stderr.
 	level := slog.LevelInfo
 	if m.Verbose {
 		level = slog.LevelDebug
 	}
-	log := slog.New(slog.NewTextHandler(m.Err, &slog.HandlerOptions{Level: level}))
-	m.Logger = log
-
-	tokens, err := httpapi.LoadTokens(o.tokens, os.Getenv("OCOPLEDGER_TOKENS"))
+	m.Logger = slog.New(slog.NewTextHandler(m.Err, &slog.HandlerOptions{Level: level}))
+	auth, err := o.access.Auth(m.Logger)
 	if err != nil {
 		return err
 	}
-	auth, err := httpapi.NewAuth(tokens, o.publicRead)
-	if err != nil {
-		return err
-	}
-	if auth.Open() {
-		if !httpapi.Loopback(o.addr) {
-			return domain.Invalid("addr", "no tokens are configured, so the server would be open to anyone who reaches %s: give --tokens FILE or $OCOPLEDGER_TOKENS, or listen on 127.0.0.1", o.addr)
-		}
-		log.Warn("OPEN LOCAL MODE: no tokens configured; everyone who can reach " + o.addr + " may read and record, as \"local\". Give --tokens FILE or $OCOPLEDGER_TOKENS to require tokens.")
-	}
-
 	l, err := m.Ledger(ctx)
 	if err != nil {
 		return err
 	}
-	if o.demo {
-		if err := loadDemo(ctx, l, log); err != nil {
+	if o.demo { // idempotent: a ledger that already holds it gets nothing new
+		stats, err := demo.Load(ctx, l, nil)
+		if err != nil {
 			return err
 		}
+		m.Logger.Info("demo history loaded (real product names, everything else synthetic)", "entries", stats.Entries, "recorded", stats.Recorded, "skipped", stats.Skipped)
 	}
 	witnesses, err := provenance.ReadWitnessVerifiers(o.witnessKeys)
 	if err != nil {
 		return err
 	}
-	return m.node().Serve(ctx, datadir.ServeOptions{Addr: o.addr, Auth: auth, Witnesses: witnesses, Instance: o.instance,
+	return m.node().Serve(ctx, datadir.ServeOptions{Addr: o.access.Addr, Auth: auth, Witnesses: witnesses, Instance: o.instance,
 		HistoryEvery: m.historyEvery, ScrubAfter: m.scrubAfter,
 		Serving: func(base, natsURL string) {
-			mode := "tokens"
-			if auth.Open() {
-				mode = "open-local"
-			} else if o.publicRead {
-				mode = "tokens, public read"
-			}
-			log.Info("ocopledger serving", "url", base+"/", "api", base+"/v1/openapi.json",
-				"access", mode, "instance", o.instance, "version", buildinfo.Read().Version)
 			if !m.JSON {
-				fmt.Fprint(m.Out, tables.ServeBanner(base, auth.Open(), o.publicRead, natsURL, m.node().ReaderFile(), m.Lang))
+				fmt.Fprint(m.Out, tables.ServeBanner(base, auth.Open(), auth.PublicRead(), natsURL, m.node().ReaderFile(), m.Lang))
 			}
 		}})
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"os"
 
@@ -26,7 +27,7 @@ func newWatchCmd(m *Main) *cobra.Command {
 	fs.StringVar(&o.stream, "stream", "", "")
 	fs.StringVar(&o.asOf, "as-of", "", "")
 	fs.Int64Var(&o.since, "since", -1, "")
-	fs.StringVar(&o.server, "server", envOr("OCOPLEDGER_SERVER", "http://127.0.0.1:8080"), "")
+	fs.StringVar(&o.server, "server", cmp.Or(os.Getenv("OCOPLEDGER_SERVER"), "http://127.0.0.1:8080"), "")
 	fs.StringVar(&o.token, "token", os.Getenv("OCOPLEDGER_TOKEN"), "")
 	clihelp.Secret(fs, "token")
 	return c
@@ -38,10 +39,10 @@ func runWatch(ctx context.Context, m *Main, o *watchOptions, args []string) erro
 		what = args[0]
 	}
 	if len(args) > 1 {
-		return usagef("watch takes one argument: events or figures")
+		return clihelp.Usagef("watch takes one argument: events or figures")
 	}
 	if what != "events" && what != "figures" {
-		return usagef("%q is not something to watch: give events or figures", what)
+		return clihelp.Usagef("%q is not something to watch: give events or figures", what)
 	}
 	if o.asOf != "" {
 		if _, err := domain.ParseDate(o.asOf); err != nil {

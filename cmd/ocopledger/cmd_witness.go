@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/i18n"
@@ -18,45 +18,40 @@ import (
 )
 
 type witnessOptions struct {
-	ledger    string
-	ledgerKey []string
-	token     string
-	state     string
-	name      string
-	every     time.Duration
-	once      bool
-	printKey  bool
+	ledger, token, state, name string
+	ledgerKey                  []string
+	every                      time.Duration
+	once, printKey             bool
 }
 
+// witness: follow a ledger's checkpoints and cosign each that extends the last one cosigned.
 func newWitnessCmd(m *Main) *cobra.Command {
-	o := &witnessOptions{}
-	c := m.command("witness", func(c *cobra.Command, args []string) error { return runWitness(c.Context(), m, o, args) })
-	fs := c.Flags()
-	fs.StringVar(&o.ledger, "ledger", "", "")
-	fs.StringArrayVar(&o.ledgerKey, "ledger-key", nil, "")
-	fs.StringVar(&o.token, "token", os.Getenv("OCOPLEDGER_TOKEN"), "")
-	clihelp.Secret(fs, "token")
-	fs.StringVar(&o.state, "state", "", "")
-	fs.StringVar(&o.name, "name", "", "")
-	fs.DurationVar(&o.every, "every", time.Minute, "")
-	fs.BoolVar(&o.once, "once", false, "")
-	fs.BoolVar(&o.printKey, "print-key", false, "")
-	return c
+	var o witnessOptions
+	return m.Command(clihelp.Spec{Path: "witness",
+		Flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&o.ledger, "ledger", "", "")
+			fs.StringArrayVar(&o.ledgerKey, "ledger-key", nil, "")
+			fs.StringVar(&o.token, "token", os.Getenv("OCOPLEDGER_TOKEN"), "")
+			clihelp.Secret(fs, "token")
+			fs.StringVar(&o.state, "state", "", "")
+			fs.StringVar(&o.name, "name", "", "")
+			fs.DurationVar(&o.every, "every", time.Minute, "")
+			fs.BoolVar(&o.once, "once", false, "")
+			fs.BoolVar(&o.printKey, "print-key", false, "")
+		},
+		Run: func(ctx context.Context, _ []string) error { return runWitness(ctx, m, o) }})
 }
 
-func runWitness(ctx context.Context, m *Main, o *witnessOptions, args []string) error {
-	if len(args) > 0 {
-		return usagef("%s takes no arguments", "witness")
-	}
+func runWitness(ctx context.Context, m *Main, o witnessOptions) error {
 	if o.state == "" {
-		return usageError{domain.Invalid("state", "is missing: give the witness's state folder (its key and what it cosigned are kept there)")}
+		return clihelp.UsageError{Err: domain.Invalid("state", "is missing: give the witness's state folder (its key and what it cosigned are kept there)")}
 	}
 	key, err := witness.LoadKey(o.state, o.name)
 	if err != nil {
 		return err
 	}
 	if key.Created {
-		fmt.Fprintf(m.Err, m.t("đã tạo khóa ký mới cho bên chứng kiến %s trong %s; hãy sao lưu tệp này ở nơi an toàn\n",
+		fmt.Fprintf(m.Err, m.T("đã tạo khóa ký mới cho bên chứng kiến %s trong %s; hãy sao lưu tệp này ở nơi an toàn\n",
 			"made a new signing key for the witness %s in %s; back this file up somewhere safe\n"), key.Name, key.Path)
 	}
 	if o.printKey {
@@ -67,13 +62,13 @@ func runWitness(ctx context.Context, m *Main, o *witnessOptions, args []string) 
 		return nil
 	}
 	if o.ledger == "" {
-		return usageError{domain.Invalid("ledger", "is missing: give the ledger's address, like http://127.0.0.1:8080")}
+		return clihelp.UsageError{Err: domain.Invalid("ledger", "is missing: give the ledger's address, like http://127.0.0.1:8080")}
 	}
 	if err := witness.CheckLedger(o.ledger); err != nil {
-		return asUsage(err)
+		return clihelp.AsUsage(err)
 	}
 	if len(o.ledgerKey) == 0 {
-		return usageError{domain.Invalid("ledger-key", "is missing: give the ledger's verifier key, as ocopledger key prints it")}
+		return clihelp.UsageError{Err: domain.Invalid("ledger-key", "is missing: give the ledger's verifier key, as ocopledger key prints it")}
 	}
 	verifiers, err := provenance.ReadVerifiers(o.ledgerKey)
 	if err != nil {
@@ -82,10 +77,10 @@ func runWitness(ctx context.Context, m *Main, o *witnessOptions, args []string) 
 	cfg := witness.Config{Ledger: o.ledger, Verifiers: verifiers, Key: key, Dir: o.state, Token: o.token, Lang: m.Lang, Every: o.every,
 		OnRound: func(r witness.Round) error { return printRound(m, r) },
 		OnError: func(err error, retryIn time.Duration) {
-			fmt.Fprintf(m.Err, m.t("bên chứng kiến: %s (thử lại sau %s)\n", "witness: %s (trying again in %s)\n"), i18n.Localize(err, m.Lang), retryIn)
+			fmt.Fprintf(m.Err, m.T("bên chứng kiến: %s (thử lại sau %s)\n", "witness: %s (trying again in %s)\n"), i18n.Localize(err, m.Lang), retryIn)
 		}}
 	if err := cfg.Validate(); err != nil {
-		return asUsage(err)
+		return clihelp.AsUsage(err)
 	}
 	w, err := witness.Open(cfg)
 	if err != nil {
@@ -108,13 +103,4 @@ func printRound(m *Main, r witness.Round) error {
 		return m.reply(a)
 	}
 	return nil
-}
-
-// asUsage makes an invalid option's error a usage error (exit 2, with a hint to the help).
-func asUsage(err error) error {
-	var e *domain.Error
-	if errors.As(err, &e) && e.Code == domain.CodeInvalid {
-		return usageError{e}
-	}
-	return err
 }

@@ -4,12 +4,14 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/importer"
+	"github.com/ocopledger/ocopledger/internal/clihelp"
 	"github.com/ocopledger/ocopledger/internal/progress"
 	"github.com/ocopledger/ocopledger/ledger"
 )
@@ -29,7 +31,7 @@ func newImportCmd(m *Main) *cobra.Command {
 	fs.BoolVar(&o.DryRun, "dry-run", false, "")
 	fs.StringVar(&o.template, "template", "", "")
 	fs.StringVar(&o.out, "out", "", "")
-	fs.StringVar(&o.Actor, "actor", envOr("USER", "cli"), "")
+	fs.StringVar(&o.Actor, "actor", cmp.Or(os.Getenv("USER"), "cli"), "")
 	fs.BoolVar(&o.Partial, "partial", false, "")
 	fs.StringVar(&o.Rejects, "rejects", "", "")
 	fs.StringVar(&o.Source, "source", "", "")
@@ -43,18 +45,18 @@ func runImport(ctx context.Context, m *Main, o *importOptions, args []string) er
 			return err
 		}
 		if o.out == "" || len(args) > 0 {
-			return usagef("import --template needs --out FILE.xlsx and no other file")
+			return clihelp.Usagef("import --template needs --out FILE.xlsx and no other file")
 		}
 		if err := importer.WriteTemplateFile(k, o.out); err != nil {
 			return importer.FieldError("out", err, m.Lang)
 		}
-		fmt.Fprintf(m.Out, m.t("đã ghi mẫu %s vào %s\n", "wrote the %s template to %s\n"), k.ID, o.out)
+		fmt.Fprintf(m.Out, m.T("đã ghi mẫu %s vào %s\n", "wrote the %s template to %s\n"), k.ID, o.out)
 		return nil
 	}
 	if len(args) != 1 {
-		return usagef("import takes one file (.xlsx or .csv), got %d", len(args))
+		return clihelp.Usagef("import takes one file (.xlsx or .csv), got %d", len(args))
 	}
-	bar := progress.New(m.Err, progress.Options{Label: m.t("ghi các dòng", "storing the rows")})
+	bar := progress.New(m.Err, progress.Options{Label: m.T("ghi các dòng", "storing the rows")})
 	f := o.File
 	f.Path, f.Progress = args[0], func(done, total int) { bar.Update(uint64(done), uint64(total)) }
 	out, rejects, err := f.Import(ctx, func() (*ledger.Ledger, error) { return m.Ledger(ctx) }, m.Lang)

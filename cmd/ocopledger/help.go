@@ -19,20 +19,3 @@ func (m *Main) command(path string, run func(*cobra.Command, []string) error, ar
 	c.RunE = run
 	return c
 }
-
-// newHelpCmd is `ocopledger help [command]`.
-func newHelpCmd(m *Main) *cobra.Command {
-	return m.command("help", func(c *cobra.Command, args []string) error {
-		root := c.Root()
-		if len(args) == 0 || args[0] == "help" {
-			clihelp.Commands(m.Out, m.Lang, root)
-			return nil
-		}
-		target, _, err := root.Find(args[:1])
-		if err != nil || target == root {
-			return notACommand(args[0])
-		}
-		clihelp.Help(m.Out, m.Lang, target)
-		return nil
-	})
-}

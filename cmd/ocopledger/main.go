@@ -9,12 +9,14 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/ocopledger/ocopledger/internal/profile"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	m := NewMain(os.Stdin, os.Stdout, os.Stderr)
-	stopProfile := startProfile()
+	stopProfile := profile.Start(profile.FromEnv())
 	code := m.Run(ctx, os.Args[1:])
 	stopProfile()
 	stop()

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/httpapi"
+	"github.com/ocopledger/ocopledger/internal/clihelp"
 	"github.com/ocopledger/ocopledger/tables"
 	"github.com/spf13/pflag"
 )
@@ -30,7 +31,7 @@ func (o *tableFlags) parse(m *Main) (tables.Format, tables.Options, error) {
 	out.JSON = m.JSON
 	f, opts, err := out.Parse(m.Out)
 	if errors.Is(err, tables.ErrTwoFormats) {
-		err = usagef("give one of --format, --csv and --json")
+		err = clihelp.Usagef("give one of --format, --csv and --json")
 	}
 	return f, opts, err
 }
@@ -47,7 +48,7 @@ func (o *tableFlags) answer(ctx context.Context, m *Main, ask func(a httpapi.Ask
 		return format, err
 	}
 	a, err := ask(httpapi.Asker{Projection: p, Lang: m.Lang, Provenance: func(ctx context.Context, size uint64) checkpoint.Provenance {
-		return m.provenance(ctx, p, size)
+		return m.node().Provenance(ctx, p, size)
 	}}, format)
 	if err != nil {
 		return format, err

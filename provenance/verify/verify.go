@@ -1,8 +1,8 @@
 // Package verify is the auditor's check, without any server: an export of the log against signed
 // checkpoints (with the cosignatures of witnesses where they are required), the checkpoints
 // alone, or a proof. Its inputs are what an auditor holds (the contents of the files given, the
-// export to read); its results are values for the caller to show. The formats are in
-// docs/auditors.md.
+// export to read; or the files' names: ProofFile, CheckpointFiles, ExportFile); its results are
+// values for the caller to show. The formats are in docs/auditors.md.
 package verify
 
 import (
