@@ -14,26 +14,30 @@ import (
 
 	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/dashboard"
+	"github.com/ocopledger/ocopledger/demo"
 	"github.com/ocopledger/ocopledger/httpapi"
 	"github.com/ocopledger/ocopledger/internal/buildinfo"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/metrics"
 	"github.com/ocopledger/ocopledger/projections"
+	"github.com/ocopledger/ocopledger/provenance"
 	"github.com/ocopledger/ocopledger/reactive"
 )
 
 // ServeOptions are the settings of a node that serves its ledger (ocopledger serve).
 type ServeOptions struct {
-	Addr      string          // the HTTP address to listen on
-	Auth      *httpapi.Auth   // who may do what
-	Witnesses []note.Verifier // the witnesses whose cosignatures the ledger takes
-	Instance  string          // this process, among several on one cluster
+	Access httpapi.Access // who may use the API, and the HTTP address it listens on
+	// WitnessKeys are the witnesses whose cosignatures the ledger takes: keys, or files of keys.
+	WitnessKeys []string
+	// Demo loads the demo history before serving; a ledger that holds it already gets nothing new.
+	Demo     bool
+	Instance string // this process, among several on one cluster
 	// HistoryEvery and ScrubAfter, when set, are how often the log's history is checked and
 	// when the whole log is first read again (ledger.WatchConfig).
 	HistoryEvery, ScrubAfter time.Duration
 	// Serving, if set, is called once the HTTP listener is open, with its base URL
-	// (http://host:port) and the NATS readers' URL ("" when none).
-	Serving func(base, natsURL string)
+	// (http://host:port), the NATS readers' URL ("" when none) and who may use the API.
+	Serving func(base, natsURL string, auth *httpapi.Auth)
 }
 
 // Serve runs the ledger's parts until ctx is done or one fails: the read models kept up to date,
@@ -42,6 +46,10 @@ type ServeOptions struct {
 // them and returns the first failure, named by its part; a stop on ctx is no failure.
 func (n *Node) Serve(ctx context.Context, o ServeOptions) error {
 	log := n.o.Logger
+	auth, witnesses, err := n.prepare(ctx, o)
+	if err != nil {
+		return err
+	}
 	l, err := n.Ledger(ctx)
 	if err != nil {
 		return err
@@ -60,8 +68,8 @@ func (n *Node) Serve(ctx context.Context, o ServeOptions) error {
 	if err != nil {
 		return err
 	}
-	api := httpapi.New(httpapi.Config{Ledger: l, Projection: p, Auth: o.Auth, Logger: log.With("part", "api"), Metrics: reg, Rebuild: runner.Rebuild,
-		Checkpoints: cps, Witnesses: o.Witnesses})
+	api := httpapi.New(httpapi.Config{Ledger: l, Projection: p, Auth: auth, Logger: log.With("part", "api"), Metrics: reg, Rebuild: runner.Rebuild,
+		Checkpoints: cps, Witnesses: witnesses})
 	mux := httpapi.NewMux()
 	api.Mount(mux)
 	// The dashboard: the page at "/" and its embedded assets hold no data, so they are public even
@@ -94,7 +102,7 @@ func (n *Node) Serve(ctx context.Context, o ServeOptions) error {
 	for _, p := range mux.Patterns() {
 		log.Debug("route", "pattern", p)
 	}
-	ln, err := httpapi.Listen(o.Addr)
+	ln, err := httpapi.Listen(o.Access.Addr)
 	if err != nil {
 		return err
 	}
@@ -112,9 +120,9 @@ func (n *Node) Serve(ctx context.Context, o ServeOptions) error {
 		}
 	}
 	log.Info("ocopledger serving", "url", base+"/", "api", base+"/v1/openapi.json",
-		"access", o.Auth.Mode(), "instance", o.Instance, "version", buildinfo.Read().Version)
+		"access", auth.Mode(), "instance", o.Instance, "version", buildinfo.Read().Version)
 	if o.Serving != nil {
-		o.Serving(base, l.Store().ClientURL())
+		o.Serving(base, l.Store().ClientURL(), auth)
 	}
 	err = RunParts(hctx, log, parts)
 	log.Info("ocopledger stopped")
@@ -122,6 +130,28 @@ func (n *Node) Serve(ctx context.Context, o ServeOptions) error {
 		return nil // a clean stop on a signal
 	}
 	return err
+}
+
+// prepare checks who may use the API before anything is opened, then opens the ledger (with the
+// demo history, if asked) and reads the witnesses' keys.
+func (n *Node) prepare(ctx context.Context, o ServeOptions) (*httpapi.Auth, []note.Verifier, error) {
+	auth, err := o.Access.Auth(n.o.Logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := n.Ledger(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.Demo {
+		stats, err := demo.Load(ctx, l, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		n.o.Logger.Info("demo history loaded (real product names, everything else synthetic)", "entries", stats.Entries, "recorded", stats.Recorded, "skipped", stats.Skipped)
+	}
+	witnesses, err := provenance.ReadWitnessVerifiers(o.WitnessKeys)
+	return auth, witnesses, err
 }
 
 // Part is a part of a serving node that runs until its context is done, named in the log.

@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ocopledger/ocopledger/datadir"
+	"github.com/ocopledger/ocopledger/domain"
+	"github.com/ocopledger/ocopledger/httpapi"
 	"github.com/ocopledger/ocopledger/internal/syncbuf"
 )
 
@@ -49,5 +53,25 @@ func TestRunPartsFirstFailureStopsTheRest(t *testing.T) {
 	cancel()
 	if err := datadir.RunParts(ctx, log, []datadir.Part{{"api", waits("api")}}); err != nil {
 		t.Errorf("runParts after its context ended = %v, want nil", err)
+	}
+}
+
+// Who may use the API is settled before anything is opened: an API open to all (no tokens) on
+// an address others reach is refused with the data folder left untouched; a wrong witness key is
+// named once the ledger is open.
+func TestServeChecksAccessFirst(t *testing.T) {
+	dir := t.TempDir()
+	n := datadir.Open(datadir.Options{Dir: datadir.Dir{Path: dir}, Create: true, Logger: slog.New(slog.DiscardHandler)})
+	defer n.Close()
+	err := n.Serve(t.Context(), datadir.ServeOptions{Access: httpapi.Access{Addr: "0.0.0.0:0"}})
+	if domain.ErrorField(err) != "addr" || n.Opened() != nil {
+		t.Fatalf("no tokens on 0.0.0.0: %v (store opened: %v), want an error naming addr before opening", err, n.Opened() != nil)
+	}
+	if _, err := os.Stat(filepath.Join(dir, datadir.StoreFolder)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the store's folder was made: %v", err)
+	}
+	err = n.Serve(t.Context(), datadir.ServeOptions{Access: httpapi.Access{Addr: "127.0.0.1:0"}, WitnessKeys: []string{"not a key"}})
+	if domain.ErrorField(err) != "witness-key" || n.Opened() == nil {
+		t.Errorf("a wrong witness key: %v (store opened: %v), want it named", err, n.Opened() != nil)
 	}
 }

@@ -62,6 +62,9 @@ func (c *Config) Validate() error {
 	if c.Client == nil {
 		c.Client = &http.Client{Timeout: 30 * time.Second}
 	}
+	if c.Ledger == "" {
+		return domain.Invalid("ledger", "is missing: give the ledger's address, like http://127.0.0.1:8080")
+	}
 	if err := CheckLedger(c.Ledger); err != nil {
 		return err
 	}

@@ -252,6 +252,7 @@ func TestWitnessConfig(t *testing.T) {
 		cfg   witness.Config
 		field string
 	}{
+		{witness.Config{Verifiers: verifiers, Key: key, Dir: state}, "ledger"},
 		{witness.Config{Ledger: "127.0.0.1:8080", Verifiers: verifiers, Key: key, Dir: state}, "ledger"},
 		{witness.Config{Ledger: "ftp://ledger.example", Verifiers: verifiers, Key: key, Dir: state}, "ledger"},
 		{witness.Config{Ledger: "http://ledger.example", Verifiers: verifiers, Key: key, Dir: state, Every: time.Millisecond}, "every"},

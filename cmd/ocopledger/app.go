@@ -9,10 +9,8 @@ import (
 	"time"
 
 	"github.com/ocopledger/ocopledger/datadir"
-	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/internal/clihelp"
 	"github.com/ocopledger/ocopledger/internal/progress"
-	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/projections"
 	"github.com/ocopledger/ocopledger/tables"
 	"github.com/spf13/cobra"
@@ -75,17 +73,6 @@ func (m *Main) node() *datadir.Node {
 		m.nd = m.Open()
 	}
 	return m.nd
-}
-
-// Store opens the event store: the embedded nats-server in DataDir, or the server at NatsURL.
-func (m *Main) Store(ctx context.Context) (*eventstore.Store, error) { return m.node().Store(ctx) }
-
-// Ledger opens the ledger service.
-func (m *Main) Ledger(ctx context.Context) (*ledger.Ledger, error) { return m.node().Ledger(ctx) }
-
-// Projection opens the read models without catching up.
-func (m *Main) Projection(opts projections.Options) (*projections.Projection, error) {
-	return m.node().Projection(opts)
 }
 
 // Figures opens the read models and brings them up to the end of the log, with a progress bar

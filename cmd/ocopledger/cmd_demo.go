@@ -15,7 +15,7 @@ import (
 // demo: load the demo history and set the ledger's figures of 07/08/2025 against Công văn 470.
 func newDemoCmd(m *Main) *cobra.Command {
 	return m.Command(clihelp.Spec{Path: "demo", Run: func(ctx context.Context, _ []string) error {
-		l, err := m.Ledger(ctx)
+		l, err := m.node().Ledger(ctx)
 		if err != nil {
 			return err
 		}

@@ -59,7 +59,7 @@ func runExport(ctx context.Context, m *Main, o *exportOptions, args []string) er
 			fmt.Fprintf(m.Err, m.T("ocopledger: cảnh báo: không đọc được các tệp khối dữ liệu: %v\n", "ocopledger: warning: the block files cannot be read: %v\n"), sv.BlocksErr)
 		}
 	}
-	s, err := m.Store(ctx)
+	s, err := m.node().Store(ctx)
 	if err != nil {
 		return err
 	}

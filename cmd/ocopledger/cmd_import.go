@@ -37,7 +37,7 @@ func runRestore(ctx context.Context, m *Main, o *restoreOptions, args []string) 
 	}
 	var s *eventstore.Store
 	start := time.Now()
-	n, err := ledger.Restore(ctx, func() (_ *eventstore.Store, err error) { s, err = m.Store(ctx); return s, err }, in, args[0], o.allowMissing, start)
+	n, err := ledger.Restore(ctx, func() (_ *eventstore.Store, err error) { s, err = m.node().Store(ctx); return s, err }, in, args[0], o.allowMissing, start)
 	if err == nil {
 		err = m.node().AdoptRestored(ctx, s)
 	}

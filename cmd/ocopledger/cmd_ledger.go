@@ -81,7 +81,7 @@ func runRecord(ctx context.Context, m *Main, o *recordOptions, args []string) er
 	if o.expected >= 0 {
 		meta.ExpectedVersion = &o.expected
 	}
-	l, err := m.Ledger(ctx)
+	l, err := m.node().Ledger(ctx)
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func runLog(ctx context.Context, m *Main, o *logOptions, args []string) (err err
 	if o.follow && format.File() {
 		return domain.Invalid("format", "--follow prints text or JSON: give --format text or json, or leave out --follow")
 	}
-	s, err := m.Store(ctx)
+	s, err := m.node().Store(ctx)
 	if err != nil {
 		return err
 	}

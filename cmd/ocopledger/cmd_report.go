@@ -88,7 +88,7 @@ func runReconcile(ctx context.Context, m *Main, o *reconcileOptions, args []stri
 		return clihelp.Usagef("%q is not a document number or report ID", args[0])
 	}
 	var h report.Histories
-	l, err := m.Ledger(ctx)
+	l, err := m.node().Ledger(ctx)
 	if err == nil {
 		h = l
 	} else if !m.node().NoLedgerYet(err) { // no ledger, so no report in it

@@ -52,7 +52,7 @@ func runWatch(ctx context.Context, m *Main, o *watchOptions, args []string) erro
 	return httpapi.Watcher{
 		Watch:  httpapi.Watch{Figures: what == "figures", AsOf: o.asOf, Type: o.typ, Stream: o.stream, Since: o.since},
 		Client: httpapi.Client{Server: o.server, Token: o.token, Lang: m.Lang}, JSON: m.JSON, Out: m.Out, Notices: m.Err,
-		Ledger:  func() (*ledger.Ledger, error) { return m.Ledger(ctx) },
+		Ledger:  func() (*ledger.Ledger, error) { return m.node().Ledger(ctx) },
 		Figures: func() (*projections.Projection, error) { return m.Figures(ctx) },
 	}.Run(ctx)
 }

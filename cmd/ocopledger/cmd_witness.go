@@ -17,36 +17,37 @@ import (
 	"github.com/ocopledger/ocopledger/witness"
 )
 
+// witnessOptions are the witness command's flags: most are the witness's Config.
 type witnessOptions struct {
-	ledger, token, state, name string
-	ledgerKey                  []string
-	every                      time.Duration
-	once, printKey             bool
+	cfg            witness.Config
+	ledgerKeys     []string
+	name           string
+	once, printKey bool
 }
 
 // witness: follow a ledger's checkpoints and cosign each that extends the last one cosigned.
 func newWitnessCmd(m *Main) *cobra.Command {
-	var o witnessOptions
+	o := &witnessOptions{}
 	return m.Command(clihelp.Spec{Path: "witness",
 		Flags: func(fs *pflag.FlagSet) {
-			fs.StringVar(&o.ledger, "ledger", "", "")
-			fs.StringArrayVar(&o.ledgerKey, "ledger-key", nil, "")
-			fs.StringVar(&o.token, "token", os.Getenv("OCOPLEDGER_TOKEN"), "")
+			fs.StringVar(&o.cfg.Ledger, "ledger", "", "")
+			fs.StringArrayVar(&o.ledgerKeys, "ledger-key", nil, "")
+			fs.StringVar(&o.cfg.Token, "token", os.Getenv("OCOPLEDGER_TOKEN"), "")
 			clihelp.Secret(fs, "token")
-			fs.StringVar(&o.state, "state", "", "")
+			fs.StringVar(&o.cfg.Dir, "state", "", "")
 			fs.StringVar(&o.name, "name", "", "")
-			fs.DurationVar(&o.every, "every", time.Minute, "")
+			fs.DurationVar(&o.cfg.Every, "every", time.Minute, "")
 			fs.BoolVar(&o.once, "once", false, "")
 			fs.BoolVar(&o.printKey, "print-key", false, "")
 		},
 		Run: func(ctx context.Context, _ []string) error { return runWitness(ctx, m, o) }})
 }
 
-func runWitness(ctx context.Context, m *Main, o witnessOptions) error {
-	if o.state == "" {
+func runWitness(ctx context.Context, m *Main, o *witnessOptions) error {
+	if o.cfg.Dir == "" {
 		return clihelp.UsageError{Err: domain.Invalid("state", "is missing: give the witness's state folder (its key and what it cosigned are kept there)")}
 	}
-	key, err := witness.LoadKey(o.state, o.name)
+	key, err := witness.LoadKey(o.cfg.Dir, o.name)
 	if err != nil {
 		return err
 	}
@@ -61,28 +62,20 @@ func runWitness(ctx context.Context, m *Main, o witnessOptions) error {
 		fmt.Fprintln(m.Out, key.VerifierKey)
 		return nil
 	}
-	if o.ledger == "" {
-		return clihelp.UsageError{Err: domain.Invalid("ledger", "is missing: give the ledger's address, like http://127.0.0.1:8080")}
+	if len(o.ledgerKeys) > 0 { // none: Validate says they are missing
+		if o.cfg.Verifiers, err = provenance.ReadVerifiers(o.ledgerKeys); err != nil {
+			return err
+		}
 	}
-	if err := witness.CheckLedger(o.ledger); err != nil {
+	o.cfg.Key, o.cfg.Lang = key, m.Lang
+	o.cfg.OnRound = func(r witness.Round) error { return printRound(m, r) }
+	o.cfg.OnError = func(err error, retryIn time.Duration) {
+		fmt.Fprintf(m.Err, m.T("bên chứng kiến: %s (thử lại sau %s)\n", "witness: %s (trying again in %s)\n"), i18n.Localize(err, m.Lang), retryIn)
+	}
+	if err := o.cfg.Validate(); err != nil {
 		return clihelp.AsUsage(err)
 	}
-	if len(o.ledgerKey) == 0 {
-		return clihelp.UsageError{Err: domain.Invalid("ledger-key", "is missing: give the ledger's verifier key, as ocopledger key prints it")}
-	}
-	verifiers, err := provenance.ReadVerifiers(o.ledgerKey)
-	if err != nil {
-		return err
-	}
-	cfg := witness.Config{Ledger: o.ledger, Verifiers: verifiers, Key: key, Dir: o.state, Token: o.token, Lang: m.Lang, Every: o.every,
-		OnRound: func(r witness.Round) error { return printRound(m, r) },
-		OnError: func(err error, retryIn time.Duration) {
-			fmt.Fprintf(m.Err, m.T("bên chứng kiến: %s (thử lại sau %s)\n", "witness: %s (trying again in %s)\n"), i18n.Localize(err, m.Lang), retryIn)
-		}}
-	if err := cfg.Validate(); err != nil {
-		return clihelp.AsUsage(err)
-	}
-	w, err := witness.Open(cfg)
+	w, err := witness.Open(o.cfg)
 	if err != nil {
 		return err
 	}

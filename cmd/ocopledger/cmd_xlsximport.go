@@ -59,7 +59,7 @@ func runImport(ctx context.Context, m *Main, o *importOptions, args []string) er
 	bar := progress.New(m.Err, progress.Options{Label: m.T("ghi các dòng", "storing the rows")})
 	f := o.File
 	f.Path, f.Progress = args[0], func(done, total int) { bar.Update(uint64(done), uint64(total)) }
-	out, rejects, err := f.Import(ctx, func() (*ledger.Ledger, error) { return m.Ledger(ctx) }, m.Lang)
+	out, rejects, err := f.Import(ctx, func() (*ledger.Ledger, error) { return m.node().Ledger(ctx) }, m.Lang)
 	bar.Done()
 	if err != nil {
 		return err
