@@ -21,6 +21,10 @@ func SetCacheMax(n int) (restore func()) { return set(&cacheMax, n) }
 // test, and returns the function that restores it.
 func SetBulkMin(n int) (restore func()) { return set(&bulkMin, uint64(n)) }
 
+// SetBulkSpill sets how many bytes each part of a rebuild's bulk holds before it is written
+// into its bucket, for a test, and returns the function that restores it.
+func SetBulkSpill(n int) (restore func()) { return set(&bulkSpill, n) }
+
 // SetSnapshotEvery sets how many deltas the index takes between two snapshots, for a test, and
 // returns the function that restores it.
 func SetSnapshotEvery(n int) (restore func()) { return set(&snapshotEvery, n) }

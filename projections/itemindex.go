@@ -125,9 +125,8 @@ func (w *writer) ixEnd(fig uint8, item string, id, kt uint64) error {
 }
 
 // writeItemIndex writes the index of items at the end of a rebuild from zero, figure by figure,
-// from the rows (in the file) and their ends (ends: the rebuild's, sorted by row key), in key
-// order.
-func (p *Projection) writeItemIndex(w *sortedWriter, ends []byte) error {
+// from the rows and their ends (both in the file), in key order.
+func (p *Projection) writeItemIndex(w *sortedWriter) error {
 	type ixRow struct {
 		item string
 		ixEntry
@@ -138,13 +137,15 @@ func (p *Projection) writeItemIndex(w *sortedWriter, ends []byte) error {
 		f := uint8(fig)
 		rs = rs[:0]
 		err := p.db.View(func(tx *bolt.Tx) error {
+			ends := tx.Bucket(bEnds).Cursor()
+			ek, ev := ends.Seek([]byte{f})
 			return forRowPages(tx, f, func(id uint64, v []byte) error {
-				for len(ends) >= 17 && (ends[0] < f || ends[0] == f && binary.BigEndian.Uint64(ends[1:9]) < id) {
-					ends = ends[17:]
+				for len(ek) == 9 && ek[0] == f && binary.BigEndian.Uint64(ek[1:]) < id {
+					ek, ev = ends.Next()
 				}
 				var kt uint64
-				if len(ends) >= 17 && ends[0] == f && binary.BigEndian.Uint64(ends[1:9]) == id {
-					kt = binary.BigEndian.Uint64(ends[9:17])
+				if len(ek) == 9 && ek[0] == f && binary.BigEndian.Uint64(ek[1:]) == id {
+					kt = getU64(ev)
 				}
 				kf, from, until, item, ok := rowHead(v)
 				if !ok {

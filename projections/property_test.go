@@ -46,6 +46,11 @@ func TestFiguresMatchNaiveRecomputation(t *testing.T) {
 			if h%4 != 0 {
 				// A rebuild from zero keeps the stream indexes in memory and writes them at the end.
 				defer projections.SetBulkMin(1)()
+				if h%8 >= 4 {
+					// … or writes them into their buckets after every commit, and reads back
+					// those it needs again.
+					defer projections.SetBulkSpill(0)()
+				}
 			}
 			if h%3 != 0 {
 				// Snapshots of the index every few deltas: questions about the past read them.

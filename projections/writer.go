@@ -207,7 +207,7 @@ func (w *writer) state(stream string, version uint64, indexOnly bool) (*streamSt
 		if version != 1 {
 			var v []byte
 			if p.bulk != nil {
-				v = p.bulk.streams.get(stream)
+				v = p.bulk.stream(w.streams, stream)
 			} else {
 				v = w.streams.Get([]byte(stream))
 			}
@@ -293,7 +293,7 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 		if bk := w.p.bulk; bk != nil {
 			bk.endRow(k, seq)
 			if sharedItems[prev[i].Figure] {
-				w.scratch = bk.removeItem(string(itemPrefix(k.fig, prev[i].Item)), k.id, w.scratch)
+				w.scratch = bk.removeItem(w.items, string(itemPrefix(k.fig, prev[i].Item)), k.id, w.scratch)
 			}
 			continue
 		}
@@ -325,7 +325,7 @@ func (w *writer) reproject(stream string, st *streamState, seq uint64, prev, nex
 		}
 		if sharedItems[c.Figure] {
 			if bk := w.p.bulk; bk != nil {
-				w.scratch = bk.addItem(string(itemPrefix(k.fig, c.Item)), k.id, c.From, c.Until, w.scratch)
+				w.scratch = bk.addItem(w.items, string(itemPrefix(k.fig, c.Item)), k.id, c.From, c.Until, w.scratch)
 			} else if err := w.items.Put(itemKey(k.fig, c.Item, k.id), dateBytes(c.From, c.Until)); err != nil {
 				return err
 			}
@@ -440,7 +440,7 @@ func (w *writer) spans(t figItem, keys []rowKey, cs []domain.Contribution) []spa
 	if sharedItems[figures[t.fig].ID] {
 		prefix := itemPrefix(t.fig, t.item)
 		if w.p.bulk != nil {
-			return w.p.bulk.itemSpans(string(prefix), out)
+			return w.p.bulk.itemSpans(w.items, string(prefix), out)
 		}
 		c := w.items.Cursor()
 		for k, v := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && bytes.HasPrefix(k, prefix); k, v = c.Next() {
