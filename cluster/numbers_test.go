@@ -82,8 +82,8 @@ func TestClusterNumbers(t *testing.T) {
 	ctx := t.Context()
 	var rows []row
 
-	// nats bench first, on a stream of its own under ocop.events.* (the
-	// ledger user may publish there), deleted before the ledger stream exists.
+	// nats bench first, on a stream of its own, deleted before the ledger
+	// stream exists.
 	if cli := natsCLI(); cli != "" {
 		for _, mode := range []struct{ name, args string }{
 			{"nats bench js pub sync", fmt.Sprintf("sync --msgs %d", single)},
@@ -237,12 +237,14 @@ func natsCLI() string {
 var statsLine = regexp.MustCompile(`stats: ([\d,]+) msgs/sec`)
 
 // natsBench runs `nats bench js pub <args>` against the cluster on a stream
-// NATSBENCH (R3, 300-byte messages) and deletes the stream afterwards.
+// NATSBENCH (R3, 300-byte messages) and deletes the stream afterwards. Its
+// subjects, ocop.natsbench(.…), are ones the ledger user may publish on and
+// outside the ledger stream's, so that it can run beside the ledger stream.
 func natsBench(t *testing.T, cli string, c *natsCluster, args string) row {
 	t.Helper()
 	full := append([]string{"-s", c.URL(), "--user", "ledger", "--password", ledgerPassword,
 		"bench", "js", "pub"}, strings.Fields(args)...)
-	full = append(full, "ocop.events.natsbench", "--stream", "NATSBENCH", "--create", "--replicas", "3", "--size", "300", "--no-progress")
+	full = append(full, "ocop.natsbench", "--stream", "NATSBENCH", "--create", "--replicas", "3", "--size", "300", "--no-progress")
 	start := time.Now()
 	out, err := exec.Command(cli, full...).CombinedOutput()
 	took := time.Since(start)
@@ -303,4 +305,73 @@ func latencies(t *testing.T, writers, each int, op func(w, i int) error) []time.
 	}
 	wg.Wait()
 	return lat
+}
+
+// TestClusterParallelAppends measures issue 18's goal for appends in parallel on R3: the ledger's
+// whole path (RecordEvent: read the record, decide, append with its version check), 64 writers
+// on different records, beside `nats bench js pub async` on the same cluster, in rounds that
+// turn which goes first, with each round's ratios and their medians. Two baselines: the one the
+// goal names (its defaults: 500 publishes in flight, one subject, no message IDs), and the same
+// with what 64 writers on different records can have: 64 in flight (--batch 64), a message ID
+// each (--dedup) and a subject each (--multisubject). It runs only with OCOPLEDGER_CLUSTER_BENCH=1:
+//
+//	OCOPLEDGER_CLUSTER_BENCH=1 OCOPLEDGER_CLUSTER_BENCH_ROUNDS=3 OCOPLEDGER_CLUSTER_BENCH_SINGLE=3000 \
+//	  go test -run TestClusterParallelAppends -v -timeout 30m ./cluster/
+func TestClusterParallelAppends(t *testing.T) {
+	if os.Getenv("OCOPLEDGER_CLUSTER_BENCH") != "1" {
+		t.Skip("set OCOPLEDGER_CLUSTER_BENCH=1 to measure")
+	}
+	cli := natsCLI()
+	if cli == "" {
+		t.Skip("nats CLI not found: go install github.com/nats-io/natscli/nats@v0.5.0")
+	}
+	const many = 64
+	n := envInt("OCOPLEDGER_CLUSTER_BENCH_SINGLE", 3000) / many * many
+	rounds := envInt("OCOPLEDGER_CLUSTER_BENCH_ROUNDS", 3)
+	c := startCluster(t)
+	l := ledger.New(openStore(t, c, "bench"), nil)
+	parts := []struct {
+		what string
+		rate func(round int) float64
+	}{
+		{"ledger RecordEvent, 64 writers, different records", func(round int) float64 {
+			start := time.Now()
+			lat := latencies(t, many, n/many, func(w, i int) error {
+				k := w*(n/many) + i
+				id := fmt.Sprintf("r%d-ledger64-%d", round, k)
+				_, err := l.RecordEvent(t.Context(), fair(id, k), ledger.Meta{ID: id, Actor: "bench"})
+				return err
+			})
+			if len(lat) != n {
+				t.Fatalf("round %d: %d of %d appends stored", round+1, len(lat), n)
+			}
+			return float64(n) / time.Since(start).Seconds()
+		}},
+		{"nats bench js pub async", func(int) float64 {
+			r := natsBench(t, cli, c, fmt.Sprintf("async --msgs %d", n))
+			return float64(r.n) / r.took.Seconds()
+		}},
+		{"nats bench js pub async --batch 64 --dedup --multisubject", func(int) float64 {
+			r := natsBench(t, cli, c, fmt.Sprintf("async --msgs %d --batch %d --dedup --multisubject", n, many))
+			return float64(r.n) / r.took.Seconds()
+		}},
+	}
+	rates := make([][]float64, len(parts))
+	for round := range rounds {
+		for k := range parts {
+			i := (k + round) % len(parts)
+			rates[i] = append(rates[i], parts[i].rate(round))
+		}
+		t.Logf("round %d: %s %.0f events/s; %s %.0f msgs/s (%.2f×); %s %.0f msgs/s (%.2f×)", round+1,
+			parts[0].what, rates[0][round], parts[1].what, rates[1][round], rates[0][round]/rates[1][round],
+			parts[2].what, rates[2][round], rates[0][round]/rates[2][round])
+	}
+	median := func(xs []float64) float64 { xs = slices.Clone(xs); slices.Sort(xs); return xs[len(xs)/2] }
+	for i := 1; i < len(parts); i++ {
+		r := make([]float64, rounds)
+		for k := range r {
+			r[k] = rates[0][k] / rates[i][k]
+		}
+		t.Logf("median of %d rounds against %s: %.2f× (goal ≥ 0.5× against the first)", rounds, parts[i].what, median(r))
+	}
 }
