@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -83,17 +82,10 @@ func (m *Main) Figures(ctx context.Context) (*projections.Projection, error) {
 	return m.node().Figures(ctx, bar.Update)
 }
 
-func (m *Main) printJSON(v any) error {
-	enc := json.NewEncoder(m.Out)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
-
 // reply prints a reply as JSON or as text, as --json asks.
 func (m *Main) reply(a tables.Reply) error {
 	if m.JSON {
-		return m.printJSON(a.JSON)
+		return tables.WriteJSON(m.Out, a.JSON)
 	}
 	fmt.Fprint(m.Out, a.Text)
 	return nil

@@ -10,6 +10,7 @@ import (
 	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/internal/clihelp"
+	"github.com/ocopledger/ocopledger/tables"
 )
 
 // checkpoint: publish a signed checkpoint of the log as the read models hold it.
@@ -27,7 +28,7 @@ func newCheckpointCmd(m *Main) *cobra.Command {
 			return err
 		}
 		if m.JSON {
-			return m.printJSON(map[string]any{"checkpoint": e, "published_now": made})
+			return tables.WriteJSON(m.Out, map[string]any{"checkpoint": e, "published_now": made})
 		}
 		if !made {
 			fmt.Fprintf(m.Err, m.T("điểm kiểm chứng %d mục ghi đã được công bố trước đó\n", "the checkpoint of %d entries was published before\n"), e.Size)
@@ -64,7 +65,7 @@ func newProveCmd(m *Main) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return m.printJSON(proof)
+			return tables.WriteJSON(m.Out, proof)
 		}})
 }
 

@@ -145,7 +145,7 @@ func newRebuildCmd(m *Main) *cobra.Command {
 
 func runFigures(ctx context.Context, m *Main, o *figuresOptions, args []string) error {
 	if o.list && m.JSON {
-		return m.printJSON(domain.Figures())
+		return tables.WriteJSON(m.Out, domain.Figures())
 	} else if o.list {
 		return tables.WriteFigureList(m.Out, m.Lang)
 	}
@@ -271,7 +271,7 @@ func runRebuild(ctx context.Context, m *Main, o *rebuildOptions, args []string) 
 		return err
 	}
 	if m.JSON {
-		return m.printJSON(tables.Rebuilt(p.Status(), took))
+		return tables.WriteJSON(m.Out, tables.Rebuilt(p.Status(), took))
 	}
 	tables.WriteRebuilt(m.Out, p.Status(), took, m.Lang)
 	tables.WriteQuarantineWarning(m.Out, p.Quarantined(), m.Lang)

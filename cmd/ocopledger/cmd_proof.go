@@ -35,7 +35,7 @@ func newKeyCmd(m *Main) *cobra.Command {
 				return err
 			}
 			if m.JSON {
-				return m.printJSON(map[string]any{"verifier_key": k.VerifierKey, "origin": k.Origin, "signing_key_file": k.Path, "created": k.Created})
+				return tables.WriteJSON(m.Out, map[string]any{"verifier_key": k.VerifierKey, "origin": k.Origin, "signing_key_file": k.Path, "created": k.Created})
 			}
 			if k.Created {
 				fmt.Fprintf(m.Err, m.T("đã tạo khóa ký mới cho sổ cái %s trong %s; hãy sao lưu tệp này ở nơi an toàn\n",

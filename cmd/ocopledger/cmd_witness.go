@@ -57,7 +57,7 @@ func runWitness(ctx context.Context, m *Main, o *witnessOptions) error {
 	}
 	if o.printKey {
 		if m.JSON {
-			return m.printJSON(map[string]any{"verifier_key": key.VerifierKey, "name": key.Name, "signing_key_file": key.Path, "created": key.Created})
+			return tables.WriteJSON(m.Out, map[string]any{"verifier_key": key.VerifierKey, "name": key.Name, "signing_key_file": key.Path, "created": key.Created})
 		}
 		fmt.Fprintln(m.Out, key.VerifierKey)
 		return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/ocopledger/ocopledger/internal/clihelp"
 	"github.com/ocopledger/ocopledger/internal/progress"
 	"github.com/ocopledger/ocopledger/ledger"
+	"github.com/ocopledger/ocopledger/tables"
 )
 
 // importOptions are import's options: the file's import (its path is the argument), or the
@@ -65,7 +66,7 @@ func runImport(ctx context.Context, m *Main, o *importOptions, args []string) er
 		return err
 	}
 	if m.JSON {
-		err = m.printJSON(out.JSON(m.Lang))
+		err = tables.WriteJSON(m.Out, out.JSON(m.Lang))
 	} else {
 		err = out.WriteText(m.Out, m.Lang, o.Partial)
 	}
