@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ocopledger/ocopledger/datadir"
 	"github.com/ocopledger/ocopledger/eventstore"
@@ -25,19 +26,17 @@ type exportOptions struct {
 
 func newExportCmd(m *Main) *cobra.Command {
 	o := &exportOptions{}
-	c := m.command("export", func(c *cobra.Command, args []string) error { return runExport(c.Context(), m, o, args) })
-	fs := c.Flags()
-	fs.StringVar(&o.out, "out", "", "")
-	fs.StringVar(&o.mirror, "mirror", "", "")
-	fs.StringVar(&o.hashes, "hashes", "", "")
-	fs.BoolVar(&o.salvage, "salvage", false, "")
-	return c
+	return m.Command(clihelp.Spec{Path: "export",
+		Flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&o.out, "out", "", "")
+			fs.StringVar(&o.mirror, "mirror", "", "")
+			fs.StringVar(&o.hashes, "hashes", "", "")
+			fs.BoolVar(&o.salvage, "salvage", false, "")
+		},
+		Run: func(ctx context.Context, _ []string) error { return runExport(ctx, m, o) }})
 }
 
-func runExport(ctx context.Context, m *Main, o *exportOptions, args []string) error {
-	if len(args) > 0 {
-		return clihelp.Usagef("%s takes no arguments", "export")
-	}
+func runExport(ctx context.Context, m *Main, o *exportOptions) error {
 	if o.hashes != "" && o.salvage {
 		return clihelp.Usagef("--hashes and --salvage do not go together: a salvaged export lacks entries whose hashes nobody can know")
 	}

@@ -83,64 +83,67 @@ type rebuildOptions struct{ batch int }
 
 func newFiguresCmd(m *Main) *cobra.Command {
 	o := &figuresOptions{}
-	c := m.command("figures", func(c *cobra.Command, args []string) error { return runFigures(c.Context(), m, o, args) },
-		strings.Join(domain.Dimensions(), ", "))
-	fs := c.Flags()
-	o.q.register(fs)
-	fs.StringVar(&o.by, "by", "", "")
-	fs.BoolVar(&o.list, "list", false, "")
-	o.out.register(fs, false)
-	return c
+	return m.Command(clihelp.Spec{Path: "figures", HelpArgs: []any{strings.Join(domain.Dimensions(), ", ")}, Args: true,
+		Flags: func(fs *pflag.FlagSet) {
+			o.q.register(fs)
+			fs.StringVar(&o.by, "by", "", "")
+			fs.BoolVar(&o.list, "list", false, "")
+			o.out.register(fs, false)
+		},
+		Run: func(ctx context.Context, args []string) error { return runFigures(ctx, m, o, args) }})
 }
 
 func newExplainCmd(m *Main) *cobra.Command {
 	o := &explainOptions{}
-	c := m.command("explain", func(c *cobra.Command, args []string) error { return runExplain(c.Context(), m, o, args) })
-	fs := c.Flags()
-	o.q.register(fs)
-	fs.IntVar(&o.limit, "limit", 0, "")
-	fs.StringVar(&o.after, "after", "", "")
-	o.out.register(fs, true)
-	return c
+	return m.Command(clihelp.Spec{Path: "explain", Args: true,
+		Flags: func(fs *pflag.FlagSet) {
+			o.q.register(fs)
+			fs.IntVar(&o.limit, "limit", 0, "")
+			fs.StringVar(&o.after, "after", "", "")
+			o.out.register(fs, true)
+		},
+		Run: func(ctx context.Context, args []string) error { return runExplain(ctx, m, o, args) }})
 }
 
 func newDiffCmd(m *Main) *cobra.Command {
 	o := &diffOptions{}
-	c := m.command("diff", func(c *cobra.Command, args []string) error { return runDiff(c.Context(), m, o, args) })
-	fs := c.Flags()
-	o.q.register(fs)
-	fs.StringVar(&o.vs, "vs", "", "")
-	o.out.register(fs, false)
-	return c
+	return m.Command(clihelp.Spec{Path: "diff",
+		Flags: func(fs *pflag.FlagSet) {
+			o.q.register(fs)
+			fs.StringVar(&o.vs, "vs", "", "")
+			o.out.register(fs, false)
+		},
+		Run: func(ctx context.Context, _ []string) error { return runDiff(ctx, m, o) }})
 }
 
 func newTimelineCmd(m *Main) *cobra.Command {
 	o := &timelineOptions{}
-	c := m.command("timeline", func(c *cobra.Command, args []string) error { return runTimeline(c.Context(), m, o, args) })
-	fs := c.Flags()
-	o.q.registerSeries(fs)
-	fs.StringVar(&o.to, "to", "", "")
-	fs.StringVar(&o.step, "step", "month", "")
-	o.out.register(fs, false)
-	return c
+	return m.Command(clihelp.Spec{Path: "timeline", Args: true,
+		Flags: func(fs *pflag.FlagSet) {
+			o.q.registerSeries(fs)
+			fs.StringVar(&o.to, "to", "", "")
+			fs.StringVar(&o.step, "step", "month", "")
+			o.out.register(fs, false)
+		},
+		Run: func(ctx context.Context, args []string) error { return runTimeline(ctx, m, o, args) }})
 }
 
 func newExpiringCmd(m *Main) *cobra.Command {
 	o := &expiringOptions{}
-	c := m.command("expiring", func(c *cobra.Command, args []string) error { return runExpiring(c.Context(), m, o, args) })
-	fs := c.Flags()
-	o.q.register(fs)
-	fs.StringVar(&o.within, "within", "30d", "")
-	o.out.register(fs, false)
-	return c
+	return m.Command(clihelp.Spec{Path: "expiring",
+		Flags: func(fs *pflag.FlagSet) {
+			o.q.register(fs)
+			fs.StringVar(&o.within, "within", "30d", "")
+			o.out.register(fs, false)
+		},
+		Run: func(ctx context.Context, _ []string) error { return runExpiring(ctx, m, o) }})
 }
 
 func newRebuildCmd(m *Main) *cobra.Command {
 	o := &rebuildOptions{}
-	c := m.command("rebuild", func(c *cobra.Command, args []string) error { return runRebuild(c.Context(), m, o, args) })
-	fs := c.Flags()
-	fs.IntVar(&o.batch, "batch", projections.DefaultBatchSize, "")
-	return c
+	return m.Command(clihelp.Spec{Path: "rebuild",
+		Flags: func(fs *pflag.FlagSet) { fs.IntVar(&o.batch, "batch", projections.DefaultBatchSize, "") },
+		Run:   func(ctx context.Context, _ []string) error { return runRebuild(ctx, m, o) }})
 }
 
 func runFigures(ctx context.Context, m *Main, o *figuresOptions, args []string) error {
@@ -201,10 +204,7 @@ func runExplain(ctx context.Context, m *Main, o *explainOptions, args []string) 
 	return err
 }
 
-func runDiff(ctx context.Context, m *Main, o *diffOptions, args []string) error {
-	if len(args) > 0 {
-		return clihelp.Usagef("%s takes no arguments", "diff")
-	}
+func runDiff(ctx context.Context, m *Main, o *diffOptions) error {
 	q, err := o.q.periodQuery()
 	if err != nil {
 		return err
@@ -242,10 +242,7 @@ func runTimeline(ctx context.Context, m *Main, o *timelineOptions, args []string
 	return err
 }
 
-func runExpiring(ctx context.Context, m *Main, o *expiringOptions, args []string) error {
-	if len(args) > 0 {
-		return clihelp.Usagef("%s takes no arguments", "expiring")
-	}
+func runExpiring(ctx context.Context, m *Main, o *expiringOptions) error {
 	q, err := o.q.query()
 	if err != nil {
 		return err
@@ -260,10 +257,7 @@ func runExpiring(ctx context.Context, m *Main, o *expiringOptions, args []string
 	return err
 }
 
-func runRebuild(ctx context.Context, m *Main, o *rebuildOptions, args []string) error {
-	if len(args) > 0 {
-		return clihelp.Usagef("%s takes no arguments", "rebuild")
-	}
+func runRebuild(ctx context.Context, m *Main, o *rebuildOptions) error {
 	bar := progress.New(m.Err, progress.Options{Label: m.T("dựng lại số liệu", "building figures"), Always: m.Verbose})
 	p, took, err := m.node().Rebuild(ctx, projections.Options{BatchSize: o.batch, TuneProcess: true}, bar.Update)
 	bar.Done()

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/i18n"
@@ -16,10 +17,9 @@ import (
 
 func newRestoreCmd(m *Main) *cobra.Command {
 	o := &restoreOptions{}
-	c := m.command("restore", func(c *cobra.Command, args []string) error { return runRestore(c.Context(), m, o, args) })
-	fs := c.Flags()
-	fs.BoolVar(&o.allowMissing, "allow-missing", false, "")
-	return c
+	return m.Command(clihelp.Spec{Path: "restore", Args: true,
+		Flags: func(fs *pflag.FlagSet) { fs.BoolVar(&o.allowMissing, "allow-missing", false, "") },
+		Run:   func(ctx context.Context, args []string) error { return runRestore(ctx, m, o, args) }})
 }
 
 func runRestore(ctx context.Context, m *Main, o *restoreOptions, args []string) error {

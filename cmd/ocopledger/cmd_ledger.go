@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
@@ -28,31 +29,33 @@ type recordOptions struct {
 
 func newRecordCmd(m *Main) *cobra.Command {
 	o := &recordOptions{}
-	c := m.command("record", func(c *cobra.Command, args []string) error { return runRecord(c.Context(), m, o, args) })
-	fs := c.Flags()
-	fs.StringVar(&o.file, "file", "", "")
-	fs.StringArrayVar(&o.fields, "set", nil, "")
-	fs.StringVar(&o.id, "id", "", "")
-	fs.StringVar(&o.actor, "actor", cmp.Or(os.Getenv("USER"), "cli"), "")
-	fs.StringVar(&o.source, "source", "", "")
-	fs.StringVar(&o.correlation, "correlation-id", "", "")
-	fs.StringVar(&o.recordedAt, "recorded-at", "", "")
-	fs.Int64Var(&o.expected, "expected-version", -1, "")
-	return c
+	return m.Command(clihelp.Spec{Path: "record", Args: true,
+		Flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&o.file, "file", "", "")
+			fs.StringArrayVar(&o.fields, "set", nil, "")
+			fs.StringVar(&o.id, "id", "", "")
+			fs.StringVar(&o.actor, "actor", cmp.Or(os.Getenv("USER"), "cli"), "")
+			fs.StringVar(&o.source, "source", "", "")
+			fs.StringVar(&o.correlation, "correlation-id", "", "")
+			fs.StringVar(&o.recordedAt, "recorded-at", "", "")
+			fs.Int64Var(&o.expected, "expected-version", -1, "")
+		},
+		Run: func(ctx context.Context, args []string) error { return runRecord(ctx, m, o, args) }})
 }
 
 func newLogCmd(m *Main) *cobra.Command {
 	o := &logOptions{}
-	c := m.command("log", func(c *cobra.Command, args []string) error { return runLog(c.Context(), m, o, args) })
-	fs := c.Flags()
-	fs.StringVar(&o.stream, "stream", "", "")
-	fs.StringVar(&o.typ, "type", "", "")
-	fs.Uint64Var(&o.from, "from", 1, "")
-	fs.Uint64Var(&o.to, "to", 0, "")
-	fs.IntVar(&o.limit, "limit", 0, "")
-	fs.BoolVar(&o.follow, "follow", false, "")
-	o.out.register(fs, false)
-	return c
+	return m.Command(clihelp.Spec{Path: "log", Args: true,
+		Flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&o.stream, "stream", "", "")
+			fs.StringVar(&o.typ, "type", "", "")
+			fs.Uint64Var(&o.from, "from", 1, "")
+			fs.Uint64Var(&o.to, "to", 0, "")
+			fs.IntVar(&o.limit, "limit", 0, "")
+			fs.BoolVar(&o.follow, "follow", false, "")
+			o.out.register(fs, false)
+		},
+		Run: func(ctx context.Context, args []string) error { return runLog(ctx, m, o, args) }})
 }
 
 func runRecord(ctx context.Context, m *Main, o *recordOptions, args []string) error {

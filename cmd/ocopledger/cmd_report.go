@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/internal/clihelp"
@@ -26,20 +27,20 @@ type reconcileOptions struct{ format string }
 
 func newReportCmd(m *Main) *cobra.Command {
 	o := &reportOptions{}
-	c := m.command("report", func(c *cobra.Command, args []string) error { return runReport(c.Context(), m, o, args) })
-	fs := c.Flags()
-	o.q.register(fs)
-	fs.StringVar(&o.format, "format", "text", "")
-	fs.StringVar(&o.out, "out", "", "")
-	return c
+	return m.Command(clihelp.Spec{Path: "report", Args: true,
+		Flags: func(fs *pflag.FlagSet) {
+			o.q.register(fs)
+			fs.StringVar(&o.format, "format", "text", "")
+			fs.StringVar(&o.out, "out", "", "")
+		},
+		Run: func(ctx context.Context, args []string) error { return runReport(ctx, m, o, args) }})
 }
 
 func newReconcileCmd(m *Main) *cobra.Command {
 	o := &reconcileOptions{}
-	c := m.command("reconcile", func(c *cobra.Command, args []string) error { return runReconcile(c.Context(), m, o, args) })
-	fs := c.Flags()
-	fs.StringVar(&o.format, "format", "text", "")
-	return c
+	return m.Command(clihelp.Spec{Path: "reconcile", Args: true,
+		Flags: func(fs *pflag.FlagSet) { fs.StringVar(&o.format, "format", "text", "") },
+		Run:   func(ctx context.Context, args []string) error { return runReconcile(ctx, m, o, args) }})
 }
 
 func outputFormat(m *Main, format string) string {

@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/httpapi"
@@ -21,16 +22,17 @@ type watchOptions struct {
 
 func newWatchCmd(m *Main) *cobra.Command {
 	o := &watchOptions{}
-	c := m.command("watch", func(c *cobra.Command, args []string) error { return runWatch(c.Context(), m, o, args) })
-	fs := c.Flags()
-	fs.StringVar(&o.typ, "type", "", "")
-	fs.StringVar(&o.stream, "stream", "", "")
-	fs.StringVar(&o.asOf, "as-of", "", "")
-	fs.Int64Var(&o.since, "since", -1, "")
-	fs.StringVar(&o.server, "server", cmp.Or(os.Getenv("OCOPLEDGER_SERVER"), "http://127.0.0.1:8080"), "")
-	fs.StringVar(&o.token, "token", os.Getenv("OCOPLEDGER_TOKEN"), "")
-	clihelp.Secret(fs, "token")
-	return c
+	return m.Command(clihelp.Spec{Path: "watch", Args: true,
+		Flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&o.typ, "type", "", "")
+			fs.StringVar(&o.stream, "stream", "", "")
+			fs.StringVar(&o.asOf, "as-of", "", "")
+			fs.Int64Var(&o.since, "since", -1, "")
+			fs.StringVar(&o.server, "server", cmp.Or(os.Getenv("OCOPLEDGER_SERVER"), "http://127.0.0.1:8080"), "")
+			fs.StringVar(&o.token, "token", os.Getenv("OCOPLEDGER_TOKEN"), "")
+			clihelp.Secret(fs, "token")
+		},
+		Run: func(ctx context.Context, args []string) error { return runWatch(ctx, m, o, args) }})
 }
 
 func runWatch(ctx context.Context, m *Main, o *watchOptions, args []string) error {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/importer"
@@ -26,17 +27,18 @@ type importOptions struct {
 
 func newImportCmd(m *Main) *cobra.Command {
 	o := &importOptions{}
-	c := m.command("import", func(c *cobra.Command, args []string) error { return runImport(c.Context(), m, o, args) })
-	fs := c.Flags()
-	fs.StringVar(&o.Kind, "kind", "", i18n.Flag(m.Lang, "import", "kind", strings.Join(importer.KindIDs(), ", ")))
-	fs.BoolVar(&o.DryRun, "dry-run", false, "")
-	fs.StringVar(&o.template, "template", "", "")
-	fs.StringVar(&o.out, "out", "", "")
-	fs.StringVar(&o.Actor, "actor", cmp.Or(os.Getenv("USER"), "cli"), "")
-	fs.BoolVar(&o.Partial, "partial", false, "")
-	fs.StringVar(&o.Rejects, "rejects", "", "")
-	fs.StringVar(&o.Source, "source", "", "")
-	return c
+	return m.Command(clihelp.Spec{Path: "import", Args: true,
+		Flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&o.Kind, "kind", "", i18n.Flag(m.Lang, "import", "kind", strings.Join(importer.KindIDs(), ", ")))
+			fs.BoolVar(&o.DryRun, "dry-run", false, "")
+			fs.StringVar(&o.template, "template", "", "")
+			fs.StringVar(&o.out, "out", "", "")
+			fs.StringVar(&o.Actor, "actor", cmp.Or(os.Getenv("USER"), "cli"), "")
+			fs.BoolVar(&o.Partial, "partial", false, "")
+			fs.StringVar(&o.Rejects, "rejects", "", "")
+			fs.StringVar(&o.Source, "source", "", "")
+		},
+		Run: func(ctx context.Context, args []string) error { return runImport(ctx, m, o, args) }})
 }
 
 func runImport(ctx context.Context, m *Main, o *importOptions, args []string) error {

@@ -2,7 +2,10 @@
 // catalogue: it builds a command with its usage line, summary, description and examples
 // (Command), describes every flag of a command tree (Describe), and writes the list of commands
 // (Commands) and a command's help page with its options, sorted, wrapped at 80 columns, each with
-// its default (Help).
+// its default (Help). The help is in the clerk's language: Vietnamese by default, English with
+// --lang en (or $OCOPLEDGER_LANG=en), wherever --lang stands on the line; every command's usage
+// line, summary, description, examples and every flag's description are in i18n/help_commands.go,
+// and each command is declared by a Spec (Common.Command).
 package clihelp
 
 import (
