@@ -68,14 +68,3 @@ func newProveCmd(m *Main) *cobra.Command {
 			return tables.WriteJSON(m.Out, proof)
 		}})
 }
-
-// checkpointNow brings the read models to the end of the log and publishes a signed checkpoint
-// of it (when the log grew since the last).
-func (m *Main) checkpointNow(ctx context.Context) error {
-	p, err := m.Figures(ctx)
-	if err != nil {
-		return err
-	}
-	_, _, err = m.node().PublishCheckpoint(ctx, p)
-	return err
-}

@@ -14,6 +14,7 @@ import (
 	"github.com/ocopledger/ocopledger/domain"
 	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/internal/clihelp"
+	"github.com/ocopledger/ocopledger/internal/progress"
 	"github.com/ocopledger/ocopledger/internal/userfile"
 	"github.com/ocopledger/ocopledger/ledger"
 	"github.com/ocopledger/ocopledger/tables"
@@ -84,19 +85,11 @@ func runRecord(ctx context.Context, m *Main, o *recordOptions, args []string) er
 	if o.expected >= 0 {
 		meta.ExpectedVersion = &o.expected
 	}
-	l, err := m.node().Ledger(ctx)
+	bar := progress.New(m.Err, progress.Options{Label: m.T("dựng lại số liệu", "building figures")})
+	pos, err := m.node().Record(ctx, typ, payload, meta, bar.Update)
+	bar.Done()
 	if err != nil {
 		return err
-	}
-	pos, err := l.Record(ctx, typ, payload, meta)
-	if err != nil {
-		return err
-	}
-	if typ == "report.filed" && !pos.Duplicate {
-		// Every filed report gets a signed checkpoint of the log it was filed against.
-		if err := m.checkpointNow(ctx); err != nil {
-			return err
-		}
 	}
 	return m.reply(tables.Recorded(pos, m.Lang))
 }
