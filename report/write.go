@@ -44,18 +44,22 @@ type Histories interface {
 }
 
 // LookupFiled finds the filed report with a document number (470/SCT-QLTM) or report ID
-// (470-SCT-QLTM) in the ledger h (nil: no ledger, so no report); stream is the record it looked
-// in, ok false when it holds no report.filed entry.
-func LookupFiled(ctx context.Context, h Histories, docOrID string) (filed Filed, stream string, ok bool, err error) {
-	stream = domain.KindReport + "." + domain.ReportIDFor(docOrID)
+// (470-SCT-QLTM) in the ledger h (nil: no ledger, so no report); when its record holds no
+// report.filed entry, the error names the record and how to file one.
+func LookupFiled(ctx context.Context, h Histories, docOrID string) (Filed, error) {
+	stream := domain.KindReport + "." + domain.ReportIDFor(docOrID)
 	var hist []domain.Recorded
 	if h != nil {
+		var err error
 		if hist, _, err = h.History(ctx, stream); err != nil {
-			return Filed{}, stream, false, err
+			return Filed{}, err
 		}
 	}
-	filed, ok = FindFiled(hist)
-	return filed, stream, ok, nil
+	filed, ok := FindFiled(hist)
+	if !ok {
+		return filed, domain.NotFound("no report %s in the ledger (no report.filed entry in %s); record it with: ocopledger record report.filed", docOrID, stream)
+	}
+	return filed, nil
 }
 
 // ReconcileWithHistory is Reconcile with the history it was read from (cl.ForReport): the

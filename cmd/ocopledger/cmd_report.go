@@ -95,11 +95,9 @@ func runReconcile(ctx context.Context, m *Main, o *reconcileOptions, args []stri
 	} else if !m.node().NoLedgerYet(err) { // no ledger, so no report in it
 		return err
 	}
-	filed, stream, ok, err := report.LookupFiled(ctx, h, args[0])
+	filed, err := report.LookupFiled(ctx, h, args[0])
 	if err != nil {
 		return err
-	} else if !ok {
-		return domain.NotFound("no report %s in the ledger (no report.filed entry in %s); record it with: ocopledger record report.filed", args[0], stream)
 	}
 	p, err := m.Figures(ctx)
 	if err != nil {
