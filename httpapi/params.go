@@ -126,6 +126,16 @@ func (t QueryText) Query(now time.Time, sep string) (domain.Query, error) {
 	return domain.Query{AsOf: asOf, KnownAt: known, From: from}, nil
 }
 
+// PeriodQuery is Query for the command line's questions whose --from starts the period of the
+// flow figures (figures, explain, diff, report): a period given must not end before it starts.
+func (t QueryText) PeriodQuery(now time.Time) (domain.Query, error) {
+	q, err := t.Query(now, "-")
+	if err == nil && t.From != "" && q.From > q.AsOf {
+		err = domain.Invalid("from", "%s is after --as-of %s", q.From.VN(), q.AsOf.VN())
+	}
+	return q, err
+}
+
 func (q query) lang() (string, error) {
 	switch l := q.get("lang"); l {
 	case "":

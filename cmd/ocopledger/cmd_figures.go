@@ -35,18 +35,6 @@ func (q *queryFlags) registerSeries(fs *pflag.FlagSet) {
 	fs.StringVar(&q.From, "from", "", "")
 }
 
-func (q *queryFlags) query() (domain.Query, error) { return q.Query(time.Now(), "-") }
-
-// periodQuery is query for the commands whose --from starts the period of the flow figures: a
-// period given must not end before it starts.
-func (q *queryFlags) periodQuery() (domain.Query, error) {
-	out, err := q.query()
-	if err == nil && q.From != "" && out.From > out.AsOf {
-		err = domain.Invalid("from", "%s is after --as-of %s", out.From.VN(), out.AsOf.VN())
-	}
-	return out, err
-}
-
 type figuresOptions struct {
 	q    queryFlags
 	by   string
@@ -155,7 +143,7 @@ func runFigures(ctx context.Context, m *Main, o *figuresOptions, args []string) 
 	if len(args) > 0 {
 		return clihelp.Usagef("figures takes no arguments (did you mean: ocopledger explain %s?)", args[0])
 	}
-	q, err := o.q.periodQuery()
+	q, err := o.q.PeriodQuery(time.Now())
 	if err != nil {
 		return err
 	}
@@ -194,7 +182,7 @@ func runExplain(ctx context.Context, m *Main, o *explainOptions, args []string) 
 	if err != nil {
 		return err
 	}
-	q, err := o.q.periodQuery()
+	q, err := o.q.PeriodQuery(time.Now())
 	if err != nil {
 		return err
 	}
@@ -205,7 +193,7 @@ func runExplain(ctx context.Context, m *Main, o *explainOptions, args []string) 
 }
 
 func runDiff(ctx context.Context, m *Main, o *diffOptions) error {
-	q, err := o.q.periodQuery()
+	q, err := o.q.PeriodQuery(time.Now())
 	if err != nil {
 		return err
 	}
@@ -225,7 +213,7 @@ func runTimeline(ctx context.Context, m *Main, o *timelineOptions, args []string
 	if err != nil {
 		return err
 	}
-	q, err := o.q.query()
+	q, err := o.q.Query(time.Now(), "-")
 	if err != nil {
 		return err
 	}
@@ -243,7 +231,7 @@ func runTimeline(ctx context.Context, m *Main, o *timelineOptions, args []string
 }
 
 func runExpiring(ctx context.Context, m *Main, o *expiringOptions) error {
-	q, err := o.q.query()
+	q, err := o.q.Query(time.Now(), "-")
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -58,7 +59,7 @@ func runReport(ctx context.Context, m *Main, o *reportOptions, args []string) er
 	if format != "text" && format != "md" && format != "json" && format != "pdf" {
 		return domain.Invalid("format", "%q is not a format: give text, md, json or pdf", format)
 	}
-	q, err := o.q.periodQuery()
+	q, err := o.q.PeriodQuery(time.Now())
 	if err != nil {
 		return err
 	}
