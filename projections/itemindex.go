@@ -2,11 +2,9 @@ package projections
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/binary"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/ocopledger/ocopledger/domain"
 	bolt "go.etcd.io/bbolt"
@@ -125,17 +123,21 @@ func (w *writer) ixEnd(fig uint8, item string, id, kt uint64) error {
 }
 
 // writeItemIndex writes the index of items at the end of a rebuild from zero, figure by figure,
-// from the rows and their ends (both in the file), in key order.
+// from the rows and their ends (both in the file), in key order. A figure's rows are held as their entries and their items one after the other in one
+// buffer (no string and no Go pointer per row), and put in the order of their items by
+// sortByName.
 func (p *Projection) writeItemIndex(w *sortedWriter) error {
-	type ixRow struct {
-		item string
-		ixEntry
-	}
-	var rs []ixRow
-	var val []byte
+	var (
+		es    []ixEntry // a figure's rows, by number
+		at    []uint32  // where each row's item begins in items, and where the last ends
+		items []byte
+		keys  []uint64
+		val   []byte
+		hold  heldBytes
+	)
 	for fig := range figures {
 		f := uint8(fig)
-		rs = rs[:0]
+		es, at, items = es[:0], at[:0], items[:0]
 		err := p.db.View(func(tx *bolt.Tx) error {
 			ends := tx.Bucket(bEnds).Cursor()
 			ek, ev := ends.Seek([]byte{f})
@@ -151,27 +153,32 @@ func (p *Projection) writeItemIndex(w *sortedWriter) error {
 				if !ok {
 					return fmt.Errorf("projections: malformed row of %s", figures[f].ID)
 				}
-				rs = append(rs, ixRow{string(item), ixEntry{id: id, kf: kf, kt: kt, from: from, until: until}})
+				es = append(es, ixEntry{id: id, kf: kf, kt: kt, from: from, until: until})
+				at = append(at, uint32(len(items)))
+				items = append(items, item...)
 				return nil
 			})
 		})
 		if err != nil {
 			return err
 		}
-		// Rows come by number; the index wants them by item, each item's by number.
-		slices.SortFunc(rs, func(a, b ixRow) int {
-			if c := strings.Compare(a.item, b.item); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.id, b.id)
-		})
-		for i := 0; i < len(rs); {
-			j := i
+		at = append(at, uint32(len(items)))
+		item := func(i uint32) []byte { return items[at[i]:at[i+1]] }
+		// Rows come by number; the index wants them by item, each item's by number (the order
+		// of es, which sortByName keeps among equal items).
+		keys = keys[:0]
+		for i := range es {
+			keys = append(keys, uint64(i))
+		}
+		sortByName(keys, item)
+		for i := 0; i < len(keys); {
+			name := item(uint32(keys[i]))
 			val = val[:0]
-			for ; j < len(rs) && rs[j].item == rs[i].item; j++ {
-				val = appendIxEntry(val, rs[j].ixEntry)
+			j := i
+			for ; j < len(keys) && bytes.Equal(item(uint32(keys[j])), name); j++ {
+				val = appendIxEntry(val, es[uint32(keys[j])])
 			}
-			if err := w.put(bByItem, ixKey(f, rs[i].item), bytes.Clone(val)); err != nil {
+			if err := w.put(bByItem, hold.key(f, name), hold.bytes(val)); err != nil {
 				return err
 			}
 			i = j
@@ -179,21 +186,90 @@ func (p *Projection) writeItemIndex(w *sortedWriter) error {
 		if figures[f].Expires == nil {
 			continue
 		}
-		var keys [][]byte
-		for _, r := range rs {
-			if expires(f, r.from, r.until) {
-				keys = append(keys, expiryKey(f, r.until, r.item))
+		// The days the certificates end by expiry, each key once, in key order.
+		var exp []byte
+		var expAt []uint32
+		for _, k := range keys {
+			if e := es[uint32(k)]; expires(f, e.from, e.until) {
+				expAt = append(expAt, uint32(len(exp)))
+				exp = append(exp, expiryKey(f, e.until, string(item(uint32(k))))...)
 			}
 		}
-		slices.SortFunc(keys, bytes.Compare)
-		keys = slices.CompactFunc(keys, bytes.Equal)
+		expAt = append(expAt, uint32(len(exp)))
+		key := func(i uint32) []byte { return exp[expAt[i]:expAt[i+1]] }
+		keys = keys[:0]
+		for i := range len(expAt) - 1 {
+			keys = append(keys, uint64(i))
+		}
+		sortByName(keys, key)
+		var last []byte
 		for _, k := range keys {
-			if err := w.put(bByExpiry, k, nil); err != nil {
-				return err
+			if kb := key(uint32(k)); last == nil || !bytes.Equal(kb, last) {
+				if err := w.put(bByExpiry, kb, nil); err != nil {
+					return err
+				}
+				last = kb
 			}
 		}
 	}
 	return nil
+}
+
+// heldBytes copies the keys and values a sortedWriter puts into buffers of its own, which bbolt
+// may keep until the transaction commits: a few large allocations instead of two a key.
+type heldBytes struct{ buf []byte }
+
+func (h *heldBytes) bytes(b []byte) []byte {
+	if cap(h.buf)-len(h.buf) < len(b) {
+		h.buf = make([]byte, 0, max(64<<10, len(b)))
+	}
+	n := len(h.buf)
+	h.buf = append(h.buf, b...)
+	return h.buf[n:len(h.buf):len(h.buf)]
+}
+
+// key holds an index key of the items: the figure, then the item.
+func (h *heldBytes) key(fig uint8, item []byte) []byte {
+	if cap(h.buf)-len(h.buf) < 1+len(item) {
+		h.buf = make([]byte, 0, max(64<<10, 1+len(item)))
+	}
+	n := len(h.buf)
+	h.buf = append(append(h.buf, fig), item...)
+	return h.buf[n:len(h.buf):len(h.buf)]
+}
+
+// sortByName sorts keys, whose low 32 bits name an entry, by the entry's name (name(entry)) as
+// bytes.Compare orders them, and entries of the same name by their low 32 bits. A key's high 32
+// bits are set to three bytes of the name, from some depth on, and how many bytes the name has
+// from there (4 meaning more than 3), so that sorting the keys as integers orders names by those
+// bytes, a name before the names it prefixes; a run of keys equal in their high bits, names
+// going on past them, is sorted again on the next three bytes. Each name is read once per three
+// bytes, rather than twice at each comparison, and no name is copied.
+func sortByName(keys []uint64, name func(uint32) []byte) { sortByNameFrom(keys, name, 0) }
+
+func sortByNameFrom(keys []uint64, name func(uint32) []byte, depth int) {
+	for i, k := range keys {
+		n := name(uint32(k))
+		var h uint64
+		for j := range 3 {
+			h <<= 8
+			if depth+j < len(n) {
+				h |= uint64(n[depth+j])
+			}
+		}
+		keys[i] = (h<<8|uint64(min(max(len(n)-depth, 0), 4)))<<32 | uint64(uint32(k))
+	}
+	slices.Sort(keys)
+	for i := 0; i < len(keys); {
+		j := i + 1
+		for j < len(keys) && keys[j]>>32 == keys[i]>>32 {
+			j++
+		}
+		if j-i > 1 && keys[i]>>32&0xff == 4 { // names equal so far that go on
+			sortByNameFrom(keys[i:j], name, depth+3)
+		}
+		i = j
+	}
 }
 
 // rowHead reads a row's known-from position, its days and its item without decoding the rest;
