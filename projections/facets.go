@@ -26,13 +26,27 @@ import (
 type facetTables struct {
 	places []domain.Address // id-1 → place
 	tags   []domain.Attrs   // id-1 → tags
-	// the applier's lookups (never read by queries)
-	placeIDs map[domain.Address]uint32
-	tagIDs   map[domain.Attrs]uint32
+	// the applier's lookups (never read by queries), by placeKey and tagsKey
+	placeIDs map[string]uint32
+	tagIDs   map[string]uint32
 }
 
 func newFacetTables() *facetTables {
-	return &facetTables{placeIDs: map[domain.Address]uint32{}, tagIDs: map[domain.Attrs]uint32{}}
+	return &facetTables{placeIDs: map[string]uint32{}, tagIDs: map[string]uint32{}}
+}
+
+// placeKey appends the encoding of a place (its commune, district and province), which is its
+// key among the places and its value in the facets bucket.
+func placeKey(b []byte, a domain.Address) []byte {
+	return appendStrings(b, a.Commune, a.District, a.Province)
+}
+
+// tagsKey appends the encoding of an item's tags (facetTags), which is their key among the tags
+// and their value in the facets bucket.
+func tagsKey(b []byte, a domain.Attrs) []byte {
+	b = binary.AppendUvarint(b, uint64(a.Stars))
+	return appendStrings(b, string(a.ProducerKind), string(a.ProductSet), string(a.Authority), string(a.Level),
+		string(a.Funding), string(a.SiteType), string(a.EventKind), string(a.Platform))
 }
 
 // facetPlace is the part of an item's attributes a dimension of places reads.
@@ -63,45 +77,53 @@ func (t *facetTables) attrs(place, tags uint32) domain.Attrs {
 type newFacets struct {
 	places   []domain.Address
 	tags     []domain.Attrs
-	placeIDs map[domain.Address]uint32
-	tagIDs   map[domain.Attrs]uint32
+	placeIDs map[string]uint32
+	tagIDs   map[string]uint32
+	key      []byte // facetOf's scratch
 }
 
 // facetOf returns the place and tags IDs of a contribution's attributes, interning new ones in
-// the batch (the tables take them when it commits).
+// the batch (the tables take them when it commits). They are looked up by their encoding, one
+// string hashed each, rather than by the structs (fourteen strings hashed for the tags).
 func (b *batch) facetOf(t *facetTables, a domain.Attrs) (place, tags uint32) {
 	n := &b.facets
-	return intern(t.placeIDs, len(t.places), &n.placeIDs, &n.places, facetPlace(a)),
-		intern(t.tagIDs, len(t.tags), &n.tagIDs, &n.tags, facetTags(a))
+	n.key = placeKey(n.key[:0], a.Address)
+	place = intern(t.placeIDs, len(t.places), &n.placeIDs, &n.places, n.key, a, facetPlace)
+	n.key = tagsKey(n.key[:0], a)
+	return place, intern(t.tagIDs, len(t.tags), &n.tagIDs, &n.tags, n.key, a, facetTags)
 }
 
-// intern returns v's ID: the committed tables' (committed, of size have), else the batch's (ids),
-// else a new one the batch adds (to added and ids), numbered after all of those.
-func intern[K comparable](committed map[K]uint32, have int, ids *map[K]uint32, added *[]K, v K) uint32 {
-	if id, ok := committed[v]; ok {
+// intern returns the ID of the facet of a whose encoding is key: the committed tables' (committed,
+// of size have), else the batch's (ids), else a new one the batch adds (of(a) to added, its key
+// to ids), numbered after all of those.
+func intern[K any](committed map[string]uint32, have int, ids *map[string]uint32, added *[]K, key []byte, a domain.Attrs, of func(domain.Attrs) K) uint32 {
+	if id, ok := committed[string(key)]; ok {
 		return id
 	}
-	if id, ok := (*ids)[v]; ok {
+	if id, ok := (*ids)[string(key)]; ok {
 		return id
 	}
 	if *ids == nil {
-		*ids = map[K]uint32{}
+		*ids = map[string]uint32{}
 	}
-	*added = append(*added, v)
+	*added = append(*added, of(a))
 	id := uint32(have + len(*added))
-	(*ids)[v] = id
+	(*ids)[string(key)] = id
 	return id
 }
 
 // add takes a committed batch's new places and tags.
 func (t *facetTables) add(n newFacets) {
+	var key []byte
 	for _, pl := range n.places {
 		t.places = append(t.places, pl)
-		t.placeIDs[pl] = uint32(len(t.places))
+		key = placeKey(key[:0], pl)
+		t.placeIDs[string(key)] = uint32(len(t.places))
 	}
 	for _, tg := range n.tags {
 		t.tags = append(t.tags, tg)
-		t.tagIDs[tg] = uint32(len(t.tags))
+		key = tagsKey(key[:0], tg)
+		t.tagIDs[string(key)] = uint32(len(t.tags))
 	}
 }
 
@@ -111,16 +133,12 @@ func putFacets(tx *bolt.Tx, t *facetTables, n newFacets) error {
 	b := tx.Bucket(bFacets)
 	b.FillPercent = 1
 	for i, pl := range n.places {
-		buf := appendStrings(nil, pl.Commune, pl.District, pl.Province) // bbolt keeps it until the commit
-		if err := b.Put(facetKey('p', len(t.places)+i+1), buf); err != nil {
+		if err := b.Put(facetKey('p', len(t.places)+i+1), placeKey(nil, pl)); err != nil { // bbolt keeps it until the commit
 			return err
 		}
 	}
 	for i, tg := range n.tags {
-		buf := binary.AppendUvarint(nil, uint64(tg.Stars))
-		buf = appendStrings(buf, string(tg.ProducerKind), string(tg.ProductSet), string(tg.Authority), string(tg.Level),
-			string(tg.Funding), string(tg.SiteType), string(tg.EventKind), string(tg.Platform))
-		if err := b.Put(facetKey('t', len(t.tags)+i+1), buf); err != nil {
+		if err := b.Put(facetKey('t', len(t.tags)+i+1), tagsKey(nil, tg)); err != nil {
 			return err
 		}
 	}
