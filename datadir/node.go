@@ -3,8 +3,10 @@ package datadir
 import (
 	"cmp"
 	"context"
+	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/ocopledger/ocopledger/checkpoint"
 	"github.com/ocopledger/ocopledger/eventstore"
@@ -27,7 +29,7 @@ type Options struct {
 	StoreDir string
 	// Create lets opening create the ledger's stream when nothing the directory holds says that
 	// the log existed; NewLedger always (a new ledger on purpose); Restoring too, and the restored
-	// log is then checked by AdoptRestored.
+	// log is then checked by Restore.
 	Create, NewLedger, Restoring bool
 	// AsIs reads the log as it is, to save or show what is there: nothing is checked against
 	// the known history.
@@ -237,10 +239,21 @@ func (n *Node) RecordKnown(p *projections.Projection) error {
 	return n.history.Record(p)
 }
 
-// AdoptRestored checks, after a restore, that the restored log holds the history the data
-// directory knew, and records it as the ledger's stream from now on.
-func (n *Node) AdoptRestored(ctx context.Context, s *eventstore.Store) error {
-	return n.history.AdoptRestored(ctx, s)
+// Restore stores an export read from r (name names it in errors; allowMissing restores an
+// incomplete one) into the log, opened (Options.Restoring) only once the export was checked
+// whole (ledger.Restore), and returns how many entries it stored. The restored log must then
+// hold the history the data directory knew, and is recorded as the ledger's stream from now on.
+func (n *Node) Restore(ctx context.Context, r io.Reader, name string, allowMissing bool) (int, error) {
+	var s *eventstore.Store
+	open := func() (_ *eventstore.Store, err error) {
+		s, err = n.Store(ctx)
+		return s, err
+	}
+	count, err := ledger.Restore(ctx, open, r, name, allowMissing, time.Now())
+	if err == nil {
+		err = n.history.AdoptRestored(ctx, s)
+	}
+	return count, err
 }
 
 // NoLedgerYet reports whether err says that the data directory has no ledger yet (and knows of

@@ -8,11 +8,9 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/ocopledger/ocopledger/eventstore"
 	"github.com/ocopledger/ocopledger/i18n"
 	"github.com/ocopledger/ocopledger/internal/clihelp"
 	"github.com/ocopledger/ocopledger/internal/userfile"
-	"github.com/ocopledger/ocopledger/ledger"
 )
 
 func newRestoreCmd(m *Main) *cobra.Command {
@@ -35,12 +33,8 @@ func runRestore(ctx context.Context, m *Main, o *restoreOptions, args []string) 
 		defer f.Close()
 		in = f
 	}
-	var s *eventstore.Store
 	start := time.Now()
-	n, err := ledger.Restore(ctx, func() (_ *eventstore.Store, err error) { s, err = m.node().Store(ctx); return s, err }, in, args[0], o.allowMissing, start)
-	if err == nil {
-		err = m.node().AdoptRestored(ctx, s)
-	}
+	n, err := m.node().Restore(ctx, in, args[0], o.allowMissing)
 	if err != nil {
 		return err
 	}
