@@ -27,14 +27,10 @@ func newCheckpointCmd(m *Main) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if m.JSON {
-			return tables.WriteJSON(m.Out, map[string]any{"checkpoint": e, "published_now": made})
-		}
-		if !made {
+		if !made && !m.JSON {
 			fmt.Fprintf(m.Err, m.T("điểm kiểm chứng %d mục ghi đã được công bố trước đó\n", "the checkpoint of %d entries was published before\n"), e.Size)
 		}
-		fmt.Fprint(m.Out, e.Note)
-		return nil
+		return m.reply(tables.Checkpoint(e, made))
 	}})
 }
 

@@ -34,15 +34,11 @@ func newKeyCmd(m *Main) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if m.JSON {
-				return tables.WriteJSON(m.Out, map[string]any{"verifier_key": k.VerifierKey, "origin": k.Origin, "signing_key_file": k.Path, "created": k.Created})
-			}
-			if k.Created {
+			if k.Created && !m.JSON {
 				fmt.Fprintf(m.Err, m.T("đã tạo khóa ký mới cho sổ cái %s trong %s; hãy sao lưu tệp này ở nơi an toàn\n",
 					"made a new signing key for the log %s in %s; back this file up somewhere safe\n"), k.Origin, k.Path)
 			}
-			fmt.Fprintln(m.Out, k.VerifierKey)
-			return nil
+			return m.reply(tables.SigningKey(k))
 		}})
 }
 

@@ -56,11 +56,7 @@ func runWitness(ctx context.Context, m *Main, o *witnessOptions) error {
 			"made a new signing key for the witness %s in %s; back this file up somewhere safe\n"), key.Name, key.Path)
 	}
 	if o.printKey {
-		if m.JSON {
-			return tables.WriteJSON(m.Out, map[string]any{"verifier_key": key.VerifierKey, "name": key.Name, "signing_key_file": key.Path, "created": key.Created})
-		}
-		fmt.Fprintln(m.Out, key.VerifierKey)
-		return nil
+		return m.reply(tables.WitnessKey(key))
 	}
 	if len(o.ledgerKeys) > 0 { // none: Validate says they are missing
 		if o.cfg.Verifiers, err = provenance.ReadVerifiers(o.ledgerKeys); err != nil {
