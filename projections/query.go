@@ -55,8 +55,8 @@ func (p *Projection) Figures(q domain.Query) Result {
 	c := p.idx.at(s)
 	out := Result{AsOf: q.AsOf, KnownAt: known, From: q.From, Position: s, Figures: make(map[string]int64, p.idx.figs),
 		Warnings: p.quarantinedUpTo(s)}
-	for i, f := range figures {
-		out.Figures[f.ID] = c.value(i, f.Kind, q)
+	for i, v := range c.values(q) {
+		out.Figures[figures[i].ID] = v
 	}
 	return out
 }
@@ -475,8 +475,9 @@ func (p *Projection) Diff(ctx context.Context, q domain.Query, vs time.Time) (Di
 			effects[d.fig][uint64(d.seq)] += v
 		}
 	})
+	v1, v2 := c1.values(q), c2.values(q)
 	for i, f := range figs {
-		a, b := c1.value(i, f.Kind, q), c2.value(i, f.Kind, q)
+		a, b := v1[i], v2[i]
 		if a != b {
 			res.Changes = append(res.Changes, Change{Figure: f.ID, Before: a, After: b})
 		}
@@ -696,8 +697,8 @@ func (p *Projection) FiguresAtPosition(q domain.Query, s uint64) Result {
 	if i := sort.Search(len(p.idx.seqs), func(i int) bool { return uint64(p.idx.seqs[i]) > s }); i > 0 {
 		out.KnownAt = time.Unix(0, p.idx.known[i-1]).UTC()
 	}
-	for i, f := range figures {
-		out.Figures[f.ID] = c.value(i, f.Kind, q)
+	for i, v := range c.values(q) {
+		out.Figures[figures[i].ID] = v
 	}
 	return out
 }
