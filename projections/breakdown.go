@@ -59,6 +59,7 @@ type valuation struct {
 	figs   []bool        // by figure: the dimension splits it and its deltas carry attributes
 	built  int           // the deltas the series hold
 	series [][]daySeries // figure → value → series
+	past   *pastSums     // as known at past positions (see pastsums.go), built when first asked
 }
 
 // dimensionReads says which part of an item's attributes the value of a dimension reads; a
@@ -196,8 +197,22 @@ func (v *valuation) counts(x *index, t *facetTables, s uint64, q domain.Query) [
 	if s < x.lastSeq {
 		n = x.upto(s)
 	}
-	if n < x.n && n <= x.n-n {
-		x.each(0, n, func(d delta) { add(d, 1) }) // fewer deltas up to s than after it
+	if n < x.n {
+		v.sumsUpTo(x, t, n, day, out)
+		if before >= 0 {
+			prev := make([][]int64, len(figures))
+			v.sumsUpTo(x, t, n, before, prev)
+			for f, vals := range prev {
+				if figures[f].Kind == domain.Flow {
+					for k, c := range vals {
+						for len(out[f]) <= k {
+							out[f] = append(out[f], 0)
+						}
+						out[f][k] -= c
+					}
+				}
+			}
+		}
 		return out
 	}
 	for f, vals := range v.series {

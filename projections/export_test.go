@@ -66,5 +66,12 @@ func AppendJSONFormat(b []byte, e domain.Event) ([]byte, error) {
 // again, for a test, and returns the function that restores it.
 func SetSeriesStale(n int) (restore func()) { return set(&seriesStale, n) }
 
+// SetPastBlock sets how many deltas a block of the past sums holds and the memory a valuation's
+// sums may take, for a test, and returns the function that restores them.
+func SetPastBlock(n, budget int) (restore func()) {
+	r1, r2 := set(&pastBlock, n), set(&pastBudget, budget)
+	return func() { r1(); r2() }
+}
+
 // DimensionReads is dimensionReads, for a test.
 var DimensionReads = dimensionReads

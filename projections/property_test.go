@@ -56,6 +56,9 @@ func TestFiguresMatchNaiveRecomputation(t *testing.T) {
 				// Snapshots of the index every few deltas: questions about the past read them.
 				defer projections.SetSnapshotEvery(1 + h%7)()
 			}
+			// Breakdowns in the past read blocks of a few deltas, and merge them when the
+			// valuation's sums would exceed a small memory.
+			defer projections.SetPastBlock(1+h%6, []int{1 << 20, 4096, 0}[h%3])()
 			opts := projections.Options{BatchSize: 7}
 			if h%5 != 0 {
 				// The mapped file released at every request, while transactions run.
