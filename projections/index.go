@@ -128,7 +128,8 @@ type index struct {
 	known     []int64    // running maximum of recorded_at (unix ns) at each of seqs
 	lastSeq   uint64
 	sinceSnap int
-	past      *pastBlocks // the deltas by band and day, for breakdowns in the past (see pastsums.go; under Projection.byMu)
+	past      *pastBlocks   // the deltas by band and day, for breakdowns in the past (see pastsums.go; under Projection.byMu)
+	items     itemSummaries // for explain in the past (see itemsummary.go)
 }
 
 func newIndex() *index {

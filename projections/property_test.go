@@ -93,6 +93,10 @@ func TestFiguresMatchNaiveRecomputation(t *testing.T) {
 				for _, dim := range domain.Dimensions() {
 					compareBreakdownsAt(t, ctx, fmt.Sprintf("history %d half-way", h), p, half, domain.Query{AsOf: g.date(2018, 2027)}, dim)
 				}
+				// Explain in the past half-way sums up the items then; the questions after
+				// the rest read that summary, or every item when they know more.
+				q := domain.Query{AsOf: g.date(2018, 2027), KnownAt: half[g.r.Intn(len(half))].RecordedAt}
+				compare(t, ctx, fmt.Sprintf("history %d half-way, known in the past", h), p, half, q)
 			}
 			if err := p.CatchUp(ctx, projections.SliceSource(g.log), nil); err != nil {
 				t.Fatalf("history %d: catch up: %v", h, err)

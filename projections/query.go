@@ -302,7 +302,22 @@ func (p *Projection) explain(ctx context.Context, figure string, q domain.Query,
 			}
 			var rows []row
 			var err error
-			if rows, more, err = newItemIndex(tx).countedAfter(f, q, s, after, first, chunk); err != nil {
+			ix := newItemIndex(tx)
+			var sm *itemSummary
+			if ckpt := getU64(tx.Bucket(bMeta).Get(kCheckpoint)); s < ckpt {
+				p.mu.RLock()
+				x := p.idx
+				p.mu.RUnlock()
+				if sm, err = x.summaryFor(tx, figIdx(f.ID), s, ckpt); err != nil {
+					return err
+				}
+			}
+			if sm != nil {
+				rows, more, err = ix.countedAfterSummed(sm, f, q, s, after, first, chunk)
+			} else {
+				rows, more, err = ix.countedAfter(f, q, s, after, first, chunk)
+			}
+			if err != nil {
 				return err
 			}
 			items, err = p.explainItems(ctx, tx, rows, s)
