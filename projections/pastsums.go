@@ -45,12 +45,16 @@ type pastBlockIndex struct {
 	start []uint16 // band k: order[start[k]:start[k+1]]
 }
 
-// deltaAt returns the i-th delta (every snapshot but the last holds the same number of deltas).
+// deltaAt returns the i-th delta: in the snapshot i falls in when every snapshot holds the same
+// number of deltas (as the index takes them), else the one snapAt finds.
 func (x *index) deltaAt(i int) delta {
 	if len(x.snaps) == 1 {
 		return x.snaps[0].deltas[i]
 	}
 	j := min(i/x.snaps[1].upto, len(x.snaps)-1)
+	if x.snaps[j].upto > i || j+1 < len(x.snaps) && x.snaps[j+1].upto <= i {
+		j = x.snapAt(i)
+	}
 	sn := &x.snaps[j]
 	return sn.deltas[i-sn.upto]
 }
