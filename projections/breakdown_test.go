@@ -55,6 +55,7 @@ func TestDimensionReads(t *testing.T) {
 // data race; afterwards, the naive answers.
 func TestBreakdownsWhileApplying(t *testing.T) {
 	defer projections.SetSeriesStale(5)()
+	defer projections.SetPastBlock(3, 1<<20)()
 	ctx := context.Background()
 	g := newHistoryGen(11)
 	for len(g.log) < 240 {
@@ -72,6 +73,10 @@ func TestBreakdownsWhileApplying(t *testing.T) {
 		}
 	}()
 	q := domain.Query{AsOf: domain.MustDate(2024, 6, 30)}
+	// Known at a past time too: the past sums and the item summaries are built and extended
+	// while the log is applied.
+	past := q
+	past.KnownAt = g.log[len(g.log)/3].RecordedAt
 	for running := true; running; {
 		select {
 		case <-done:
@@ -79,12 +84,18 @@ func TestBreakdownsWhileApplying(t *testing.T) {
 		default:
 		}
 		for _, dim := range []string{domain.DimFormerProvince, domain.DimStars} {
-			if _, err := p.Breakdown(ctx, q, dim, "vi"); err != nil {
-				t.Fatal(err)
+			for _, q := range []domain.Query{q, past} {
+				if _, err := p.Breakdown(ctx, q, dim, "vi"); err != nil {
+					t.Fatal(err)
+				}
 			}
+		}
+		if _, err := p.ExplainPage(ctx, "ocop.valid", past, "", 5); err != nil {
+			t.Fatal(err)
 		}
 	}
 	for _, dim := range domain.Dimensions() {
 		compareBreakdownsAt(t, ctx, "after applying", p, g.log, q, dim)
+		compareBreakdownsAt(t, ctx, "after applying, known in the past", p, g.log, past, dim)
 	}
 }
