@@ -4,7 +4,8 @@
 // each question took (getrusage: the measure on a loaded machine) and the wall p50 / p99. The
 // first question of each kind, which builds what it reads, is timed apart. Built against another
 // commit (copy this directory into its worktree's bench), it measures that commit on the same
-// questions: the same seed asks the same (date, knowledge time) pairs.
+// questions: the same seed asks the same (date, knowledge time) pairs. The live heap after them
+// says what the indexes the questions built hold.
 package main
 
 import (
@@ -13,6 +14,7 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"sort"
 	"syscall"
@@ -107,5 +109,9 @@ func run() error {
 	timed("explain.first_page.known_past.first", page(domain.Query{AsOf: date(), KnownAt: past()}))
 	measure("explain.first_page.known_now", *n/2, func() error { return page(domain.Query{AsOf: date()})() })
 	measure("explain.first_page.known_past", *n/2, func() error { return page(domain.Query{AsOf: date(), KnownAt: past()})() })
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	fmt.Printf("%-36s %d MiB\n", "live heap after the questions", ms.HeapAlloc>>20)
 	return qerr
 }
