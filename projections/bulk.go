@@ -30,8 +30,11 @@ type bulk struct {
 }
 
 // bulkSpill is how many bytes each part of bulk holds before it is written into its bucket (a
-// variable so that tests can spill at every commit).
-var bulkSpill = 16 << 20
+// variable so that tests can spill at every commit). Each spill costs a write of the bucket's
+// pages it touches, and the streams not in memory after it are read back from bbolt: small
+// bounds cost CPU (docs/performance.md, "The rebuild's memory"), so a national log (1M entries)
+// spills nothing and only larger ones do.
+var bulkSpill = 64 << 20
 
 func newBulk() *bulk {
 	return &bulk{streams: newBulkIndex(), items: newBulkIndex()}
