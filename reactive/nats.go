@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -116,6 +117,76 @@ func (unmarshaler) Unmarshal(m jetstream.Msg) (*message.Message, error) {
 type sharedConnSubscriber struct{ *wmjs.Subscriber }
 
 func (sharedConnSubscriber) Close() error { return nil }
+
+// Subscribe hands watermill-nats a context of its own, ended only once no message callback is in
+// flight: v2.1.3 closes a subscription's output channel as soon as its context ends, while a
+// callback on a NATS goroutine may be sending on it (upstream ThreeDotsLabs/watermill-nats#18; a
+// data race, and a "send on closed channel" panic that guarded recovers). When ctx ends the gate
+// stops letting callbacks in (a message that comes then is handed back to JetStream), waits for
+// those in flight (the router still reads them), then ends the subscription's context.
+func (s sharedConnSubscriber) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
+	g := newCallbackGate()
+	inner, cancel := context.WithCancel(context.WithValue(context.WithoutCancel(ctx), callbackGateKey{}, g))
+	out, err := s.Subscriber.Subscribe(inner, topic)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	go func() {
+		<-ctx.Done()
+		g.closeAndWait(10 * time.Second)
+		cancel()
+	}()
+	return out, nil
+}
+
+type callbackGateKey struct{}
+
+// callbackGate counts the message callbacks in flight of one subscription.
+type callbackGate struct {
+	mu     sync.Mutex
+	n      int
+	closed bool
+	idle   chan struct{} // closed when closed and n reaches 0
+}
+
+func newCallbackGate() *callbackGate { return &callbackGate{idle: make(chan struct{})} }
+
+// enter reports whether a callback may run; each true must be followed by leave.
+func (g *callbackGate) enter() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return false
+	}
+	g.n++
+	return true
+}
+
+func (g *callbackGate) leave() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.n--
+	if g.closed && g.n == 0 {
+		close(g.idle)
+	}
+}
+
+// closeAndWait lets no callback in any more and waits, at most max, for those in flight.
+func (g *callbackGate) closeAndWait(max time.Duration) {
+	g.mu.Lock()
+	g.closed = true
+	if g.n == 0 {
+		close(g.idle)
+	}
+	g.mu.Unlock()
+	t := time.NewTimer(max)
+	defer t.Stop()
+	select {
+	case <-g.idle:
+	case <-t.C:
+	}
+}
 
 // newSubscriber returns a watermill JetStream subscriber on the store's connection whose
 // subscriptions bind to the durable consumers init makes.

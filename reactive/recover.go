@@ -59,7 +59,8 @@ func guarded(init wmjs.ResourceInitializer, log *slog.Logger, part string, onPan
 		if err != nil || c == nil {
 			return c, cleanup, err
 		}
-		return recoveringConsumer{Consumer: c, log: log, part: part, onPanic: onPanic}, cleanup, nil
+		g, _ := ctx.Value(callbackGateKey{}).(*callbackGate)
+		return recoveringConsumer{Consumer: c, log: log, part: part, onPanic: onPanic, gate: g}, cleanup, nil
 	}
 }
 
@@ -68,10 +69,18 @@ type recoveringConsumer struct {
 	log     *slog.Logger
 	part    string
 	onPanic func(part string)
+	gate    *callbackGate // nil where the subscriber is not sharedConnSubscriber
 }
 
 func (c recoveringConsumer) Consume(h jetstream.MessageHandler, opts ...jetstream.PullConsumeOpt) (jetstream.ConsumeContext, error) {
 	return c.Consumer.Consume(func(m jetstream.Msg) {
+		if c.gate != nil {
+			if !c.gate.enter() {
+				_ = m.Nak() // the subscription is ending: delivered again, here or to another instance
+				return
+			}
+			defer c.gate.leave()
+		}
 		defer func() {
 			if v := recover(); v != nil {
 				reportPanic(c.log, c.part, c.onPanic, v)
