@@ -373,6 +373,19 @@ func (ix *itemIndex) counting(fig uint8, kind domain.FigureKind, v []byte, q dom
 	return best, found, nil
 }
 
+// appendCounting adds to a page of at most limit rows the row of an item's index value v, if the
+// item counts; more says the page was already full and this item is on the next one.
+func (ix *itemIndex) appendCounting(rows []row, limit int, fig uint8, kind domain.FigureKind, v []byte, q domain.Query, s uint64) (_ []row, more bool, err error) {
+	r, ok, err := ix.counting(fig, kind, v, q, s)
+	if err != nil || !ok {
+		return rows, false, err
+	}
+	if len(rows) == limit {
+		return rows, true, nil
+	}
+	return append(rows, r), false, nil
+}
+
 // countedAfter returns, in the order of the items, at most limit rows that make items count
 // towards figure f for q as known at s — the items after after, or from after on when first —
 // and whether more items count after them.
@@ -384,17 +397,9 @@ func (ix *itemIndex) countedAfter(f domain.Figure, q domain.Query, s uint64, aft
 		if !first && bytes.Equal(k, start) {
 			continue
 		}
-		r, ok, err := ix.counting(fig, f.Kind, v, q, s)
-		if err != nil {
-			return nil, false, err
+		if rows, more, err = ix.appendCounting(rows, limit, fig, f.Kind, v, q, s); err != nil || more {
+			return rows, more, err
 		}
-		if !ok {
-			continue
-		}
-		if len(rows) == limit {
-			return rows, true, nil
-		}
-		rows = append(rows, r)
 	}
 	return rows, false, nil
 }

@@ -117,17 +117,9 @@ func (ix *itemIndex) countedAfterSummed(sm *itemSummary, f domain.Figure, q doma
 			continue
 		}
 		key = append(key[:1], item...)
-		r, ok, err := ix.counting(fig, f.Kind, ix.byItem.Get(key), q, s)
-		if err != nil {
-			return nil, false, err
+		if rows, more, err = ix.appendCounting(rows, limit, fig, f.Kind, ix.byItem.Get(key), q, s); err != nil || more {
+			return rows, more, err
 		}
-		if !ok {
-			continue
-		}
-		if len(rows) == limit {
-			return rows, true, nil
-		}
-		rows = append(rows, r)
 	}
 	return rows, false, nil
 }
